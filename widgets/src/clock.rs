@@ -1,0 +1,221 @@
+//! Clock and date, in local time and any IANA time zones.
+
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use serde::Deserialize;
+
+use crate::format;
+use crate::style;
+
+/// The `[widget.ID]` keys of a clock widget.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Config {
+    /// "local" or IANA names such as "Europe/London". The first is shown large.
+    #[serde(default = "local_only")]
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub hour12: bool,
+    /// Seconds make the dashboard redraw every second; off by default.
+    #[serde(default)]
+    pub seconds: bool,
+}
+
+fn local_only() -> Vec<String> {
+    vec!["local".into()]
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { zones: local_only(), hour12: false, seconds: false }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Zone {
+    Local,
+    Named(Tz),
+}
+
+fn zone(name: &str) -> Option<Zone> {
+    if name.eq_ignore_ascii_case("local") {
+        return Some(Zone::Local);
+    }
+    name.parse::<Tz>().ok().map(Zone::Named)
+}
+
+impl Config {
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.zones.is_empty() {
+            out.push(("zones", "lists no time zone".to_string()));
+        }
+        for z in &self.zones {
+            if zone(z).is_none() {
+                out.push(("zones", format!("\"{z}\" is not an IANA time zone (e.g. \"Europe/London\") or \"local\"")));
+            }
+        }
+        out
+    }
+}
+
+fn label(name: &str) -> String {
+    if name.eq_ignore_ascii_case("local") {
+        return "Local".into();
+    }
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
+}
+
+fn offset_at(z: Zone, now: DateTime<Utc>, local: FixedOffset) -> FixedOffset {
+    match z {
+        Zone::Local => local,
+        Zone::Named(tz) => tz.offset_from_utc_datetime(&now.naive_utc()).fix(),
+    }
+}
+
+const BIG: [[&str; 3]; 11] = [
+    ["█▀█", "█ █", "▀▀▀"],
+    ["▀█ ", " █ ", "▀▀▀"],
+    ["▀▀█", "█▀▀", "▀▀▀"],
+    ["▀▀█", " ▀█", "▀▀▀"],
+    ["█ █", "▀▀█", "  ▀"],
+    ["█▀▀", "▀▀█", "▀▀▀"],
+    ["█▀▀", "█▀█", "▀▀▀"],
+    ["▀▀█", "  █", "  ▀"],
+    ["█▀█", "█▀█", "▀▀▀"],
+    ["█▀█", "▀▀█", "▀▀▀"],
+    ["▄", " ", "▀"],
+];
+
+fn big_width(s: &str) -> u16 {
+    s.chars().map(|c| if c == ':' { 2 } else { 4 }).sum::<u16>().saturating_sub(1)
+}
+
+fn draw_big(s: &str, x0: u16, y: u16, buf: &mut Buffer) {
+    let mut x = x0;
+    for c in s.chars() {
+        let glyph = match c {
+            ':' => BIG[10],
+            d => match d.to_digit(10) {
+                Some(n) => BIG[n as usize],
+                None => continue,
+            },
+        };
+        for (row, part) in glyph.iter().enumerate() {
+            buf.set_string(x, y + row as u16, part, style::value().fg(style::ACCENT));
+        }
+        x += if c == ':' { 2 } else { 4 };
+    }
+}
+
+/// Render the clock for `now`. `local` is the machine's offset, passed in so
+/// that renders are reproducible.
+pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, buf: &mut Buffer) {
+    let time_fmt = match (cfg.hour12, cfg.seconds) {
+        (false, false) => "%H:%M",
+        (false, true) => "%H:%M:%S",
+        (true, false) => "%I:%M",
+        (true, true) => "%I:%M:%S",
+    };
+    let zones: Vec<(String, Zone)> = cfg.zones.iter().filter_map(|n| zone(n).map(|z| (label(n), z))).collect();
+    let Some(&(_, first)) = zones.first() else { return };
+    let first_off = offset_at(first, now, local);
+    let t = now.with_timezone(&first_off);
+    let hm = t.format(time_fmt).to_string();
+    let ampm = if cfg.hour12 { t.format(" %p").to_string() } else { String::new() };
+    let date = t.format("%A %-d %B %Y").to_string();
+
+    let mut y = area.y;
+    let others = zones.len() - 1;
+    let big_fits = area.height as usize >= 4 + others.min(1) && area.width >= big_width(&hm) + 1;
+    if big_fits {
+        let w = big_width(&hm);
+        let x = area.x + (area.width - w) / 2;
+        draw_big(&hm, x, y, buf);
+        y += 3;
+        let sub = format!("{}{ampm}", format::fit(&date, usize::from(area.width)));
+        let line = Line::from(Span::styled(sub, style::dim()));
+        let pad = area.width.saturating_sub(line.width() as u16) / 2;
+        buf.set_line(area.x + pad, y, &line, area.width - pad);
+        y += 1;
+    } else {
+        let line = Line::from(vec![
+            Span::styled(format!("{hm}{ampm}"), style::value().fg(style::ACCENT)),
+            Span::raw("  "),
+            Span::styled(date, style::dim()),
+        ]);
+        buf.set_line(area.x, y, &line, area.width);
+        y += 1;
+    }
+    for (name, z) in zones.iter().skip(1) {
+        if y >= area.bottom() {
+            break;
+        }
+        let off = offset_at(*z, now, local);
+        let zt = now.with_timezone(&off);
+        let diff_min = (off.local_minus_utc() - first_off.local_minus_utc()) / 60;
+        let diff = if diff_min % 60 == 0 {
+            format!("{:+}h", diff_min / 60)
+        } else {
+            format!("{:+}:{:02}", diff_min / 60, (diff_min % 60).abs())
+        };
+        let day = if zt.date_naive() != t.date_naive() { zt.format(" %a").to_string() } else { String::new() };
+        let line = Line::from(vec![
+            Span::styled(format!("{:<14}", format::fit(name, 13)), style::label()),
+            Span::styled(zt.format(time_fmt).to_string(), style::value()),
+            Span::styled(format!(" {diff}{day}"), style::dim()),
+        ]);
+        buf.set_line(area.x, y, &line, area.width);
+        y += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(buf: &Buffer) -> Vec<String> {
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn big_digits_with_zones() {
+        let cfg = Config { zones: vec!["local".into(), "Asia/Tokyo".into(), "America/St_Johns".into()], ..Config::default() };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
+        render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);
+        assert_eq!(
+            text(&buf),
+            [
+                "       █▀█ █▀█ ▄ █▀█ █▀▀        ",
+                "       █ █ █ █   █ █ ▀▀█        ",
+                "       ▀▀▀ ▀▀▀ ▀ ▀▀▀ ▀▀▀        ",
+                "   Saturday 28 November 2026    ",
+                "Tokyo         08:05 +8h         ",
+                "St Johns      19:35 -4:30 Fri   ",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_line_when_short_with_seconds_and_12h() {
+        let cfg = Config { zones: vec!["Europe/London".into()], hour12: true, seconds: true };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
+        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert_eq!(text(&buf), ["11:05:09 PM  Friday 27 November 2026    "]);
+    }
+
+    #[test]
+    fn bad_zone_is_a_problem() {
+        let cfg = Config { zones: vec!["Mars/Olympus".into()], ..Config::default() };
+        assert!(cfg.problems()[0].1.contains("Mars/Olympus"));
+        assert!(Config::default().problems().is_empty());
+    }
+}

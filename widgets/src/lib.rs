@@ -1,0 +1,19 @@
+//! Pure provider code for homedash.
+//!
+//! Each provider describes its request, parses the reply and renders its data
+//! into a ratatui `Buffer`. Nothing here touches a terminal, a keyring, the
+//! network or an async runtime, so every function is testable on its own
+//! against recorded fixtures.
+
+pub mod clock;
+pub mod error;
+pub mod format;
+pub mod request;
+pub mod source;
+pub mod style;
+pub mod system;
+pub mod weather;
+
+pub use error::{ErrorClass, FetchError};
+pub use request::{AuthPlacement, HttpReply, RequestSpec};
+pub use source::{Data, RenderCtx, Source};

@@ -1,0 +1,158 @@
+//! The closed set of widget sources. Adding a provider means a module, an
+//! arm in each match here, a fixture test and a snapshot.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use serde::{Deserialize, Deserializer};
+use url::Url;
+
+use crate::error::FetchError;
+use crate::request::{HttpReply, RequestSpec};
+use crate::weather::{self, Weather, open_meteo};
+use crate::{clock, system};
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Weather,
+    Stocks,
+    Metrics,
+    System,
+    Clock,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Weather => "weather",
+            Kind::Stocks => "stocks",
+            Kind::Metrics => "metrics",
+            Kind::System => "system",
+            Kind::Clock => "clock",
+        }
+    }
+
+    /// Providers of this kind, default first.
+    pub fn providers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Weather => &["open-meteo"],
+            Kind::System | Kind::Clock => &["local"],
+            Kind::Stocks | Kind::Metrics => &[],
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    OpenMeteo(open_meteo::Config),
+    System(system::Config),
+    Clock(clock::Config),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Weather(Weather),
+    System(system::Snapshot),
+}
+
+/// What a render may depend on besides the data, fixed in tests.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderCtx {
+    pub now: DateTime<Utc>,
+    pub local: FixedOffset,
+}
+
+/// How often a source's on-screen text changes by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tick {
+    None,
+    Minute,
+    Second,
+}
+
+impl Source {
+    /// Deserialize the kind-specific keys of `provider`; `None` when this
+    /// build has no such provider for `kind`.
+    pub fn deserialize_for<'de, D: Deserializer<'de>>(kind: Kind, provider: &str, d: D) -> Option<Result<Self, D::Error>> {
+        Some(match (kind, provider) {
+            (Kind::Weather, "open-meteo") => open_meteo::Config::deserialize(d).map(Source::OpenMeteo),
+            (Kind::System, "local") => system::Config::deserialize(d).map(Source::System),
+            (Kind::Clock, "local") => clock::Config::deserialize(d).map(Source::Clock),
+            _ => return None,
+        })
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Source::OpenMeteo(_) => Kind::Weather,
+            Source::System(_) => Kind::System,
+            Source::Clock(_) => Kind::Clock,
+        }
+    }
+
+    pub fn provider(&self) -> &'static str {
+        match self {
+            Source::OpenMeteo(_) => "open-meteo",
+            Source::System(_) | Source::Clock(_) => "local",
+        }
+    }
+
+    /// Meaning checks of the kind-specific keys: (key, problem).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Source::OpenMeteo(c) => c.problems(),
+            Source::System(c) => c.problems(),
+            Source::Clock(c) => c.problems(),
+        }
+    }
+
+    /// The public endpoint; `None` for local sources.
+    pub fn default_base(&self) -> Option<&'static str> {
+        match self {
+            Source::OpenMeteo(_) => Some(open_meteo::DEFAULT_BASE),
+            Source::System(_) | Source::Clock(_) => None,
+        }
+    }
+
+    pub fn request(&self, base: &Url) -> Option<RequestSpec> {
+        match self {
+            Source::OpenMeteo(c) => Some(open_meteo::request(c, base)),
+            Source::System(_) | Source::Clock(_) => None,
+        }
+    }
+
+    pub fn parse(&self, reply: &HttpReply, now: DateTime<Utc>) -> Result<Data, FetchError> {
+        match self {
+            Source::OpenMeteo(c) => open_meteo::parse(c, reply, now).map(Data::Weather),
+            Source::System(_) | Source::Clock(_) => Err(FetchError::bad_response("local sources are not fetched")),
+        }
+    }
+
+    pub fn default_title(&self) -> String {
+        match self {
+            Source::OpenMeteo(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
+            Source::System(_) => "System".into(),
+            Source::Clock(_) => "Clock".into(),
+        }
+    }
+
+    pub fn tick(&self) -> Tick {
+        match self {
+            Source::Clock(c) if c.seconds => Tick::Second,
+            Source::Clock(_) => Tick::Minute,
+            _ => Tick::None,
+        }
+    }
+
+    /// Draw the content (no border). A clock needs no data; the others draw
+    /// nothing until their first data arrives, and the caller says why.
+    pub fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        match (self, data) {
+            (Source::Clock(c), _) => clock::render(c, ctx.now, ctx.local, area, buf),
+            (Source::OpenMeteo(_), Some(Data::Weather(w))) => weather::render(w, area, buf),
+            (Source::System(c), Some(Data::System(s))) => system::render(c, s, area, buf),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Local system metrics. The app samples them (sysinfo); this module only
+//! holds the snapshot shape and renders it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Sparkline, Widget};
+use serde::Deserialize;
+
+use crate::format;
+use crate::style;
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    Cpu,
+    Memory,
+    Disk,
+    Network,
+    Load,
+}
+
+pub const ALL_PARTS: [Part; 5] = [Part::Cpu, Part::Memory, Part::Disk, Part::Network, Part::Load];
+
+/// The `[widget.ID]` keys of a system widget.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Config {
+    /// Which rows to show, in order.
+    #[serde(default = "all_parts")]
+    pub show: Vec<Part>,
+    /// Mount points to show; empty means the root filesystem.
+    #[serde(default)]
+    pub disks: Vec<String>,
+}
+
+fn all_parts() -> Vec<Part> {
+    ALL_PARTS.to_vec()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { show: all_parts(), disks: Vec::new() }
+    }
+}
+
+impl Config {
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        if self.show.is_empty() {
+            vec![("show", "lists nothing to show".into())]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Disk {
+    pub mount: String,
+    pub used: u64,
+    pub total: u64,
+}
+
+/// One sample plus the history the sparklines draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub cpu_pct: f64,
+    pub cores: usize,
+    /// Oldest first, percent 0..=100.
+    pub cpu_history: Vec<u64>,
+    pub mem_used: u64,
+    pub mem_total: u64,
+    pub disks: Vec<Disk>,
+    pub rx_bps: f64,
+    pub tx_bps: f64,
+    /// Oldest first, bytes per second received plus sent.
+    pub net_history: Vec<u64>,
+    pub load: [f64; 3],
+}
+
+fn pct(used: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 }
+}
+
+const LABEL_W: u16 = 5;
+
+/// Tail of `history` that fits `width` columns, so the newest sample is at
+/// the right edge.
+fn tail(history: &[u64], width: u16) -> &[u64] {
+    &history[history.len().saturating_sub(usize::from(width))..]
+}
+
+pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
+    let mut y = area.y;
+    for part in &cfg.show {
+        if y >= area.bottom() {
+            return;
+        }
+        let row = Rect::new(area.x, y, area.width, 1);
+        match part {
+            Part::Cpu => {
+                let text = format!("{:>3.0}% ", s.cpu_pct);
+                let used = line(row, buf, "CPU", vec![Span::styled(text, style::usage(s.cpu_pct))]);
+                spark(tail_area(row, used), &s.cpu_history, Some(100), style::usage(s.cpu_pct), buf);
+            }
+            Part::Memory => {
+                let p = pct(s.mem_used, s.mem_total);
+                let text = format!("{} / {} ", format::bytes(s.mem_used), format::bytes(s.mem_total));
+                let used = line(row, buf, "MEM", vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)]);
+                bar(tail_area(row, used), p, buf);
+            }
+            Part::Disk => {
+                for d in &s.disks {
+                    if y >= area.bottom() {
+                        return;
+                    }
+                    let row = Rect::new(area.x, y, area.width, 1);
+                    let p = pct(d.used, d.total);
+                    let text = format!("{} {} / {} ", d.mount, format::bytes(d.used), format::bytes(d.total));
+                    let used = line(row, buf, "DISK", vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)]);
+                    bar(tail_area(row, used), p, buf);
+                    y += 1;
+                }
+                continue;
+            }
+            Part::Network => {
+                let text = format!("↓{} ↑{} ", format::rate(s.rx_bps), format::rate(s.tx_bps));
+                let used = line(row, buf, "NET", vec![Span::raw(text)]);
+                spark(tail_area(row, used), &s.net_history, None, Style::new().fg(style::ACCENT), buf);
+            }
+            Part::Load => {
+                let text = format!("{:.2} {:.2} {:.2}", s.load[0], s.load[1], s.load[2]);
+                let cores = format!("  {} cores", s.cores);
+                line(row, buf, "LOAD", vec![Span::raw(text), Span::styled(cores, style::dim())]);
+            }
+        }
+        y += 1;
+    }
+}
+
+/// Draw the label and spans; returns the columns used.
+fn line(row: Rect, buf: &mut Buffer, label: &str, spans: Vec<Span<'_>>) -> u16 {
+    let mut all = vec![Span::styled(format!("{label:<w$}", w = usize::from(LABEL_W)), style::label())];
+    all.extend(spans);
+    let l = Line::from(all);
+    let w = (l.width() as u16).min(row.width);
+    buf.set_line(row.x, row.y, &l, row.width);
+    w
+}
+
+fn tail_area(row: Rect, used: u16) -> Rect {
+    Rect::new(row.x + used, row.y, row.width.saturating_sub(used), 1)
+}
+
+fn spark(area: Rect, history: &[u64], max: Option<u64>, style: Style, buf: &mut Buffer) {
+    if area.width < 4 {
+        return;
+    }
+    let data = tail(history, area.width);
+    let mut s = Sparkline::default().data(data).style(style);
+    if let Some(m) = max {
+        s = s.max(m);
+    }
+    s.render(area, buf);
+}
+
+fn bar(area: Rect, pct: f64, buf: &mut Buffer) {
+    if area.width < 4 {
+        return;
+    }
+    let filled = ((f64::from(area.width) * pct / 100.0).round() as u16).min(area.width);
+    for x in 0..area.width {
+        let (sym, st) = if x < filled { ("█", style::usage(pct)) } else { ("░", style::dim()) };
+        buf[(area.x + x, area.y)].set_symbol(sym).set_style(st);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Snapshot {
+        Snapshot {
+            cpu_pct: 42.0,
+            cores: 8,
+            cpu_history: vec![0, 25, 50, 75, 100, 42],
+            mem_used: 6 * 1024 * 1024 * 1024,
+            mem_total: 16 * 1024 * 1024 * 1024,
+            disks: vec![Disk { mount: "/".into(), used: 50 << 30, total: 100 << 30 }],
+            rx_bps: 1536.0,
+            tx_bps: 0.0,
+            net_history: vec![1, 2, 3],
+            load: [0.5, 0.25, 0.125],
+        }
+    }
+
+    fn text(buf: &Buffer) -> Vec<String> {
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect()
+    }
+
+    #[test]
+    fn renders_every_row() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 48, 5));
+        render(&Config::default(), &snapshot(), buf.area, &mut buf);
+        assert_eq!(
+            text(&buf),
+            [
+                "CPU   42%  ▂▄▆█▃                                ",
+                "MEM   38% 6.0 GiB / 16.0 GiB ███████░░░░░░░░░░░░",
+                "DISK  50% / 50.0 GiB / 100.0 GiB ████████░░░░░░░",
+                "NET  ↓1.5 KiB/s ↑0 B/s ▂▅█                      ",
+                "LOAD 0.50 0.25 0.12  8 cores                    ",
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_that_do_not_fit_are_dropped_and_order_is_kept() {
+        let cfg = Config { show: vec![Part::Load, Part::Cpu], disks: vec![] };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 1));
+        render(&cfg, &snapshot(), buf.area, &mut buf);
+        assert_eq!(text(&buf), ["LOAD 0.50 0.25 0.12  8 cores  "]);
+    }
+
+    #[test]
+    fn sparkline_keeps_the_newest_samples() {
+        assert_eq!(tail(&[1, 2, 3, 4], 2), &[3, 4]);
+        assert_eq!(tail(&[1], 5), &[1]);
+    }
+
+    #[test]
+    fn empty_show_is_a_problem() {
+        let cfg = Config { show: vec![], disks: vec![] };
+        assert_eq!(cfg.problems().len(), 1);
+    }
+}

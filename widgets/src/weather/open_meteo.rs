@@ -1,0 +1,325 @@
+//! Open-Meteo forecast API: keyless, the default weather provider.
+//! <https://open-meteo.com/en/docs>
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, Timelike};
+use serde::Deserialize;
+use url::Url;
+
+use super::{HourPoint, Weather};
+use crate::error::{ErrorClass, FetchError};
+use crate::request::{HttpReply, RequestSpec};
+
+pub const DEFAULT_BASE: &str = "https://api.open-meteo.com";
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Units {
+    #[default]
+    Metric,
+    Imperial,
+}
+
+/// The `[widget.ID]` keys specific to Open-Meteo.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct Config {
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Display name of the place; the widget title defaults to it.
+    pub location: Option<String>,
+    #[serde(default)]
+    pub units: Units,
+    /// How many upcoming hours the strip shows (1 to 24).
+    #[serde(default = "default_hours")]
+    pub hours: u8,
+}
+
+fn default_hours() -> u8 {
+    8
+}
+
+impl Config {
+    /// Meaning checks beyond types: (key, problem).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !(-90.0..=90.0).contains(&self.latitude) {
+            out.push(("latitude", format!("{} is outside -90..90", self.latitude)));
+        }
+        if !(-180.0..=180.0).contains(&self.longitude) {
+            out.push(("longitude", format!("{} is outside -180..180", self.longitude)));
+        }
+        if !(1..=24).contains(&self.hours) {
+            out.push(("hours", format!("{} is outside 1..24", self.hours)));
+        }
+        out
+    }
+}
+
+pub fn request(cfg: &Config, base: &Url) -> RequestSpec {
+    let mut q = vec![
+        ("latitude", cfg.latitude.to_string()),
+        ("longitude", cfg.longitude.to_string()),
+        (
+            "current",
+            "temperature_2m,relative_humidity_2m,apparent_temperature,is_day,weather_code,wind_speed_10m,wind_direction_10m".into(),
+        ),
+        ("hourly", "temperature_2m,weather_code,precipitation_probability".into()),
+        ("daily", "weather_code,temperature_2m_max,temperature_2m_min".into()),
+        ("timezone", "auto".into()),
+        ("forecast_days", "2".into()),
+    ];
+    if cfg.units == Units::Imperial {
+        q.push(("temperature_unit", "fahrenheit".into()));
+        q.push(("wind_speed_unit", "mph".into()));
+    }
+    RequestSpec::get(base, "/v1/forecast", &q)
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(default)]
+    error: bool,
+    reason: Option<String>,
+    #[serde(default)]
+    current_units: HashMap<String, String>,
+    current: Option<Current>,
+    hourly: Option<Hourly>,
+    daily: Option<Daily>,
+}
+
+#[derive(Deserialize)]
+struct Current {
+    time: String,
+    temperature_2m: Option<f64>,
+    relative_humidity_2m: Option<f64>,
+    apparent_temperature: Option<f64>,
+    weather_code: Option<f64>,
+    wind_speed_10m: Option<f64>,
+    wind_direction_10m: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct Hourly {
+    time: Vec<String>,
+    #[serde(default)]
+    temperature_2m: Vec<Option<f64>>,
+    #[serde(default)]
+    weather_code: Vec<Option<f64>>,
+    #[serde(default)]
+    precipitation_probability: Vec<Option<f64>>,
+}
+
+#[derive(Deserialize)]
+struct Daily {
+    time: Vec<String>,
+    #[serde(default)]
+    temperature_2m_max: Vec<Option<f64>>,
+    #[serde(default)]
+    temperature_2m_min: Vec<Option<f64>>,
+}
+
+fn local_time(s: &str) -> Result<NaiveDateTime, FetchError> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .map_err(|e| FetchError::bad_response(format!("time {s:?}: {e}")))
+}
+
+fn code(v: Option<f64>) -> Option<u8> {
+    v.filter(|c| (0.0..=255.0).contains(c)).map(|c| c as u8)
+}
+
+fn at<T: Copy>(v: &[Option<T>], i: usize) -> Option<T> {
+    v.get(i).copied().flatten()
+}
+
+pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>) -> Result<Weather, FetchError> {
+    let body: Result<Body, _> = serde_json::from_slice(&reply.body);
+    if !reply.is_success() {
+        let reason = body.ok().and_then(|b| b.reason).unwrap_or_default();
+        let class = ErrorClass::from_status(reply.status, reply.retry_after(now));
+        return Err(FetchError::new(class, reason));
+    }
+    let body = body.map_err(FetchError::bad_response)?;
+    if body.error {
+        return Err(FetchError::new(ErrorClass::Provider, body.reason.unwrap_or_default()));
+    }
+    let cur = body
+        .current
+        .ok_or_else(|| FetchError::bad_response("no current conditions in the answer"))?;
+    let time = local_time(&cur.time)?;
+    let temperature = cur
+        .temperature_2m
+        .ok_or_else(|| FetchError::bad_response("no current temperature"))?;
+    let unit = |k: &str, fallback: &str| body.current_units.get(k).cloned().unwrap_or_else(|| fallback.into());
+    let (t_fallback, w_fallback) = match cfg.units {
+        Units::Metric => ("°C", "km/h"),
+        Units::Imperial => ("°F", "mp/h"),
+    };
+
+    let mut hourly = Vec::new();
+    if let Some(h) = &body.hourly {
+        let this_hour = time.with_minute(0).unwrap_or(time);
+        for (i, t) in h.time.iter().enumerate() {
+            let t = local_time(t)?;
+            if t <= this_hour {
+                continue;
+            }
+            hourly.push(HourPoint {
+                time: t,
+                temperature: at(&h.temperature_2m, i),
+                code: code(at(&h.weather_code, i)),
+                precip_probability: at(&h.precipitation_probability, i),
+            });
+            if hourly.len() >= usize::from(cfg.hours) {
+                break;
+            }
+        }
+    }
+    let (mut high, mut low) = (None, None);
+    if let Some(d) = &body.daily {
+        let today = time.date().format("%Y-%m-%d").to_string();
+        if let Some(i) = d.time.iter().position(|t| *t == today) {
+            high = at(&d.temperature_2m_max, i);
+            low = at(&d.temperature_2m_min, i);
+        }
+    }
+    Ok(Weather {
+        time,
+        temperature,
+        apparent: cur.apparent_temperature,
+        humidity: cur.relative_humidity_2m,
+        code: code(cur.weather_code),
+        wind_speed: cur.wind_speed_10m,
+        wind_direction: cur.wind_direction_10m,
+        temp_unit: unit("temperature_2m", t_fallback),
+        wind_unit: unit("wind_speed_10m", w_fallback),
+        high,
+        low,
+        hourly,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/open-meteo/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn reply(status: u16, name: &str) -> HttpReply {
+        HttpReply { status, headers: vec![], body: fixture(name) }
+    }
+
+    fn cfg() -> Config {
+        Config { latitude: 52.52, longitude: 13.41, location: Some("Berlin".into()), units: Units::Metric, hours: 6 }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
+    }
+
+    fn text(buf: &Buffer) -> Vec<String> {
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect()
+    }
+
+    #[test]
+    fn request_carries_location_units_and_blocks() {
+        let mut c = cfg();
+        c.units = Units::Imperial;
+        let spec = request(&c, &Url::parse(DEFAULT_BASE).unwrap());
+        let q: HashMap<_, _> = spec.url.query_pairs().into_owned().collect();
+        assert_eq!(spec.url.path(), "/v1/forecast");
+        assert_eq!(q["latitude"], "52.52");
+        assert_eq!(q["temperature_unit"], "fahrenheit");
+        assert!(q["daily"].contains("temperature_2m_max"));
+        assert_eq!(spec.auth, crate::AuthPlacement::None);
+    }
+
+    #[test]
+    fn parses_the_recorded_current_only_capture() {
+        let w = parse(&cfg(), &reply(200, "forecast_current_chicago.json"), now()).unwrap();
+        assert_eq!(w.temperature, 17.5);
+        assert_eq!(w.apparent, Some(5.4));
+        assert_eq!(w.code, Some(3));
+        assert_eq!(w.temp_unit, "°F");
+        assert_eq!(w.wind_unit, "mp/h");
+        assert_eq!(w.wind_direction, Some(319.0));
+        assert!(w.hourly.is_empty());
+        assert_eq!((w.high, w.low), (None, None));
+    }
+
+    #[test]
+    fn parses_hourly_and_daily_with_nulls() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        assert_eq!(w.hourly.len(), 6);
+        assert_eq!(w.hourly[0].time.hour(), 15, "the strip starts at the next hour");
+        assert_eq!(w.hourly[2].temperature, None, "17h is null in the fixture");
+        assert_eq!(w.high, Some(7.2));
+        assert_eq!(w.low, Some(1.4));
+    }
+
+    #[test]
+    fn error_400_is_a_client_error_with_the_reason() {
+        let e = parse(&cfg(), &reply(400, "error_400_invalid_variable.json"), now()).unwrap_err();
+        assert_eq!(e.class, ErrorClass::Client(400));
+        assert!(e.detail.contains("tempeture_2m"), "{e}");
+    }
+
+    #[test]
+    fn error_429_is_rate_limited_until_retry_after() {
+        let mut r = reply(429, "error_429_minutely_limit.json");
+        r.headers.push(("retry-after".into(), "60".into()));
+        let e = parse(&cfg(), &r, now()).unwrap_err();
+        assert_eq!(e.class, ErrorClass::RateLimited { until: Some(now() + chrono::Duration::seconds(60)) });
+        assert!(e.detail.contains("Minutely"));
+        let e = parse(&cfg(), &reply(429, "error_429_minutely_limit.json"), now()).unwrap_err();
+        assert_eq!(e.class, ErrorClass::RateLimited { until: None });
+    }
+
+    #[test]
+    fn error_inside_a_200_and_wrong_shapes() {
+        let r = HttpReply { status: 200, headers: vec![], body: br#"{"error":true,"reason":"nope"}"#.to_vec() };
+        assert_eq!(parse(&cfg(), &r, now()).unwrap_err().class, ErrorClass::Provider);
+        for body in [&b"{"[..], b"[]", b"{}", b"\xff\xfe", br#"{"current":{"time":"x","temperature_2m":1}}"#] {
+            let r = HttpReply { status: 200, headers: vec![], body: body.to_vec() };
+            assert_eq!(parse(&cfg(), &r, now()).unwrap_err().class, ErrorClass::BadResponse, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn config_problems() {
+        let mut c = cfg();
+        c.latitude = 91.0;
+        c.hours = 0;
+        let keys: Vec<_> = c.problems().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["latitude", "hours"]);
+    }
+
+    #[test]
+    fn renders_small_and_large() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        let mut small = Buffer::empty(Rect::new(0, 0, 30, 3));
+        super::super::render(&w, small.area, &mut small);
+        assert_eq!(
+            text(&small),
+            [
+                "☂ 6.3°C  Light rain           ",
+                "feels 3.1°C  H 7°  L 1°       ",
+                "humidity 81%  wind 15 km/h SW ",
+            ]
+        );
+        let mut large = Buffer::empty(Rect::new(0, 0, 40, 8));
+        super::super::render(&w, large.area, &mut large);
+        let t = text(&large);
+        assert_eq!(t[4], "15h   16h   17h   18h   19h   20h       ");
+        assert_eq!(t[5], "☁ 7°  ☁ 7°  ☁ –   ☁ 6°  ☁ 5°  ☁ 4°      ", "17h is null: a dash, not 0°");
+        assert_eq!(t[6], "15%   22%   29%   36%   43%   50%       ");
+    }
+}

@@ -1,0 +1,118 @@
+//! The weather view every weather provider parses into.
+
+use chrono::{NaiveDateTime, Timelike};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::wmo;
+use crate::format;
+use crate::style;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weather {
+    /// Local time of the observation at the location.
+    pub time: NaiveDateTime,
+    pub temperature: f64,
+    pub apparent: Option<f64>,
+    pub humidity: Option<f64>,
+    pub code: Option<u8>,
+    pub wind_speed: Option<f64>,
+    pub wind_direction: Option<f64>,
+    pub temp_unit: String,
+    pub wind_unit: String,
+    /// Today's high and low, when the provider sends a daily block.
+    pub high: Option<f64>,
+    pub low: Option<f64>,
+    pub hourly: Vec<HourPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HourPoint {
+    pub time: NaiveDateTime,
+    pub temperature: Option<f64>,
+    pub code: Option<u8>,
+    pub precip_probability: Option<f64>,
+}
+
+fn temp(v: f64, unit: &str) -> String {
+    format!("{v:.1}{unit}")
+}
+
+fn short_temp(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), |v| format!("{v:.0}°"))
+}
+
+/// Render the conditions into `area`, most important first: the rows that do
+/// not fit are dropped from the bottom.
+pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
+    let mut lines: Vec<Line> = Vec::new();
+    let code = w.code.unwrap_or(255);
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} ", wmo::glyph(code)), style::label()),
+        Span::styled(temp(w.temperature, &w.temp_unit), style::value()),
+        Span::raw("  "),
+        Span::raw(wmo::describe(code)),
+    ]));
+    let mut second = Vec::new();
+    if let Some(a) = w.apparent {
+        second.push(Span::styled("feels ", style::dim()));
+        second.push(Span::raw(format!("{}  ", temp(a, &w.temp_unit))));
+    }
+    if let (Some(h), Some(l)) = (w.high, w.low) {
+        second.push(Span::styled("H ", style::dim()));
+        second.push(Span::raw(format!("{h:.0}°  ")));
+        second.push(Span::styled("L ", style::dim()));
+        second.push(Span::raw(format!("{l:.0}°")));
+    } else if let Some(h) = w.high {
+        second.push(Span::styled("H ", style::dim()));
+        second.push(Span::raw(format!("{h:.0}°")));
+    }
+    if !second.is_empty() {
+        lines.push(Line::from(second));
+    }
+    let mut third = Vec::new();
+    if let Some(h) = w.humidity {
+        second_push(&mut third, "humidity ", format!("{h:.0}%  "));
+    }
+    if let Some(s) = w.wind_speed {
+        let dir = w.wind_direction.map(format::compass).unwrap_or("");
+        second_push(&mut third, "wind ", format!("{s:.0} {} {dir}", w.wind_unit));
+    }
+    if !third.is_empty() {
+        lines.push(Line::from(third));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let y = area.y + i as u16;
+        if y >= area.bottom() {
+            return;
+        }
+        buf.set_line(area.x, y, line, area.width);
+    }
+    let used = lines.len() as u16;
+    // The hourly strip needs a blank separator row plus three rows.
+    if area.height >= used + 4 && !w.hourly.is_empty() {
+        render_hours(&w.hourly, Rect::new(area.x, area.y + used + 1, area.width, 3), buf);
+    }
+}
+
+fn second_push(spans: &mut Vec<Span<'static>>, label: &'static str, value: String) {
+    spans.push(Span::styled(label, style::dim()));
+    spans.push(Span::raw(value));
+}
+
+const HOUR_COL: u16 = 6;
+
+fn render_hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) {
+    let cols = (area.width / HOUR_COL) as usize;
+    for (i, h) in hours.iter().take(cols).enumerate() {
+        let x = area.x + i as u16 * HOUR_COL;
+        buf.set_string(x, area.y, format!("{:02}h", h.time.hour()), style::dim());
+        let glyph = h.code.map_or("?", wmo::glyph);
+        buf.set_string(x, area.y + 1, format!("{glyph} {}", short_temp(h.temperature)), Style::new());
+        if let Some(p) = h.precip_probability {
+            buf.set_string(x, area.y + 2, format!("{p:.0}%"), style::dim());
+        }
+    }
+}
