@@ -1,0 +1,17 @@
+//! homedash: a terminal homepage dashboard.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod grid;
+pub mod http;
+pub mod logging;
+pub mod msg;
+pub mod poll;
+pub mod run;
+pub mod runtime;
+pub mod sampler;
+pub mod schedule;
+pub mod screens;
+pub mod terminal;

@@ -29,7 +29,11 @@ fn local_only() -> Vec<String> {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { zones: local_only(), hour12: false, seconds: false }
+        Self {
+            zones: local_only(),
+            hour12: false,
+            seconds: false,
+        }
     }
 }
 
@@ -54,7 +58,12 @@ impl Config {
         }
         for z in &self.zones {
             if zone(z).is_none() {
-                out.push(("zones", format!("\"{z}\" is not an IANA time zone (e.g. \"Europe/London\") or \"local\"")));
+                out.push((
+                    "zones",
+                    format!(
+                        "\"{z}\" is not an IANA time zone (e.g. \"Europe/London\") or \"local\""
+                    ),
+                ));
             }
         }
         out
@@ -90,7 +99,10 @@ const BIG: [[&str; 3]; 11] = [
 ];
 
 fn big_width(s: &str) -> u16 {
-    s.chars().map(|c| if c == ':' { 2 } else { 4 }).sum::<u16>().saturating_sub(1)
+    s.chars()
+        .map(|c| if c == ':' { 2 } else { 4 })
+        .sum::<u16>()
+        .saturating_sub(1)
 }
 
 fn draw_big(s: &str, x0: u16, y: u16, buf: &mut Buffer) {
@@ -119,17 +131,27 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         (true, false) => "%I:%M",
         (true, true) => "%I:%M:%S",
     };
-    let zones: Vec<(String, Zone)> = cfg.zones.iter().filter_map(|n| zone(n).map(|z| (label(n), z))).collect();
-    let Some(&(_, first)) = zones.first() else { return };
+    let zones: Vec<(String, Zone)> = cfg
+        .zones
+        .iter()
+        .filter_map(|n| zone(n).map(|z| (label(n), z)))
+        .collect();
+    let Some(&(_, first)) = zones.first() else {
+        return;
+    };
     let first_off = offset_at(first, now, local);
     let t = now.with_timezone(&first_off);
     let hm = t.format(time_fmt).to_string();
-    let ampm = if cfg.hour12 { t.format(" %p").to_string() } else { String::new() };
+    let ampm = if cfg.hour12 {
+        t.format(" %p").to_string()
+    } else {
+        String::new()
+    };
     let date = t.format("%A %-d %B %Y").to_string();
 
     let mut y = area.y;
     let others = zones.len() - 1;
-    let big_fits = area.height as usize >= 4 + others.min(1) && area.width >= big_width(&hm) + 1;
+    let big_fits = area.height as usize >= 4 + others.min(1) && area.width > big_width(&hm);
     if big_fits {
         let w = big_width(&hm);
         let x = area.x + (area.width - w) / 2;
@@ -161,7 +183,11 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         } else {
             format!("{:+}:{:02}", diff_min / 60, (diff_min % 60).abs())
         };
-        let day = if zt.date_naive() != t.date_naive() { zt.format(" %a").to_string() } else { String::new() };
+        let day = if zt.date_naive() != t.date_naive() {
+            zt.format(" %a").to_string()
+        } else {
+            String::new()
+        };
         let line = Line::from(vec![
             Span::styled(format!("{:<14}", format::fit(name, 13)), style::label()),
             Span::styled(zt.format(time_fmt).to_string(), style::value()),
@@ -178,19 +204,38 @@ mod tests {
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
             .collect()
     }
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z").unwrap().to_utc()
+        DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z")
+            .unwrap()
+            .to_utc()
     }
 
     #[test]
     fn big_digits_with_zones() {
-        let cfg = Config { zones: vec!["local".into(), "Asia/Tokyo".into(), "America/St_Johns".into()], ..Config::default() };
+        let cfg = Config {
+            zones: vec![
+                "local".into(),
+                "Asia/Tokyo".into(),
+                "America/St_Johns".into(),
+            ],
+            ..Config::default()
+        };
         let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
-        render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);
+        render(
+            &cfg,
+            now(),
+            FixedOffset::east_opt(3600).unwrap(),
+            buf.area,
+            &mut buf,
+        );
         assert_eq!(
             text(&buf),
             [
@@ -206,15 +251,28 @@ mod tests {
 
     #[test]
     fn one_line_when_short_with_seconds_and_12h() {
-        let cfg = Config { zones: vec!["Europe/London".into()], hour12: true, seconds: true };
+        let cfg = Config {
+            zones: vec!["Europe/London".into()],
+            hour12: true,
+            seconds: true,
+        };
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
-        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        render(
+            &cfg,
+            now(),
+            FixedOffset::east_opt(0).unwrap(),
+            buf.area,
+            &mut buf,
+        );
         assert_eq!(text(&buf), ["11:05:09 PM  Friday 27 November 2026    "]);
     }
 
     #[test]
     fn bad_zone_is_a_problem() {
-        let cfg = Config { zones: vec!["Mars/Olympus".into()], ..Config::default() };
+        let cfg = Config {
+            zones: vec!["Mars/Olympus".into()],
+            ..Config::default()
+        };
         assert!(cfg.problems()[0].1.contains("Mars/Olympus"));
         assert!(Config::default().problems().is_empty());
     }

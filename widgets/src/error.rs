@@ -17,7 +17,9 @@ pub enum ErrorClass {
     /// The credential lacks a scope or the plan lacks the endpoint (403).
     Forbidden,
     NotFound,
-    RateLimited { until: Option<DateTime<Utc>> },
+    RateLimited {
+        until: Option<DateTime<Utc>>,
+    },
     /// Any other 4xx: the request itself is wrong.
     Client(u16),
     /// 5xx.
@@ -54,7 +56,10 @@ impl ErrorClass {
             Self::Forbidden => "forbidden".into(),
             Self::NotFound => "not found".into(),
             Self::RateLimited { until: Some(t) } => {
-                format!("rate-limited until {}", t.with_timezone(&Local).format("%H:%M"))
+                format!(
+                    "rate-limited until {}",
+                    t.with_timezone(&Local).format("%H:%M")
+                )
             }
             Self::RateLimited { until: None } => "rate-limited".into(),
             Self::Client(s) => format!("HTTP {s}"),
@@ -75,7 +80,10 @@ pub struct FetchError {
 
 impl FetchError {
     pub fn new(class: ErrorClass, detail: impl Into<String>) -> Self {
-        Self { class, detail: detail.into() }
+        Self {
+            class,
+            detail: detail.into(),
+        }
     }
 
     pub fn bad_response(detail: impl fmt::Display) -> Self {
@@ -104,7 +112,10 @@ mod tests {
         assert_eq!(ErrorClass::from_status(401, None), ErrorClass::Rejected);
         assert_eq!(ErrorClass::from_status(403, None), ErrorClass::Forbidden);
         assert_eq!(ErrorClass::from_status(404, None), ErrorClass::NotFound);
-        assert_eq!(ErrorClass::from_status(429, None), ErrorClass::RateLimited { until: None });
+        assert_eq!(
+            ErrorClass::from_status(429, None),
+            ErrorClass::RateLimited { until: None }
+        );
         assert_eq!(ErrorClass::from_status(503, None), ErrorClass::Server(503));
         assert_eq!(ErrorClass::from_status(418, None), ErrorClass::Client(418));
         assert_eq!(ErrorClass::Server(502).label(), "HTTP 502");

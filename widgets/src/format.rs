@@ -34,7 +34,11 @@ pub fn bytes(n: u64) -> String {
         v /= 1024.0;
         i += 1;
     }
-    if i == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[i]) }
+    if i == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
 }
 
 /// A byte rate, e.g. "1.2 MiB/s".
@@ -78,8 +82,14 @@ mod tests {
         assert_eq!(age(t("2026-01-01T00:03:10Z"), then), "3m ago");
         assert_eq!(age(t("2026-01-01T02:00:00Z"), then), "2h ago");
         assert_eq!(age(t("2026-01-03T00:00:00Z"), then), "2d ago");
-        assert_eq!(age_changes_at(t("2026-01-01T00:03:10Z"), then), t("2026-01-01T00:04:00Z"));
-        assert_eq!(age_changes_at(t("2026-01-01T02:10:00Z"), then), t("2026-01-01T03:00:00Z"));
+        assert_eq!(
+            age_changes_at(t("2026-01-01T00:03:10Z"), then),
+            t("2026-01-01T00:04:00Z")
+        );
+        assert_eq!(
+            age_changes_at(t("2026-01-01T02:10:00Z"), then),
+            t("2026-01-01T03:00:00Z")
+        );
     }
 
     #[test]

@@ -21,7 +21,13 @@ pub enum Part {
     Load,
 }
 
-pub const ALL_PARTS: [Part; 5] = [Part::Cpu, Part::Memory, Part::Disk, Part::Network, Part::Load];
+pub const ALL_PARTS: [Part; 5] = [
+    Part::Cpu,
+    Part::Memory,
+    Part::Disk,
+    Part::Network,
+    Part::Load,
+];
 
 /// The `[widget.ID]` keys of a system widget.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -40,7 +46,10 @@ fn all_parts() -> Vec<Part> {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { show: all_parts(), disks: Vec::new() }
+        Self {
+            show: all_parts(),
+            disks: Vec::new(),
+        }
     }
 }
 
@@ -66,6 +75,8 @@ pub struct Disk {
 pub struct Snapshot {
     pub cpu_pct: f64,
     pub cores: usize,
+    /// How many samples were ever taken; places the sweep's write column.
+    pub samples: u64,
     /// Oldest first, percent 0..=100.
     pub cpu_history: Vec<u64>,
     pub mem_used: u64,
@@ -79,18 +90,75 @@ pub struct Snapshot {
 }
 
 fn pct(used: u64, total: u64) -> f64 {
-    if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 }
+    if total == 0 {
+        0.0
+    } else {
+        used as f64 * 100.0 / total as f64
+    }
 }
 
 const LABEL_W: u16 = 5;
 
-/// Tail of `history` that fits `width` columns, so the newest sample is at
-/// the right edge.
-fn tail(history: &[u64], width: u16) -> &[u64] {
-    &history[history.len().saturating_sub(usize::from(width))..]
+/// History laid out as a sweep: sample `k` always sits in column
+/// `k % width` and a blank gap follows the newest, like a monitor trace. An
+/// update then changes two columns instead of shifting the whole chart,
+/// which keeps the dashboard's idle terminal output tiny.
+fn sweep(history: &[u64], samples: u64, width: u16) -> Vec<Option<u64>> {
+    let w = u64::from(width);
+    if w < 2 || samples == 0 {
+        return vec![None; usize::from(width)];
+    }
+    let newest = samples - 1;
+    (0..w)
+        .map(|c| {
+            let age = (newest % w + w - c) % w;
+            if age == w - 1 {
+                return None;
+            }
+            let age = usize::try_from(age).ok()?;
+            history.len().checked_sub(1 + age).map(|i| history[i])
+        })
+        .collect()
+}
+
+/// Rows the listed parts need at one row each.
+fn base_rows(cfg: &Config, s: &Snapshot) -> u16 {
+    cfg.show
+        .iter()
+        .map(|p| {
+            if *p == Part::Disk {
+                s.disks.len().max(1) as u16
+            } else {
+                1
+            }
+        })
+        .sum()
 }
 
 pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
+    // Spare rows go to the charts, split between CPU and network.
+    let spare = area.height.saturating_sub(base_rows(cfg, s));
+    let charts = cfg
+        .show
+        .iter()
+        .filter(|p| matches!(p, Part::Cpu | Part::Network))
+        .count() as u16;
+    let mut extra = |part: Part| -> u16 {
+        if charts == 0 || !matches!(part, Part::Cpu | Part::Network) {
+            return 0;
+        }
+        let first = cfg
+            .show
+            .iter()
+            .find(|p| matches!(p, Part::Cpu | Part::Network))
+            == Some(&part);
+        let share = spare / charts;
+        if first {
+            spare - share * (charts - 1)
+        } else {
+            share
+        }
+    };
     let mut y = area.y;
     for part in &cfg.show {
         if y >= area.bottom() {
@@ -99,14 +167,45 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
         let row = Rect::new(area.x, y, area.width, 1);
         match part {
             Part::Cpu => {
+                let h = (1 + extra(Part::Cpu)).min(area.bottom() - y);
                 let text = format!("{:>3.0}% ", s.cpu_pct);
-                let used = line(row, buf, "CPU", vec![Span::styled(text, style::usage(s.cpu_pct))]);
-                spark(tail_area(row, used), &s.cpu_history, Some(100), style::usage(s.cpu_pct), buf);
+                let used = line(
+                    row,
+                    buf,
+                    "CPU",
+                    vec![Span::styled(text, style::usage(s.cpu_pct))],
+                );
+                let chart = Rect {
+                    height: h,
+                    ..tail_area(row, used)
+                };
+                spark(
+                    chart,
+                    &s.cpu_history,
+                    s.samples,
+                    Some(100),
+                    style::usage(s.cpu_pct),
+                    buf,
+                );
+                y += h;
+                continue;
             }
             Part::Memory => {
                 let p = pct(s.mem_used, s.mem_total);
-                let text = format!("{} / {} ", format::bytes(s.mem_used), format::bytes(s.mem_total));
-                let used = line(row, buf, "MEM", vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)]);
+                let text = format!(
+                    "{} / {} ",
+                    format::bytes(s.mem_used),
+                    format::bytes(s.mem_total)
+                );
+                let used = line(
+                    row,
+                    buf,
+                    "MEM",
+                    vec![
+                        Span::styled(format!("{p:>3.0}% "), style::usage(p)),
+                        Span::raw(text),
+                    ],
+                );
                 bar(tail_area(row, used), p, buf);
             }
             Part::Disk => {
@@ -116,22 +215,54 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
                     }
                     let row = Rect::new(area.x, y, area.width, 1);
                     let p = pct(d.used, d.total);
-                    let text = format!("{} {} / {} ", d.mount, format::bytes(d.used), format::bytes(d.total));
-                    let used = line(row, buf, "DISK", vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)]);
+                    let text = format!(
+                        "{} {} / {} ",
+                        d.mount,
+                        format::bytes(d.used),
+                        format::bytes(d.total)
+                    );
+                    let used = line(
+                        row,
+                        buf,
+                        "DISK",
+                        vec![
+                            Span::styled(format!("{p:>3.0}% "), style::usage(p)),
+                            Span::raw(text),
+                        ],
+                    );
                     bar(tail_area(row, used), p, buf);
                     y += 1;
                 }
                 continue;
             }
             Part::Network => {
+                let h = (1 + extra(Part::Network)).min(area.bottom() - y);
                 let text = format!("↓{} ↑{} ", format::rate(s.rx_bps), format::rate(s.tx_bps));
                 let used = line(row, buf, "NET", vec![Span::raw(text)]);
-                spark(tail_area(row, used), &s.net_history, None, Style::new().fg(style::ACCENT), buf);
+                let chart = Rect {
+                    height: h,
+                    ..tail_area(row, used)
+                };
+                spark(
+                    chart,
+                    &s.net_history,
+                    s.samples,
+                    None,
+                    Style::new().fg(style::ACCENT),
+                    buf,
+                );
+                y += h;
+                continue;
             }
             Part::Load => {
                 let text = format!("{:.2} {:.2} {:.2}", s.load[0], s.load[1], s.load[2]);
                 let cores = format!("  {} cores", s.cores);
-                line(row, buf, "LOAD", vec![Span::raw(text), Span::styled(cores, style::dim())]);
+                line(
+                    row,
+                    buf,
+                    "LOAD",
+                    vec![Span::raw(text), Span::styled(cores, style::dim())],
+                );
             }
         }
         y += 1;
@@ -140,7 +271,10 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
 
 /// Draw the label and spans; returns the columns used.
 fn line(row: Rect, buf: &mut Buffer, label: &str, spans: Vec<Span<'_>>) -> u16 {
-    let mut all = vec![Span::styled(format!("{label:<w$}", w = usize::from(LABEL_W)), style::label())];
+    let mut all = vec![Span::styled(
+        format!("{label:<w$}", w = usize::from(LABEL_W)),
+        style::label(),
+    )];
     all.extend(spans);
     let l = Line::from(all);
     let w = (l.width() as u16).min(row.width);
@@ -152,12 +286,22 @@ fn tail_area(row: Rect, used: u16) -> Rect {
     Rect::new(row.x + used, row.y, row.width.saturating_sub(used), 1)
 }
 
-fn spark(area: Rect, history: &[u64], max: Option<u64>, style: Style, buf: &mut Buffer) {
+fn spark(
+    area: Rect,
+    history: &[u64],
+    samples: u64,
+    max: Option<u64>,
+    style: Style,
+    buf: &mut Buffer,
+) {
     if area.width < 4 {
         return;
     }
-    let data = tail(history, area.width);
-    let mut s = Sparkline::default().data(data).style(style);
+    let data = sweep(history, samples, area.width);
+    let mut s = Sparkline::default()
+        .data(data)
+        .absent_value_symbol(" ")
+        .style(style);
     if let Some(m) = max {
         s = s.max(m);
     }
@@ -170,7 +314,11 @@ fn bar(area: Rect, pct: f64, buf: &mut Buffer) {
     }
     let filled = ((f64::from(area.width) * pct / 100.0).round() as u16).min(area.width);
     for x in 0..area.width {
-        let (sym, st) = if x < filled { ("█", style::usage(pct)) } else { ("░", style::dim()) };
+        let (sym, st) = if x < filled {
+            ("█", style::usage(pct))
+        } else {
+            ("░", style::dim())
+        };
         buf[(area.x + x, area.y)].set_symbol(sym).set_style(st);
     }
 }
@@ -183,10 +331,15 @@ mod tests {
         Snapshot {
             cpu_pct: 42.0,
             cores: 8,
+            samples: 6,
             cpu_history: vec![0, 25, 50, 75, 100, 42],
             mem_used: 6 * 1024 * 1024 * 1024,
             mem_total: 16 * 1024 * 1024 * 1024,
-            disks: vec![Disk { mount: "/".into(), used: 50 << 30, total: 100 << 30 }],
+            disks: vec![Disk {
+                mount: "/".into(),
+                used: 50 << 30,
+                total: 100 << 30,
+            }],
             rx_bps: 1536.0,
             tx_bps: 0.0,
             net_history: vec![1, 2, 3],
@@ -196,7 +349,11 @@ mod tests {
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
             .collect()
     }
 
@@ -210,7 +367,7 @@ mod tests {
                 "CPU   42%  ▂▄▆█▃                                ",
                 "MEM   38% 6.0 GiB / 16.0 GiB ███████░░░░░░░░░░░░",
                 "DISK  50% / 50.0 GiB / 100.0 GiB ████████░░░░░░░",
-                "NET  ↓1.5 KiB/s ↑0 B/s ▂▅█                      ",
+                "NET  ↓1.5 KiB/s ↑0 B/s    ▂▅█                   ",
                 "LOAD 0.50 0.25 0.12  8 cores                    ",
             ]
         );
@@ -218,21 +375,47 @@ mod tests {
 
     #[test]
     fn rows_that_do_not_fit_are_dropped_and_order_is_kept() {
-        let cfg = Config { show: vec![Part::Load, Part::Cpu], disks: vec![] };
+        let cfg = Config {
+            show: vec![Part::Load, Part::Cpu],
+            disks: vec![],
+        };
         let mut buf = Buffer::empty(Rect::new(0, 0, 30, 1));
         render(&cfg, &snapshot(), buf.area, &mut buf);
         assert_eq!(text(&buf), ["LOAD 0.50 0.25 0.12  8 cores  "]);
     }
 
     #[test]
-    fn sparkline_keeps_the_newest_samples() {
-        assert_eq!(tail(&[1, 2, 3, 4], 2), &[3, 4]);
-        assert_eq!(tail(&[1], 5), &[1]);
+    fn sweep_keeps_samples_in_fixed_columns_with_a_gap_after_the_newest() {
+        // Samples 0..=5 (values 10..=15) in 4 columns: sample k sits in column k % 4.
+        let h = [10, 11, 12, 13, 14, 15];
+        assert_eq!(sweep(&h, 6, 4), [Some(14), Some(15), None, Some(13)]);
+        // One more sample changes only its column and moves the gap.
+        let h = [10, 11, 12, 13, 14, 15, 16];
+        assert_eq!(sweep(&h, 7, 4), [Some(14), Some(15), Some(16), None]);
+        // Fewer samples than columns: the rest is empty.
+        assert_eq!(sweep(&[7], 1, 4), [Some(7), None, None, None]);
+        assert_eq!(sweep(&[], 0, 3), [None, None, None]);
+    }
+
+    #[test]
+    fn spare_rows_grow_the_charts() {
+        let mut s = snapshot();
+        s.samples = 6;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 9));
+        render(&Config::default(), &s, buf.area, &mut buf);
+        let t = text(&buf);
+        assert!(t[0].starts_with("CPU"));
+        assert!(t[3].starts_with("MEM"), "CPU takes 3 rows: {t:#?}");
+        assert!(t[5].starts_with("NET"));
+        assert!(t[8].starts_with("LOAD"), "{t:#?}");
     }
 
     #[test]
     fn empty_show_is_a_problem() {
-        let cfg = Config { show: vec![], disks: vec![] };
+        let cfg = Config {
+            show: vec![],
+            disks: vec![],
+        };
         assert_eq!(cfg.problems().len(), 1);
     }
 }

@@ -47,7 +47,10 @@ impl Config {
             out.push(("latitude", format!("{} is outside -90..90", self.latitude)));
         }
         if !(-180.0..=180.0).contains(&self.longitude) {
-            out.push(("longitude", format!("{} is outside -180..180", self.longitude)));
+            out.push((
+                "longitude",
+                format!("{} is outside -180..180", self.longitude),
+            ));
         }
         if !(1..=24).contains(&self.hours) {
             out.push(("hours", format!("{} is outside 1..24", self.hours)));
@@ -132,7 +135,11 @@ fn at<T: Copy>(v: &[Option<T>], i: usize) -> Option<T> {
     v.get(i).copied().flatten()
 }
 
-pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>) -> Result<Weather, FetchError> {
+pub fn parse(
+    cfg: &Config,
+    reply: &HttpReply,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Weather, FetchError> {
     let body: Result<Body, _> = serde_json::from_slice(&reply.body);
     if !reply.is_success() {
         let reason = body.ok().and_then(|b| b.reason).unwrap_or_default();
@@ -141,7 +148,10 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     }
     let body = body.map_err(FetchError::bad_response)?;
     if body.error {
-        return Err(FetchError::new(ErrorClass::Provider, body.reason.unwrap_or_default()));
+        return Err(FetchError::new(
+            ErrorClass::Provider,
+            body.reason.unwrap_or_default(),
+        ));
     }
     let cur = body
         .current
@@ -150,7 +160,12 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     let temperature = cur
         .temperature_2m
         .ok_or_else(|| FetchError::bad_response("no current temperature"))?;
-    let unit = |k: &str, fallback: &str| body.current_units.get(k).cloned().unwrap_or_else(|| fallback.into());
+    let unit = |k: &str, fallback: &str| {
+        body.current_units
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| fallback.into())
+    };
     let (t_fallback, w_fallback) = match cfg.units {
         Units::Metric => ("°C", "km/h"),
         Units::Imperial => ("°F", "mp/h"),
@@ -207,25 +222,44 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/open-meteo/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/open-meteo/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        HttpReply { status, headers: vec![], body: fixture(name) }
+        HttpReply {
+            status,
+            headers: vec![],
+            body: fixture(name),
+        }
     }
 
     fn cfg() -> Config {
-        Config { latitude: 52.52, longitude: 13.41, location: Some("Berlin".into()), units: Units::Metric, hours: 6 }
+        Config {
+            latitude: 52.52,
+            longitude: 13.41,
+            location: Some("Berlin".into()),
+            units: Units::Metric,
+            hours: 6,
+        }
     }
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
+        DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z")
+            .unwrap()
+            .to_utc()
     }
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
             .collect()
     }
 
@@ -257,9 +291,18 @@ mod tests {
 
     #[test]
     fn parses_hourly_and_daily_with_nulls() {
-        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        let w = parse(
+            &cfg(),
+            &reply(200, "forecast_full_berlin_CONSTRUCTED.json"),
+            now(),
+        )
+        .unwrap();
         assert_eq!(w.hourly.len(), 6);
-        assert_eq!(w.hourly[0].time.hour(), 15, "the strip starts at the next hour");
+        assert_eq!(
+            w.hourly[0].time.hour(),
+            15,
+            "the strip starts at the next hour"
+        );
         assert_eq!(w.hourly[2].temperature, None, "17h is null in the fixture");
         assert_eq!(w.high, Some(7.2));
         assert_eq!(w.low, Some(1.4));
@@ -267,7 +310,12 @@ mod tests {
 
     #[test]
     fn error_400_is_a_client_error_with_the_reason() {
-        let e = parse(&cfg(), &reply(400, "error_400_invalid_variable.json"), now()).unwrap_err();
+        let e = parse(
+            &cfg(),
+            &reply(400, "error_400_invalid_variable.json"),
+            now(),
+        )
+        .unwrap_err();
         assert_eq!(e.class, ErrorClass::Client(400));
         assert!(e.detail.contains("tempeture_2m"), "{e}");
     }
@@ -277,7 +325,12 @@ mod tests {
         let mut r = reply(429, "error_429_minutely_limit.json");
         r.headers.push(("retry-after".into(), "60".into()));
         let e = parse(&cfg(), &r, now()).unwrap_err();
-        assert_eq!(e.class, ErrorClass::RateLimited { until: Some(now() + chrono::Duration::seconds(60)) });
+        assert_eq!(
+            e.class,
+            ErrorClass::RateLimited {
+                until: Some(now() + chrono::Duration::seconds(60))
+            }
+        );
         assert!(e.detail.contains("Minutely"));
         let e = parse(&cfg(), &reply(429, "error_429_minutely_limit.json"), now()).unwrap_err();
         assert_eq!(e.class, ErrorClass::RateLimited { until: None });
@@ -285,11 +338,32 @@ mod tests {
 
     #[test]
     fn error_inside_a_200_and_wrong_shapes() {
-        let r = HttpReply { status: 200, headers: vec![], body: br#"{"error":true,"reason":"nope"}"#.to_vec() };
-        assert_eq!(parse(&cfg(), &r, now()).unwrap_err().class, ErrorClass::Provider);
-        for body in [&b"{"[..], b"[]", b"{}", b"\xff\xfe", br#"{"current":{"time":"x","temperature_2m":1}}"#] {
-            let r = HttpReply { status: 200, headers: vec![], body: body.to_vec() };
-            assert_eq!(parse(&cfg(), &r, now()).unwrap_err().class, ErrorClass::BadResponse, "{body:?}");
+        let r = HttpReply {
+            status: 200,
+            headers: vec![],
+            body: br#"{"error":true,"reason":"nope"}"#.to_vec(),
+        };
+        assert_eq!(
+            parse(&cfg(), &r, now()).unwrap_err().class,
+            ErrorClass::Provider
+        );
+        for body in [
+            &b"{"[..],
+            b"[]",
+            b"{}",
+            b"\xff\xfe",
+            br#"{"current":{"time":"x","temperature_2m":1}}"#,
+        ] {
+            let r = HttpReply {
+                status: 200,
+                headers: vec![],
+                body: body.to_vec(),
+            };
+            assert_eq!(
+                parse(&cfg(), &r, now()).unwrap_err().class,
+                ErrorClass::BadResponse,
+                "{body:?}"
+            );
         }
     }
 
@@ -304,7 +378,12 @@ mod tests {
 
     #[test]
     fn renders_small_and_large() {
-        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        let w = parse(
+            &cfg(),
+            &reply(200, "forecast_full_berlin_CONSTRUCTED.json"),
+            now(),
+        )
+        .unwrap();
         let mut small = Buffer::empty(Rect::new(0, 0, 30, 3));
         super::super::render(&w, small.area, &mut small);
         assert_eq!(
@@ -319,7 +398,10 @@ mod tests {
         super::super::render(&w, large.area, &mut large);
         let t = text(&large);
         assert_eq!(t[4], "15h   16h   17h   18h   19h   20h       ");
-        assert_eq!(t[5], "☁ 7°  ☁ 7°  ☁ –   ☁ 6°  ☁ 5°  ☁ 4°      ", "17h is null: a dash, not 0°");
+        assert_eq!(
+            t[5], "☁ 7°  ☁ 7°  ☁ –   ☁ 6°  ☁ 5°  ☁ 4°      ",
+            "17h is null: a dash, not 0°"
+        );
         assert_eq!(t[6], "15%   22%   29%   36%   43%   50%       ");
     }
 }

@@ -93,7 +93,11 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
     let used = lines.len() as u16;
     // The hourly strip needs a blank separator row plus three rows.
     if area.height >= used + 4 && !w.hourly.is_empty() {
-        render_hours(&w.hourly, Rect::new(area.x, area.y + used + 1, area.width, 3), buf);
+        render_hours(
+            &w.hourly,
+            Rect::new(area.x, area.y + used + 1, area.width, 3),
+            buf,
+        );
     }
 }
 
@@ -110,7 +114,12 @@ fn render_hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) {
         let x = area.x + i as u16 * HOUR_COL;
         buf.set_string(x, area.y, format!("{:02}h", h.time.hour()), style::dim());
         let glyph = h.code.map_or("?", wmo::glyph);
-        buf.set_string(x, area.y + 1, format!("{glyph} {}", short_temp(h.temperature)), Style::new());
+        buf.set_string(
+            x,
+            area.y + 1,
+            format!("{glyph} {}", short_temp(h.temperature)),
+            Style::new(),
+        );
         if let Some(p) = h.precip_probability {
             buf.set_string(x, area.y + 2, format!("{p:.0}%"), style::dim());
         }

@@ -1,0 +1,505 @@
+//! All UI state, and the one place it changes. `update` does no I/O: side
+//! effects go back to the runtime as `Cmd`s, so it is testable without a
+//! terminal.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use homedash_widgets::source::Tick;
+use homedash_widgets::{Data, ErrorClass, FetchError, format};
+use ratatui::layout::{Position, Rect};
+
+use crate::config::{Config, Node, WidgetConfig};
+use crate::grid;
+use crate::msg::{Cmd, Flow, Msg, WidgetId};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WidgetState {
+    /// Last good data; kept through failures.
+    pub data: Option<Data>,
+    pub updated: Option<DateTime<Utc>>,
+    /// The latest failure, cleared by the next success.
+    pub error: Option<FetchError>,
+    pub loading: bool,
+    /// When the poller will try again by itself.
+    pub next: Option<DateTime<Utc>>,
+}
+
+impl WidgetState {
+    pub fn rate_limited_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match &self.error {
+            Some(FetchError {
+                class: ErrorClass::RateLimited { until },
+                ..
+            }) => {
+                let until = until.or(self.next)?;
+                (until > now).then_some(until)
+            }
+            _ => None,
+        }
+    }
+}
+
+pub struct App {
+    pub title: String,
+    pub demo: bool,
+    pub widgets: Vec<WidgetConfig>,
+    pub states: Vec<WidgetState>,
+    pub layout: Node,
+    /// Index into `widgets`.
+    pub focus: WidgetId,
+    pub zoom: bool,
+    pub help: bool,
+    /// The whole terminal.
+    pub size: Rect,
+    pub now: DateTime<Utc>,
+    pub local: FixedOffset,
+    /// One line for the status bar, e.g. a background problem.
+    pub notice: Option<String>,
+}
+
+/// Title bar and status bar.
+const CHROME_ROWS: u16 = 2;
+
+impl App {
+    pub fn new(
+        config: Config,
+        demo: bool,
+        size: Rect,
+        now: DateTime<Utc>,
+        local: FixedOffset,
+    ) -> Self {
+        let n = config.widgets.len();
+        let focus = grid::areas(&config.layout, Rect::new(0, 0, 200, 60))
+            .first()
+            .map_or(0, |(i, _)| *i);
+        App {
+            title: config.title,
+            demo,
+            widgets: config.widgets,
+            states: vec![WidgetState::default(); n],
+            layout: config.layout,
+            focus,
+            zoom: false,
+            help: false,
+            size,
+            now,
+            local,
+            notice: None,
+        }
+    }
+
+    /// The area between the title and status bars.
+    pub fn body(&self) -> Rect {
+        let h = self.size.height.saturating_sub(CHROME_ROWS);
+        Rect::new(self.size.x, self.size.y + 1, self.size.width, h)
+    }
+
+    pub fn too_small(&self) -> bool {
+        let body = self.body();
+        if self.zoom {
+            return body.width < grid::MIN_CARD.0 || body.height < grid::MIN_CARD.1;
+        }
+        let (w, h) = grid::min_size(&self.layout);
+        body.width < w || body.height < h
+    }
+
+    /// Cards on screen now, with their areas.
+    pub fn visible(&self) -> Vec<(WidgetId, Rect)> {
+        if self.too_small() {
+            return Vec::new();
+        }
+        if self.zoom {
+            return vec![(self.focus, self.body())];
+        }
+        grid::areas(&self.layout, self.body())
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Flow {
+        match msg {
+            Msg::Input(ev) => self.input(ev),
+            Msg::Fetching(id) => {
+                let Some(s) = self.states.get_mut(id) else {
+                    return Flow::none();
+                };
+                s.loading = true;
+                self.redraw_if_visible(id)
+            }
+            Msg::Fetched {
+                id,
+                at,
+                result,
+                next,
+            } => {
+                let Some(s) = self.states.get_mut(id) else {
+                    return Flow::none();
+                };
+                s.loading = false;
+                s.next = Some(next);
+                match result {
+                    Ok(d) => {
+                        s.data = Some(d);
+                        s.updated = Some(at);
+                        s.error = None;
+                    }
+                    Err(e) => s.error = Some(e),
+                }
+                // The status bar names the focused widget's error, and the
+                // title bar counts failing widgets, so any result may show.
+                Flow::redraw()
+            }
+            Msg::Tick => Flow::redraw(),
+            Msg::Notice(n) => {
+                self.notice = Some(n);
+                Flow::redraw()
+            }
+        }
+    }
+
+    fn redraw_if_visible(&self, id: WidgetId) -> Flow {
+        if self.visible().iter().any(|(v, _)| *v == id) {
+            Flow::redraw()
+        } else {
+            Flow::none()
+        }
+    }
+
+    fn input(&mut self, ev: Event) -> Flow {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
+            Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                if self.help || self.zoom {
+                    return Flow::none();
+                }
+                let at = Position::new(m.column, m.row);
+                match self.visible().into_iter().find(|(_, r)| r.contains(at)) {
+                    Some((id, _)) if id != self.focus => {
+                        self.focus = id;
+                        Flow::redraw()
+                    }
+                    _ => Flow::none(),
+                }
+            }
+            Event::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                Flow::redraw()
+            }
+            _ => Flow::none(),
+        }
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Flow {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(k.code, KeyCode::Char('c')) {
+            return Flow {
+                redraw: false,
+                cmds: vec![Cmd::Quit],
+            };
+        }
+        if self.help {
+            return match k.code {
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+                    self.help = false;
+                    Flow::redraw()
+                }
+                _ => Flow::none(),
+            };
+        }
+        match k.code {
+            KeyCode::Char('q') => Flow {
+                redraw: false,
+                cmds: vec![Cmd::Quit],
+            },
+            KeyCode::Char('?') | KeyCode::F(1) => {
+                self.help = true;
+                Flow::redraw()
+            }
+            KeyCode::Tab => self.cycle(1),
+            KeyCode::BackTab => self.cycle(-1),
+            KeyCode::Left | KeyCode::Char('h') => self.step(-1, 0),
+            KeyCode::Right | KeyCode::Char('l') => self.step(1, 0),
+            KeyCode::Up | KeyCode::Char('k') => self.step(0, -1),
+            KeyCode::Down | KeyCode::Char('j') => self.step(0, 1),
+            KeyCode::Enter | KeyCode::Char('z') => {
+                self.zoom = !self.zoom;
+                Flow::redraw()
+            }
+            KeyCode::Esc if self.zoom => {
+                self.zoom = false;
+                Flow::redraw()
+            }
+            KeyCode::Char('r') => self.refresh(&[self.focus]),
+            KeyCode::Char('R') => self.refresh(&(0..self.widgets.len()).collect::<Vec<_>>()),
+            _ => Flow::none(),
+        }
+    }
+
+    fn refresh(&mut self, ids: &[WidgetId]) -> Flow {
+        let mut cmds = Vec::new();
+        let mut held = Vec::new();
+        for &id in ids {
+            let w = &self.widgets[id];
+            if w.source.tick() != Tick::None {
+                continue; // a clock has nothing to fetch
+            }
+            match self.states[id].rate_limited_until(self.now) {
+                Some(until) => held.push(format!(
+                    "{} is rate-limited until {}",
+                    w.id,
+                    until.with_timezone(&self.local).format("%H:%M")
+                )),
+                None => cmds.push(Cmd::Refresh(id)),
+            }
+        }
+        self.notice = (!held.is_empty()).then(|| format!("not refreshed: {}", held.join(", ")));
+        Flow { redraw: true, cmds }
+    }
+
+    /// Tab order is layout order, so it follows what the user sees.
+    fn cycle(&mut self, dir: isize) -> Flow {
+        let order: Vec<WidgetId> = grid::areas(&self.layout, self.body())
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        let Some(pos) = order.iter().position(|&i| i == self.focus) else {
+            return Flow::none();
+        };
+        let next = (pos as isize + dir).rem_euclid(order.len() as isize) as usize;
+        self.focus = order[next];
+        Flow::redraw()
+    }
+
+    /// Move focus to the nearest card fully in a direction, preferring
+    /// cards that overlap the current one on the other axis.
+    fn step(&mut self, dx: i32, dy: i32) -> Flow {
+        let areas = grid::areas(&self.layout, self.body());
+        let Some(&(_, from)) = areas.iter().find(|(i, _)| *i == self.focus) else {
+            return Flow::none();
+        };
+        let span = |a: u16, len: u16| (i32::from(a), i32::from(a) + i32::from(len));
+        let best = areas
+            .iter()
+            .filter(|(i, _)| *i != self.focus)
+            .filter_map(|&(i, r)| {
+                let (gap, (a0, a1), (b0, b1)) = match (dx, dy) {
+                    (-1, _) => (
+                        i32::from(from.x) - i32::from(r.right()),
+                        span(r.y, r.height),
+                        span(from.y, from.height),
+                    ),
+                    (1, _) => (
+                        i32::from(r.x) - i32::from(from.right()),
+                        span(r.y, r.height),
+                        span(from.y, from.height),
+                    ),
+                    (_, -1) => (
+                        i32::from(from.y) - i32::from(r.bottom()),
+                        span(r.x, r.width),
+                        span(from.x, from.width),
+                    ),
+                    _ => (
+                        i32::from(r.y) - i32::from(from.bottom()),
+                        span(r.x, r.width),
+                        span(from.x, from.width),
+                    ),
+                };
+                let overlap = a1.min(b1) - a0.max(b0);
+                let off_axis = ((a0 + a1) - (b0 + b1)).abs();
+                (gap >= 0).then_some((i, (overlap <= 0, gap, off_axis)))
+            })
+            .min_by_key(|&(_, key)| key);
+        match best {
+            Some((i, _)) => {
+                self.focus = i;
+                Flow::redraw()
+            }
+            None => Flow::none(),
+        }
+    }
+
+    /// The next instant at which some visible text changes by itself; the
+    /// runtime sleeps until then. `None` when nothing on screen is timed.
+    pub fn next_wake(&self) -> Option<DateTime<Utc>> {
+        let now = self.now;
+        let next_second =
+            now + chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+        let next_minute = now + chrono::Duration::seconds(60 - now.timestamp() % 60)
+            - chrono::Duration::milliseconds(i64::from(now.timestamp_subsec_millis()));
+        self.visible()
+            .into_iter()
+            .filter_map(|(id, _)| match self.widgets[id].source.tick() {
+                Tick::Second => Some(next_second),
+                Tick::Minute => Some(next_minute),
+                Tick::None => self.states[id]
+                    .updated
+                    .map(|u| format::age_changes_at(now, u)),
+            })
+            .min()
+    }
+
+    pub fn failing(&self) -> usize {
+        self.states.iter().filter(|s| s.error.is_some()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+    use crossterm::event::{KeyEventState, MouseEvent};
+
+    fn app() -> App {
+        let cfg = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z")
+            .unwrap()
+            .to_utc();
+        App::new(
+            cfg,
+            false,
+            Rect::new(0, 0, 120, 40),
+            now,
+            FixedOffset::east_opt(0).unwrap(),
+        )
+    }
+
+    fn key(c: KeyCode) -> Msg {
+        Msg::Input(Event::Key(KeyEvent {
+            code: c,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }))
+    }
+
+    fn id(app: &App, name: &str) -> usize {
+        app.widgets.iter().position(|w| w.id == name).unwrap()
+    }
+
+    #[test]
+    fn tab_and_arrows_move_focus_in_layout_order() {
+        let mut a = app();
+        assert_eq!(a.focus, id(&a, "clock"));
+        a.update(key(KeyCode::Tab));
+        assert_eq!(a.focus, id(&a, "weather"));
+        a.update(key(KeyCode::Tab));
+        assert_eq!(a.focus, id(&a, "system"));
+        a.update(key(KeyCode::BackTab));
+        assert_eq!(a.focus, id(&a, "weather"));
+        a.update(key(KeyCode::Left));
+        assert_eq!(a.focus, id(&a, "clock"));
+        a.update(key(KeyCode::Down));
+        assert_eq!(a.focus, id(&a, "system"));
+        assert_eq!(a.update(key(KeyCode::Down)), Flow::none(), "nothing below");
+    }
+
+    #[test]
+    fn zoom_help_quit_and_refresh() {
+        let mut a = app();
+        a.update(key(KeyCode::Enter));
+        assert!(a.zoom);
+        assert_eq!(a.visible(), vec![(a.focus, a.body())]);
+        a.update(key(KeyCode::Esc));
+        assert!(!a.zoom);
+        a.update(key(KeyCode::Char('?')));
+        assert!(a.help);
+        assert_eq!(
+            a.update(key(KeyCode::Char('q'))),
+            Flow::redraw(),
+            "q closes help first"
+        );
+        assert_eq!(a.update(key(KeyCode::Char('q'))).cmds, [Cmd::Quit]);
+        let w = id(&a, "weather");
+        a.focus = w;
+        assert_eq!(a.update(key(KeyCode::Char('r'))).cmds, [Cmd::Refresh(w)]);
+        let all = a.update(key(KeyCode::Char('R'))).cmds;
+        assert_eq!(all.len(), 2, "the clock has nothing to fetch: {all:?}");
+    }
+
+    #[test]
+    fn a_rate_limited_widget_is_not_refreshed_by_hand() {
+        let mut a = app();
+        let w = id(&a, "weather");
+        a.focus = w;
+        let until = a.now + chrono::Duration::minutes(5);
+        let err = FetchError::new(ErrorClass::RateLimited { until: Some(until) }, "");
+        a.update(Msg::Fetched {
+            id: w,
+            at: a.now,
+            result: Err(err),
+            next: until,
+        });
+        assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty());
+        assert!(
+            a.notice
+                .as_deref()
+                .unwrap_or("")
+                .contains("rate-limited until 12:05")
+        );
+    }
+
+    #[test]
+    fn failures_keep_the_last_good_data() {
+        let mut a = app();
+        let w = id(&a, "system");
+        let data = Data::System(Default::default());
+        a.update(Msg::Fetched {
+            id: w,
+            at: a.now,
+            result: Ok(data.clone()),
+            next: a.now,
+        });
+        a.update(Msg::Fetched {
+            id: w,
+            at: a.now,
+            result: Err(FetchError::new(ErrorClass::Offline, "refused")),
+            next: a.now,
+        });
+        assert_eq!(a.states[w].data, Some(data));
+        assert_eq!(
+            a.states[w].error.as_ref().unwrap().class,
+            ErrorClass::Offline
+        );
+        assert_eq!(a.failing(), 1);
+    }
+
+    #[test]
+    fn click_focuses_and_resize_relayouts() {
+        let mut a = app();
+        let (sys, rect) = a
+            .visible()
+            .into_iter()
+            .find(|(i, _)| *i == id(&a, "system"))
+            .unwrap();
+        let click = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: rect.x + 2,
+            row: rect.y + 2,
+            modifiers: KeyModifiers::NONE,
+        };
+        a.update(Msg::Input(Event::Mouse(click)));
+        assert_eq!(a.focus, sys);
+        a.update(Msg::Input(Event::Resize(20, 6)));
+        assert!(a.too_small());
+        assert!(a.visible().is_empty());
+    }
+
+    #[test]
+    fn wakes_only_for_visible_timed_text() {
+        let mut a = app();
+        // The clock shows minutes: wake at the next minute boundary.
+        let minute = DateTime::parse_from_rfc3339("2026-11-27T12:01:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(a.next_wake(), Some(minute));
+        // Zoomed on the system widget, which shows no age: no timer at all.
+        a.focus = id(&a, "system");
+        a.zoom = true;
+        assert_eq!(a.next_wake(), None);
+        // Zoomed on weather with data from 10 s ago: wake when "just now" becomes "1m ago".
+        let w = id(&a, "weather");
+        a.focus = w;
+        a.states[w].updated = Some(a.now - chrono::Duration::seconds(10));
+        assert_eq!(a.next_wake(), Some(a.now + chrono::Duration::seconds(50)));
+    }
+}

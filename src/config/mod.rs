@@ -1,0 +1,132 @@
+//! Where the config comes from, and loading it.
+
+mod introspect;
+pub mod model;
+mod parse;
+mod paths;
+mod problem;
+mod secrets;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{Config, Content, Node, Size, WidgetConfig};
+pub use parse::{MIN_REFRESH, parse};
+pub use problem::ConfigError;
+
+/// Needs no token and no network to look right.
+pub const EMBEDDED_DEFAULT: &str = include_str!("default.toml");
+/// Points every networked widget at the in-process demo server.
+pub const DEMO: &str = include_str!("demo.toml");
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Flag(PathBuf),
+    Env(PathBuf),
+    Xdg(PathBuf),
+    Embedded,
+}
+
+impl Origin {
+    /// `--config`, then `HOMEDASH_CONFIG`, then the XDG config file if it
+    /// exists, then the embedded default.
+    pub fn locate(flag: Option<PathBuf>, env: Option<PathBuf>, xdg: Option<PathBuf>) -> Origin {
+        if let Some(p) = flag {
+            return Origin::Flag(p);
+        }
+        if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
+            return Origin::Env(p);
+        }
+        match xdg {
+            Some(p) if p.exists() => Origin::Xdg(p),
+            _ => Origin::Embedded,
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Origin::Flag(p) | Origin::Env(p) | Origin::Xdg(p) => Some(p),
+            Origin::Embedded => None,
+        }
+    }
+}
+
+/// The XDG config file path (it may not exist).
+pub fn xdg_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "homedash").map(|d| d.config_dir().join("config.toml"))
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    Read {
+        path: PathBuf,
+        how: String,
+        error: std::io::Error,
+    },
+    Invalid(ConfigError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Read { path, how, error } => write!(
+                f,
+                "cannot read the config {} ({how}): {error}",
+                path.display()
+            ),
+            LoadError::Invalid(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+pub fn load(origin: &Origin) -> Result<Config, LoadError> {
+    let (path, how) = match origin {
+        Origin::Embedded => {
+            return parse("<embedded default>", EMBEDDED_DEFAULT).map_err(LoadError::Invalid);
+        }
+        Origin::Flag(p) => (p, "from --config"),
+        Origin::Env(p) => (p, "from HOMEDASH_CONFIG"),
+        Origin::Xdg(p) => (p, "the XDG config file"),
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+        path: path.clone(),
+        how: how.into(),
+        error,
+    })?;
+    parse(&path.display().to_string(), &text).map_err(LoadError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_order() {
+        let f = Some(PathBuf::from("/f.toml"));
+        let e = Some(PathBuf::from("/e.toml"));
+        let missing = Some(PathBuf::from("/nonexistent/homedash/config.toml"));
+        assert_eq!(
+            Origin::locate(f.clone(), e.clone(), None),
+            Origin::Flag("/f.toml".into())
+        );
+        assert_eq!(Origin::locate(None, e, None), Origin::Env("/e.toml".into()));
+        assert_eq!(
+            Origin::locate(None, Some(PathBuf::new()), missing.clone()),
+            Origin::Embedded
+        );
+        let tmp = std::env::temp_dir();
+        assert_eq!(
+            Origin::locate(None, None, Some(tmp.clone())),
+            Origin::Xdg(tmp)
+        );
+    }
+
+    #[test]
+    fn embedded_configs_are_valid() {
+        let c = parse("default", EMBEDDED_DEFAULT).unwrap();
+        assert!(c.widgets.iter().all(|w| w.base_url.is_none()));
+        let d = parse("demo", DEMO).unwrap();
+        assert!(d.widgets.len() >= 4);
+    }
+}

@@ -1,0 +1,679 @@
+//! TOML text to a validated `Config`, reporting every problem at once.
+//!
+//! Each table is deserialized on its own (so one bad widget does not hide the
+//! next), unknown keys are collected with serde_ignored instead of stopping
+//! at the first, and every problem is located by its key path in the span
+//! tree that `toml` parsed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use homedash_widgets::Source;
+use homedash_widgets::source::Kind;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+use url::Url;
+
+use super::introspect::{FieldNames, suggest};
+use super::model::{Config, Content, Node, Size, WidgetConfig};
+use super::paths::{self, Seg};
+use super::problem::{ConfigError, Problem, SourceText};
+use super::secrets;
+
+pub const MIN_REFRESH: Duration = Duration::from_secs(1);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Deserialize)]
+struct Dashboard {
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Common {
+    kind: Kind,
+    provider: Option<String>,
+    refresh: Option<String>,
+    timeout: Option<String>,
+    title: Option<String>,
+    base_url: Option<String>,
+    credential: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawLayout {
+    row: Option<Vec<RawNode>>,
+    col: Option<Vec<RawNode>>,
+}
+
+#[derive(Deserialize)]
+struct RawNode {
+    ratio: Option<i64>,
+    percent: Option<i64>,
+    length: Option<i64>,
+    widget: Option<String>,
+    row: Option<Vec<RawNode>>,
+    col: Option<Vec<RawNode>>,
+}
+
+fn field_names<T: DeserializeOwned>() -> Vec<&'static str> {
+    let mut v = Vec::new();
+    let _ = T::deserialize(FieldNames(&mut v));
+    v
+}
+
+fn default_refresh(kind: Kind) -> Duration {
+    match kind {
+        Kind::System => Duration::from_secs(2),
+        Kind::Clock => Duration::from_secs(60),
+        Kind::Stocks | Kind::Metrics => Duration::from_secs(60),
+        Kind::Weather => Duration::from_secs(600),
+    }
+}
+
+struct Checker<'t> {
+    root: Spanned<DeValue<'t>>,
+    problems: Vec<Problem>,
+    /// Paths already reported as secrets, so they are not also "unknown".
+    secret_paths: BTreeSet<String>,
+}
+
+impl<'t> Checker<'t> {
+    fn at(&mut self, segs: &[Seg], on_key: bool, message: impl Into<String>) {
+        let span = paths::find(&self.root, segs)
+            .map(|(k, v)| if on_key { k } else { v })
+            .unwrap_or(0..0);
+        self.problems.push(Problem {
+            span,
+            key: paths::display(segs),
+            message: message.into(),
+        });
+    }
+
+    fn de_error(&mut self, e: &toml::de::Error) {
+        let span = e.span().unwrap_or(0..0);
+        let key = paths::display(&paths::path_at(&self.root, span.start));
+        self.problems.push(Problem {
+            span,
+            key,
+            message: e.message().trim().to_string(),
+        });
+    }
+
+    /// Deserialize `value` (at `base`) and collect the keys it ignored.
+    fn de<T: DeserializeOwned>(
+        &mut self,
+        value: &Spanned<DeValue<'t>>,
+        base: &[Seg],
+    ) -> (Option<T>, Vec<Vec<Seg>>) {
+        let mut ignored = Vec::new();
+        let r = serde_ignored::deserialize(ValueDeserializer::from(value.clone()), |p| {
+            let mut full = base.to_vec();
+            full.extend(paths::from_ignored(&p));
+            ignored.push(full);
+        });
+        match r {
+            Ok(v) => (Some(v), ignored),
+            Err(e) => {
+                self.de_error(&e);
+                (None, ignored)
+            }
+        }
+    }
+
+    fn unknown_keys(&mut self, ignored: Vec<Vec<Seg>>, what: &str, known: &[&str]) {
+        for path in ignored {
+            let shown = paths::display(&path);
+            if self.secret_paths.contains(&shown) {
+                continue;
+            }
+            let name = match path.last() {
+                Some(Seg::Key(k)) => k.clone(),
+                _ => shown.clone(),
+            };
+            let hint = match suggest(&name, known) {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => format!("; known keys: {}", known.join(", ")),
+            };
+            self.at(&path, true, format!("unknown key `{name}` in {what}{hint}"));
+        }
+    }
+
+    fn scan_secrets(&mut self, value: &Spanned<DeValue<'t>>, path: &mut Vec<Seg>) {
+        match value.get_ref() {
+            DeValue::Table(t) => {
+                for (k, v) in t.iter() {
+                    path.push(Seg::Key(k.get_ref().to_string()));
+                    if secrets::is_secret_key(k.get_ref()) {
+                        let shown = paths::display(path);
+                        self.problems.push(Problem {
+                            span: k.span(),
+                            key: shown.clone(),
+                            message: format!(
+                                "`{}` looks like a secret; secrets never go in the config file. Keep the token in the OS keyring and refer to it with `credential = \"NAME\"`",
+                                k.get_ref()
+                            ),
+                        });
+                        self.secret_paths.insert(shown);
+                    } else {
+                        self.scan_secrets(v, path);
+                    }
+                    path.pop();
+                }
+            }
+            DeValue::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    self.scan_secrets(v, path);
+                    path.pop();
+                }
+            }
+            DeValue::String(s) if secrets::looks_like_token(s) => {
+                let shown = paths::display(path);
+                self.problems.push(Problem {
+                    span: value.span(),
+                    key: shown.clone(),
+                    message: "this value looks like an API token; secrets never go in the config file. Keep the token in the OS keyring and refer to it with `credential = \"NAME\"`".into(),
+                });
+                self.secret_paths.insert(shown);
+            }
+            _ => {}
+        }
+    }
+
+    fn duration(
+        &mut self,
+        raw: &str,
+        path: &[Seg],
+        min: Duration,
+        max: Duration,
+    ) -> Option<Duration> {
+        match humantime::parse_duration(raw) {
+            Ok(d) if d < min => {
+                self.at(
+                    path,
+                    false,
+                    format!(
+                        "\"{raw}\" is below the {} minimum",
+                        humantime::format_duration(min)
+                    ),
+                );
+                None
+            }
+            Ok(d) if d > max => {
+                self.at(
+                    path,
+                    false,
+                    format!(
+                        "\"{raw}\" is above the {} maximum",
+                        humantime::format_duration(max)
+                    ),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.at(
+                    path,
+                    false,
+                    format!(
+                        "\"{raw}\" is not a duration ({e}); write e.g. \"90s\", \"10m\" or \"1h\""
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn widget(&mut self, id: &str, value: &Spanned<DeValue<'t>>) -> Option<WidgetConfig> {
+        let base = [Seg::Key("widget".into()), Seg::Key(id.into())];
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            self.at(
+                &base,
+                true,
+                format!("widget id \"{id}\" may only use letters, digits, '-' and '_'"),
+            );
+        }
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            self.at(
+                &base,
+                false,
+                "a widget is a table: write [widget.ID] with kind = \"...\"",
+            );
+            return None;
+        }
+        let (common, ignored_common) = self.de::<Common>(value, &base);
+        let common = common?;
+        let kind = common.kind;
+        let providers = kind.providers();
+        let provider = common
+            .provider
+            .clone()
+            .or_else(|| providers.first().map(|p| p.to_string()));
+        let key = |k: &str| [base[0].clone(), base[1].clone(), Seg::Key(k.into())];
+        let Some(provider) = provider else {
+            self.at(
+                &key("kind"),
+                false,
+                format!("no provider for kind \"{}\" in this build yet", kind.name()),
+            );
+            return None;
+        };
+        let mut ignored_specific = Vec::new();
+        let built = Source::deserialize_for(
+            kind,
+            &provider,
+            serde_ignored::Deserializer::new(ValueDeserializer::from(value.clone()), &mut |p| {
+                let mut full = base.to_vec();
+                full.extend(paths::from_ignored(&p));
+                ignored_specific.push(full);
+            }),
+        );
+        let Some(built) = built else {
+            let list = providers
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.at(
+                &key("provider"),
+                false,
+                format!(
+                    "unknown provider \"{provider}\" for kind \"{}\"; available: {list}",
+                    kind.name()
+                ),
+            );
+            return None;
+        };
+        let mut known = field_names::<Common>();
+        let _ = Source::deserialize_for(kind, &provider, FieldNames(&mut known));
+        let both: Vec<Vec<Seg>> = ignored_common
+            .into_iter()
+            .filter(|p| ignored_specific.contains(p))
+            .collect();
+        self.unknown_keys(
+            both,
+            &format!("a {} widget ({provider})", kind.name()),
+            &known,
+        );
+        let source = match built {
+            Ok(s) => s,
+            Err(e) => {
+                self.de_error(&e);
+                return None;
+            }
+        };
+        for (k, msg) in source.problems() {
+            self.at(&key(k), false, msg);
+        }
+        let refresh = match &common.refresh {
+            Some(r) => self.duration(
+                r,
+                &key("refresh"),
+                MIN_REFRESH,
+                Duration::from_secs(7 * 86400),
+            )?,
+            None => default_refresh(kind),
+        };
+        let timeout = match &common.timeout {
+            Some(t) => self.duration(
+                t,
+                &key("timeout"),
+                Duration::from_millis(100),
+                Duration::from_secs(300),
+            )?,
+            None => DEFAULT_TIMEOUT,
+        };
+        let base_url = match &common.base_url {
+            None => None,
+            Some(_) if source.default_base().is_none() => {
+                self.at(
+                    &key("base_url"),
+                    false,
+                    format!("a {} widget is local and fetches no URL", kind.name()),
+                );
+                None
+            }
+            Some(raw) => match Url::parse(raw) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+                Ok(u) => {
+                    self.at(&key("base_url"), false, format!("\"{raw}\" must be an http:// or https:// URL with a host (scheme is \"{}\")", u.scheme()));
+                    None
+                }
+                Err(e) => {
+                    self.at(
+                        &key("base_url"),
+                        false,
+                        format!("\"{raw}\" is not a URL: {e}"),
+                    );
+                    None
+                }
+            },
+        };
+        if common.credential.is_some() {
+            self.at(
+                &key("credential"),
+                false,
+                format!("provider \"{provider}\" is keyless and takes no credential"),
+            );
+        }
+        let title = common
+            .title
+            .clone()
+            .unwrap_or_else(|| source.default_title());
+        Some(WidgetConfig {
+            id: id.to_string(),
+            title,
+            refresh,
+            timeout,
+            base_url,
+            source,
+        })
+    }
+
+    fn node(
+        &mut self,
+        raw: &RawNode,
+        path: Vec<Seg>,
+        ids: &BTreeMap<String, usize>,
+        placed: &mut BTreeMap<usize, Vec<Seg>>,
+    ) -> Option<Node> {
+        let p = |k: &str| {
+            let mut v = path.clone();
+            v.push(Seg::Key(k.into()));
+            v
+        };
+        let sizes = [
+            raw.ratio.is_some(),
+            raw.percent.is_some(),
+            raw.length.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if sizes > 1 {
+            self.at(
+                &path,
+                false,
+                "give one of `ratio`, `percent` or `length`, not several",
+            );
+        }
+        let size = if let Some(r) = raw.ratio {
+            if r <= 0 {
+                self.at(
+                    &p("ratio"),
+                    false,
+                    format!("ratio must be 1 or more, not {r}"),
+                );
+            }
+            Size::Ratio(u32::try_from(r.max(1)).unwrap_or(u32::MAX))
+        } else if let Some(pc) = raw.percent {
+            if !(1..=100).contains(&pc) {
+                self.at(
+                    &p("percent"),
+                    false,
+                    format!("percent must be 1 to 100, not {pc}"),
+                );
+            }
+            Size::Percent(pc.clamp(1, 100) as u16)
+        } else if let Some(l) = raw.length {
+            if !(1..=1000).contains(&l) {
+                self.at(
+                    &p("length"),
+                    false,
+                    format!("length must be 1 to 1000 cells, not {l}"),
+                );
+            }
+            Size::Length(l.clamp(1, 1000) as u16)
+        } else {
+            Size::Ratio(1)
+        };
+        let content = match (&raw.widget, &raw.row, &raw.col) {
+            (Some(w), None, None) => match ids.get(w) {
+                Some(&i) => {
+                    if let Some(first) = placed.get(&i) {
+                        let first = paths::display(first);
+                        self.at(
+                            &p("widget"),
+                            false,
+                            format!("widget \"{w}\" is already placed at {first}"),
+                        );
+                    } else {
+                        placed.insert(i, p("widget"));
+                    }
+                    Content::Widget(i)
+                }
+                None => {
+                    let names: Vec<&str> = ids.keys().map(String::as_str).collect();
+                    let hint = suggest(w, &names)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    self.at(
+                        &p("widget"),
+                        false,
+                        format!("no widget \"{w}\" is defined (add a [widget.{w}] table){hint}"),
+                    );
+                    return None;
+                }
+            },
+            (None, Some(rows), None) => {
+                Content::Rows(self.children(rows, &path, "row", ids, placed)?)
+            }
+            (None, None, Some(cols)) => {
+                Content::Cols(self.children(cols, &path, "col", ids, placed)?)
+            }
+            (None, None, None) => {
+                self.at(
+                    &path,
+                    false,
+                    "a layout cell needs `widget = \"ID\"`, or `row` or `col` children",
+                );
+                return None;
+            }
+            _ => {
+                self.at(&path, false, "a layout cell holds either one `widget` or one list of `row` or `col` children");
+                return None;
+            }
+        };
+        Some(Node { size, content })
+    }
+
+    fn children(
+        &mut self,
+        raw: &[RawNode],
+        parent: &[Seg],
+        dir: &str,
+        ids: &BTreeMap<String, usize>,
+        placed: &mut BTreeMap<usize, Vec<Seg>>,
+    ) -> Option<Vec<Node>> {
+        let mut at = parent.to_vec();
+        at.push(Seg::Key(dir.into()));
+        if raw.is_empty() {
+            self.at(&at, false, format!("an empty `{dir}` list shows nothing"));
+            return None;
+        }
+        let nodes: Vec<Option<Node>> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut p = at.clone();
+                p.push(Seg::Index(i));
+                self.node(n, p, ids, placed)
+            })
+            .collect();
+        let percent: u32 = nodes
+            .iter()
+            .flatten()
+            .map(|n| {
+                if let Size::Percent(p) = n.size {
+                    u32::from(p)
+                } else {
+                    0
+                }
+            })
+            .sum();
+        if percent > 100 {
+            self.at(
+                &at,
+                false,
+                format!("the `percent` sizes of these cells add up to {percent}, over 100"),
+            );
+        }
+        nodes.into_iter().collect()
+    }
+
+    fn layout(
+        &mut self,
+        value: &Spanned<DeValue<'t>>,
+        ids: &BTreeMap<String, usize>,
+        placed: &mut BTreeMap<usize, Vec<Seg>>,
+    ) -> Option<Node> {
+        let base = vec![Seg::Key("layout".into())];
+        let (raw, ignored) = self.de::<RawLayout>(value, &base);
+        let known = field_names::<RawNode>();
+        self.unknown_keys(ignored, "the layout", &known);
+        let raw = raw?;
+        let content = match (&raw.row, &raw.col) {
+            (Some(rows), None) => Content::Rows(self.children(rows, &base, "row", ids, placed)?),
+            (None, Some(cols)) => Content::Cols(self.children(cols, &base, "col", ids, placed)?),
+            _ => {
+                self.at(
+                    &base,
+                    true,
+                    "[layout] needs either [[layout.row]] or [[layout.col]] entries, not both",
+                );
+                return None;
+            }
+        };
+        Some(Node {
+            size: Size::Ratio(1),
+            content,
+        })
+    }
+}
+
+/// Parse and validate. `name` is what messages call the source.
+pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let src = SourceText { name, text };
+    let fail = |problems: Vec<Problem>| ConfigError {
+        lines: problems.iter().map(|p| src.render(p)).collect(),
+        source_name: name.to_string(),
+    };
+    let (table, errors): (Spanned<DeTable<'_>>, _) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let problems = errors
+            .iter()
+            .map(|e| {
+                let message = e.message().trim().to_string();
+                let message = if message.contains("duplicate key") {
+                    format!("{message} (a widget id or key is defined twice)")
+                } else {
+                    format!("TOML syntax: {message}")
+                };
+                Problem {
+                    span: e.span().unwrap_or(0..0),
+                    key: String::new(),
+                    message,
+                }
+            })
+            .collect();
+        return Err(fail(problems));
+    }
+    let span = table.span();
+    let root = Spanned::new(span, DeValue::Table(table.into_inner()));
+    let mut ck = Checker {
+        root: root.clone(),
+        problems: Vec::new(),
+        secret_paths: BTreeSet::new(),
+    };
+    ck.scan_secrets(&root, &mut Vec::new());
+
+    let DeValue::Table(top) = root.get_ref() else {
+        return Err(fail(ck.problems));
+    };
+    let mut title = "homedash".to_string();
+    let mut widgets: Vec<WidgetConfig> = Vec::new();
+    let mut widget_keys = Vec::new();
+    let mut ids = BTreeMap::new();
+    let mut layout_value = None;
+    for (k, v) in paths::table_entries(top) {
+        match k.get_ref().as_ref() {
+            "dashboard" => {
+                let base = [Seg::Key("dashboard".into())];
+                let (d, ignored) = ck.de::<Dashboard>(v, &base);
+                ck.unknown_keys(ignored, "[dashboard]", &field_names::<Dashboard>());
+                if let Some(t) = d.and_then(|d| d.title) {
+                    title = t;
+                }
+            }
+            "widget" => {
+                let DeValue::Table(t) = v.get_ref() else {
+                    ck.at(
+                        &[Seg::Key("widget".into())],
+                        false,
+                        "`widget` holds one [widget.ID] table per widget",
+                    );
+                    continue;
+                };
+                for (id, wv) in paths::table_entries(t) {
+                    // Placeholders keep indices stable when a widget is invalid.
+                    ids.insert(id.get_ref().to_string(), widget_keys.len());
+                    widget_keys.push(id.get_ref().to_string());
+                    if let Some(w) = ck.widget(id.get_ref(), wv) {
+                        widgets.push(w);
+                    }
+                }
+            }
+            "layout" => layout_value = Some(v),
+            other => {
+                let path = [Seg::Key(other.to_string())];
+                if !ck.secret_paths.contains(other) {
+                    let hint = suggest(other, &["dashboard", "widget", "layout"])
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_else(|| "; known: dashboard, widget, layout".into());
+                    ck.at(
+                        &path,
+                        true,
+                        format!("unknown top-level key `{other}`{hint}"),
+                    );
+                }
+            }
+        }
+    }
+    if widget_keys.is_empty() {
+        ck.at(
+            &[],
+            false,
+            "no widgets: add a [widget.ID] table with kind = \"clock\", \"weather\" or \"system\"",
+        );
+    }
+    let mut placed = BTreeMap::new();
+    let layout = match layout_value {
+        Some(v) => ck.layout(v, &ids, &mut placed),
+        None => Some(Node::auto_grid(widget_keys.len())),
+    };
+    if layout_value.is_some() {
+        for (i, id) in widget_keys.iter().enumerate() {
+            if !placed.contains_key(&i) {
+                ck.at(&[Seg::Key("widget".into()), Seg::Key(id.clone())], true, format!("widget \"{id}\" is defined but not placed in [layout]; add a cell with widget = \"{id}\" or remove the table"));
+            }
+        }
+    }
+    if !ck.problems.is_empty() || widgets.len() != widget_keys.len() {
+        let mut problems = ck.problems;
+        problems.sort_by_key(|p| p.span.start);
+        problems.dedup();
+        return Err(fail(problems));
+    }
+    let layout = layout.ok_or_else(|| fail(vec![]))?;
+    Ok(Config {
+        source_name: name.to_string(),
+        title,
+        widgets,
+        layout,
+    })
+}

@@ -1,0 +1,111 @@
+//! Finding keys in the parsed TOML tree by path, and paths by position, so
+//! every problem can point at file:line:col.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+pub fn display(segs: &[Seg]) -> String {
+    let mut out = String::new();
+    for s in segs {
+        match s {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// serde_ignored's path, as segments.
+pub fn from_ignored(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
+    use serde_ignored::Path;
+    let mut out = match path {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, .. }
+        | Path::Map { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => from_ignored(parent),
+    };
+    match path {
+        Path::Seq { index, .. } => out.push(Seg::Index(*index)),
+        Path::Map { key, .. } => out.push(Seg::Key(key.clone())),
+        _ => {}
+    }
+    out
+}
+
+pub fn table_entries<'a, 'i>(
+    t: &'a DeTable<'i>,
+) -> Vec<(
+    &'a Spanned<std::borrow::Cow<'i, str>>,
+    &'a Spanned<DeValue<'i>>,
+)> {
+    // The map is sorted by key; file order is what users expect to read.
+    let mut v: Vec<_> = t.iter().collect();
+    v.sort_by_key(|(k, _)| k.span().start);
+    v
+}
+
+/// Span of the key (for "unknown key") and of the value (for "bad value").
+pub fn find(root: &Spanned<DeValue<'_>>, segs: &[Seg]) -> Option<(Range<usize>, Range<usize>)> {
+    let mut cur = root;
+    let mut key_span = root.span();
+    for s in segs {
+        match (s, cur.get_ref()) {
+            (Seg::Key(k), DeValue::Table(t)) => {
+                let (key, val) = t.iter().find(|(key, _)| key.get_ref() == k)?;
+                key_span = key.span();
+                cur = val;
+            }
+            (Seg::Index(i), DeValue::Array(a)) => {
+                cur = a.get(*i)?;
+                key_span = cur.span();
+            }
+            _ => return None,
+        }
+    }
+    Some((key_span, cur.span()))
+}
+
+/// The deepest key path whose value contains `offset`.
+pub fn path_at(root: &Spanned<DeValue<'_>>, offset: usize) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut cur = root;
+    'outer: loop {
+        match cur.get_ref() {
+            DeValue::Table(t) => {
+                for (k, v) in t.iter() {
+                    if v.span().contains(&offset) || k.span().contains(&offset) {
+                        out.push(Seg::Key(k.get_ref().to_string()));
+                        cur = v;
+                        continue 'outer;
+                    }
+                }
+            }
+            DeValue::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    if v.span().contains(&offset) {
+                        out.push(Seg::Index(i));
+                        cur = v;
+                        continue 'outer;
+                    }
+                }
+            }
+            _ => {}
+        }
+        return out;
+    }
+}

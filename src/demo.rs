@@ -1,0 +1,194 @@
+//! `--demo`: an in-process loopback server that answers like the real
+//! providers, with small random walks so the dashboard looks alive.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use chrono::{Duration, Timelike, Utc};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+/// Bind on loopback, serve until `cancel`, and point every networked widget
+/// of `config` at it.
+pub async fn start(config: &mut Config, cancel: CancellationToken) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let base = url::Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
+    for w in &mut config.widgets {
+        if w.source.default_base().is_some() {
+            w.base_url = Some(base.clone());
+        }
+    }
+    tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                r = listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "demo server accept failed");
+                        continue;
+                    }
+                },
+                () = cancel.cancelled() => return,
+            };
+            tokio::spawn(async move {
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service_fn(answer))
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let query: HashMap<String, String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let (status, body) = match req.uri().path() {
+        "/v1/forecast" => (StatusCode::OK, open_meteo(&query)),
+        _ => (
+            StatusCode::NOT_FOUND,
+            json!({"error": true, "reason": "no such demo endpoint"}),
+        ),
+    };
+    let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    Ok(resp)
+}
+
+/// An Open-Meteo forecast in the real wire shape: temperatures follow the
+/// latitude and the hour of day, plus a little noise on every call.
+fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
+    let lat: f64 = q
+        .get("latitude")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50.0);
+    let lon: f64 = q
+        .get("longitude")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let imperial = q.get("temperature_unit").is_some_and(|u| u == "fahrenheit");
+    let offset_h = (lon / 15.0).round() as i64;
+    let local = Utc::now().naive_utc() + Duration::hours(offset_h);
+    let temp_at = |hour: f64, noise: f64| {
+        let c = 24.0 - lat.abs() * 0.35
+            + 4.0 * ((hour - 9.0) / 24.0 * std::f64::consts::TAU).sin()
+            + noise;
+        let v = if imperial { c * 9.0 / 5.0 + 32.0 } else { c };
+        (v * 10.0).round() / 10.0
+    };
+    let hour = f64::from(local.hour()) + f64::from(local.minute()) / 60.0;
+    let code_at = |h: i64| [0, 1, 2, 3, 3, 61, 2, 1][(h.rem_euclid(8)) as usize];
+    let start = local.date().and_hms_opt(0, 0, 0).unwrap_or(local);
+    let times: Vec<String> = (0..48)
+        .map(|h| {
+            (start + Duration::hours(h))
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .collect();
+    let temps: Vec<f64> = (0..48).map(|h| temp_at(h as f64, 0.0)).collect();
+    let codes: Vec<i64> = (0..48).map(|h| code_at(h / 3)).collect();
+    let precip: Vec<i64> = (0..48)
+        .map(|h| if code_at(h / 3) == 61 { 70 } else { h * 7 % 30 })
+        .collect();
+    let day_max = |d: usize| {
+        temps[d * 24..(d + 1) * 24]
+            .iter()
+            .copied()
+            .fold(f64::MIN, f64::max)
+    };
+    let day_min = |d: usize| {
+        temps[d * 24..(d + 1) * 24]
+            .iter()
+            .copied()
+            .fold(f64::MAX, f64::min)
+    };
+    let (tu, wu) = if imperial {
+        ("°F", "mp/h")
+    } else {
+        ("°C", "km/h")
+    };
+    json!({
+        "latitude": lat, "longitude": lon, "generationtime_ms": 0.1,
+        "utc_offset_seconds": offset_h * 3600, "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 40.0,
+        "current_units": {"time": "iso8601", "interval": "seconds", "temperature_2m": tu, "relative_humidity_2m": "%",
+            "apparent_temperature": tu, "is_day": "", "weather_code": "wmo code", "wind_speed_10m": wu, "wind_direction_10m": "°"},
+        "current": {
+            "time": local.format("%Y-%m-%dT%H:%M").to_string(), "interval": 900,
+            "temperature_2m": temp_at(hour, fastrand::f64() * 0.6 - 0.3),
+            "relative_humidity_2m": 60 + fastrand::i64(0..20),
+            "apparent_temperature": temp_at(hour, -2.0 + fastrand::f64() * 0.4),
+            "is_day": i64::from((7..19).contains(&local.hour())),
+            "weather_code": code_at(i64::from(local.hour()) / 3),
+            "wind_speed_10m": ((8.0 + fastrand::f64() * 6.0) * 10.0).round() / 10.0,
+            "wind_direction_10m": 200 + fastrand::i64(0..80)
+        },
+        "hourly_units": {"time": "iso8601", "temperature_2m": tu, "weather_code": "wmo code", "precipitation_probability": "%"},
+        "hourly": {"time": times, "temperature_2m": temps, "weather_code": codes, "precipitation_probability": precip},
+        "daily_units": {"time": "iso8601", "weather_code": "wmo code", "temperature_2m_max": tu, "temperature_2m_min": tu},
+        "daily": {
+            "time": [start.format("%Y-%m-%d").to_string(), (start + Duration::days(1)).format("%Y-%m-%d").to_string()],
+            "weather_code": [code_at(4), code_at(12)],
+            "temperature_2m_max": [day_max(0), day_max(1)], "temperature_2m_min": [day_min(0), day_min(1)]
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use homedash_widgets::HttpReply;
+    use homedash_widgets::weather::open_meteo;
+
+    #[test]
+    fn demo_answers_parse_as_real_open_meteo() {
+        for imperial in [false, true] {
+            let mut q = HashMap::from([
+                ("latitude".to_string(), "52.5".to_string()),
+                ("longitude".to_string(), "13.4".to_string()),
+            ]);
+            if imperial {
+                q.insert("temperature_unit".into(), "fahrenheit".into());
+            }
+            let body = open_meteo(&q).to_string().into_bytes();
+            let cfg = open_meteo::Config {
+                latitude: 52.5,
+                longitude: 13.4,
+                location: None,
+                units: open_meteo::Units::Metric,
+                hours: 8,
+            };
+            let w = open_meteo::parse(
+                &cfg,
+                &HttpReply {
+                    status: 200,
+                    headers: vec![],
+                    body,
+                },
+                Utc::now(),
+            )
+            .unwrap();
+            assert_eq!(w.hourly.len(), 8);
+            assert!(w.high >= w.low);
+            assert_eq!(w.temp_unit, if imperial { "°F" } else { "°C" });
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Everything that happens is a `Msg`; everything the app wants done is a `Cmd`.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
+use homedash_widgets::{Data, FetchError};
+
+/// Index into the config's widget list.
+pub type WidgetId = usize;
+
+#[derive(Debug)]
+pub enum Msg {
+    Input(Event),
+    /// A poll started; the card shows it is loading.
+    Fetching(WidgetId),
+    /// A poll ended. `next` is when the poller will try again by itself.
+    Fetched {
+        id: WidgetId,
+        at: DateTime<Utc>,
+        result: Result<Data, FetchError>,
+        next: DateTime<Utc>,
+    },
+    /// Something on screen depends on the time and it changed.
+    Tick,
+    /// A problem of background work that the user should know about.
+    Notice(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cmd {
+    Refresh(WidgetId),
+    Quit,
+}
+
+/// What one `App::update` asks of the runtime.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Flow {
+    pub redraw: bool,
+    pub cmds: Vec<Cmd>,
+}
+
+impl Flow {
+    pub fn redraw() -> Self {
+        Flow {
+            redraw: true,
+            cmds: Vec::new(),
+        }
+    }
+
+    pub fn none() -> Self {
+        Flow::default()
+    }
+}

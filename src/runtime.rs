@@ -1,0 +1,126 @@
+//! The one loop: terminal input, poll results, the redraw timer and signals,
+//! with a draw only when something visible changed.
+
+use std::future::Future;
+use std::io;
+
+use chrono::{FixedOffset, Local, Offset, Utc};
+use crossterm::event::Event;
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::app::App;
+use crate::msg::{Cmd, Msg};
+use crate::poll::Pollers;
+use crate::screens;
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// The terminal input closed (the terminal went away).
+    InputClosed,
+    Signal(&'static str),
+}
+
+pub fn local_offset() -> FixedOffset {
+    Local::now().offset().fix()
+}
+
+/// Drive `app` until it quits. Generic over the backend and the input
+/// stream so that tests can run the whole loop on a `TestBackend`.
+pub async fn run<B, E, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: E,
+    rx: &mut mpsc::Receiver<Msg>,
+    pollers: &Pollers,
+    shutdown: S,
+) -> io::Result<Exit>
+where
+    B: Backend,
+    B::Error: Into<io::Error>,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Future<Output = &'static str>,
+{
+    tokio::pin!(shutdown);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            app.now = Utc::now();
+            terminal
+                .draw(|f| screens::draw(app, f))
+                .map_err(Into::into)?;
+            dirty = false;
+        }
+        let wake = app
+            .next_wake()
+            .and_then(|t| (t - Utc::now()).to_std().ok())
+            .map(|d| Instant::now() + d);
+        let flow = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => app.update(Msg::Input(ev)),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(Exit::InputClosed),
+            },
+            msg = rx.recv() => match msg {
+                Some(msg) => {
+                    let mut flow = app.update(msg);
+                    // A burst of results becomes one frame.
+                    while let Ok(more) = rx.try_recv() {
+                        let f = app.update(more);
+                        flow.redraw |= f.redraw;
+                        flow.cmds.extend(f.cmds);
+                    }
+                    flow
+                }
+                None => continue,
+            },
+            () = sleep_until_opt(wake) => {
+                app.now = Utc::now();
+                app.local = local_offset();
+                app.update(Msg::Tick)
+            }
+            sig = &mut shutdown => return Ok(Exit::Signal(sig)),
+        };
+        dirty |= flow.redraw;
+        for cmd in flow.cmds {
+            match cmd {
+                Cmd::Quit => return Ok(Exit::Quit),
+                Cmd::Refresh(id) => pollers.refresh(id),
+            }
+        }
+    }
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Resolves with the signal's name on SIGTERM or SIGHUP.
+#[cfg(unix)]
+pub async fn termination() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = hup.recv() => "SIGHUP",
+    }
+}
+
+#[cfg(not(unix))]
+pub async fn termination() -> &'static str {
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
+}

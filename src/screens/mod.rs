@@ -1,0 +1,149 @@
+//! Drawing. Pure functions of `App`; nothing here changes state.
+
+mod card;
+mod help;
+
+use homedash_widgets::style;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::App;
+use crate::grid;
+
+pub fn draw(app: &App, f: &mut Frame) {
+    let area = f.area();
+    title_bar(
+        app,
+        f,
+        Rect::new(area.x, area.y, area.width, 1.min(area.height)),
+    );
+    if area.height >= 2 {
+        status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
+    }
+    let body = app.body().intersection(area);
+    if app.too_small() {
+        too_small(app, f, body);
+    } else {
+        let now = app.now;
+        for (id, rect) in app.visible() {
+            card::draw(app, id, rect, now, f.buffer_mut());
+        }
+    }
+    if app.help {
+        help::draw(f, body);
+    }
+}
+
+fn title_bar(app: &App, f: &mut Frame, area: Rect) {
+    let mut left = vec![Span::styled(
+        format!(" {} ", app.title),
+        Style::new()
+            .fg(Color::Black)
+            .bg(style::ACCENT)
+            .add_modifier(Modifier::BOLD),
+    )];
+    if app.demo {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            " DEMO ",
+            Style::new()
+                .fg(Color::Black)
+                .bg(style::WARN)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    let failing = app.failing();
+    if failing > 0 {
+        left.push(Span::styled(
+            format!("  ⚠ {failing} failing"),
+            Style::new().fg(style::WARN),
+        ));
+    }
+    f.render_widget(Line::from(left), area);
+    let hints = "Tab focus  Enter zoom  r refresh  ? help  q quit ";
+    let used = Line::from(vec![]).width() as u16 + app.title.len() as u16 + 24;
+    if area.width > used + hints.len() as u16 {
+        f.render_widget(
+            Line::from(Span::styled(hints, style::dim())).alignment(Alignment::Right),
+            area,
+        );
+    }
+}
+
+fn status_bar(app: &App, f: &mut Frame, area: Rect) {
+    let line = if let Some(n) = &app.notice {
+        Line::from(Span::styled(format!(" {n}"), Style::new().fg(style::WARN)))
+    } else if let (Some(w), Some(s)) = (app.widgets.get(app.focus), app.states.get(app.focus)) {
+        let mut spans = vec![Span::styled(format!(" {} ", w.id), style::label())];
+        let local = app.local;
+        match (&s.error, s.next) {
+            (Some(e), next) => {
+                spans.push(Span::styled(format!("⚠ {e}"), Style::new().fg(style::WARN)));
+                if let Some(n) = next {
+                    spans.push(Span::styled(
+                        format!(
+                            "  · retry at {}",
+                            n.with_timezone(&local).format("%H:%M:%S")
+                        ),
+                        style::dim(),
+                    ));
+                }
+            }
+            (None, next) => {
+                let provider = w.source.provider();
+                spans.push(Span::styled(
+                    format!("{} · {provider}", w.source.kind().name()),
+                    style::dim(),
+                ));
+                if w.source.default_base().is_some()
+                    || provider == "local"
+                        && w.source.tick() == homedash_widgets::source::Tick::None
+                {
+                    spans.push(Span::styled(
+                        format!(" · every {}", humantime::format_duration(w.refresh)),
+                        style::dim(),
+                    ));
+                }
+                if let Some(n) = next.filter(|_| w.source.default_base().is_some()) {
+                    spans.push(Span::styled(
+                        format!(" · next {}", n.with_timezone(&local).format("%H:%M:%S")),
+                        style::dim(),
+                    ));
+                }
+            }
+        }
+        Line::from(spans)
+    } else {
+        Line::default()
+    };
+    f.render_widget(line, area);
+}
+
+fn too_small(app: &App, f: &mut Frame, area: Rect) {
+    let (w, h) = grid::min_size(&app.layout);
+    let text = vec![
+        Line::from(Span::styled(
+            "Terminal too small",
+            Style::new().fg(style::WARN).add_modifier(Modifier::BOLD),
+        )),
+        Line::from(format!(
+            "{}x{} here; this layout needs {}x{}.",
+            app.size.width,
+            app.size.height,
+            w,
+            h + 2
+        )),
+        Line::from("Enlarge the window, or press Enter to zoom one widget."),
+    ];
+    // On a 1x1 terminal even this is cut, but it never panics.
+    let target = if area.height == 0 { app.size } else { area };
+    f.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        target,
+    );
+}

@@ -1,0 +1,65 @@
+//! Entering and leaving the TUI, and making sure we always leave: on quit,
+//! on error, on a panic in any thread and on SIGTERM or SIGHUP.
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+pub fn enter() -> io::Result<Tui> {
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    Terminal::new(CrosstermBackend::new(out))
+}
+
+/// Idempotent, so every exit path can call it.
+pub fn restore() -> io::Result<()> {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut out = io::stdout();
+    let r = execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let raw = disable_raw_mode();
+    out.flush()?;
+    r.and(raw)
+}
+
+/// color-eyre's reports, printed only after the terminal is back. A panic in
+/// any task ends the process: a half-alive UI is worse than none.
+pub fn install_hooks() -> color_eyre::Result<()> {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
+    eyre_hook.install()?;
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = restore();
+        tracing::error!(panic = %info, "panic");
+        eprintln!("{}", panic_hook.panic_report(info));
+        std::process::exit(101);
+    }));
+    Ok(())
+}
