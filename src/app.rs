@@ -3,9 +3,7 @@
 //! terminal.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
-};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 use homedash_widgets::source::Tick;
 use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
@@ -63,13 +61,7 @@ pub struct App {
 const CHROME_ROWS: u16 = 2;
 
 impl App {
-    pub fn new(
-        config: Config,
-        demo: bool,
-        size: Rect,
-        now: DateTime<Utc>,
-        local: FixedOffset,
-    ) -> Self {
+    pub fn new(config: Config, demo: bool, size: Rect, now: DateTime<Utc>, local: FixedOffset) -> Self {
         let n = config.widgets.len();
         let focus = grid::areas(&config.layout, Rect::new(0, 0, 200, 60))
             .first()
@@ -126,12 +118,7 @@ impl App {
                 s.loading = true;
                 self.redraw_if_visible(id)
             }
-            Msg::Fetched {
-                id,
-                at,
-                result,
-                next,
-            } => {
+            Msg::Fetched { id, at, result, next } => {
                 let Some(s) = self.states.get_mut(id) else {
                     return Flow::none();
                 };
@@ -322,8 +309,7 @@ impl App {
     /// runtime sleeps until then. `None` when nothing on screen is timed.
     pub fn next_wake(&self) -> Option<DateTime<Utc>> {
         let now = self.now;
-        let next_second =
-            now + chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
+        let next_second = now + chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
         let next_minute = now + chrono::Duration::seconds(60 - now.timestamp() % 60)
             - chrono::Duration::milliseconds(i64::from(now.timestamp_subsec_millis()));
         self.visible()
@@ -331,9 +317,7 @@ impl App {
             .filter_map(|(id, _)| match self.widgets[id].source.tick() {
                 Tick::Second => Some(next_second),
                 Tick::Minute => Some(next_minute),
-                Tick::None => self.states[id]
-                    .updated
-                    .map(|u| format::age_changes_at(now, u)),
+                Tick::None => self.states[id].updated.map(|u| format::age_changes_at(now, u)),
             })
             .min()
     }
@@ -351,9 +335,7 @@ mod tests {
 
     fn app() -> App {
         let cfg = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();
-        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z")
-            .unwrap()
-            .to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z").unwrap().to_utc();
         App::new(
             cfg,
             false,
@@ -403,11 +385,7 @@ mod tests {
         assert!(!a.zoom);
         a.update(key(KeyCode::Char('?')));
         assert!(a.help);
-        assert_eq!(
-            a.update(key(KeyCode::Char('q'))),
-            Flow::redraw(),
-            "q closes help first"
-        );
+        assert_eq!(a.update(key(KeyCode::Char('q'))), Flow::redraw(), "q closes help first");
         assert_eq!(a.update(key(KeyCode::Char('q'))).cmds, [Cmd::Quit]);
         let w = id(&a, "weather");
         a.focus = w;
@@ -430,12 +408,7 @@ mod tests {
             next: until,
         });
         assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty());
-        assert!(
-            a.notice
-                .as_deref()
-                .unwrap_or("")
-                .contains("rate-limited until 12:05")
-        );
+        assert!(a.notice.as_deref().unwrap_or("").contains("rate-limited until 12:05"));
     }
 
     #[test]
@@ -456,21 +429,14 @@ mod tests {
             next: a.now,
         });
         assert_eq!(a.states[w].data, Some(data));
-        assert_eq!(
-            a.states[w].error.as_ref().unwrap().class,
-            ErrorClass::Offline
-        );
+        assert_eq!(a.states[w].error.as_ref().unwrap().class, ErrorClass::Offline);
         assert_eq!(a.failing(), 1);
     }
 
     #[test]
     fn click_focuses_and_resize_relayouts() {
         let mut a = app();
-        let (sys, rect) = a
-            .visible()
-            .into_iter()
-            .find(|(i, _)| *i == id(&a, "system"))
-            .unwrap();
+        let (sys, rect) = a.visible().into_iter().find(|(i, _)| *i == id(&a, "system")).unwrap();
         let click = MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
             column: rect.x + 2,
@@ -488,9 +454,7 @@ mod tests {
     fn wakes_only_for_visible_timed_text() {
         let mut a = app();
         // The clock shows minutes: wake at the next minute boundary.
-        let minute = DateTime::parse_from_rfc3339("2026-11-27T12:01:00Z")
-            .unwrap()
-            .to_utc();
+        let minute = DateTime::parse_from_rfc3339("2026-11-27T12:01:00Z").unwrap().to_utc();
         assert_eq!(a.next_wake(), Some(minute));
         // Zoomed on the system widget, which shows no age: no timer at all.
         a.focus = id(&a, "system");

@@ -53,10 +53,9 @@ pub async fn start(config: &mut Config, cancel: CancellationToken) -> std::io::R
 }
 
 async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let query: HashMap<String, String> =
-        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
+    let query: HashMap<String, String> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect();
     let (status, body) = match req.uri().path() {
         "/v1/forecast" => (StatusCode::OK, open_meteo(&query)),
         _ => (
@@ -76,21 +75,13 @@ async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infalli
 /// An Open-Meteo forecast in the real wire shape: temperatures follow the
 /// latitude and the hour of day, plus a little noise on every call.
 fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
-    let lat: f64 = q
-        .get("latitude")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50.0);
-    let lon: f64 = q
-        .get("longitude")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
+    let lat: f64 = q.get("latitude").and_then(|v| v.parse().ok()).unwrap_or(50.0);
+    let lon: f64 = q.get("longitude").and_then(|v| v.parse().ok()).unwrap_or(0.0);
     let imperial = q.get("temperature_unit").is_some_and(|u| u == "fahrenheit");
     let offset_h = (lon / 15.0).round() as i64;
     let local = Utc::now().naive_utc() + Duration::hours(offset_h);
     let temp_at = |hour: f64, noise: f64| {
-        let c = 24.0 - lat.abs() * 0.35
-            + 4.0 * ((hour - 9.0) / 24.0 * std::f64::consts::TAU).sin()
-            + noise;
+        let c = 24.0 - lat.abs() * 0.35 + 4.0 * ((hour - 9.0) / 24.0 * std::f64::consts::TAU).sin() + noise;
         let v = if imperial { c * 9.0 / 5.0 + 32.0 } else { c };
         (v * 10.0).round() / 10.0
     };
@@ -98,34 +89,16 @@ fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
     let code_at = |h: i64| [0, 1, 2, 3, 3, 61, 2, 1][(h.rem_euclid(8)) as usize];
     let start = local.date().and_hms_opt(0, 0, 0).unwrap_or(local);
     let times: Vec<String> = (0..48)
-        .map(|h| {
-            (start + Duration::hours(h))
-                .format("%Y-%m-%dT%H:%M")
-                .to_string()
-        })
+        .map(|h| (start + Duration::hours(h)).format("%Y-%m-%dT%H:%M").to_string())
         .collect();
     let temps: Vec<f64> = (0..48).map(|h| temp_at(h as f64, 0.0)).collect();
     let codes: Vec<i64> = (0..48).map(|h| code_at(h / 3)).collect();
     let precip: Vec<i64> = (0..48)
         .map(|h| if code_at(h / 3) == 61 { 70 } else { h * 7 % 30 })
         .collect();
-    let day_max = |d: usize| {
-        temps[d * 24..(d + 1) * 24]
-            .iter()
-            .copied()
-            .fold(f64::MIN, f64::max)
-    };
-    let day_min = |d: usize| {
-        temps[d * 24..(d + 1) * 24]
-            .iter()
-            .copied()
-            .fold(f64::MAX, f64::min)
-    };
-    let (tu, wu) = if imperial {
-        ("°F", "mp/h")
-    } else {
-        ("°C", "km/h")
-    };
+    let day_max = |d: usize| temps[d * 24..(d + 1) * 24].iter().copied().fold(f64::MIN, f64::max);
+    let day_min = |d: usize| temps[d * 24..(d + 1) * 24].iter().copied().fold(f64::MAX, f64::min);
+    let (tu, wu) = if imperial { ("°F", "mp/h") } else { ("°C", "km/h") };
     json!({
         "latitude": lat, "longitude": lon, "generationtime_ms": 0.1,
         "utc_offset_seconds": offset_h * 3600, "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 40.0,

@@ -40,11 +40,7 @@ fn collect(node: &Node, area: Rect, out: &mut Vec<(usize, Rect)>) {
 /// The smallest area in which every card gets at least `MIN_CARD`.
 pub fn min_size(node: &Node) -> (u16, u16) {
     let fixed = |s: Size, min: u16| {
-        if let Size::Length(l) = s {
-            l.max(min)
-        } else {
-            min
-        }
+        if let Size::Length(l) = s { l.max(min) } else { min }
     };
     match &node.content {
         Content::Widget(_) => MIN_CARD,
@@ -77,10 +73,7 @@ mod tests {
             content: Content::Rows(vec![
                 Node {
                     size: Size::Length(10),
-                    content: Content::Cols(vec![
-                        leaf(0, Size::Length(30)),
-                        leaf(1, Size::Ratio(1)),
-                    ]),
+                    content: Content::Cols(vec![leaf(0, Size::Length(30)), leaf(1, Size::Ratio(1))]),
                 },
                 leaf(2, Size::Ratio(1)),
             ]),

@@ -35,11 +35,7 @@ impl Http {
     }
 
     /// GET `spec` within `timeout` (connect, headers and body together).
-    pub async fn fetch(
-        &self,
-        spec: &RequestSpec,
-        timeout: Duration,
-    ) -> Result<HttpReply, FetchError> {
+    pub async fn fetch(&self, spec: &RequestSpec, timeout: Duration) -> Result<HttpReply, FetchError> {
         let mut req = self.client.get(spec.url.clone()).timeout(timeout);
         for (k, v) in &spec.headers {
             req = req.header(*k, v);
@@ -62,11 +58,7 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpReply {
-            status,
-            headers,
-            body,
-        })
+        Ok(HttpReply { status, headers, body })
     }
 }
 
@@ -101,8 +93,7 @@ pub fn classify(e: reqwest::Error) -> FetchError {
     let lower = detail.to_ascii_lowercase();
     let class = if e.is_timeout() {
         ErrorClass::Timeout
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         ErrorClass::Tls
     } else if e.is_connect() || lower.contains("dns") || lower.contains("resolve") {
         ErrorClass::Offline

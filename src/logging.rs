@@ -10,11 +10,7 @@ use tracing_subscriber::EnvFilter;
 /// `$XDG_STATE_HOME/homedash` (Linux) or the platform's local data dir.
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "homedash")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.data_local_dir())
-            .to_path_buf(),
-    )
+    Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
 }
 
 /// Keep the guard alive for as long as logs should be written.
@@ -24,11 +20,9 @@ pub struct Logging {
 }
 
 pub fn init(filter: &str) -> Result<Logging, String> {
-    let filter =
-        EnvFilter::try_new(filter).map_err(|e| format!("bad log filter \"{filter}\": {e}"))?;
+    let filter = EnvFilter::try_new(filter).map_err(|e| format!("bad log filter \"{filter}\": {e}"))?;
     let dir = state_dir().ok_or("no home directory to keep logs in")?;
-    create_private_dir(&dir)
-        .map_err(|e| format!("cannot create the log dir {}: {e}", dir.display()))?;
+    create_private_dir(&dir).map_err(|e| format!("cannot create the log dir {}: {e}", dir.display()))?;
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("homedash")

@@ -49,13 +49,7 @@ impl Pollers {
                     tokio::spawn(system_loop(job, cfg.clone()));
                 }
                 (_, Some(spec)) => {
-                    tokio::spawn(http_loop(
-                        job,
-                        w.source.clone(),
-                        spec,
-                        w.timeout,
-                        http.clone(),
-                    ));
+                    tokio::spawn(http_loop(job, w.source.clone(), spec, w.timeout, http.clone()));
                 }
                 _ => {
                     refresh.push(None);
@@ -125,13 +119,7 @@ fn jitter() -> f64 {
     fastrand::f64() * 2.0 - 1.0
 }
 
-async fn http_loop(
-    mut job: Job,
-    source: Source,
-    spec: homedash_widgets::RequestSpec,
-    timeout: Duration,
-    http: Http,
-) {
+async fn http_loop(mut job: Job, source: Source, spec: homedash_widgets::RequestSpec, timeout: Duration, http: Http) {
     let mut failures = 0u32;
     let mut next = Instant::now();
     loop {
@@ -207,9 +195,9 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
         let s = Arc::clone(&sampler);
         let snap = tokio::task::spawn_blocking(move || s.blocking_lock().sample()).await;
         job.drain();
-        let result = snap.map(Data::System).map_err(|e| {
-            FetchError::new(ErrorClass::Provider, format!("system sampler failed: {e}"))
-        });
+        let result = snap
+            .map(Data::System)
+            .map_err(|e| FetchError::new(ErrorClass::Provider, format!("system sampler failed: {e}")));
         if !job.report(result, job.refresh).await {
             return;
         }

@@ -64,19 +64,13 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
             ExitCode::FAILURE
         }
         (_, Err(e)) => {
-            eprintln!(
-                "homedash: could not restore the terminal: {e}; run `reset` if it misbehaves"
-            );
+            eprintln!("homedash: could not restore the terminal: {e}; run `reset` if it misbehaves");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn session(
-    mut config: config::Config,
-    demo_mode: bool,
-    log_problem: Option<String>,
-) -> color_eyre::Result<Exit> {
+async fn session(mut config: config::Config, demo_mode: bool, log_problem: Option<String>) -> color_eyre::Result<Exit> {
     let mut term = terminal::enter()?;
     let size = term.size()?;
     let mut app = App::new(

@@ -51,9 +51,7 @@ where
     loop {
         if dirty {
             app.now = Utc::now();
-            terminal
-                .draw(|f| screens::draw(app, f))
-                .map_err(Into::into)?;
+            terminal.draw(|f| screens::draw(app, f)).map_err(Into::into)?;
             dirty = false;
         }
         let wake = app
@@ -107,10 +105,7 @@ async fn sleep_until_opt(at: Option<Instant>) {
 #[cfg(unix)]
 pub async fn termination() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
         return std::future::pending().await;
     };
     tokio::select! {

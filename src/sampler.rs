@@ -38,10 +38,8 @@ impl Sampler {
         Ok(Sampler {
             cfg,
             sys,
-            disks: Disks::new_with_refreshed_list()
-                .map_err(|e| format!("cannot list disks: {e}"))?,
-            nets: Networks::new_with_refreshed_list()
-                .map_err(|e| format!("cannot list network interfaces: {e}"))?,
+            disks: Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?,
+            nets: Networks::new_with_refreshed_list().map_err(|e| format!("cannot list network interfaces: {e}"))?,
             last: Instant::now(),
             cpu: VecDeque::with_capacity(HISTORY),
             net: VecDeque::with_capacity(HISTORY),
@@ -64,9 +62,7 @@ impl Sampler {
             .nets
             .iter()
             .filter(|(name, _)| name.as_os_str() != "lo")
-            .fold((0u64, 0u64), |(r, t), (_, d)| {
-                (r + d.received(), t + d.transmitted())
-            });
+            .fold((0u64, 0u64), |(r, t), (_, d)| (r + d.received(), t + d.transmitted()));
         let (rx_bps, tx_bps) = (rx as f64 / secs, tx as f64 / secs);
         push(&mut self.net, (rx_bps + tx_bps) as u64);
 

@@ -65,11 +65,7 @@ mod tests {
             .map(|n| after_failure(S(2), n, None, false, 0.0).as_secs())
             .collect();
         assert_eq!(d, [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
-        assert_eq!(
-            after_failure(S(2), u32::MAX, None, false, 0.0),
-            S(300),
-            "no overflow"
-        );
+        assert_eq!(after_failure(S(2), u32::MAX, None, false, 0.0), S(300), "no overflow");
     }
 
     #[test]

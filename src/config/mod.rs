@@ -68,11 +68,9 @@ pub enum LoadError {
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadError::Read { path, how, error } => write!(
-                f,
-                "cannot read the config {} ({how}): {error}",
-                path.display()
-            ),
+            LoadError::Read { path, how, error } => {
+                write!(f, "cannot read the config {} ({how}): {error}", path.display())
+            }
             LoadError::Invalid(e) => e.fmt(f),
         }
     }
@@ -116,10 +114,7 @@ mod tests {
             Origin::Embedded
         );
         let tmp = std::env::temp_dir();
-        assert_eq!(
-            Origin::locate(None, None, Some(tmp.clone())),
-            Origin::Xdg(tmp)
-        );
+        assert_eq!(Origin::locate(None, None, Some(tmp.clone())), Origin::Xdg(tmp));
     }
 
     #[test]

@@ -91,22 +91,27 @@ impl<'t> Checker<'t> {
         });
     }
 
-    fn de_error(&mut self, e: &toml::de::Error) {
-        let span = e.span().unwrap_or(0..0);
-        let key = paths::display(&paths::path_at(&self.root, span.start));
+    fn de_error(&mut self, e: &toml::de::Error, owner: &[Seg]) {
+        let mut span = e.span().unwrap_or(0..0);
+        let mut path = paths::path_at(&self.root, span.start);
+        if path.len() < owner.len() {
+            // Errors such as a missing field carry the table's span, which
+            // for a `[a.b]` header is not the header itself.
+            path = owner.to_vec();
+            if let Some((key, _)) = paths::find(&self.root, owner) {
+                span = key;
+            }
+        }
+        let message = e.message().trim().to_string();
         self.problems.push(Problem {
             span,
-            key,
-            message: e.message().trim().to_string(),
+            key: paths::display(&path),
+            message,
         });
     }
 
     /// Deserialize `value` (at `base`) and collect the keys it ignored.
-    fn de<T: DeserializeOwned>(
-        &mut self,
-        value: &Spanned<DeValue<'t>>,
-        base: &[Seg],
-    ) -> (Option<T>, Vec<Vec<Seg>>) {
+    fn de<T: DeserializeOwned>(&mut self, value: &Spanned<DeValue<'t>>, base: &[Seg]) -> (Option<T>, Vec<Vec<Seg>>) {
         let mut ignored = Vec::new();
         let r = serde_ignored::deserialize(ValueDeserializer::from(value.clone()), |p| {
             let mut full = base.to_vec();
@@ -116,7 +121,7 @@ impl<'t> Checker<'t> {
         match r {
             Ok(v) => (Some(v), ignored),
             Err(e) => {
-                self.de_error(&e);
+                self.de_error(&e, base);
                 (None, ignored)
             }
         }
@@ -182,22 +187,13 @@ impl<'t> Checker<'t> {
         }
     }
 
-    fn duration(
-        &mut self,
-        raw: &str,
-        path: &[Seg],
-        min: Duration,
-        max: Duration,
-    ) -> Option<Duration> {
+    fn duration(&mut self, raw: &str, path: &[Seg], min: Duration, max: Duration) -> Option<Duration> {
         match humantime::parse_duration(raw) {
             Ok(d) if d < min => {
                 self.at(
                     path,
                     false,
-                    format!(
-                        "\"{raw}\" is below the {} minimum",
-                        humantime::format_duration(min)
-                    ),
+                    format!("\"{raw}\" is below the {} minimum", humantime::format_duration(min)),
                 );
                 None
             }
@@ -205,10 +201,7 @@ impl<'t> Checker<'t> {
                 self.at(
                     path,
                     false,
-                    format!(
-                        "\"{raw}\" is above the {} maximum",
-                        humantime::format_duration(max)
-                    ),
+                    format!("\"{raw}\" is above the {} maximum", humantime::format_duration(max)),
                 );
                 None
             }
@@ -217,9 +210,7 @@ impl<'t> Checker<'t> {
                 self.at(
                     path,
                     false,
-                    format!(
-                        "\"{raw}\" is not a duration ({e}); write e.g. \"90s\", \"10m\" or \"1h\""
-                    ),
+                    format!("\"{raw}\" is not a duration ({e}); write e.g. \"90s\", \"10m\" or \"1h\""),
                 );
                 None
             }
@@ -228,10 +219,7 @@ impl<'t> Checker<'t> {
 
     fn widget(&mut self, id: &str, value: &Spanned<DeValue<'t>>) -> Option<WidgetConfig> {
         let base = [Seg::Key("widget".into()), Seg::Key(id.into())];
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             self.at(
                 &base,
                 true,
@@ -295,15 +283,11 @@ impl<'t> Checker<'t> {
             .into_iter()
             .filter(|p| ignored_specific.contains(p))
             .collect();
-        self.unknown_keys(
-            both,
-            &format!("a {} widget ({provider})", kind.name()),
-            &known,
-        );
+        self.unknown_keys(both, &format!("a {} widget ({provider})", kind.name()), &known);
         let source = match built {
             Ok(s) => s,
             Err(e) => {
-                self.de_error(&e);
+                self.de_error(&e, &base);
                 return None;
             }
         };
@@ -311,21 +295,11 @@ impl<'t> Checker<'t> {
             self.at(&key(k), false, msg);
         }
         let refresh = match &common.refresh {
-            Some(r) => self.duration(
-                r,
-                &key("refresh"),
-                MIN_REFRESH,
-                Duration::from_secs(7 * 86400),
-            )?,
+            Some(r) => self.duration(r, &key("refresh"), MIN_REFRESH, Duration::from_secs(7 * 86400))?,
             None => default_refresh(kind),
         };
         let timeout = match &common.timeout {
-            Some(t) => self.duration(
-                t,
-                &key("timeout"),
-                Duration::from_millis(100),
-                Duration::from_secs(300),
-            )?,
+            Some(t) => self.duration(t, &key("timeout"), Duration::from_millis(100), Duration::from_secs(300))?,
             None => DEFAULT_TIMEOUT,
         };
         let base_url = match &common.base_url {
@@ -341,15 +315,18 @@ impl<'t> Checker<'t> {
             Some(raw) => match Url::parse(raw) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
                 Ok(u) => {
-                    self.at(&key("base_url"), false, format!("\"{raw}\" must be an http:// or https:// URL with a host (scheme is \"{}\")", u.scheme()));
-                    None
-                }
-                Err(e) => {
                     self.at(
                         &key("base_url"),
                         false,
-                        format!("\"{raw}\" is not a URL: {e}"),
+                        format!(
+                            "\"{raw}\" must be an http:// or https:// URL with a host (scheme is \"{}\")",
+                            u.scheme()
+                        ),
                     );
+                    None
+                }
+                Err(e) => {
+                    self.at(&key("base_url"), false, format!("\"{raw}\" is not a URL: {e}"));
                     None
                 }
             },
@@ -361,10 +338,7 @@ impl<'t> Checker<'t> {
                 format!("provider \"{provider}\" is keyless and takes no credential"),
             );
         }
-        let title = common
-            .title
-            .clone()
-            .unwrap_or_else(|| source.default_title());
+        let title = common.title.clone().unwrap_or_else(|| source.default_title());
         Some(WidgetConfig {
             id: id.to_string(),
             title,
@@ -387,46 +361,26 @@ impl<'t> Checker<'t> {
             v.push(Seg::Key(k.into()));
             v
         };
-        let sizes = [
-            raw.ratio.is_some(),
-            raw.percent.is_some(),
-            raw.length.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
+        let sizes = [raw.ratio.is_some(), raw.percent.is_some(), raw.length.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
         if sizes > 1 {
-            self.at(
-                &path,
-                false,
-                "give one of `ratio`, `percent` or `length`, not several",
-            );
+            self.at(&path, false, "give one of `ratio`, `percent` or `length`, not several");
         }
         let size = if let Some(r) = raw.ratio {
             if r <= 0 {
-                self.at(
-                    &p("ratio"),
-                    false,
-                    format!("ratio must be 1 or more, not {r}"),
-                );
+                self.at(&p("ratio"), false, format!("ratio must be 1 or more, not {r}"));
             }
             Size::Ratio(u32::try_from(r.max(1)).unwrap_or(u32::MAX))
         } else if let Some(pc) = raw.percent {
             if !(1..=100).contains(&pc) {
-                self.at(
-                    &p("percent"),
-                    false,
-                    format!("percent must be 1 to 100, not {pc}"),
-                );
+                self.at(&p("percent"), false, format!("percent must be 1 to 100, not {pc}"));
             }
             Size::Percent(pc.clamp(1, 100) as u16)
         } else if let Some(l) = raw.length {
             if !(1..=1000).contains(&l) {
-                self.at(
-                    &p("length"),
-                    false,
-                    format!("length must be 1 to 1000 cells, not {l}"),
-                );
+                self.at(&p("length"), false, format!("length must be 1 to 1000 cells, not {l}"));
             }
             Size::Length(l.clamp(1, 1000) as u16)
         } else {
@@ -460,12 +414,8 @@ impl<'t> Checker<'t> {
                     return None;
                 }
             },
-            (None, Some(rows), None) => {
-                Content::Rows(self.children(rows, &path, "row", ids, placed)?)
-            }
-            (None, None, Some(cols)) => {
-                Content::Cols(self.children(cols, &path, "col", ids, placed)?)
-            }
+            (None, Some(rows), None) => Content::Rows(self.children(rows, &path, "row", ids, placed)?),
+            (None, None, Some(cols)) => Content::Cols(self.children(cols, &path, "col", ids, placed)?),
             (None, None, None) => {
                 self.at(
                     &path,
@@ -475,7 +425,11 @@ impl<'t> Checker<'t> {
                 return None;
             }
             _ => {
-                self.at(&path, false, "a layout cell holds either one `widget` or one list of `row` or `col` children");
+                self.at(
+                    &path,
+                    false,
+                    "a layout cell holds either one `widget` or one list of `row` or `col` children",
+                );
                 return None;
             }
         };
@@ -508,13 +462,7 @@ impl<'t> Checker<'t> {
         let percent: u32 = nodes
             .iter()
             .flatten()
-            .map(|n| {
-                if let Size::Percent(p) = n.size {
-                    u32::from(p)
-                } else {
-                    0
-                }
-            })
+            .map(|n| if let Size::Percent(p) = n.size { u32::from(p) } else { 0 })
             .sum();
         if percent > 100 {
             self.at(
@@ -565,22 +513,26 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     };
     let (table, errors): (Spanned<DeTable<'_>>, _) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        let problems = errors
-            .iter()
-            .map(|e| {
-                let message = e.message().trim().to_string();
-                let message = if message.contains("duplicate key") {
-                    format!("{message} (a widget id or key is defined twice)")
-                } else {
-                    format!("TOML syntax: {message}")
-                };
-                Problem {
-                    span: e.span().unwrap_or(0..0),
-                    key: String::new(),
-                    message,
-                }
-            })
-            .collect();
+        let mut problems: Vec<Problem> = Vec::new();
+        for e in &errors {
+            let span = e.span().unwrap_or(0..0);
+            let raw = e.message().trim().to_string();
+            // Once a table is a duplicate, each of its keys is reported again.
+            if problems.last().is_some_and(|p| p.message.starts_with(&raw)) {
+                continue;
+            }
+            let message = if raw.contains("duplicate key") {
+                let name = text.get(span.clone()).unwrap_or("").trim();
+                format!("{raw} `{name}`: a widget id or key is defined twice")
+            } else {
+                format!("TOML syntax: {raw}")
+            };
+            problems.push(Problem {
+                span,
+                key: String::new(),
+                message,
+            });
+        }
         return Err(fail(problems));
     }
     let span = table.span();
@@ -635,11 +587,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                     let hint = suggest(other, &["dashboard", "widget", "layout"])
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_else(|| "; known: dashboard, widget, layout".into());
-                    ck.at(
-                        &path,
-                        true,
-                        format!("unknown top-level key `{other}`{hint}"),
-                    );
+                    ck.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
                 }
             }
         }
@@ -652,11 +600,13 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         );
     }
     let mut placed = BTreeMap::new();
+    let before = ck.problems.len();
     let layout = match layout_value {
         Some(v) => ck.layout(v, &ids, &mut placed),
         None => Some(Node::auto_grid(widget_keys.len())),
     };
-    if layout_value.is_some() {
+    // A broken layout would make every widget look unplaced.
+    if layout_value.is_some() && ck.problems.len() == before {
         for (i, id) in widget_keys.iter().enumerate() {
             if !placed.contains_key(&i) {
                 ck.at(&[Seg::Key("widget".into()), Seg::Key(id.clone())], true, format!("widget \"{id}\" is defined but not placed in [layout]; add a cell with widget = \"{id}\" or remove the table"));

@@ -49,10 +49,7 @@ pub fn from_ignored(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
 
 pub fn table_entries<'a, 'i>(
     t: &'a DeTable<'i>,
-) -> Vec<(
-    &'a Spanned<std::borrow::Cow<'i, str>>,
-    &'a Spanned<DeValue<'i>>,
-)> {
+) -> Vec<(&'a Spanned<std::borrow::Cow<'i, str>>, &'a Spanned<DeValue<'i>>)> {
     // The map is sorted by key; file order is what users expect to read.
     let mut v: Vec<_> = t.iter().collect();
     v.sort_by_key(|(k, _)| k.span().start);
@@ -80,32 +77,30 @@ pub fn find(root: &Spanned<DeValue<'_>>, segs: &[Seg]) -> Option<(Range<usize>, 
     Some((key_span, cur.span()))
 }
 
-/// The deepest key path whose value contains `offset`.
+/// The deepest key path whose key or value contains `offset`. Tables made
+/// by `[a.b]` headers do not span their bodies, so every branch is searched.
 pub fn path_at(root: &Spanned<DeValue<'_>>, offset: usize) -> Vec<Seg> {
-    let mut out = Vec::new();
-    let mut cur = root;
-    'outer: loop {
-        match cur.get_ref() {
-            DeValue::Table(t) => {
-                for (k, v) in t.iter() {
-                    if v.span().contains(&offset) || k.span().contains(&offset) {
-                        out.push(Seg::Key(k.get_ref().to_string()));
-                        cur = v;
-                        continue 'outer;
-                    }
-                }
-            }
-            DeValue::Array(a) => {
-                for (i, v) in a.iter().enumerate() {
-                    if v.span().contains(&offset) {
-                        out.push(Seg::Index(i));
-                        cur = v;
-                        continue 'outer;
-                    }
-                }
-            }
-            _ => {}
+    search(root, offset).unwrap_or_default()
+}
+
+fn search(value: &Spanned<DeValue<'_>>, offset: usize) -> Option<Vec<Seg>> {
+    let children: Vec<(Seg, Option<std::ops::Range<usize>>, &Spanned<DeValue<'_>>)> = match value.get_ref() {
+        DeValue::Table(t) => t
+            .iter()
+            .map(|(k, v)| (Seg::Key(k.get_ref().to_string()), Some(k.span()), v))
+            .collect(),
+        DeValue::Array(a) => a.iter().enumerate().map(|(i, v)| (Seg::Index(i), None, v)).collect(),
+        _ => return None,
+    };
+    for (seg, key_span, child) in children {
+        if let Some(mut deeper) = search(child, offset) {
+            deeper.insert(0, seg);
+            return Some(deeper);
         }
-        return out;
+        let on_key = key_span.is_some_and(|k| k.contains(&offset));
+        if on_key || child.span().contains(&offset) {
+            return Some(vec![seg]);
+        }
     }
+    None
 }

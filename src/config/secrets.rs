@@ -13,14 +13,7 @@ pub fn is_secret_key(key: &str) -> bool {
         "pat",
         "pwd",
     ];
-    const PARTS: [&str; 6] = [
-        "token",
-        "secret",
-        "password",
-        "api_key",
-        "apikey",
-        "access_key",
-    ];
+    const PARTS: [&str; 6] = ["token", "secret", "password", "api_key", "apikey", "access_key"];
     EXACT.contains(&k.as_str()) || k.ends_with("_key") || PARTS.iter().any(|p| k.contains(p))
 }
 

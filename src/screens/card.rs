@@ -37,16 +37,10 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             Style::new().fg(style::WARN),
         ));
         if let Some(u) = s.updated {
-            right.push(Span::styled(
-                format!(" · {}", format::age(now, u)),
-                style::dim(),
-            ));
+            right.push(Span::styled(format!(" · {}", format::age(now, u)), style::dim()));
         }
     } else if let (Some(u), false, Some(_)) = (s.updated, timed, w.source.default_base()) {
-        right.push(Span::styled(
-            format!("updated {}", format::age(now, u)),
-            style::dim(),
-        ));
+        right.push(Span::styled(format!("updated {}", format::age(now, u)), style::dim()));
     }
     if !right.is_empty() {
         right.push(Span::raw(" "));
@@ -58,18 +52,12 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             BorderType::Rounded
         })
         .border_style(border)
-        .title(Line::from(Span::styled(
-            format!(" {} ", w.title),
-            title_style,
-        )))
+        .title(Line::from(Span::styled(format!(" {} ", w.title), title_style)))
         .title(Line::from(right).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
 
-    let ctx = RenderCtx {
-        now,
-        local: app.local,
-    };
+    let ctx = RenderCtx { now, local: app.local };
     if s.data.is_some() || timed {
         w.source.render(s.data.as_ref(), &ctx, inner, buf);
         return;
@@ -86,17 +74,12 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             ];
             if let Some(n) = s.next {
                 l.push(Line::from(Span::styled(
-                    format!(
-                        "retrying at {}",
-                        n.with_timezone(&app.local).format("%H:%M:%S")
-                    ),
+                    format!("retrying at {}", n.with_timezone(&app.local).format("%H:%M:%S")),
                     style::dim(),
                 )));
             }
             l
         }
     };
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .render(inner, buf);
+    Paragraph::new(lines).wrap(Wrap { trim: true }).render(inner, buf);
 }

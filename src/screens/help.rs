@@ -43,9 +43,7 @@ pub fn draw(f: &mut Frame, body: Rect) {
                 .border_type(BorderType::Rounded)
                 .border_style(Style::new().fg(style::ACCENT))
                 .title(" Keys ")
-                .title_bottom(
-                    Line::from(Span::styled(" Esc or ? to close ", style::dim())).right_aligned(),
-                ),
+                .title_bottom(Line::from(Span::styled(" Esc or ? to close ", style::dim())).right_aligned()),
         ),
         area,
     );

@@ -15,11 +15,7 @@ use crate::grid;
 
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
-    title_bar(
-        app,
-        f,
-        Rect::new(area.x, area.y, area.width, 1.min(area.height)),
-    );
+    title_bar(app, f, Rect::new(area.x, area.y, area.width, 1.min(area.height)));
     if area.height >= 2 {
         status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
     }
@@ -84,10 +80,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                 spans.push(Span::styled(format!("⚠ {e}"), Style::new().fg(style::WARN)));
                 if let Some(n) = next {
                     spans.push(Span::styled(
-                        format!(
-                            "  · retry at {}",
-                            n.with_timezone(&local).format("%H:%M:%S")
-                        ),
+                        format!("  · retry at {}", n.with_timezone(&local).format("%H:%M:%S")),
                         style::dim(),
                     ));
                 }
@@ -99,8 +92,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     style::dim(),
                 ));
                 if w.source.default_base().is_some()
-                    || provider == "local"
-                        && w.source.tick() == homedash_widgets::source::Tick::None
+                    || provider == "local" && w.source.tick() == homedash_widgets::source::Tick::None
                 {
                     spans.push(Span::styled(
                         format!(" · every {}", humantime::format_duration(w.refresh)),

@@ -60,9 +60,7 @@ impl Config {
             if zone(z).is_none() {
                 out.push((
                     "zones",
-                    format!(
-                        "\"{z}\" is not an IANA time zone (e.g. \"Europe/London\") or \"local\""
-                    ),
+                    format!("\"{z}\" is not an IANA time zone (e.g. \"Europe/London\") or \"local\""),
                 ));
             }
         }
@@ -204,38 +202,22 @@ mod tests {
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
             .collect()
     }
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z")
-            .unwrap()
-            .to_utc()
+        DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z").unwrap().to_utc()
     }
 
     #[test]
     fn big_digits_with_zones() {
         let cfg = Config {
-            zones: vec![
-                "local".into(),
-                "Asia/Tokyo".into(),
-                "America/St_Johns".into(),
-            ],
+            zones: vec!["local".into(), "Asia/Tokyo".into(), "America/St_Johns".into()],
             ..Config::default()
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
-        render(
-            &cfg,
-            now(),
-            FixedOffset::east_opt(3600).unwrap(),
-            buf.area,
-            &mut buf,
-        );
+        render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);
         assert_eq!(
             text(&buf),
             [
@@ -257,13 +239,7 @@ mod tests {
             seconds: true,
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
-        render(
-            &cfg,
-            now(),
-            FixedOffset::east_opt(0).unwrap(),
-            buf.area,
-            &mut buf,
-        );
+        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
         assert_eq!(text(&buf), ["11:05:09 PM  Friday 27 November 2026    "]);
     }
 

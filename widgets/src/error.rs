@@ -56,10 +56,7 @@ impl ErrorClass {
             Self::Forbidden => "forbidden".into(),
             Self::NotFound => "not found".into(),
             Self::RateLimited { until: Some(t) } => {
-                format!(
-                    "rate-limited until {}",
-                    t.with_timezone(&Local).format("%H:%M")
-                )
+                format!("rate-limited until {}", t.with_timezone(&Local).format("%H:%M"))
             }
             Self::RateLimited { until: None } => "rate-limited".into(),
             Self::Client(s) => format!("HTTP {s}"),

@@ -71,9 +71,7 @@ impl HttpReply {
         if let Ok(secs) = raw.parse::<u32>() {
             return Some(now + chrono::Duration::seconds(i64::from(secs)));
         }
-        DateTime::parse_from_rfc2822(raw)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
+        DateTime::parse_from_rfc2822(raw).ok().map(|t| t.with_timezone(&Utc))
     }
 }
 
@@ -85,26 +83,18 @@ mod tests {
     fn base_path_prefix_is_kept_and_query_encoded() {
         let base = Url::parse("https://gw.example/meteo/").unwrap();
         let spec = RequestSpec::get(&base, "/v1/forecast", &[("current", "a,b".into())]);
-        assert_eq!(
-            spec.url.as_str(),
-            "https://gw.example/meteo/v1/forecast?current=a%2Cb"
-        );
+        assert_eq!(spec.url.as_str(), "https://gw.example/meteo/v1/forecast?current=a%2Cb");
     }
 
     #[test]
     fn retry_after_seconds_and_date() {
-        let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-            .unwrap()
-            .to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
         let mut r = HttpReply {
             status: 429,
             ..Default::default()
         };
         r.headers.push(("retry-after".into(), "120".into()));
-        assert_eq!(
-            r.retry_after(now),
-            Some(now + chrono::Duration::seconds(120))
-        );
+        assert_eq!(r.retry_after(now), Some(now + chrono::Duration::seconds(120)));
         r.headers[0].1 = "Thu, 01 Jan 2026 00:05:00 GMT".into();
         assert_eq!(r.retry_after(now), Some(now + chrono::Duration::minutes(5)));
         r.headers[0].1 = "soon".into();

@@ -80,9 +80,7 @@ impl Source {
         d: D,
     ) -> Option<Result<Self, D::Error>> {
         Some(match (kind, provider) {
-            (Kind::Weather, "open-meteo") => {
-                open_meteo::Config::deserialize(d).map(Source::OpenMeteo)
-            }
+            (Kind::Weather, "open-meteo") => open_meteo::Config::deserialize(d).map(Source::OpenMeteo),
             (Kind::System, "local") => system::Config::deserialize(d).map(Source::System),
             (Kind::Clock, "local") => clock::Config::deserialize(d).map(Source::Clock),
             _ => return None,
@@ -131,9 +129,7 @@ impl Source {
     pub fn parse(&self, reply: &HttpReply, now: DateTime<Utc>) -> Result<Data, FetchError> {
         match self {
             Source::OpenMeteo(c) => open_meteo::parse(c, reply, now).map(Data::Weather),
-            Source::System(_) | Source::Clock(_) => {
-                Err(FetchError::bad_response("local sources are not fetched"))
-            }
+            Source::System(_) | Source::Clock(_) => Err(FetchError::bad_response("local sources are not fetched")),
         }
     }
 

@@ -21,13 +21,7 @@ pub enum Part {
     Load,
 }
 
-pub const ALL_PARTS: [Part; 5] = [
-    Part::Cpu,
-    Part::Memory,
-    Part::Disk,
-    Part::Network,
-    Part::Load,
-];
+pub const ALL_PARTS: [Part; 5] = [Part::Cpu, Part::Memory, Part::Disk, Part::Network, Part::Load];
 
 /// The `[widget.ID]` keys of a system widget.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -143,21 +137,13 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
         .iter()
         .filter(|p| matches!(p, Part::Cpu | Part::Network))
         .count() as u16;
-    let mut extra = |part: Part| -> u16 {
+    let extra = |part: Part| -> u16 {
         if charts == 0 || !matches!(part, Part::Cpu | Part::Network) {
             return 0;
         }
-        let first = cfg
-            .show
-            .iter()
-            .find(|p| matches!(p, Part::Cpu | Part::Network))
-            == Some(&part);
+        let first = cfg.show.iter().find(|p| matches!(p, Part::Cpu | Part::Network)) == Some(&part);
         let share = spare / charts;
-        if first {
-            spare - share * (charts - 1)
-        } else {
-            share
-        }
+        if first { spare - share * (charts - 1) } else { share }
     };
     let mut y = area.y;
     for part in &cfg.show {
@@ -169,12 +155,7 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
             Part::Cpu => {
                 let h = (1 + extra(Part::Cpu)).min(area.bottom() - y);
                 let text = format!("{:>3.0}% ", s.cpu_pct);
-                let used = line(
-                    row,
-                    buf,
-                    "CPU",
-                    vec![Span::styled(text, style::usage(s.cpu_pct))],
-                );
+                let used = line(row, buf, "CPU", vec![Span::styled(text, style::usage(s.cpu_pct))]);
                 let chart = Rect {
                     height: h,
                     ..tail_area(row, used)
@@ -192,19 +173,12 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
             }
             Part::Memory => {
                 let p = pct(s.mem_used, s.mem_total);
-                let text = format!(
-                    "{} / {} ",
-                    format::bytes(s.mem_used),
-                    format::bytes(s.mem_total)
-                );
+                let text = format!("{} / {} ", format::bytes(s.mem_used), format::bytes(s.mem_total));
                 let used = line(
                     row,
                     buf,
                     "MEM",
-                    vec![
-                        Span::styled(format!("{p:>3.0}% "), style::usage(p)),
-                        Span::raw(text),
-                    ],
+                    vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)],
                 );
                 bar(tail_area(row, used), p, buf);
             }
@@ -215,20 +189,12 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
                     }
                     let row = Rect::new(area.x, y, area.width, 1);
                     let p = pct(d.used, d.total);
-                    let text = format!(
-                        "{} {} / {} ",
-                        d.mount,
-                        format::bytes(d.used),
-                        format::bytes(d.total)
-                    );
+                    let text = format!("{} {} / {} ", d.mount, format::bytes(d.used), format::bytes(d.total));
                     let used = line(
                         row,
                         buf,
                         "DISK",
-                        vec![
-                            Span::styled(format!("{p:>3.0}% "), style::usage(p)),
-                            Span::raw(text),
-                        ],
+                        vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)],
                     );
                     bar(tail_area(row, used), p, buf);
                     y += 1;
@@ -286,22 +252,12 @@ fn tail_area(row: Rect, used: u16) -> Rect {
     Rect::new(row.x + used, row.y, row.width.saturating_sub(used), 1)
 }
 
-fn spark(
-    area: Rect,
-    history: &[u64],
-    samples: u64,
-    max: Option<u64>,
-    style: Style,
-    buf: &mut Buffer,
-) {
+fn spark(area: Rect, history: &[u64], samples: u64, max: Option<u64>, style: Style, buf: &mut Buffer) {
     if area.width < 4 {
         return;
     }
     let data = sweep(history, samples, area.width);
-    let mut s = Sparkline::default()
-        .data(data)
-        .absent_value_symbol(" ")
-        .style(style);
+    let mut s = Sparkline::default().data(data).absent_value_symbol(" ").style(style);
     if let Some(m) = max {
         s = s.max(m);
     }
@@ -349,11 +305,7 @@ mod tests {
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
             .collect()
     }
 

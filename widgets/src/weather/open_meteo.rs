@@ -47,10 +47,7 @@ impl Config {
             out.push(("latitude", format!("{} is outside -90..90", self.latitude)));
         }
         if !(-180.0..=180.0).contains(&self.longitude) {
-            out.push((
-                "longitude",
-                format!("{} is outside -180..180", self.longitude),
-            ));
+            out.push(("longitude", format!("{} is outside -180..180", self.longitude)));
         }
         if !(1..=24).contains(&self.hours) {
             out.push(("hours", format!("{} is outside 1..24", self.hours)));
@@ -123,8 +120,7 @@ struct Daily {
 }
 
 fn local_time(s: &str) -> Result<NaiveDateTime, FetchError> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .map_err(|e| FetchError::bad_response(format!("time {s:?}: {e}")))
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").map_err(|e| FetchError::bad_response(format!("time {s:?}: {e}")))
 }
 
 fn code(v: Option<f64>) -> Option<u8> {
@@ -135,11 +131,7 @@ fn at<T: Copy>(v: &[Option<T>], i: usize) -> Option<T> {
     v.get(i).copied().flatten()
 }
 
-pub fn parse(
-    cfg: &Config,
-    reply: &HttpReply,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Weather, FetchError> {
+pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>) -> Result<Weather, FetchError> {
     let body: Result<Body, _> = serde_json::from_slice(&reply.body);
     if !reply.is_success() {
         let reason = body.ok().and_then(|b| b.reason).unwrap_or_default();
@@ -148,10 +140,7 @@ pub fn parse(
     }
     let body = body.map_err(FetchError::bad_response)?;
     if body.error {
-        return Err(FetchError::new(
-            ErrorClass::Provider,
-            body.reason.unwrap_or_default(),
-        ));
+        return Err(FetchError::new(ErrorClass::Provider, body.reason.unwrap_or_default()));
     }
     let cur = body
         .current
@@ -160,12 +149,7 @@ pub fn parse(
     let temperature = cur
         .temperature_2m
         .ok_or_else(|| FetchError::bad_response("no current temperature"))?;
-    let unit = |k: &str, fallback: &str| {
-        body.current_units
-            .get(k)
-            .cloned()
-            .unwrap_or_else(|| fallback.into())
-    };
+    let unit = |k: &str, fallback: &str| body.current_units.get(k).cloned().unwrap_or_else(|| fallback.into());
     let (t_fallback, w_fallback) = match cfg.units {
         Units::Metric => ("°C", "km/h"),
         Units::Imperial => ("°F", "mp/h"),
@@ -222,10 +206,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/fixtures/open-meteo/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/fixtures/open-meteo/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -248,18 +229,12 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z")
-            .unwrap()
-            .to_utc()
+        DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
     }
 
     fn text(buf: &Buffer) -> Vec<String> {
         (0..buf.area.height)
-            .map(|y| {
-                (0..buf.area.width)
-                    .map(|x| buf[(x, y)].symbol())
-                    .collect::<String>()
-            })
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
             .collect()
     }
 
@@ -291,18 +266,9 @@ mod tests {
 
     #[test]
     fn parses_hourly_and_daily_with_nulls() {
-        let w = parse(
-            &cfg(),
-            &reply(200, "forecast_full_berlin_CONSTRUCTED.json"),
-            now(),
-        )
-        .unwrap();
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
         assert_eq!(w.hourly.len(), 6);
-        assert_eq!(
-            w.hourly[0].time.hour(),
-            15,
-            "the strip starts at the next hour"
-        );
+        assert_eq!(w.hourly[0].time.hour(), 15, "the strip starts at the next hour");
         assert_eq!(w.hourly[2].temperature, None, "17h is null in the fixture");
         assert_eq!(w.high, Some(7.2));
         assert_eq!(w.low, Some(1.4));
@@ -310,12 +276,7 @@ mod tests {
 
     #[test]
     fn error_400_is_a_client_error_with_the_reason() {
-        let e = parse(
-            &cfg(),
-            &reply(400, "error_400_invalid_variable.json"),
-            now(),
-        )
-        .unwrap_err();
+        let e = parse(&cfg(), &reply(400, "error_400_invalid_variable.json"), now()).unwrap_err();
         assert_eq!(e.class, ErrorClass::Client(400));
         assert!(e.detail.contains("tempeture_2m"), "{e}");
     }
@@ -343,10 +304,7 @@ mod tests {
             headers: vec![],
             body: br#"{"error":true,"reason":"nope"}"#.to_vec(),
         };
-        assert_eq!(
-            parse(&cfg(), &r, now()).unwrap_err().class,
-            ErrorClass::Provider
-        );
+        assert_eq!(parse(&cfg(), &r, now()).unwrap_err().class, ErrorClass::Provider);
         for body in [
             &b"{"[..],
             b"[]",
@@ -378,12 +336,7 @@ mod tests {
 
     #[test]
     fn renders_small_and_large() {
-        let w = parse(
-            &cfg(),
-            &reply(200, "forecast_full_berlin_CONSTRUCTED.json"),
-            now(),
-        )
-        .unwrap();
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
         let mut small = Buffer::empty(Rect::new(0, 0, 30, 3));
         super::super::render(&w, small.area, &mut small);
         assert_eq!(

@@ -93,11 +93,7 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
     let used = lines.len() as u16;
     // The hourly strip needs a blank separator row plus three rows.
     if area.height >= used + 4 && !w.hourly.is_empty() {
-        render_hours(
-            &w.hourly,
-            Rect::new(area.x, area.y + used + 1, area.width, 3),
-            buf,
-        );
+        render_hours(&w.hourly, Rect::new(area.x, area.y + used + 1, area.width, 3), buf);
     }
 }
 
