@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use homedash_widgets::{Data, ErrorClass, FetchError, Source};
 use tokio::sync::{Mutex, mpsc};
 use tokio::time::{Instant, sleep_until};
@@ -15,6 +15,9 @@ use crate::http::Http;
 use crate::msg::{Msg, WidgetId};
 use crate::sampler::Sampler;
 use crate::schedule;
+
+/// A provider asking us to wait longer than this is not taken literally.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86400);
 
 pub struct Pollers {
     cancel: CancellationToken,
@@ -102,11 +105,16 @@ impl Job {
     }
 
     async fn report(&self, result: Result<Data, FetchError>, delay: Duration) -> bool {
-        let next = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+        let at = Utc::now();
+        // A Retry-After years away must not overflow the clock arithmetic.
+        let next = chrono::Duration::from_std(delay)
+            .ok()
+            .and_then(|d| at.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         self.tx
             .send(Msg::Fetched {
                 id: self.id,
-                at: Utc::now(),
+                at,
                 result,
                 next,
             })
@@ -139,7 +147,8 @@ async fn http_loop(mut job: Job, source: Source, spec: homedash_widgets::Request
                 let retry = matches!(reply.status, 429 | 503)
                     .then(|| reply.retry_after(now))
                     .flatten()
-                    .and_then(|t| (t - now).to_std().ok());
+                    .and_then(|t| (t - now).to_std().ok())
+                    .map(|d| d.min(MAX_RETRY_AFTER));
                 (source.parse(&reply, now), retry)
             }
             Err(e) => (Err(e), None),

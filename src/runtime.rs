@@ -42,7 +42,7 @@ pub async fn run<B, E, S>(
 ) -> io::Result<Exit>
 where
     B: Backend,
-    B::Error: Into<io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = &'static str>,
 {
@@ -51,7 +51,7 @@ where
     loop {
         if dirty {
             app.now = Utc::now();
-            terminal.draw(|f| screens::draw(app, f)).map_err(Into::into)?;
+            terminal.draw(|f| screens::draw(app, f)).map_err(io::Error::other)?;
             dirty = false;
         }
         let wake = app

@@ -56,7 +56,11 @@ fn every_invalid_config_fails_with_its_positions_and_keys() {
         assert_eq!(errors.len(), expects.len(), "{}: reported\n{err}", f.display());
         for (line, want) in errors.iter().zip(&expects) {
             let prefix = format!("error: {}:{want}", f.display());
-            assert!(line.starts_with(&prefix), "{}:\n got  {line}\n want {prefix}", f.display());
+            assert!(
+                line.starts_with(&prefix),
+                "{}:\n got  {line}\n want {prefix}",
+                f.display()
+            );
         }
         let n = expects.len();
         assert!(err.contains(&format!("{n} problem")), "{err}");
@@ -67,5 +71,8 @@ fn every_invalid_config_fails_with_its_positions_and_keys() {
 fn a_missing_config_file_is_named() {
     let (code, _, err) = check(Path::new("/nonexistent/homedash.toml"));
     assert_eq!(code, 1);
-    assert!(err.contains("cannot read the config /nonexistent/homedash.toml (from --config)"), "{err}");
+    assert!(
+        err.contains("cannot read the config /nonexistent/homedash.toml (from --config)"),
+        "{err}"
+    );
 }

@@ -86,25 +86,20 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                 }
             }
             (None, next) => {
-                let provider = w.source.provider();
-                spans.push(Span::styled(
-                    format!("{} · {provider}", w.source.kind().name()),
-                    style::dim(),
-                ));
-                if w.source.default_base().is_some()
-                    || provider == "local" && w.source.tick() == homedash_widgets::source::Tick::None
-                {
-                    spans.push(Span::styled(
-                        format!(" · every {}", humantime::format_duration(w.refresh)),
-                        style::dim(),
-                    ));
-                }
-                if let Some(n) = next.filter(|_| w.source.default_base().is_some()) {
-                    spans.push(Span::styled(
-                        format!(" · next {}", n.with_timezone(&local).format("%H:%M:%S")),
-                        style::dim(),
-                    ));
-                }
+                let about = match &w.source {
+                    homedash_widgets::Source::Clock(c) => format!("time zones: {}", c.zones.join(", ")),
+                    homedash_widgets::Source::System(_) => {
+                        format!("this machine · every {}", humantime::format_duration(w.refresh))
+                    }
+                    src => {
+                        let mut t = format!("{} · every {}", src.provider(), humantime::format_duration(w.refresh));
+                        if let Some(n) = next {
+                            t.push_str(&format!(" · next {}", n.with_timezone(&local).format("%H:%M:%S")));
+                        }
+                        t
+                    }
+                };
+                spans.push(Span::styled(format!("· {about}"), style::dim()));
             }
         }
         Line::from(spans)

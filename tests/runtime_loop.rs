@@ -1,0 +1,89 @@
+//! The whole select! loop on a TestBackend with scripted input, while the
+//! real pollers face hanging, huge and broken answers: keys must still be
+//! handled at once, and the failures must show on screen.
+
+mod support;
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use homedash::app::App;
+use homedash::config;
+use homedash::http::Http;
+use homedash::poll::Pollers;
+use homedash::runtime::{self, Exit};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use support::FaultServer;
+use tokio::sync::mpsc;
+
+fn key(c: KeyCode) -> io::Result<Event> {
+    Ok(Event::Key(KeyEvent {
+        code: c,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_stay_live_while_every_widget_fails() {
+    let srv = FaultServer::start().await;
+    let cases = ["hang", "hang-body", "huge", "huge-chunked", "malformed", "500", "slow"];
+    let widgets: Vec<(String, String, &str)> = (0..21)
+        .map(|i| (format!("w{i}"), srv.base(cases[i % cases.len()]), "1s"))
+        .collect();
+    let widgets: Vec<(&str, String, &str)> = widgets.iter().map(|(a, b, c)| (a.as_str(), b.clone(), *c)).collect();
+    let cfg = config::parse("live", &support::weather_config(&widgets, "2s")).unwrap();
+    let n = cfg.widgets.len();
+    let mut app = App::new(
+        cfg.clone(),
+        false,
+        Rect::new(0, 0, 160, 48),
+        Utc::now(),
+        runtime::local_offset(),
+    );
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let (tx, mut rx) = mpsc::channel(256);
+    let pollers = Pollers::spawn(&cfg.widgets, &Http::new().unwrap(), &tx);
+    drop(tx);
+
+    let (etx, erx) = mpsc::unbounded_channel::<io::Result<Event>>();
+    let events = Box::pin(futures_util::stream::unfold(erx, |mut rx| async move {
+        rx.recv().await.map(|e| (e, rx))
+    }));
+    let presses = 40;
+    let feeder = tokio::spawn(async move {
+        // Let every poller get into its fault first.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        for _ in 0..presses {
+            etx.send(key(KeyCode::Tab)).unwrap();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let sent = Instant::now();
+        etx.send(key(KeyCode::Char('q'))).unwrap();
+        (sent, etx)
+    });
+    let exit = runtime::run(&mut term, &mut app, events, &mut rx, &pollers, std::future::pending())
+        .await
+        .unwrap();
+    let returned = Instant::now();
+    let (sent, _keep_input_open) = feeder.await.unwrap();
+    pollers.shutdown();
+
+    assert_eq!(exit, Exit::Quit);
+    let lag = returned - sent;
+    assert!(lag < Duration::from_millis(100), "q took {lag:?} to be handled");
+    let order: Vec<usize> = homedash::grid::areas(&app.layout, app.body())
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(app.focus, order[presses % n], "every Tab was handled");
+    let screen: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    for class in ["timeout", "response too large", "bad response", "HTTP 500"] {
+        assert!(screen.contains(class), "{class} not on screen");
+    }
+}

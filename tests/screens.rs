@@ -1,0 +1,198 @@
+//! Whole screens on a TestBackend, with fixed times and data, as insta
+//! snapshots. Review changes with `cargo insta review`.
+
+mod support;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use homedash::app::App;
+use homedash::config;
+use homedash::msg::Msg;
+use homedash::screens;
+use homedash_widgets::system::{Disk, Snapshot};
+use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
+}
+
+fn app(text: &str, w: u16, h: u16) -> App {
+    let cfg = config::parse("t", text).unwrap();
+    App::new(
+        cfg,
+        text == config::DEMO,
+        Rect::new(0, 0, w, h),
+        now(),
+        FixedOffset::east_opt(3600).unwrap(),
+    )
+}
+
+fn id(app: &App, name: &str) -> usize {
+    app.widgets.iter().position(|w| w.id == name).unwrap()
+}
+
+fn weather(app: &App, name: &str) -> Data {
+    let w = &app.widgets[id(app, name)];
+    w.source
+        .parse(
+            &HttpReply {
+                status: 200,
+                headers: vec![],
+                body: support::FORECAST.as_bytes().to_vec(),
+            },
+            now(),
+        )
+        .unwrap()
+}
+
+fn system() -> Data {
+    Data::System(Snapshot {
+        cpu_pct: 37.0,
+        cores: 8,
+        samples: 90,
+        cpu_history: (0..90).map(|i| (i * 37 % 100) as u64).collect(),
+        mem_used: 9 << 30,
+        mem_total: 16 << 30,
+        disks: vec![Disk {
+            mount: "/".into(),
+            used: 180 << 30,
+            total: 250 << 30,
+        }],
+        rx_bps: 2_400_000.0,
+        tx_bps: 310_000.0,
+        net_history: (0..90).map(|i| (i * 7919 % 5000) as u64).collect(),
+        load: [1.25, 0.9, 0.7],
+    })
+}
+
+fn fetched(app: &mut App, name: &str, ago_secs: i64, result: Result<Data, FetchError>) {
+    let at = now() - chrono::Duration::seconds(ago_secs);
+    let id = id(app, name);
+    app.update(Msg::Fetched {
+        id,
+        at,
+        result,
+        next: now() + chrono::Duration::seconds(42),
+    });
+}
+
+fn key(app: &mut App, c: KeyCode) {
+    app.update(Msg::Input(Event::Key(KeyEvent {
+        code: c,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    })));
+}
+
+fn render(app: &App) -> TestBackend {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| screens::draw(app, f)).unwrap();
+    t.backend().clone()
+}
+
+fn loaded_default(w: u16, h: u16) -> App {
+    let mut a = app(config::EMBEDDED_DEFAULT, w, h);
+    let wx = weather(&a, "weather");
+    fetched(&mut a, "weather", 200, Ok(wx));
+    fetched(&mut a, "system", 1, Ok(system()));
+    a
+}
+
+#[test]
+fn first_frame_before_any_data() {
+    insta::assert_snapshot!(render(&app(config::EMBEDDED_DEFAULT, 80, 24)));
+}
+
+#[test]
+fn default_dashboard_80x24() {
+    insta::assert_snapshot!(render(&loaded_default(80, 24)));
+}
+
+#[test]
+fn default_dashboard_160x48() {
+    insta::assert_snapshot!(render(&loaded_default(160, 48)));
+}
+
+#[test]
+fn offline_without_data_says_why_and_when_it_retries() {
+    let mut a = app(config::EMBEDDED_DEFAULT, 80, 24);
+    fetched(
+        &mut a,
+        "weather",
+        0,
+        Err(FetchError::new(
+            ErrorClass::Offline,
+            "dns error: failed to lookup address information",
+        )),
+    );
+    a.focus = id(&a, "weather");
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn stale_data_keeps_showing_with_its_age_and_the_error() {
+    let mut a = loaded_default(80, 24);
+    let until = now() + chrono::Duration::minutes(7);
+    fetched(
+        &mut a,
+        "weather",
+        0,
+        Err(FetchError::new(
+            ErrorClass::RateLimited { until: Some(until) },
+            "Minutely API request limit exceeded",
+        )),
+    );
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn zoomed_widget() {
+    let mut a = loaded_default(80, 24);
+    a.focus = id(&a, "weather");
+    key(&mut a, KeyCode::Char('z'));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = loaded_default(80, 24);
+    key(&mut a, KeyCode::Char('?'));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn terminal_too_small() {
+    insta::assert_snapshot!("too_small_30x8", render(&loaded_default(30, 8)));
+    insta::assert_snapshot!("too_small_1x1", render(&loaded_default(1, 1)));
+}
+
+#[test]
+fn demo_160x48() {
+    let mut a = app(config::DEMO, 160, 48);
+    for w in ["berlin", "newyork"] {
+        let d = weather(&a, w);
+        fetched(&mut a, w, 0, Ok(d));
+    }
+    fetched(&mut a, "system", 0, Ok(system()));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn every_size_renders_without_panic() {
+    let base = loaded_default(80, 24);
+    for w in [1u16, 2, 5, 13, 40, 81, 200, 300] {
+        for h in [1u16, 2, 3, 7, 12, 24, 61, 100] {
+            let mut a = loaded_default(w, h);
+            a.focus = base.focus;
+            render(&a);
+            key(&mut a, KeyCode::Char('z'));
+            render(&a);
+            key(&mut a, KeyCode::Char('?'));
+            render(&a);
+        }
+    }
+}

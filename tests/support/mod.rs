@@ -1,0 +1,182 @@
+//! A loopback HTTP server for tests that misbehaves on request. The first
+//! path segment picks the behaviour, so one server serves every case and a
+//! widget picks its case through `base_url`.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const FORECAST: &str =
+    include_str!("../../widgets/tests/fixtures/open-meteo/forecast_full_berlin_CONSTRUCTED.json");
+pub const ERROR_429: &str = include_str!("../../widgets/tests/fixtures/open-meteo/error_429_minutely_limit.json");
+
+#[derive(Clone)]
+pub struct FaultServer {
+    pub addr: SocketAddr,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl FaultServer {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("addr");
+        let hits = Arc::new(Mutex::new(HashMap::new()));
+        let h = Arc::clone(&hits);
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let h = Arc::clone(&h);
+                tokio::spawn(async move {
+                    let _ = serve(sock, h).await;
+                });
+            }
+        });
+        FaultServer { addr, hits }
+    }
+
+    /// A base_url whose requests get `case`.
+    pub fn base(&self, case: &str) -> String {
+        format!("http://{}/{case}/", self.addr)
+    }
+
+    pub fn hits(&self, case: &str) -> usize {
+        self.hits.lock().unwrap().get(case).copied().unwrap_or(0)
+    }
+}
+
+/// A loopback port with nothing listening.
+pub fn refused_base() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}/")
+}
+
+async fn read_head(sock: &mut TcpStream) -> std::io::Result<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = sock.read(&mut chunk).await?;
+        if n == 0 || buf.len() > 65536 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
+async fn respond(sock: &mut TcpStream, status: &str, headers: &[&str], body: &str) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\ncontent-length: {}\r\ncontent-type: application/json\r\n",
+        body.len()
+    );
+    for h in headers {
+        head.push_str(h);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    sock.write_all(head.as_bytes()).await?;
+    sock.write_all(body.as_bytes()).await?;
+    sock.flush().await
+}
+
+const FIFTY_MB: usize = 50 * 1024 * 1024;
+
+async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>) -> std::io::Result<()> {
+    loop {
+        let head = read_head(&mut sock).await?;
+        if head.is_empty() {
+            return Ok(());
+        }
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let case = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        *hits.lock().unwrap().entry(case.clone()).or_default() += 1;
+        match case.as_str() {
+            "ok" => respond(&mut sock, "200 OK", &[], FORECAST).await?,
+            "slow" => {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                respond(&mut sock, "200 OK", &[], FORECAST).await?
+            }
+            "404" => {
+                respond(
+                    &mut sock,
+                    "404 Not Found",
+                    &[],
+                    r#"{"error":true,"reason":"Not Found"}"#,
+                )
+                .await?
+            }
+            "429" => respond(&mut sock, "429 Too Many Requests", &["retry-after: 120"], ERROR_429).await?,
+            "429-bare" => respond(&mut sock, "429 Too Many Requests", &[], ERROR_429).await?,
+            "500" => respond(&mut sock, "500 Internal Server Error", &[], "oops").await?,
+            "503" => respond(&mut sock, "503 Service Unavailable", &["retry-after: 30"], "").await?,
+            "malformed" => respond(&mut sock, "200 OK", &[], r#"{"current": {"time": "#).await?,
+            "wrong-shape" => respond(&mut sock, "200 OK", &[], r#"[1, 2, 3]"#).await?,
+            "hang" => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            "hang-body" => {
+                sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n{\"current\":")
+                    .await?;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            "huge" => {
+                let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {FIFTY_MB}\r\n\r\n");
+                sock.write_all(head.as_bytes()).await?;
+                stream_zeros(&mut sock).await?;
+            }
+            "huge-chunked" => {
+                sock.write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+                    .await?;
+                let chunk = vec![b' '; 65536];
+                let mut sent = 0;
+                while sent < FIFTY_MB {
+                    sock.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
+                    sock.write_all(&chunk).await?;
+                    sock.write_all(b"\r\n").await?;
+                    sent += chunk.len();
+                }
+                sock.write_all(b"0\r\n\r\n").await?;
+            }
+            _ => respond(&mut sock, "404 Not Found", &[], "{}").await?,
+        }
+    }
+}
+
+async fn stream_zeros(sock: &mut TcpStream) -> std::io::Result<()> {
+    let chunk = vec![b' '; 65536];
+    let mut sent = 0;
+    while sent < FIFTY_MB {
+        sock.write_all(&chunk).await?;
+        sent += chunk.len();
+    }
+    Ok(())
+}
+
+/// A config with one Open-Meteo widget per (id, base_url, refresh).
+pub fn weather_config(widgets: &[(&str, String, &str)], timeout: &str) -> String {
+    let mut s = String::new();
+    for (id, base, refresh) in widgets {
+        s.push_str(&format!(
+            "[widget.{id}]\nkind = \"weather\"\nlatitude = 52.52\nlongitude = 13.41\nbase_url = \"{base}\"\nrefresh = \"{refresh}\"\ntimeout = \"{timeout}\"\n\n"
+        ));
+    }
+    s
+}
+
+/// Peak resident memory of this process, in KiB.
+pub fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
