@@ -84,23 +84,17 @@ pub fn path_at(root: &Spanned<DeValue<'_>>, offset: usize) -> Vec<Seg> {
 }
 
 fn search(value: &Spanned<DeValue<'_>>, offset: usize) -> Option<Vec<Seg>> {
-    let children: Vec<(Seg, Option<std::ops::Range<usize>>, &Spanned<DeValue<'_>>)> = match value.get_ref() {
-        DeValue::Table(t) => t
-            .iter()
-            .map(|(k, v)| (Seg::Key(k.get_ref().to_string()), Some(k.span()), v))
-            .collect(),
-        DeValue::Array(a) => a.iter().enumerate().map(|(i, v)| (Seg::Index(i), None, v)).collect(),
-        _ => return None,
-    };
-    for (seg, key_span, child) in children {
+    let within = |seg: Seg, key: Option<Range<usize>>, child: &Spanned<DeValue<'_>>| {
         if let Some(mut deeper) = search(child, offset) {
             deeper.insert(0, seg);
             return Some(deeper);
         }
-        let on_key = key_span.is_some_and(|k| k.contains(&offset));
-        if on_key || child.span().contains(&offset) {
-            return Some(vec![seg]);
-        }
+        let on_key = key.is_some_and(|k| k.contains(&offset));
+        (on_key || child.span().contains(&offset)).then(|| vec![seg])
+    };
+    match value.get_ref() {
+        DeValue::Table(t) => t.iter().find_map(|(k, v)| within(Seg::Key(k.get_ref().to_string()), Some(k.span()), v)),
+        DeValue::Array(a) => a.iter().enumerate().find_map(|(i, v)| within(Seg::Index(i), None, v)),
+        _ => None,
     }
-    None
 }
