@@ -94,6 +94,15 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
             Err(e) => app.notice = Some(format!("demo server failed to start: {e}")),
         }
     }
+    // Lets the end-to-end tests prove that a panic in any task restores the
+    // terminal; compiled out of release builds.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("HOMEDASH_TEST_PANIC_IN_TASK").is_some() {
+        tokio::spawn(async {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            panic!("test panic in a background task");
+        });
+    }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
     let pollers = Pollers::spawn(&config.widgets, &http, &tx);
     drop(tx);

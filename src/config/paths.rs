@@ -93,7 +93,9 @@ fn search(value: &Spanned<DeValue<'_>>, offset: usize) -> Option<Vec<Seg>> {
         (on_key || child.span().contains(&offset)).then(|| vec![seg])
     };
     match value.get_ref() {
-        DeValue::Table(t) => t.iter().find_map(|(k, v)| within(Seg::Key(k.get_ref().to_string()), Some(k.span()), v)),
+        DeValue::Table(t) => t
+            .iter()
+            .find_map(|(k, v)| within(Seg::Key(k.get_ref().to_string()), Some(k.span()), v)),
         DeValue::Array(a) => a.iter().enumerate().find_map(|(i, v)| within(Seg::Index(i), None, v)),
         _ => None,
     }
