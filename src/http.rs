@@ -30,7 +30,7 @@ impl Http {
             .pool_idle_timeout(Duration::from_secs(90))
             .redirect(reqwest::redirect::Policy::limited(5))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", chain(&e)))?;
+            .map_err(|e| format!("cannot build the HTTP client: {}", root_cause(&e)))?;
         Ok(Http { client, cap })
     }
 
@@ -40,7 +40,9 @@ impl Http {
         for (k, v) in &spec.headers {
             req = req.header(*k, v);
         }
-        let resp = req.send().await.map_err(classify)?;
+        let host = spec.url.host_str().unwrap_or("?").to_string();
+        let fail = |e: reqwest::Error| classify(e, &host, timeout);
+        let resp = req.send().await.map_err(fail)?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -52,7 +54,7 @@ impl Http {
         }
         let mut body = Vec::new();
         let mut resp = resp;
-        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+        while let Some(chunk) = resp.chunk().await.map_err(fail)? {
             if body.len() + chunk.len() > self.cap {
                 return Err(too_large(self.cap));
             }
@@ -69,39 +71,49 @@ fn too_large(cap: usize) -> FetchError {
     )
 }
 
-/// The error's causes, innermost last, without any URL (a URL may carry a
-/// query-string key).
-fn chain(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
+/// The innermost cause: the part that says what actually happened.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut last = e.to_string();
     let mut cur: Option<&dyn std::error::Error> = e.source();
     while let Some(c) = cur {
         let s = c.to_string();
-        if !s.is_empty() && parts.last() != Some(&s) {
-            parts.push(s);
+        if !s.is_empty() {
+            last = s;
         }
         cur = c.source();
     }
-    if parts.is_empty() {
-        parts.push(e.to_string());
-    }
-    parts.join(": ")
+    last
 }
 
-pub fn classify(e: reqwest::Error) -> FetchError {
+/// One short line per failure, naming the host but never the URL: a URL may
+/// carry a query-string key.
+pub fn classify(e: reqwest::Error, host: &str, timeout: Duration) -> FetchError {
     let e = e.without_url();
-    let detail = chain(&e);
-    let lower = detail.to_ascii_lowercase();
-    let class = if e.is_timeout() {
-        ErrorClass::Timeout
+    let cause = root_cause(&e);
+    let lower = cause.to_ascii_lowercase();
+    let dns = lower.contains("lookup address") || lower.contains("resolve") || lower.contains("name or service");
+    let (class, detail) = if e.is_timeout() {
+        (
+            ErrorClass::Timeout,
+            format!(
+                "no complete answer from {host} within {}",
+                humantime::format_duration(timeout)
+            ),
+        )
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        ErrorClass::Tls
-    } else if e.is_connect() || lower.contains("dns") || lower.contains("resolve") {
-        ErrorClass::Offline
+        (ErrorClass::Tls, format!("TLS with {host} failed: {cause}"))
+    } else if dns {
+        (ErrorClass::Offline, format!("cannot resolve {host}: {cause}"))
+    } else if e.is_connect() {
+        (ErrorClass::Offline, format!("cannot connect to {host}: {cause}"))
     } else if e.is_body() || e.is_decode() {
         // The connection broke or the encoding was bad mid-body.
-        ErrorClass::BadResponse
+        (
+            ErrorClass::BadResponse,
+            format!("answer from {host} broke off: {cause}"),
+        )
     } else {
-        ErrorClass::Offline
+        (ErrorClass::Offline, format!("{host}: {cause}"))
     };
     FetchError::new(class, detail)
 }

@@ -257,11 +257,16 @@ fn spark(area: Rect, history: &[u64], samples: u64, max: Option<u64>, style: Sty
         return;
     }
     let data = sweep(history, samples, area.width);
-    let mut s = Sparkline::default().data(data).absent_value_symbol(" ").style(style);
-    if let Some(m) = max {
-        s = s.max(m);
-    }
-    s.render(area, buf);
+    // With all values zero ratatui would scale to zero and draw full bars.
+    let top = max
+        .unwrap_or_else(|| data.iter().flatten().copied().max().unwrap_or(0))
+        .max(1);
+    Sparkline::default()
+        .data(data)
+        .absent_value_symbol(" ")
+        .max(top)
+        .style(style)
+        .render(area, buf);
 }
 
 fn bar(area: Rect, pct: f64, buf: &mut Buffer) {
@@ -360,6 +365,15 @@ mod tests {
         assert!(t[3].starts_with("MEM"), "CPU takes 3 rows: {t:#?}");
         assert!(t[5].starts_with("NET"));
         assert!(t[8].starts_with("LOAD"), "{t:#?}");
+    }
+
+    #[test]
+    fn idle_network_draws_no_bars() {
+        let mut s = snapshot();
+        s.net_history = vec![0; 6];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 48, 5));
+        render(&Config::default(), &s, buf.area, &mut buf);
+        assert_eq!(text(&buf)[3], "NET  ↓1.5 KiB/s ↑0 B/s                          ");
     }
 
     #[test]
