@@ -196,3 +196,23 @@ fn every_size_renders_without_panic() {
         }
     }
 }
+
+#[test]
+fn narrow_cards_keep_their_titles() {
+    let mut a = app(config::DEMO, 60, 20);
+    for w in ["berlin", "newyork"] {
+        let d = weather(&a, w);
+        fetched(&mut a, w, 0, Ok(d));
+    }
+    fetched(
+        &mut a,
+        "newyork",
+        0,
+        Err(FetchError::new(ErrorClass::Timeout, "no complete answer")),
+    );
+    fetched(&mut a, "system", 0, Ok(system()));
+    let shot = render(&a);
+    let top: String = (0..60).map(|x| shot.buffer()[(x, 1)].symbol().to_string()).collect();
+    assert!(top.contains("Berlin") && top.contains("New York"), "{top}");
+    insta::assert_snapshot!(shot);
+}

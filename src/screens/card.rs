@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 
-use crate::app::App;
+use crate::app::{App, WidgetState};
 use crate::msg::WidgetId;
 
 pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut Buffer) {
@@ -27,24 +27,14 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     };
-    let mut right = Vec::new();
-    if s.loading {
-        right.push(Span::styled("⟳ ", style::dim()));
-    }
-    if let Some(e) = &s.error {
-        right.push(Span::styled(
-            format!("⚠ {}", e.class.label()),
-            Style::new().fg(style::WARN),
-        ));
-        if let Some(u) = s.updated {
-            right.push(Span::styled(format!(" · {}", format::age(now, u)), style::dim()));
-        }
-    } else if let (Some(u), false, Some(_)) = (s.updated, timed, w.source.default_base()) {
-        right.push(Span::styled(format!("updated {}", format::age(now, u)), style::dim()));
-    }
-    if !right.is_empty() {
-        right.push(Span::raw(" "));
-    }
+    let title = format::fit(&w.title, usize::from(area.width.saturating_sub(4)));
+    let right = freshness(
+        s,
+        now,
+        timed || w.source.default_base().is_none(),
+        area.width,
+        title.chars().count(),
+    );
     let block = Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -52,8 +42,8 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             BorderType::Rounded
         })
         .border_style(border)
-        .title(Line::from(Span::styled(format!(" {} ", w.title), title_style)))
-        .title(Line::from(right).right_aligned());
+        .title(Line::from(Span::styled(format!(" {title} "), title_style)))
+        .title(right.right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
 
@@ -82,4 +72,35 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
         }
     };
     Paragraph::new(lines).wrap(Wrap { trim: true }).render(inner, buf);
+}
+
+/// The right-hand title: loading, error class and age. It shrinks to fit
+/// beside the title, and goes rather than overwrite it.
+fn freshness(s: &WidgetState, now: DateTime<Utc>, local_source: bool, width: u16, title: usize) -> Line<'static> {
+    let warn = Style::new().fg(style::WARN);
+    let spin = if s.loading { "⟳ " } else { "" };
+    let full: Vec<Span<'static>> = match (&s.error, s.updated) {
+        (Some(e), Some(u)) => vec![
+            Span::styled(format!("{spin}⚠ {}", e.class.label()), warn),
+            Span::styled(format!(" · {} ", format::age(now, u)), style::dim()),
+        ],
+        (Some(e), None) => vec![Span::styled(format!("{spin}⚠ {} ", e.class.label()), warn)],
+        (None, Some(u)) if !local_source => vec![Span::styled(
+            format!("{spin}updated {} ", format::age(now, u)),
+            style::dim(),
+        )],
+        _ if s.loading => vec![Span::styled("⟳ ", style::dim())],
+        _ => vec![],
+    };
+    let compact: Vec<Span<'static>> = match &s.error {
+        Some(_) => vec![Span::styled(format!("{spin}⚠ "), warn)],
+        None => vec![],
+    };
+    // Corners, and a space either side of the title.
+    let room = usize::from(width).saturating_sub(title + 4);
+    [full, compact]
+        .into_iter()
+        .map(Line::from)
+        .find(|l| l.width() < room)
+        .unwrap_or_default()
 }
