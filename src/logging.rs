@@ -30,7 +30,13 @@ pub fn init(filter: &str) -> Result<Logging, String> {
         .max_log_files(7)
         .build(&dir)
         .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default buffer preallocates 128,000 line slots (4 MB resident);
+    // a dashboard logs a few lines a minute. Under a flood, drop lines
+    // rather than block the UI.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(1024)
+        .lossy(true)
+        .finish(appender);
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -51,7 +51,9 @@ where
     loop {
         if dirty {
             app.now = Utc::now();
+            let started = std::time::Instant::now();
             terminal.draw(|f| screens::draw(app, f)).map_err(io::Error::other)?;
+            tracing::trace!(micros = started.elapsed().as_micros() as u64, "frame");
             dirty = false;
         }
         let wake = app
