@@ -1,5 +1,6 @@
 //! `homedash` with no subcommand: config, logging, terminal, loop, restore.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
@@ -35,6 +36,12 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "homedash: standard output is not a terminal. Run homedash in a terminal; `homedash check` validates a config without one."
+        );
+        return ExitCode::FAILURE;
+    }
     let logs = logging::init(&cli.log_level);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -15,8 +15,10 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 pub fn enter() -> io::Result<Tui> {
+    // Until raw mode is on there is nothing to restore, and nothing must be
+    // written: stdout may be a file.
+    enable_raw_mode().map_err(|e| io::Error::new(e.kind(), format!("cannot put the terminal in raw mode: {e}")))?;
     ACTIVE.store(true, Ordering::SeqCst);
-    enable_raw_mode()?;
     let mut out = io::stdout();
     execute!(
         out,
