@@ -151,73 +151,54 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
             return;
         }
         let row = Rect::new(area.x, y, area.width, 1);
+        let rows_left = area.bottom() - y;
         match part {
             Part::Cpu => {
-                let h = (1 + extra(Part::Cpu)).min(area.bottom() - y);
-                let text = format!("{:>3.0}% ", s.cpu_pct);
-                let used = line(row, buf, "CPU", vec![Span::styled(text, style::usage(s.cpu_pct))]);
-                let chart = Rect {
-                    height: h,
-                    ..tail_area(row, used)
+                let text = Span::styled(format!("{:>3.0}% ", s.cpu_pct), style::usage(s.cpu_pct));
+                let chart = Chart {
+                    history: &s.cpu_history,
+                    samples: s.samples,
+                    max: Some(100),
+                    style: style::usage(s.cpu_pct),
                 };
-                spark(
-                    chart,
-                    &s.cpu_history,
-                    s.samples,
-                    Some(100),
-                    style::usage(s.cpu_pct),
+                y += chart_row(
+                    row,
+                    (1 + extra(Part::Cpu)).min(rows_left),
+                    "CPU",
+                    vec![text],
+                    &chart,
                     buf,
                 );
-                y += h;
                 continue;
             }
-            Part::Memory => {
-                let p = pct(s.mem_used, s.mem_total);
-                let text = format!("{} / {} ", format::bytes(s.mem_used), format::bytes(s.mem_total));
-                let used = line(
-                    row,
-                    buf,
-                    "MEM",
-                    vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)],
-                );
-                bar(tail_area(row, used), p, buf);
-            }
+            Part::Memory => gauge_row(row, "MEM", String::new(), s.mem_used, s.mem_total, buf),
             Part::Disk => {
                 for d in &s.disks {
                     if y >= area.bottom() {
                         return;
                     }
                     let row = Rect::new(area.x, y, area.width, 1);
-                    let p = pct(d.used, d.total);
-                    let text = format!("{} {} / {} ", d.mount, format::bytes(d.used), format::bytes(d.total));
-                    let used = line(
-                        row,
-                        buf,
-                        "DISK",
-                        vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)],
-                    );
-                    bar(tail_area(row, used), p, buf);
+                    gauge_row(row, "DISK", format!("{} ", d.mount), d.used, d.total, buf);
                     y += 1;
                 }
                 continue;
             }
             Part::Network => {
-                let h = (1 + extra(Part::Network)).min(area.bottom() - y);
-                let text = format!("↓{} ↑{} ", format::rate(s.rx_bps), format::rate(s.tx_bps));
-                let used = line(row, buf, "NET", vec![Span::raw(text)]);
-                let chart = Rect {
-                    height: h,
-                    ..tail_area(row, used)
+                let text = Span::raw(format!("↓{} ↑{} ", format::rate(s.rx_bps), format::rate(s.tx_bps)));
+                let chart = Chart {
+                    history: &s.net_history,
+                    samples: s.samples,
+                    max: None,
+                    style: Style::new().fg(style::ACCENT),
                 };
-                spark(
-                    chart,
-                    &s.net_history,
-                    s.samples,
-                    None,
-                    Style::new().fg(style::ACCENT),
+                y += chart_row(
+                    row,
+                    (1 + extra(Part::Network)).min(rows_left),
+                    "NET",
+                    vec![text],
+                    &chart,
                     buf,
                 );
-                y += h;
                 continue;
             }
             Part::Load => {
@@ -233,6 +214,38 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
         }
         y += 1;
     }
+}
+
+struct Chart<'a> {
+    history: &'a [u64],
+    samples: u64,
+    max: Option<u64>,
+    style: Style,
+}
+
+/// A label and value, with a history chart `height` rows tall beside them.
+/// Returns the rows used.
+fn chart_row(row: Rect, height: u16, label: &str, value: Vec<Span<'_>>, chart: &Chart<'_>, buf: &mut Buffer) -> u16 {
+    let used = line(row, buf, label, value);
+    let area = Rect {
+        height,
+        ..tail_area(row, used)
+    };
+    spark(area, chart.history, chart.samples, chart.max, chart.style, buf);
+    height
+}
+
+/// "MEM  56% 9.0 GiB / 16.0 GiB" and a usage bar in the rest of the row.
+fn gauge_row(row: Rect, label: &str, what: String, used: u64, total: u64, buf: &mut Buffer) {
+    let p = pct(used, total);
+    let text = format!("{what}{} / {} ", format::bytes(used), format::bytes(total));
+    let cols = line(
+        row,
+        buf,
+        label,
+        vec![Span::styled(format!("{p:>3.0}% "), style::usage(p)), Span::raw(text)],
+    );
+    bar(tail_area(row, cols), p, buf);
 }
 
 /// Draw the label and spans; returns the columns used.
