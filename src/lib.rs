@@ -3,6 +3,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod demo;
 pub mod grid;
 pub mod http;

@@ -1,10 +1,26 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, and every test of the workspace
-# (unit, fixture, snapshot, loopback HTTP, pty end-to-end; benches run once
-# each in test mode). This is the README's test command, and .ci/run runs
-# exactly this after installing what a fresh machine lacks.
+# (unit, fixture, snapshot, loopback HTTP, pty end-to-end, and the keyring
+# against a real Secret Service; benches run once each in test mode). This
+# is the README's test command, and .ci/run runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The keyring tests need a real Secret Service on a private D-Bus session.
+missing=()
+command -v dbus-run-session >/dev/null || missing+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
+command -v secret-tool >/dev/null || missing+=(libsecret-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  echo "tests/run.sh: installing ${missing[*]}" >&2
+  if ! { DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2; then
+    echo "tests/run.sh: could not install them; run: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
 
 # Snapshots are compared, never rewritten, here.
 export INSTA_UPDATE=no
@@ -12,4 +28,6 @@ export CARGO_TERM_COLOR=never
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --all-targets --locked
+tests/secret-service.sh bash -c '
+  cargo test --workspace --all-targets --locked &&
+  cargo test --locked --test keyring_secret_service -- --ignored'

@@ -1,0 +1,205 @@
+//! The OS keyring through the keyring-rs 4.x ecosystem: keyring-core plus
+//! one store crate per platform, linked directly so that failures keep
+//! their cause. Entries use service `homedash` and account = credential name.
+//!
+//! Every call runs on its own thread under a deadline: a Secret Service
+//! whose D-Bus activation hangs would otherwise block for 120 s.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use keyring_core::{CredentialStore, Entry, Error};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::secret;
+
+pub const SERVICE: &str = "homedash";
+pub const DEADLINE: Duration = Duration::from_secs(3);
+
+/// What the user is told to do when the keyring cannot help.
+const FIXES: &str =
+    "unlock or start your keyring, or give this credential `source = \"env\"` or `source = \"command\"` in the config";
+
+#[cfg(target_os = "linux")]
+pub const BACKEND: &str = "Secret Service (GNOME Keyring, KWallet or KeePassXC over D-Bus)";
+#[cfg(target_os = "macos")]
+pub const BACKEND: &str = "macOS Keychain";
+#[cfg(target_os = "windows")]
+pub const BACKEND: &str = "Windows Credential Manager";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyringError {
+    /// No such entry (and the keyring itself answered normally).
+    NotFound { name: String },
+    /// The keyring is there but locked, or access was refused.
+    Locked { detail: String },
+    /// No keyring answered: no D-Bus session, no service, or it failed.
+    Unavailable { detail: String },
+    /// The keyring did not answer within `DEADLINE`.
+    TimedOut { what: &'static str },
+    /// The stored value is not text.
+    BadValue { name: String },
+}
+
+impl std::fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyringError::NotFound { name } => write!(
+                f,
+                "the {BACKEND} holds no token for \"{name}\" (service \"{SERVICE}\", account \"{name}\"); if you stored one, the keyring may have no default collection: create one (e.g. in Seahorse) or {FIXES}"
+            ),
+            KeyringError::Locked { detail } => {
+                write!(f, "the {BACKEND} is locked or refused access ({detail}): {FIXES}")
+            }
+            KeyringError::Unavailable { detail } => write!(f, "the {BACKEND} is not reachable ({detail}): {FIXES}"),
+            KeyringError::TimedOut { what } => write!(
+                f,
+                "the {BACKEND} did not answer {what} within {} s (its D-Bus activation may be hung): {FIXES}",
+                DEADLINE.as_secs()
+            ),
+            KeyringError::BadValue { name } => write!(
+                f,
+                "the {BACKEND} entry for \"{name}\" is not text; store the token again"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KeyringError {}
+
+fn classify(e: Error, name: &str) -> KeyringError {
+    match e {
+        Error::NoEntry => KeyringError::NotFound { name: name.to_string() },
+        Error::NoStorageAccess(p) => KeyringError::Locked { detail: p.to_string() },
+        Error::BadEncoding(_) | Error::BadDataFormat(..) => KeyringError::BadValue { name: name.to_string() },
+        other => KeyringError::Unavailable {
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Run `op` on its own thread; give up after `DEADLINE`. A hung thread is
+/// left behind blocked in D-Bus, which costs a thread, never the UI.
+fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send + 'static) -> Result<T, KeyringError> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name(format!("keyring {what}"))
+        .spawn(move || {
+            let _ = tx.send(op());
+        })
+        .map_err(|e| KeyringError::Unavailable {
+            detail: format!("cannot start a thread: {e}"),
+        })?;
+    rx.recv_timeout(DEADLINE).map_err(|_| KeyringError::TimedOut { what })
+}
+
+/// A connected keyring.
+#[derive(Clone)]
+pub struct Keyring {
+    store: Arc<CredentialStore>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring").field("backend", &BACKEND).finish()
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(zbus_secret_service_keyring_store::Store::new()?)
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+
+impl Keyring {
+    /// Connect to the platform keyring. Never falls back to another store.
+    pub fn connect() -> Result<Self, KeyringError> {
+        let store = bounded("the connection", platform_store)?.map_err(|e| classify(e, ""))?;
+        Ok(Keyring { store })
+    }
+
+    /// Wrap an existing store: the in-memory mock in unit tests.
+    pub fn with_store(store: Arc<CredentialStore>) -> Self {
+        Keyring { store }
+    }
+
+    fn entry(&self, name: &str) -> Result<Entry, KeyringError> {
+        Entry::new_in_store(&self.store, SERVICE, name).map_err(|e| classify(e, name))
+    }
+
+    pub fn get(&self, name: &str) -> Result<SecretString, KeyringError> {
+        let entry = self.entry(name)?;
+        let owned = name.to_string();
+        bounded("a read", move || entry.get_password())?
+            .map(secret::from_string)
+            .map_err(|e| classify(e, &owned))
+    }
+
+    pub fn set(&self, name: &str, value: &SecretString) -> Result<(), KeyringError> {
+        let entry = self.entry(name)?;
+        let value = zeroize::Zeroizing::new(value.expose_secret().to_string());
+        let owned = name.to_string();
+        bounded("a write", move || entry.set_password(&value))?.map_err(|e| classify(e, &owned))
+    }
+
+    /// Removing an entry that is not there is not an error.
+    pub fn delete(&self, name: &str) -> Result<(), KeyringError> {
+        let entry = self.entry(name)?;
+        let owned = name.to_string();
+        match bounded("a delete", move || entry.delete_credential())? {
+            Ok(()) | Err(Error::NoEntry) => Ok(()),
+            Err(e) => Err(classify(e, &owned)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mock() -> Keyring {
+        Keyring::with_store(keyring_core::mock::Store::new().unwrap())
+    }
+
+    #[test]
+    fn round_trip_and_delete_on_the_mock_store() {
+        let k = mock();
+        let secret = secret::from_string("hd-canary-unit-0001".into());
+        k.set("finnhub", &secret).unwrap();
+        assert_eq!(k.get("finnhub").unwrap().expose_secret(), "hd-canary-unit-0001");
+        k.delete("finnhub").unwrap();
+        assert!(matches!(k.get("finnhub"), Err(KeyringError::NotFound { .. })));
+        k.delete("finnhub").unwrap();
+        assert!(!format!("{k:?}").contains("canary"));
+    }
+
+    #[test]
+    fn errors_say_what_and_how_to_fix() {
+        let e = KeyringError::TimedOut { what: "a read" };
+        let text = e.to_string();
+        assert!(
+            text.contains(BACKEND) && text.contains("source = \"env\"") && text.contains("3 s"),
+            "{text}"
+        );
+        let e = KeyringError::NotFound { name: "polygon".into() };
+        assert!(e.to_string().contains("no default collection"));
+    }
+
+    #[test]
+    fn a_hung_call_gives_up_at_the_deadline() {
+        let started = std::time::Instant::now();
+        let r = bounded("a read", || std::thread::sleep(Duration::from_secs(30)));
+        assert_eq!(r, Err(KeyringError::TimedOut { what: "a read" }));
+        assert!(started.elapsed() < DEADLINE + Duration::from_millis(500));
+    }
+}
