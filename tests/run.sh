@@ -6,11 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The keyring tests need a real Secret Service on a private D-Bus session.
+# The keyring tests need a real Secret Service on a private D-Bus session;
+# the command-source test needs the real `pass` and GnuPG.
 missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null || missing+=(libsecret-tools)
+command -v pass >/dev/null || missing+=(pass)
+command -v gpg >/dev/null || missing+=(gnupg)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo -n"

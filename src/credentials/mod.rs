@@ -3,3 +3,4 @@
 
 pub mod keyring;
 pub mod secret;
+pub mod source;

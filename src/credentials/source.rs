@@ -1,0 +1,285 @@
+//! Where a credential's value comes from, chosen explicitly per credential:
+//! the OS keyring (the default), an environment variable (headless servers,
+//! CI), or a command whose stdout is the secret (`pass show ...`,
+//! `op read ...`, `vault kv get -field=token ...`).
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use tokio::io::AsyncReadExt;
+use zeroize::Zeroizing;
+
+use super::keyring::{Keyring, KeyringError};
+use super::secret;
+
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+/// A secret is short; more output than this is not a token.
+const MAX_STDOUT: usize = 64 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Keyring,
+    Env {
+        var: String,
+    },
+    /// Run directly, never through a shell.
+    Command {
+        argv: Vec<String>,
+        timeout: Duration,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceError {
+    Keyring(KeyringError),
+    EnvUnset {
+        var: String,
+    },
+    EnvEmpty {
+        var: String,
+    },
+    NotFound {
+        program: String,
+        detail: String,
+    },
+    Failed {
+        program: String,
+        status: String,
+        stderr: String,
+    },
+    TimedOut {
+        program: String,
+        after: Duration,
+    },
+    EmptyOutput {
+        program: String,
+    },
+    TooMuchOutput {
+        program: String,
+    },
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Keyring(e) => e.fmt(f),
+            SourceError::EnvUnset { var } => write!(f, "environment variable {var} is not set"),
+            SourceError::EnvEmpty { var } => write!(f, "environment variable {var} is empty"),
+            SourceError::NotFound { program, detail } => write!(f, "cannot run `{program}`: {detail}"),
+            SourceError::Failed {
+                program,
+                status,
+                stderr,
+            } if stderr.is_empty() => write!(f, "`{program}` failed ({status})"),
+            SourceError::Failed {
+                program,
+                status,
+                stderr,
+            } => write!(f, "`{program}` failed ({status}): {stderr}"),
+            SourceError::TimedOut { program, after } => {
+                write!(
+                    f,
+                    "`{program}` gave no answer within {}; it was stopped",
+                    humantime::format_duration(*after)
+                )
+            }
+            SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
+            SourceError::TooMuchOutput { program } => {
+                write!(f, "`{program}` printed more than 64 KiB; that is not a token")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// The last line of stderr that says something, cut to a readable length.
+fn stderr_summary(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    homedash_widgets::format::fit(line, 200)
+}
+
+async fn run_command(argv: &[String], timeout: Duration) -> Result<SecretString, SourceError> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(SourceError::NotFound {
+            program: String::new(),
+            detail: "the command is empty".into(),
+        });
+    };
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| SourceError::NotFound {
+            program: program.clone(),
+            detail: e.to_string(),
+        })?;
+    let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(SourceError::NotFound {
+            program: program.clone(),
+            detail: "no pipes to the command".into(),
+        });
+    };
+    let work = async {
+        let mut stdout = Zeroizing::new(Vec::new());
+        let mut stderr = Vec::new();
+        let mut limited = (&mut out).take(MAX_STDOUT as u64 + 1);
+        let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), err.read_to_end(&mut stderr));
+        let status = child.wait().await;
+        (r1.and(r2).and(status), stdout, stderr)
+    };
+    let (status, stdout, stderr) = tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| SourceError::TimedOut {
+            program: program.clone(),
+            after: timeout,
+        })?;
+    let status = status.map_err(|e| SourceError::NotFound {
+        program: program.clone(),
+        detail: e.to_string(),
+    })?;
+    if !status.success() {
+        return Err(SourceError::Failed {
+            program: program.clone(),
+            status: status.to_string(),
+            stderr: stderr_summary(&stderr),
+        });
+    }
+    if stdout.len() > MAX_STDOUT {
+        return Err(SourceError::TooMuchOutput {
+            program: program.clone(),
+        });
+    }
+    let text = String::from_utf8(stdout.to_vec()).map_err(|_| SourceError::EmptyOutput {
+        program: program.clone(),
+    })?;
+    // `pass` and friends print the secret on the first line; trailing lines
+    // are metadata. Only the first non-empty line is the token.
+    let first = Zeroizing::new(
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+            .to_string(),
+    );
+    drop(Zeroizing::new(text));
+    if first.is_empty() {
+        return Err(SourceError::EmptyOutput {
+            program: program.clone(),
+        });
+    }
+    Ok(secret::from_string(first.to_string()))
+}
+
+/// Read the value of credential `name` from `source`. Keyring reads happen
+/// on a blocking thread, under the keyring's own deadline.
+pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Result<SecretString, SourceError> {
+    match source {
+        Source::Keyring => {
+            let keyring = match keyring {
+                Some(k) => k.clone(),
+                None => tokio::task::spawn_blocking(Keyring::connect)
+                    .await
+                    .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
+                    .map_err(SourceError::Keyring)?,
+            };
+            let name = name.to_string();
+            tokio::task::spawn_blocking(move || keyring.get(&name))
+                .await
+                .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
+                .map_err(SourceError::Keyring)
+        }
+        Source::Env { var } => match std::env::var(var) {
+            Ok(v) if v.trim().is_empty() => Err(SourceError::EnvEmpty { var: var.clone() }),
+            Ok(v) => Ok(secret::from_string(v)),
+            Err(_) => Err(SourceError::EnvUnset { var: var.clone() }),
+        },
+        Source::Command { argv, timeout } => run_command(argv, *timeout).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn cmd(argv: &[&str]) -> Source {
+        Source::Command {
+            argv: argv.iter().map(|s| s.to_string()).collect(),
+            timeout: Duration::from_millis(1500),
+        }
+    }
+
+    #[tokio::test]
+    async fn command_stdout_first_line_is_the_secret() {
+        let s = read(&cmd(&["printf", "  tok-123  \\nmetadata: x\\n"]), "n", None)
+            .await
+            .unwrap();
+        assert_eq!(s.expose_secret(), "tok-123");
+    }
+
+    #[tokio::test]
+    async fn arguments_reach_the_program_unexpanded() {
+        // No shell: `$HOME` and `;` are plain argument text.
+        let s = read(&cmd(&["printf", "%s", "$HOME;echo"]), "n", None).await.unwrap();
+        assert_eq!(s.expose_secret(), "$HOME;echo");
+    }
+
+    #[tokio::test]
+    async fn failures_are_named_with_stderr_and_never_stdout() {
+        let e = read(
+            &cmd(&[
+                "sh",
+                "-c",
+                "echo hd-canary-out; echo 'gpg: decryption failed' >&2; exit 2",
+            ]),
+            "n",
+            None,
+        )
+        .await
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("`sh` failed") && text.contains("gpg: decryption failed"),
+            "{text}"
+        );
+        assert!(!text.contains("hd-canary-out"), "{text}");
+        let e = read(&cmd(&["/nonexistent/pass"]), "n", None).await.unwrap_err();
+        assert!(matches!(e, SourceError::NotFound { .. }), "{e}");
+        let e = read(&cmd(&["true"]), "n", None).await.unwrap_err();
+        assert_eq!(e, SourceError::EmptyOutput { program: "true".into() });
+    }
+
+    #[tokio::test]
+    async fn a_hanging_command_is_stopped_at_its_timeout() {
+        let started = std::time::Instant::now();
+        let e = read(&cmd(&["sleep", "30"]), "n", None).await.unwrap_err();
+        assert!(matches!(e, SourceError::TimedOut { .. }), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn env_source() {
+        let e = read(
+            &Source::Env {
+                var: "HOMEDASH_TEST_SURELY_UNSET_VAR".into(),
+            },
+            "n",
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable HOMEDASH_TEST_SURELY_UNSET_VAR is not set"
+        );
+        // PATH is always set and non-empty in a test process.
+        let s = read(&Source::Env { var: "PATH".into() }, "n", None).await.unwrap();
+        assert!(!s.expose_secret().is_empty());
+    }
+}

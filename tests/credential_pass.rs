@@ -1,0 +1,94 @@
+//! A token stored with the real `pass` (a throw-away GPG key and password
+//! store in a temp dir) is read through `source = command`, and stdout is
+//! the only place the value travels. Its own binary: it sets GNUPGHOME.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use homedash::credentials::source::{self, Source};
+use secrecy::ExposeSecret;
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn pass_show_through_the_command_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let gnupg = dir.path().join("gnupg");
+    let store = dir.path().join("store");
+    std::fs::create_dir(&gnupg).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gnupg, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    // SAFETY: the only test in this binary; set before any thread reads them.
+    unsafe {
+        std::env::set_var("GNUPGHOME", &gnupg);
+        std::env::set_var("PASSWORD_STORE_DIR", &store);
+    }
+    run(Command::new("gpg").args([
+        "--batch",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "homedash test <test@homedash.invalid>",
+        "default",
+        "default",
+        "never",
+    ]));
+    let keys = run(Command::new("gpg").args(["--list-keys", "--with-colons"]));
+    let fpr = keys
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:"))
+        .and_then(|l| l.split(':').find(|f| f.len() == 40))
+        .unwrap();
+    run(Command::new("pass").args(["init", fpr]));
+
+    let canary = format!("hd-canary-pass-{}", fastrand::u64(..));
+    let mut insert = Command::new("pass")
+        .args(["insert", "-m", "homedash/finnhub"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    insert
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{canary}\nurl: https://finnhub.io\n").as_bytes())
+        .unwrap();
+    assert!(insert.wait().unwrap().success());
+
+    let src = Source::Command {
+        argv: vec!["pass".into(), "show".into(), "homedash/finnhub".into()],
+        timeout: Duration::from_secs(10),
+    };
+    let secret = source::read(&src, "finnhub", None).await.unwrap();
+    assert_eq!(
+        secret.expose_secret(),
+        canary,
+        "the first line is the token, metadata lines are not"
+    );
+
+    let missing = Source::Command {
+        argv: vec!["pass".into(), "show".into(), "homedash/nope".into()],
+        timeout: Duration::from_secs(10),
+    };
+    let err = source::read(&missing, "nope", None).await.unwrap_err().to_string();
+    assert!(
+        err.contains("`pass` failed") && err.contains("not in the password store"),
+        "{err}"
+    );
+
+    let _ = Command::new("gpgconf").args(["--kill", "gpg-agent"]).status();
+}
