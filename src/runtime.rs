@@ -48,6 +48,7 @@ where
 {
     tokio::pin!(shutdown);
     let mut dirty = true;
+    let mut pollers_alive = true;
     loop {
         if dirty {
             app.now = Utc::now();
@@ -66,7 +67,7 @@ where
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::InputClosed),
             },
-            msg = rx.recv() => match msg {
+            msg = rx.recv(), if pollers_alive => match msg {
                 Some(msg) => {
                     let mut flow = app.update(msg);
                     // A burst of results becomes one frame.
@@ -77,7 +78,12 @@ where
                     }
                     flow
                 }
-                None => continue,
+                // Every poller is gone (or there were none, e.g. only
+                // clocks): stop asking, or recv() would answer at once forever.
+                None => {
+                    pollers_alive = false;
+                    continue;
+                }
             },
             () = sleep_until_opt(wake) => {
                 app.now = Utc::now();

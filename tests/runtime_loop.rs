@@ -87,3 +87,47 @@ async fn keys_stay_live_while_every_widget_fails() {
         assert!(screen.contains(class), "{class} not on screen");
     }
 }
+
+/// CPU time this process has used, from /proc/self/stat (utime + stime).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_without_pollers_sleeps() {
+    // Only a clock: no poller ever sends, and the channel closes at once.
+    let cfg = config::parse("clock", "[widget.c]\nkind = \"clock\"\n").unwrap();
+    let mut app = App::new(cfg, false, Rect::new(0, 0, 80, 24), Utc::now(), runtime::local_offset());
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let (tx, mut rx) = mpsc::channel(8);
+    drop(tx);
+    let (etx, erx) = mpsc::unbounded_channel::<io::Result<Event>>();
+    let events = Box::pin(futures_util::stream::unfold(erx, |mut rx| async move {
+        rx.recv().await.map(|e| (e, rx))
+    }));
+    let before = cpu_time();
+    let feeder = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        etx.send(key(KeyCode::Char('q'))).unwrap();
+        etx
+    });
+    let exit = runtime::run(
+        &mut term,
+        &mut app,
+        events,
+        &mut rx,
+        &Pollers::none(),
+        std::future::pending(),
+    )
+    .await;
+    let _ = feeder.await;
+    assert_eq!(exit.unwrap(), Exit::Quit);
+    let used = cpu_time() - before;
+    assert!(
+        used < Duration::from_millis(300),
+        "the idle loop used {used:?} of CPU in 1.5 s"
+    );
+}

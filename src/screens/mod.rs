@@ -58,14 +58,16 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
             Style::new().fg(style::WARN),
         ));
     }
-    f.render_widget(Line::from(left), area);
-    let hints = "Tab focus  Enter zoom  r refresh  ? help  q quit ";
-    let used = Line::from(vec![]).width() as u16 + app.title.len() as u16 + 24;
-    if area.width > used + hints.len() as u16 {
-        f.render_widget(
-            Line::from(Span::styled(hints, style::dim())).alignment(Alignment::Right),
-            area,
-        );
+    let left = Line::from(left);
+    let used = left.width();
+    f.render_widget(left, area);
+    let hints = Line::from(Span::styled(
+        "Tab focus  Enter zoom  r refresh  ? help  q quit ",
+        style::dim(),
+    ));
+    // Hints only where they fit beside the title with a gap.
+    if usize::from(area.width) > used + hints.width() + 2 {
+        f.render_widget(hints.alignment(Alignment::Right), area);
     }
 }
 
