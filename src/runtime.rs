@@ -49,12 +49,17 @@ where
     tokio::pin!(shutdown);
     let mut dirty = true;
     let mut pollers_alive = true;
+    // When the input behind the next frame arrived, for the frame trace.
+    let mut input_at: Option<std::time::Instant> = None;
     loop {
         if dirty {
             app.now = Utc::now();
             let started = std::time::Instant::now();
             terminal.draw(|f| screens::draw(app, f)).map_err(io::Error::other)?;
-            tracing::trace!(micros = started.elapsed().as_micros() as u64, "frame");
+            let since_input = input_at
+                .take()
+                .map(|t: std::time::Instant| t.elapsed().as_micros() as u64);
+            tracing::trace!(micros = started.elapsed().as_micros() as u64, since_input, "frame");
             dirty = false;
         }
         let wake = app
@@ -63,7 +68,10 @@ where
             .map(|d| Instant::now() + d);
         let flow = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => app.update(Msg::Input(ev)),
+                Some(Ok(ev)) => {
+                    input_at.get_or_insert_with(std::time::Instant::now);
+                    app.update(Msg::Input(ev))
+                }
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::InputClosed),
             },

@@ -1,7 +1,7 @@
 //! Entering and leaving the TUI, and making sure we always leave: on quit,
 //! on error, on a panic in any thread and on SIGTERM or SIGHUP.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
@@ -10,7 +10,9 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// Frames are written through one buffer and flushed once, so the
+/// terminal gets a frame in one write instead of many 1 KiB pieces.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -27,7 +29,7 @@ pub fn enter() -> io::Result<Tui> {
         EnableBracketedPaste,
         cursor::Hide
     )?;
-    Terminal::new(CrosstermBackend::new(out))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, out)))
 }
 
 /// Idempotent, so every exit path can call it.
