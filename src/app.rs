@@ -63,9 +63,7 @@ const CHROME_ROWS: u16 = 2;
 impl App {
     pub fn new(config: Config, demo: bool, size: Rect, now: DateTime<Utc>, local: FixedOffset) -> Self {
         let n = config.widgets.len();
-        let focus = grid::areas(&config.layout, Rect::new(0, 0, 200, 60))
-            .first()
-            .map_or(0, |(i, _)| *i);
+        let focus = grid::first_widget(&config.layout).unwrap_or(0);
         App {
             title: config.title,
             demo,

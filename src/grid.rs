@@ -37,6 +37,14 @@ fn collect(node: &Node, area: Rect, out: &mut Vec<(usize, Rect)>) {
     }
 }
 
+/// The first widget in layout order, where focus starts.
+pub fn first_widget(node: &Node) -> Option<usize> {
+    match &node.content {
+        Content::Widget(i) => Some(*i),
+        Content::Rows(c) | Content::Cols(c) => c.iter().find_map(first_widget),
+    }
+}
+
 /// The smallest area in which every card gets at least `MIN_CARD`.
 pub fn min_size(node: &Node) -> (u16, u16) {
     let fixed = |s: Size, min: u16| {

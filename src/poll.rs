@@ -1,12 +1,11 @@
 //! One task per widget: fetch on schedule or on demand, never two at once,
 //! and report every outcome as a `Msg`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use homedash_widgets::{Data, ErrorClass, FetchError, Source};
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
@@ -174,8 +173,8 @@ async fn http_loop(mut job: Job, source: Source, spec: homedash_widgets::Request
 }
 
 async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
-    let sampler = match tokio::task::spawn_blocking(move || Sampler::new(cfg)).await {
-        Ok(Ok(s)) => Arc::new(Mutex::new(s)),
+    let mut sampler = match tokio::task::spawn_blocking(move || Sampler::new(cfg)).await {
+        Ok(Ok(s)) => s,
         Ok(Err(e)) => {
             let _ = job
                 .report(Err(FetchError::new(ErrorClass::Provider, e)), job.refresh)
@@ -201,13 +200,23 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
         if !job.wait(next).await {
             return;
         }
-        let s = Arc::clone(&sampler);
-        let snap = tokio::task::spawn_blocking(move || s.blocking_lock().sample()).await;
+        // The sampler has one owner: it goes to the blocking thread and back.
+        let (back, snap) = match tokio::task::spawn_blocking(move || {
+            let snap = sampler.sample();
+            (sampler, snap)
+        })
+        .await
+        {
+            Ok(pair) => pair,
+            Err(e) => {
+                let err = FetchError::new(ErrorClass::Provider, format!("system sampler failed: {e}"));
+                let _ = job.report(Err(err), job.refresh).await;
+                return;
+            }
+        };
+        sampler = back;
         job.drain();
-        let result = snap
-            .map(Data::System)
-            .map_err(|e| FetchError::new(ErrorClass::Provider, format!("system sampler failed: {e}")));
-        if !job.report(result, job.refresh).await {
+        if !job.report(Ok(Data::System(snap)), job.refresh).await {
             return;
         }
         next = Instant::now() + job.refresh;
