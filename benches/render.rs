@@ -61,7 +61,7 @@ fn loaded(now: DateTime<Utc>) -> App {
             body: FORECAST.as_bytes().to_vec(),
         };
         let result = match app.widgets[id].source.kind().name() {
-            "weather" => app.widgets[id].source.parse(&reply, now),
+            "weather" => app.widgets[id].source.parse(std::slice::from_ref(&reply), now),
             "system" => Ok(Data::System(snap.clone())),
             _ => continue,
         };
@@ -69,7 +69,7 @@ fn loaded(now: DateTime<Utc>) -> App {
             id,
             at: now,
             result,
-            next: now,
+            next: Some(now),
         });
     }
     app

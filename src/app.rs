@@ -121,7 +121,7 @@ impl App {
                     return Flow::none();
                 };
                 s.loading = false;
-                s.next = Some(next);
+                s.next = next;
                 match result {
                     Ok(d) => {
                         s.data = Some(d);
@@ -403,7 +403,7 @@ mod tests {
             id: w,
             at: a.now,
             result: Err(err),
-            next: until,
+            next: Some(until),
         });
         assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty());
         assert!(a.notice.as_deref().unwrap_or("").contains("rate-limited until 12:05"));
@@ -418,13 +418,13 @@ mod tests {
             id: w,
             at: a.now,
             result: Ok(data.clone()),
-            next: a.now,
+            next: Some(a.now),
         });
         a.update(Msg::Fetched {
             id: w,
             at: a.now,
             result: Err(FetchError::new(ErrorClass::Offline, "refused")),
-            next: a.now,
+            next: Some(a.now),
         });
         assert_eq!(a.states[w].data, Some(data));
         assert_eq!(a.states[w].error.as_ref().unwrap().class, ErrorClass::Offline);

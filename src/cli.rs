@@ -33,4 +33,42 @@ pub struct Cli {
 pub enum Command {
     /// Validate the config and exit 0 (valid) or 1 (every problem listed with file:line:col)
     Check,
+    /// Manage API tokens: stored in the OS keyring, never in the config
+    #[command(subcommand)]
+    Creds(Creds),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Creds {
+    /// Every credential: source, fingerprint, age, due dates, last test, widgets
+    List {
+        /// One JSON document, for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store a token in the keyring, read from stdin or a no-echo prompt (never from the command line), then test it
+    Add {
+        name: String,
+        /// Provider the token is for, e.g. finnhub
+        #[arg(long)]
+        provider: String,
+        /// Store without testing
+        #[arg(long)]
+        no_test: bool,
+    },
+    /// Test credentials against their provider; exit 0 only when all tested are valid
+    Test {
+        name: Option<String>,
+        /// Test every credential in the config
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+    /// Replace a token: the new one (stdin or prompt) is tested first, the old one kept for rollback
+    Rotate { name: String },
+    /// Keep the rotated token and delete the previous one
+    Confirm { name: String },
+    /// Put back the token that the last rotation replaced
+    Rollback { name: String },
+    /// Delete a credential's tokens from the keyring (local revocation)
+    Rm { name: String },
 }

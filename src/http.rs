@@ -5,10 +5,16 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use homedash_widgets::{ErrorClass, FetchError, HttpReply, RequestSpec};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use crate::credentials::transport;
 
 /// Larger answers are refused: no provider we speak sends more.
 pub const BODY_CAP: usize = 4 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_REDIRECTS: usize = 5;
 
 #[derive(Clone)]
 pub struct Http {
@@ -28,21 +34,95 @@ impl Http {
             .user_agent(concat!("homedash/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
             .pool_idle_timeout(Duration::from_secs(90))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            // Redirects are followed by hand in `fetch`, which decides per
+            // hop whether the credential may go along.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {}", root_cause(&e)))?;
         Ok(Http { client, cap })
     }
 
-    /// GET `spec` within `timeout` (connect, headers and body together).
-    pub async fn fetch(&self, spec: &RequestSpec, timeout: Duration) -> Result<HttpReply, FetchError> {
-        let mut req = self.client.get(spec.url.clone()).timeout(timeout);
+    /// GET `spec` within `timeout` (connect, headers, redirects and body
+    /// together). `secret`, when given, is attached where `spec.auth` says,
+    /// only over https or to loopback, and only to the original origin: a
+    /// redirect elsewhere goes without it, and https to http is refused.
+    pub async fn fetch(
+        &self,
+        spec: &RequestSpec,
+        timeout: Duration,
+        secret: Option<&SecretString>,
+    ) -> Result<HttpReply, FetchError> {
+        let deadline = Instant::now() + timeout;
+        let origin = &spec.url;
+        let mut url = spec.url.clone();
+        transport::strip_key(&mut url, &spec.auth);
+        let mut base_headers = HeaderMap::new();
         for (k, v) in &spec.headers {
-            req = req.header(*k, v);
+            if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+                base_headers.insert(k, v);
+            }
         }
-        let host = spec.url.host_str().unwrap_or("?").to_string();
-        let fail = |e: reqwest::Error| classify(e, &host, timeout);
-        let resp = req.send().await.map_err(fail)?;
+        for _hop in 0..=MAX_REDIRECTS {
+            let host = url.host_str().unwrap_or("?").to_string();
+            let mut target = url.clone();
+            let mut headers = base_headers.clone();
+            if let Some(secret) = secret.filter(|_| transport::same_origin(&url, origin)) {
+                transport::check(&url)?;
+                transport::attach(&mut target, &mut headers, &spec.auth, secret)?;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(FetchError::new(
+                    ErrorClass::Timeout,
+                    format!(
+                        "no complete answer from {host} within {}",
+                        humantime::format_duration(timeout)
+                    ),
+                ));
+            }
+            let fail = |e: reqwest::Error| classify(e, &host, timeout);
+            let resp = self
+                .client
+                .get(target)
+                .headers(headers)
+                .timeout(left)
+                .send()
+                .await
+                .map_err(fail)?;
+            if resp.status().is_redirection()
+                && let Some(location) = resp.headers().get(LOCATION)
+            {
+                let location = location.to_str().unwrap_or("");
+                let mut next = url
+                    .join(location)
+                    .map_err(|e| FetchError::bad_response(format!("{host} redirected to a bad URL: {e}")))?;
+                if url.scheme() == "https" && next.scheme() == "http" {
+                    return Err(FetchError::new(
+                        ErrorClass::Insecure,
+                        format!("{host} redirected from https to plain http; not followed"),
+                    ));
+                }
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::bad_response(format!(
+                        "{host} redirected to a {}: URL; not followed",
+                        next.scheme()
+                    )));
+                }
+                transport::strip_key(&mut next, &spec.auth);
+                tracing::debug!(from = %host, to = next.host_str().unwrap_or("?"), "redirect");
+                url = next;
+                continue;
+            }
+            return self.read(resp, &host, timeout).await;
+        }
+        Err(FetchError::bad_response(format!(
+            "more than {MAX_REDIRECTS} redirects from {}; not followed",
+            origin.host_str().unwrap_or("?")
+        )))
+    }
+
+    async fn read(&self, resp: reqwest::Response, host: &str, timeout: Duration) -> Result<HttpReply, FetchError> {
+        let fail = |e: reqwest::Error| classify(e, host, timeout);
         let status = resp.status().as_u16();
         let headers = resp
             .headers()

@@ -1,9 +1,11 @@
 //! homedash: a terminal homepage dashboard.
 
 pub mod app;
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod creds;
 pub mod demo;
 pub mod grid;
 pub mod http;

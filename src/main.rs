@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     );
     match cli.command {
         Some(Command::Check) => check(&origin),
+        Some(Command::Creds(cmd)) => homedash::creds::main(cmd, &origin),
         None => homedash::run::main(cli, origin),
     }
 }

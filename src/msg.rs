@@ -12,12 +12,13 @@ pub enum Msg {
     Input(Event),
     /// A poll started; the card shows it is loading.
     Fetching(WidgetId),
-    /// A poll ended. `next` is when the poller will try again by itself.
+    /// A poll ended. `next` is when the poller will try again by itself;
+    /// `None` when it waits for something else (a paused credential).
     Fetched {
         id: WidgetId,
         at: DateTime<Utc>,
         result: Result<Data, FetchError>,
-        next: DateTime<Utc>,
+        next: Option<DateTime<Utc>>,
     },
     /// Something on screen depends on the time and it changed.
     Tick,

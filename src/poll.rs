@@ -1,15 +1,17 @@
 //! One task per widget: fetch on schedule or on demand, never two at once,
 //! and report every outcome as a `Msg`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use homedash_widgets::{Data, ErrorClass, FetchError, Source};
-use tokio::sync::mpsc;
+use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply, RequestSpec, Source};
+use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::WidgetConfig;
+use crate::credentials::broker::Broker;
 use crate::http::Http;
 use crate::msg::{Msg, WidgetId};
 use crate::sampler::Sampler;
@@ -32,7 +34,7 @@ impl Pollers {
         }
     }
 
-    pub fn spawn(widgets: &[WidgetConfig], http: &Http, tx: &mpsc::Sender<Msg>) -> Self {
+    pub fn spawn(widgets: &[WidgetConfig], http: &Http, broker: &Arc<Broker>, tx: &mpsc::Sender<Msg>) -> Self {
         let cancel = CancellationToken::new();
         let mut refresh = Vec::with_capacity(widgets.len());
         for (id, w) in widgets.iter().enumerate() {
@@ -45,13 +47,24 @@ impl Pollers {
                 wake: rrx,
                 cancel: cancel.clone(),
             };
-            let spec = w.base().and_then(|base| w.source.request(&base));
-            match (&w.source, spec) {
-                (Source::System(cfg), _) => {
+            let specs = w.base().map(|base| w.source.requests(&base)).unwrap_or_default();
+            match &w.source {
+                Source::System(cfg) => {
                     tokio::spawn(system_loop(job, cfg.clone()));
                 }
-                (_, Some(spec)) => {
-                    tokio::spawn(http_loop(job, w.source.clone(), spec, w.timeout, http.clone()));
+                _ if !specs.is_empty() => {
+                    let cred = w.credential.clone().map(|name| Cred {
+                        name,
+                        broker: broker.clone(),
+                        changes: broker.subscribe(),
+                    });
+                    let fetch = Fetch {
+                        source: w.source.clone(),
+                        specs,
+                        timeout: w.timeout,
+                        http: http.clone(),
+                    };
+                    tokio::spawn(http_loop(job, fetch, cred));
                 }
                 _ => {
                     refresh.push(None);
@@ -103,13 +116,17 @@ impl Job {
         while self.wake.try_recv().is_ok() {}
     }
 
-    async fn report(&self, result: Result<Data, FetchError>, delay: Duration) -> bool {
+    /// `delay` is `None` when the next poll waits for something else than
+    /// time, e.g. a paused credential.
+    async fn report(&self, result: Result<Data, FetchError>, delay: Option<Duration>) -> bool {
         let at = Utc::now();
         // A Retry-After years away must not overflow the clock arithmetic.
-        let next = chrono::Duration::from_std(delay)
-            .ok()
-            .and_then(|d| at.checked_add_signed(d))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let next = delay.map(|delay| {
+            chrono::Duration::from_std(delay)
+                .ok()
+                .and_then(|d| at.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        });
         self.tx
             .send(Msg::Fetched {
                 id: self.id,
@@ -126,32 +143,99 @@ fn jitter() -> f64 {
     fastrand::f64() * 2.0 - 1.0
 }
 
-async fn http_loop(mut job: Job, source: Source, spec: homedash_widgets::RequestSpec, timeout: Duration, http: Http) {
+struct Fetch {
+    source: Source,
+    specs: Vec<RequestSpec>,
+    timeout: Duration,
+    http: Http,
+}
+
+/// A widget's credential: its name, the broker that holds its value, and
+/// a receiver that wakes a paused poller when the credential changes.
+struct Cred {
+    name: String,
+    broker: Arc<Broker>,
+    changes: watch::Receiver<u64>,
+}
+
+impl Fetch {
+    /// Every request of one poll, with the credential when there is one.
+    async fn run(
+        &self,
+        cred: Option<&Cred>,
+        secret: Option<&secrecy::SecretString>,
+    ) -> Result<Vec<HttpReply>, FetchError> {
+        let mut replies = Vec::with_capacity(self.specs.len());
+        for spec in &self.specs {
+            let r = self.http.fetch(spec, self.timeout, secret).await;
+            if let Some(c) = cred {
+                c.broker.record(&c.name, r.as_ref().ok().map(|r| r.status), Utc::now());
+            }
+            replies.push(r?);
+        }
+        Ok(replies)
+    }
+}
+
+async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
     let mut failures = 0u32;
     let mut next = Instant::now();
     loop {
         if !job.wait(next).await {
             return;
         }
+        let secret = match cred.as_mut() {
+            None => None,
+            Some(c) => {
+                c.changes.borrow_and_update();
+                match c.broker.secret(&c.name) {
+                    Ok(s) => Some(s),
+                    Err(status) => {
+                        // Paused: say why, then wait for the credential to
+                        // change (added, tested, rotated) or a manual refresh.
+                        let err = FetchError::new(ErrorClass::NoCredential, status.explain(&c.name));
+                        if !job.report(Err(err), None).await {
+                            return;
+                        }
+                        tokio::select! {
+                            r = c.changes.changed() => if r.is_err() { return },
+                            r = job.wake.recv() => if r.is_none() { return },
+                            () = job.cancel.cancelled() => return,
+                        }
+                        next = Instant::now();
+                        continue;
+                    }
+                }
+            }
+        };
         if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
             return;
         }
         let fetched = tokio::select! {
-            r = http.fetch(&spec, timeout) => r,
+            r = fetch.run(cred.as_ref(), secret.as_ref()) => r,
             () = job.cancel.cancelled() => return,
         };
         let now = Utc::now();
-        let (result, retry_after) = match fetched {
-            Ok(reply) => {
-                let retry = matches!(reply.status, 429 | 503)
-                    .then(|| reply.retry_after(now))
-                    .flatten()
+        let (mut result, retry_after) = match fetched {
+            Ok(replies) => {
+                let retry = replies
+                    .iter()
+                    .filter(|r| matches!(r.status, 429 | 503))
+                    .find_map(|r| r.retry_after(now))
                     .and_then(|t| (t - now).to_std().ok())
                     .map(|d| d.min(MAX_RETRY_AFTER));
-                (source.parse(&reply, now), retry)
+                (fetch.source.parse(&replies, now), retry)
             }
             Err(e) => (Err(e), None),
         };
+        if let (Err(e), Some(c)) = (&mut result, &cred) {
+            e.detail = c.broker.scrub(&c.name, &e.detail);
+            if e.class == ErrorClass::Rejected {
+                // Every widget of this credential pauses at its next poll.
+                c.broker.reject(&c.name, &e.detail);
+                crate::credentials::audit::record_rejected(&c.name, &e.detail);
+            }
+        }
         job.drain();
         let delay = match &result {
             Ok(_) => {
@@ -165,7 +249,7 @@ async fn http_loop(mut job: Job, source: Source, spec: homedash_widgets::Request
                 schedule::after_failure(job.refresh, failures, retry_after, limited, jitter())
             }
         };
-        if !job.report(result, delay).await {
+        if !job.report(result, Some(delay)).await {
             return;
         }
         next = Instant::now() + delay;
@@ -177,7 +261,7 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
             let _ = job
-                .report(Err(FetchError::new(ErrorClass::Provider, e)), job.refresh)
+                .report(Err(FetchError::new(ErrorClass::Provider, e)), Some(job.refresh))
                 .await;
             return;
         }
@@ -188,7 +272,7 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
                         ErrorClass::Provider,
                         format!("system sampler failed: {e}"),
                     )),
-                    job.refresh,
+                    Some(job.refresh),
                 )
                 .await;
             return;
@@ -210,13 +294,13 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
             Ok(pair) => pair,
             Err(e) => {
                 let err = FetchError::new(ErrorClass::Provider, format!("system sampler failed: {e}"));
-                let _ = job.report(Err(err), job.refresh).await;
+                let _ = job.report(Err(err), Some(job.refresh)).await;
                 return;
             }
         };
         sampler = back;
         job.drain();
-        if !job.report(Ok(Data::System(snap)), job.refresh).await {
+        if !job.report(Ok(Data::System(snap)), Some(job.refresh)).await {
             return;
         }
         next = Instant::now() + job.refresh;

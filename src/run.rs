@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::app::App;
 use crate::cli::Cli;
 use crate::config::{self, Origin};
+use crate::credentials::broker::Broker;
 use crate::http::Http;
 use crate::msg::Msg;
 use crate::poll::Pollers;
@@ -111,7 +112,13 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
         });
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
-    let pollers = Pollers::spawn(&config.widgets, &http, &tx);
+    let broker = Broker::new(&config.credentials);
+    {
+        // One batch, off the UI path; widgets wait for it, never the UI.
+        let broker = broker.clone();
+        tokio::spawn(async move { broker.load_all().await });
+    }
+    let pollers = Pollers::spawn(&config.widgets, &http, &broker, &tx);
     drop(tx);
     let exit = runtime::run(
         &mut term,

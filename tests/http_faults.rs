@@ -32,7 +32,12 @@ impl Outcome {
 async fn collect(cfg: &config::Config, per_widget: usize, within: Duration) -> HashMap<String, Vec<Outcome>> {
     let (tx, mut rx) = mpsc::channel(256);
     let http = Http::new().unwrap();
-    let pollers = Pollers::spawn(&cfg.widgets, &http, &tx);
+    let pollers = Pollers::spawn(
+        &cfg.widgets,
+        &http,
+        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &tx,
+    );
     let mut out: HashMap<String, Vec<Outcome>> = HashMap::new();
     let deadline = tokio::time::Instant::now() + within;
     while out.len() < cfg.widgets.len() || out.values().any(|v| v.len() < per_widget) {
@@ -41,7 +46,7 @@ async fn collect(cfg: &config::Config, per_widget: usize, within: Duration) -> H
         if let Msg::Fetched { id, at, result, next } = msg {
             out.entry(cfg.widgets[id].id.clone()).or_default().push(Outcome {
                 at,
-                next,
+                next: next.unwrap_or(DateTime::<Utc>::MAX_UTC),
                 result: result.map(|_| ()),
             });
         }
@@ -156,7 +161,12 @@ async fn refreshes_during_a_fetch_coalesce_into_it() {
     let cfg = config::parse("slow", &support::weather_config(&[("w", srv.base("slow"), "1h")], "5s")).unwrap();
     let (tx, mut rx) = mpsc::channel(64);
     let http = Http::new().unwrap();
-    let pollers = Pollers::spawn(&cfg.widgets, &http, &tx);
+    let pollers = Pollers::spawn(
+        &cfg.widgets,
+        &http,
+        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &tx,
+    );
     // Wait until the first fetch is under way, then ask five more times.
     while !matches!(rx.recv().await, Some(Msg::Fetching(0))) {}
     for _ in 0..5 {

@@ -48,7 +48,12 @@ async fn keys_stay_live_while_every_widget_fails() {
     );
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let (tx, mut rx) = mpsc::channel(256);
-    let pollers = Pollers::spawn(&cfg.widgets, &Http::new().unwrap(), &tx);
+    let pollers = Pollers::spawn(
+        &cfg.widgets,
+        &Http::new().unwrap(),
+        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &tx,
+    );
     drop(tx);
 
     let (etx, erx) = mpsc::unbounded_channel::<io::Result<Event>>();

@@ -38,11 +38,11 @@ fn weather(app: &App, name: &str) -> Data {
     let w = &app.widgets[id(app, name)];
     w.source
         .parse(
-            &HttpReply {
+            &[HttpReply {
                 status: 200,
                 headers: vec![],
                 body: support::FORECAST.as_bytes().to_vec(),
-            },
+            }],
             now(),
         )
         .unwrap()
@@ -75,7 +75,7 @@ fn fetched(app: &mut App, name: &str, ago_secs: i64, result: Result<Data, FetchE
         id,
         at,
         result,
-        next: now() + chrono::Duration::seconds(42),
+        next: Some(now() + chrono::Duration::seconds(42)),
     });
 }
 

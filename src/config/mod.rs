@@ -9,9 +9,10 @@ mod secrets;
 
 use std::path::{Path, PathBuf};
 
-pub use model::{Config, Content, Node, Size, WidgetConfig};
+pub use model::{Config, Content, CredentialConfig, Node, Size, WidgetConfig};
 pub use parse::{MIN_REFRESH, parse};
 pub use problem::ConfigError;
+pub use secrets::{is_secret_key, looks_like_token};
 
 /// Needs no token and no network to look right.
 pub const EMBEDDED_DEFAULT: &str = include_str!("default.toml");

@@ -2,8 +2,12 @@
 
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use homedash_widgets::Source;
+use homedash_widgets::provider::{Budget, Provider};
 use url::Url;
+
+use crate::credentials::source::Source as SecretSource;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -13,6 +17,47 @@ pub struct Config {
     /// In file order, which is also Tab order.
     pub widgets: Vec<WidgetConfig>,
     pub layout: Node,
+    /// `[credential.NAME]` tables, in file order: references, never values.
+    pub credentials: Vec<CredentialConfig>,
+}
+
+impl Config {
+    pub fn credential(&self, name: &str) -> Option<&CredentialConfig> {
+        self.credentials.iter().find(|c| c.name == name)
+    }
+
+    /// Ids of the widgets that use credential `name`.
+    pub fn users_of(&self, name: &str) -> Vec<&str> {
+        self.widgets
+            .iter()
+            .filter(|w| w.credential.as_deref() == Some(name))
+            .map(|w| w.id.as_str())
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CredentialConfig {
+    pub name: String,
+    pub provider: &'static Provider,
+    pub source: SecretSource,
+    /// Rotation falls due this long after the token was stored or rotated.
+    pub rotate_after: Option<Duration>,
+    /// When the provider says the token stops working.
+    pub expires: Option<NaiveDate>,
+    /// Overrides the provider's free-plan budget.
+    pub budget: Option<Budget>,
+}
+
+impl PartialEq for CredentialConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.provider.name == other.provider.name
+            && self.source == other.source
+            && self.rotate_after == other.rotate_after
+            && self.expires == other.expires
+            && self.budget == other.budget
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +69,8 @@ pub struct WidgetConfig {
     /// Overrides the provider's public endpoint (gateway, mirror, test server).
     pub base_url: Option<Url>,
     pub source: Source,
+    /// The name of a `[credential.NAME]` table, for providers that need one.
+    pub credential: Option<String>,
 }
 
 impl WidgetConfig {

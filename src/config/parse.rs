@@ -17,10 +17,11 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use url::Url;
 
 use super::introspect::{FieldNames, suggest};
-use super::model::{Config, Content, Node, Size, WidgetConfig};
+use super::model::{Config, Content, CredentialConfig, Node, Size, WidgetConfig};
 use super::paths::{self, Seg};
 use super::problem::{ConfigError, Problem, SourceText};
 use super::secrets;
+use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
 
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -39,6 +40,24 @@ struct Common {
     title: Option<String>,
     base_url: Option<String>,
     credential: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCredential {
+    provider: String,
+    source: Option<String>,
+    env: Option<String>,
+    command: Option<Vec<String>>,
+    command_timeout: Option<String>,
+    rotate_after: Option<String>,
+    expires: Option<toml::value::Datetime>,
+    budget: Option<RawBudget>,
+}
+
+#[derive(Deserialize)]
+struct RawBudget {
+    per_minute: Option<u32>,
+    per_day: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -331,7 +350,7 @@ impl<'t> Checker<'t> {
                 }
             },
         };
-        if common.credential.is_some() {
+        if common.credential.is_some() && source.keyed().is_none() {
             self.at(
                 &key("credential"),
                 false,
@@ -345,8 +364,209 @@ impl<'t> Checker<'t> {
             refresh,
             timeout,
             base_url,
+            credential: common.credential.clone(),
             source,
         })
+    }
+
+    fn credential(&mut self, name: &str, value: &Spanned<DeValue<'t>>) -> Option<CredentialConfig> {
+        let base = [Seg::Key("credential".into()), Seg::Key(name.into())];
+        let key = |k: &str| [base[0].clone(), base[1].clone(), Seg::Key(k.into())];
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            self.at(
+                &base,
+                true,
+                format!("credential name \"{name}\" may only use letters, digits, '-', '_' and '.'"),
+            );
+        }
+        let (raw, ignored) = self.de::<RawCredential>(value, &base);
+        self.unknown_keys(ignored, "a credential", &field_names::<RawCredential>());
+        let raw = raw?;
+        let Some(provider) = homedash_widgets::provider::keyed(&raw.provider) else {
+            let list: Vec<String> = homedash_widgets::provider::KEYED
+                .iter()
+                .map(|p| format!("\"{}\"", p.name))
+                .collect();
+            self.at(
+                &key("provider"),
+                false,
+                format!(
+                    "\"{}\" is not a provider that takes a credential; available: {}",
+                    raw.provider,
+                    list.join(", ")
+                ),
+            );
+            return None;
+        };
+        let source = match raw.source.as_deref().unwrap_or("keyring") {
+            "keyring" => {
+                for (k, set) in [("env", raw.env.is_some()), ("command", raw.command.is_some())] {
+                    if set {
+                        self.at(
+                            &key(k),
+                            true,
+                            format!("`{k}` only applies with source = \"{k}\"; this credential lives in the keyring"),
+                        );
+                    }
+                }
+                SecretSource::Keyring
+            }
+            "env" => match &raw.env {
+                Some(var) if !var.is_empty() && !var.contains('=') && !var.contains('\0') => {
+                    SecretSource::Env { var: var.clone() }
+                }
+                Some(var) => {
+                    self.at(
+                        &key("env"),
+                        false,
+                        format!("\"{var}\" is not an environment variable name"),
+                    );
+                    return None;
+                }
+                None => {
+                    self.at(
+                        &key("source"),
+                        false,
+                        "source = \"env\" needs `env = \"VAR\"`, the variable that holds the token",
+                    );
+                    return None;
+                }
+            },
+            "command" => {
+                let argv = match &raw.command {
+                    Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => argv.clone(),
+                    Some(_) => {
+                        self.at(
+                            &key("command"),
+                            false,
+                            "the command is empty; write e.g. [\"pass\", \"show\", \"homedash/finnhub\"]",
+                        );
+                        return None;
+                    }
+                    None => {
+                        self.at(
+                            &key("source"),
+                            false,
+                            "source = \"command\" needs `command = [\"program\", \"arg\", ...]`, run directly (no shell); its stdout is the token",
+                        );
+                        return None;
+                    }
+                };
+                let timeout = match &raw.command_timeout {
+                    Some(t) => self.duration(
+                        t,
+                        &key("command_timeout"),
+                        Duration::from_millis(100),
+                        Duration::from_secs(120),
+                    )?,
+                    None => DEFAULT_COMMAND_TIMEOUT,
+                };
+                SecretSource::Command { argv, timeout }
+            }
+            other => {
+                self.at(
+                    &key("source"),
+                    false,
+                    format!("unknown source \"{other}\"; use \"keyring\" (the default), \"env\" or \"command\""),
+                );
+                return None;
+            }
+        };
+        let rotate_after = match &raw.rotate_after {
+            Some(r) => Some(self.duration(
+                r,
+                &key("rotate_after"),
+                Duration::from_secs(86400),
+                Duration::from_secs(10 * 366 * 86400),
+            )?),
+            None => None,
+        };
+        let expires = match raw.expires {
+            None => None,
+            Some(dt) => match dt
+                .date
+                .and_then(|d| chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+            {
+                Some(d) => Some(d),
+                None => {
+                    self.at(&key("expires"), false, "write a date, e.g. expires = 2027-03-31");
+                    return None;
+                }
+            },
+        };
+        let budget = match raw.budget {
+            None => None,
+            Some(b) => {
+                let per_minute = b.per_minute.unwrap_or(provider.budget.per_minute);
+                if per_minute == 0 || b.per_day == Some(0) {
+                    self.at(
+                        &key("budget"),
+                        false,
+                        "a budget of 0 requests would stop every widget that uses it",
+                    );
+                    return None;
+                }
+                Some(homedash_widgets::provider::Budget {
+                    per_minute,
+                    per_day: b.per_day.or(provider.budget.per_day),
+                })
+            }
+        };
+        Some(CredentialConfig {
+            name: name.to_string(),
+            provider,
+            source,
+            rotate_after,
+            expires,
+            budget,
+        })
+    }
+
+    /// Each widget's `credential` names a table of the widget's provider,
+    /// and a provider that needs a key has one.
+    fn credential_refs(&mut self, widgets: &[WidgetConfig], credentials: &[CredentialConfig]) {
+        for w in widgets {
+            let at = [
+                Seg::Key("widget".into()),
+                Seg::Key(w.id.clone()),
+                Seg::Key("credential".into()),
+            ];
+            let Some(provider) = w.source.keyed() else { continue };
+            match &w.credential {
+                None => self.at(
+                    &at[..2],
+                    true,
+                    format!(
+                        "provider \"{}\" needs a credential: add `credential = \"{}\"` here and a [credential.{}] table with provider = \"{}\", then store the token with `homedash creds add {} --provider {}`",
+                        provider.name, provider.name, provider.name, provider.name, provider.name, provider.name
+                    ),
+                ),
+                Some(name) => match credentials.iter().find(|c| &c.name == name) {
+                    None => {
+                        let names: Vec<&str> = credentials.iter().map(|c| c.name.as_str()).collect();
+                        let hint = suggest(name, &names).map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
+                        self.at(
+                            &at,
+                            false,
+                            format!("no credential \"{name}\" is defined (add a [credential.{name}] table with provider = \"{}\"){hint}", provider.name),
+                        );
+                    }
+                    Some(c) if c.provider.name != provider.name => self.at(
+                        &at,
+                        false,
+                        format!(
+                            "credential \"{name}\" is for provider \"{}\", but this widget uses \"{}\"",
+                            c.provider.name, provider.name
+                        ),
+                    ),
+                    Some(_) => {}
+                },
+            }
+        }
     }
 
     fn node(
@@ -552,6 +772,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let mut widget_keys = Vec::new();
     let mut ids = BTreeMap::new();
     let mut layout_value = None;
+    let mut credentials: Vec<CredentialConfig> = Vec::new();
+    let mut credential_count = 0;
     for (k, v) in paths::table_entries(top) {
         match k.get_ref().as_ref() {
             "dashboard" => {
@@ -580,13 +802,29 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                     }
                 }
             }
+            "credential" => {
+                let DeValue::Table(t) = v.get_ref() else {
+                    ck.at(
+                        &[Seg::Key("credential".into())],
+                        false,
+                        "`credential` holds one [credential.NAME] table per credential",
+                    );
+                    continue;
+                };
+                for (name, cv) in paths::table_entries(t) {
+                    credential_count += 1;
+                    if let Some(c) = ck.credential(name.get_ref(), cv) {
+                        credentials.push(c);
+                    }
+                }
+            }
             "layout" => layout_value = Some(v),
             other => {
                 let path = [Seg::Key(other.to_string())];
                 if !ck.secret_paths.contains(other) {
-                    let hint = suggest(other, &["dashboard", "widget", "layout"])
+                    let hint = suggest(other, &["dashboard", "widget", "credential", "layout"])
                         .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| "; known: dashboard, widget, layout".into());
+                        .unwrap_or_else(|| "; known: dashboard, widget, credential, layout".into());
                     ck.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
                 }
             }
@@ -613,7 +851,10 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             }
         }
     }
-    if !ck.problems.is_empty() || widgets.len() != widget_keys.len() {
+    if credentials.len() == credential_count {
+        ck.credential_refs(&widgets, &credentials);
+    }
+    if !ck.problems.is_empty() || widgets.len() != widget_keys.len() || credentials.len() != credential_count {
         let mut problems = ck.problems;
         problems.sort_by_key(|p| p.span.start);
         problems.dedup();
@@ -625,5 +866,6 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         title,
         widgets,
         layout,
+        credentials,
     })
 }

@@ -5,6 +5,7 @@ use std::hint::black_box;
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use homedash_widgets::HttpReply;
+use homedash_widgets::stocks::finnhub;
 use homedash_widgets::weather::open_meteo;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -34,6 +35,22 @@ fn parse(c: &mut Criterion) {
         };
         c.bench_function(&format!("parse {name}"), |b| {
             b.iter(|| black_box(open_meteo::parse(&cfg, black_box(&reply), now)))
+        });
+    }
+    let finnhub_cases = [
+        ("finnhub/quote_docs_example.json", 200),
+        ("finnhub/error_401_invalid_key.json", 401),
+        ("finnhub/error_401_or_403_no_access.json", 403),
+        ("finnhub/error_429_limit_reached.json", 429),
+    ];
+    for (name, status) in finnhub_cases {
+        let reply = HttpReply {
+            status,
+            headers: vec![],
+            body: fixture(name),
+        };
+        c.bench_function(&format!("parse {name}"), |b| {
+            b.iter(|| black_box(finnhub::parse_one("AAPL", black_box(&reply), now)))
         });
     }
 }

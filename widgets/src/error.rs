@@ -30,6 +30,12 @@ pub enum ErrorClass {
     BadResponse,
     /// The body was larger than the response cap.
     TooLarge,
+    /// homedash refused to send the credential: plain http to a remote
+    /// host, or a redirect from https to http.
+    Insecure,
+    /// The widget's credential cannot be used: unreadable, revoked, or
+    /// paused after the provider rejected it.
+    NoCredential,
 }
 
 impl ErrorClass {
@@ -64,6 +70,8 @@ impl ErrorClass {
             Self::Provider => "provider error".into(),
             Self::BadResponse => "bad response".into(),
             Self::TooLarge => "response too large".into(),
+            Self::Insecure => "refused: insecure".into(),
+            Self::NoCredential => "no credential".into(),
         }
     }
 }

@@ -8,8 +8,10 @@
 pub mod clock;
 pub mod error;
 pub mod format;
+pub mod provider;
 pub mod request;
 pub mod source;
+pub mod stocks;
 pub mod style;
 pub mod system;
 pub mod weather;

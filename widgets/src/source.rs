@@ -8,7 +8,9 @@ use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::FetchError;
+use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
+use crate::stocks::{self, Quotes, finnhub};
 use crate::weather::{self, Weather, open_meteo};
 use crate::{clock, system};
 
@@ -37,8 +39,9 @@ impl Kind {
     pub fn providers(self) -> &'static [&'static str] {
         match self {
             Kind::Weather => &["open-meteo"],
+            Kind::Stocks => &["finnhub"],
             Kind::System | Kind::Clock => &["local"],
-            Kind::Stocks | Kind::Metrics => &[],
+            Kind::Metrics => &[],
         }
     }
 }
@@ -46,6 +49,7 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     OpenMeteo(open_meteo::Config),
+    Finnhub(finnhub::Config),
     System(system::Config),
     Clock(clock::Config),
 }
@@ -53,6 +57,7 @@ pub enum Source {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
     Weather(Weather),
+    Quotes(Quotes),
     System(system::Snapshot),
 }
 
@@ -81,6 +86,7 @@ impl Source {
     ) -> Option<Result<Self, D::Error>> {
         Some(match (kind, provider) {
             (Kind::Weather, "open-meteo") => open_meteo::Config::deserialize(d).map(Source::OpenMeteo),
+            (Kind::Stocks, "finnhub") => finnhub::Config::deserialize(d).map(Source::Finnhub),
             (Kind::System, "local") => system::Config::deserialize(d).map(Source::System),
             (Kind::Clock, "local") => clock::Config::deserialize(d).map(Source::Clock),
             _ => return None,
@@ -90,6 +96,7 @@ impl Source {
     pub fn kind(&self) -> Kind {
         match self {
             Source::OpenMeteo(_) => Kind::Weather,
+            Source::Finnhub(_) => Kind::Stocks,
             Source::System(_) => Kind::System,
             Source::Clock(_) => Kind::Clock,
         }
@@ -98,6 +105,7 @@ impl Source {
     pub fn provider(&self) -> &'static str {
         match self {
             Source::OpenMeteo(_) => "open-meteo",
+            Source::Finnhub(_) => "finnhub",
             Source::System(_) | Source::Clock(_) => "local",
         }
     }
@@ -106,6 +114,7 @@ impl Source {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         match self {
             Source::OpenMeteo(c) => c.problems(),
+            Source::Finnhub(c) => c.problems(),
             Source::System(c) => c.problems(),
             Source::Clock(c) => c.problems(),
         }
@@ -115,27 +124,38 @@ impl Source {
     pub fn default_base(&self) -> Option<&'static str> {
         match self {
             Source::OpenMeteo(_) => Some(open_meteo::DEFAULT_BASE),
+            Source::Finnhub(_) => Some(finnhub::DEFAULT_BASE),
             Source::System(_) | Source::Clock(_) => None,
         }
     }
 
-    pub fn request(&self, base: &Url) -> Option<RequestSpec> {
+    /// The provider entry when this source takes a credential.
+    pub fn keyed(&self) -> Option<&'static Provider> {
+        provider::keyed(self.provider())
+    }
+
+    /// The requests of one poll, in the order `parse` expects the replies;
+    /// empty for local sources.
+    pub fn requests(&self, base: &Url) -> Vec<RequestSpec> {
         match self {
-            Source::OpenMeteo(c) => Some(open_meteo::request(c, base)),
-            Source::System(_) | Source::Clock(_) => None,
+            Source::OpenMeteo(c) => vec![open_meteo::request(c, base)],
+            Source::Finnhub(c) => finnhub::requests(c, base),
+            Source::System(_) | Source::Clock(_) => Vec::new(),
         }
     }
 
-    pub fn parse(&self, reply: &HttpReply, now: DateTime<Utc>) -> Result<Data, FetchError> {
-        match self {
-            Source::OpenMeteo(c) => open_meteo::parse(c, reply, now).map(Data::Weather),
-            Source::System(_) | Source::Clock(_) => Err(FetchError::bad_response("local sources are not fetched")),
+    pub fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        match (self, replies) {
+            (Source::OpenMeteo(c), [reply]) => open_meteo::parse(c, reply, now).map(Data::Weather),
+            (Source::Finnhub(c), _) => finnhub::parse(c, replies, now).map(Data::Quotes),
+            _ => Err(FetchError::bad_response("no replies of the expected shape")),
         }
     }
 
     pub fn default_title(&self) -> String {
         match self {
             Source::OpenMeteo(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
+            Source::Finnhub(_) => "Stocks".into(),
             Source::System(_) => "System".into(),
             Source::Clock(_) => "Clock".into(),
         }
@@ -155,6 +175,7 @@ impl Source {
         match (self, data) {
             (Source::Clock(c), _) => clock::render(c, ctx.now, ctx.local, area, buf),
             (Source::OpenMeteo(_), Some(Data::Weather(w))) => weather::render(w, area, buf),
+            (Source::Finnhub(_), Some(Data::Quotes(q))) => stocks::render(q, area, buf),
             (Source::System(c), Some(Data::System(s))) => system::render(c, s, area, buf),
             _ => {}
         }

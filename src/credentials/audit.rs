@@ -1,0 +1,85 @@
+//! The audit log: one JSON line per credential event in the state dir,
+//! written through tracing-appender. Names, fingerprints and outcomes only;
+//! a secret value has no way in, since no event carries one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use chrono::Utc;
+use serde::Serialize;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+
+pub const FILE: &str = "audit.jsonl";
+
+static LOG: OnceLock<Mutex<RollingFileAppender>> = OnceLock::new();
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Added,
+    Tested,
+    Rotated,
+    RotationConfirmed,
+    RolledBack,
+    Revoked,
+    RejectedByProvider,
+    ReadFailed,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    event: Event,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
+    outcome: &'a str,
+}
+
+/// Open (creating, owner-only) `dir/audit.jsonl`. Later calls are no-ops.
+pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
+    let path = dir.join(FILE);
+    if LOG.get().is_none() {
+        std::fs::create_dir_all(dir)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        drop(opts.open(&path)?);
+        let appender = RollingFileAppender::builder()
+            .rotation(Rotation::NEVER)
+            .filename_prefix(FILE)
+            .build(dir)
+            .map_err(std::io::Error::other)?;
+        let _ = LOG.set(Mutex::new(appender));
+    }
+    Ok(path)
+}
+
+/// Append one event. Without `init` (unit tests) nothing is written.
+pub fn record(event: Event, name: &str, fingerprint: Option<&str>, outcome: &str) {
+    let Some(log) = LOG.get() else { return };
+    let line = Line {
+        time: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        event,
+        name,
+        fingerprint,
+        outcome,
+    };
+    let Ok(mut text) = serde_json::to_string(&line) else {
+        return;
+    };
+    text.push('\n');
+    let mut w = log.lock().unwrap_or_else(|p| p.into_inner());
+    if let Err(e) = w.write_all(text.as_bytes()).and_then(|()| w.flush()) {
+        tracing::warn!(error = %e, "cannot write the audit log");
+    }
+}
+
+pub fn record_rejected(name: &str, detail: &str) {
+    record(Event::RejectedByProvider, name, None, detail);
+}

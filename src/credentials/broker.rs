@@ -1,0 +1,315 @@
+//! The running dashboard's credentials: their values, read once in a batch
+//! at start, and their state. Pollers ask the broker for a value at each
+//! poll, so a revocation or a rejection stops every widget that uses the
+//! credential at once.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::watch;
+
+use super::keyring::{Keyring, KeyringError};
+use super::secret::fingerprint;
+use super::source::{self, Source, SourceError};
+use crate::config::CredentialConfig;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Loading,
+    Ready,
+    /// The value could not be read; the text says why and what to do.
+    Unavailable(String),
+    /// Deleted from the keyring by the user.
+    Revoked,
+    /// The provider refused it; widgets pause until a test passes.
+    Rejected(String),
+}
+
+impl Status {
+    /// What a widget that depends on the credential says.
+    pub fn explain(&self, name: &str) -> String {
+        match self {
+            Status::Loading => format!("reading credential \"{name}\"…"),
+            Status::Ready => String::new(),
+            Status::Unavailable(why) => format!("credential \"{name}\": {why}"),
+            Status::Revoked => format!("credential \"{name}\" revoked; add a new token on the Credentials screen (c)"),
+            Status::Rejected(why) => format!(
+                "credential \"{name}\" rejected by the provider ({why}); polling paused until it is tested or rotated (c)"
+            ),
+        }
+    }
+}
+
+/// Request counters, kept per credential.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Usage {
+    pub requests: u64,
+    pub ok: u64,
+    pub rejected: u64,
+    pub limited: u64,
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: &Usage) {
+        self.requests += other.requests;
+        self.ok += other.ok;
+        self.rejected += other.rejected;
+        self.limited += other.limited;
+        self.last_used = self.last_used.max(other.last_used);
+    }
+}
+
+struct Slot {
+    config: CredentialConfig,
+    status: Status,
+    secret: Option<SecretString>,
+    fingerprint: Option<String>,
+    /// Since the last `take_usage`.
+    usage: Usage,
+}
+
+/// What the UI may know of a credential: never the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub name: String,
+    pub status: Status,
+    pub fingerprint: Option<String>,
+}
+
+pub struct Broker {
+    slots: Mutex<BTreeMap<String, Slot>>,
+    changed: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.views()).finish()
+    }
+}
+
+impl Broker {
+    pub fn new(credentials: &[CredentialConfig]) -> Arc<Self> {
+        let slots = credentials
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    Slot {
+                        config: c.clone(),
+                        status: Status::Loading,
+                        secret: None,
+                        fingerprint: None,
+                        usage: Usage::default(),
+                    },
+                )
+            })
+            .collect();
+        Arc::new(Broker {
+            slots: Mutex::new(slots),
+            changed: watch::channel(0).0,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Slot>> {
+        // A poisoned lock only means another thread panicked mid-update;
+        // the map itself is still whole.
+        self.slots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Read every credential in one batch: one keyring connection, each
+    /// read on a blocking thread under the keyring's deadline.
+    pub async fn load_all(&self) {
+        let configs: Vec<CredentialConfig> = self.lock().values().map(|s| s.config.clone()).collect();
+        let keyring = if configs.iter().any(|c| c.source == Source::Keyring) {
+            Some(
+                tokio::task::spawn_blocking(Keyring::connect)
+                    .await
+                    .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() })),
+            )
+        } else {
+            None
+        };
+        for c in configs {
+            let value = match (&c.source, &keyring) {
+                (Source::Keyring, Some(Err(e))) => Err(SourceError::Keyring(e.clone())),
+                (Source::Keyring, Some(Ok(k))) => source::read(&c.source, &c.name, Some(k)).await,
+                _ => source::read(&c.source, &c.name, None).await,
+            };
+            self.set(&c.name, value.map_err(|e| e.to_string()));
+        }
+    }
+
+    /// A new value (or why there is none) for `name`.
+    pub fn set(&self, name: &str, value: Result<SecretString, String>) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        match value {
+            Ok(secret) => {
+                slot.fingerprint = Some(fingerprint(secret.expose_secret()));
+                slot.secret = Some(secret);
+                slot.status = Status::Ready;
+            }
+            Err(why) => {
+                tracing::warn!(credential = name, error = %why, "credential unavailable");
+                slot.secret = None;
+                slot.fingerprint = None;
+                slot.status = Status::Unavailable(why);
+            }
+        }
+        drop(slots);
+        self.bump();
+    }
+
+    /// The value to send now, or why there is none.
+    pub fn secret(&self, name: &str) -> Result<SecretString, Status> {
+        let slots = self.lock();
+        let Some(slot) = slots.get(name) else {
+            return Err(Status::Unavailable("not defined in the config".into()));
+        };
+        match (&slot.status, &slot.secret) {
+            (Status::Ready, Some(s)) => Ok(s.clone()),
+            (status, _) => Err(status.clone()),
+        }
+    }
+
+    pub fn status(&self, name: &str) -> Option<Status> {
+        self.lock().get(name).map(|s| s.status.clone())
+    }
+
+    /// The provider refused the credential: pause its widgets.
+    pub fn reject(&self, name: &str, why: &str) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        if slot.status != Status::Ready {
+            return;
+        }
+        slot.status = Status::Rejected(why.to_string());
+        drop(slots);
+        self.bump();
+    }
+
+    /// A test passed: resume its widgets.
+    pub fn accept(&self, name: &str) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        if matches!(slot.status, Status::Rejected(_)) && slot.secret.is_some() {
+            slot.status = Status::Ready;
+            drop(slots);
+            self.bump();
+        }
+    }
+
+    /// Forget the value at once: the user revoked it.
+    pub fn revoke(&self, name: &str) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        slot.secret = None;
+        slot.fingerprint = None;
+        slot.status = Status::Revoked;
+        drop(slots);
+        self.bump();
+    }
+
+    /// Count one request's outcome: `None` when no answer came.
+    pub fn record(&self, name: &str, status: Option<u16>, at: DateTime<Utc>) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        let u = &mut slot.usage;
+        u.requests += 1;
+        u.last_used = Some(at);
+        match status {
+            Some(200..=299) => u.ok += 1,
+            Some(401 | 403) => u.rejected += 1,
+            Some(429) => u.limited += 1,
+            _ => {}
+        }
+    }
+
+    /// The counters since the last call, to be added to the state file.
+    pub fn take_usage(&self) -> Vec<(String, Usage)> {
+        self.lock()
+            .iter_mut()
+            .filter(|(_, s)| s.usage.requests > 0)
+            .map(|(n, s)| (n.clone(), std::mem::take(&mut s.usage)))
+            .collect()
+    }
+
+    /// `text` with the value of `name` removed, should a provider echo it.
+    pub fn scrub(&self, name: &str, text: &str) -> String {
+        match self.lock().get(name).and_then(|s| s.secret.as_ref()) {
+            Some(secret) => super::transport::scrub(text, secret),
+            None => text.to_string(),
+        }
+    }
+
+    pub fn views(&self) -> Vec<View> {
+        self.lock()
+            .iter()
+            .map(|(n, s)| View {
+                name: n.clone(),
+                status: s.status.clone(),
+                fingerprint: s.fingerprint.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broker() -> Arc<Broker> {
+        let cfg = crate::config::parse(
+            "t",
+            "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\n[credential.fh]\nprovider = \"finnhub\"\nsource = \"env\"\nenv = \"HD_BROKER_TEST_UNSET\"\n",
+        )
+        .unwrap();
+        Broker::new(&cfg.credentials)
+    }
+
+    #[tokio::test]
+    async fn batch_load_reports_why_a_value_is_missing() {
+        let b = broker();
+        assert_eq!(b.status("fh"), Some(Status::Loading));
+        b.load_all().await;
+        let Err(Status::Unavailable(why)) = b.secret("fh") else {
+            panic!()
+        };
+        assert!(why.contains("HD_BROKER_TEST_UNSET is not set"), "{why}");
+    }
+
+    #[test]
+    fn reject_pauses_accept_resumes_revoke_forgets() {
+        let b = broker();
+        let mut rx = b.subscribe();
+        b.set("fh", Ok(SecretString::from("hd-canary-broker-123456")));
+        assert!(rx.has_changed().unwrap());
+        rx.mark_unchanged();
+        assert_eq!(b.secret("fh").unwrap().expose_secret(), "hd-canary-broker-123456");
+        b.reject("fh", "Invalid API key.");
+        assert!(matches!(b.secret("fh"), Err(Status::Rejected(_))));
+        assert!(rx.has_changed().unwrap());
+        b.accept("fh");
+        assert!(b.secret("fh").is_ok());
+        assert_eq!(b.scrub("fh", "x hd-canary-broker-123456 y"), "x REDACTED y");
+        b.record("fh", Some(200), Utc::now());
+        b.record("fh", Some(401), Utc::now());
+        let usage = b.take_usage();
+        assert_eq!((usage[0].1.requests, usage[0].1.ok, usage[0].1.rejected), (2, 1, 1));
+        assert!(b.take_usage().is_empty());
+        b.revoke("fh");
+        assert_eq!(b.secret("fh").unwrap_err(), Status::Revoked);
+        assert!(!format!("{b:?}").contains("canary"));
+    }
+}

@@ -1,0 +1,537 @@
+//! The credential operations, one code path for the CLI and the
+//! Credentials screen: add, test, rotate, confirm, rollback, revoke, and
+//! reconciling the keyring with the state file after an interruption.
+//!
+//! Rotation keeps a working token in the keyring at every step: the new
+//! token is staged and tested under `NAME#staged`, the old one is copied
+//! to `NAME#previous`, and only then is `NAME` overwritten.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use homedash_widgets::provider::Provider;
+use homedash_widgets::{ErrorClass, FetchError};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::audit::{self, Event};
+use super::keyring::{Keyring, KeyringError};
+use super::meta::{self, Meta, MetaFile, TestResult};
+use super::secret::fingerprint;
+use super::source::{self, Source};
+use crate::config::{Config, CredentialConfig};
+use crate::http::Http;
+
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+pub fn staged(name: &str) -> String {
+    format!("{name}#staged")
+}
+
+pub fn previous(name: &str) -> String {
+    format!("{name}#previous")
+}
+
+/// Debug builds only: stop at a named rotation step so a test can kill the
+/// process there.
+fn pause_point(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("HOMEDASH_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
+        eprintln!("paused at {step}");
+        std::thread::sleep(std::time::Duration::from_secs(120));
+    }
+    let _ = step;
+}
+
+/// Where to probe a credential: where its widgets poll, else the
+/// provider's public endpoint.
+pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
+    config
+        .widgets
+        .iter()
+        .find(|w| w.credential.as_deref() == Some(&cred.name))
+        .and_then(|w| w.base_url.clone())
+        .or_else(|| Url::parse(cred.provider.default_base).ok())
+        .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
+}
+
+pub fn describe_source(s: &Source) -> String {
+    match s {
+        Source::Keyring => "keyring".into(),
+        Source::Env { var } => format!("env {var}"),
+        Source::Command { argv, .. } => format!("command {}", argv.first().map(String::as_str).unwrap_or("")),
+    }
+}
+
+/// One probe result as the user reads it.
+pub fn outcome(r: &Result<(), FetchError>) -> (bool, String) {
+    match r {
+        Ok(()) => (true, "valid".into()),
+        Err(e) => (false, e.to_string()),
+    }
+}
+
+#[derive(Clone)]
+pub struct Manager {
+    keyring: Option<Keyring>,
+    meta_path: PathBuf,
+    http: Http,
+}
+
+impl std::fmt::Debug for Manager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Manager").field("meta", &self.meta_path).finish()
+    }
+}
+
+fn kr<T>(r: Result<T, KeyringError>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string())
+}
+
+impl Manager {
+    pub fn new(state_dir: &Path, http: Http, keyring: Option<Keyring>) -> Self {
+        Manager {
+            keyring,
+            meta_path: meta::path(state_dir),
+            http,
+        }
+    }
+
+    pub fn meta_path(&self) -> &Path {
+        &self.meta_path
+    }
+
+    /// The keyring, connecting on first use.
+    pub async fn keyring(&mut self) -> Result<Keyring, String> {
+        if let Some(k) = &self.keyring {
+            return Ok(k.clone());
+        }
+        let k = kr(blocking(Keyring::connect).await?)?;
+        self.keyring = Some(k.clone());
+        Ok(k)
+    }
+
+    async fn get(&mut self, account: &str) -> Result<Option<SecretString>, String> {
+        let k = self.keyring().await?;
+        let account = account.to_string();
+        match blocking(move || k.get(&account)).await? {
+            Ok(s) => Ok(Some(s)),
+            Err(KeyringError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    async fn set(&mut self, account: &str, value: &SecretString) -> Result<(), String> {
+        let k = self.keyring().await?;
+        let account = account.to_string();
+        let value = value.clone();
+        kr(blocking(move || k.set(&account, &value)).await?)
+    }
+
+    async fn delete(&mut self, account: &str) -> Result<(), String> {
+        let k = self.keyring().await?;
+        let account = account.to_string();
+        kr(blocking(move || k.delete(&account)).await?)
+    }
+
+    async fn update_meta<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut MetaFile) -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let path = self.meta_path.clone();
+        blocking(move || MetaFile::update(&path, f)).await?
+    }
+
+    pub async fn load_meta(&self) -> Result<MetaFile, String> {
+        let path = self.meta_path.clone();
+        blocking(move || MetaFile::load(&path)).await?
+    }
+
+    /// The provider's cheapest proving request with `secret`.
+    pub async fn probe(&self, provider: &Provider, base: &Url, secret: &SecretString) -> Result<(), FetchError> {
+        let spec = (provider.probe)(base);
+        let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(secret)).await?;
+        (provider.probe_result)(&reply, Utc::now()).map_err(|mut e| {
+            e.detail = super::transport::scrub(&e.detail, secret);
+            e
+        })
+    }
+
+    /// Store a new token in the keyring. An existing one is kept: replacing
+    /// a token is a rotation, which tests the new one first.
+    pub async fn add(&mut self, name: &str, provider: &Provider, secret: &SecretString) -> Result<String, String> {
+        if self.get(name).await?.is_some() {
+            return Err(format!(
+                "credential \"{name}\" already has a token in the keyring; replace it with `homedash creds rotate {name}`, which tests the new one first, or remove it with `homedash creds rm {name}`"
+            ));
+        }
+        self.set(name, secret).await?;
+        let fp = fingerprint(secret.expose_secret());
+        let fp2 = fp.clone();
+        let name_owned = name.to_string();
+        let provider_name = provider.name.to_string();
+        self.update_meta(move |m| {
+            let now = Utc::now();
+            let e = m.credentials.entry(name_owned).or_default();
+            *e = Meta {
+                provider: provider_name,
+                source: "keyring".into(),
+                created: Some(now),
+                rotated: None,
+                expires: e.expires,
+                fingerprint: Some(fp2),
+                previous_fingerprint: None,
+                last_test: None,
+                usage: std::mem::take(&mut e.usage),
+                revoked: None,
+            };
+        })
+        .await?;
+        audit::record(Event::Added, name, Some(&fp), "stored in the keyring");
+        Ok(fp)
+    }
+
+    /// Read `cred` from its source and probe it; the result is kept in the
+    /// state file and the audit log.
+    pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, String> {
+        let keyring = match cred.source {
+            Source::Keyring => Some(self.keyring().await?),
+            _ => None,
+        };
+        let secret = match source::read(&cred.source, &cred.name, keyring.as_ref()).await {
+            Ok(s) => s,
+            Err(e) => {
+                audit::record(Event::ReadFailed, &cred.name, None, &e.to_string());
+                return Err(e.to_string());
+            }
+        };
+        let fp = fingerprint(secret.expose_secret());
+        let r = self.probe(cred.provider, base, &secret).await;
+        let (ok, mut text) = outcome(&r);
+        if let Err(e) = &r
+            && e.class == ErrorClass::Rejected
+        {
+            text = format!("rejected: {}", e.detail);
+        }
+        let result = TestResult {
+            at: Utc::now(),
+            ok,
+            outcome: text,
+        };
+        audit::record(Event::Tested, &cred.name, Some(&fp), &result.outcome);
+        let (name, kept, src, provider) = (
+            cred.name.clone(),
+            result.clone(),
+            describe_source(&cred.source),
+            cred.provider.name.to_string(),
+        );
+        self.update_meta(move |m| {
+            let e = m.credentials.entry(name).or_default();
+            e.provider = provider;
+            e.source = src;
+            e.fingerprint = Some(fp);
+            e.last_test = Some(kept);
+        })
+        .await?;
+        Ok(result)
+    }
+
+    /// Replace the token of `name` with `new`, tested first; the old one is
+    /// kept for `rollback` until `confirm`.
+    pub async fn rotate(
+        &mut self,
+        name: &str,
+        provider: &Provider,
+        base: &Url,
+        new: &SecretString,
+    ) -> Result<String, String> {
+        self.reconcile(name).await?;
+        let old = self.get(name).await?;
+        self.set(&staged(name), new).await?;
+        pause_point("staged");
+        if let Err(e) = self.probe(provider, base, new).await {
+            self.delete(&staged(name)).await?;
+            let fp = fingerprint(new.expose_secret());
+            audit::record(
+                Event::Rotated,
+                name,
+                Some(&fp),
+                &format!("new token failed its test: {e}"),
+            );
+            return Err(format!(
+                "the new token failed its test ({e}); nothing was changed and the current token stays in use"
+            ));
+        }
+        pause_point("tested");
+        let old_fp = old.as_ref().map(|o| fingerprint(o.expose_secret()));
+        if let Some(old) = &old {
+            self.set(&previous(name), old).await?;
+        }
+        pause_point("previous");
+        self.set(name, new).await?;
+        pause_point("swapped");
+        self.delete(&staged(name)).await?;
+        let fp = fingerprint(new.expose_secret());
+        let (n, fp2, prov) = (name.to_string(), fp.clone(), provider.name.to_string());
+        self.update_meta(move |m| {
+            let now = Utc::now();
+            let e = m.credentials.entry(n).or_default();
+            e.provider = prov;
+            e.source = "keyring".into();
+            e.created.get_or_insert(now);
+            e.rotated = Some(now);
+            e.fingerprint = Some(fp2);
+            e.previous_fingerprint = old_fp;
+            e.revoked = None;
+            e.last_test = Some(TestResult {
+                at: now,
+                ok: true,
+                outcome: "valid".into(),
+            });
+        })
+        .await?;
+        audit::record(
+            Event::Rotated,
+            name,
+            Some(&fp),
+            "new token tested and in use; previous kept for rollback",
+        );
+        Ok(fp)
+    }
+
+    /// Drop the previous token kept since the last rotation.
+    pub async fn confirm(&mut self, name: &str) -> Result<(), String> {
+        self.delete(&previous(name)).await?;
+        let n = name.to_string();
+        self.update_meta(move |m| {
+            if let Some(e) = m.credentials.get_mut(&n) {
+                e.previous_fingerprint = None;
+            }
+        })
+        .await?;
+        audit::record(Event::RotationConfirmed, name, None, "previous token removed");
+        Ok(())
+    }
+
+    /// Put the previous token back.
+    pub async fn rollback(&mut self, name: &str) -> Result<String, String> {
+        self.reconcile(name).await?;
+        let Some(prev) = self.get(&previous(name)).await? else {
+            return Err(format!("credential \"{name}\" has no previous token to roll back to"));
+        };
+        self.set(name, &prev).await?;
+        self.delete(&previous(name)).await?;
+        let fp = fingerprint(prev.expose_secret());
+        let (n, fp2) = (name.to_string(), fp.clone());
+        self.update_meta(move |m| {
+            let e = m.credentials.entry(n).or_default();
+            e.fingerprint = Some(fp2);
+            e.previous_fingerprint = None;
+            e.rotated = Some(Utc::now());
+        })
+        .await?;
+        audit::record(Event::RolledBack, name, Some(&fp), "previous token restored");
+        Ok(fp)
+    }
+
+    /// Delete every token of `name` from the keyring.
+    pub async fn revoke(&mut self, name: &str) -> Result<(), String> {
+        let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
+        for account in [name.to_string(), previous(name), staged(name)] {
+            self.delete(&account).await?;
+        }
+        let n = name.to_string();
+        self.update_meta(move |m| {
+            let e = m.credentials.entry(n).or_default();
+            e.fingerprint = None;
+            e.previous_fingerprint = None;
+            e.revoked = Some(Utc::now());
+        })
+        .await?;
+        audit::record(Event::Revoked, name, fp.as_deref(), "deleted from the keyring");
+        Ok(())
+    }
+
+    /// Make the state file tell the truth about the keyring after an
+    /// interrupted rotation. Returns a note when something was repaired.
+    pub async fn reconcile(&mut self, name: &str) -> Result<Option<String>, String> {
+        let current = self.get(name).await?;
+        let prev = self.get(&previous(name)).await?;
+        let stage = self.get(&staged(name)).await?;
+        let fp = |s: &Option<SecretString>| s.as_ref().map(|s| fingerprint(s.expose_secret()));
+        let mut note = None;
+        if let Some(st) = &stage {
+            let finished = current
+                .as_ref()
+                .is_some_and(|c| c.expose_secret() == st.expose_secret());
+            self.delete(&staged(name)).await?;
+            note = Some(if finished {
+                "an interrupted rotation had already swapped in the new token; finished it".to_string()
+            } else {
+                "an interrupted rotation left an untested token staged; discarded it, the current token is unchanged"
+                    .to_string()
+            });
+        }
+        let (cur_fp, prev_fp, n) = (fp(&current), fp(&prev), name.to_string());
+        let swapped = note.as_deref().is_some_and(|n| n.contains("swapped"));
+        let changed = self
+            .update_meta(move |m| {
+                let Some(e) = m.credentials.get_mut(&n) else {
+                    return cur_fp.is_some();
+                };
+                let before = (e.fingerprint.clone(), e.previous_fingerprint.clone());
+                if swapped || e.fingerprint != cur_fp {
+                    if cur_fp.is_some() && e.fingerprint.is_some() && e.fingerprint != cur_fp {
+                        e.rotated = Some(Utc::now());
+                    }
+                    e.fingerprint = cur_fp;
+                }
+                e.previous_fingerprint = prev_fp;
+                before != (e.fingerprint.clone(), e.previous_fingerprint.clone())
+            })
+            .await?;
+        if changed && note.is_none() {
+            note = Some("the state file did not match the keyring; updated from the keyring".into());
+        }
+        Ok(note)
+    }
+}
+
+/// How a credential stands by the calendar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Due {
+    Fine,
+    RotationDue { since_days: i64 },
+    ExpiresSoon { days: i64 },
+    Expired { days_ago: i64 },
+}
+
+impl Due {
+    pub fn of(cred: &CredentialConfig, meta: Option<&Meta>, now: DateTime<Utc>) -> Due {
+        let expires = cred.expires.or(meta.and_then(|m| m.expires));
+        if let Some(exp) = expires {
+            let days = (exp - now.date_naive()).num_days();
+            if days < 0 {
+                return Due::Expired { days_ago: -days };
+            }
+            if days <= 14 {
+                return Due::ExpiresSoon { days };
+            }
+        }
+        if let (Some(every), Some(m)) = (cred.rotate_after, meta) {
+            let since = m.rotated.or(m.created);
+            if let Some(since) = since {
+                let due = since + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::MAX);
+                if now >= due {
+                    return Due::RotationDue {
+                        since_days: (now - due).num_days(),
+                    };
+                }
+            }
+        }
+        Due::Fine
+    }
+
+    pub fn label(&self) -> Option<String> {
+        match self {
+            Due::Fine => None,
+            Due::RotationDue { .. } => Some("rotation due".into()),
+            Due::ExpiresSoon { days: 0 } => Some("expires today".into()),
+            Due::ExpiresSoon { days } => Some(format!("expires in {days}d")),
+            Due::Expired { .. } => Some("expired".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manager(dir: &Path) -> Manager {
+        let k = Keyring::with_store(keyring_core::mock::Store::new().unwrap());
+        Manager::new(dir, Http::new().unwrap(), Some(k))
+    }
+
+    fn s(v: &str) -> SecretString {
+        SecretString::from(v.to_string())
+    }
+
+    #[tokio::test]
+    async fn add_refuses_to_overwrite_and_revoke_removes_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = manager(dir.path());
+        let p = homedash_widgets::provider::keyed("finnhub").unwrap();
+        let fp = m.add("fh", p, &s("hd-canary-aaaaaaaaaaaa1111")).await.unwrap();
+        assert_eq!(fp, "…1111");
+        let e = m.add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222")).await.unwrap_err();
+        assert!(e.contains("creds rotate fh"), "{e}");
+        let meta = m.load_meta().await.unwrap();
+        assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…1111"));
+        m.revoke("fh").await.unwrap();
+        assert_eq!(m.get("fh").await.unwrap().map(|_| ()), None);
+        let meta = m.load_meta().await.unwrap();
+        assert!(meta.credentials["fh"].revoked.is_some());
+        let text = std::fs::read_to_string(m.meta_path()).unwrap();
+        assert!(!text.contains("canary"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn reconcile_finishes_or_discards_an_interrupted_rotation() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = manager(dir.path());
+        let p = homedash_widgets::provider::keyed("finnhub").unwrap();
+        m.add("fh", p, &s("hd-canary-old-000000001111")).await.unwrap();
+        // Killed after staging: the staged token is dropped, the old stays.
+        m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
+        let note = m.reconcile("fh").await.unwrap().unwrap();
+        assert!(note.contains("discarded"), "{note}");
+        assert_eq!(
+            m.get("fh").await.unwrap().unwrap().expose_secret(),
+            "hd-canary-old-000000001111"
+        );
+        // Killed after the swap: the state file learns the new fingerprint.
+        m.set(&previous("fh"), &s("hd-canary-old-000000001111")).await.unwrap();
+        m.set("fh", &s("hd-canary-new-000000002222")).await.unwrap();
+        m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
+        let note = m.reconcile("fh").await.unwrap().unwrap();
+        assert!(note.contains("finished"), "{note}");
+        let meta = m.load_meta().await.unwrap();
+        assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…2222"));
+        assert_eq!(meta.credentials["fh"].previous_fingerprint.as_deref(), Some("…1111"));
+        assert_eq!(m.get(&staged("fh")).await.unwrap().map(|_| ()), None);
+        // Rollback puts the old one back.
+        assert_eq!(m.rollback("fh").await.unwrap(), "…1111");
+        assert_eq!(m.reconcile("fh").await.unwrap(), None, "consistent now");
+    }
+
+    #[test]
+    fn due_dates() {
+        let cfg = crate::config::parse(
+            "t",
+            "[widget.s]\nkind = \"stocks\"\nsymbols = [\"A\"]\ncredential = \"fh\"\n[credential.fh]\nprovider = \"finnhub\"\nrotate_after = \"90days\"\nexpires = 2027-01-05\n",
+        )
+        .unwrap();
+        let c = &cfg.credentials[0];
+        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z").unwrap().to_utc();
+        let meta = Meta {
+            created: Some(now - chrono::Duration::days(10)),
+            ..Default::default()
+        };
+        assert_eq!(Due::of(c, Some(&meta), now), Due::Fine);
+        let later = now + chrono::Duration::days(30);
+        assert_eq!(Due::of(c, Some(&meta), later), Due::ExpiresSoon { days: 9 });
+        assert_eq!(Due::of(c, Some(&meta), later).label().unwrap(), "expires in 9d");
+        let much_later = now + chrono::Duration::days(50);
+        assert_eq!(Due::of(c, Some(&meta), much_later), Due::Expired { days_ago: 11 });
+        let mut c2 = c.clone();
+        c2.expires = None;
+        assert_eq!(
+            Due::of(&c2, Some(&meta), now + chrono::Duration::days(81)),
+            Due::RotationDue { since_days: 1 }
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! Facts about each credential, never its value, kept in
+//! `$XDG_STATE_HOME/homedash/credentials.json` (written atomically, 0600).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::broker::Usage;
+
+pub const FILE: &str = "credentials.json";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub at: DateTime<Utc>,
+    pub ok: bool,
+    /// "valid", "rejected", "rate-limited until 12:05", "offline: …".
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub provider: String,
+    /// "keyring", "env NAME" or "command PROGRAM".
+    pub source: String,
+    pub created: Option<DateTime<Utc>>,
+    pub rotated: Option<DateTime<Utc>>,
+    pub expires: Option<NaiveDate>,
+    pub fingerprint: Option<String>,
+    /// The token kept for rollback after a rotation, until confirmed.
+    pub previous_fingerprint: Option<String>,
+    pub last_test: Option<TestResult>,
+    #[serde(default)]
+    pub usage: Usage,
+    /// Set when revoked locally; cleared by the next add.
+    pub revoked: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaFile {
+    #[serde(default)]
+    pub credentials: BTreeMap<String, Meta>,
+}
+
+pub fn path(state_dir: &Path) -> PathBuf {
+    state_dir.join(FILE)
+}
+
+impl MetaFile {
+    /// A missing file is an empty one; a damaged one is an error that names
+    /// the file, and is never overwritten by accident.
+    pub fn load(path: &Path) -> Result<MetaFile, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                format!(
+                    "{} is damaged ({e}); move it aside and homedash starts a new one (tokens in the keyring are not affected)",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MetaFile::default()),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        crate::atomic::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    /// Load, change, save: one read-modify-write.
+    pub fn update<T>(path: &Path, f: impl FnOnce(&mut MetaFile) -> T) -> Result<T, String> {
+        let mut m = MetaFile::load(path)?;
+        let out = f(&mut m);
+        m.save(path)?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damage_is_reported_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path());
+        assert_eq!(MetaFile::load(&p).unwrap(), MetaFile::default());
+        MetaFile::update(&p, |m| {
+            m.credentials.entry("fh".into()).or_default().fingerprint = Some("…abcd".into());
+        })
+        .unwrap();
+        assert_eq!(
+            MetaFile::load(&p).unwrap().credentials["fh"].fingerprint.as_deref(),
+            Some("…abcd")
+        );
+        std::fs::write(&p, b"{ not json").unwrap();
+        let e = MetaFile::update(&p, |_| ()).unwrap_err();
+        assert!(e.contains("damaged") && e.contains(FILE), "{e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"{ not json", "left as it was");
+    }
+}

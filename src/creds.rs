@@ -1,0 +1,324 @@
+//! `homedash creds ...`: the Credentials screen's operations from the
+//! command line, in the manner of `gh auth`.
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use homedash_widgets::provider::{self, Provider};
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::cli::Creds;
+use crate::config::{self, Config, Origin};
+use crate::credentials::audit;
+use crate::credentials::keyring::BACKEND;
+use crate::credentials::manager::{self, Due, Manager};
+use crate::credentials::meta::MetaFile;
+use crate::credentials::secret;
+use crate::credentials::source::Source;
+use crate::http::Http;
+use crate::logging;
+
+pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("homedash: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cmd, origin)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("homedash: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The token, from stdin when it is piped, else a prompt that does not echo.
+fn read_secret(prompt: &str) -> Result<SecretString, String> {
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).map_err(|e| format!("cannot read the token: {e}"))?
+    } else {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
+        s
+    };
+    let secret = secret::from_string(text);
+    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
+        return Err("no token given".into());
+    }
+    Ok(secret)
+}
+
+fn provider_named(name: &str) -> Result<&'static Provider, String> {
+    provider::keyed(name).ok_or_else(|| {
+        let list: Vec<&str> = provider::KEYED.iter().map(|p| p.name).collect();
+        format!(
+            "\"{name}\" is not a provider that takes a credential; available: {}",
+            list.join(", ")
+        )
+    })
+}
+
+async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
+    let config = config::load(origin).map_err(|e| e.to_string())?;
+    let state = logging::state_dir().ok_or("no home directory to keep credential state in")?;
+    audit::init(&state).map_err(|e| format!("cannot open the audit log in {}: {e}", state.display()))?;
+    let http = Http::new()?;
+    let mut m = Manager::new(&state, http, None);
+    let find = |name: &str| {
+        config.credential(name).ok_or_else(|| {
+            format!(
+                "no [credential.{name}] in {}; add one with provider = \"...\" so homedash knows where it is used",
+                config.source_name
+            )
+        })
+    };
+    let keyring_only = |c: &config::CredentialConfig, what: &str| -> Result<(), String> {
+        match &c.source {
+            Source::Keyring => Ok(()),
+            other => Err(format!(
+                "credential \"{}\" comes from {}, not the keyring; {what} it where it lives",
+                c.name,
+                manager::describe_source(other)
+            )),
+        }
+    };
+    match cmd {
+        Creds::List { json } => list(&config, &mut m, json).await,
+        Creds::Add {
+            name,
+            provider,
+            no_test,
+        } => {
+            let p = provider_named(&provider)?;
+            if let Some(c) = config.credential(&name) {
+                keyring_only(c, "set")?;
+                if c.provider.name != p.name {
+                    return Err(format!(
+                        "[credential.{name}] in {} is for provider \"{}\", not \"{}\"",
+                        config.source_name, c.provider.name, p.name
+                    ));
+                }
+            }
+            eprintln!("{}: create a key at {}", p.label, p.key_page);
+            eprintln!("Least privilege: {}", p.advice);
+            let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
+            let fp = m.add(&name, p, &secret).await?;
+            println!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
+            if config.credential(&name).is_none() {
+                println!(
+                    "add to {}:\n\n[credential.{name}]\nprovider = \"{}\"\n\nand `credential = \"{name}\"` to the widgets that use it",
+                    config.source_name, p.name
+                );
+            }
+            if no_test {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let cred = match config.credential(&name) {
+                Some(c) => c.clone(),
+                None => config::CredentialConfig {
+                    name: name.clone(),
+                    provider: p,
+                    source: Source::Keyring,
+                    rotate_after: None,
+                    expires: None,
+                    budget: None,
+                },
+            };
+            test_some(&config, &mut m, &[cred]).await
+        }
+        Creds::Test { name, all } => {
+            let creds: Vec<config::CredentialConfig> = match (name, all) {
+                (Some(n), _) => vec![find(&n)?.clone()],
+                (None, _) if config.credentials.is_empty() => {
+                    return Err(format!("{} defines no credentials", config.source_name));
+                }
+                (None, _) => config.credentials.clone(),
+            };
+            test_some(&config, &mut m, &creds).await
+        }
+        Creds::Rotate { name } => {
+            let c = find(&name)?.clone();
+            keyring_only(&c, "rotate")?;
+            eprintln!(
+                "Create the new key at {} before revoking the old one.",
+                c.provider.key_page
+            );
+            let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
+            let base = manager::probe_base(&config, &c);
+            let fp = m.rotate(&name, c.provider, &base, &secret).await?;
+            println!("rotated {name}: the new token ({fp}) passed its test and is in use");
+            println!(
+                "the previous token is kept: `homedash creds rollback {name}` puts it back, `homedash creds confirm {name}` deletes it"
+            );
+            println!("then revoke the old token at {}", c.provider.key_page);
+            Ok(ExitCode::SUCCESS)
+        }
+        Creds::Confirm { name } => {
+            keyring_only(find(&name)?, "confirm")?;
+            m.confirm(&name).await?;
+            println!("{name}: previous token deleted from the keyring");
+            Ok(ExitCode::SUCCESS)
+        }
+        Creds::Rollback { name } => {
+            let c = find(&name)?;
+            keyring_only(c, "roll back")?;
+            let fp = m.rollback(&name).await?;
+            println!("{name}: previous token ({fp}) restored");
+            Ok(ExitCode::SUCCESS)
+        }
+        Creds::Rm { name } => {
+            if let Some(c) = config.credential(&name) {
+                keyring_only(c, "remove")?;
+            }
+            m.revoke(&name).await?;
+            println!("{name}: deleted from the {BACKEND}");
+            if let Some(c) = config.credential(&name) {
+                println!("revoke it at the provider too: {}", c.provider.key_page);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn test_some(config: &Config, m: &mut Manager, creds: &[config::CredentialConfig]) -> Result<ExitCode, String> {
+    let mut all_ok = true;
+    for c in creds {
+        if c.provider.probe_spends_quota {
+            eprintln!(
+                "{}: this test spends one request of {}'s daily quota",
+                c.name, c.provider.label
+            );
+        }
+        let base = manager::probe_base(config, c);
+        match m.test(c, &base).await {
+            Ok(r) => {
+                println!("{}: {}", c.name, r.outcome);
+                all_ok &= r.ok;
+            }
+            Err(e) => {
+                println!("{}: cannot read: {e}", c.name);
+                all_ok = false;
+            }
+        }
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[derive(Serialize)]
+pub struct Row {
+    pub name: String,
+    pub provider: String,
+    pub source: String,
+    pub backend: String,
+    pub fingerprint: Option<String>,
+    pub previous_fingerprint: Option<String>,
+    pub created: Option<chrono::DateTime<Utc>>,
+    pub rotated: Option<chrono::DateTime<Utc>>,
+    pub due: Option<String>,
+    pub last_test: Option<String>,
+    pub last_test_ok: Option<bool>,
+    pub used_by: Vec<String>,
+    pub requests: u64,
+    pub rejected: u64,
+    pub rate_limited: u64,
+    pub notes: Vec<String>,
+}
+
+async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, String> {
+    let mut notes: Vec<(String, String)> = Vec::new();
+    for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
+        // Needs the keyring: a missing one fails the command with the reason.
+        if let Some(n) = m.reconcile(&c.name).await? {
+            notes.push((c.name.clone(), n));
+        }
+    }
+    let meta: MetaFile = m.load_meta().await?;
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for c in &config.credentials {
+        let e = meta.credentials.get(&c.name);
+        let keyring = c.source == Source::Keyring;
+        rows.push(Row {
+            name: c.name.clone(),
+            provider: c.provider.name.into(),
+            source: manager::describe_source(&c.source),
+            backend: if keyring { BACKEND.into() } else { String::new() },
+            fingerprint: e.and_then(|e| e.fingerprint.clone()),
+            previous_fingerprint: e.and_then(|e| e.previous_fingerprint.clone()),
+            created: e.and_then(|e| e.created),
+            rotated: e.and_then(|e| e.rotated),
+            due: Due::of(c, e, now).label(),
+            last_test: e.and_then(|e| e.last_test.as_ref()).map(|t| t.outcome.clone()),
+            last_test_ok: e.and_then(|e| e.last_test.as_ref()).map(|t| t.ok),
+            used_by: config.users_of(&c.name).into_iter().map(String::from).collect(),
+            requests: e.map_or(0, |e| e.usage.requests),
+            rejected: e.map_or(0, |e| e.usage.rejected),
+            rate_limited: e.map_or(0, |e| e.usage.limited),
+            notes: notes
+                .iter()
+                .filter(|(n, _)| *n == c.name)
+                .map(|(_, t)| t.clone())
+                .collect(),
+        });
+        let missing = match e {
+            _ if !keyring => None,
+            None => Some(format!(
+                "not stored yet: `homedash creds add {} --provider {}`",
+                c.name, c.provider.name
+            )),
+            Some(e) if e.fingerprint.is_some() => None,
+            Some(e) if e.revoked.is_some() => Some("revoked; store a new token with `homedash creds add`".into()),
+            Some(_) => Some("no token in the keyring".into()),
+        };
+        if let (Some(n), Some(r)) = (missing, rows.last_mut()) {
+            r.notes.push(n);
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("{} defines no credentials", config.source_name);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<14} {:<9} {:<16} {:<11} {:<8} {:<14} {:<30} USED BY",
+        "NAME", "PROVIDER", "SOURCE", "TOKEN", "AGE", "DUE", "LAST TEST"
+    );
+    for r in &rows {
+        let age = r
+            .rotated
+            .or(r.created)
+            .map(|t| homedash_widgets::format::age(now, t))
+            .unwrap_or_else(|| "–".into());
+        println!(
+            "{:<14} {:<9} {:<16} {:<11} {:<8} {:<14} {:<30} {}",
+            r.name,
+            r.provider,
+            r.source,
+            r.fingerprint.as_deref().unwrap_or("–"),
+            age,
+            r.due.as_deref().unwrap_or("–"),
+            homedash_widgets::format::fit(r.last_test.as_deref().unwrap_or("never"), 30),
+            r.used_by.join(", ")
+        );
+        if let Some(p) = &r.previous_fingerprint {
+            println!(
+                "  previous token {p} kept for rollback (`homedash creds confirm {}` deletes it)",
+                r.name
+            );
+        }
+        for n in &r.notes {
+            println!("  {n}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! What the app needs to know about each provider that takes a credential:
+//! where the key goes, where the user makes one and what minimal kind to
+//! make, its free-plan budget, and its cheapest proving request.
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::error::FetchError;
+use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use crate::source::Kind;
+use crate::stocks::finnhub;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub per_minute: u32,
+    pub per_day: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct Provider {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub auth: AuthPlacement,
+    pub default_base: &'static str,
+    /// Where the user creates or revokes a key.
+    pub key_page: &'static str,
+    /// Least privilege: which key to create.
+    pub advice: &'static str,
+    pub budget: Budget,
+    /// The probe costs a request of a small daily quota: say so first.
+    pub probe_spends_quota: bool,
+    /// The cheapest request that proves a credential.
+    pub probe: fn(&Url) -> RequestSpec,
+    /// `Ok` when the probe's answer shows the credential was accepted.
+    pub probe_result: fn(&HttpReply, DateTime<Utc>) -> Result<(), FetchError>,
+}
+
+pub const KEYED: &[Provider] = &[Provider {
+    name: "finnhub",
+    label: "Finnhub (stocks)",
+    kind: Kind::Stocks,
+    auth: finnhub::AUTH,
+    default_base: finnhub::DEFAULT_BASE,
+    key_page: "https://finnhub.io/dashboard",
+    advice: "The free key is read-only market data, which is all homedash needs; do not buy or enable broker features for it.",
+    budget: Budget {
+        per_minute: 60,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    probe: finnhub::probe,
+    probe_result: finnhub::probe_result,
+}];
+
+/// A provider that takes a credential, by config name.
+pub fn keyed(name: &str) -> Option<&'static Provider> {
+    KEYED.iter().find(|p| p.name == name)
+}
+
+impl Provider {
+    /// Where the key travels, for the Credentials screen.
+    pub fn placement(&self) -> String {
+        match &self.auth {
+            AuthPlacement::None => "no credential".into(),
+            AuthPlacement::Bearer => "Authorization: Bearer header".into(),
+            AuthPlacement::Header(h) => format!("{h} header"),
+            AuthPlacement::Query(q) => format!("`{q}` query parameter (the provider takes nothing else; redacted)"),
+        }
+    }
+}
