@@ -193,6 +193,8 @@ impl<'t> Checker<'t> {
                     path.pop();
                 }
             }
+            // Names of credentials and variables are references, not values.
+            DeValue::String(_) if matches!(path.last(), Some(Seg::Key(k)) if k == "credential" || k == "env") => {}
             DeValue::String(s) if secrets::looks_like_token(s) => {
                 let shown = paths::display(path);
                 self.problems.push(Problem {

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod finnhub;
+pub mod pty;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -57,7 +60,7 @@ pub fn refused_base() -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
-async fn read_head(sock: &mut TcpStream) -> std::io::Result<String> {
+pub async fn read_head(sock: &mut TcpStream) -> std::io::Result<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -70,7 +73,7 @@ async fn read_head(sock: &mut TcpStream) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
-async fn respond(sock: &mut TcpStream, status: &str, headers: &[&str], body: &str) -> std::io::Result<()> {
+pub async fn respond(sock: &mut TcpStream, status: &str, headers: &[&str], body: &str) -> std::io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {status}\r\ncontent-length: {}\r\ncontent-type: application/json\r\n",
         body.len()

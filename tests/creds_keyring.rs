@@ -1,0 +1,263 @@
+//! `homedash creds` against a real Secret Service (tests/run.sh runs these
+//! inside tests/secret-service.sh) and a loopback Finnhub that accepts a
+//! token only in its header: the canary's whole life through the CLI while
+//! the dashboard polls with it, and a SIGKILL at every step of a rotation.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use support::finnhub::Finnhub;
+use support::pty::Running;
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new(config: &str) -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Home { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_homedash"));
+        c.args(["--config", self.path().join("config.toml").to_str().unwrap()])
+            .args(args)
+            .env("HOME", self.path())
+            .env("XDG_STATE_HOME", self.path().join("state"))
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env_remove("HOMEDASH_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Run `homedash creds ARGS` with `stdin`.
+    fn creds(&self, args: &[&str], stdin: &str) -> Output {
+        let mut all = vec!["creds"];
+        all.extend_from_slice(args);
+        let mut child = self.cmd(&all).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(p).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut v = Vec::new();
+        walk(self.path(), &mut v);
+        v
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn secret_tool(account: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "homedash", "username", account])
+        .output()
+        .unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn canary(tag: &str) -> String {
+    format!("hd-canary-{tag}-{:016x}", fastrand::u64(..))
+}
+
+fn config(base: &str, name: &str) -> String {
+    format!(
+        r#"[widget.stocks]
+kind = "stocks"
+symbols = ["AAPL"]
+credential = "{name}"
+base_url = "{base}"
+refresh = "1s"
+
+[credential.{name}]
+provider = "finnhub"
+rotate_after = "90days"
+"#
+    )
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn canary_through_the_cli_while_widgets_poll() {
+    let name = format!("fh-{}", std::process::id());
+    let (c1, c2) = (canary("one"), canary("two"));
+    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let home = Home::new(&config(&srv.base(), &name));
+
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&format!("{name}: valid")), "{}", text(&o));
+    assert!(
+        text(&o).contains("finnhub.io/dashboard"),
+        "the key page is named: {}",
+        text(&o)
+    );
+    assert_eq!(
+        secret_tool(&name).as_deref(),
+        Some(c1.as_str()),
+        "secret-tool sees what creds add stored"
+    );
+
+    // The dashboard reads it from the keyring and polls with it.
+    let mut app = Running::start_in(
+        home.path(),
+        &["--config", home.path().join("config.toml").to_str().unwrap()],
+        &[],
+    );
+    app.wait_for(&["AAPL", "261."], Duration::from_secs(5));
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", app.pid())).unwrap();
+    let mut screens = vec![app.text()];
+
+    let o = home.creds(&["test", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = home.creds(&["rotate", &name], &c2);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("rollback"), "{}", text(&o));
+    assert_eq!(secret_tool(&name).as_deref(), Some(c2.as_str()));
+    assert_eq!(secret_tool(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
+    let o = home.creds(&["list", "--json"], "");
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list[0]["fingerprint"], format!("…{}", &c2[c2.len() - 4..]));
+    assert_eq!(list[0]["used_by"][0], "stocks");
+    let o = home.creds(&["rollback", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(secret_tool(&name).as_deref(), Some(c1.as_str()));
+    assert_eq!(secret_tool(&format!("{name}#previous")), None);
+    let o = home.creds(&["test", "--all"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    screens.push(app.text());
+
+    let o = home.creds(&["rm", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(secret_tool(&name), None);
+    let o = home.creds(&["list"], "");
+    assert!(text(&o).contains("revoked"), "{}", text(&o));
+    let o = home.creds(&["test", &name], "");
+    assert!(
+        !o.status.success(),
+        "a revoked credential does not test valid: {}",
+        text(&o)
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+    screens.push(app.text());
+    assert!(srv.accepted() >= 3, "the widget polled with the token");
+
+    // The canary is nowhere but the keyring and the wire.
+    for c in [&c1, &c2] {
+        assert!(!String::from_utf8_lossy(&cmdline).contains(c.as_str()));
+        for s in &screens {
+            assert!(!s.contains(c.as_str()), "on screen:\n{s}");
+        }
+        for f in home.files() {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(c.as_str()),
+                "{} holds the canary",
+                f.display()
+            );
+        }
+    }
+    let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
+    for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
+        assert!(
+            audit.contains(&format!("\"event\":\"{event}\"")),
+            "{event} missing:\n{audit}"
+        );
+    }
+    // Every header the server saw carried the token in X-Finnhub-Token only.
+    for h in srv.heads() {
+        assert!(!h.contains("token="), "{h}");
+    }
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn sigkill_at_each_rotation_step_leaves_a_working_token() {
+    for step in ["staged", "tested", "previous", "swapped"] {
+        let name = format!("fh-kill-{step}-{}", std::process::id());
+        let (old, new) = (canary("old"), canary("new"));
+        let srv = Finnhub::start_thread(&[&old, &new]);
+        let home = Home::new(&config(&srv.base(), &name));
+        let o = home.creds(&["add", &name, "--provider", "finnhub"], &old);
+        assert!(o.status.success(), "{}", text(&o));
+
+        let mut child = home
+            .cmd(&["creds", "rotate", &name])
+            .env("HOMEDASH_TEST_PAUSE_AT", step)
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(new.as_bytes()).unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(err.read_line(&mut line).unwrap() > 0, "rotate ended before {step}");
+            if line.contains(&format!("paused at {step}")) {
+                break;
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+
+        // Whatever the step, the keyring holds a token the provider takes.
+        srv.set_valid(&[&old, &new]);
+        let o = home.creds(&["test", &name], "");
+        assert!(o.status.success(), "{step}: {}", text(&o));
+        let stored = secret_tool(&name).unwrap();
+        let expect_new = step == "swapped";
+        assert_eq!(&stored, if expect_new { &new } else { &old }, "{step}");
+        // And `creds list` tells the truth about it.
+        let o = home.creds(&["list", "--json"], "");
+        assert!(o.status.success(), "{step}: {}", text(&o));
+        let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            list[0]["fingerprint"],
+            format!("…{}", &stored[stored.len() - 4..]),
+            "{step}: {}",
+            text(&o)
+        );
+        if step == "staged" || step == "tested" || step == "previous" {
+            let notes = list[0]["notes"].to_string();
+            assert!(notes.contains("interrupted rotation"), "{step}: {notes}");
+        }
+        assert_eq!(
+            secret_tool(&format!("{name}#staged")),
+            None,
+            "{step}: staged token cleaned up"
+        );
+        let o = home.creds(&["rm", &name], "");
+        assert!(o.status.success());
+    }
+}
