@@ -16,6 +16,25 @@ pub const BODY_CAP: usize = 4 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REDIRECTS: usize = 5;
 
+/// How a client is built. Tests pin names to loopback addresses (no DNS)
+/// and trust a throw-away certificate authority.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub cap: usize,
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
+    pub roots_pem: Vec<Vec<u8>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cap: BODY_CAP,
+            resolve: Vec::new(),
+            roots_pem: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
@@ -28,18 +47,33 @@ impl Http {
     }
 
     pub fn with_cap(cap: usize) -> Result<Self, String> {
+        Self::with_options(Options {
+            cap,
+            ..Options::default()
+        })
+    }
+
+    pub fn with_options(o: Options) -> Result<Self, String> {
         // Several tests may build clients in one process; only the first install counts.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let mut b = reqwest::Client::builder()
             .user_agent(concat!("homedash/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
             .pool_idle_timeout(Duration::from_secs(90))
             // Redirects are followed by hand in `fetch`, which decides per
             // hop whether the credential may go along.
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        for (name, addr) in &o.resolve {
+            b = b.resolve(name, *addr);
+        }
+        for pem in &o.roots_pem {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| format!("bad root certificate: {e}"))?;
+            b = b.add_root_certificate(cert);
+        }
+        let client = b
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {}", root_cause(&e)))?;
-        Ok(Http { client, cap })
+        Ok(Http { client, cap: o.cap })
     }
 
     /// GET `spec` within `timeout` (connect, headers, redirects and body

@@ -105,6 +105,11 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
         }
         let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
         let url = url::Url::parse(&format!("http://x{target}")).unwrap();
+        if url.path() == "/moved" {
+            state.lock().unwrap().heads.push(head.clone());
+            respond(&mut sock, "302 Found", &["location: /api/v1/quote?symbol=AAPL"], "").await?;
+            continue;
+        }
         let (status, body) = {
             let mut st = state.lock().unwrap();
             st.heads.push(head.clone());

@@ -6,6 +6,7 @@
 
 pub mod finnhub;
 pub mod pty;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -120,6 +121,16 @@ async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>) ->
             "503" => respond(&mut sock, "503 Service Unavailable", &["retry-after: 30"], "").await?,
             "malformed" => respond(&mut sock, "200 OK", &[], r#"{"current": {"time": "#).await?,
             "wrong-shape" => respond(&mut sock, "200 OK", &[], r#"[1, 2, 3]"#).await?,
+            "redirect" => {
+                let url = url::Url::parse(&format!("http://x{path}")).unwrap();
+                let to = url
+                    .query_pairs()
+                    .find(|(k, _)| k == "to")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                respond(&mut sock, "302 Found", &[&format!("location: {to}")], "").await?
+            }
+            "redirect-loop" => respond(&mut sock, "302 Found", &["location: /redirect-loop/again"], "").await?,
             "hang" => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
