@@ -6,8 +6,15 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use homedash::credentials::broker::Broker;
 use homedash::credentials::source::{self, Source};
+use homedash::http::Http;
+use homedash::msg::Msg;
+use homedash::poll::Pollers;
+use homedash_widgets::Data;
 use secrecy::ExposeSecret;
+
+mod support;
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -89,6 +96,37 @@ async fn pass_show_through_the_command_source() {
         err.contains("`pass` failed") && err.contains("not in the password store"),
         "{err}"
     );
+
+    // A widget polls with it: the loopback Finnhub takes only this token,
+    // only in its header.
+    let srv = support::finnhub::Finnhub::start(&[&canary]).await;
+    let cfg = homedash::config::parse(
+        "t",
+        &format!(
+            "[widget.stocks]\nkind = \"stocks\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\nbase_url = \"{}\"\n\n[credential.fh]\nprovider = \"finnhub\"\nsource = \"command\"\ncommand = [\"pass\", \"show\", \"homedash/finnhub\"]\n",
+            srv.base()
+        ),
+    )
+    .unwrap();
+    let broker = Broker::new(&cfg.credentials);
+    broker.load_all().await;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let pollers = Pollers::spawn(&cfg.widgets, &Http::new().unwrap(), &broker, &tx);
+    let quotes = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Some(Msg::Fetched { result, .. }) = rx.recv().await {
+                break result;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    match quotes {
+        Ok(Data::Quotes(q)) => assert_eq!(q.quotes[0].symbol, "AAPL"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(srv.accepted(), 1);
+    pollers.shutdown();
 
     let _ = Command::new("gpgconf").args(["--kill", "gpg-agent"]).status();
 }
