@@ -8,9 +8,13 @@ use homedash_widgets::source::Tick;
 use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
-use crate::config::{Config, Node, WidgetConfig};
+use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
+use crate::credentials::broker::{Status, View};
+use crate::credentials::manager::Due;
+use crate::credentials::meta::MetaFile;
+use crate::credscreen::{CredScreen, Outcome};
 use crate::grid;
-use crate::msg::{Cmd, Flow, Msg, WidgetId};
+use crate::msg::{Cmd, CredEvent, Flow, Msg, WidgetId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetState {
@@ -39,6 +43,7 @@ impl WidgetState {
     }
 }
 
+#[derive(Debug)]
 pub struct App {
     pub title: String,
     pub demo: bool,
@@ -55,6 +60,12 @@ pub struct App {
     pub local: FixedOffset,
     /// One line for the status bar, e.g. a background problem.
     pub notice: Option<String>,
+    pub credentials: Vec<CredentialConfig>,
+    /// The broker's view of each credential: state and fingerprint.
+    pub cred_views: Vec<View>,
+    pub cred_meta: MetaFile,
+    /// The Credentials screen, when open.
+    pub creds: Option<CredScreen>,
 }
 
 /// Title bar and status bar.
@@ -77,7 +88,39 @@ impl App {
             now,
             local,
             notice: None,
+            credentials: config.credentials,
+            cred_views: Vec::new(),
+            cred_meta: MetaFile::default(),
+            creds: None,
         }
+    }
+
+    /// The Credentials screen's rows: the config's credentials, then any the
+    /// state file knows that the config does not (added but not yet used).
+    pub fn cred_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.credentials.iter().map(|c| c.name.clone()).collect();
+        for (n, m) in &self.cred_meta.credentials {
+            if !names.contains(n) && m.fingerprint.is_some() {
+                names.push(n.clone());
+            }
+        }
+        names
+    }
+
+    pub fn cred_view(&self, name: &str) -> Option<&View> {
+        self.cred_views.iter().find(|v| v.name == name)
+    }
+
+    /// Why a credential needs the user: rejected, revoked, expired, expiring
+    /// or due for rotation. `None` when all is well.
+    pub fn cred_warning(&self, name: &str) -> Option<String> {
+        match self.cred_view(name).map(|v| &v.status) {
+            Some(Status::Rejected(_)) => return Some("credential rejected".into()),
+            Some(Status::Revoked) => return Some("credential revoked".into()),
+            _ => {}
+        }
+        let c = self.credentials.iter().find(|c| c.name == name)?;
+        Due::of(c, self.cred_meta.credentials.get(name), self.now).label()
     }
 
     /// The area between the title and status bars.
@@ -139,6 +182,32 @@ impl App {
                 self.notice = Some(n);
                 Flow::redraw()
             }
+            Msg::Cred(ev) => {
+                match ev {
+                    CredEvent::Views(v) => self.cred_views = v,
+                    CredEvent::Meta(m) => self.cred_meta = m,
+                    CredEvent::Done { ok, text } => match &mut self.creds {
+                        Some(screen) => screen.done(ok, text),
+                        None => self.notice = Some(text),
+                    },
+                }
+                Flow::redraw()
+            }
+        }
+    }
+
+    fn cred_outcome(&mut self, out: Outcome) -> Flow {
+        match out {
+            Outcome::Nothing => Flow::none(),
+            Outcome::Redraw => Flow::redraw(),
+            Outcome::Close => {
+                self.creds = None;
+                Flow::redraw()
+            }
+            Outcome::Run(op) => Flow {
+                redraw: true,
+                cmds: vec![Cmd::Cred(op)],
+            },
         }
     }
 
@@ -170,6 +239,13 @@ impl App {
                 self.size = Rect::new(0, 0, w, h);
                 Flow::redraw()
             }
+            Event::Paste(text) => match self.creds.as_mut() {
+                Some(screen) => {
+                    let out = screen.paste(&text);
+                    self.cred_outcome(out)
+                }
+                None => Flow::none(),
+            },
             _ => Flow::none(),
         }
     }
@@ -181,6 +257,14 @@ impl App {
                 redraw: false,
                 cmds: vec![Cmd::Quit],
             };
+        }
+        if self.creds.is_some() {
+            let names = self.cred_names();
+            let out = self
+                .creds
+                .as_mut()
+                .map_or(Outcome::Nothing, |screen| screen.key(k, &names));
+            return self.cred_outcome(out);
         }
         if self.help {
             return match k.code {
@@ -198,6 +282,11 @@ impl App {
             },
             KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help = true;
+                Flow::redraw()
+            }
+            KeyCode::Char('c') => {
+                self.creds = Some(CredScreen::new());
+                self.zoom = false;
                 Flow::redraw()
             }
             KeyCode::Tab => self.cycle(1),

@@ -49,9 +49,9 @@ pub enum Creds {
     /// Store a token in the keyring, read from stdin or a no-echo prompt (never from the command line), then test it
     Add {
         name: String,
-        /// Provider the token is for, e.g. finnhub
+        /// Provider the token is for, e.g. finnhub (default: the config's [credential.NAME] provider)
         #[arg(long)]
-        provider: String,
+        provider: Option<String>,
         /// Store without testing
         #[arg(long)]
         no_test: bool,

@@ -96,7 +96,16 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             provider,
             no_test,
         } => {
-            let p = provider_named(&provider)?;
+            let p = match (&provider, config.credential(&name)) {
+                (Some(p), _) => provider_named(p)?,
+                (None, Some(c)) => c.provider,
+                (None, None) => {
+                    return Err(format!(
+                        "no [credential.{name}] in {}; say which provider the token is for with --provider",
+                        config.source_name
+                    ));
+                }
+            };
             if let Some(c) = config.credential(&name) {
                 keyring_only(c, "set")?;
                 if c.provider.name != p.name {

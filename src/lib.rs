@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod creds;
+pub mod credscreen;
 pub mod demo;
 pub mod grid;
 pub mod http;

@@ -4,6 +4,10 @@ use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use homedash_widgets::{Data, FetchError};
 
+use crate::credentials::broker::View;
+use crate::credentials::meta::MetaFile;
+use crate::credscreen::CredOp;
+
 /// Index into the config's widget list.
 pub type WidgetId = usize;
 
@@ -24,11 +28,24 @@ pub enum Msg {
     Tick,
     /// A problem of background work that the user should know about.
     Notice(String),
+    Cred(CredEvent),
+}
+
+/// News from the credential side: never a secret value.
+#[derive(Debug)]
+pub enum CredEvent {
+    /// The broker's state of every credential changed.
+    Views(Vec<View>),
+    /// The state file, after a load or an operation.
+    Meta(MetaFile),
+    /// An operation of the Credentials screen finished.
+    Done { ok: bool, text: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
     Refresh(WidgetId),
+    Cred(CredOp),
     Quit,
 }
 

@@ -177,11 +177,31 @@ impl Fetch {
     }
 }
 
+/// Wait for `at`, a manual refresh, or a change of this widget's own
+/// credential (revoked, rejected, rotated), which is acted on at once.
+async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> bool {
+    let Some(c) = cred else { return job.wait(at).await };
+    let before = c.broker.status(&c.name);
+    loop {
+        tokio::select! {
+            r = job.wait(at) => return r,
+            r = c.changes.changed() => {
+                if r.is_err() {
+                    return job.wait(at).await;
+                }
+                if c.broker.status(&c.name) != before {
+                    return true;
+                }
+            }
+        }
+    }
+}
+
 async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
     let mut failures = 0u32;
     let mut next = Instant::now();
     loop {
-        if !job.wait(next).await {
+        if !wait_or_cred(&mut job, next, cred.as_mut()).await {
             return;
         }
         let secret = match cred.as_mut() {

@@ -13,10 +13,12 @@ use crate::app::App;
 use crate::cli::Cli;
 use crate::config::{self, Origin};
 use crate::credentials::broker::Broker;
+use crate::credentials::manager::Manager;
+use crate::credentials::{self, worker};
 use crate::http::Http;
 use crate::msg::Msg;
 use crate::poll::Pollers;
-use crate::runtime::{self, Exit};
+use crate::runtime::{self, Exit, Services};
 use crate::{demo, logging, screens, terminal};
 
 pub fn main(cli: Cli, origin: Origin) -> ExitCode {
@@ -119,17 +121,34 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
         tokio::spawn(async move { broker.load_all().await });
     }
     let pollers = Pollers::spawn(&config.widgets, &http, &broker, &tx);
+    let creds = match logging::state_dir() {
+        Some(state) => {
+            if let Err(e) = credentials::audit::init(&state) {
+                app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));
+            }
+            let manager = Manager::new(&state, http.clone(), None);
+            Some(worker::spawn(
+                config.clone(),
+                manager,
+                broker.clone(),
+                tx.clone(),
+                cancel.clone(),
+            ))
+        }
+        None => None,
+    };
     drop(tx);
+    let services = Services { pollers, creds };
     let exit = runtime::run(
         &mut term,
         &mut app,
         EventStream::new(),
         &mut rx,
-        &pollers,
+        &services,
         runtime::termination(),
     )
     .await;
-    pollers.shutdown();
+    services.pollers.shutdown();
     cancel.cancel();
     Ok(exit?)
 }

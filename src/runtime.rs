@@ -13,9 +13,17 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::app::App;
-use crate::msg::{Cmd, Msg};
+use crate::credscreen::CredOp;
+use crate::msg::{Cmd, CredEvent, Msg};
 use crate::poll::Pollers;
 use crate::screens;
+
+/// The background work the loop hands commands to.
+pub struct Services {
+    pub pollers: Pollers,
+    /// The credential worker; `None` where there is none (tests).
+    pub creds: Option<mpsc::Sender<CredOp>>,
+}
 
 /// Why the loop ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,7 +45,7 @@ pub async fn run<B, E, S>(
     app: &mut App,
     mut events: E,
     rx: &mut mpsc::Receiver<Msg>,
-    pollers: &Pollers,
+    services: &Services,
     shutdown: S,
 ) -> io::Result<Exit>
 where
@@ -104,7 +112,14 @@ where
         for cmd in flow.cmds {
             match cmd {
                 Cmd::Quit => return Ok(Exit::Quit),
-                Cmd::Refresh(id) => pollers.refresh(id),
+                Cmd::Refresh(id) => services.pollers.refresh(id),
+                Cmd::Cred(op) => {
+                    let sent = services.creds.as_ref().map(|tx| tx.try_send(op));
+                    if !matches!(sent, Some(Ok(()))) {
+                        let text = "the credential worker is not running; nothing was changed".to_string();
+                        dirty |= app.update(Msg::Cred(CredEvent::Done { ok: false, text })).redraw;
+                    }
+                }
             }
         }
     }

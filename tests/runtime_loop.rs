@@ -48,12 +48,15 @@ async fn keys_stay_live_while_every_widget_fails() {
     );
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let (tx, mut rx) = mpsc::channel(256);
-    let pollers = Pollers::spawn(
-        &cfg.widgets,
-        &Http::new().unwrap(),
-        &homedash::credentials::broker::Broker::new(&cfg.credentials),
-        &tx,
-    );
+    let services = runtime::Services {
+        pollers: Pollers::spawn(
+            &cfg.widgets,
+            &Http::new().unwrap(),
+            &homedash::credentials::broker::Broker::new(&cfg.credentials),
+            &tx,
+        ),
+        creds: None,
+    };
     drop(tx);
 
     let (etx, erx) = mpsc::unbounded_channel::<io::Result<Event>>();
@@ -72,12 +75,12 @@ async fn keys_stay_live_while_every_widget_fails() {
         etx.send(key(KeyCode::Char('q'))).unwrap();
         (sent, etx)
     });
-    let exit = runtime::run(&mut term, &mut app, events, &mut rx, &pollers, std::future::pending())
+    let exit = runtime::run(&mut term, &mut app, events, &mut rx, &services, std::future::pending())
         .await
         .unwrap();
     let returned = Instant::now();
     let (sent, _keep_input_open) = feeder.await.unwrap();
-    pollers.shutdown();
+    services.pollers.shutdown();
 
     assert_eq!(exit, Exit::Quit);
     let lag = returned - sent;
@@ -124,7 +127,10 @@ async fn a_dashboard_without_pollers_sleeps() {
         &mut app,
         events,
         &mut rx,
-        &Pollers::none(),
+        &runtime::Services {
+            pollers: Pollers::none(),
+            creds: None,
+        },
         std::future::pending(),
     )
     .await;

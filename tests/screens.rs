@@ -216,3 +216,149 @@ fn narrow_cards_keep_their_titles() {
     assert!(top.contains("Berlin") && top.contains("New York"), "{top}");
     insta::assert_snapshot!(shot);
 }
+
+const KEYED: &str = r#"[widget.stocks]
+kind = "stocks"
+symbols = ["AAPL", "MSFT"]
+credential = "finnhub"
+
+[widget.watch]
+kind = "stocks"
+title = "Watchlist"
+symbols = ["NVDA"]
+credential = "finnhub-ci"
+
+[credential.finnhub]
+provider = "finnhub"
+rotate_after = "90days"
+
+[credential.finnhub-ci]
+provider = "finnhub"
+source = "env"
+env = "FINNHUB_TOKEN"
+expires = 2026-12-05
+"#;
+
+fn quotes() -> Data {
+    use homedash_widgets::stocks::{Quote, Quotes};
+    let q = |symbol: &str, price: f64, change: f64| Quote {
+        symbol: symbol.into(),
+        price,
+        change: Some(change),
+        change_pct: Some(change / (price - change) * 100.0),
+        low: Some(price - 3.0),
+        high: Some(price + 2.0),
+        currency: Some("USD".into()),
+        market_open: None,
+        at: None,
+    };
+    Data::Quotes(Quotes {
+        quotes: vec![q("AAPL", 261.74, 2.29), q("MSFT", 410.5, -3.25)],
+    })
+}
+
+/// Credential state as the worker and broker would report it.
+fn keyed(w: u16, h: u16) -> App {
+    use homedash::credentials::broker::{Status, Usage, View};
+    use homedash::credentials::meta::{Meta, MetaFile, TestResult};
+    use homedash::msg::CredEvent;
+    let mut a = app(KEYED, w, h);
+    fetched(&mut a, "stocks", 30, Ok(quotes()));
+    fetched(&mut a, "watch", 30, Ok(quotes()));
+    let mut meta = MetaFile::default();
+    meta.credentials.insert(
+        "finnhub".into(),
+        Meta {
+            provider: "finnhub".into(),
+            source: "keyring".into(),
+            created: Some(now() - chrono::Duration::days(100)),
+            fingerprint: Some("…7Q2x".into()),
+            last_test: Some(TestResult {
+                at: now() - chrono::Duration::minutes(5),
+                ok: true,
+                outcome: "valid".into(),
+            }),
+            usage: Usage {
+                requests: 1432,
+                ok: 1429,
+                rejected: 1,
+                limited: 2,
+                last_used: Some(now() - chrono::Duration::seconds(30)),
+            },
+            ..Default::default()
+        },
+    );
+    a.update(Msg::Cred(CredEvent::Meta(meta)));
+    a.update(Msg::Cred(CredEvent::Views(vec![
+        View {
+            name: "finnhub".into(),
+            status: Status::Ready,
+            fingerprint: Some("…7Q2x".into()),
+        },
+        View {
+            name: "finnhub-ci".into(),
+            status: Status::Rejected("Invalid API key.".into()),
+            fingerprint: Some("…c0de".into()),
+        },
+    ])));
+    a
+}
+
+#[test]
+fn dashboard_shows_credential_warnings() {
+    let a = keyed(100, 20);
+    let shot = render(&a);
+    let text = format!("{shot}");
+    assert!(
+        text.contains("rotation due") && text.contains("credential rejected"),
+        "{text}"
+    );
+    insta::assert_snapshot!(shot);
+}
+
+#[test]
+fn credentials_screen() {
+    let mut a = keyed(140, 30);
+    key(&mut a, KeyCode::Char('c'));
+    insta::assert_snapshot!("credentials_140x30", render(&a));
+    let mut small = keyed(80, 24);
+    key(&mut small, KeyCode::Char('c'));
+    key(&mut small, KeyCode::Down);
+    insta::assert_snapshot!("credentials_80x24_second_row", render(&small));
+}
+
+#[test]
+fn credentials_dialogs_mask_the_token() {
+    let canary = "hd-canary-snapshot-0123456789";
+    let mut a = keyed(100, 30);
+    key(&mut a, KeyCode::Char('c'));
+    key(&mut a, KeyCode::Char('a'));
+    a.update(Msg::Input(Event::Paste(canary.into())));
+    let add = render(&a);
+    assert!(!format!("{add}").contains("canary"));
+    assert!(!format!("{a:?}").contains("canary"), "app state Debug");
+    insta::assert_snapshot!("credentials_add_dialog", add);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('r'));
+    a.update(Msg::Input(Event::Paste(canary.into())));
+    insta::assert_snapshot!("credentials_rotate_dialog", render(&a));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('d'));
+    insta::assert_snapshot!("credentials_revoke_dialog", render(&a));
+}
+
+#[test]
+fn credentials_screen_renders_at_every_size() {
+    for w in [1u16, 2, 5, 13, 40, 81, 200, 300] {
+        for h in [1u16, 2, 3, 7, 12, 24, 61, 100] {
+            let mut a = keyed(w, h);
+            key(&mut a, KeyCode::Char('c'));
+            render(&a);
+            key(&mut a, KeyCode::Char('a'));
+            render(&a);
+            key(&mut a, KeyCode::Esc);
+            key(&mut a, KeyCode::Char('d'));
+            render(&a);
+        }
+    }
+}

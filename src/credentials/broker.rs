@@ -150,6 +150,20 @@ impl Broker {
         }
     }
 
+    /// Read `name` again from its source: after a test passed, a rollback,
+    /// or an unlocked keyring.
+    pub async fn reload(&self, name: &str) {
+        let Some(c) = self.lock().get(name).map(|s| s.config.clone()) else {
+            return;
+        };
+        let value = source::read(&c.source, &c.name, None).await;
+        self.set(name, value.map_err(|e| e.to_string()));
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.lock().contains_key(name)
+    }
+
     /// A new value (or why there is none) for `name`.
     pub fn set(&self, name: &str, value: Result<SecretString, String>) {
         let mut slots = self.lock();

@@ -47,7 +47,7 @@ impl std::fmt::Display for KeyringError {
         match self {
             KeyringError::NotFound { name } => write!(
                 f,
-                "the {BACKEND} holds no token for \"{name}\" (service \"{SERVICE}\", account \"{name}\"); if you stored one, the keyring may have no default collection: create one (e.g. in Seahorse) or {FIXES}"
+                "no token stored for \"{name}\" yet: add one on the Credentials screen (c, then a) or with `homedash creds add {name}`. If you did store one, the {BACKEND} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
             ),
             KeyringError::Locked { detail } => {
                 write!(f, "the {BACKEND} is locked or refused access ({detail}): {FIXES}")

@@ -9,3 +9,4 @@ pub mod meta;
 pub mod secret;
 pub mod source;
 pub mod transport;
+pub mod worker;

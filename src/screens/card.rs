@@ -27,13 +27,14 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     };
+    let badge = w.credential.as_deref().and_then(|c| app.cred_warning(c));
     let title = format::fit(&w.title, usize::from(area.width.saturating_sub(4)));
     let right = freshness(
         s,
         now,
         timed || w.source.default_base().is_none(),
         area.width,
-        title.chars().count(),
+        title.chars().count() + badge.as_ref().map_or(0, |b| b.chars().count() + 3),
     );
     let block = Block::bordered()
         .border_type(if focused {
@@ -42,7 +43,12 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             BorderType::Rounded
         })
         .border_style(border)
-        .title(Line::from(Span::styled(format!(" {title} "), title_style)))
+        .title(Line::from(
+            [Span::styled(format!(" {title} "), title_style)]
+                .into_iter()
+                .chain(badge.map(|b| Span::styled(format!("⚿ {b} "), Style::new().fg(style::WARN))))
+                .collect::<Vec<_>>(),
+        ))
         .title(right.right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-pub const KEYS: [(&str, &str); 10] = [
+pub const KEYS: [(&str, &str); 11] = [
     ("Tab / Shift-Tab", "focus next / previous widget"),
     ("← ↓ ↑ → or h j k l", "move focus"),
     ("click", "focus a widget"),
@@ -15,6 +15,7 @@ pub const KEYS: [(&str, &str); 10] = [
     ("Esc", "leave zoom or help"),
     ("r", "refresh the focused widget"),
     ("R", "refresh all widgets"),
+    ("c", "credentials: add, test, rotate, revoke tokens"),
     ("?", "this help"),
     ("q", "quit"),
     ("Ctrl-C", "quit"),

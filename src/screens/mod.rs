@@ -1,6 +1,7 @@
 //! Drawing. Pure functions of `App`; nothing here changes state.
 
 mod card;
+mod credentials;
 mod help;
 
 use homedash_widgets::style;
@@ -20,6 +21,10 @@ pub fn draw(app: &App, f: &mut Frame) {
         status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
     }
     let body = app.body().intersection(area);
+    if let Some(screen) = &app.creds {
+        credentials::draw(app, screen, f, body);
+        return;
+    }
     if app.too_small() {
         too_small(app, f, body);
     } else {
@@ -58,11 +63,26 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
             Style::new().fg(style::WARN),
         ));
     }
+    let warned: Vec<String> = app
+        .credentials
+        .iter()
+        .filter_map(|c| app.cred_warning(&c.name).map(|w| format!("{}: {w}", c.name)))
+        .collect();
+    if !warned.is_empty() {
+        left.push(Span::styled(
+            format!("  ⚿ {}", warned.join(", ")),
+            Style::new().fg(style::WARN),
+        ));
+    }
     let left = Line::from(left);
     let used = left.width();
     f.render_widget(left, area);
     let hints = Line::from(Span::styled(
-        "Tab focus  Enter zoom  r refresh  ? help  q quit ",
+        if app.creds.is_some() {
+            "Credentials  Esc back "
+        } else {
+            "Tab focus  Enter zoom  r refresh  c credentials  ? help  q quit "
+        },
         style::dim(),
     ));
     // Hints only where they fit beside the title with a gap.

@@ -26,6 +26,18 @@ pub fn age_changes_at(now: DateTime<Utc>, then: DateTime<Utc>) -> DateTime<Utc> 
 }
 
 /// Binary units, one decimal: "512 B", "1.5 KiB", "23.4 GiB".
+/// A config-sized duration: "90d", "12h", "15m", or humantime's form.
+pub fn duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0 => "0s".into(),
+        _ if s.is_multiple_of(86400) => format!("{}d", s / 86400),
+        _ if s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        _ if s.is_multiple_of(60) => format!("{}m", s / 60),
+        _ => format!("{s}s"),
+    }
+}
+
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut v = n as f64;
@@ -70,6 +82,14 @@ pub fn fit(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_durations() {
+        use std::time::Duration as D;
+        assert_eq!(duration(D::from_secs(90 * 86400)), "90d");
+        assert_eq!(duration(D::from_secs(7200)), "2h");
+        assert_eq!(duration(D::from_secs(90)), "90s");
+    }
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()

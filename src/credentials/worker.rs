@@ -1,0 +1,214 @@
+//! Runs the Credentials screen's operations off the UI path, one at a time
+//! (the keyring sees one writer), and keeps the app told: the broker's
+//! state after every change, and the state file after every operation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::broker::Broker;
+use super::keyring::BACKEND;
+use super::manager::{self, Manager};
+use super::meta::MetaFile;
+use crate::config::Config;
+use crate::credscreen::CredOp;
+use crate::msg::{CredEvent, Msg};
+
+/// Usage counters reach the state file this often, and at exit.
+const FLUSH_EVERY: Duration = Duration::from_secs(60);
+
+pub fn spawn(
+    config: Config,
+    manager: Manager,
+    broker: Arc<Broker>,
+    tx: mpsc::Sender<Msg>,
+    cancel: CancellationToken,
+) -> mpsc::Sender<CredOp> {
+    let (ops_tx, ops_rx) = mpsc::channel(4);
+    tokio::spawn(watch(manager.clone(), broker.clone(), tx.clone(), cancel.clone()));
+    tokio::spawn(work(config, manager, broker, tx, ops_rx, cancel));
+    ops_tx
+}
+
+async fn send_meta(m: &Manager, tx: &mpsc::Sender<Msg>) {
+    match m.load_meta().await {
+        Ok(meta) => {
+            let _ = tx.send(Msg::Cred(CredEvent::Meta(meta))).await;
+        }
+        Err(e) => {
+            let _ = tx.send(Msg::Notice(e)).await;
+        }
+    }
+}
+
+/// True when something was written.
+async fn flush_usage(m: &Manager, broker: &Broker) -> bool {
+    let usage = broker.take_usage();
+    if usage.is_empty() {
+        return false;
+    }
+    let path = m.meta_path().to_path_buf();
+    let r = tokio::task::spawn_blocking(move || {
+        MetaFile::update(&path, |f| {
+            for (name, u) in &usage {
+                f.credentials.entry(name.clone()).or_default().usage.add(u);
+            }
+        })
+    })
+    .await;
+    match r {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot save usage counters");
+            false
+        }
+        Err(_) => false,
+    }
+}
+
+async fn watch(m: Manager, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+    let mut changes = broker.subscribe();
+    send_meta(&m, &tx).await;
+    let mut flush = tokio::time::interval(FLUSH_EVERY);
+    flush.tick().await;
+    loop {
+        let views = broker.views();
+        if tx.send(Msg::Cred(CredEvent::Views(views))).await.is_err() {
+            return;
+        }
+        loop {
+            tokio::select! {
+                r = changes.changed() => if r.is_err() { return } else { break },
+                _ = flush.tick() => {
+                    if flush_usage(&m, &broker).await {
+                        send_meta(&m, &tx).await;
+                    }
+                }
+                () = cancel.cancelled() => {
+                    let _ = flush_usage(&m, &broker).await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn work(
+    config: Config,
+    mut m: Manager,
+    broker: Arc<Broker>,
+    tx: mpsc::Sender<Msg>,
+    mut ops: mpsc::Receiver<CredOp>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let op = tokio::select! {
+            op = ops.recv() => match op { Some(op) => op, None => return },
+            () = cancel.cancelled() => return,
+        };
+        let (ok, text) = match run(&config, &mut m, &broker, op).await {
+            Ok(t) => (true, t),
+            Err(t) => (false, t),
+        };
+        send_meta(&m, &tx).await;
+        if tx.send(Msg::Cred(CredEvent::Done { ok, text })).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> Result<String, String> {
+    let find = |name: &str| {
+        config.credential(name).ok_or_else(|| {
+            format!(
+                "\"{name}\" is not in {}; add a [credential.{name}] table to use it",
+                config.source_name
+            )
+        })
+    };
+    match op {
+        CredOp::Add { name, provider, secret } => {
+            let p = homedash_widgets::provider::keyed(provider).ok_or("unknown provider")?;
+            if let Some(c) = config.credential(&name) {
+                if c.source != super::source::Source::Keyring {
+                    return Err(format!(
+                        "\"{name}\" comes from {} in the config, not the keyring",
+                        manager::describe_source(&c.source)
+                    ));
+                }
+                if c.provider.name != p.name {
+                    return Err(format!(
+                        "\"{name}\" is for {} in the config, not {}",
+                        c.provider.name, p.name
+                    ));
+                }
+            }
+            let fp = m.add(&name, p, &secret).await?;
+            let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
+            match config.credential(&name) {
+                Some(c) => {
+                    let r = m.test(c, &manager::probe_base(config, c)).await?;
+                    text.push_str(&format!("; test: {}", r.outcome));
+                    // Its widgets start polling at once.
+                    broker.set(&name, Ok(secret));
+                }
+                None => text.push_str(&format!(
+                    "; add [credential.{name}] with provider = \"{}\" to the config to use it",
+                    p.name
+                )),
+            }
+            Ok(text)
+        }
+        CredOp::Test { name } => {
+            let c = find(&name)?;
+            if c.provider.probe_spends_quota {
+                tracing::info!(credential = %name, "test spends one request of the daily quota");
+            }
+            let r = m.test(c, &manager::probe_base(config, c)).await?;
+            if r.ok && broker.has(&name) {
+                // A pass resumes widgets paused by a rejection or a locked keyring.
+                broker.reload(&name).await;
+                broker.accept(&name);
+            }
+            if r.ok {
+                Ok(format!("{name}: {}", r.outcome))
+            } else {
+                Err(format!("{name}: {}", r.outcome))
+            }
+        }
+        CredOp::Rotate { name, secret } => {
+            let c = find(&name)?;
+            let fp = m
+                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret)
+                .await?;
+            let shown = super::secret::fingerprint(secret.expose_secret());
+            debug_assert_eq!(fp, shown);
+            broker.set(&name, Ok(secret));
+            Ok(format!(
+                "rotated {name}: the new token ({fp}) passed its test and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
+                c.provider.key_page
+            ))
+        }
+        CredOp::Confirm { name } => {
+            m.confirm(&name).await?;
+            Ok(format!("{name}: previous token deleted from the keyring"))
+        }
+        CredOp::Rollback { name } => {
+            let fp = m.rollback(&name).await?;
+            broker.reload(&name).await;
+            Ok(format!("{name}: previous token ({fp}) restored"))
+        }
+        CredOp::Revoke { name } => {
+            m.revoke(&name).await?;
+            broker.revoke(&name);
+            let page = config
+                .credential(&name)
+                .map(|c| format!("; revoke it at the provider too: {}", c.provider.key_page))
+                .unwrap_or_default();
+            Ok(format!("{name}: deleted from the {BACKEND}{page}"))
+        }
+    }
+}

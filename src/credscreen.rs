@@ -1,0 +1,483 @@
+//! The Credentials screen's state and keys. Like `App::update` it does no
+//! I/O: each action leaves as a `CredOp` for the credential worker.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use homedash_widgets::provider::{self, Provider};
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::credentials::secret;
+
+/// A token being typed or pasted: wiped when dropped, never shown, and its
+/// `Debug` says only how long it is.
+#[derive(Default)]
+pub struct TokenInput(Zeroizing<String>);
+
+impl std::fmt::Debug for TokenInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TokenInput({} chars)", self.len())
+    }
+}
+
+impl TokenInput {
+    pub fn push_str(&mut self, s: &str) {
+        // A paste may end in a newline; a token has no control characters.
+        self.0.extend(s.chars().filter(|c| !c.is_control()));
+    }
+
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Bullets, one per character up to 32, so a paste is seen to land.
+    pub fn masked(&self) -> String {
+        let n = self.len();
+        let shown = "•".repeat(n.min(32));
+        if n > 32 {
+            format!("{shown}… ({n} chars)")
+        } else {
+            shown
+        }
+    }
+
+    fn take(&mut self) -> SecretString {
+        secret::from_string(std::mem::take(&mut *self.0))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Provider,
+    Token,
+}
+
+#[derive(Debug)]
+pub enum Mode {
+    Browse,
+    Add {
+        name: String,
+        provider: usize,
+        token: TokenInput,
+        field: Field,
+    },
+    Rotate {
+        name: String,
+        token: TokenInput,
+    },
+    ConfirmRevoke {
+        name: String,
+    },
+    /// An operation is running in the worker.
+    Busy {
+        what: String,
+    },
+}
+
+/// An action for the credential worker.
+#[derive(Clone, Debug)]
+pub enum CredOp {
+    Add {
+        name: String,
+        provider: &'static str,
+        secret: SecretString,
+    },
+    Test {
+        name: String,
+    },
+    Rotate {
+        name: String,
+        secret: SecretString,
+    },
+    Confirm {
+        name: String,
+    },
+    Rollback {
+        name: String,
+    },
+    Revoke {
+        name: String,
+    },
+}
+
+impl CredOp {
+    pub fn name(&self) -> &str {
+        match self {
+            CredOp::Add { name, .. }
+            | CredOp::Test { name }
+            | CredOp::Rotate { name, .. }
+            | CredOp::Confirm { name }
+            | CredOp::Rollback { name }
+            | CredOp::Revoke { name } => name,
+        }
+    }
+
+    fn secret(&self) -> Option<&str> {
+        match self {
+            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.expose_secret()),
+            _ => None,
+        }
+    }
+
+    fn verb(&self) -> &'static str {
+        match self {
+            CredOp::Add { .. } => "adding",
+            CredOp::Test { .. } => "testing",
+            CredOp::Rotate { .. } => "rotating",
+            CredOp::Confirm { .. } => "deleting the previous token of",
+            CredOp::Rollback { .. } => "rolling back",
+            CredOp::Revoke { .. } => "revoking",
+        }
+    }
+}
+
+impl PartialEq for CredOp {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && self.name() == other.name()
+            && self.secret() == other.secret()
+    }
+}
+
+impl Eq for CredOp {}
+
+#[derive(Debug)]
+pub struct CredScreen {
+    pub selected: usize,
+    pub mode: Mode,
+    /// The last action's result: (succeeded, text).
+    pub message: Option<(bool, String)>,
+}
+
+/// What a key did on the screen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Nothing,
+    Redraw,
+    Close,
+    Run(CredOp),
+}
+
+fn valid_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+impl CredScreen {
+    pub fn new() -> Self {
+        CredScreen {
+            selected: 0,
+            mode: Mode::Browse,
+            message: None,
+        }
+    }
+
+    pub fn provider_at(i: usize) -> &'static Provider {
+        &provider::KEYED[i % provider::KEYED.len()]
+    }
+
+    /// `names` are the rows on screen, in order.
+    pub fn key(&mut self, k: KeyEvent, names: &[String]) -> Outcome {
+        let selected = names.get(self.selected).cloned();
+        match &mut self.mode {
+            Mode::Busy { .. } => Outcome::Nothing,
+            Mode::Browse => match (k.code, selected) {
+                (KeyCode::Esc | KeyCode::Char('c' | 'q'), _) => Outcome::Close,
+                (KeyCode::Down | KeyCode::Char('j'), _) if self.selected + 1 < names.len() => {
+                    self.selected += 1;
+                    Outcome::Redraw
+                }
+                (KeyCode::Up | KeyCode::Char('k'), _) if self.selected > 0 => {
+                    self.selected -= 1;
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('a'), sel) => {
+                    let provider = 0;
+                    let default = Self::provider_at(provider).name;
+                    // Offer the selected row's name when it has no token yet.
+                    let name = sel
+                        .filter(|_| names.iter().all(|n| n != default))
+                        .unwrap_or(default.into());
+                    self.mode = Mode::Add {
+                        name,
+                        provider,
+                        token: TokenInput::default(),
+                        field: Field::Token,
+                    };
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('t'), Some(name)) => self.run(CredOp::Test { name }),
+                (KeyCode::Char('r'), Some(name)) => {
+                    self.mode = Mode::Rotate {
+                        name,
+                        token: TokenInput::default(),
+                    };
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('y'), Some(name)) => self.run(CredOp::Confirm { name }),
+                (KeyCode::Char('b'), Some(name)) => self.run(CredOp::Rollback { name }),
+                (KeyCode::Char('d') | KeyCode::Delete, Some(name)) => {
+                    self.mode = Mode::ConfirmRevoke { name };
+                    Outcome::Redraw
+                }
+                _ => Outcome::Nothing,
+            },
+            Mode::ConfirmRevoke { name } => match k.code {
+                KeyCode::Char('y') => {
+                    let name = name.clone();
+                    self.run(CredOp::Revoke { name })
+                }
+                _ => {
+                    self.mode = Mode::Browse;
+                    Outcome::Redraw
+                }
+            },
+            Mode::Rotate { name, token } => match k.code {
+                KeyCode::Esc => {
+                    self.mode = Mode::Browse;
+                    Outcome::Redraw
+                }
+                KeyCode::Enter if !token.is_empty() => {
+                    let op = CredOp::Rotate {
+                        name: name.clone(),
+                        secret: token.take(),
+                    };
+                    self.run(op)
+                }
+                KeyCode::Backspace => {
+                    token.pop();
+                    Outcome::Redraw
+                }
+                KeyCode::Char(c) => {
+                    token.push_str(c.encode_utf8(&mut [0; 4]));
+                    Outcome::Redraw
+                }
+                _ => Outcome::Nothing,
+            },
+            Mode::Add {
+                name,
+                provider,
+                token,
+                field,
+            } => match (k.code, *field) {
+                (KeyCode::Esc, _) => {
+                    self.mode = Mode::Browse;
+                    Outcome::Redraw
+                }
+                (KeyCode::Tab | KeyCode::Down, f) => {
+                    *field = match f {
+                        Field::Name => Field::Provider,
+                        Field::Provider => Field::Token,
+                        Field::Token => Field::Name,
+                    };
+                    Outcome::Redraw
+                }
+                (KeyCode::BackTab | KeyCode::Up, f) => {
+                    *field = match f {
+                        Field::Name => Field::Token,
+                        Field::Provider => Field::Name,
+                        Field::Token => Field::Provider,
+                    };
+                    Outcome::Redraw
+                }
+                (KeyCode::Left, Field::Provider) => {
+                    *provider = (*provider + provider::KEYED.len() - 1) % provider::KEYED.len();
+                    Outcome::Redraw
+                }
+                (KeyCode::Right | KeyCode::Char(' '), Field::Provider) => {
+                    *provider = (*provider + 1) % provider::KEYED.len();
+                    Outcome::Redraw
+                }
+                (KeyCode::Enter, _) if valid_name(name) && !token.is_empty() => {
+                    let op = CredOp::Add {
+                        name: name.clone(),
+                        provider: Self::provider_at(*provider).name,
+                        secret: token.take(),
+                    };
+                    self.run(op)
+                }
+                (KeyCode::Enter, _) => {
+                    self.message = Some((
+                        false,
+                        if valid_name(name) {
+                            "paste or type the token first".into()
+                        } else {
+                            "the name may only use letters, digits, '-', '_' and '.'".into()
+                        },
+                    ));
+                    Outcome::Redraw
+                }
+                (KeyCode::Backspace, Field::Name) => {
+                    name.pop();
+                    Outcome::Redraw
+                }
+                (KeyCode::Backspace, Field::Token) => {
+                    token.pop();
+                    Outcome::Redraw
+                }
+                (KeyCode::Char(c), Field::Name) => {
+                    name.push(c);
+                    Outcome::Redraw
+                }
+                (KeyCode::Char(c), Field::Token) => {
+                    token.push_str(c.encode_utf8(&mut [0; 4]));
+                    Outcome::Redraw
+                }
+                _ => Outcome::Nothing,
+            },
+        }
+    }
+
+    /// Bracketed paste goes into the focused text field.
+    pub fn paste(&mut self, text: &str) -> Outcome {
+        match &mut self.mode {
+            Mode::Add {
+                token,
+                field: Field::Token,
+                ..
+            }
+            | Mode::Rotate { token, .. } => {
+                token.push_str(text);
+                Outcome::Redraw
+            }
+            Mode::Add {
+                name,
+                field: Field::Name,
+                ..
+            } => {
+                name.push_str(text.trim());
+                Outcome::Redraw
+            }
+            _ => Outcome::Nothing,
+        }
+    }
+
+    fn run(&mut self, op: CredOp) -> Outcome {
+        self.mode = Mode::Busy {
+            what: format!("{} {}…", op.verb(), op.name()),
+        };
+        self.message = None;
+        Outcome::Run(op)
+    }
+
+    /// The worker finished.
+    pub fn done(&mut self, ok: bool, text: String) {
+        self.mode = Mode::Browse;
+        self.message = Some((ok, text));
+    }
+}
+
+impl Default for CredScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn k(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    fn typed(s: &mut CredScreen, text: &str, names: &[String]) {
+        for c in text.chars() {
+            s.key(k(KeyCode::Char(c)), names);
+        }
+    }
+
+    #[test]
+    fn add_by_paste_never_shows_or_debugs_the_token() {
+        let names = vec!["fh".to_string()];
+        let mut s = CredScreen::new();
+        assert_eq!(s.key(k(KeyCode::Char('a')), &names), Outcome::Redraw);
+        assert_eq!(s.paste("hd-canary-screen-0123456789\n"), Outcome::Redraw);
+        let Mode::Add { token, name, .. } = &s.mode else {
+            panic!()
+        };
+        assert_eq!(name, "fh", "the selected row");
+        assert_eq!(token.masked(), "•".repeat(27));
+        assert!(!format!("{s:?}").contains("canary"), "{s:?}");
+        let out = s.key(k(KeyCode::Enter), &names);
+        let Outcome::Run(op) = out else { panic!("{out:?}") };
+        assert_eq!(
+            op,
+            CredOp::Add {
+                name: "fh".into(),
+                provider: "finnhub",
+                secret: SecretString::from("hd-canary-screen-0123456789"),
+            }
+        );
+        assert!(!format!("{op:?}").contains("canary"));
+        assert!(matches!(s.mode, Mode::Busy { .. }));
+        s.done(true, "stored".into());
+        assert!(matches!(s.mode, Mode::Browse));
+    }
+
+    #[test]
+    fn browse_keys_and_revoke_asks_first() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let mut s = CredScreen::new();
+        s.key(k(KeyCode::Down), &names);
+        assert_eq!(s.selected, 1);
+        assert_eq!(s.key(k(KeyCode::Down), &names), Outcome::Nothing);
+        assert_eq!(
+            s.key(k(KeyCode::Char('t')), &names),
+            Outcome::Run(CredOp::Test { name: "b".into() })
+        );
+        s.done(true, "valid".into());
+        s.key(k(KeyCode::Char('d')), &names);
+        assert_eq!(
+            s.key(k(KeyCode::Char('n')), &names),
+            Outcome::Redraw,
+            "anything but y cancels"
+        );
+        assert!(matches!(s.mode, Mode::Browse));
+        s.key(k(KeyCode::Char('d')), &names);
+        assert_eq!(
+            s.key(k(KeyCode::Char('y')), &names),
+            Outcome::Run(CredOp::Revoke { name: "b".into() })
+        );
+        s.done(true, "revoked".into());
+        s.key(k(KeyCode::Char('r')), &names);
+        typed(&mut s, "new-token", &names);
+        s.key(k(KeyCode::Backspace), &names);
+        assert_eq!(
+            s.key(k(KeyCode::Enter), &names),
+            Outcome::Run(CredOp::Rotate {
+                name: "b".into(),
+                secret: SecretString::from("new-toke")
+            })
+        );
+        s.done(false, "x".into());
+        assert_eq!(s.key(k(KeyCode::Esc), &names), Outcome::Close);
+    }
+
+    #[test]
+    fn add_form_fields_and_validation() {
+        let mut s = CredScreen::new();
+        s.key(k(KeyCode::Char('a')), &[]);
+        s.key(k(KeyCode::BackTab), &[]);
+        s.key(k(KeyCode::BackTab), &[]);
+        for _ in 0.."finnhub".len() {
+            s.key(k(KeyCode::Backspace), &[]);
+        }
+        typed(&mut s, "my key", &[]);
+        s.key(k(KeyCode::Tab), &[]);
+        s.key(k(KeyCode::Tab), &[]);
+        typed(&mut s, "tok", &[]);
+        assert_eq!(s.key(k(KeyCode::Enter), &[]), Outcome::Redraw);
+        assert!(s.message.as_ref().unwrap().1.contains("letters, digits"));
+    }
+}

@@ -1,0 +1,415 @@
+//! The Credentials screen: a table of credentials, the selected one's
+//! details, and the add / rotate / revoke dialogs. Shows fingerprints only.
+
+use chrono::{DateTime, Utc};
+use homedash_widgets::{format, style};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::App;
+use crate::credentials::broker::Status;
+use crate::credentials::keyring::BACKEND;
+use crate::credentials::manager::{Due, describe_source};
+use crate::credscreen::{CredScreen, Field, Mode};
+
+const HINTS: &str = "a add  t test  r rotate  y keep rotated  b rollback  d revoke  Esc back";
+
+fn when(t: DateTime<Utc>, app: &App) -> String {
+    t.with_timezone(&app.local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn state_of(app: &App, name: &str) -> (String, Style) {
+    match app.cred_view(name).map(|v| &v.status) {
+        Some(Status::Ready) => ("in use".into(), Style::new().fg(style::GOOD)),
+        Some(Status::Loading) => ("reading…".into(), style::dim()),
+        Some(Status::Rejected(_)) => ("rejected, paused".into(), Style::new().fg(style::BAD)),
+        Some(Status::Revoked) => ("revoked".into(), Style::new().fg(style::BAD)),
+        Some(Status::Unavailable(_)) => ("unavailable".into(), Style::new().fg(style::WARN)),
+        None => ("not in config".into(), style::dim()),
+    }
+}
+
+pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
+    if body.height == 0 || body.width == 0 {
+        return;
+    }
+    let names = app.cred_names();
+    let table_h = (names.len() as u16 + 3).max(4);
+    let [table_area, detail_area, hint_area, msg_area] = Layout::vertical([
+        Constraint::Length(table_h),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(2),
+    ])
+    .areas(body);
+    table(app, screen, &names, f, table_area);
+    if let Some(name) = names.get(screen.selected) {
+        details(app, name, f, detail_area);
+    } else {
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from("No credentials yet."),
+                Line::from("Press a to add a token: it goes into the OS keyring, never into the config file."),
+            ])
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::bordered()
+                    .border_type(BorderType::Rounded)
+                    .border_style(style::dim()),
+            ),
+            detail_area,
+        );
+    }
+    f.render_widget(Line::from(Span::styled(format!(" {HINTS}"), style::dim())), hint_area);
+    if let Some((ok, text)) = &screen.message {
+        let st = Style::new().fg(if *ok { style::GOOD } else { style::BAD });
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(format!(" {text}"), st))).wrap(Wrap { trim: true }),
+            msg_area,
+        );
+    }
+    match &screen.mode {
+        Mode::Browse => {}
+        Mode::Add {
+            name,
+            provider,
+            token,
+            field,
+        } => {
+            let p = CredScreen::provider_at(*provider);
+            let focus = |f: Field| {
+                if f == *field {
+                    style::value().fg(style::ACCENT)
+                } else {
+                    Style::new()
+                }
+            };
+            let cursor = |f: Field| if f == *field { "▏" } else { "" };
+            let lines = vec![
+                Line::from(vec![
+                    Span::styled("Name      ", style::label()),
+                    Span::styled(format!("{name}{}", cursor(Field::Name)), focus(Field::Name)),
+                ]),
+                Line::from(vec![
+                    Span::styled("Provider  ", style::label()),
+                    Span::styled(format!("◀ {} ▶", p.label), focus(Field::Provider)),
+                ]),
+                Line::from(vec![
+                    Span::styled("Token     ", style::label()),
+                    Span::styled(
+                        format!("{}{}", token.masked(), cursor(Field::Token)),
+                        focus(Field::Token),
+                    ),
+                ]),
+                Line::default(),
+                Line::from(format!("Create a key at {}", p.key_page)),
+                Line::from(format!("Least privilege: {}", p.advice)),
+                Line::from(format!("Sent as: {}, over https only.", p.placement())),
+                Line::from(format!("Stored in the {BACKEND}.")),
+            ];
+            dialog(
+                f,
+                body,
+                " Add a credential ",
+                lines,
+                " Enter store and test · Tab next field · paste works · Esc cancel ",
+            );
+        }
+        Mode::Rotate { name, token } => {
+            let page = app
+                .credentials
+                .iter()
+                .find(|c| &c.name == name)
+                .map(|c| c.provider.key_page)
+                .unwrap_or("the provider's key page");
+            let lines = vec![
+                Line::from(format!("Create a new key at {page}, then paste it here.")),
+                Line::default(),
+                Line::from(vec![
+                    Span::styled("New token ", style::label()),
+                    Span::styled(format!("{}▏", token.masked()), style::value().fg(style::ACCENT)),
+                ]),
+                Line::default(),
+                Line::from("It is tested before it replaces the current one; the current one"),
+                Line::from("is kept for rollback until you confirm."),
+            ];
+            dialog(
+                f,
+                body,
+                &format!(" Rotate {name} "),
+                lines,
+                " Enter test and swap · Esc cancel ",
+            );
+        }
+        Mode::ConfirmRevoke { name } => {
+            let users = app
+                .widgets
+                .iter()
+                .filter(|w| w.credential.as_deref() == Some(name.as_str()))
+                .map(|w| w.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lines = vec![
+                Line::from(format!("Delete {name}'s tokens from the {BACKEND}?")),
+                Line::default(),
+                Line::from(if users.is_empty() {
+                    "No widget uses it.".to_string()
+                } else {
+                    format!("These widgets stop polling at once: {users}.")
+                }),
+                Line::from("Revoke the token at the provider too; homedash cannot do that for you."),
+            ];
+            dialog(f, body, " Revoke locally ", lines, " y revoke · any other key cancels ");
+        }
+        Mode::Busy { what } => {
+            dialog(f, body, " Working ", vec![Line::from(what.clone())], "");
+        }
+    }
+}
+
+/// Columns as (header, width, priority): the narrower the screen, the
+/// fewer columns, lowest priority first to go.
+const COLUMNS: [(&str, u16, u8); 9] = [
+    ("NAME", 14, 0),
+    ("PROVIDER", 9, 6),
+    ("SOURCE", 18, 4),
+    ("TOKEN", 8, 1),
+    ("AGE", 8, 7),
+    ("DUE", 13, 2),
+    ("LAST TEST", 22, 5),
+    ("STATE", 16, 1),
+    ("USED BY", 10, 3),
+];
+
+fn columns_for(width: u16) -> Vec<usize> {
+    // Borders, the highlight symbol, and one space between columns.
+    let room = width.saturating_sub(4);
+    let mut by_priority: Vec<usize> = (0..COLUMNS.len()).collect();
+    by_priority.sort_by_key(|&i| COLUMNS[i].2);
+    let mut chosen = Vec::new();
+    let mut used = 0u16;
+    for i in by_priority {
+        let w = COLUMNS[i].1 + 1;
+        if used + w <= room {
+            used += w;
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: Rect) {
+    let cols = columns_for(area.width);
+    let header = Row::new(
+        cols.iter()
+            .map(|&i| Cell::from(Span::styled(COLUMNS[i].0, style::dim())))
+            .collect::<Vec<_>>(),
+    );
+    let rows: Vec<Row> = names
+        .iter()
+        .map(|name| {
+            let cfg = app.credentials.iter().find(|c| &c.name == name);
+            let meta = app.cred_meta.credentials.get(name);
+            let fp = app
+                .cred_view(name)
+                .and_then(|v| v.fingerprint.clone())
+                .or_else(|| meta.and_then(|m| m.fingerprint.clone()))
+                .unwrap_or_else(|| "–".into());
+            let age = meta
+                .and_then(|m| m.rotated.or(m.created))
+                .map(|t| format::age(app.now, t))
+                .unwrap_or_else(|| "–".into());
+            let due = cfg
+                .map(|c| Due::of(c, meta, app.now))
+                .and_then(|d| d.label())
+                .unwrap_or_else(|| "–".into());
+            let test = meta
+                .and_then(|m| m.last_test.as_ref())
+                .map(|t| (format!("{} · {}", t.outcome, format::age(app.now, t.at)), t.ok));
+            let (state, state_style) = state_of(app, name);
+            let cells = [
+                Cell::from(name.clone()),
+                Cell::from(
+                    cfg.map(|c| c.provider.name)
+                        .or(meta.map(|m| m.provider.as_str()))
+                        .unwrap_or("?")
+                        .to_string(),
+                ),
+                Cell::from(
+                    cfg.map(|c| describe_source(&c.source))
+                        .unwrap_or_else(|| "keyring".into()),
+                ),
+                Cell::from(fp),
+                Cell::from(age),
+                Cell::from(Span::styled(
+                    due.clone(),
+                    if due == "–" {
+                        Style::new()
+                    } else {
+                        Style::new().fg(style::WARN)
+                    },
+                )),
+                match test {
+                    Some((t, ok)) => Cell::from(Span::styled(
+                        t,
+                        Style::new().fg(if ok { style::GOOD } else { style::BAD }),
+                    )),
+                    None => Cell::from(Span::styled("never", style::dim())),
+                },
+                Cell::from(Span::styled(state, state_style)),
+                Cell::from(
+                    app.widgets
+                        .iter()
+                        .filter(|w| w.credential.as_deref() == Some(name.as_str()))
+                        .map(|w| w.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ];
+            let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
+            Row::new(cols.iter().filter_map(|&i| cells[i].take()).collect::<Vec<_>>())
+        })
+        .collect();
+    let last = cols.last().copied();
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|&i| {
+            if Some(i) == last {
+                Constraint::Min(COLUMNS[i].1)
+            } else {
+                Constraint::Length(COLUMNS[i].1)
+            }
+        })
+        .collect();
+    let t = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
+        .highlight_symbol("▶ ")
+        .block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(Style::new().fg(style::ACCENT))
+                .title(Span::styled(" Credentials ", style::value().fg(style::ACCENT))),
+        );
+    let mut st = TableState::default().with_selected((!names.is_empty()).then_some(screen.selected));
+    f.render_stateful_widget(t, area, &mut st);
+}
+
+fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
+    let cfg = app.credentials.iter().find(|c| c.name == name);
+    let meta = app.cred_meta.credentials.get(name);
+    let row = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<11}"), style::label()), Span::raw(v)]);
+    let mut lines = Vec::new();
+    match cfg {
+        Some(c) => {
+            lines.push(row(
+                "source",
+                match describe_source(&c.source).as_str() {
+                    "keyring" => format!("keyring: {BACKEND}"),
+                    other => other.to_string(),
+                },
+            ));
+            lines.push(row("sent as", format!("{}, over https only", c.provider.placement())));
+        }
+        None => lines.push(row(
+            "config",
+            format!("not used yet: add [credential.{name}] to the config and name it in widgets"),
+        )),
+    }
+    if let Some(v) = app.cred_view(name)
+        && !matches!(v.status, Status::Ready | Status::Loading)
+    {
+        lines.push(Line::from(Span::styled(
+            v.status.explain(name),
+            Style::new().fg(style::WARN),
+        )));
+    }
+    if let Some(m) = meta {
+        let mut token = m.fingerprint.clone().unwrap_or_else(|| "none stored".into());
+        if let Some(p) = &m.previous_fingerprint {
+            token.push_str(&format!("   previous {p} kept: y deletes it, b rolls back to it"));
+        }
+        lines.push(row("token", token));
+        let mut dates = format!(
+            "created {}   rotated {}",
+            m.created.map(|t| when(t, app)).unwrap_or_else(|| "–".into()),
+            m.rotated.map(|t| when(t, app)).unwrap_or_else(|| "–".into())
+        );
+        if let Some(every) = cfg.and_then(|c| c.rotate_after) {
+            dates.push_str(&format!("   rotate every {}", format::duration(every)));
+            if let Some(since) = m.rotated.or(m.created)
+                && let Ok(d) = chrono::Duration::from_std(every)
+            {
+                dates.push_str(&format!(
+                    " (next {})",
+                    (since + d).with_timezone(&app.local).format("%Y-%m-%d")
+                ));
+            }
+        }
+        if let Some(e) = cfg.and_then(|c| c.expires).or(m.expires) {
+            dates.push_str(&format!("   expires {e}"));
+        }
+        lines.push(row("dates", dates));
+        if let Some(t) = &m.last_test {
+            lines.push(row("last test", format!("{} · {}", t.outcome, when(t.at, app))));
+        }
+        let u = &m.usage;
+        lines.push(row(
+            "usage",
+            format!(
+                "{} requests · {} ok · {} rejected · {} rate-limited{}",
+                u.requests,
+                u.ok,
+                u.rejected,
+                u.limited,
+                u.last_used
+                    .map(|t| format!(" · last {}", when(t, app)))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(c) = cfg {
+        lines.push(row("key page", c.provider.key_page.to_string()));
+        lines.push(row("advice", c.provider.advice.to_string()));
+    }
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(style::dim())
+                .title(format!(" {name} ")),
+        ),
+        area,
+    );
+}
+
+fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: &str) {
+    let width = 78.min(body.width);
+    let inner_w = width.saturating_sub(2).max(1);
+    let needed: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(inner_w).max(1))
+        .sum::<u16>()
+        + 2;
+    let height = needed.min(body.height);
+    let area = Rect::new(
+        body.x + (body.width - width) / 2,
+        body.y + (body.height - height) / 2,
+        width,
+        height,
+    );
+    f.render_widget(Clear, area);
+    let mut block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(style::ACCENT))
+        .title(Span::styled(title.to_string(), style::value().fg(style::ACCENT)));
+    if !footer.is_empty() {
+        block = block.title_bottom(Line::from(Span::styled(footer.to_string(), style::dim())).right_aligned());
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
