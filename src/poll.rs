@@ -181,7 +181,7 @@ impl Fetch {
 /// credential (revoked, rejected, rotated), which is acted on at once.
 async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> bool {
     let Some(c) = cred else { return job.wait(at).await };
-    let before = c.broker.status(&c.name);
+    let before = c.broker.generation(&c.name);
     loop {
         tokio::select! {
             r = job.wait(at) => return r,
@@ -189,7 +189,7 @@ async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> bo
                 if r.is_err() {
                     return job.wait(at).await;
                 }
-                if c.broker.status(&c.name) != before {
+                if c.broker.generation(&c.name) != before {
                     return true;
                 }
             }

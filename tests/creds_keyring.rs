@@ -261,3 +261,102 @@ fn sigkill_at_each_rotation_step_leaves_a_working_token() {
         assert!(o.status.success());
     }
 }
+
+fn paste(app: &mut Running, text: &str) {
+    app.send(&format!("\x1b[200~{text}\x1b[201~"));
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn canary_through_the_credentials_screen_by_keystrokes() {
+    let name = format!("fh-ui-{}", std::process::id());
+    let (c1, c2) = (canary("ui1"), canary("ui2"));
+    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let home = Home::new(&config(&srv.base(), &name));
+    let mut app = Running::start_in(
+        home.path(),
+        &["--config", home.path().join("config.toml").to_str().unwrap()],
+        &[],
+    );
+    let wait = Duration::from_secs(5);
+    app.wait_for(&["no token stored"], wait);
+    let mut screens = vec![app.text()];
+
+    // Add: the name field offers the selected row; paste, Enter.
+    app.send("c");
+    app.wait_for(&["Credentials", "a add"], wait);
+    app.send("a");
+    app.wait_for(&["Add a credential", "finnhub.io/dashboard", "Least privilege"], wait);
+    paste(&mut app, &c1);
+    app.wait_for(&["••••"], wait);
+    screens.push(app.text());
+    app.send("\r");
+    app.wait_for(&["test: valid"], wait);
+    assert_eq!(secret_tool(&name).as_deref(), Some(c1.as_str()));
+    screens.push(app.text());
+    // The widget polls with it at once.
+    app.send("\x1b");
+    app.wait_for(&["AAPL", "261."], wait);
+    screens.push(app.text());
+
+    // Test.
+    app.send("c");
+    app.wait_for(&["a add"], wait);
+    app.send("t");
+    app.wait_for(&[&format!("{name}: valid")], wait);
+    // Rotate: tested, swapped, previous kept.
+    app.send("r");
+    app.wait_for(&["Rotate", "New token"], wait);
+    paste(&mut app, &c2);
+    app.send("\r");
+    app.wait_for(&["passed its test and is in use"], wait);
+    screens.push(app.text());
+    assert_eq!(secret_tool(&name).as_deref(), Some(c2.as_str()));
+    assert_eq!(secret_tool(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
+    // Rollback.
+    app.send("b");
+    app.wait_for(&["restored"], wait);
+    assert_eq!(secret_tool(&name).as_deref(), Some(c1.as_str()));
+    // Revoke, after a confirmation.
+    app.send("d");
+    app.wait_for(&["Revoke locally", "stop polling at once"], wait);
+    screens.push(app.text());
+    app.send("y");
+    app.wait_for(&["deleted from the"], wait);
+    assert_eq!(secret_tool(&name), None);
+    app.send("\x1b");
+    app.wait_for(&["credential revoked"], wait);
+    let accepted = srv.accepted();
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(
+        srv.accepted(),
+        accepted,
+        "a revoked credential stops its widgets polling"
+    );
+    screens.push(app.text());
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", app.pid())).unwrap();
+    app.send("q");
+    assert_eq!(app.wait_exit(wait), 0);
+
+    for c in [&c1, &c2] {
+        assert!(!String::from_utf8_lossy(&cmdline).contains(c.as_str()));
+        for s in &screens {
+            assert!(!s.contains(c.as_str()), "on screen:\n{s}");
+        }
+        for f in home.files() {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(c.as_str()),
+                "{} holds the canary",
+                f.display()
+            );
+        }
+    }
+    let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
+    for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
+        assert!(
+            audit.contains(&format!("\"event\":\"{event}\"")),
+            "{event} missing:\n{audit}"
+        );
+    }
+}

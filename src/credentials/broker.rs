@@ -69,6 +69,8 @@ struct Slot {
     fingerprint: Option<String>,
     /// Since the last `take_usage`.
     usage: Usage,
+    /// Bumped by every change of value or status.
+    generation: u64,
 }
 
 /// What the UI may know of a credential: never the value.
@@ -103,6 +105,7 @@ impl Broker {
                         secret: None,
                         fingerprint: None,
                         usage: Usage::default(),
+                        generation: 0,
                     },
                 )
             })
@@ -117,6 +120,11 @@ impl Broker {
         // A poisoned lock only means another thread panicked mid-update;
         // the map itself is still whole.
         self.slots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes with every new value or status of `name`.
+    pub fn generation(&self, name: &str) -> u64 {
+        self.lock().get(name).map_or(0, |s| s.generation)
     }
 
     fn bump(&self) {
@@ -181,6 +189,7 @@ impl Broker {
                 slot.status = Status::Unavailable(why);
             }
         }
+        slot.generation += 1;
         drop(slots);
         self.bump();
     }
@@ -209,6 +218,7 @@ impl Broker {
             return;
         }
         slot.status = Status::Rejected(why.to_string());
+        slot.generation += 1;
         drop(slots);
         self.bump();
     }
@@ -231,6 +241,7 @@ impl Broker {
         slot.secret = None;
         slot.fingerprint = None;
         slot.status = Status::Revoked;
+        slot.generation += 1;
         drop(slots);
         self.bump();
     }

@@ -128,7 +128,9 @@ impl Keyring {
         Ok(Keyring { store })
     }
 
-    /// Wrap an existing store: the in-memory mock in unit tests.
+    /// Wrap an existing store: the in-memory mock in unit tests. Compiled
+    /// into test builds only, so a release binary cannot reach it.
+    #[cfg(test)]
     pub fn with_store(store: Arc<CredentialStore>) -> Self {
         Keyring { store }
     }
