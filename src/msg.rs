@@ -11,7 +11,6 @@ use crate::credscreen::CredOp;
 /// Index into the config's widget list.
 pub type WidgetId = usize;
 
-#[derive(Debug)]
 pub enum Msg {
     Input(Event),
     /// A poll started; the card shows it is loading.
@@ -29,6 +28,27 @@ pub enum Msg {
     /// A problem of background work that the user should know about.
     Notice(String),
     Cred(CredEvent),
+}
+
+/// By hand, because a paste may be a token: its text never reaches `Debug`.
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Msg::Input(Event::Paste(text)) => write!(f, "Input(Paste({} chars))", text.chars().count()),
+            Msg::Input(e) => f.debug_tuple("Input").field(e).finish(),
+            Msg::Fetching(id) => f.debug_tuple("Fetching").field(id).finish(),
+            Msg::Fetched { id, at, result, next } => f
+                .debug_struct("Fetched")
+                .field("id", id)
+                .field("at", at)
+                .field("result", result)
+                .field("next", next)
+                .finish(),
+            Msg::Tick => f.write_str("Tick"),
+            Msg::Notice(n) => f.debug_tuple("Notice").field(n).finish(),
+            Msg::Cred(ev) => f.debug_tuple("Cred").field(ev).finish(),
+        }
+    }
 }
 
 /// News from the credential side: never a secret value.
@@ -66,5 +86,23 @@ impl Flow {
 
     pub fn none() -> Self {
         Flow::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    #[test]
+    fn debug_output_never_carries_a_pasted_or_typed_token() {
+        let canary = "hd-canary-debug-0123456789";
+        let paste = Msg::Input(Event::Paste(canary.into()));
+        assert_eq!(format!("{paste:?}"), "Input(Paste(26 chars))");
+        let cmd = Cmd::Cred(CredOp::Rotate {
+            name: "fh".into(),
+            secret: SecretString::from(canary),
+        });
+        assert!(!format!("{cmd:?}").contains("canary"), "{cmd:?}");
     }
 }

@@ -184,6 +184,7 @@ impl Broker {
             }
             Err(why) => {
                 tracing::warn!(credential = name, error = %why, "credential unavailable");
+                super::audit::record(super::audit::Event::ReadFailed, name, None, &why);
                 slot.secret = None;
                 slot.fingerprint = None;
                 slot.status = Status::Unavailable(why);

@@ -122,6 +122,12 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     }
                 };
                 spans.push(Span::styled(format!("· {about}"), style::dim()));
+                if let Some(warn) = w.credential.as_deref().and_then(|c| app.cred_warning(c)) {
+                    spans.push(Span::styled(
+                        format!("  ⚿ {}: {warn} (c to manage)", w.credential.as_deref().unwrap_or("")),
+                        Style::new().fg(style::WARN),
+                    ));
+                }
             }
         }
         Line::from(spans)
