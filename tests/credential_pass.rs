@@ -103,7 +103,7 @@ async fn pass_show_through_the_command_source() {
     let cfg = homedash::config::parse(
         "t",
         &format!(
-            "[widget.stocks]\nkind = \"stocks\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\nbase_url = \"{}\"\n\n[credential.fh]\nprovider = \"finnhub\"\nsource = \"command\"\ncommand = [\"pass\", \"show\", \"homedash/finnhub\"]\n",
+            "[widget.stocks]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\nbase_url = \"{}\"\n\n[credential.fh]\nprovider = \"finnhub\"\nsource = \"command\"\ncommand = [\"pass\", \"show\", \"homedash/finnhub\"]\n",
             srv.base()
         ),
     )

@@ -95,6 +95,7 @@ fn config(base: &str, name: &str) -> String {
     format!(
         r#"[widget.stocks]
 kind = "stocks"
+provider = "finnhub"
 symbols = ["AAPL"]
 credential = "{name}"
 base_url = "{base}"

@@ -21,6 +21,7 @@ fn config(base: &str) -> String {
     format!(
         r#"[widget.keyed]
 kind = "stocks"
+provider = "finnhub"
 title = "Keyring stocks"
 symbols = ["AAPL"]
 credential = "fh"
@@ -28,6 +29,7 @@ base_url = "{base}"
 
 [widget.envd]
 kind = "stocks"
+provider = "finnhub"
 title = "Env stocks"
 symbols = ["MSFT"]
 credential = "fh-env"

@@ -219,11 +219,13 @@ fn narrow_cards_keep_their_titles() {
 
 const KEYED: &str = r#"[widget.stocks]
 kind = "stocks"
+provider = "finnhub"
 symbols = ["AAPL", "MSFT"]
 credential = "finnhub"
 
 [widget.watch]
 kind = "stocks"
+provider = "finnhub"
 title = "Watchlist"
 symbols = ["NVDA"]
 credential = "finnhub-ci"
@@ -249,8 +251,9 @@ fn quotes() -> Data {
         low: Some(price - 3.0),
         high: Some(price + 2.0),
         currency: Some("USD".into()),
-        market_open: None,
+        market_open: Some(true),
         at: None,
+        series: vec![price - change, price - change * 0.5, price - change * 0.8, price],
     };
     Data::Quotes(Quotes {
         quotes: vec![q("AAPL", 261.74, 2.29), q("MSFT", 410.5, -3.25)],
@@ -361,4 +364,16 @@ fn credentials_screen_renders_at_every_size() {
             render(&a);
         }
     }
+}
+
+#[test]
+fn no_snapshot_holds_a_token() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        seen += 1;
+        assert!(!text.contains("hd-canary"), "{}", e.path().display());
+    }
+    assert!(seen > 10);
 }

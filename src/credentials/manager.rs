@@ -512,7 +512,7 @@ mod tests {
     fn due_dates() {
         let cfg = crate::config::parse(
             "t",
-            "[widget.s]\nkind = \"stocks\"\nsymbols = [\"A\"]\ncredential = \"fh\"\n[credential.fh]\nprovider = \"finnhub\"\nrotate_after = \"90days\"\nexpires = 2027-01-05\n",
+            "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"A\"]\ncredential = \"fh\"\n[credential.fh]\nprovider = \"finnhub\"\nrotate_after = \"90days\"\nexpires = 2027-01-05\n",
         )
         .unwrap();
         let c = &cfg.credentials[0];

@@ -81,6 +81,12 @@ pub fn attach(
                 header(format!("Bearer {}", secret.expose_secret()))?,
             );
         }
+        AuthPlacement::Scheme(scheme) => {
+            headers.insert(
+                reqwest::header::AUTHORIZATION,
+                header(format!("{scheme} {}", secret.expose_secret()))?,
+            );
+        }
         AuthPlacement::Header(name) => {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
             headers.insert(name, header(secret.expose_secret().to_string())?);

@@ -8,12 +8,15 @@
 pub mod clock;
 pub mod error;
 pub mod format;
+pub mod json;
 pub mod provider;
 pub mod request;
 pub mod source;
 pub mod stocks;
 pub mod style;
 pub mod system;
+#[cfg(test)]
+mod testing;
 pub mod weather;
 
 pub use error::{ErrorClass, FetchError};

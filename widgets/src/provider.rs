@@ -8,7 +8,7 @@ use url::Url;
 use crate::error::FetchError;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 use crate::source::Kind;
-use crate::stocks::finnhub;
+use crate::stocks::{alphavantage, finnhub, polygon, twelvedata};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
@@ -36,22 +36,72 @@ pub struct Provider {
     pub probe_result: fn(&HttpReply, DateTime<Utc>) -> Result<(), FetchError>,
 }
 
-pub const KEYED: &[Provider] = &[Provider {
-    name: "finnhub",
-    label: "Finnhub (stocks)",
-    kind: Kind::Stocks,
-    auth: finnhub::AUTH,
-    default_base: finnhub::DEFAULT_BASE,
-    key_page: "https://finnhub.io/dashboard",
-    advice: "The free key is read-only market data, which is all homedash needs; do not buy or enable broker features for it.",
-    budget: Budget {
-        per_minute: 60,
-        per_day: None,
+pub const KEYED: &[Provider] = &[
+    Provider {
+        name: "finnhub",
+        label: "Finnhub (stocks)",
+        kind: Kind::Stocks,
+        auth: finnhub::AUTH,
+        default_base: finnhub::DEFAULT_BASE,
+        key_page: "https://finnhub.io/dashboard",
+        advice: "The free key is read-only market data, which is all homedash needs; do not buy or enable broker features for it.",
+        budget: Budget {
+            per_minute: 60,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        probe: finnhub::probe,
+        probe_result: finnhub::probe_result,
     },
-    probe_spends_quota: false,
-    probe: finnhub::probe,
-    probe_result: finnhub::probe_result,
-}];
+    Provider {
+        name: "twelvedata",
+        label: "Twelve Data (stocks)",
+        kind: Kind::Stocks,
+        auth: twelvedata::AUTH,
+        default_base: twelvedata::DEFAULT_BASE,
+        key_page: "https://twelvedata.com/account/api-keys",
+        advice: "The free Basic key (8 credits a minute, 800 a day) covers quotes; a quote costs one credit per symbol, a sparkline one more.",
+        budget: Budget {
+            per_minute: 8,
+            per_day: Some(800),
+        },
+        probe_spends_quota: false,
+        probe: twelvedata::probe,
+        probe_result: twelvedata::probe_result,
+    },
+    Provider {
+        name: "polygon",
+        label: "Polygon.io (stocks)",
+        kind: Kind::Stocks,
+        auth: polygon::AUTH,
+        default_base: polygon::DEFAULT_BASE,
+        key_page: "https://polygon.io/dashboard/keys",
+        advice: "Create a separate key for homedash so you can revoke it alone; the free Stocks Basic plan (5 calls a minute, previous-day data) is enough.",
+        budget: Budget {
+            per_minute: 5,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        probe: polygon::probe,
+        probe_result: polygon::probe_result,
+    },
+    Provider {
+        name: "alphavantage",
+        label: "Alpha Vantage (stocks)",
+        kind: Kind::Stocks,
+        auth: alphavantage::AUTH,
+        default_base: alphavantage::DEFAULT_BASE,
+        key_page: "https://www.alphavantage.co/support/#api-key",
+        advice: "The free key allows 25 requests a day and can only be sent in the URL (homedash redacts it everywhere); keep refreshes long, e.g. one symbol every hour.",
+        budget: Budget {
+            per_minute: 5,
+            per_day: Some(25),
+        },
+        probe_spends_quota: true,
+        probe: alphavantage::probe,
+        probe_result: alphavantage::probe_result,
+    },
+];
 
 /// A provider that takes a credential, by config name.
 pub fn keyed(name: &str) -> Option<&'static Provider> {
@@ -64,6 +114,7 @@ impl Provider {
         match &self.auth {
             AuthPlacement::None => "no credential".into(),
             AuthPlacement::Bearer => "Authorization: Bearer header".into(),
+            AuthPlacement::Scheme(s) => format!("Authorization: {s} header"),
             AuthPlacement::Header(h) => format!("{h} header"),
             AuthPlacement::Query(q) => format!("`{q}` query parameter (the provider takes nothing else; redacted)"),
         }

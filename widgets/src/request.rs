@@ -10,6 +10,8 @@ use url::Url;
 pub enum AuthPlacement {
     None,
     Bearer,
+    /// `Authorization: <scheme> <key>`, e.g. Twelve Data's `apikey`.
+    Scheme(&'static str),
     /// A named header, e.g. `X-Finnhub-Token`.
     Header(&'static str),
     /// A query parameter: only for providers that accept nothing else.

@@ -10,7 +10,7 @@ use url::Url;
 use crate::error::FetchError;
 use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
-use crate::stocks::{self, Quotes, finnhub};
+use crate::stocks::{self, Quotes, alphavantage, finnhub, polygon, twelvedata, yahoo};
 use crate::weather::{self, Weather, open_meteo};
 use crate::{clock, system};
 
@@ -39,7 +39,7 @@ impl Kind {
     pub fn providers(self) -> &'static [&'static str] {
         match self {
             Kind::Weather => &["open-meteo"],
-            Kind::Stocks => &["finnhub"],
+            Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
             Kind::System | Kind::Clock => &["local"],
             Kind::Metrics => &[],
         }
@@ -50,6 +50,10 @@ impl Kind {
 pub enum Source {
     OpenMeteo(open_meteo::Config),
     Finnhub(finnhub::Config),
+    TwelveData(twelvedata::Config),
+    Polygon(polygon::Config),
+    AlphaVantage(alphavantage::Config),
+    Yahoo(yahoo::Config),
     System(system::Config),
     Clock(clock::Config),
 }
@@ -87,6 +91,10 @@ impl Source {
         Some(match (kind, provider) {
             (Kind::Weather, "open-meteo") => open_meteo::Config::deserialize(d).map(Source::OpenMeteo),
             (Kind::Stocks, "finnhub") => finnhub::Config::deserialize(d).map(Source::Finnhub),
+            (Kind::Stocks, "twelvedata") => twelvedata::Config::deserialize(d).map(Source::TwelveData),
+            (Kind::Stocks, "polygon") => polygon::Config::deserialize(d).map(Source::Polygon),
+            (Kind::Stocks, "alphavantage") => alphavantage::Config::deserialize(d).map(Source::AlphaVantage),
+            (Kind::Stocks, "yahoo") => yahoo::Config::deserialize(d).map(Source::Yahoo),
             (Kind::System, "local") => system::Config::deserialize(d).map(Source::System),
             (Kind::Clock, "local") => clock::Config::deserialize(d).map(Source::Clock),
             _ => return None,
@@ -96,7 +104,11 @@ impl Source {
     pub fn kind(&self) -> Kind {
         match self {
             Source::OpenMeteo(_) => Kind::Weather,
-            Source::Finnhub(_) => Kind::Stocks,
+            Source::Finnhub(_)
+            | Source::TwelveData(_)
+            | Source::Polygon(_)
+            | Source::AlphaVantage(_)
+            | Source::Yahoo(_) => Kind::Stocks,
             Source::System(_) => Kind::System,
             Source::Clock(_) => Kind::Clock,
         }
@@ -106,6 +118,10 @@ impl Source {
         match self {
             Source::OpenMeteo(_) => "open-meteo",
             Source::Finnhub(_) => "finnhub",
+            Source::TwelveData(_) => "twelvedata",
+            Source::Polygon(_) => "polygon",
+            Source::AlphaVantage(_) => "alphavantage",
+            Source::Yahoo(_) => "yahoo",
             Source::System(_) | Source::Clock(_) => "local",
         }
     }
@@ -115,6 +131,10 @@ impl Source {
         match self {
             Source::OpenMeteo(c) => c.problems(),
             Source::Finnhub(c) => c.problems(),
+            Source::TwelveData(c) => c.problems(),
+            Source::Polygon(c) => c.problems(),
+            Source::AlphaVantage(c) => c.problems(),
+            Source::Yahoo(c) => c.problems(),
             Source::System(c) => c.problems(),
             Source::Clock(c) => c.problems(),
         }
@@ -125,6 +145,10 @@ impl Source {
         match self {
             Source::OpenMeteo(_) => Some(open_meteo::DEFAULT_BASE),
             Source::Finnhub(_) => Some(finnhub::DEFAULT_BASE),
+            Source::TwelveData(_) => Some(twelvedata::DEFAULT_BASE),
+            Source::Polygon(_) => Some(polygon::DEFAULT_BASE),
+            Source::AlphaVantage(_) => Some(alphavantage::DEFAULT_BASE),
+            Source::Yahoo(_) => Some(yahoo::DEFAULT_BASE),
             Source::System(_) | Source::Clock(_) => None,
         }
     }
@@ -140,6 +164,10 @@ impl Source {
         match self {
             Source::OpenMeteo(c) => vec![open_meteo::request(c, base)],
             Source::Finnhub(c) => finnhub::requests(c, base),
+            Source::TwelveData(c) => twelvedata::requests(c, base),
+            Source::Polygon(c) => polygon::requests(c, base),
+            Source::AlphaVantage(c) => alphavantage::requests(c, base),
+            Source::Yahoo(c) => yahoo::requests(c, base),
             Source::System(_) | Source::Clock(_) => Vec::new(),
         }
     }
@@ -148,6 +176,10 @@ impl Source {
         match (self, replies) {
             (Source::OpenMeteo(c), [reply]) => open_meteo::parse(c, reply, now).map(Data::Weather),
             (Source::Finnhub(c), _) => finnhub::parse(c, replies, now).map(Data::Quotes),
+            (Source::TwelveData(c), _) => twelvedata::parse(c, replies, now).map(Data::Quotes),
+            (Source::Polygon(c), _) => polygon::parse(c, replies, now).map(Data::Quotes),
+            (Source::AlphaVantage(c), _) => alphavantage::parse(c, replies, now).map(Data::Quotes),
+            (Source::Yahoo(c), _) => yahoo::parse(c, replies, now).map(Data::Quotes),
             _ => Err(FetchError::bad_response("no replies of the expected shape")),
         }
     }
@@ -155,7 +187,11 @@ impl Source {
     pub fn default_title(&self) -> String {
         match self {
             Source::OpenMeteo(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
-            Source::Finnhub(_) => "Stocks".into(),
+            Source::Finnhub(_)
+            | Source::TwelveData(_)
+            | Source::Polygon(_)
+            | Source::AlphaVantage(_)
+            | Source::Yahoo(_) => "Stocks".into(),
             Source::System(_) => "System".into(),
             Source::Clock(_) => "Clock".into(),
         }
@@ -175,7 +211,14 @@ impl Source {
         match (self, data) {
             (Source::Clock(c), _) => clock::render(c, ctx.now, ctx.local, area, buf),
             (Source::OpenMeteo(_), Some(Data::Weather(w))) => weather::render(w, area, buf),
-            (Source::Finnhub(_), Some(Data::Quotes(q))) => stocks::render(q, area, buf),
+            (
+                Source::Finnhub(_)
+                | Source::TwelveData(_)
+                | Source::Polygon(_)
+                | Source::AlphaVantage(_)
+                | Source::Yahoo(_),
+                Some(Data::Quotes(q)),
+            ) => stocks::render(q, area, buf),
             (Source::System(c), Some(Data::System(s))) => system::render(c, s, area, buf),
             _ => {}
         }

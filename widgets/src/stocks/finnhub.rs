@@ -20,29 +20,7 @@ pub struct Config {
 
 impl Config {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if self.symbols.is_empty() {
-            out.push(("symbols", "list at least one symbol, e.g. [\"AAPL\"]".into()));
-        }
-        if self.symbols.len() > 20 {
-            out.push((
-                "symbols",
-                format!(
-                    "{} symbols is one request each per refresh; keep it to 20",
-                    self.symbols.len()
-                ),
-            ));
-        }
-        for s in &self.symbols {
-            if s.is_empty()
-                || !s
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '^' | '='))
-            {
-                out.push(("symbols", format!("\"{s}\" is not a ticker symbol")));
-            }
-        }
-        out
+        super::common::symbol_problems(&self.symbols)
     }
 }
 
@@ -126,6 +104,7 @@ pub fn parse_one(symbol: &str, reply: &HttpReply, now: DateTime<Utc>) -> Result<
         currency: None,
         market_open: None,
         at: b.t.and_then(|t| DateTime::from_timestamp(t, 0)),
+        series: Vec::new(),
     })
 }
 

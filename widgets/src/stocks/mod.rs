@@ -1,6 +1,11 @@
 //! Stock quote providers and the quote table they share.
 
+pub mod alphavantage;
+mod common;
 pub mod finnhub;
+pub mod polygon;
+pub mod twelvedata;
 mod view;
+pub mod yahoo;
 
-pub use view::{Quote, Quotes, render};
+pub use view::{Quote, Quotes, render, sparkline};

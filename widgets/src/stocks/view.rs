@@ -23,6 +23,8 @@ pub struct Quote {
     pub market_open: Option<bool>,
     /// When the price was set, where the provider says.
     pub at: Option<DateTime<Utc>>,
+    /// Today's prices, oldest first, where the provider has a series.
+    pub series: Vec<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -49,7 +51,23 @@ fn signed(v: Option<f64>, suffix: &str) -> String {
     }
 }
 
-/// Columns appear as width allows: symbol, price, change %, change, range, currency.
+/// The last `width` points as block characters, scaled to their own range.
+pub fn sparkline(points: &[f64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let pts = &points[points.len().saturating_sub(width)..];
+    let (lo, hi) = pts
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    pts.iter()
+        .map(|&v| {
+            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+            BARS[((t * 7.0).round() as usize).min(7)]
+        })
+        .collect()
+}
+
+/// Columns appear as width allows: symbol, price, change %, change, range,
+/// currency, market state, and today's sparkline with what is left.
 pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
     if area.width == 0 || area.height == 0 {
         return;
@@ -62,6 +80,7 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
         ("Chg", 9),
         ("Day range", 17),
         ("Cur", 4),
+        ("Mkt", 7),
     ];
     let mut shown = 0;
     let mut used = 0;
@@ -82,7 +101,7 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
         }
     };
     let header: Vec<Span> = (0..shown)
-        .map(|i| Span::styled(cell(cols[i].0.into(), i, i == 0 || i == 5), style::dim()))
+        .map(|i| Span::styled(cell(cols[i].0.into(), i, i == 0 || i >= 5), style::dim()))
         .collect();
     let mut lines = vec![Line::from(header)];
     for quote in &q.quotes {
@@ -91,6 +110,11 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
             (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
             _ => "–".into(),
         };
+        let market = match quote.market_open {
+            Some(true) => "open",
+            Some(false) => "closed",
+            None => "",
+        };
         let values = [
             (quote.symbol.clone(), style::value()),
             (num(Some(quote.price)), style::value()),
@@ -98,13 +122,18 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
             (signed(quote.change, ""), s),
             (range, Style::new()),
             (quote.currency.clone().unwrap_or_default(), style::dim()),
+            (market.to_string(), style::dim()),
         ];
-        let spans: Vec<Span> = values
+        let mut spans: Vec<Span> = values
             .into_iter()
             .take(shown)
             .enumerate()
-            .map(|(i, (t, st))| Span::styled(cell(t, i, i == 0 || i == 5), st))
+            .map(|(i, (t, st))| Span::styled(cell(t, i, i == 0 || i >= 5), st))
             .collect();
+        let left = w.saturating_sub(used);
+        if shown == cols.len() && left >= 6 && quote.series.len() >= 2 {
+            spans.push(Span::styled(sparkline(&quote.series, left - 1), s));
+        }
         lines.push(Line::from(spans));
     }
     for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
