@@ -11,6 +11,9 @@ use crate::credscreen::CredOp;
 /// Index into the config's widget list.
 pub type WidgetId = usize;
 
+// A few messages a second pass through one channel: the size difference
+// between variants costs nothing worth an allocation per poll result.
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Input(Event),
     /// A poll started; the card shows it is loading.

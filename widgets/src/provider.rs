@@ -9,6 +9,7 @@ use crate::error::FetchError;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 use crate::source::Kind;
 use crate::stocks::{alphavantage, finnhub, polygon, twelvedata};
+use crate::weather::{openweathermap, weatherapi};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
@@ -100,6 +101,38 @@ pub const KEYED: &[Provider] = &[
         probe_spends_quota: true,
         probe: alphavantage::probe,
         probe_result: alphavantage::probe_result,
+    },
+    Provider {
+        name: "openweathermap",
+        label: "OpenWeatherMap (weather)",
+        kind: Kind::Weather,
+        auth: openweathermap::AUTH,
+        default_base: openweathermap::DEFAULT_BASE,
+        key_page: "https://home.openweathermap.org/api_keys",
+        advice: "Create a key named for homedash on the free plan (60 calls a minute); it can only be sent in the URL, which homedash redacts everywhere. A new key may be rejected for a few hours until it activates.",
+        budget: Budget {
+            per_minute: 60,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        probe: openweathermap::probe,
+        probe_result: openweathermap::probe_result,
+    },
+    Provider {
+        name: "weatherapi",
+        label: "WeatherAPI.com (weather)",
+        kind: Kind::Weather,
+        auth: weatherapi::AUTH,
+        default_base: weatherapi::DEFAULT_BASE,
+        key_page: "https://www.weatherapi.com/my/",
+        advice: "The free plan's key is read-only; it can only be sent in the URL, which homedash redacts everywhere. The monthly quota is shared by all your apps, so keep refreshes at 10 minutes or more.",
+        budget: Budget {
+            per_minute: 60,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        probe: weatherapi::probe,
+        probe_result: weatherapi::probe_result,
     },
 ];
 

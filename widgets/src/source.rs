@@ -11,7 +11,7 @@ use crate::error::FetchError;
 use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
 use crate::stocks::{self, Quotes, alphavantage, finnhub, polygon, twelvedata, yahoo};
-use crate::weather::{self, Weather, open_meteo};
+use crate::weather::{self, Weather, open_meteo, openweathermap, weatherapi};
 use crate::{clock, system};
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ impl Kind {
     /// Providers of this kind, default first.
     pub fn providers(self) -> &'static [&'static str] {
         match self {
-            Kind::Weather => &["open-meteo"],
+            Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
             Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
             Kind::System | Kind::Clock => &["local"],
             Kind::Metrics => &[],
@@ -49,6 +49,8 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     OpenMeteo(open_meteo::Config),
+    OpenWeatherMap(openweathermap::Config),
+    WeatherApi(weatherapi::Config),
     Finnhub(finnhub::Config),
     TwelveData(twelvedata::Config),
     Polygon(polygon::Config),
@@ -90,6 +92,8 @@ impl Source {
     ) -> Option<Result<Self, D::Error>> {
         Some(match (kind, provider) {
             (Kind::Weather, "open-meteo") => open_meteo::Config::deserialize(d).map(Source::OpenMeteo),
+            (Kind::Weather, "openweathermap") => openweathermap::Config::deserialize(d).map(Source::OpenWeatherMap),
+            (Kind::Weather, "weatherapi") => weatherapi::Config::deserialize(d).map(Source::WeatherApi),
             (Kind::Stocks, "finnhub") => finnhub::Config::deserialize(d).map(Source::Finnhub),
             (Kind::Stocks, "twelvedata") => twelvedata::Config::deserialize(d).map(Source::TwelveData),
             (Kind::Stocks, "polygon") => polygon::Config::deserialize(d).map(Source::Polygon),
@@ -103,7 +107,7 @@ impl Source {
 
     pub fn kind(&self) -> Kind {
         match self {
-            Source::OpenMeteo(_) => Kind::Weather,
+            Source::OpenMeteo(_) | Source::OpenWeatherMap(_) | Source::WeatherApi(_) => Kind::Weather,
             Source::Finnhub(_)
             | Source::TwelveData(_)
             | Source::Polygon(_)
@@ -117,6 +121,8 @@ impl Source {
     pub fn provider(&self) -> &'static str {
         match self {
             Source::OpenMeteo(_) => "open-meteo",
+            Source::OpenWeatherMap(_) => "openweathermap",
+            Source::WeatherApi(_) => "weatherapi",
             Source::Finnhub(_) => "finnhub",
             Source::TwelveData(_) => "twelvedata",
             Source::Polygon(_) => "polygon",
@@ -130,6 +136,8 @@ impl Source {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         match self {
             Source::OpenMeteo(c) => c.problems(),
+            Source::OpenWeatherMap(c) => c.problems(),
+            Source::WeatherApi(c) => c.problems(),
             Source::Finnhub(c) => c.problems(),
             Source::TwelveData(c) => c.problems(),
             Source::Polygon(c) => c.problems(),
@@ -144,6 +152,8 @@ impl Source {
     pub fn default_base(&self) -> Option<&'static str> {
         match self {
             Source::OpenMeteo(_) => Some(open_meteo::DEFAULT_BASE),
+            Source::OpenWeatherMap(_) => Some(openweathermap::DEFAULT_BASE),
+            Source::WeatherApi(_) => Some(weatherapi::DEFAULT_BASE),
             Source::Finnhub(_) => Some(finnhub::DEFAULT_BASE),
             Source::TwelveData(_) => Some(twelvedata::DEFAULT_BASE),
             Source::Polygon(_) => Some(polygon::DEFAULT_BASE),
@@ -163,6 +173,8 @@ impl Source {
     pub fn requests(&self, base: &Url) -> Vec<RequestSpec> {
         match self {
             Source::OpenMeteo(c) => vec![open_meteo::request(c, base)],
+            Source::OpenWeatherMap(c) => openweathermap::requests(c, base),
+            Source::WeatherApi(c) => weatherapi::requests(c, base),
             Source::Finnhub(c) => finnhub::requests(c, base),
             Source::TwelveData(c) => twelvedata::requests(c, base),
             Source::Polygon(c) => polygon::requests(c, base),
@@ -175,6 +187,8 @@ impl Source {
     pub fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
         match (self, replies) {
             (Source::OpenMeteo(c), [reply]) => open_meteo::parse(c, reply, now).map(Data::Weather),
+            (Source::OpenWeatherMap(c), _) => openweathermap::parse(c, replies, now).map(Data::Weather),
+            (Source::WeatherApi(c), _) => weatherapi::parse(c, replies, now).map(Data::Weather),
             (Source::Finnhub(c), _) => finnhub::parse(c, replies, now).map(Data::Quotes),
             (Source::TwelveData(c), _) => twelvedata::parse(c, replies, now).map(Data::Quotes),
             (Source::Polygon(c), _) => polygon::parse(c, replies, now).map(Data::Quotes),
@@ -187,6 +201,8 @@ impl Source {
     pub fn default_title(&self) -> String {
         match self {
             Source::OpenMeteo(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
+            Source::OpenWeatherMap(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
+            Source::WeatherApi(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
             Source::Finnhub(_)
             | Source::TwelveData(_)
             | Source::Polygon(_)
@@ -210,7 +226,9 @@ impl Source {
     pub fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         match (self, data) {
             (Source::Clock(c), _) => clock::render(c, ctx.now, ctx.local, area, buf),
-            (Source::OpenMeteo(_), Some(Data::Weather(w))) => weather::render(w, area, buf),
+            (Source::OpenMeteo(_) | Source::OpenWeatherMap(_) | Source::WeatherApi(_), Some(Data::Weather(w))) => {
+                weather::render(w, area, buf)
+            }
             (
                 Source::Finnhub(_)
                 | Source::TwelveData(_)

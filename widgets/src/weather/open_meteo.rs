@@ -188,6 +188,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
         apparent: cur.apparent_temperature,
         humidity: cur.relative_humidity_2m,
         code: code(cur.weather_code),
+        description: None,
         wind_speed: cur.wind_speed_10m,
         wind_direction: cur.wind_direction_10m,
         temp_unit: unit("temperature_2m", t_fallback),

@@ -18,6 +18,8 @@ pub struct Weather {
     pub apparent: Option<f64>,
     pub humidity: Option<f64>,
     pub code: Option<u8>,
+    /// The provider's own words for the conditions; else the WMO text.
+    pub description: Option<String>,
     pub wind_speed: Option<f64>,
     pub wind_direction: Option<f64>,
     pub temp_unit: String,
@@ -53,7 +55,7 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("{} ", wmo::glyph(code)), style::label()),
         Span::styled(temp(w.temperature, &w.temp_unit), style::value()),
         Span::raw("  "),
-        Span::raw(wmo::describe(code)),
+        Span::raw(w.description.clone().unwrap_or_else(|| wmo::describe(code).to_string())),
     ]));
     let mut second = Vec::new();
     if let Some(a) = w.apparent {
