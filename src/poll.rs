@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply, RequestSpec, Source};
+use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply, Source};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
@@ -47,12 +47,12 @@ impl Pollers {
                 wake: rrx,
                 cancel: cancel.clone(),
             };
-            let specs = w.base().map(|base| w.source.requests(&base)).unwrap_or_default();
-            match &w.source {
-                Source::System(cfg) => {
+            let base = w.base().filter(|b| !w.source.requests(b, Utc::now()).is_empty());
+            match (&w.source, base) {
+                (Source::System(cfg), _) => {
                     tokio::spawn(system_loop(job, cfg.clone()));
                 }
-                _ if !specs.is_empty() => {
+                (_, Some(base)) => {
                     let cred = w.credential.clone().map(|name| Cred {
                         name,
                         broker: broker.clone(),
@@ -60,7 +60,7 @@ impl Pollers {
                     });
                     let fetch = Fetch {
                         source: w.source.clone(),
-                        specs,
+                        base,
                         timeout: w.timeout,
                         http: http.clone(),
                     };
@@ -145,7 +145,7 @@ fn jitter() -> f64 {
 
 struct Fetch {
     source: Source,
-    specs: Vec<RequestSpec>,
+    base: url::Url,
     timeout: Duration,
     http: Http,
 }
@@ -162,18 +162,61 @@ impl Fetch {
     /// Every request of one poll, with the credential when there is one.
     async fn run(
         &self,
+        specs: &[homedash_widgets::RequestSpec],
         cred: Option<&Cred>,
         secret: Option<&secrecy::SecretString>,
     ) -> Result<Vec<HttpReply>, FetchError> {
-        let mut replies = Vec::with_capacity(self.specs.len());
-        for spec in &self.specs {
+        let mut replies = Vec::with_capacity(specs.len());
+        for spec in specs {
             let r = self.http.fetch(spec, self.timeout, secret).await;
             if let Some(c) = cred {
                 c.broker.record(&c.name, r.as_ref().ok().map(|r| r.status), Utc::now());
+                if let Ok(reply) = &r {
+                    c.broker.observe(&c.name, reply);
+                }
             }
             replies.push(r?);
         }
         Ok(replies)
+    }
+}
+
+/// Wait until the credential's budget has room for `n` requests. A long
+/// wait is shown on the widget. False when the app is going away.
+async fn within_budget(job: &Job, c: &Cred, n: u32) -> bool {
+    loop {
+        let wait = match c.broker.take(&c.name, n) {
+            Ok(()) => return true,
+            Err(wait) => wait,
+        };
+        if wait > Duration::from_secs(5) {
+            let budget = c.broker.budget(&c.name);
+            let until = chrono::Duration::from_std(wait)
+                .ok()
+                .and_then(|d| Utc::now().checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let what = budget.map_or_else(String::new, |b| {
+                format!(
+                    "{} a minute{}",
+                    b.per_minute,
+                    b.per_day.map(|d| format!(", {d} a day")).unwrap_or_default()
+                )
+            });
+            let err = FetchError::new(
+                ErrorClass::RateLimited { until: Some(until) },
+                format!(
+                    "holding polls to stay inside credential \"{}\"'s budget ({what})",
+                    c.name
+                ),
+            );
+            if !job.report(Err(err), Some(wait)).await {
+                return false;
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = job.cancel.cancelled() => return false,
+        }
     }
 }
 
@@ -228,11 +271,17 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 }
             }
         };
+        let specs = fetch.source.requests(&fetch.base, Utc::now());
+        if let Some(c) = &cred
+            && !within_budget(&job, c, specs.len() as u32).await
+        {
+            return;
+        }
         if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
             return;
         }
         let fetched = tokio::select! {
-            r = fetch.run(cred.as_ref(), secret.as_ref()) => r,
+            r = fetch.run(&specs, cred.as_ref(), secret.as_ref()) => r,
             () = job.cancel.cancelled() => return,
         };
         let now = Utc::now();

@@ -26,7 +26,7 @@ fn secret() -> SecretString {
 
 fn quote(url: &str) -> RequestSpec {
     let mut spec = RequestSpec::get(&Url::parse(url).unwrap(), "/api/v1/quote", &[("symbol", "AAPL".into())]);
-    spec.auth = AuthPlacement::Header("X-Finnhub-Token");
+    spec.auth = AuthPlacement::Header("X-Finnhub-Token".into());
     spec
 }
 

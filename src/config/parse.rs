@@ -352,6 +352,13 @@ impl<'t> Checker<'t> {
                 }
             },
         };
+        if source.provider() == "json" && common.base_url.is_none() {
+            self.at(
+                &base,
+                true,
+                "a json widget needs `base_url`, the server to ask (its `path` is appended)",
+            );
+        }
         if common.credential.is_some() && source.keyed().is_none() {
             self.at(
                 &key("credential"),
@@ -539,6 +546,7 @@ impl<'t> Checker<'t> {
             ];
             let Some(provider) = w.source.keyed() else { continue };
             match &w.credential {
+                None if provider.credential_optional => {}
                 None => self.at(
                     &at[..2],
                     true,
@@ -567,6 +575,74 @@ impl<'t> Checker<'t> {
                     ),
                     Some(_) => {}
                 },
+            }
+        }
+    }
+
+    /// The refreshes of a credential's widgets must fit its budget; say the
+    /// arithmetic when they do not.
+    fn budgets(&mut self, widgets: &[WidgetConfig], credentials: &[CredentialConfig]) {
+        let now = chrono::Utc::now();
+        for c in credentials {
+            let budget = c.budget.unwrap_or(c.provider.budget);
+            let users: Vec<(&WidgetConfig, u64)> = widgets
+                .iter()
+                .filter(|w| w.credential.as_deref() == Some(c.name.as_str()))
+                .map(|w| {
+                    let n = w.base().map_or(1, |b| w.source.requests(&b, now).len().max(1)) as u64;
+                    (w, n)
+                })
+                .collect();
+            if users.is_empty() {
+                continue;
+            }
+            let per = |span: u64| -> f64 {
+                users
+                    .iter()
+                    .map(|(w, n)| *n as f64 * span as f64 / w.refresh.as_secs_f64())
+                    .sum()
+            };
+            let polls: u64 = users.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> = users
+                .iter()
+                .map(|(w, n)| {
+                    format!(
+                        "{}: {n} request{} every {}",
+                        w.id,
+                        if *n == 1 { "" } else { "s" },
+                        homedash_widgets::format::duration(w.refresh)
+                    )
+                })
+                .collect();
+            let at = [Seg::Key("credential".into()), Seg::Key(c.name.clone())];
+            let need_minute = per(60);
+            if need_minute > f64::from(budget.per_minute) + 1e-9 {
+                let min_refresh = (polls * 60).div_ceil(u64::from(budget.per_minute));
+                self.at(
+                    &at,
+                    true,
+                    format!(
+                        "its widgets need {need_minute:.1} requests a minute ({}), over its budget of {} a minute; give each a refresh of at least {} or raise `budget`",
+                        parts.join("; "),
+                        budget.per_minute,
+                        humantime::format_duration(Duration::from_secs(min_refresh))
+                    ),
+                );
+            }
+            if let Some(per_day) = budget.per_day {
+                let need_day = per(86400);
+                if need_day > f64::from(per_day) + 1e-9 {
+                    let min_refresh = (polls * 86400).div_ceil(u64::from(per_day));
+                    self.at(
+                        &at,
+                        true,
+                        format!(
+                            "its widgets need {need_day:.0} requests a day ({}), over its budget of {per_day} a day; give each a refresh of at least {} or raise `budget`",
+                            parts.join("; "),
+                            humantime::format_duration(Duration::from_secs(min_refresh.div_ceil(60) * 60))
+                        ),
+                    );
+                }
             }
         }
     }
@@ -855,6 +931,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     if credentials.len() == credential_count {
         ck.credential_refs(&widgets, &credentials);
+        ck.budgets(&widgets, &credentials);
     }
     if !ck.problems.is_empty() || widgets.len() != widget_keys.len() || credentials.len() != credential_count {
         let mut problems = ck.problems;

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
+use super::budget::{Limiter, reset_after};
 use super::keyring::{Keyring, KeyringError};
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
@@ -71,6 +72,7 @@ struct Slot {
     usage: Usage,
     /// Bumped by every change of value or status.
     generation: u64,
+    limiter: Limiter,
 }
 
 /// What the UI may know of a credential: never the value.
@@ -106,6 +108,7 @@ impl Broker {
                         fingerprint: None,
                         usage: Usage::default(),
                         generation: 0,
+                        limiter: Limiter::new(c.budget.unwrap_or(c.provider.budget)),
                     },
                 )
             })
@@ -260,6 +263,37 @@ impl Broker {
             Some(429) => u.limited += 1,
             _ => {}
         }
+    }
+
+    /// Take `n` requests of `name`'s budget now, or learn how long to wait.
+    pub fn take(&self, name: &str, n: u32) -> Result<(), std::time::Duration> {
+        match self.lock().get_mut(name) {
+            Some(slot) => slot.limiter.take(n, tokio::time::Instant::now(), Utc::now()),
+            None => Ok(()),
+        }
+    }
+
+    /// Let the provider's own `X-RateLimit-*` headers correct the budget.
+    pub fn observe(&self, name: &str, reply: &homedash_widgets::HttpReply) {
+        let Some(after) = reset_after(
+            reply.header("x-ratelimit-remaining"),
+            reply.header("x-ratelimit-reset"),
+            Utc::now(),
+        ) else {
+            return;
+        };
+        if let Some(slot) = self.lock().get_mut(name) {
+            tracing::info!(
+                credential = name,
+                secs = after.as_secs(),
+                "provider says the quota is spent"
+            );
+            slot.limiter.exhausted(tokio::time::Instant::now(), after);
+        }
+    }
+
+    pub fn budget(&self, name: &str) -> Option<homedash_widgets::provider::Budget> {
+        self.lock().get(name).map(|s| s.limiter.budget())
     }
 
     /// The counters since the last call, to be added to the state file.

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod broker;
+pub mod budget;
 pub mod keyring;
 pub mod manager;
 pub mod meta;

@@ -91,6 +91,22 @@ pub fn attach(
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
             headers.insert(name, header(secret.expose_secret().to_string())?);
         }
+        AuthPlacement::HeaderPair(first, second) => {
+            let Some((a, b)) = secret
+                .expose_secret()
+                .split_once(':')
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+            else {
+                return Err(FetchError::new(
+                    ErrorClass::NoCredential,
+                    format!("this credential has two parts: store it as {first}:{second}, joined by a colon"),
+                ));
+            };
+            for (name, value) in [(first, a), (second, b)] {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+                headers.insert(name, header(value.to_string())?);
+            }
+        }
         AuthPlacement::Query(name) => {
             strip_key(url, auth);
             url.query_pairs_mut().append_pair(name, secret.expose_secret());
@@ -176,7 +192,13 @@ mod tests {
         assert!(v.is_sensitive());
         assert_eq!(v.to_str().unwrap(), "Bearer hd-canary-transport-42");
         assert!(!format!("{h:?}").contains("canary"), "sensitive values hide from Debug");
-        attach(&mut u, &mut h, &AuthPlacement::Header("X-Finnhub-Token"), &secret()).unwrap();
+        attach(
+            &mut u,
+            &mut h,
+            &AuthPlacement::Header("X-Finnhub-Token".into()),
+            &secret(),
+        )
+        .unwrap();
         assert!(h["x-finnhub-token"].is_sensitive());
         assert_eq!(u.as_str(), "https://a.io/q?symbol=X", "headers leave the URL alone");
         let auth = AuthPlacement::Query("apikey");
@@ -192,6 +214,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(!e.to_string().contains("bad"));
+    }
+
+    #[test]
+    fn a_two_part_credential_fills_two_headers() {
+        let mut h = HeaderMap::new();
+        let mut u = url("https://api.datadoghq.com/api/v1/validate");
+        let pair = AuthPlacement::HeaderPair("DD-API-KEY", "DD-APPLICATION-KEY");
+        attach(&mut u, &mut h, &pair, &SecretString::from("api123:app456")).unwrap();
+        assert_eq!(h["dd-api-key"], "api123");
+        assert_eq!(h["dd-application-key"], "app456");
+        assert!(h["dd-application-key"].is_sensitive());
+        let e = attach(&mut u, &mut h, &pair, &SecretString::from("only-one-part")).unwrap_err();
+        assert!(
+            e.detail.contains("DD-API-KEY:DD-APPLICATION-KEY") && !e.detail.contains("only-one"),
+            "{e}"
+        );
     }
 
     #[test]

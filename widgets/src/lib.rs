@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod format;
 pub mod json;
+pub mod metrics;
 pub mod provider;
 pub mod request;
 pub mod source;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::error::FetchError;
+use crate::metrics::{datadog, prometheus};
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 use crate::source::Kind;
 use crate::stocks::{alphavantage, finnhub, polygon, twelvedata};
@@ -31,6 +32,8 @@ pub struct Provider {
     pub budget: Budget,
     /// The probe costs a request of a small daily quota: say so first.
     pub probe_spends_quota: bool,
+    /// Widgets may run without a credential (e.g. Prometheus without a proxy).
+    pub credential_optional: bool,
     /// The cheapest request that proves a credential.
     pub probe: fn(&Url) -> RequestSpec,
     /// `Ok` when the probe's answer shows the credential was accepted.
@@ -51,6 +54,7 @@ pub const KEYED: &[Provider] = &[
             per_day: None,
         },
         probe_spends_quota: false,
+        credential_optional: false,
         probe: finnhub::probe,
         probe_result: finnhub::probe_result,
     },
@@ -67,6 +71,7 @@ pub const KEYED: &[Provider] = &[
             per_day: Some(800),
         },
         probe_spends_quota: false,
+        credential_optional: false,
         probe: twelvedata::probe,
         probe_result: twelvedata::probe_result,
     },
@@ -83,6 +88,7 @@ pub const KEYED: &[Provider] = &[
             per_day: None,
         },
         probe_spends_quota: false,
+        credential_optional: false,
         probe: polygon::probe,
         probe_result: polygon::probe_result,
     },
@@ -99,6 +105,7 @@ pub const KEYED: &[Provider] = &[
             per_day: Some(25),
         },
         probe_spends_quota: true,
+        credential_optional: false,
         probe: alphavantage::probe,
         probe_result: alphavantage::probe_result,
     },
@@ -115,6 +122,7 @@ pub const KEYED: &[Provider] = &[
             per_day: None,
         },
         probe_spends_quota: false,
+        credential_optional: false,
         probe: openweathermap::probe,
         probe_result: openweathermap::probe_result,
     },
@@ -131,8 +139,77 @@ pub const KEYED: &[Provider] = &[
             per_day: None,
         },
         probe_spends_quota: false,
+        credential_optional: false,
         probe: weatherapi::probe,
         probe_result: weatherapi::probe_result,
+    },
+    Provider {
+        name: "prometheus",
+        label: "Prometheus behind an auth proxy (metrics)",
+        kind: Kind::Metrics,
+        auth: prometheus::AUTH,
+        default_base: prometheus::DEFAULT_BASE,
+        key_page: "your Grafana (Administration > Service accounts) or auth proxy",
+        advice: "Use a service account token with the Viewer role only: homedash only reads queries.",
+        budget: Budget {
+            per_minute: 600,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        credential_optional: true,
+        probe: prometheus::probe,
+        probe_result: prometheus::probe_result,
+    },
+    Provider {
+        name: "prometheus-text",
+        label: "A /metrics endpoint behind auth (metrics)",
+        kind: Kind::Metrics,
+        auth: AuthPlacement::Bearer,
+        default_base: crate::metrics::exposition::DEFAULT_BASE,
+        key_page: "the endpoint's auth proxy",
+        advice: "Use a token that can only read /metrics.",
+        budget: Budget {
+            per_minute: 600,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        credential_optional: true,
+        probe: status_probe,
+        probe_result: status_probe_result,
+    },
+    Provider {
+        name: "json",
+        label: "A JSON endpoint (metrics)",
+        kind: Kind::Metrics,
+        auth: AuthPlacement::Bearer,
+        default_base: "http://localhost/",
+        key_page: "the service that issues the token",
+        advice: "Create a read-only token for homedash alone, so you can revoke it without affecting anything else.",
+        budget: Budget {
+            per_minute: 600,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        credential_optional: true,
+        probe: status_probe,
+        probe_result: status_probe_result,
+    },
+    Provider {
+        name: "datadog",
+        label: "Datadog (metrics)",
+        kind: Kind::Metrics,
+        auth: datadog::AUTH,
+        default_base: datadog::DEFAULT_BASE,
+        key_page: "https://app.datadoghq.com/organization-settings/application-keys",
+        advice: "Two parts, stored as API_KEY:APPLICATION_KEY. Scope the application key to timeseries_query (read) only, and make a dedicated API key for homedash.",
+        budget: Budget {
+            per_minute: 100,
+            per_day: None,
+        },
+        probe_spends_quota: false,
+        credential_optional: false,
+        probe: datadog::probe,
+        probe_result: datadog::probe_result,
     },
 ];
 
@@ -149,7 +226,26 @@ impl Provider {
             AuthPlacement::Bearer => "Authorization: Bearer header".into(),
             AuthPlacement::Scheme(s) => format!("Authorization: {s} header"),
             AuthPlacement::Header(h) => format!("{h} header"),
+            AuthPlacement::HeaderPair(a, b) => format!("{a} and {b} headers"),
             AuthPlacement::Query(q) => format!("`{q}` query parameter (the provider takes nothing else; redacted)"),
         }
+    }
+}
+
+/// For endpoints without a check call: the base URL itself.
+fn status_probe(base: &Url) -> RequestSpec {
+    let mut spec = RequestSpec::get(base, "/", &[]);
+    spec.auth = AuthPlacement::Bearer;
+    spec
+}
+
+/// Accepted unless the answer is 401 or 403.
+fn status_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
+    match reply.status {
+        401 | 403 | 429 => Err(FetchError::new(
+            crate::error::ErrorClass::from_status(reply.status, reply.retry_after(now)),
+            format!("HTTP {}", reply.status),
+        )),
+        _ => Ok(()),
     }
 }

@@ -2,6 +2,8 @@
 //! `RequestSpec` into a real request; the credential, when there is one, is
 //! attached there according to `AuthPlacement` and never passes through here.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use url::Url;
 
@@ -13,7 +15,10 @@ pub enum AuthPlacement {
     /// `Authorization: <scheme> <key>`, e.g. Twelve Data's `apikey`.
     Scheme(&'static str),
     /// A named header, e.g. `X-Finnhub-Token`.
-    Header(&'static str),
+    Header(Cow<'static, str>),
+    /// Two headers from one credential stored as `FIRST:SECOND`, e.g.
+    /// Datadog's `DD-API-KEY` and `DD-APPLICATION-KEY`.
+    HeaderPair(&'static str, &'static str),
     /// A query parameter: only for providers that accept nothing else.
     Query(&'static str),
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::FetchError;
+use crate::metrics::{self, Metrics, datadog, exposition, json, prometheus};
 use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
 use crate::stocks::{self, Quotes, alphavantage, finnhub, polygon, twelvedata, yahoo};
@@ -41,7 +42,7 @@ impl Kind {
             Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
             Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
             Kind::System | Kind::Clock => &["local"],
-            Kind::Metrics => &[],
+            Kind::Metrics => &["prometheus", "prometheus-text", "json", "datadog"],
         }
     }
 }
@@ -56,6 +57,10 @@ pub enum Source {
     Polygon(polygon::Config),
     AlphaVantage(alphavantage::Config),
     Yahoo(yahoo::Config),
+    Prometheus(prometheus::Config),
+    Exposition(exposition::Config),
+    Json(json::Config),
+    Datadog(datadog::Config),
     System(system::Config),
     Clock(clock::Config),
 }
@@ -64,6 +69,7 @@ pub enum Source {
 pub enum Data {
     Weather(Weather),
     Quotes(Quotes),
+    Metrics(Metrics),
     System(system::Snapshot),
 }
 
@@ -99,6 +105,10 @@ impl Source {
             (Kind::Stocks, "polygon") => polygon::Config::deserialize(d).map(Source::Polygon),
             (Kind::Stocks, "alphavantage") => alphavantage::Config::deserialize(d).map(Source::AlphaVantage),
             (Kind::Stocks, "yahoo") => yahoo::Config::deserialize(d).map(Source::Yahoo),
+            (Kind::Metrics, "prometheus") => prometheus::Config::deserialize(d).map(Source::Prometheus),
+            (Kind::Metrics, "prometheus-text") => exposition::Config::deserialize(d).map(Source::Exposition),
+            (Kind::Metrics, "json") => json::Config::deserialize(d).map(Source::Json),
+            (Kind::Metrics, "datadog") => datadog::Config::deserialize(d).map(Source::Datadog),
             (Kind::System, "local") => system::Config::deserialize(d).map(Source::System),
             (Kind::Clock, "local") => clock::Config::deserialize(d).map(Source::Clock),
             _ => return None,
@@ -113,6 +123,7 @@ impl Source {
             | Source::Polygon(_)
             | Source::AlphaVantage(_)
             | Source::Yahoo(_) => Kind::Stocks,
+            Source::Prometheus(_) | Source::Exposition(_) | Source::Json(_) | Source::Datadog(_) => Kind::Metrics,
             Source::System(_) => Kind::System,
             Source::Clock(_) => Kind::Clock,
         }
@@ -128,6 +139,10 @@ impl Source {
             Source::Polygon(_) => "polygon",
             Source::AlphaVantage(_) => "alphavantage",
             Source::Yahoo(_) => "yahoo",
+            Source::Prometheus(_) => "prometheus",
+            Source::Exposition(_) => "prometheus-text",
+            Source::Json(_) => "json",
+            Source::Datadog(_) => "datadog",
             Source::System(_) | Source::Clock(_) => "local",
         }
     }
@@ -143,6 +158,10 @@ impl Source {
             Source::Polygon(c) => c.problems(),
             Source::AlphaVantage(c) => c.problems(),
             Source::Yahoo(c) => c.problems(),
+            Source::Prometheus(c) => c.problems(),
+            Source::Exposition(c) => c.problems(),
+            Source::Json(c) => c.problems(),
+            Source::Datadog(c) => c.problems(),
             Source::System(c) => c.problems(),
             Source::Clock(c) => c.problems(),
         }
@@ -159,6 +178,11 @@ impl Source {
             Source::Polygon(_) => Some(polygon::DEFAULT_BASE),
             Source::AlphaVantage(_) => Some(alphavantage::DEFAULT_BASE),
             Source::Yahoo(_) => Some(yahoo::DEFAULT_BASE),
+            Source::Prometheus(_) => Some(prometheus::DEFAULT_BASE),
+            Source::Exposition(_) => Some(exposition::DEFAULT_BASE),
+            // No public endpoint: `base_url` is required, and checked.
+            Source::Json(_) => Some("http://localhost/"),
+            Source::Datadog(_) => Some(datadog::DEFAULT_BASE),
             Source::System(_) | Source::Clock(_) => None,
         }
     }
@@ -169,8 +193,8 @@ impl Source {
     }
 
     /// The requests of one poll, in the order `parse` expects the replies;
-    /// empty for local sources.
-    pub fn requests(&self, base: &Url) -> Vec<RequestSpec> {
+    /// empty for local sources. Built at each poll: range queries need `now`.
+    pub fn requests(&self, base: &Url, now: DateTime<Utc>) -> Vec<RequestSpec> {
         match self {
             Source::OpenMeteo(c) => vec![open_meteo::request(c, base)],
             Source::OpenWeatherMap(c) => openweathermap::requests(c, base),
@@ -180,6 +204,10 @@ impl Source {
             Source::Polygon(c) => polygon::requests(c, base),
             Source::AlphaVantage(c) => alphavantage::requests(c, base),
             Source::Yahoo(c) => yahoo::requests(c, base),
+            Source::Prometheus(c) => prometheus::requests(c, base, now),
+            Source::Exposition(c) => exposition::requests(c, base),
+            Source::Json(c) => json::requests(c, base),
+            Source::Datadog(c) => datadog::requests(c, base, now),
             Source::System(_) | Source::Clock(_) => Vec::new(),
         }
     }
@@ -194,6 +222,10 @@ impl Source {
             (Source::Polygon(c), _) => polygon::parse(c, replies, now).map(Data::Quotes),
             (Source::AlphaVantage(c), _) => alphavantage::parse(c, replies, now).map(Data::Quotes),
             (Source::Yahoo(c), _) => yahoo::parse(c, replies, now).map(Data::Quotes),
+            (Source::Prometheus(c), _) => prometheus::parse(c, replies, now).map(Data::Metrics),
+            (Source::Exposition(c), _) => exposition::parse(c, replies, now).map(Data::Metrics),
+            (Source::Json(c), _) => json::parse(c, replies, now).map(Data::Metrics),
+            (Source::Datadog(c), _) => datadog::parse(c, replies, now).map(Data::Metrics),
             _ => Err(FetchError::bad_response("no replies of the expected shape")),
         }
     }
@@ -208,6 +240,10 @@ impl Source {
             | Source::Polygon(_)
             | Source::AlphaVantage(_)
             | Source::Yahoo(_) => "Stocks".into(),
+            Source::Prometheus(c) => crate::format::fit(&c.query, 30),
+            Source::Exposition(c) => c.metric.clone(),
+            Source::Json(c) => c.fields.first().map_or_else(|| "JSON".into(), |f| f.label.clone()),
+            Source::Datadog(c) => crate::format::fit(&c.query, 30),
             Source::System(_) => "System".into(),
             Source::Clock(_) => "Clock".into(),
         }
@@ -237,6 +273,10 @@ impl Source {
                 | Source::Yahoo(_),
                 Some(Data::Quotes(q)),
             ) => stocks::render(q, area, buf),
+            (Source::Prometheus(c), Some(Data::Metrics(m))) => metrics::render(m, &c.display(), area, buf),
+            (Source::Exposition(c), Some(Data::Metrics(m))) => metrics::render(m, &c.display(), area, buf),
+            (Source::Json(c), Some(Data::Metrics(m))) => metrics::render(m, &c.display(), area, buf),
+            (Source::Datadog(c), Some(Data::Metrics(m))) => metrics::render(m, &c.display(), area, buf),
             (Source::System(c), Some(Data::System(s))) => system::render(c, s, area, buf),
             _ => {}
         }

@@ -10,7 +10,7 @@ use crate::error::{ErrorClass, FetchError};
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 
 pub const DEFAULT_BASE: &str = "https://finnhub.io";
-pub const AUTH: AuthPlacement = AuthPlacement::Header("X-Finnhub-Token");
+pub const AUTH: AuthPlacement = AuthPlacement::Header(std::borrow::Cow::Borrowed("X-Finnhub-Token"));
 
 /// The `[widget.ID]` keys specific to Finnhub.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -169,7 +169,7 @@ mod tests {
         let specs = requests(&cfg(&["AAPL", "MSFT"]), &Url::parse(DEFAULT_BASE).unwrap());
         assert_eq!(specs.len(), 2);
         assert_eq!(specs[1].url.as_str(), "https://finnhub.io/api/v1/quote?symbol=MSFT");
-        assert_eq!(specs[0].auth, AuthPlacement::Header("X-Finnhub-Token"));
+        assert_eq!(specs[0].auth, AUTH);
     }
 
     #[test]

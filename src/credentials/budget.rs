@@ -1,0 +1,148 @@
+//! A credential's request budget, shared by every widget that uses it: a
+//! sliding one-minute window and a count per UTC day. The provider's
+//! `X-RateLimit-*` headers, where sent, override it until their reset.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use homedash_widgets::provider::Budget;
+use tokio::time::Instant;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub struct Limiter {
+    budget: Budget,
+    /// Send times within the last minute, oldest first.
+    recent: VecDeque<Instant>,
+    day: Option<NaiveDate>,
+    today: u32,
+    /// The provider said no requests are left until then.
+    blocked_until: Option<Instant>,
+}
+
+impl Limiter {
+    pub fn new(budget: Budget) -> Self {
+        Limiter {
+            budget,
+            recent: VecDeque::new(),
+            day: None,
+            today: 0,
+            blocked_until: None,
+        }
+    }
+
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// Take `n` requests now, or say how long to wait before asking again.
+    pub fn take(&mut self, n: u32, now: Instant, wall: DateTime<Utc>) -> Result<(), Duration> {
+        if let Some(until) = self.blocked_until {
+            if until > now {
+                return Err(until - now);
+            }
+            self.blocked_until = None;
+        }
+        while self.recent.front().is_some_and(|t| now.duration_since(*t) >= MINUTE) {
+            self.recent.pop_front();
+        }
+        let date = wall.date_naive();
+        if self.day != Some(date) {
+            self.day = Some(date);
+            self.today = 0;
+        }
+        // A poll larger than the whole budget still runs, alone in its minute.
+        let n = n.min(self.budget.per_minute).max(1);
+        if let Some(per_day) = self.budget.per_day
+            && self.today + n > per_day
+        {
+            let midnight = (date + chrono::Duration::days(1))
+                .and_hms_opt(0, 0, 0)
+                .map(|d| d.and_utc())
+                .unwrap_or(wall);
+            return Err((midnight - wall).to_std().unwrap_or(MINUTE));
+        }
+        let used = self.recent.len() as u32;
+        if used + n > self.budget.per_minute {
+            // Wait until enough of the window has slid past.
+            let free_at = self.recent[(used + n - self.budget.per_minute - 1) as usize] + MINUTE;
+            return Err(free_at.saturating_duration_since(now).max(Duration::from_millis(10)));
+        }
+        for _ in 0..n {
+            self.recent.push_back(now);
+        }
+        self.today += n;
+        Ok(())
+    }
+
+    /// `X-RateLimit-Remaining: 0` with a reset `after` from now.
+    pub fn exhausted(&mut self, now: Instant, after: Duration) {
+        self.blocked_until = Some(now + after.min(Duration::from_secs(86400)));
+    }
+}
+
+/// `X-RateLimit-Reset` as seconds from now: a delta, or an epoch time.
+pub fn reset_after(remaining: Option<&str>, reset: Option<&str>, wall: DateTime<Utc>) -> Option<Duration> {
+    if remaining?.trim().parse::<i64>().ok()? > 0 {
+        return None;
+    }
+    let r: i64 = reset?.trim().parse().ok()?;
+    // Epoch seconds are large; deltas are small.
+    let secs = if r > 1_000_000_000 { r - wall.timestamp() } else { r };
+    Some(Duration::from_secs(secs.clamp(1, 86400) as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(per_minute: u32, per_day: Option<u32>) -> Budget {
+        Budget { per_minute, per_day }
+    }
+
+    #[test]
+    fn sliding_minute() {
+        let mut l = Limiter::new(budget(10, None));
+        let t0 = Instant::now();
+        let wall = Utc::now();
+        for _ in 0..5 {
+            l.take(2, t0, wall).unwrap();
+        }
+        let wait = l.take(1, t0 + Duration::from_secs(30), wall).unwrap_err();
+        assert_eq!(wait, Duration::from_secs(30));
+        l.take(1, t0 + Duration::from_secs(60), wall).unwrap();
+        // Three more need three slots: the window holds 1 new, and frees
+        // only when the t0 ones pass, which they have.
+        l.take(3, t0 + Duration::from_secs(61), wall).unwrap();
+    }
+
+    #[test]
+    fn daily_cap_waits_for_utc_midnight() {
+        let mut l = Limiter::new(budget(5, Some(2)));
+        let t = Instant::now();
+        let wall = DateTime::parse_from_rfc3339("2026-11-27T23:00:00Z").unwrap().to_utc();
+        l.take(2, t, wall).unwrap();
+        assert_eq!(l.take(1, t, wall).unwrap_err(), Duration::from_secs(3600));
+        let tomorrow = DateTime::parse_from_rfc3339("2026-11-28T00:00:01Z").unwrap().to_utc();
+        l.take(1, t + Duration::from_secs(61), tomorrow).unwrap();
+    }
+
+    #[test]
+    fn provider_headers_override() {
+        let wall = DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z").unwrap().to_utc();
+        assert_eq!(reset_after(Some("0"), Some("30"), wall), Some(Duration::from_secs(30)));
+        let epoch = (wall.timestamp() + 90).to_string();
+        assert_eq!(
+            reset_after(Some("0"), Some(&epoch), wall),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(reset_after(Some("4"), Some("30"), wall), None);
+        let mut l = Limiter::new(budget(100, None));
+        let t = Instant::now();
+        l.exhausted(t, Duration::from_secs(30));
+        assert_eq!(l.take(1, t, wall).unwrap_err(), Duration::from_secs(30));
+        l.take(1, t + Duration::from_secs(30), wall).unwrap();
+    }
+}

@@ -1,0 +1,184 @@
+//! Metrics providers and the view they share: one or more readings, each a
+//! value with a unit, coloured by thresholds, with a sparkline when the
+//! provider sent a series.
+
+pub mod datadog;
+pub mod exposition;
+pub mod json;
+pub mod prometheus;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+use serde::Deserialize;
+
+use crate::format::fit;
+use crate::stocks::sparkline;
+use crate::style;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub label: String,
+    pub value: f64,
+    /// Oldest first; empty for an instant value.
+    pub history: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Metrics {
+    pub readings: Vec<Reading>,
+}
+
+/// How a value is shown: its unit, decimals and the thresholds that colour
+/// it. With `warn` above `crit`, lower values are the worse ones.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Display {
+    #[serde(default)]
+    pub unit: String,
+    pub warn: Option<f64>,
+    pub crit: Option<f64>,
+    pub decimals: Option<u8>,
+}
+
+impl Display {
+    pub fn style(&self, v: f64) -> Style {
+        let worse = |limit: f64| match (self.warn, self.crit) {
+            (Some(w), Some(c)) if w > c => v <= limit,
+            _ => v >= limit,
+        };
+        if self.crit.is_some_and(worse) {
+            Style::new().fg(style::BAD)
+        } else if self.warn.is_some_and(worse) {
+            Style::new().fg(style::WARN)
+        } else if self.warn.is_some() || self.crit.is_some() {
+            Style::new().fg(style::GOOD)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn format(&self, v: f64) -> String {
+        if !v.is_finite() {
+            return format!("{v}");
+        }
+        let d = usize::from(
+            self.decimals
+                .unwrap_or(if v.abs() >= 100.0 || v.fract() == 0.0 { 0 } else { 2 }),
+        );
+        let sep = if self.unit.is_empty() || self.unit.starts_with('%') {
+            ""
+        } else {
+            " "
+        };
+        format!("{v:.d$}{sep}{}", self.unit)
+    }
+}
+
+/// Parse "90s", "15m", "6h", "7d" into seconds.
+pub fn parse_span(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return None,
+    };
+    (n > 0).then_some(n * mult)
+}
+
+pub fn render(m: &Metrics, display: &Display, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let w = usize::from(area.width);
+    if m.readings.is_empty() {
+        Line::from(Span::styled("no series matched", style::dim())).render(area, buf);
+        return;
+    }
+    // One reading with room: the value large on its own line, the label
+    // and the sparkline below.
+    if let [r] = m.readings.as_slice()
+        && area.height >= 2
+    {
+        let st = display.style(r.value).add_modifier(ratatui::style::Modifier::BOLD);
+        Line::from(vec![
+            Span::styled(display.format(r.value), st),
+            Span::styled(format!("  {}", fit(&r.label, w.saturating_sub(12))), style::dim()),
+        ])
+        .render(Rect::new(area.x, area.y, area.width, 1), buf);
+        if r.history.len() >= 2 {
+            Line::from(Span::styled(sparkline(&r.history, w), display.style(r.value)))
+                .render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+        }
+        return;
+    }
+    let label_w = m
+        .readings
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(w / 2)
+        .max(4);
+    for (i, r) in m.readings.iter().take(usize::from(area.height)).enumerate() {
+        let value = display.format(r.value);
+        let mut spans = vec![
+            Span::styled(format!("{:<label_w$} ", fit(&r.label, label_w)), style::label()),
+            Span::styled(format!("{value:>10} "), display.style(r.value)),
+        ];
+        let left = w.saturating_sub(label_w + 12);
+        if left >= 4 && r.history.len() >= 2 {
+            spans.push(Span::styled(sparkline(&r.history, left), display.style(r.value)));
+        }
+        Line::from(spans).render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_either_way() {
+        let high_bad = Display {
+            warn: Some(80.0),
+            crit: Some(95.0),
+            ..Default::default()
+        };
+        assert_eq!(high_bad.style(50.0).fg, Some(style::GOOD));
+        assert_eq!(high_bad.style(85.0).fg, Some(style::WARN));
+        assert_eq!(high_bad.style(99.0).fg, Some(style::BAD));
+        let low_bad = Display {
+            warn: Some(20.0),
+            crit: Some(5.0),
+            ..Default::default()
+        };
+        assert_eq!(low_bad.style(50.0).fg, Some(style::GOOD));
+        assert_eq!(low_bad.style(3.0).fg, Some(style::BAD));
+        assert_eq!(Display::default().style(1.0).fg, None);
+    }
+
+    #[test]
+    fn formats_and_spans() {
+        let d = Display {
+            unit: "%".into(),
+            ..Default::default()
+        };
+        assert_eq!(d.format(94.319), "94.32%");
+        let d = Display {
+            unit: "req/s".into(),
+            decimals: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(d.format(1027.0), "1027.0 req/s");
+        assert_eq!(parse_span("6h"), Some(21600));
+        assert_eq!(parse_span("90s"), Some(90));
+        assert_eq!(parse_span("1w"), None);
+        assert_eq!(parse_span("0m"), None);
+    }
+}
