@@ -284,6 +284,9 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             r = fetch.run(&specs, cred.as_ref(), secret.as_ref()) => r,
             () = job.cancel.cancelled() => return,
         };
+        if let Some(c) = &cred {
+            c.broker.settle(&c.name, specs.len() as u32);
+        }
         let now = Utc::now();
         let (mut result, retry_after) = match fetched {
             Ok(replies) => {

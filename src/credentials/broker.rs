@@ -273,6 +273,13 @@ impl Broker {
         }
     }
 
+    /// The last `n` requests of `name` were answered (or failed) just now.
+    pub fn settle(&self, name: &str, n: u32) {
+        if let Some(slot) = self.lock().get_mut(name) {
+            slot.limiter.settle(n, tokio::time::Instant::now());
+        }
+    }
+
     /// Let the provider's own `X-RateLimit-*` headers correct the budget.
     pub fn observe(&self, name: &str, reply: &homedash_widgets::HttpReply) {
         let Some(after) = reset_after(

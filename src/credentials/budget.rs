@@ -77,6 +77,16 @@ impl Limiter {
         Ok(())
     }
 
+    /// The last `n` requests have been answered: count them from now, not
+    /// from when they were sent. The provider saw them somewhere in
+    /// between, so a window counted from here never overlaps its own.
+    pub fn settle(&mut self, n: u32, now: Instant) {
+        let len = self.recent.len();
+        for t in self.recent.iter_mut().skip(len.saturating_sub(n as usize)) {
+            *t = (*t).max(now);
+        }
+    }
+
     /// `X-RateLimit-Remaining: 0` with a reset `after` from now.
     pub fn exhausted(&mut self, now: Instant, after: Duration) {
         self.blocked_until = Some(now + after.min(Duration::from_secs(86400)));
@@ -116,6 +126,21 @@ mod tests {
         // Three more need three slots: the window holds 1 new, and frees
         // only when the t0 ones pass, which they have.
         l.take(3, t0 + Duration::from_secs(61), wall).unwrap();
+    }
+
+    #[test]
+    fn the_window_counts_from_the_answer() {
+        let mut l = Limiter::new(budget(2, None));
+        let t0 = Instant::now();
+        let wall = Utc::now();
+        l.take(2, t0, wall).unwrap();
+        // A slow answer: the provider may have seen it as late as t0 + 5 s.
+        l.settle(2, t0 + Duration::from_secs(5));
+        assert_eq!(
+            l.take(1, t0 + Duration::from_secs(60), wall).unwrap_err(),
+            Duration::from_secs(5)
+        );
+        l.take(1, t0 + Duration::from_secs(65), wall).unwrap();
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod finnhub;
+pub mod providers;
 pub mod pty;
 pub mod tls;
 
