@@ -204,6 +204,15 @@ impl App {
                 self.creds = None;
                 Flow::redraw()
             }
+            Outcome::Run(_) if self.demo => {
+                if let Some(screen) = self.creds.as_mut() {
+                    screen.done(
+                        false,
+                        "the demo's tokens live in memory only: run homedash without --demo to manage real ones".into(),
+                    );
+                }
+                Flow::redraw()
+            }
             Outcome::Run(op) => Flow {
                 redraw: true,
                 cmds: vec![Cmd::Cred(op)],

@@ -19,15 +19,24 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 
+mod market;
+
+/// The token every demo credential carries: the demo server checks that
+/// it arrives in each provider's real place. It opens nothing anywhere else.
+pub const TOKEN: &str = "demo-token-0000";
+/// Datadog's credential has two parts.
+pub const PAIR_TOKEN: &str = "demo-api-0000:demo-app-0000";
+
 /// Bind on loopback, serve until `cancel`, and point every networked widget
-/// of `config` at it.
+/// of `config` at it, under a path prefix per provider.
 pub async fn start(config: &mut Config, cancel: CancellationToken) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
-    let base = url::Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
     for w in &mut config.widgets {
         if w.source.default_base().is_some() {
-            w.base_url = Some(base.clone());
+            let base =
+                url::Url::parse(&format!("http://{addr}/{}/", w.source.provider())).map_err(std::io::Error::other)?;
+            w.base_url = Some(base);
         }
     }
     tokio::spawn(async move {
@@ -52,22 +61,55 @@ pub async fn start(config: &mut Config, cancel: CancellationToken) -> std::io::R
     Ok(addr)
 }
 
+/// Where the request carried the demo token, per provider.
+fn authorised(provider: &str, req: &Request<Incoming>, q: &HashMap<String, String>) -> bool {
+    let h = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let bearer = format!("Bearer {TOKEN}");
+    match provider {
+        "finnhub" => h("x-finnhub-token") == TOKEN,
+        "twelvedata" => h("authorization") == format!("apikey {TOKEN}"),
+        "polygon" | "prometheus" | "json" => h("authorization") == bearer,
+        // Its widget has no credential: an optional one must be right if sent.
+        "prometheus-text" => h("authorization").is_empty() || h("authorization") == bearer,
+        "alphavantage" => q.get("apikey").is_some_and(|k| k == TOKEN),
+        "openweathermap" => q.get("appid").is_some_and(|k| k == TOKEN),
+        "weatherapi" => q.get("key").is_some_and(|k| k == TOKEN),
+        "datadog" => format!("{}:{}", h("dd-api-key"), h("dd-application-key")) == PAIR_TOKEN,
+        _ => true,
+    }
+}
+
 async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let query: HashMap<String, String> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
         .into_owned()
         .collect();
-    let (status, body) = match req.uri().path() {
-        "/v1/forecast" => (StatusCode::OK, open_meteo(&query)),
-        _ => (
-            StatusCode::NOT_FOUND,
-            json!({"error": true, "reason": "no such demo endpoint"}),
-        ),
+    let path = req.uri().path().to_string();
+    let (provider, rest) = path.trim_start_matches('/').split_once('/').unwrap_or(("", ""));
+    let rest = format!("/{rest}");
+    let (status, content_type, body) = if !authorised(provider, &req, &query) {
+        (
+            StatusCode::UNAUTHORIZED,
+            "application/json",
+            json!({"error": "demo token missing or misplaced"}).to_string(),
+        )
+    } else {
+        match market::route(provider, &rest, &query) {
+            Some((ct, body)) => (StatusCode::OK, ct, body),
+            None if provider == "open-meteo" && rest == "/v1/forecast" => {
+                (StatusCode::OK, "application/json", open_meteo(&query).to_string())
+            }
+            None => (
+                StatusCode::NOT_FOUND,
+                "application/json",
+                json!({"error": true, "reason": "no such demo endpoint"}).to_string(),
+            ),
+        }
     };
-    let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
+    let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
     resp.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
+        hyper::header::HeaderValue::from_static(content_type),
     );
     Ok(resp)
 }

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::WidgetConfig;
 use crate::credentials::broker::Broker;
+use crate::credentials::budget::Reservation;
 use crate::http::Http;
 use crate::msg::{Msg, WidgetId};
 use crate::sampler::Sampler;
@@ -182,11 +183,11 @@ impl Fetch {
 }
 
 /// Wait until the credential's budget has room for `n` requests. A long
-/// wait is shown on the widget. False when the app is going away.
-async fn within_budget(job: &Job, c: &Cred, n: u32) -> bool {
+/// wait is shown on the widget. `None` when the app is going away.
+async fn within_budget(job: &Job, c: &Cred, n: u32) -> Option<Option<Reservation>> {
     loop {
         let wait = match c.broker.take(&c.name, n) {
-            Ok(()) => return true,
+            Ok(r) => return Some(r),
             Err(wait) => wait,
         };
         if wait > Duration::from_secs(5) {
@@ -210,12 +211,12 @@ async fn within_budget(job: &Job, c: &Cred, n: u32) -> bool {
                 ),
             );
             if !job.report(Err(err), Some(wait)).await {
-                return false;
+                return None;
             }
         }
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = job.cancel.cancelled() => return false,
+            () = job.cancel.cancelled() => return None,
         }
     }
 }
@@ -272,10 +273,12 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             }
         };
         let specs = fetch.source.requests(&fetch.base, Utc::now());
-        if let Some(c) = &cred
-            && !within_budget(&job, c, specs.len() as u32).await
-        {
-            return;
+        let mut reservation = None;
+        if let Some(c) = &cred {
+            match within_budget(&job, c, specs.len() as u32).await {
+                Some(r) => reservation = r,
+                None => return,
+            }
         }
         if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
             return;
@@ -284,8 +287,8 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             r = fetch.run(&specs, cred.as_ref(), secret.as_ref()) => r,
             () = job.cancel.cancelled() => return,
         };
-        if let Some(c) = &cred {
-            c.broker.settle(&c.name, specs.len() as u32);
+        if let (Some(c), Some(r)) = (&cred, reservation) {
+            c.broker.settle(&c.name, r);
         }
         let now = Utc::now();
         let (mut result, retry_after) = match fetched {

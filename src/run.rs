@@ -115,13 +115,22 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
     let broker = Broker::new(&config.credentials);
-    {
+    if demo_mode {
+        // Demo tokens live in memory only; the keyring is never asked.
+        for c in &config.credentials {
+            let token = match c.provider.auth {
+                homedash_widgets::AuthPlacement::HeaderPair(..) => demo::PAIR_TOKEN,
+                _ => demo::TOKEN,
+            };
+            broker.set(&c.name, Ok(secrecy::SecretString::from(token)));
+        }
+    } else {
         // One batch, off the UI path; widgets wait for it, never the UI.
         let broker = broker.clone();
         tokio::spawn(async move { broker.load_all().await });
     }
     let pollers = Pollers::spawn(&config.widgets, &http, &broker, &tx);
-    let creds = match logging::state_dir() {
+    let creds = match logging::state_dir().filter(|_| !demo_mode) {
         Some(state) => {
             if let Err(e) = credentials::audit::init(&state) {
                 app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));

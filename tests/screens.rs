@@ -199,7 +199,8 @@ fn every_size_renders_without_panic() {
 
 #[test]
 fn narrow_cards_keep_their_titles() {
-    let mut a = app(config::DEMO, 60, 20);
+    const THREE: &str = "[widget.clock]\nkind = \"clock\"\n[widget.berlin]\nkind = \"weather\"\nlocation = \"Berlin\"\nlatitude = 52.52\nlongitude = 13.41\n[widget.newyork]\nkind = \"weather\"\nlocation = \"New York\"\nlatitude = 40.71\nlongitude = -74.01\nunits = \"imperial\"\n[widget.system]\nkind = \"system\"\n[[layout.row]]\nlength = 11\n  [[layout.row.col]]\n  widget = \"clock\"\n  [[layout.row.col]]\n  widget = \"berlin\"\n  [[layout.row.col]]\n  widget = \"newyork\"\n[[layout.row]]\nwidget = \"system\"\n";
+    let mut a = app(THREE, 60, 20);
     for w in ["berlin", "newyork"] {
         let d = weather(&a, w);
         fetched(&mut a, w, 0, Ok(d));

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
-use super::budget::{Limiter, reset_after};
+use super::budget::{Limiter, Reservation, reset_after};
 use super::keyring::{Keyring, KeyringError};
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
@@ -266,17 +266,17 @@ impl Broker {
     }
 
     /// Take `n` requests of `name`'s budget now, or learn how long to wait.
-    pub fn take(&self, name: &str, n: u32) -> Result<(), std::time::Duration> {
+    pub fn take(&self, name: &str, n: u32) -> Result<Option<Reservation>, std::time::Duration> {
         match self.lock().get_mut(name) {
-            Some(slot) => slot.limiter.take(n, tokio::time::Instant::now(), Utc::now()),
-            None => Ok(()),
+            Some(slot) => slot.limiter.take(n, tokio::time::Instant::now(), Utc::now()).map(Some),
+            None => Ok(None),
         }
     }
 
-    /// The last `n` requests of `name` were answered (or failed) just now.
-    pub fn settle(&self, name: &str, n: u32) {
+    /// A reservation's requests were answered (or failed) just now.
+    pub fn settle(&self, name: &str, r: Reservation) {
         if let Some(slot) = self.lock().get_mut(name) {
-            slot.limiter.settle(n, tokio::time::Instant::now());
+            slot.limiter.settle(r, tokio::time::Instant::now());
         }
     }
 

@@ -2,7 +2,6 @@
 //! sliding one-minute window and a count per UTC day. The provider's
 //! `X-RateLimit-*` headers, where sent, override it until their reset.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,11 +10,19 @@ use tokio::time::Instant;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// Requests taken together, to be settled when they are answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reservation {
+    first: u64,
+    n: u64,
+}
+
 #[derive(Debug)]
 pub struct Limiter {
     budget: Budget,
-    /// Send times within the last minute, oldest first.
-    recent: VecDeque<Instant>,
+    /// (id, counted-from time) of each request within the last minute.
+    recent: Vec<(u64, Instant)>,
+    next_id: u64,
     day: Option<NaiveDate>,
     today: u32,
     /// The provider said no requests are left until then.
@@ -26,7 +33,8 @@ impl Limiter {
     pub fn new(budget: Budget) -> Self {
         Limiter {
             budget,
-            recent: VecDeque::new(),
+            recent: Vec::new(),
+            next_id: 0,
             day: None,
             today: 0,
             blocked_until: None,
@@ -38,16 +46,14 @@ impl Limiter {
     }
 
     /// Take `n` requests now, or say how long to wait before asking again.
-    pub fn take(&mut self, n: u32, now: Instant, wall: DateTime<Utc>) -> Result<(), Duration> {
+    pub fn take(&mut self, n: u32, now: Instant, wall: DateTime<Utc>) -> Result<Reservation, Duration> {
         if let Some(until) = self.blocked_until {
             if until > now {
                 return Err(until - now);
             }
             self.blocked_until = None;
         }
-        while self.recent.front().is_some_and(|t| now.duration_since(*t) >= MINUTE) {
-            self.recent.pop_front();
-        }
+        self.recent.retain(|(_, t)| now.saturating_duration_since(*t) < MINUTE);
         let date = wall.date_naive();
         if self.day != Some(date) {
             self.day = Some(date);
@@ -67,23 +73,28 @@ impl Limiter {
         let used = self.recent.len() as u32;
         if used + n > self.budget.per_minute {
             // Wait until enough of the window has slid past.
-            let free_at = self.recent[(used + n - self.budget.per_minute - 1) as usize] + MINUTE;
+            let mut times: Vec<Instant> = self.recent.iter().map(|(_, t)| *t).collect();
+            times.sort_unstable();
+            let free_at = times[(used + n - self.budget.per_minute - 1) as usize] + MINUTE;
             return Err(free_at.saturating_duration_since(now).max(Duration::from_millis(10)));
         }
-        for _ in 0..n {
-            self.recent.push_back(now);
+        let first = self.next_id;
+        for i in 0..u64::from(n) {
+            self.recent.push((first + i, now));
         }
+        self.next_id += u64::from(n);
         self.today += n;
-        Ok(())
+        Ok(Reservation { first, n: u64::from(n) })
     }
 
-    /// The last `n` requests have been answered: count them from now, not
-    /// from when they were sent. The provider saw them somewhere in
+    /// A reservation's requests have been answered: count them from now,
+    /// not from when they were sent. The provider saw them somewhere in
     /// between, so a window counted from here never overlaps its own.
-    pub fn settle(&mut self, n: u32, now: Instant) {
-        let len = self.recent.len();
-        for t in self.recent.iter_mut().skip(len.saturating_sub(n as usize)) {
-            *t = (*t).max(now);
+    pub fn settle(&mut self, r: Reservation, now: Instant) {
+        for (id, t) in &mut self.recent {
+            if (r.first..r.first + r.n).contains(id) {
+                *t = (*t).max(now);
+            }
         }
     }
 
@@ -133,12 +144,19 @@ mod tests {
         let mut l = Limiter::new(budget(2, None));
         let t0 = Instant::now();
         let wall = Utc::now();
-        l.take(2, t0, wall).unwrap();
-        // A slow answer: the provider may have seen it as late as t0 + 5 s.
-        l.settle(2, t0 + Duration::from_secs(5));
+        let slow = l.take(1, t0, wall).unwrap();
+        let fast = l.take(1, t0, wall).unwrap();
+        // Answered in the other order: each is counted from its own answer.
+        l.settle(fast, t0 + Duration::from_secs(1));
+        l.settle(slow, t0 + Duration::from_secs(5));
         assert_eq!(
             l.take(1, t0 + Duration::from_secs(60), wall).unwrap_err(),
-            Duration::from_secs(5)
+            Duration::from_secs(1)
+        );
+        l.take(1, t0 + Duration::from_secs(61), wall).unwrap();
+        assert_eq!(
+            l.take(1, t0 + Duration::from_secs(61), wall).unwrap_err(),
+            Duration::from_secs(4)
         );
         l.take(1, t0 + Duration::from_secs(65), wall).unwrap();
     }
