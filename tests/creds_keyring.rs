@@ -68,6 +68,35 @@ impl Home {
     }
 }
 
+impl Home {
+    /// The canaries are in no file under this home (config, state, logs),
+    /// on no captured screen and not in the dashboard's command line; the
+    /// audit log recorded the whole life of the credential without them.
+    fn assert_nowhere(&self, canaries: &[&String], screens: &[String], cmdline: &[u8]) {
+        for c in canaries {
+            assert!(!String::from_utf8_lossy(cmdline).contains(c.as_str()));
+            for s in screens {
+                assert!(!s.contains(c.as_str()), "on screen:\n{s}");
+            }
+            for f in self.files() {
+                let bytes = std::fs::read(&f).unwrap();
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(c.as_str()),
+                    "{} holds the canary",
+                    f.display()
+                );
+            }
+        }
+        let audit = std::fs::read_to_string(self.path().join("state/homedash/audit.jsonl")).unwrap();
+        for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
+            assert!(
+                audit.contains(&format!("\"event\":\"{event}\"")),
+                "{event} missing:\n{audit}"
+            );
+        }
+    }
+}
+
 fn text(o: &Output) -> String {
     format!(
         "status {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -176,27 +205,7 @@ fn canary_through_the_cli_while_widgets_poll() {
     assert!(srv.accepted() >= 3, "the widget polled with the token");
 
     // The canary is nowhere but the keyring and the wire.
-    for c in [&c1, &c2] {
-        assert!(!String::from_utf8_lossy(&cmdline).contains(c.as_str()));
-        for s in &screens {
-            assert!(!s.contains(c.as_str()), "on screen:\n{s}");
-        }
-        for f in home.files() {
-            let bytes = std::fs::read(&f).unwrap();
-            assert!(
-                !String::from_utf8_lossy(&bytes).contains(c.as_str()),
-                "{} holds the canary",
-                f.display()
-            );
-        }
-    }
-    let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
-    for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
-        assert!(
-            audit.contains(&format!("\"event\":\"{event}\"")),
-            "{event} missing:\n{audit}"
-        );
-    }
+    home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
     // Every header the server saw carried the token in X-Finnhub-Token only.
     for h in srv.heads() {
         assert!(!h.contains("token="), "{h}");
@@ -339,25 +348,5 @@ fn canary_through_the_credentials_screen_by_keystrokes() {
     app.send("q");
     assert_eq!(app.wait_exit(wait), 0);
 
-    for c in [&c1, &c2] {
-        assert!(!String::from_utf8_lossy(&cmdline).contains(c.as_str()));
-        for s in &screens {
-            assert!(!s.contains(c.as_str()), "on screen:\n{s}");
-        }
-        for f in home.files() {
-            let bytes = std::fs::read(&f).unwrap();
-            assert!(
-                !String::from_utf8_lossy(&bytes).contains(c.as_str()),
-                "{} holds the canary",
-                f.display()
-            );
-        }
-    }
-    let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
-    for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
-        assert!(
-            audit.contains(&format!("\"event\":\"{event}\"")),
-            "{event} missing:\n{audit}"
-        );
-    }
+    home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{read_head, respond};
+use super::{header, read_head, respond};
 
 #[derive(Default)]
 struct State {
@@ -88,13 +88,6 @@ impl Finnhub {
     pub fn accepted(&self) -> usize {
         self.state.lock().unwrap().accepted
     }
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
 }
 
 async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {

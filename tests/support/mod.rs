@@ -62,6 +62,14 @@ pub fn refused_base() -> String {
     format!("http://127.0.0.1:{port}/")
 }
 
+/// A header's value in a raw request head.
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
 pub async fn read_head(sock: &mut TcpStream) -> std::io::Result<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{read_head, respond};
+use super::{header, read_head, respond};
 
 macro_rules! fixture {
     ($p:literal) => {
@@ -31,13 +31,6 @@ pub struct ProviderServer {
     pub addr: SocketAddr,
     pub provider: &'static str,
     state: Arc<Mutex<State>>,
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
 }
 
 /// Where this provider takes its key: what the request carried there.

@@ -192,10 +192,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    match quote("IBM", reply, now) {
-        Err(e) if e.class != ErrorClass::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    super::common::accepted(quote("IBM", reply, now))
 }
 
 #[cfg(test)]

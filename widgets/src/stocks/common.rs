@@ -3,6 +3,37 @@
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 
+use super::{Quote, Quotes};
+use crate::error::FetchError;
+use crate::request::HttpReply;
+
+/// One reply per symbol, in order: a failure of any fails the widget, so
+/// a typo or a bad key is seen rather than hidden.
+pub fn per_symbol(
+    symbols: &[String],
+    replies: &[HttpReply],
+    now: DateTime<Utc>,
+    one: fn(&str, &HttpReply, DateTime<Utc>) -> Result<Quote, FetchError>,
+) -> Result<Quotes, FetchError> {
+    if replies.len() != symbols.len() {
+        return Err(FetchError::bad_response("missing replies"));
+    }
+    let quotes = symbols
+        .iter()
+        .zip(replies)
+        .map(|(s, r)| one(s, r, now))
+        .collect::<Result<_, _>>()?;
+    Ok(Quotes { quotes })
+}
+
+/// A probe answer: the key was accepted, even if the probe symbol was not found.
+pub fn accepted(r: Result<Quote, FetchError>) -> Result<(), FetchError> {
+    match r {
+        Err(e) if e.class != crate::error::ErrorClass::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 pub fn symbol_problems(symbols: &[String]) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if symbols.is_empty() {

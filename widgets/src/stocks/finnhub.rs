@@ -112,20 +112,12 @@ pub fn parse_one(symbol: &str, reply: &HttpReply, now: DateTime<Utc>) -> Result<
 /// problem fails the whole widget; so does a symbol Finnhub does not know,
 /// so that a typo is seen rather than hidden.
 pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Quotes, FetchError> {
-    let mut quotes = Vec::with_capacity(replies.len());
-    for (symbol, reply) in cfg.symbols.iter().zip(replies) {
-        quotes.push(parse_one(symbol, reply, now)?);
-    }
-    Ok(Quotes { quotes })
+    super::common::per_symbol(&cfg.symbols, replies, now, parse_one)
 }
 
 /// A probe answer: `Ok` when the key was accepted.
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    match parse_one("AAPL", reply, now) {
-        Ok(_) => Ok(()),
-        Err(e) if e.class == ErrorClass::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
+    super::common::accepted(parse_one("AAPL", reply, now))
 }
 
 #[cfg(test)]

@@ -108,18 +108,11 @@ pub fn parse_one(symbol: &str, reply: &HttpReply, now: DateTime<Utc>) -> Result<
 }
 
 pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Quotes, FetchError> {
-    let mut quotes = Vec::new();
-    for (s, r) in cfg.symbols.iter().zip(replies) {
-        quotes.push(parse_one(s, r, now)?);
-    }
-    Ok(Quotes { quotes })
+    super::common::per_symbol(&cfg.symbols, replies, now, parse_one)
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    match parse_one("AAPL", reply, now) {
-        Err(e) if e.class != ErrorClass::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    super::common::accepted(parse_one("AAPL", reply, now))
 }
 
 #[cfg(test)]

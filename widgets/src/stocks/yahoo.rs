@@ -156,11 +156,7 @@ pub fn parse_one(symbol: &str, reply: &HttpReply, now: DateTime<Utc>) -> Result<
 }
 
 pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Quotes, FetchError> {
-    let mut quotes = Vec::new();
-    for (s, r) in cfg.symbols.iter().zip(replies) {
-        quotes.push(parse_one(s, r, now)?);
-    }
-    Ok(Quotes { quotes })
+    super::common::per_symbol(&cfg.symbols, replies, now, parse_one)
 }
 
 #[cfg(test)]

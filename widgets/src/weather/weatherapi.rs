@@ -32,13 +32,7 @@ fn default_hours() -> u8 {
 
 impl Config {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if !(-90.0..=90.0).contains(&self.latitude) {
-            out.push(("latitude", format!("{} is outside -90..90", self.latitude)));
-        }
-        if !(-180.0..=180.0).contains(&self.longitude) {
-            out.push(("longitude", format!("{} is outside -180..180", self.longitude)));
-        }
+        let mut out = super::place_problems(self.latitude, self.longitude);
         if self.hours > 24 {
             out.push(("hours", format!("{} is outside 0..24", self.hours)));
         }
