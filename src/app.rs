@@ -107,6 +107,22 @@ impl App {
         names
     }
 
+    /// The provider of each row of `cred_names`.
+    pub fn cred_providers(&self) -> Vec<String> {
+        self.cred_names()
+            .iter()
+            .map(|n| match self.credentials.iter().find(|c| &c.name == n) {
+                Some(c) => c.provider.name.to_string(),
+                None => self
+                    .cred_meta
+                    .credentials
+                    .get(n)
+                    .map(|m| m.provider.clone())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
     pub fn cred_view(&self, name: &str) -> Option<&View> {
         self.cred_views.iter().find(|v| v.name == name)
     }
@@ -268,11 +284,11 @@ impl App {
             };
         }
         if self.creds.is_some() {
-            let names = self.cred_names();
+            let (names, providers) = (self.cred_names(), self.cred_providers());
             let out = self
                 .creds
                 .as_mut()
-                .map_or(Outcome::Nothing, |screen| screen.key(k, &names));
+                .map_or(Outcome::Nothing, |screen| screen.key(k, &names, &providers));
             return self.cred_outcome(out);
         }
         if self.help {

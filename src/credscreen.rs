@@ -185,9 +185,12 @@ impl CredScreen {
         &provider::KEYED[i % provider::KEYED.len()]
     }
 
-    /// `names` are the rows on screen, in order.
-    pub fn key(&mut self, k: KeyEvent, names: &[String]) -> Outcome {
+    /// `names` are the rows on screen, in order, and `providers` theirs.
+    pub fn key(&mut self, k: KeyEvent, names: &[String], providers: &[String]) -> Outcome {
         let selected = names.get(self.selected).cloned();
+        let selected_provider = providers
+            .get(self.selected)
+            .and_then(|p| provider::KEYED.iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
             Mode::Browse => match (k.code, selected) {
@@ -201,12 +204,9 @@ impl CredScreen {
                     Outcome::Redraw
                 }
                 (KeyCode::Char('a'), sel) => {
-                    let provider = 0;
-                    let default = Self::provider_at(provider).name;
-                    // Offer the selected row's name when it has no token yet.
-                    let name = sel
-                        .filter(|_| names.iter().all(|n| n != default))
-                        .unwrap_or(default.into());
+                    // The selected row is most often the one that needs a token.
+                    let provider = selected_provider.unwrap_or(0);
+                    let name = sel.unwrap_or_else(|| Self::provider_at(provider).name.into());
                     self.mode = Mode::Add {
                         name,
                         provider,
@@ -289,11 +289,11 @@ impl CredScreen {
                     };
                     Outcome::Redraw
                 }
-                (KeyCode::Left, Field::Provider) => {
+                (KeyCode::Left, Field::Provider | Field::Token) => {
                     *provider = (*provider + provider::KEYED.len() - 1) % provider::KEYED.len();
                     Outcome::Redraw
                 }
-                (KeyCode::Right | KeyCode::Char(' '), Field::Provider) => {
+                (KeyCode::Right, Field::Provider | Field::Token) | (KeyCode::Char(' '), Field::Provider) => {
                     *provider = (*provider + 1) % provider::KEYED.len();
                     Outcome::Redraw
                 }
@@ -393,7 +393,7 @@ mod tests {
 
     fn typed(s: &mut CredScreen, text: &str, names: &[String]) {
         for c in text.chars() {
-            s.key(k(KeyCode::Char(c)), names);
+            s.key(k(KeyCode::Char(c)), names, &[]);
         }
     }
 
@@ -401,7 +401,7 @@ mod tests {
     fn add_by_paste_never_shows_or_debugs_the_token() {
         let names = vec!["fh".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('a')), &names), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[]), Outcome::Redraw);
         assert_eq!(s.paste("hd-canary-screen-0123456789\n"), Outcome::Redraw);
         let Mode::Add { token, name, .. } = &s.mode else {
             panic!()
@@ -409,7 +409,7 @@ mod tests {
         assert_eq!(name, "fh", "the selected row");
         assert_eq!(token.masked(), "•".repeat(27));
         assert!(!format!("{s:?}").contains("canary"), "{s:?}");
-        let out = s.key(k(KeyCode::Enter), &names);
+        let out = s.key(k(KeyCode::Enter), &names, &[]);
         let Outcome::Run(op) = out else { panic!("{out:?}") };
         assert_eq!(
             op,
@@ -426,58 +426,83 @@ mod tests {
     }
 
     #[test]
+    fn add_starts_on_the_selected_rows_provider_and_arrows_pick_another() {
+        let names = vec!["fh".to_string(), "wx".to_string()];
+        let providers = vec!["finnhub".to_string(), "weatherapi".to_string()];
+        let mut s = CredScreen::new();
+        s.key(k(KeyCode::Down), &names, &providers);
+        s.key(k(KeyCode::Char('a')), &names, &providers);
+        let Mode::Add { name, provider, .. } = &s.mode else {
+            panic!()
+        };
+        assert_eq!(
+            (name.as_str(), CredScreen::provider_at(*provider).name),
+            ("wx", "weatherapi")
+        );
+        s.key(k(KeyCode::Right), &names, &providers);
+        let Mode::Add { provider: next, .. } = &s.mode else {
+            panic!()
+        };
+        assert_ne!(
+            CredScreen::provider_at(*next).name,
+            "weatherapi",
+            "→ on the token field picks the next provider"
+        );
+    }
+
+    #[test]
     fn browse_keys_and_revoke_asks_first() {
         let names = vec!["a".to_string(), "b".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names);
+        s.key(k(KeyCode::Down), &names, &[]);
         assert_eq!(s.selected, 1);
-        assert_eq!(s.key(k(KeyCode::Down), &names), Outcome::Nothing);
+        assert_eq!(s.key(k(KeyCode::Down), &names, &[]), Outcome::Nothing);
         assert_eq!(
-            s.key(k(KeyCode::Char('t')), &names),
+            s.key(k(KeyCode::Char('t')), &names, &[]),
             Outcome::Run(CredOp::Test { name: "b".into() })
         );
         s.done(true, "valid".into());
-        s.key(k(KeyCode::Char('d')), &names);
+        s.key(k(KeyCode::Char('d')), &names, &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('n')), &names),
+            s.key(k(KeyCode::Char('n')), &names, &[]),
             Outcome::Redraw,
             "anything but y cancels"
         );
         assert!(matches!(s.mode, Mode::Browse));
-        s.key(k(KeyCode::Char('d')), &names);
+        s.key(k(KeyCode::Char('d')), &names, &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names),
+            s.key(k(KeyCode::Char('y')), &names, &[]),
             Outcome::Run(CredOp::Revoke { name: "b".into() })
         );
         s.done(true, "revoked".into());
-        s.key(k(KeyCode::Char('r')), &names);
+        s.key(k(KeyCode::Char('r')), &names, &[]);
         typed(&mut s, "new-token", &names);
-        s.key(k(KeyCode::Backspace), &names);
+        s.key(k(KeyCode::Backspace), &names, &[]);
         assert_eq!(
-            s.key(k(KeyCode::Enter), &names),
+            s.key(k(KeyCode::Enter), &names, &[]),
             Outcome::Run(CredOp::Rotate {
                 name: "b".into(),
                 secret: SecretString::from("new-toke")
             })
         );
         s.done(false, "x".into());
-        assert_eq!(s.key(k(KeyCode::Esc), &names), Outcome::Close);
+        assert_eq!(s.key(k(KeyCode::Esc), &names, &[]), Outcome::Close);
     }
 
     #[test]
     fn add_form_fields_and_validation() {
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Char('a')), &[]);
-        s.key(k(KeyCode::BackTab), &[]);
-        s.key(k(KeyCode::BackTab), &[]);
+        s.key(k(KeyCode::Char('a')), &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[]);
         for _ in 0.."finnhub".len() {
-            s.key(k(KeyCode::Backspace), &[]);
+            s.key(k(KeyCode::Backspace), &[], &[]);
         }
         typed(&mut s, "my key", &[]);
-        s.key(k(KeyCode::Tab), &[]);
-        s.key(k(KeyCode::Tab), &[]);
+        s.key(k(KeyCode::Tab), &[], &[]);
+        s.key(k(KeyCode::Tab), &[], &[]);
         typed(&mut s, "tok", &[]);
-        assert_eq!(s.key(k(KeyCode::Enter), &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Enter), &[], &[]), Outcome::Redraw);
         assert!(s.message.as_ref().unwrap().1.contains("letters, digits"));
     }
 }

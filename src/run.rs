@@ -144,7 +144,12 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
                 cancel.clone(),
             ))
         }
-        None => None,
+        None => {
+            // The demo (or a machine with no home): show the broker's state,
+            // write nothing.
+            tokio::spawn(worker::watch(None, broker.clone(), tx.clone(), cancel.clone()));
+            None
+        }
     };
     drop(tx);
     let services = Services { pollers, creds };

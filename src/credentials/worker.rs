@@ -28,7 +28,7 @@ pub fn spawn(
     cancel: CancellationToken,
 ) -> mpsc::Sender<CredOp> {
     let (ops_tx, ops_rx) = mpsc::channel(4);
-    tokio::spawn(watch(manager.clone(), broker.clone(), tx.clone(), cancel.clone()));
+    tokio::spawn(watch(Some(manager.clone()), broker.clone(), tx.clone(), cancel.clone()));
     tokio::spawn(work(config, manager, broker, tx, ops_rx, cancel));
     ops_tx
 }
@@ -69,9 +69,13 @@ async fn flush_usage(m: &Manager, broker: &Broker) -> bool {
     }
 }
 
-async fn watch(m: Manager, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+/// Tell the app the broker's state now and after every change. Without a
+/// manager (the demo) nothing is ever written.
+pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
     let mut changes = broker.subscribe();
-    send_meta(&m, &tx).await;
+    if let Some(m) = &m {
+        send_meta(m, &tx).await;
+    }
     let mut flush = tokio::time::interval(FLUSH_EVERY);
     flush.tick().await;
     loop {
@@ -83,12 +87,16 @@ async fn watch(m: Manager, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: C
             tokio::select! {
                 r = changes.changed() => if r.is_err() { return } else { break },
                 _ = flush.tick() => {
-                    if flush_usage(&m, &broker).await {
-                        send_meta(&m, &tx).await;
+                    if let Some(m) = &m
+                        && flush_usage(m, &broker).await
+                    {
+                        send_meta(m, &tx).await;
                     }
                 }
                 () = cancel.cancelled() => {
-                    let _ = flush_usage(&m, &broker).await;
+                    if let Some(m) = &m {
+                        let _ = flush_usage(m, &broker).await;
+                    }
                     return;
                 }
             }

@@ -115,7 +115,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 body,
                 " Add a credential ",
                 lines,
-                " Enter store and test · Tab next field · paste works · Esc cancel ",
+                " Enter store and test · ←/→ provider · Tab field · paste works · Esc cancel ",
             );
         }
         Mode::Rotate { name, token } => {
@@ -174,7 +174,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
 /// fewer columns, lowest priority first to go.
 const COLUMNS: [(&str, u16, u8); 9] = [
     ("NAME", 14, 0),
-    ("PROVIDER", 9, 6),
+    ("PROVIDER", 14, 6),
     ("SOURCE", 18, 4),
     ("TOKEN", 8, 1),
     ("AGE", 8, 7),
@@ -239,10 +239,12 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
                         .unwrap_or("?")
                         .to_string(),
                 ),
-                Cell::from(
+                Cell::from(if app.demo {
+                    "demo, in memory".to_string()
+                } else {
                     cfg.map(|c| describe_source(&c.source))
-                        .unwrap_or_else(|| "keyring".into()),
-                ),
+                        .unwrap_or_else(|| "keyring".into())
+                }),
                 Cell::from(fp),
                 Cell::from(age),
                 Cell::from(Span::styled(
@@ -310,6 +312,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
             lines.push(row(
                 "source",
                 match describe_source(&c.source).as_str() {
+                    _ if app.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
                     "keyring" => format!("keyring: {BACKEND}"),
                     other => other.to_string(),
                 },
