@@ -76,6 +76,10 @@ pub enum Mode {
     ConfirmRevoke {
         name: String,
     },
+    /// The provider's test spends a request of a small daily quota.
+    ConfirmTest {
+        name: String,
+    },
     /// An operation is running in the worker.
     Busy {
         what: String,
@@ -215,7 +219,17 @@ impl CredScreen {
                     };
                     Outcome::Redraw
                 }
-                (KeyCode::Char('t'), Some(name)) => self.run(CredOp::Test { name }),
+                (KeyCode::Char('t'), Some(name)) => {
+                    let costly = selected_provider
+                        .map(Self::provider_at)
+                        .is_some_and(|p| p.probe_spends_quota);
+                    if costly {
+                        self.mode = Mode::ConfirmTest { name };
+                        Outcome::Redraw
+                    } else {
+                        self.run(CredOp::Test { name })
+                    }
+                }
                 (KeyCode::Char('r'), Some(name)) => {
                     self.mode = Mode::Rotate {
                         name,
@@ -230,6 +244,16 @@ impl CredScreen {
                     Outcome::Redraw
                 }
                 _ => Outcome::Nothing,
+            },
+            Mode::ConfirmTest { name } => match k.code {
+                KeyCode::Char('y') => {
+                    let name = name.clone();
+                    self.run(CredOp::Test { name })
+                }
+                _ => {
+                    self.mode = Mode::Browse;
+                    Outcome::Redraw
+                }
             },
             Mode::ConfirmRevoke { name } => match k.code {
                 KeyCode::Char('y') => {
@@ -447,6 +471,19 @@ mod tests {
             CredScreen::provider_at(*next).name,
             "weatherapi",
             "→ on the token field picks the next provider"
+        );
+    }
+
+    #[test]
+    fn a_test_that_spends_quota_asks_first() {
+        let names = vec!["av".to_string()];
+        let providers = vec!["alphavantage".to_string()];
+        let mut s = CredScreen::new();
+        assert_eq!(s.key(k(KeyCode::Char('t')), &names, &providers), Outcome::Redraw);
+        assert!(matches!(s.mode, Mode::ConfirmTest { .. }));
+        assert_eq!(
+            s.key(k(KeyCode::Char('y')), &names, &providers),
+            Outcome::Run(CredOp::Test { name: "av".into() })
         );
     }
 

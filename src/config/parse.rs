@@ -360,10 +360,17 @@ impl<'t> Checker<'t> {
             );
         }
         if common.credential.is_some() && source.keyed().is_none() {
+            let hint = match (&common.provider, kind.providers().get(1)) {
+                (None, Some(keyed)) => format!(
+                    "; the default provider for kind \"{}\" is \"{provider}\": name a keyed one, e.g. provider = \"{keyed}\"",
+                    kind.name()
+                ),
+                _ => String::new(),
+            };
             self.at(
                 &key("credential"),
                 false,
-                format!("provider \"{provider}\" is keyless and takes no credential"),
+                format!("provider \"{provider}\" is keyless and takes no credential{hint}"),
             );
         }
         let title = common.title.clone().unwrap_or_else(|| source.default_title());

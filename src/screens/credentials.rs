@@ -144,6 +144,24 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 " Enter test and swap · Esc cancel ",
             );
         }
+        Mode::ConfirmTest { name } => {
+            let label = app
+                .credentials
+                .iter()
+                .find(|c| &c.name == name)
+                .map_or("the provider", |c| c.provider.label);
+            let lines = vec![
+                Line::from(format!("Testing {name} spends one request of {label}'s daily quota")),
+                Line::from("(the free plan allows 25 a day), like any poll of its widgets."),
+            ];
+            dialog(
+                f,
+                body,
+                " Test spends quota ",
+                lines,
+                " y test · any other key cancels ",
+            );
+        }
         Mode::ConfirmRevoke { name } => {
             let users = app
                 .widgets

@@ -91,6 +91,31 @@ pub fn parse_span(s: &str) -> Option<u64> {
     (n > 0).then_some(n * mult)
 }
 
+/// The last `area.width` points as columns of eighth blocks, scaled to
+/// their own range, `area.height` rows tall.
+fn bars(points: &[f64], area: Rect, st: Style, buf: &mut Buffer) {
+    const EIGHTHS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    let pts = &points[points.len().saturating_sub(usize::from(area.width))..];
+    let finite = pts.iter().copied().filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let levels = usize::from(area.height) * 8;
+    for (x, v) in pts.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+        let filled = ((t * (levels - 1) as f64).round() as usize + 1).min(levels);
+        for row in 0..usize::from(area.height) {
+            let fill = filled.saturating_sub(row * 8).min(8);
+            if fill == 0 {
+                break;
+            }
+            let pos = (area.x + x as u16, area.bottom() - 1 - row as u16);
+            buf[pos].set_symbol(EIGHTHS[fill - 1]).set_style(st);
+        }
+    }
+}
+
 pub fn render(m: &Metrics, display: &Display, area: Rect, buf: &mut Buffer) {
     if area.width == 0 || area.height == 0 {
         return;
@@ -106,14 +131,28 @@ pub fn render(m: &Metrics, display: &Display, area: Rect, buf: &mut Buffer) {
         && area.height >= 2
     {
         let st = display.style(r.value).add_modifier(ratatui::style::Modifier::BOLD);
-        Line::from(vec![
+        let mut first = vec![
             Span::styled(display.format(r.value), st),
             Span::styled(format!("  {}", fit(&r.label, w.saturating_sub(12))), style::dim()),
-        ])
-        .render(Rect::new(area.x, area.y, area.width, 1), buf);
+        ];
+        let finite = r.history.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if r.history.len() >= 2 && lo <= hi {
+            let range = format!("  min {}  max {}", display.format(lo), display.format(hi));
+            if Line::from(first.clone()).width() + range.chars().count() <= w {
+                first.push(Span::styled(range, style::dim()));
+            }
+        }
+        Line::from(first).render(Rect::new(area.x, area.y, area.width, 1), buf);
         if r.history.len() >= 2 {
-            Line::from(Span::styled(sparkline(&r.history, w), display.style(r.value)))
-                .render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+            // A taller card gets a taller chart.
+            let chart = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+            if chart.height >= 3 {
+                bars(&r.history, chart, display.style(r.value), buf);
+            } else {
+                Line::from(Span::styled(sparkline(&r.history, w), display.style(r.value)))
+                    .render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+            }
         }
         return;
     }
@@ -161,6 +200,22 @@ mod tests {
         assert_eq!(low_bad.style(50.0).fg, Some(style::GOOD));
         assert_eq!(low_bad.style(3.0).fg, Some(style::BAD));
         assert_eq!(Display::default().style(1.0).fg, None);
+    }
+
+    #[test]
+    fn a_tall_single_series_is_a_chart() {
+        let m = Metrics {
+            readings: vec![Reading {
+                label: "cpu".into(),
+                value: 4.0,
+                history: vec![0.0, 1.0, 2.0, 3.0, 4.0],
+            }],
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 4));
+        render(&m, &Display::default(), buf.area, &mut buf);
+        insta::assert_snapshot!("metrics_chart_40x4", crate::testing::text(&buf));
+        assert_eq!(buf[(4, 1)].symbol(), "█", "the highest point fills every row");
+        assert_eq!(buf[(0, 1)].symbol(), " ", "the lowest only the bottom");
     }
 
     #[test]
