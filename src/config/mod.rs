@@ -6,6 +6,7 @@ mod parse;
 mod paths;
 mod problem;
 mod secrets;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 
