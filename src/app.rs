@@ -123,6 +123,15 @@ impl App {
             .collect()
     }
 
+    /// Ids of the widgets that use credential `name`.
+    pub fn cred_users(&self, name: &str) -> Vec<&str> {
+        self.widgets
+            .iter()
+            .filter(|w| w.credential.as_deref() == Some(name))
+            .map(|w| w.id.as_str())
+            .collect()
+    }
+
     pub fn cred_view(&self, name: &str) -> Option<&View> {
         self.cred_views.iter().find(|v| v.name == name)
     }

@@ -79,16 +79,6 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             )
         })
     };
-    let keyring_only = |c: &config::CredentialConfig, what: &str| -> Result<(), String> {
-        match &c.source {
-            Source::Keyring => Ok(()),
-            other => Err(format!(
-                "credential \"{}\" comes from {}, not the keyring; {what} it where it lives",
-                c.name,
-                manager::describe_source(other)
-            )),
-        }
-    };
     match cmd {
         Creds::List { json } => list(&config, &mut m, json).await,
         Creds::Add {
@@ -106,15 +96,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
                     ));
                 }
             };
-            if let Some(c) = config.credential(&name) {
-                keyring_only(c, "set")?;
-                if c.provider.name != p.name {
-                    return Err(format!(
-                        "[credential.{name}] in {} is for provider \"{}\", not \"{}\"",
-                        config.source_name, c.provider.name, p.name
-                    ));
-                }
-            }
+            manager::check_add(&config, &name, p)?;
             eprintln!("{}: create a key at {}", p.label, p.key_page);
             eprintln!("Least privilege: {}", p.advice);
             let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
@@ -154,7 +136,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
         }
         Creds::Rotate { name } => {
             let c = find(&name)?.clone();
-            keyring_only(&c, "rotate")?;
+            manager::keyring_only(&c, "rotate")?;
             eprintln!(
                 "Create the new key at {} before revoking the old one.",
                 c.provider.key_page
@@ -170,21 +152,21 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Creds::Confirm { name } => {
-            keyring_only(find(&name)?, "confirm")?;
+            manager::keyring_only(find(&name)?, "confirm")?;
             m.confirm(&name).await?;
             println!("{name}: previous token deleted from the keyring");
             Ok(ExitCode::SUCCESS)
         }
         Creds::Rollback { name } => {
             let c = find(&name)?;
-            keyring_only(c, "roll back")?;
+            manager::keyring_only(c, "roll back")?;
             let fp = m.rollback(&name).await?;
             println!("{name}: previous token ({fp}) restored");
             Ok(ExitCode::SUCCESS)
         }
         Creds::Rm { name } => {
             if let Some(c) = config.credential(&name) {
-                keyring_only(c, "remove")?;
+                manager::keyring_only(c, "remove")?;
             }
             m.revoke(&name).await?;
             println!("{name}: deleted from the {BACKEND}");

@@ -48,7 +48,8 @@ impl Pollers {
                 wake: rrx,
                 cancel: cancel.clone(),
             };
-            let base = w.base().filter(|b| !w.source.requests(b, Utc::now()).is_empty());
+            // Only networked sources have a base URL (config refuses one on a local source).
+            let base = w.base();
             match (&w.source, base) {
                 (Source::System(cfg), _) => {
                     tokio::spawn(system_loop(job, cfg.clone()));

@@ -63,6 +63,35 @@ pub fn describe_source(s: &Source) -> String {
     }
 }
 
+/// Only keyring credentials are changed by homedash; the others live
+/// where their source says.
+pub fn keyring_only(c: &CredentialConfig, what: &str) -> Result<(), String> {
+    match &c.source {
+        Source::Keyring => Ok(()),
+        other => Err(format!(
+            "credential \"{}\" comes from {}, not the keyring; {what} it where it lives",
+            c.name,
+            describe_source(other)
+        )),
+    }
+}
+
+/// Whether a token for `provider` may be stored under `name`, given what
+/// the config says of that name.
+pub fn check_add(config: &Config, name: &str, provider: &Provider) -> Result<(), String> {
+    let Some(c) = config.credential(name) else {
+        return Ok(());
+    };
+    keyring_only(c, "set")?;
+    if c.provider.name != provider.name {
+        return Err(format!(
+            "[credential.{name}] in {} is for provider \"{}\", not \"{}\"",
+            config.source_name, c.provider.name, provider.name
+        ));
+    }
+    Ok(())
+}
+
 /// One probe result as the user reads it.
 pub fn outcome(r: &Result<(), FetchError>) -> (bool, String) {
     match r {

@@ -140,20 +140,7 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
     match op {
         CredOp::Add { name, provider, secret } => {
             let p = homedash_widgets::provider::keyed(provider).ok_or("unknown provider")?;
-            if let Some(c) = config.credential(&name) {
-                if c.source != super::source::Source::Keyring {
-                    return Err(format!(
-                        "\"{name}\" comes from {} in the config, not the keyring",
-                        manager::describe_source(&c.source)
-                    ));
-                }
-                if c.provider.name != p.name {
-                    return Err(format!(
-                        "\"{name}\" is for {} in the config, not {}",
-                        c.provider.name, p.name
-                    ));
-                }
-            }
+            manager::check_add(config, &name, p)?;
             let fp = m.add(&name, p, &secret).await?;
             let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
             match config.credential(&name) {

@@ -163,13 +163,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             );
         }
         Mode::ConfirmRevoke { name } => {
-            let users = app
-                .widgets
-                .iter()
-                .filter(|w| w.credential.as_deref() == Some(name.as_str()))
-                .map(|w| w.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let users = app.cred_users(name).join(", ");
             let lines = vec![
                 Line::from(format!("Delete {name}'s tokens from the {BACKEND}?")),
                 Line::default(),
@@ -281,14 +275,7 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
                     None => Cell::from(Span::styled("never", style::dim())),
                 },
                 Cell::from(Span::styled(state, state_style)),
-                Cell::from(
-                    app.widgets
-                        .iter()
-                        .filter(|w| w.credential.as_deref() == Some(name.as_str()))
-                        .map(|w| w.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                Cell::from(app.cred_users(name).join(", ")),
             ];
             let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
             Row::new(cols.iter().filter_map(|&i| cells[i].take()).collect::<Vec<_>>())
