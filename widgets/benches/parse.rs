@@ -303,6 +303,15 @@ fn parse(c: &mut Criterion) {
             b.iter(|| black_box(src.parse(black_box(&reply), now)))
         });
     }
+    // The wizard's place search is not a widget source; it has its own parser.
+    let reply = HttpReply {
+        status: 200,
+        headers: vec![],
+        body: fixture("open-meteo/geocoding_berlin_CONSTRUCTED.json"),
+    };
+    c.bench_function("parse open-meteo/geocoding_berlin_CONSTRUCTED.json", |b| {
+        b.iter(|| black_box(homedash_widgets::weather::geocoding::parse(black_box(&reply), now)))
+    });
 }
 
 criterion_group!(benches, parse);

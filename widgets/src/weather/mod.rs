@@ -1,5 +1,6 @@
 //! Weather providers and the view they share.
 
+pub mod geocoding;
 pub mod open_meteo;
 pub mod openweathermap;
 mod view;
