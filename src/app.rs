@@ -66,6 +66,8 @@ pub struct App {
     pub cred_meta: MetaFile,
     /// The Credentials screen, when open.
     pub creds: Option<CredScreen>,
+    /// No config file yet: the status bar offers setup or the demo.
+    pub first_run: bool,
 }
 
 /// Title bar and status bar.
@@ -92,6 +94,7 @@ impl App {
             cred_views: Vec::new(),
             cred_meta: MetaFile::default(),
             creds: None,
+            first_run: false,
         }
     }
 
@@ -313,6 +316,14 @@ impl App {
             KeyCode::Char('q') => Flow {
                 redraw: false,
                 cmds: vec![Cmd::Quit],
+            },
+            KeyCode::Char('s') if self.first_run => Flow {
+                redraw: false,
+                cmds: vec![Cmd::Setup],
+            },
+            KeyCode::Char('d') if self.first_run => Flow {
+                redraw: false,
+                cmds: vec![Cmd::Demo],
             },
             KeyCode::Char('?') | KeyCode::F(1) => {
                 self.help = true;

@@ -33,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate the config and exit 0 (valid) or 1 (every problem listed with file:line:col)
     Check,
+    /// Set up or change your dashboard step by step: widgets, providers, API keys (tested, kept in the keyring), layout
+    Setup,
     /// Manage API tokens: stored in the OS keyring, never in the config
     #[command(subcommand)]
     Creds(Creds),

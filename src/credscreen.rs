@@ -48,7 +48,7 @@ impl TokenInput {
         }
     }
 
-    fn take(&mut self) -> SecretString {
+    pub fn take(&mut self) -> SecretString {
         secret::from_string(std::mem::take(&mut *self.0))
     }
 }

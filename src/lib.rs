@@ -19,3 +19,4 @@ pub mod sampler;
 pub mod schedule;
 pub mod screens;
 pub mod terminal;
+pub mod wizard;

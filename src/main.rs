@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check) => check(&origin),
         Some(Command::Creds(cmd)) => homedash::creds::main(cmd, &origin),
+        Some(Command::Setup) => homedash::run::setup(cli, origin),
         None => homedash::run::main(cli, origin),
     }
 }

@@ -70,6 +70,10 @@ pub enum Cmd {
     Refresh(WidgetId),
     Cred(CredOp),
     Quit,
+    /// Leave the dashboard for the setup wizard (first run).
+    Setup,
+    /// Leave the dashboard for the demo (first run).
+    Demo,
 }
 
 /// What one `App::update` asks of the runtime.

@@ -1,6 +1,7 @@
 //! `homedash` with no subcommand: config, logging, terminal, loop, restore.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
@@ -19,12 +20,26 @@ use crate::http::Http;
 use crate::msg::Msg;
 use crate::poll::Pollers;
 use crate::runtime::{self, Exit, Services};
+use crate::wizard::{self, Endpoints, Wizard};
 use crate::{demo, logging, screens, terminal};
 
+/// What the terminal shows next.
+enum Start {
+    Dashboard {
+        config: config::Config,
+        demo: bool,
+        first_run: bool,
+    },
+    /// The wizard for the config at `path` (text `before`); `back` is the
+    /// first-run dashboard to return to on a cancel.
+    Setup {
+        path: PathBuf,
+        before: Option<String>,
+        back: bool,
+    },
+}
+
 pub fn main(cli: Cli, origin: Origin) -> ExitCode {
-    if let Err(e) = terminal::install_hooks() {
-        eprintln!("homedash: cannot install error hooks: {e}");
-    }
     // Everything that can fail on bad input fails here, before the terminal
     // changes, so the message lands on a normal stderr.
     let loaded = if cli.demo {
@@ -32,13 +47,65 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     } else {
         config::load(&origin)
     };
-    let config = match loaded {
-        Ok(c) => c,
+    match loaded {
+        Ok(config) => drive(
+            &cli,
+            Start::Dashboard {
+                config,
+                demo: cli.demo,
+                first_run: !cli.demo && origin == Origin::Embedded,
+            },
+        ),
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
+    }
+}
+
+/// `homedash setup`: the wizard, then the dashboard it wrote.
+pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
+    match setup_target(&origin) {
+        Ok((path, before)) => {
+            // An existing file must be valid: the wizard edits it in place.
+            if let Err(e) = Wizard::new(path.clone(), before.clone(), Endpoints::default()) {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+            drive(
+                &cli,
+                Start::Setup {
+                    path,
+                    before,
+                    back: false,
+                },
+            )
+        }
+        Err(e) => {
+            eprintln!("homedash setup: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The file the wizard writes and its current text.
+fn setup_target(origin: &Origin) -> Result<(PathBuf, Option<String>), String> {
+    let path = origin
+        .path()
+        .map(PathBuf::from)
+        .or_else(config::xdg_path)
+        .ok_or("no config directory is known for this user; name a file with --config FILE")?;
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok((path, Some(t))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn drive(cli: &Cli, start: Start) -> ExitCode {
+    if let Err(e) = terminal::install_hooks() {
+        eprintln!("homedash: cannot install error hooks: {e}");
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "homedash: standard output is not a terminal. Run homedash in a terminal; `homedash check` validates a config without one."
@@ -57,16 +124,20 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(session(config, cli.demo, logs.as_ref().err().cloned()));
+    let mut said = Vec::new();
+    let result = rt.block_on(sessions(start, logs.as_ref().err().cloned(), &mut said));
     let restored = terminal::restore();
     drop(logs);
+    for line in said {
+        eprintln!("{line}");
+    }
     match (result, restored) {
         (Ok(exit), Ok(())) => {
             tracing::info!(?exit, "exit");
             match exit {
-                Exit::Quit | Exit::InputClosed => ExitCode::SUCCESS,
                 Exit::Signal("SIGHUP") => ExitCode::from(129),
                 Exit::Signal(_) => ExitCode::from(143),
+                _ => ExitCode::SUCCESS,
             }
         }
         (Err(e), _) => {
@@ -80,8 +151,106 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     }
 }
 
-async fn session(mut config: config::Config, demo_mode: bool, log_problem: Option<String>) -> color_eyre::Result<Exit> {
+/// One terminal, several screens in turn: the first-run dashboard, the
+/// wizard, the dashboard it wrote. `said` collects what to print once the
+/// terminal is back.
+async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<String>) -> color_eyre::Result<Exit> {
     let mut term = terminal::enter()?;
+    let mut notice = log_problem.map(|p| format!("logging off: {p}"));
+    loop {
+        next = match next {
+            Start::Dashboard {
+                config,
+                demo,
+                first_run,
+            } => match session(&mut term, config, demo, first_run, notice.take()).await? {
+                Exit::Setup => {
+                    let (path, before) = setup_target(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?;
+                    Start::Setup {
+                        path,
+                        before,
+                        back: true,
+                    }
+                }
+                Exit::Demo => Start::Dashboard {
+                    config: config::parse("<demo>", config::DEMO)?,
+                    demo: true,
+                    first_run: false,
+                },
+                exit => return Ok(exit),
+            },
+            Start::Setup { path, before, back } => match wizard(&mut term, path, before).await? {
+                (wizard::Exit::Written(path), _) => {
+                    notice = Some(format!(
+                        "setup wrote {}; homedash setup changes it again",
+                        path.display()
+                    ));
+                    said.push(format!("homedash setup: wrote {}", path.display()));
+                    Start::Dashboard {
+                        config: config::load(&Origin::Flag(path))?,
+                        demo: false,
+                        first_run: false,
+                    }
+                }
+                (wizard::Exit::Cancelled, problem) => {
+                    let mut line = "homedash setup: cancelled; no file was written".to_string();
+                    if let Some(p) = problem {
+                        line.push_str(&format!(" ({p})"));
+                    }
+                    if !back {
+                        said.push(line);
+                        return Ok(Exit::Quit);
+                    }
+                    // Back to the first-run dashboard, whose status bar offers the choice again.
+                    Start::Dashboard {
+                        config: config::load(&Origin::Embedded)?,
+                        demo: false,
+                        first_run: true,
+                    }
+                }
+            },
+        };
+    }
+}
+
+/// The wizard on `term`; on a cancel, also what could not be cleaned up.
+async fn wizard(
+    term: &mut terminal::Tui,
+    path: PathBuf,
+    before: Option<String>,
+) -> color_eyre::Result<(wizard::Exit, Option<String>)> {
+    let mut w = Wizard::new(path, before, Endpoints::from_env()).map_err(color_eyre::eyre::Error::msg)?;
+    let state = logging::state_dir().ok_or_else(|| {
+        color_eyre::eyre::eyre!("no state directory is known for this user, so keys cannot be recorded")
+    })?;
+    if let Err(e) = credentials::audit::init(&state) {
+        w.note = Some((
+            false,
+            format!("audit log off: cannot open it in {}: {e}", state.display()),
+        ));
+    }
+    let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
+    let (ops, mut replies) = wizard::worker::spawn(Manager::new(&state, http.clone(), None), http);
+    let exit = wizard::session::run(
+        term,
+        &mut w,
+        EventStream::new(),
+        &ops,
+        &mut replies,
+        runtime::termination(),
+    )
+    .await?;
+    let problem = w.note.filter(|(ok, _)| !ok).map(|(_, t)| t);
+    Ok((exit, problem))
+}
+
+async fn session(
+    term: &mut terminal::Tui,
+    mut config: config::Config,
+    demo_mode: bool,
+    first_run: bool,
+    notice: Option<String>,
+) -> color_eyre::Result<Exit> {
     let size = term.size()?;
     let mut app = App::new(
         config.clone(),
@@ -95,9 +264,8 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
 
     let cancel = CancellationToken::new();
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    if let Some(p) = log_problem {
-        app.notice = Some(format!("logging off: {p}"));
-    }
+    app.notice = notice;
+    app.first_run = first_run;
     if demo_mode {
         match demo::start(&mut config, cancel.clone()).await {
             Ok(addr) => tracing::info!(%addr, "demo server"),
@@ -154,7 +322,7 @@ async fn session(mut config: config::Config, demo_mode: bool, log_problem: Optio
     drop(tx);
     let services = Services { pollers, creds };
     let exit = runtime::run(
-        &mut term,
+        term,
         &mut app,
         EventStream::new(),
         &mut rx,

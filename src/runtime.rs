@@ -29,6 +29,10 @@ pub struct Services {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Exit {
     Quit,
+    /// The user chose the setup wizard (first run).
+    Setup,
+    /// The user chose the demo (first run).
+    Demo,
     /// The terminal input closed (the terminal went away).
     InputClosed,
     Signal(&'static str),
@@ -112,6 +116,8 @@ where
         for cmd in flow.cmds {
             match cmd {
                 Cmd::Quit => return Ok(Exit::Quit),
+                Cmd::Setup => return Ok(Exit::Setup),
+                Cmd::Demo => return Ok(Exit::Demo),
                 Cmd::Refresh(id) => services.pollers.refresh(id),
                 Cmd::Cred(op) => {
                     let sent = services.creds.as_ref().map(|tx| tx.try_send(op));

@@ -44,6 +44,7 @@ impl std::fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 /// A config being edited; `None` text means the file does not exist yet.
+#[derive(Clone)]
 pub struct Edit {
     path: PathBuf,
     before: Option<String>,
@@ -62,6 +63,11 @@ impl Edit {
                 });
             }
         };
+        Edit::from_text(path, before)
+    }
+
+    /// An edit of `before`, the text already read from `path` (`None`: no file yet).
+    pub fn from_text(path: &Path, before: Option<String>) -> Result<Edit, WriteError> {
         let doc = before
             .as_deref()
             .unwrap_or("")
@@ -75,6 +81,19 @@ impl Edit {
             before,
             doc,
         })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn before(&self) -> Option<&str> {
+        self.before.as_deref()
+    }
+
+    /// `[outer.inner]`, made if missing.
+    pub fn table(&mut self, outer: &str, inner: &str) -> &mut Table {
+        sub_table(&mut self.doc, outer, inner)
     }
 
     /// `[widget.ID]` with `keys`, replacing the keys it sets and keeping

@@ -23,6 +23,8 @@ pub enum Event {
     RotationConfirmed,
     RolledBack,
     Revoked,
+    /// A token stored by a setup that was then cancelled, deleted again.
+    Discarded,
     RejectedByProvider,
     ReadFailed,
 }

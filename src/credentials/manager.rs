@@ -144,7 +144,8 @@ impl Manager {
         Ok(k)
     }
 
-    async fn get(&mut self, account: &str) -> Result<Option<SecretString>, String> {
+    /// The token stored under `account`, if any.
+    pub async fn get(&mut self, account: &str) -> Result<Option<SecretString>, String> {
         let k = self.keyring().await?;
         let account = account.to_string();
         match blocking(move || k.get(&account)).await? {
@@ -382,6 +383,32 @@ impl Manager {
         })
         .await?;
         audit::record(Event::Revoked, name, fp.as_deref(), "deleted from the keyring");
+        Ok(())
+    }
+
+    /// The fingerprint of the token stored under `name`, if any.
+    pub async fn stored(&mut self, name: &str) -> Result<Option<String>, String> {
+        Ok(self.get(name).await?.map(|s| fingerprint(s.expose_secret())))
+    }
+
+    /// Undo `add`: delete what was stored and forget it in the state file,
+    /// as if it had never been added (a cancelled setup).
+    pub async fn discard(&mut self, name: &str) -> Result<(), String> {
+        let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
+        for account in [name.to_string(), previous(name), staged(name)] {
+            self.delete(&account).await?;
+        }
+        let n = name.to_string();
+        self.update_meta(move |m| {
+            m.credentials.remove(&n);
+        })
+        .await?;
+        audit::record(
+            Event::Discarded,
+            name,
+            fp.as_deref(),
+            "deleted: the setup that stored it was cancelled",
+        );
         Ok(())
     }
 

@@ -396,7 +396,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
     );
 }
 
-fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: &str) {
+pub(super) fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: &str) {
     let width = 78.min(body.width);
     let inner_w = width.saturating_sub(2).max(1);
     let needed: u16 = lines

@@ -3,6 +3,7 @@
 mod card;
 mod credentials;
 mod help;
+pub mod wizard;
 
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -94,6 +95,16 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     let line = if let Some(n) = &app.notice {
         Line::from(Span::styled(format!(" {n}"), Style::new().fg(style::WARN)))
+    } else if app.first_run {
+        Line::from(vec![
+            Span::styled(" No config yet: ", style::label()),
+            Span::styled("s", style::value().fg(style::ACCENT)),
+            Span::raw(" set up your own dashboard · "),
+            Span::styled("d", style::value().fg(style::ACCENT)),
+            Span::raw(" try the demo · "),
+            Span::styled("q", style::value().fg(style::ACCENT)),
+            Span::raw(" quit"),
+        ])
     } else if let (Some(w), Some(s)) = (app.widgets.get(app.focus), app.states.get(app.focus)) {
         let mut spans = vec![Span::styled(format!(" {} ", w.id), style::label())];
         let local = app.local;

@@ -68,6 +68,8 @@ fn ok_body(provider: &str, path: &str) -> &'static str {
         ("datadog", "/api/v1/validate") => fixture!("datadog/validate_ok.json"),
         ("datadog", _) => fixture!("datadog/query_timeseries_system.cpu.idle_TRUNCATED.json"),
         ("yahoo", _) => fixture!("yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json"),
+        ("open-meteo", "/v1/search") => fixture!("open-meteo/geocoding_berlin_CONSTRUCTED.json"),
+        ("open-meteo", _) => fixture!("open-meteo/forecast_full_berlin_CONSTRUCTED.json"),
         _ => "{}",
     }
 }
@@ -217,7 +219,9 @@ async fn serve(provider: &'static str, mut sock: TcpStream, state: Arc<Mutex<Sta
                 st.misplaced += 1;
             }
             let valid = here.as_ref().is_some_and(|t| st.valid.contains(t));
-            if provider == "yahoo" || (valid && !elsewhere) {
+            // No valid tokens: a keyless endpoint (Yahoo, Open-Meteo, a
+            // Prometheus without a proxy) that answers everyone.
+            if st.valid.is_empty() || (valid && !elsewhere) {
                 if st.rate_limited {
                     limited(provider)
                 } else {

@@ -201,7 +201,7 @@ pub const KEYED: &[Provider] = &[
         auth: datadog::AUTH,
         default_base: datadog::DEFAULT_BASE,
         key_page: "https://app.datadoghq.com/organization-settings/application-keys",
-        advice: "Two parts, stored as API_KEY:APPLICATION_KEY. Scope the application key to timeseries_query (read) only, and make a dedicated API key for homedash.",
+        advice: "Two parts, stored as API_KEY:APPLICATION_KEY. Scope the application key to timeseries_query (read) only, and make a dedicated API key for homedash. Where your plan has it, the organization IP allowlist limits both keys to your own addresses.",
         budget: Budget {
             per_minute: 100,
             per_day: None,

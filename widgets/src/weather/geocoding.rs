@@ -91,7 +91,9 @@ mod tests {
     }
 
     fn now() -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
+        chrono::DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z")
+            .unwrap()
+            .to_utc()
     }
 
     #[test]

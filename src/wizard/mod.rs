@@ -1,0 +1,11 @@
+//! The setup wizard: from no config to a working dashboard, every token
+//! tested and kept in the keyring (or an env or command source), and the
+//! config written through `config::write`, which keeps what it does not
+//! know.
+
+pub mod plan;
+pub mod session;
+pub mod state;
+pub mod worker;
+
+pub use state::{Endpoints, Exit, Step, Wizard};

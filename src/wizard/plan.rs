@@ -1,0 +1,450 @@
+//! What the wizard will write, as data, and writing it into a config
+//! through `config::write::Edit`: widget and credential tables are set key
+//! by key and everything else in the file stays as it was.
+
+use homedash_widgets::Source;
+use homedash_widgets::source::Kind;
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
+use url::Url;
+
+use crate::config::write::Edit;
+
+/// At the top of a file the wizard creates: where to go from here.
+const NEW_FILE_HEADER: &str = "# homedash config, written by `homedash setup`. Edit it freely: running setup
+# again changes only what you change there and keeps your comments.
+# Every key is described in config.example.toml; `homedash check` validates.
+# API keys are not in this file: they live in the OS keyring (`homedash creds list`).
+
+";
+
+/// The keys that survive a change of provider: they mean the same to all.
+const KEPT_ON_PROVIDER_CHANGE: &[&str] = &["kind", "title", "refresh", "timeout"];
+
+#[derive(Clone, Debug)]
+pub struct WidgetPlan {
+    pub id: String,
+    pub kind: Kind,
+    /// `None` for local widgets (clock, system).
+    pub provider: Option<&'static str>,
+    /// Kind-specific keys: location, symbols, query...
+    pub keys: Vec<(&'static str, Value)>,
+    /// Keys set only where the table has none yet (a re-run keeps the user's).
+    pub initial: Vec<(&'static str, Value)>,
+    pub credential: Option<String>,
+    /// Set where the endpoint is not the provider's public one.
+    pub base_url: Option<Url>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourcePlan {
+    Keyring,
+    Env(String),
+    Command(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredPlan {
+    pub name: String,
+    pub provider: &'static str,
+    pub source: SourcePlan,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// The file's own `[layout]`, with new widgets in a row at the bottom.
+    Keep,
+    /// Clock and weather on a short top row, quotes and metrics below,
+    /// the system card at the bottom.
+    Homepage,
+    /// Rows of up to three, in file order (no `[layout]` table).
+    Grid,
+    /// One widget per row.
+    Stacked,
+    /// All widgets side by side.
+    Columns,
+}
+
+impl Preset {
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Keep => "Keep my layout",
+            Preset::Homepage => "Homepage",
+            Preset::Grid => "Grid",
+            Preset::Stacked => "Stacked",
+            Preset::Columns => "Columns",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Preset::Keep => "your [layout] stays as it is; widgets it does not place yet go in a new row at the bottom",
+            Preset::Homepage => {
+                "clock and weather on a short top row, quotes and metrics in the middle, system at the bottom"
+            }
+            Preset::Grid => "rows of up to three widgets, in file order; no [layout] table",
+            Preset::Stacked => "one widget per row, full width: good for a tall, narrow terminal",
+            Preset::Columns => "every widget side by side: good for a wide, short terminal",
+        }
+    }
+
+    /// The presets that make sense for a file that has (or has not) a layout.
+    pub fn offered(has_layout: bool) -> Vec<Preset> {
+        let mut v = vec![Preset::Homepage, Preset::Grid, Preset::Stacked, Preset::Columns];
+        if has_layout {
+            v.insert(0, Preset::Keep);
+        }
+        v
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub widgets: Vec<WidgetPlan>,
+    pub credentials: Vec<CredPlan>,
+    pub layout: Preset,
+}
+
+/// A widget source from kind-specific keys, the way the config parser
+/// builds one: what the wizard tries live is what it will write.
+pub fn source(kind: Kind, provider: &str, keys: &[(&'static str, Value)]) -> Result<Source, String> {
+    let mut doc = DocumentMut::new();
+    for (k, v) in keys {
+        doc[*k] = toml_edit::value(v.clone());
+    }
+    let table: toml::Table = doc.to_string().parse().map_err(|e| format!("{e}"))?;
+    Source::deserialize_for(kind, provider, toml::Value::Table(table))
+        .ok_or_else(|| format!("no provider \"{provider}\" for {}", kind.name()))?
+        .map_err(|e| e.to_string())
+}
+
+pub fn apply(plan: &Plan, edit: &mut Edit) {
+    if edit.before().is_none() {
+        edit.doc.decor_mut().set_prefix(NEW_FILE_HEADER);
+    }
+    for w in &plan.widgets {
+        apply_widget(w, edit);
+    }
+    for c in &plan.credentials {
+        apply_credential(c, edit);
+    }
+    let ids = widget_ids(&edit.doc);
+    apply_layout(plan, &ids, &mut edit.doc);
+}
+
+fn apply_widget(w: &WidgetPlan, edit: &mut Edit) {
+    let t = edit.table("widget", &w.id);
+    let old_provider = t.get("provider").and_then(|p| p.as_str()).map(str::to_string);
+    let old_kind = t.get("kind").and_then(|p| p.as_str()).map(str::to_string);
+    let changed = old_kind.as_deref() != Some(w.kind.name()) || old_provider.as_deref() != w.provider;
+    if changed {
+        let stale: Vec<String> = t
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| !KEPT_ON_PROVIDER_CHANGE.contains(&k.as_str()))
+            .collect();
+        for k in stale {
+            t.remove(&k);
+        }
+    }
+    t["kind"] = toml_edit::value(w.kind.name());
+    if let Some(p) = w.provider {
+        t["provider"] = toml_edit::value(p);
+    }
+    for (k, v) in &w.keys {
+        t[*k] = toml_edit::value(v.clone());
+    }
+    for (k, v) in &w.initial {
+        if !t.contains_key(k) {
+            t[*k] = toml_edit::value(v.clone());
+        }
+    }
+    match &w.credential {
+        Some(c) => t["credential"] = toml_edit::value(c.as_str()),
+        None => {
+            t.remove("credential");
+        }
+    }
+    if let Some(u) = &w.base_url {
+        t["base_url"] = toml_edit::value(u.as_str());
+    }
+}
+
+fn apply_credential(c: &CredPlan, edit: &mut Edit) {
+    let t = edit.table("credential", &c.name);
+    t["provider"] = toml_edit::value(c.provider);
+    match &c.source {
+        SourcePlan::Keyring => {
+            // Keyring is the default: say nothing, as `creds add` users write it.
+            for k in ["source", "env", "command"] {
+                t.remove(k);
+            }
+        }
+        SourcePlan::Env(var) => {
+            t.remove("command");
+            t["source"] = toml_edit::value("env");
+            t["env"] = toml_edit::value(var.as_str());
+        }
+        SourcePlan::Command(argv) => {
+            t.remove("env");
+            t["source"] = toml_edit::value("command");
+            t["command"] = toml_edit::value(Value::from_iter(argv.iter().map(String::as_str)));
+        }
+    }
+}
+
+/// Widget ids in file order.
+pub fn widget_ids(doc: &DocumentMut) -> Vec<String> {
+    doc.get("widget")
+        .and_then(Item::as_table_like)
+        .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Every `widget = "ID"` a layout item places, at any depth.
+fn placed(item: &Item, out: &mut Vec<String>) {
+    match item {
+        Item::Table(t) => {
+            for (k, v) in t.iter() {
+                if k == "widget" {
+                    if let Some(s) = v.as_str() {
+                        out.push(s.to_string());
+                    }
+                } else {
+                    placed(v, out);
+                }
+            }
+        }
+        Item::ArrayOfTables(a) => {
+            for t in a.iter() {
+                placed(&Item::Table(t.clone()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn cell(id: &str) -> Table {
+    let mut t = Table::new();
+    t["widget"] = toml_edit::value(id);
+    t
+}
+
+/// A row (or column) of cells: one widget alone, several as children.
+fn group(ids: &[&str], children: &str) -> Table {
+    match ids {
+        [one] => cell(one),
+        _ => {
+            let mut t = Table::new();
+            let mut a = ArrayOfTables::new();
+            for id in ids {
+                a.push(cell(id));
+            }
+            t[children] = Item::ArrayOfTables(a);
+            t
+        }
+    }
+}
+
+fn apply_layout(plan: &Plan, ids: &[String], doc: &mut DocumentMut) {
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let kind_of = |id: &str| plan.widgets.iter().find(|w| w.id == id).map(|w| w.kind);
+    let layout = match plan.layout {
+        Preset::Grid => {
+            doc.remove("layout");
+            return;
+        }
+        Preset::Keep => {
+            let Some(item) = doc.get_mut("layout") else {
+                return;
+            };
+            let mut already = Vec::new();
+            placed(item, &mut already);
+            let new: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| !already.iter().any(|a| a == id))
+                .collect();
+            if new.is_empty() {
+                return;
+            }
+            let Some(t) = item.as_table_mut() else { return };
+            let (outer, inner) = if t.contains_key("col") {
+                ("col", "row")
+            } else {
+                ("row", "col")
+            };
+            if let Some(a) = t.get_mut(outer).and_then(Item::as_array_of_tables_mut) {
+                a.push(group(&new, inner));
+            }
+            return;
+        }
+        Preset::Stacked => {
+            let mut rows = ArrayOfTables::new();
+            for id in &ids {
+                rows.push(cell(id));
+            }
+            ("row", rows)
+        }
+        Preset::Columns => {
+            let mut cols = ArrayOfTables::new();
+            for id in &ids {
+                cols.push(cell(id));
+            }
+            ("col", cols)
+        }
+        Preset::Homepage => {
+            let pick = |kinds: &[Kind]| -> Vec<&str> {
+                ids.iter()
+                    .copied()
+                    .filter(|id| kind_of(id).is_some_and(|k| kinds.contains(&k)))
+                    .collect()
+            };
+            let top = pick(&[Kind::Clock, Kind::Weather]);
+            let middle = pick(&[Kind::Stocks, Kind::Metrics]);
+            let mut bottom = pick(&[Kind::System]);
+            // Widgets the wizard did not make keep a place too.
+            bottom.extend(ids.iter().copied().filter(|id| kind_of(id).is_none()));
+            let mut rows = ArrayOfTables::new();
+            if !top.is_empty() {
+                let mut row = group(&top, "col");
+                if ids.len() > top.len() {
+                    row["length"] = toml_edit::value(11);
+                }
+                rows.push(row);
+            }
+            for g in [middle, bottom] {
+                if !g.is_empty() {
+                    rows.push(group(&g, "col"));
+                }
+            }
+            ("row", rows)
+        }
+    };
+    let mut t = Table::new();
+    t.set_implicit(true);
+    t[layout.0] = Item::ArrayOfTables(layout.1);
+    doc["layout"] = Item::Table(t);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stocks(provider: &'static str, credential: Option<&str>) -> WidgetPlan {
+        WidgetPlan {
+            id: "stocks".into(),
+            kind: Kind::Stocks,
+            provider: Some(provider),
+            keys: vec![("symbols", Value::from_iter(["AAPL", "MSFT"]))],
+            initial: vec![],
+            credential: credential.map(Into::into),
+            base_url: None,
+        }
+    }
+
+    fn clock() -> WidgetPlan {
+        WidgetPlan {
+            id: "clock".into(),
+            kind: Kind::Clock,
+            provider: None,
+            keys: vec![],
+            initial: vec![("zones", Value::from_iter(["local", "UTC"]))],
+            credential: None,
+            base_url: None,
+        }
+    }
+
+    fn edit(text: Option<&str>) -> Edit {
+        Edit::from_text("/nonexistent/config.toml".as_ref(), text.map(Into::into)).unwrap()
+    }
+
+    #[test]
+    fn a_fresh_plan_is_a_valid_config_without_a_secret() {
+        let plan = Plan {
+            widgets: vec![clock(), stocks("finnhub", Some("finnhub"))],
+            credentials: vec![CredPlan {
+                name: "finnhub".into(),
+                provider: "finnhub",
+                source: SourcePlan::Keyring,
+            }],
+            layout: Preset::Homepage,
+        };
+        let mut e = edit(None);
+        apply(&plan, &mut e);
+        let text = e.text();
+        let c = crate::config::parse("new", &text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+        assert_eq!(c.widgets.len(), 2);
+        assert_eq!(c.credentials[0].name, "finnhub");
+        assert!(text.contains("[[layout.row]]"), "{text}");
+        assert!(
+            text.starts_with("# homedash config, written by `homedash setup`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_provider_change_drops_keys_of_the_old_provider_only() {
+        let before = "[widget.stocks]\nkind = \"stocks\"\nprovider = \"finnhub\"\ncredential = \"finnhub\"\ntitle = \"Mine\"\nsymbols = [\"X\"]\n\n[credential.finnhub]\nprovider = \"finnhub\"\n";
+        let mut e = edit(Some(before));
+        let plan = Plan {
+            widgets: vec![stocks("yahoo", None)],
+            credentials: vec![],
+            layout: Preset::Grid,
+        };
+        apply(&plan, &mut e);
+        let text = e.text();
+        assert!(text.contains("title = \"Mine\""), "{text}");
+        assert!(!text.contains("credential = "), "{text}");
+        assert!(text.contains("provider = \"yahoo\""), "{text}");
+        assert!(text.contains("[credential.finnhub]"), "unused credentials stay: {text}");
+    }
+
+    #[test]
+    fn keep_appends_unplaced_widgets_as_a_new_row() {
+        let before = "# mine\n[widget.clock]\nkind = \"clock\"\n\n[[layout.row]]\nwidget = \"clock\" # top\n";
+        let mut e = edit(Some(before));
+        let plan = Plan {
+            widgets: vec![clock(), stocks("yahoo", None)],
+            credentials: vec![],
+            layout: Preset::Keep,
+        };
+        apply(&plan, &mut e);
+        let text = e.text();
+        assert!(text.contains("widget = \"clock\" # top"), "{text}");
+        let c = crate::config::parse("kept", &text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+        assert_eq!(c.widgets.len(), 2);
+    }
+
+    #[test]
+    fn every_preset_places_every_widget() {
+        for preset in Preset::offered(false) {
+            let mut e = edit(Some("[widget.other]\nkind = \"system\"\n"));
+            let plan = Plan {
+                widgets: vec![clock(), stocks("yahoo", None)],
+                credentials: vec![],
+                layout: preset,
+            };
+            apply(&plan, &mut e);
+            let text = e.text();
+            crate::config::parse("p", &text).unwrap_or_else(|err| panic!("{preset:?}: {err}\n{text}"));
+        }
+    }
+
+    #[test]
+    fn env_and_command_sources_are_references() {
+        let mut e = edit(None);
+        let plan = Plan {
+            widgets: vec![stocks("finnhub", Some("fh"))],
+            credentials: vec![CredPlan {
+                name: "fh".into(),
+                provider: "finnhub",
+                source: SourcePlan::Command(vec!["pass".into(), "show".into(), "fh".into()]),
+            }],
+            layout: Preset::Grid,
+        };
+        apply(&plan, &mut e);
+        let text = e.text();
+        assert!(text.contains("command = [\"pass\", \"show\", \"fh\"]"), "{text}");
+        crate::config::parse("c", &text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+    }
+}

@@ -1,0 +1,1436 @@
+//! The wizard's state and the one place it changes. `update` does no I/O:
+//! slow work leaves as an `Op` and comes back as a `Reply`.
+
+use std::path::PathBuf;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use homedash_widgets::ErrorClass;
+use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::source::Kind;
+use homedash_widgets::weather::geocoding::{self, Place};
+use toml_edit::Value;
+use url::Url;
+
+use super::plan::{self, CredPlan, Plan, Preset, SourcePlan, WidgetPlan};
+use super::worker::{Op, Reply, TryWhat, Verdict};
+use crate::config::Config;
+use crate::config::write::Edit;
+use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
+use crate::credscreen::TokenInput;
+
+/// Offered in this order on the widgets step.
+pub const KINDS: [Kind; 5] = [Kind::Clock, Kind::Weather, Kind::Stocks, Kind::Metrics, Kind::System];
+
+/// The providers the wizard can set up end to end, keyless first.
+pub fn offered(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
+        Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
+        Kind::Metrics => &["prometheus", "datadog"],
+        Kind::Clock | Kind::System => &[],
+    }
+}
+
+/// A provider needs a key unless it has none or the key is optional.
+pub fn needs_key(name: &str) -> Option<&'static Provider> {
+    provider::keyed(name).filter(|p| !p.credential_optional)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Welcome,
+    Widgets,
+    Providers,
+    Credentials,
+    Location,
+    Symbols,
+    Metrics,
+    Layout,
+    Review,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Welcome => "Welcome",
+            Step::Widgets => "Widgets",
+            Step::Providers => "Providers",
+            Step::Credentials => "API keys",
+            Step::Location => "Weather location",
+            Step::Symbols => "Stock symbols",
+            Step::Metrics => "Metrics query",
+            Step::Layout => "Layout",
+            Step::Review => "Review and write",
+        }
+    }
+}
+
+/// Endpoints other than the providers' public ones: debug builds read
+/// `HOMEDASH_SETUP_ENDPOINTS` ("geocoding=URL,finnhub=URL") so that tests
+/// run the wizard against loopback servers. A widget set up against one
+/// gets it as its `base_url`.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoints(Vec<(String, Url)>);
+
+impl Endpoints {
+    pub fn from_env() -> Self {
+        #[cfg(debug_assertions)]
+        if let Ok(s) = std::env::var("HOMEDASH_SETUP_ENDPOINTS") {
+            return Endpoints(
+                s.split(',')
+                    .filter_map(|kv| kv.split_once('='))
+                    .filter_map(|(k, v)| Url::parse(v).ok().map(|u| (k.trim().to_string(), u)))
+                    .collect(),
+            );
+        }
+        Endpoints::default()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Url> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, u)| u)
+    }
+
+    fn base(&self, provider: &str, default: &str) -> Url {
+        self.get(provider)
+            .cloned()
+            .or_else(|| Url::parse(default).ok())
+            .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SrcKind {
+    Keyring,
+    Env,
+    Command,
+}
+
+impl SrcKind {
+    pub const ALL: [SrcKind; 3] = [SrcKind::Keyring, SrcKind::Env, SrcKind::Command];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SrcKind::Keyring => "OS keyring",
+            SrcKind::Env => "environment variable",
+            SrcKind::Command => "command (pass, op, vault...)",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredState {
+    /// Not looked up yet.
+    Unknown,
+    /// The keyring has no token under this name.
+    Absent,
+    /// The keyring cannot be used: locked, missing...
+    KeyringError(String),
+    /// A token was already stored before this run.
+    Existing {
+        fingerprint: String,
+    },
+    Busy(String),
+    /// Stored by this run; `ok` is the test's verdict.
+    Stored {
+        fingerprint: String,
+        ok: bool,
+        text: String,
+    },
+    /// Env or command source tried.
+    Tested {
+        ok: bool,
+        text: String,
+    },
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct CredPage {
+    pub name: String,
+    pub provider: &'static Provider,
+    pub src: SrcKind,
+    /// Focus on the value field (token, variable, command) rather than the source row.
+    pub on_value: bool,
+    pub token: TokenInput,
+    pub env: String,
+    pub command: String,
+    pub state: CredState,
+    /// The env or command value that `state` was tested with.
+    pub tested: Option<String>,
+    /// Stored by this run: deleted again if the setup is cancelled.
+    pub created: bool,
+    /// Its provider is no longer chosen; kept so its token can be deleted.
+    pub dropped: bool,
+}
+
+impl CredPage {
+    fn new(name: String, provider: &'static Provider) -> Self {
+        CredPage {
+            env: format!("HOMEDASH_{}_TOKEN", provider.name.to_uppercase().replace('-', "_")),
+            name,
+            provider,
+            src: SrcKind::Keyring,
+            on_value: true,
+            token: TokenInput::default(),
+            command: String::new(),
+            state: CredState::Unknown,
+            tested: None,
+            created: false,
+            dropped: false,
+        }
+    }
+
+    fn value_text(&self) -> &str {
+        match self.src {
+            SrcKind::Keyring => "",
+            SrcKind::Env => &self.env,
+            SrcKind::Command => &self.command,
+        }
+    }
+
+    pub fn ready(&self) -> bool {
+        match self.src {
+            SrcKind::Keyring => matches!(self.state, CredState::Existing { .. } | CredState::Stored { .. }),
+            SrcKind::Env | SrcKind::Command => {
+                matches!(self.state, CredState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
+            }
+        }
+    }
+
+    /// Where the worker reads the token for a live try.
+    pub fn secret_source(&self) -> SecretSource {
+        match self.source_plan() {
+            SourcePlan::Keyring => SecretSource::Keyring,
+            SourcePlan::Env(var) => SecretSource::Env { var },
+            SourcePlan::Command(argv) => SecretSource::Command {
+                argv,
+                timeout: DEFAULT_COMMAND_TIMEOUT,
+            },
+        }
+    }
+
+    fn source_plan(&self) -> SourcePlan {
+        match self.src {
+            SrcKind::Keyring => SourcePlan::Keyring,
+            SrcKind::Env => SourcePlan::Env(self.env.trim().to_string()),
+            SrcKind::Command => SourcePlan::Command(shell_words::split(&self.command).unwrap_or_default()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocField {
+    Query,
+    Latitude,
+    Longitude,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug)]
+pub struct Location {
+    pub query: String,
+    pub field: LocField,
+    pub latitude: String,
+    pub longitude: String,
+    /// The query the listed results are for.
+    pub searched: Option<String>,
+    pub results: Vec<Place>,
+    pub selected: usize,
+    pub chosen: Option<Chosen>,
+    pub busy: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Tried {
+    /// The input the lines are about.
+    pub key: Option<String>,
+    pub lines: Vec<(Verdict, String)>,
+    pub busy: bool,
+}
+
+impl Tried {
+    fn settled_for(&self, key: &str) -> bool {
+        !self.busy && self.key.as_deref() == Some(key) && !self.lines.iter().any(|(v, _)| *v == Verdict::Wrong)
+    }
+}
+
+#[derive(Debug)]
+pub struct Metrics {
+    pub url: String,
+    pub query: String,
+    /// Focus on the query (else the URL).
+    pub on_query: bool,
+    pub tried: Tried,
+}
+
+/// What the loop should do after an update.
+#[derive(Debug, Default)]
+pub struct Flow {
+    pub redraw: bool,
+    pub ops: Vec<Op>,
+    pub exit: Option<Exit>,
+}
+
+impl Flow {
+    fn redraw() -> Self {
+        Flow {
+            redraw: true,
+            ..Flow::default()
+        }
+    }
+
+    fn op(op: Op) -> Self {
+        Flow {
+            redraw: true,
+            ops: vec![op],
+            exit: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Written(PathBuf),
+    Cancelled,
+}
+
+#[derive(Debug)]
+pub struct Wizard {
+    pub path: PathBuf,
+    /// The file's text when the wizard started; `None` when there was none.
+    pub before: Option<String>,
+    pub existing: Option<Config>,
+    pub endpoints: Endpoints,
+    pub step: Step,
+    pub picked: [bool; 5],
+    pub cursor: usize,
+    /// Index into `offered(kind)` for weather, stocks and metrics.
+    pub providers: [usize; 3],
+    pub provider_row: usize,
+    pub creds: Vec<CredPage>,
+    pub cred_at: usize,
+    pub location: Location,
+    pub symbols: String,
+    pub symbols_tried: Tried,
+    pub metrics: Metrics,
+    pub layout: usize,
+    pub review_scroll: u16,
+    /// The text the review shows and the write writes.
+    pub review: Option<Result<String, String>>,
+    pub writing: bool,
+    pub confirm_cancel: bool,
+    /// One line under the step: what just happened or what is missing.
+    pub note: Option<(bool, String)>,
+}
+
+fn provider_slot(kind: Kind) -> Option<usize> {
+    match kind {
+        Kind::Weather => Some(0),
+        Kind::Stocks => Some(1),
+        Kind::Metrics => Some(2),
+        Kind::Clock | Kind::System => None,
+    }
+}
+
+/// The id the wizard gives a widget of `kind`.
+fn widget_id(kind: Kind) -> &'static str {
+    kind.name()
+}
+
+fn num(v: &toml::Value) -> Option<f64> {
+    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+}
+
+impl Wizard {
+    /// A wizard for the config at `path`, whose text is `before` (read by
+    /// the caller, before the UI starts). A config that exists must be
+    /// valid: the wizard edits it, and never writes an invalid file.
+    pub fn new(path: PathBuf, before: Option<String>, endpoints: Endpoints) -> Result<Self, String> {
+        let existing = match &before {
+            Some(text) => Some(crate::config::parse(&path.display().to_string(), text).map_err(|e| {
+                format!("{e}\nhomedash setup edits this file and keeps everything in it, so it must be valid first; fix the problems above (homedash check) and run it again")
+            })?),
+            None => None,
+        };
+        let mut w = Wizard {
+            path,
+            before,
+            existing,
+            endpoints,
+            step: Step::Welcome,
+            picked: [true, true, true, false, true],
+            cursor: 0,
+            providers: [0; 3],
+            provider_row: 0,
+            creds: Vec::new(),
+            cred_at: 0,
+            location: Location {
+                query: String::new(),
+                field: LocField::Query,
+                latitude: String::new(),
+                longitude: String::new(),
+                searched: None,
+                results: Vec::new(),
+                selected: 0,
+                chosen: None,
+                busy: false,
+            },
+            symbols: "AAPL, MSFT, NVDA".into(),
+            symbols_tried: Tried::default(),
+            metrics: Metrics {
+                url: homedash_widgets::metrics::prometheus::DEFAULT_BASE.into(),
+                query: "up".into(),
+                on_query: true,
+                tried: Tried::default(),
+            },
+            layout: 0,
+            review_scroll: 0,
+            review: None,
+            writing: false,
+            confirm_cancel: false,
+            note: None,
+        };
+        if let Some(u) = w.endpoints.get("prometheus") {
+            w.metrics.url = u.to_string();
+        }
+        w.prefill();
+        Ok(w)
+    }
+
+    /// A re-run starts from what the file already says.
+    fn prefill(&mut self) {
+        let Some(doc) = self.before.as_deref().and_then(|t| t.parse::<toml::Table>().ok()) else {
+            return;
+        };
+        let widgets = doc.get("widget").and_then(|w| w.as_table());
+        for (i, kind) in KINDS.iter().enumerate() {
+            let t = widgets
+                .and_then(|w| w.get(widget_id(*kind)))
+                .and_then(|t| t.as_table())
+                .filter(|t| t.get("kind").and_then(|k| k.as_str()) == Some(kind.name()));
+            self.picked[i] = t.is_some();
+            let Some(t) = t else { continue };
+            let s = |k: &str| t.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            if let Some(slot) = provider_slot(*kind) {
+                let provider = s("provider").unwrap_or_else(|| offered(*kind)[0].to_string());
+                match offered(*kind).iter().position(|p| *p == provider) {
+                    Some(p) => self.providers[slot] = p,
+                    // A provider the wizard does not set up: leave that widget alone.
+                    None => {
+                        self.picked[i] = false;
+                        continue;
+                    }
+                }
+            }
+            match kind {
+                Kind::Weather => {
+                    if let (Some(lat), Some(lon)) = (t.get("latitude").and_then(num), t.get("longitude").and_then(num))
+                    {
+                        let name = s("location").unwrap_or_else(|| format!("{lat}, {lon}"));
+                        self.location.query = name.clone();
+                        self.location.latitude = lat.to_string();
+                        self.location.longitude = lon.to_string();
+                        self.location.chosen = Some(Chosen {
+                            name,
+                            latitude: lat,
+                            longitude: lon,
+                        });
+                    }
+                }
+                Kind::Stocks => {
+                    if let Some(a) = t.get("symbols").and_then(|v| v.as_array()) {
+                        self.symbols = a.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                    }
+                }
+                Kind::Metrics => {
+                    if let Some(q) = s("query") {
+                        self.metrics.query = q;
+                    }
+                    if let Some(b) = s("base_url") {
+                        self.metrics.url = b;
+                    }
+                }
+                Kind::Clock | Kind::System => {}
+            }
+        }
+        if !self.picked.iter().any(|p| *p) {
+            self.picked = [true, true, true, false, true];
+        }
+    }
+
+    pub fn has_layout(&self) -> bool {
+        self.before
+            .as_deref()
+            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+            .is_some_and(|d| d.contains_key("layout"))
+    }
+
+    pub fn presets(&self) -> Vec<Preset> {
+        Preset::offered(self.has_layout())
+    }
+
+    pub fn kind_picked(&self, kind: Kind) -> bool {
+        KINDS.iter().position(|k| *k == kind).is_some_and(|i| self.picked[i])
+    }
+
+    /// The provider chosen for `kind`.
+    pub fn provider(&self, kind: Kind) -> Option<&'static str> {
+        let slot = provider_slot(kind)?;
+        offered(kind).get(self.providers[slot]).copied()
+    }
+
+    /// Kinds picked that talk to a provider, in step order.
+    pub fn networked(&self) -> Vec<Kind> {
+        KINDS
+            .iter()
+            .copied()
+            .filter(|k| provider_slot(*k).is_some() && self.kind_picked(*k))
+            .collect()
+    }
+
+    pub fn steps(&self) -> Vec<Step> {
+        let mut v = vec![Step::Welcome, Step::Widgets];
+        if !self.networked().is_empty() {
+            v.push(Step::Providers);
+        }
+        if !self.creds.is_empty() {
+            v.push(Step::Credentials);
+        }
+        for (kind, step) in [
+            (Kind::Weather, Step::Location),
+            (Kind::Stocks, Step::Symbols),
+            (Kind::Metrics, Step::Metrics),
+        ] {
+            if self.kind_picked(kind) {
+                v.push(step);
+            }
+        }
+        v.extend([Step::Layout, Step::Review]);
+        v
+    }
+
+    /// The page of the Credentials step in view.
+    pub fn page(&self) -> Option<&CredPage> {
+        self.creds.get(self.cred_at)
+    }
+
+    fn page_mut(&mut self) -> Option<&mut CredPage> {
+        self.creds.get_mut(self.cred_at)
+    }
+
+    /// One page per keyed provider chosen; pages already filled in stay.
+    fn sync_creds(&mut self) {
+        let mut wanted: Vec<&'static Provider> = Vec::new();
+        for kind in self.networked() {
+            if let Some(p) = self.provider(kind).and_then(needs_key)
+                && !wanted.iter().any(|w| w.name == p.name)
+            {
+                wanted.push(p);
+            }
+        }
+        let mut old = std::mem::take(&mut self.creds);
+        for p in wanted {
+            if let Some(i) = old.iter().position(|c| c.provider.name == p.name) {
+                self.creds.push(old.remove(i));
+                continue;
+            }
+            // A credential the file already has for this provider is reused.
+            let known = self
+                .existing
+                .as_ref()
+                .and_then(|c| c.credentials.iter().find(|c| c.provider.name == p.name));
+            let mut page = match known {
+                Some(c) => {
+                    let mut page = CredPage::new(c.name.clone(), p);
+                    match &c.source {
+                        SecretSource::Keyring => {}
+                        SecretSource::Env { var } => {
+                            page.src = SrcKind::Env;
+                            page.env = var.clone();
+                        }
+                        SecretSource::Command { argv, .. } => {
+                            page.src = SrcKind::Command;
+                            page.command = shell_words::join(argv);
+                        }
+                    }
+                    page
+                }
+                None => {
+                    let taken = |n: &str| self.existing.as_ref().is_some_and(|c| c.credential(n).is_some());
+                    let mut name = p.name.to_string();
+                    let mut i = 2;
+                    while taken(&name) {
+                        name = format!("{}-{i}", p.name);
+                        i += 1;
+                    }
+                    CredPage::new(name, p)
+                }
+            };
+            page.on_value = true;
+            self.creds.push(page);
+        }
+        // Pages left over were stored by this run for a provider no longer
+        // chosen: keep them so a cancel (or the write) can delete the token.
+        self.creds.extend(old.into_iter().filter(|c| c.created).map(|mut c| {
+            c.dropped = true;
+            c
+        }));
+        self.cred_at = self.cred_at.min(self.live_creds().saturating_sub(1));
+    }
+
+    /// Pages of providers still chosen (dropped ones sort last, hidden).
+    pub fn live_creds(&self) -> usize {
+        self.creds.iter().filter(|c| !c.dropped).count()
+    }
+
+    /// Names whose tokens this run stored and the result does not use: all
+    /// of them on a cancel.
+    pub fn to_discard(&self, cancelled: bool) -> Vec<String> {
+        self.creds
+            .iter()
+            .filter(|c| c.created && (cancelled || c.dropped || c.src != SrcKind::Keyring))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    pub fn busy_storing(&self) -> bool {
+        self.creds.iter().any(|c| matches!(c.state, CredState::Busy(_)))
+    }
+
+    fn cred_for(&self, provider: &str) -> Option<&CredPage> {
+        self.creds.iter().find(|c| c.provider.name == provider && !c.dropped)
+    }
+
+    fn base_for(&self, provider: &str) -> Url {
+        use homedash_widgets::{metrics::prometheus, stocks::yahoo, weather::open_meteo};
+        let default = match provider {
+            "yahoo" => yahoo::DEFAULT_BASE,
+            "open-meteo" => open_meteo::DEFAULT_BASE,
+            "prometheus" => prometheus::DEFAULT_BASE,
+            keyed => provider::keyed(keyed).map_or("https://invalid.invalid/", |p| p.default_base),
+        };
+        self.endpoints.base(provider, default)
+    }
+
+    pub fn symbol_list(&self) -> Vec<String> {
+        self.symbols
+            .split([',', ' '])
+            .map(|s| s.trim().to_uppercase())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    fn widget_plan(&self, kind: Kind) -> WidgetPlan {
+        let provider = self.provider(kind);
+        let mut keys: Vec<(&'static str, Value)> = Vec::new();
+        let mut initial: Vec<(&'static str, Value)> = Vec::new();
+        let mut base_url = provider.and_then(|p| self.endpoints.get(p).cloned());
+        match kind {
+            Kind::Weather => {
+                if let Some(c) = &self.location.chosen {
+                    keys.push(("location", c.name.as_str().into()));
+                    // Four decimals is about 10 m: plenty for weather.
+                    keys.push(("latitude", ((c.latitude * 1e4).round() / 1e4).into()));
+                    keys.push(("longitude", ((c.longitude * 1e4).round() / 1e4).into()));
+                }
+            }
+            Kind::Stocks => keys.push(("symbols", Value::from_iter(self.symbol_list()))),
+            Kind::Metrics => {
+                keys.push(("query", self.metrics.query.trim().into()));
+                if provider == Some("prometheus") {
+                    base_url = Url::parse(self.metrics.url.trim()).ok();
+                }
+            }
+            Kind::Clock => initial.push(("zones", Value::from_iter(["local", "UTC"]))),
+            Kind::System => {}
+        }
+        WidgetPlan {
+            id: widget_id(kind).into(),
+            kind,
+            provider,
+            keys,
+            initial,
+            credential: provider.and_then(|p| self.cred_for(p)).map(|c| c.name.clone()),
+            base_url,
+        }
+    }
+
+    pub fn plan(&self) -> Plan {
+        let widgets: Vec<WidgetPlan> = KINDS
+            .iter()
+            .filter(|k| self.kind_picked(**k))
+            .map(|k| self.widget_plan(*k))
+            .collect();
+        let credentials = self
+            .creds
+            .iter()
+            .filter(|c| !c.dropped)
+            .map(|c| CredPlan {
+                name: c.name.clone(),
+                provider: c.provider.name,
+                source: c.source_plan(),
+            })
+            .collect();
+        let presets = self.presets();
+        Plan {
+            widgets,
+            credentials,
+            layout: presets.get(self.layout).copied().unwrap_or(Preset::Grid),
+        }
+    }
+
+    /// The edited config, validated: what the review shows and the write writes.
+    pub fn edit(&self) -> Result<Edit, String> {
+        let mut e = Edit::from_text(&self.path, self.before.clone()).map_err(|e| e.to_string())?;
+        plan::apply(&self.plan(), &mut e);
+        crate::config::parse(&self.path.display().to_string(), &e.text()).map_err(|err| err.to_string())?;
+        Ok(e)
+    }
+
+    fn go(&mut self, step: Step) -> Flow {
+        self.step = step;
+        self.note = None;
+        let mut flow = Flow::redraw();
+        match step {
+            Step::Credentials => {
+                let names: Vec<String> = self
+                    .creds
+                    .iter()
+                    .filter(|c| c.src == SrcKind::Keyring && c.state == CredState::Unknown)
+                    .map(|c| c.name.clone())
+                    .collect();
+                if !names.is_empty() {
+                    for c in self.creds.iter_mut().filter(|c| names.contains(&c.name)) {
+                        c.state = CredState::Busy("looking in the keyring…".into());
+                    }
+                    flow.ops.push(Op::Lookup { names });
+                }
+            }
+            Step::Review => {
+                self.review_scroll = 0;
+                self.review = Some(self.edit().map(|e| e.text()));
+            }
+            _ => {}
+        }
+        flow
+    }
+
+    fn next(&mut self) -> Flow {
+        if self.step == Step::Providers {
+            self.sync_creds();
+            self.cred_at = 0;
+        }
+        let steps = self.steps();
+        match steps.iter().position(|s| *s == self.step) {
+            Some(i) if i + 1 < steps.len() => self.go(steps[i + 1]),
+            _ => Flow::none(),
+        }
+    }
+
+    fn back(&mut self) -> Flow {
+        if self.step == Step::Credentials && self.cred_at > 0 {
+            self.cred_at -= 1;
+            self.note = None;
+            return Flow::redraw();
+        }
+        let steps = self.steps();
+        match steps.iter().position(|s| *s == self.step) {
+            Some(i) if i > 0 => {
+                let prev = steps[i - 1];
+                if prev == Step::Credentials {
+                    self.cred_at = self.live_creds().saturating_sub(1);
+                }
+                self.go(prev)
+            }
+            _ => Flow::none(),
+        }
+    }
+
+    pub fn update(&mut self, ev: &Event) -> Flow {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.key(*k),
+            Event::Paste(text) => self.paste(text),
+            Event::Resize(..) => Flow::redraw(),
+            _ => Flow::none(),
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> Flow {
+        if self.confirm_cancel || self.writing {
+            return Flow::none();
+        }
+        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        match self.step {
+            Step::Credentials => match self.page_mut() {
+                Some(p) if p.src == SrcKind::Keyring => p.token.push_str(text),
+                Some(p) if p.src == SrcKind::Env => p.env.push_str(clean.trim()),
+                Some(p) => p.command.push_str(&clean),
+                None => return Flow::none(),
+            },
+            _ => match self.text_field() {
+                Some(f) => f.push_str(&clean),
+                None => return Flow::none(),
+            },
+        }
+        Flow::redraw()
+    }
+
+    /// The plain text field in focus, if the step has one.
+    fn text_field(&mut self) -> Option<&mut String> {
+        match self.step {
+            Step::Location => Some(match self.location.field {
+                LocField::Query => &mut self.location.query,
+                LocField::Latitude => &mut self.location.latitude,
+                LocField::Longitude => &mut self.location.longitude,
+            }),
+            Step::Symbols => Some(&mut self.symbols),
+            Step::Metrics if self.metrics.on_query || self.provider(Kind::Metrics) != Some("prometheus") => {
+                Some(&mut self.metrics.query)
+            }
+            Step::Metrics => Some(&mut self.metrics.url),
+            Step::Credentials => match self.creds.get_mut(self.cred_at) {
+                Some(p) if p.on_value && p.src == SrcKind::Env => Some(&mut p.env),
+                Some(p) if p.on_value && p.src == SrcKind::Command => Some(&mut p.command),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn key(&mut self, k: KeyEvent) -> Flow {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_cancel {
+            return match k.code {
+                KeyCode::Char('y' | 'Y') => Flow {
+                    redraw: true,
+                    ops: Vec::new(),
+                    exit: Some(Exit::Cancelled),
+                },
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                    self.confirm_cancel = false;
+                    Flow::redraw()
+                }
+                _ => Flow::none(),
+            };
+        }
+        if k.code == KeyCode::Esc || (ctrl && k.code == KeyCode::Char('c')) {
+            self.confirm_cancel = true;
+            return Flow::redraw();
+        }
+        if self.writing {
+            return Flow::none();
+        }
+        if k.code == KeyCode::BackTab || (ctrl && k.code == KeyCode::Char('b')) {
+            return self.back();
+        }
+        if ctrl {
+            return Flow::none();
+        }
+        match self.step {
+            Step::Welcome => match k.code {
+                KeyCode::Enter => self.next(),
+                _ => Flow::none(),
+            },
+            Step::Widgets => self.widgets_key(k.code),
+            Step::Providers => self.providers_key(k.code),
+            Step::Credentials => self.creds_key(k.code),
+            Step::Location => self.location_key(k.code),
+            Step::Symbols => self.symbols_key(k.code),
+            Step::Metrics => self.metrics_key(k.code),
+            Step::Layout => match k.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.layout = self.layout.saturating_sub(1);
+                    Flow::redraw()
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.layout = (self.layout + 1).min(self.presets().len() - 1);
+                    Flow::redraw()
+                }
+                KeyCode::Enter => self.next(),
+                _ => Flow::none(),
+            },
+            Step::Review => match k.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.review_scroll = self.review_scroll.saturating_sub(1);
+                    Flow::redraw()
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.review_scroll = self.review_scroll.saturating_add(1);
+                    Flow::redraw()
+                }
+                KeyCode::PageUp => {
+                    self.review_scroll = self.review_scroll.saturating_sub(10);
+                    Flow::redraw()
+                }
+                KeyCode::PageDown => {
+                    self.review_scroll = self.review_scroll.saturating_add(10);
+                    Flow::redraw()
+                }
+                KeyCode::Enter => match self.edit() {
+                    Ok(edit) => {
+                        self.writing = true;
+                        self.note = Some((true, format!("writing {}…", self.path.display())));
+                        Flow::op(Op::Write { edit: Box::new(edit) })
+                    }
+                    Err(e) => {
+                        self.review = Some(Err(e));
+                        Flow::redraw()
+                    }
+                },
+                _ => Flow::none(),
+            },
+        }
+    }
+
+    fn widgets_key(&mut self, code: KeyCode) -> Flow {
+        match code {
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(KINDS.len() - 1),
+            KeyCode::Char(' ' | 'x') => self.picked[self.cursor] = !self.picked[self.cursor],
+            KeyCode::Enter => {
+                if !self.picked.iter().any(|p| *p) {
+                    self.note = Some((false, "pick at least one widget (Space)".into()));
+                    return Flow::redraw();
+                }
+                self.provider_row = 0;
+                return self.next();
+            }
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn providers_key(&mut self, code: KeyCode) -> Flow {
+        let kinds = self.networked();
+        let Some(kind) = kinds.get(self.provider_row).copied() else {
+            return self.next();
+        };
+        let Some(slot) = provider_slot(kind) else {
+            return Flow::none();
+        };
+        let n = offered(kind).len();
+        match code {
+            KeyCode::Up | KeyCode::Char('k') => self.provider_row = self.provider_row.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.provider_row = (self.provider_row + 1).min(kinds.len() - 1),
+            KeyCode::Left | KeyCode::Char('h') => self.providers[slot] = (self.providers[slot] + n - 1) % n,
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
+                self.providers[slot] = (self.providers[slot] + 1) % n
+            }
+            KeyCode::Enter => return self.next(),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn creds_key(&mut self, code: KeyCode) -> Flow {
+        let base = match self.page() {
+            Some(p) => self.base_for(p.provider.name),
+            None => return self.next(),
+        };
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if matches!(p.state, CredState::Busy(_)) {
+            return Flow::none();
+        }
+        match code {
+            KeyCode::Tab | KeyCode::Up | KeyCode::Down => p.on_value = !p.on_value,
+            KeyCode::Left | KeyCode::Right if !p.on_value => {
+                let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
+                let n = SrcKind::ALL.len();
+                p.src = SrcKind::ALL[if code == KeyCode::Left {
+                    (i + n - 1) % n
+                } else {
+                    (i + 1) % n
+                }];
+            }
+            KeyCode::Backspace => match p.src {
+                SrcKind::Keyring => p.token.pop(),
+                SrcKind::Env => {
+                    p.env.pop();
+                }
+                SrcKind::Command => {
+                    p.command.pop();
+                }
+            },
+            KeyCode::Char(c) => {
+                p.on_value = true;
+                match p.src {
+                    SrcKind::Keyring => p.token.push_str(&c.to_string()),
+                    SrcKind::Env => p.env.push(c),
+                    SrcKind::Command => p.command.push(c),
+                }
+            }
+            KeyCode::Enter => return self.cred_enter(base),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn cred_enter(&mut self, base: Url) -> Flow {
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if p.src == SrcKind::Keyring && !p.token.is_empty() {
+            // A paste replaces a token this run stored (and untested ones);
+            // one stored before the run is replaced only by a rotation.
+            if let CredState::Existing { .. } = p.state {
+                p.token = TokenInput::default();
+                self.note = Some((
+                    false,
+                    format!(
+                        "\"{}\" already has a token in the keyring; keep it (Enter), or replace it after setup with the Credentials screen (c, then r), which tests the new one first",
+                        p.name
+                    ),
+                ));
+                return Flow::redraw();
+            }
+            let secret = p.token.take();
+            let host = base.host_str().unwrap_or("the provider").to_string();
+            let op = Op::Store {
+                name: p.name.clone(),
+                provider: p.provider.name,
+                base,
+                secret,
+            };
+            if p.created {
+                // Storing again: the first one goes, so add does not refuse.
+                p.state = CredState::Busy("replacing the token stored a moment ago…".into());
+                return Flow {
+                    redraw: true,
+                    ops: vec![
+                        Op::Discard {
+                            names: vec![p.name.clone()],
+                        },
+                        op,
+                    ],
+                    exit: None,
+                };
+            }
+            p.state = CredState::Busy(format!("testing against {host}…"));
+            return Flow::op(op);
+        }
+        if p.ready() {
+            if self.cred_at + 1 < self.live_creds() {
+                self.cred_at += 1;
+                self.note = None;
+                return Flow::redraw();
+            }
+            return self.next();
+        }
+        match p.src {
+            SrcKind::Keyring => {
+                self.note = Some((
+                    false,
+                    match &p.state {
+                        CredState::KeyringError(_) => {
+                            "the keyring cannot be used: pick another source with Tab and ←/→".to_string()
+                        }
+                        _ => "paste the key first: it shows as dots, never as text".to_string(),
+                    },
+                ));
+                Flow::redraw()
+            }
+            SrcKind::Env | SrcKind::Command => {
+                let source = match p.src {
+                    SrcKind::Env if p.env.trim().is_empty() => None,
+                    SrcKind::Env => Some(SecretSource::Env {
+                        var: p.env.trim().to_string(),
+                    }),
+                    _ => match shell_words::split(&p.command) {
+                        Ok(argv) if !argv.is_empty() => Some(SecretSource::Command {
+                            argv,
+                            timeout: DEFAULT_COMMAND_TIMEOUT,
+                        }),
+                        _ => None,
+                    },
+                };
+                let Some(source) = source else {
+                    self.note = Some((false, "type the variable name or the command first".into()));
+                    return Flow::redraw();
+                };
+                p.tested = Some(p.value_text().to_string());
+                p.state = CredState::Busy("reading and testing…".into());
+                Flow::op(Op::Check {
+                    name: p.name.clone(),
+                    provider: p.provider.name,
+                    base,
+                    source,
+                })
+            }
+        }
+    }
+
+    fn location_key(&mut self, code: KeyCode) -> Flow {
+        let l = &mut self.location;
+        if l.busy {
+            return Flow::none();
+        }
+        match code {
+            KeyCode::Tab => {
+                l.field = match l.field {
+                    LocField::Query => LocField::Latitude,
+                    LocField::Latitude => LocField::Longitude,
+                    LocField::Longitude => LocField::Query,
+                }
+            }
+            KeyCode::Up if l.field == LocField::Query => l.selected = l.selected.saturating_sub(1),
+            KeyCode::Down if l.field == LocField::Query => {
+                l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1))
+            }
+            KeyCode::Backspace => {
+                if let Some(f) = self.text_field() {
+                    f.pop();
+                }
+            }
+            KeyCode::Char(c) => {
+                if let Some(f) = self.text_field() {
+                    f.push(c);
+                }
+            }
+            KeyCode::Enter => return self.location_enter(),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn location_enter(&mut self) -> Flow {
+        let l = &mut self.location;
+        match l.field {
+            LocField::Query => {
+                let q = l.query.trim().to_string();
+                if l.searched.as_deref() == Some(q.as_str())
+                    && let Some(p) = l.results.get(l.selected)
+                {
+                    l.chosen = Some(Chosen {
+                        name: p.name.clone(),
+                        latitude: p.latitude,
+                        longitude: p.longitude,
+                    });
+                    l.latitude = p.latitude.to_string();
+                    l.longitude = p.longitude.to_string();
+                    return self.next();
+                }
+                if l.chosen.as_ref().is_some_and(|c| c.name == q) {
+                    return self.next();
+                }
+                if q.chars().count() < 2 {
+                    self.note = Some((false, "type at least two letters of a place name".into()));
+                    return Flow::redraw();
+                }
+                l.busy = true;
+                self.note = Some((true, format!("searching for \"{q}\"…")));
+                let base = self.endpoints.base("geocoding", geocoding::DEFAULT_BASE);
+                Flow::op(Op::Search { base, query: q })
+            }
+            LocField::Latitude | LocField::Longitude => {
+                let lat = l
+                    .latitude
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| (-90.0..=90.0).contains(v));
+                let lon = l
+                    .longitude
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| (-180.0..=180.0).contains(v));
+                match (lat, lon) {
+                    (Some(latitude), Some(longitude)) => {
+                        let q = l.query.trim();
+                        let name = if q.is_empty() || l.searched.as_deref() == Some(q) && !l.results.is_empty() {
+                            format!("{latitude}, {longitude}")
+                        } else {
+                            q.to_string()
+                        };
+                        l.chosen = Some(Chosen {
+                            name,
+                            latitude,
+                            longitude,
+                        });
+                        self.next()
+                    }
+                    _ => {
+                        self.note = Some((
+                            false,
+                            "latitude is a number from -90 to 90 and longitude one from -180 to 180, e.g. 52.52 and 13.41".into(),
+                        ));
+                        Flow::redraw()
+                    }
+                }
+            }
+        }
+    }
+
+    fn symbols_key(&mut self, code: KeyCode) -> Flow {
+        if self.symbols_tried.busy {
+            return Flow::none();
+        }
+        match code {
+            KeyCode::Backspace => {
+                self.symbols.pop();
+            }
+            KeyCode::Char(c) => self.symbols.push(c),
+            KeyCode::Enter => return self.symbols_enter(),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn symbols_enter(&mut self) -> Flow {
+        let list = self.symbol_list();
+        let key = list.join(",");
+        let provider = self.provider(Kind::Stocks).unwrap_or("yahoo");
+        let all = plan::source(
+            Kind::Stocks,
+            provider,
+            &[("symbols", Value::from_iter(list.iter().map(String::as_str)))],
+        );
+        let problems = match &all {
+            Ok(src) => src.problems(),
+            Err(e) => vec![("symbols", e.clone())],
+        };
+        if list.is_empty() || !problems.is_empty() {
+            let why = problems
+                .first()
+                .map(|(_, p)| p.clone())
+                .unwrap_or_else(|| "type at least one symbol".into());
+            self.note = Some((false, why));
+            return Flow::redraw();
+        }
+        if self.symbols_tried.settled_for(&key) {
+            return self.next();
+        }
+        if needs_key(provider).is_some_and(|p| p.probe_spends_quota) {
+            self.symbols_tried = Tried {
+                key: Some(key),
+                lines: vec![(
+                    Verdict::Unchecked,
+                    format!(
+                        "not checked: {provider}'s free plan has a small daily quota, and each symbol would spend one; Enter to go on"
+                    ),
+                )],
+                busy: false,
+            };
+            return Flow::redraw();
+        }
+        let mut items = Vec::new();
+        for s in &list {
+            match plan::source(Kind::Stocks, provider, &[("symbols", Value::from_iter([s.as_str()]))]) {
+                Ok(src) => items.push((s.clone(), src)),
+                Err(e) => {
+                    self.note = Some((false, e));
+                    return Flow::redraw();
+                }
+            }
+        }
+        self.symbols_tried = Tried {
+            key: Some(key.clone()),
+            lines: Vec::new(),
+            busy: true,
+        };
+        self.note = Some((true, format!("asking {provider} for each symbol…")));
+        Flow::op(Op::Try {
+            what: TryWhat::Symbols,
+            key,
+            items,
+            base: self.base_for(provider),
+            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
+        })
+    }
+
+    fn metrics_key(&mut self, code: KeyCode) -> Flow {
+        if self.metrics.tried.busy {
+            return Flow::none();
+        }
+        match code {
+            KeyCode::Tab | KeyCode::Up | KeyCode::Down => self.metrics.on_query = !self.metrics.on_query,
+            KeyCode::Backspace => {
+                if let Some(f) = self.text_field() {
+                    f.pop();
+                }
+            }
+            KeyCode::Char(c) => {
+                if let Some(f) = self.text_field() {
+                    f.push(c);
+                }
+            }
+            KeyCode::Enter => return self.metrics_enter(),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    fn metrics_enter(&mut self) -> Flow {
+        let provider = self.provider(Kind::Metrics).unwrap_or("prometheus");
+        let query = self.metrics.query.trim().to_string();
+        let base = if provider == "prometheus" {
+            match Url::parse(self.metrics.url.trim()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                _ => {
+                    self.note = Some((
+                        false,
+                        "the Prometheus URL is an http(s) URL, e.g. http://localhost:9090".into(),
+                    ));
+                    return Flow::redraw();
+                }
+            }
+        } else {
+            self.base_for(provider)
+        };
+        let key = format!("{base} {query}");
+        if self.metrics.tried.settled_for(&key) {
+            return self.next();
+        }
+        let src = match plan::source(Kind::Metrics, provider, &[("query", query.as_str().into())]) {
+            Ok(s) => s,
+            Err(e) => {
+                self.note = Some((false, e));
+                return Flow::redraw();
+            }
+        };
+        if let Some((_, p)) = src.problems().first() {
+            self.note = Some((false, p.clone()));
+            return Flow::redraw();
+        }
+        self.metrics.tried = Tried {
+            key: Some(key.clone()),
+            lines: Vec::new(),
+            busy: true,
+        };
+        self.note = Some((
+            true,
+            format!("running the query on {}…", base.host_str().unwrap_or("?")),
+        ));
+        Flow::op(Op::Try {
+            what: TryWhat::Metrics,
+            key,
+            items: vec![(query, src)],
+            base,
+            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
+        })
+    }
+
+    /// Results of the worker.
+    pub fn on(&mut self, reply: Reply) -> Flow {
+        match reply {
+            Reply::Places { query, result } => {
+                let l = &mut self.location;
+                l.busy = false;
+                match result {
+                    Ok(places) if places.is_empty() => {
+                        l.results.clear();
+                        l.searched = None;
+                        self.note = Some((
+                            false,
+                            format!(
+                                "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
+                            ),
+                        ));
+                    }
+                    Ok(places) => {
+                        let n = places.len();
+                        l.results = places;
+                        l.selected = 0;
+                        l.searched = Some(query);
+                        self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
+                    }
+                    Err(e) => {
+                        l.results.clear();
+                        l.searched = None;
+                        l.field = LocField::Latitude;
+                        let offline = matches!(e.class, ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls);
+                        self.note = Some((
+                            false,
+                            format!(
+                                "the place search failed ({e}){}: type the latitude and longitude instead",
+                                if offline { ", perhaps offline" } else { "" }
+                            ),
+                        ));
+                    }
+                }
+            }
+            Reply::Found(found) => {
+                for (name, fp) in found {
+                    if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                        p.state = match fp {
+                            Ok(Some(fingerprint)) => CredState::Existing { fingerprint },
+                            Ok(None) => CredState::Absent,
+                            Err(e) => CredState::KeyringError(e),
+                        };
+                    }
+                }
+            }
+            Reply::Stored { name, result } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.state = match result {
+                        Ok(s) => {
+                            p.created = true;
+                            CredState::Stored {
+                                fingerprint: s.fingerprint,
+                                ok: s.ok,
+                                text: s.text,
+                            }
+                        }
+                        Err(e) => {
+                            p.created = false;
+                            CredState::Failed(e)
+                        }
+                    };
+                }
+            }
+            Reply::Checked { name, ok, text } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.state = CredState::Tested { ok, text };
+                }
+            }
+            Reply::Tried { what, key, lines } => {
+                let t = match what {
+                    TryWhat::Symbols => &mut self.symbols_tried,
+                    TryWhat::Metrics => &mut self.metrics.tried,
+                };
+                if t.key.as_deref() == Some(key.as_str()) {
+                    t.busy = false;
+                    t.lines = lines;
+                    let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
+                    self.note = Some(if wrong {
+                        (false, "fix what is marked ✗, then Enter to try again".into())
+                    } else {
+                        (true, "Enter to go on".into())
+                    });
+                }
+            }
+            Reply::Written(Ok(())) => {
+                self.writing = false;
+                return Flow {
+                    redraw: true,
+                    ops: Vec::new(),
+                    exit: Some(Exit::Written(self.path.clone())),
+                };
+            }
+            Reply::Written(Err(e)) => {
+                self.writing = false;
+                self.note = Some((false, format!("{e}; nothing is lost: fix it and press Enter again")));
+            }
+            Reply::Discarded(problems) => {
+                if !problems.is_empty() {
+                    self.note = Some((false, format!("could not delete: {}", problems.join("; "))));
+                }
+            }
+        }
+        Flow::redraw()
+    }
+}
+
+impl Flow {
+    pub fn none() -> Self {
+        Flow::default()
+    }
+}

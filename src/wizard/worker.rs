@@ -1,0 +1,343 @@
+//! The wizard's slow work, off the UI path: place search, live tries of
+//! symbols and queries, testing and storing keys, writing the config, and
+//! deleting again what a cancelled setup stored.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::weather::geocoding::{self, Place};
+use homedash_widgets::{Data, ErrorClass, FetchError, Source};
+use secrecy::SecretString;
+use tokio::sync::{Mutex, mpsc};
+use url::Url;
+
+use crate::config::write::Edit;
+use crate::credentials::manager::{self, Manager};
+use crate::credentials::source::{self, Source as SecretSource};
+use crate::http::Http;
+
+const TRY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryWhat {
+    Symbols,
+    Metrics,
+}
+
+#[derive(Debug)]
+pub enum Op {
+    Search {
+        base: Url,
+        query: String,
+    },
+    /// Which of these names already have a token in the keyring.
+    Lookup {
+        names: Vec<String>,
+    },
+    /// Test `secret` against the provider; store it when the provider does
+    /// not reject it.
+    Store {
+        name: String,
+        provider: &'static str,
+        base: Url,
+        secret: SecretString,
+    },
+    /// Read a credential from its env or command source and test it.
+    Check {
+        name: String,
+        provider: &'static str,
+        base: Url,
+        source: SecretSource,
+    },
+    /// One poll of each source, labelled, with credential `cred` if any.
+    Try {
+        what: TryWhat,
+        key: String,
+        items: Vec<(String, Source)>,
+        base: Url,
+        cred: Option<(String, SecretSource)>,
+    },
+    Write {
+        edit: Box<Edit>,
+    },
+    Discard {
+        names: Vec<String>,
+    },
+}
+
+// Edit is not Debug (a document can be large); say what it is for.
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Edit({})", self.path().display())
+    }
+}
+
+/// A try's verdict on one line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Good,
+    /// Could not be checked (offline, rate-limited...): not the input's fault.
+    Unchecked,
+    /// The provider says the input is wrong.
+    Wrong,
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Places {
+        query: String,
+        result: Result<Vec<Place>, FetchError>,
+    },
+    /// Per name, the fingerprint of its stored token, if any.
+    Found(Vec<(String, Result<Option<String>, String>)>),
+    Stored {
+        name: String,
+        result: Result<Stored, String>,
+    },
+    Checked {
+        name: String,
+        ok: bool,
+        text: String,
+    },
+    Tried {
+        what: TryWhat,
+        key: String,
+        lines: Vec<(Verdict, String)>,
+    },
+    Written(Result<(), String>),
+    Discarded(Vec<String>),
+}
+
+#[derive(Debug)]
+pub struct Stored {
+    pub fingerprint: String,
+    /// The test's result: valid, or why it could not be confirmed.
+    pub ok: bool,
+    pub text: String,
+}
+
+struct Worker {
+    http: Http,
+    manager: Mutex<Manager>,
+    /// Tokens this run stored or read, for its tries; dropped with the wizard.
+    secrets: Mutex<HashMap<String, SecretString>>,
+    tx: mpsc::Sender<Reply>,
+}
+
+pub fn spawn(manager: Manager, http: Http) -> (mpsc::Sender<Op>, mpsc::Receiver<Reply>) {
+    let (op_tx, mut op_rx) = mpsc::channel::<Op>(16);
+    let (tx, rx) = mpsc::channel(16);
+    let w = Arc::new(Worker {
+        http,
+        manager: Mutex::new(manager),
+        secrets: Mutex::new(HashMap::new()),
+        tx,
+    });
+    tokio::spawn(async move {
+        while let Some(op) = op_rx.recv().await {
+            // Each op on its own: a slow search must not hold up a key test.
+            let w = w.clone();
+            tokio::spawn(async move {
+                let reply = w.handle(op).await;
+                let _ = w.tx.send(reply).await;
+            });
+        }
+    });
+    (op_tx, rx)
+}
+
+fn provider(name: &str) -> Result<&'static Provider, String> {
+    provider::keyed(name).ok_or_else(|| format!("no keyed provider \"{name}\""))
+}
+
+impl Worker {
+    async fn handle(&self, op: Op) -> Reply {
+        match op {
+            Op::Search { base, query } => {
+                let spec = geocoding::request(&base, &query);
+                let result = match self.http.fetch(&spec, TRY_TIMEOUT, None).await {
+                    Ok(reply) => geocoding::parse(&reply, Utc::now()),
+                    Err(e) => Err(e),
+                };
+                Reply::Places { query, result }
+            }
+            Op::Lookup { names } => {
+                // One answer per name; the first failure (a locked or
+                // missing keyring) is the answer for the rest too.
+                let mut m = self.manager.lock().await;
+                let mut failed: Option<String> = None;
+                let mut found = Vec::new();
+                for name in names {
+                    let fingerprint = match &failed {
+                        Some(e) => Err(e.clone()),
+                        None => m.stored(&name).await.inspect_err(|e| failed = Some(e.clone())),
+                    };
+                    found.push((name, fingerprint));
+                }
+                Reply::Found(found)
+            }
+            Op::Store {
+                name,
+                provider,
+                base,
+                secret,
+            } => Reply::Stored {
+                result: self.store(&name, provider, &base, secret).await,
+                name,
+            },
+            Op::Check {
+                name,
+                provider,
+                base,
+                source,
+            } => {
+                let (ok, text) = match source::read(&source, &name, None).await {
+                    Ok(secret) => match provider::keyed(provider) {
+                        Some(p) => {
+                            let r = self.manager.lock().await.probe(p, &base, &secret).await;
+                            self.secrets.lock().await.insert(name.clone(), secret);
+                            manager::outcome(&r)
+                        }
+                        None => (false, format!("no keyed provider \"{provider}\"")),
+                    },
+                    Err(e) => (false, e.to_string()),
+                };
+                Reply::Checked { name, ok, text }
+            }
+            Op::Try {
+                what,
+                key,
+                items,
+                base,
+                cred,
+            } => {
+                let secret = match cred {
+                    Some((name, source)) => match self.secret(&name, &source).await {
+                        Ok(s) => Some(s),
+                        Err(e) => {
+                            return Reply::Tried {
+                                what,
+                                key,
+                                lines: vec![(Verdict::Unchecked, format!("credential \"{name}\": {e}"))],
+                            };
+                        }
+                    },
+                    None => None,
+                };
+                let mut lines = Vec::new();
+                for (label, source) in items {
+                    let r = self.poll_once(&source, &base, secret.as_ref()).await;
+                    lines.extend(describe(&label, r));
+                }
+                Reply::Tried { what, key, lines }
+            }
+            Op::Write { edit } => Reply::Written(edit.save().map_err(|e| e.to_string())),
+            Op::Discard { names } => {
+                let mut problems = Vec::new();
+                let mut m = self.manager.lock().await;
+                for name in names {
+                    if let Err(e) = m.discard(&name).await {
+                        problems.push(format!("{name}: {e}"));
+                    }
+                }
+                Reply::Discarded(problems)
+            }
+        }
+    }
+
+    async fn store(&self, name: &str, provider: &str, base: &Url, secret: SecretString) -> Result<Stored, String> {
+        let p = self::provider(provider)?;
+        let mut m = self.manager.lock().await;
+        let probe = m.probe(p, base, &secret).await;
+        if let Err(e) = &probe
+            && matches!(
+                e.class,
+                ErrorClass::Rejected | ErrorClass::Forbidden | ErrorClass::Insecure
+            )
+        {
+            return Err(format!("{e}; nothing was stored"));
+        }
+        let fingerprint = m.add(name, p, &secret).await?;
+        self.secrets.lock().await.insert(name.to_string(), secret);
+        let (ok, text) = manager::outcome(&probe);
+        Ok(Stored { fingerprint, ok, text })
+    }
+
+    /// A token this run already has, else one read from its source.
+    async fn secret(&self, name: &str, source: &SecretSource) -> Result<SecretString, String> {
+        if let Some(s) = self.secrets.lock().await.get(name) {
+            return Ok(s.clone());
+        }
+        let s = match source {
+            SecretSource::Keyring => self
+                .manager
+                .lock()
+                .await
+                .get(name)
+                .await?
+                .ok_or_else(|| "no token stored in the keyring".to_string())?,
+            other => source::read(other, name, None).await.map_err(|e| e.to_string())?,
+        };
+        self.secrets.lock().await.insert(name.to_string(), s.clone());
+        Ok(s)
+    }
+
+    async fn poll_once(&self, source: &Source, base: &Url, secret: Option<&SecretString>) -> Result<Data, FetchError> {
+        let now = Utc::now();
+        let mut replies = Vec::new();
+        for spec in source.requests(base, now) {
+            replies.push(self.http.fetch(&spec, TRY_TIMEOUT, secret).await?);
+        }
+        source.parse(&replies, now)
+    }
+}
+
+fn verdict(e: &FetchError) -> Verdict {
+    match e.class {
+        ErrorClass::Offline
+        | ErrorClass::Timeout
+        | ErrorClass::Tls
+        | ErrorClass::RateLimited { .. }
+        | ErrorClass::Server(_)
+        | ErrorClass::TooLarge => Verdict::Unchecked,
+        _ => Verdict::Wrong,
+    }
+}
+
+/// What one try showed, a line per quote or series.
+fn describe(label: &str, r: Result<Data, FetchError>) -> Vec<(Verdict, String)> {
+    match r {
+        Ok(Data::Quotes(q)) if q.quotes.is_empty() => vec![(Verdict::Wrong, format!("{label}: no quote"))],
+        Ok(Data::Quotes(q)) => q
+            .quotes
+            .iter()
+            .map(|q| {
+                let cur = q.currency.as_deref().unwrap_or("");
+                let pct = q.change_pct.map(|p| format!(" {p:+.2}%")).unwrap_or_default();
+                (Verdict::Good, format!("{}: {:.2} {cur}{pct}", q.symbol, q.price))
+            })
+            .collect(),
+        Ok(Data::Metrics(m)) if m.readings.is_empty() => {
+            vec![(Verdict::Wrong, format!("{label}: the query matched no series"))]
+        }
+        Ok(Data::Metrics(m)) => {
+            let n = m.readings.len();
+            let mut v = vec![(
+                Verdict::Good,
+                format!("{label}: {n} series{}", if n > 4 { ", the first 4:" } else { "" }),
+            )];
+            v.extend(
+                m.readings
+                    .iter()
+                    .take(4)
+                    .map(|r| (Verdict::Good, format!("  {} = {}", r.label, r.value))),
+            );
+            v
+        }
+        Ok(_) => vec![(Verdict::Good, format!("{label}: answered"))],
+        Err(e) => vec![(verdict(&e), format!("{label}: {e}"))],
+    }
+}
