@@ -7,7 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use homedash_widgets::ErrorClass;
 use homedash_widgets::provider::{self, Provider};
 use homedash_widgets::source::Kind;
-use homedash_widgets::weather::geocoding::{self, Place};
+use homedash_widgets::weather::geocoding::Place;
 use toml_edit::Value;
 use url::Url;
 
@@ -90,7 +90,7 @@ impl Endpoints {
         self.0.iter().find(|(k, _)| k == name).map(|(_, u)| u)
     }
 
-    fn base(&self, provider: &str, default: &str) -> Url {
+    pub(super) fn base(&self, provider: &str, default: &str) -> Url {
         self.get(provider)
             .cloned()
             .or_else(|| Url::parse(default).ok())
@@ -180,7 +180,7 @@ impl CredPage {
         }
     }
 
-    fn value_text(&self) -> &str {
+    pub(super) fn value_text(&self) -> &str {
         match self.src {
             SrcKind::Keyring => "",
             SrcKind::Env => &self.env,
@@ -255,7 +255,7 @@ pub struct Tried {
 }
 
 impl Tried {
-    fn settled_for(&self, key: &str) -> bool {
+    pub(super) fn settled_for(&self, key: &str) -> bool {
         !self.busy && self.key.as_deref() == Some(key) && !self.lines.iter().any(|(v, _)| *v == Verdict::Wrong)
     }
 }
@@ -278,14 +278,14 @@ pub struct Flow {
 }
 
 impl Flow {
-    fn redraw() -> Self {
+    pub(super) fn redraw() -> Self {
         Flow {
             redraw: true,
             ..Flow::default()
         }
     }
 
-    fn op(op: Op) -> Self {
+    pub(super) fn op(op: Op) -> Self {
         Flow {
             redraw: true,
             ops: vec![op],
@@ -329,7 +329,7 @@ pub struct Wizard {
     pub note: Option<(bool, String)>,
 }
 
-fn provider_slot(kind: Kind) -> Option<usize> {
+pub(super) fn provider_slot(kind: Kind) -> Option<usize> {
     match kind {
         Kind::Weather => Some(0),
         Kind::Stocks => Some(1),
@@ -499,7 +499,7 @@ impl Wizard {
         if !self.networked().is_empty() {
             v.push(Step::Providers);
         }
-        if !self.creds.is_empty() {
+        if self.live_creds() > 0 {
             v.push(Step::Credentials);
         }
         for (kind, step) in [
@@ -520,7 +520,7 @@ impl Wizard {
         self.creds.get(self.cred_at)
     }
 
-    fn page_mut(&mut self) -> Option<&mut CredPage> {
+    pub(super) fn page_mut(&mut self) -> Option<&mut CredPage> {
         self.creds.get_mut(self.cred_at)
     }
 
@@ -603,11 +603,11 @@ impl Wizard {
         self.creds.iter().any(|c| matches!(c.state, CredState::Busy(_)))
     }
 
-    fn cred_for(&self, provider: &str) -> Option<&CredPage> {
+    pub(super) fn cred_for(&self, provider: &str) -> Option<&CredPage> {
         self.creds.iter().find(|c| c.provider.name == provider && !c.dropped)
     }
 
-    fn base_for(&self, provider: &str) -> Url {
+    pub(super) fn base_for(&self, provider: &str) -> Url {
         use homedash_widgets::{metrics::prometheus, stocks::yahoo, weather::open_meteo};
         let default = match provider {
             "yahoo" => yahoo::DEFAULT_BASE,
@@ -721,7 +721,7 @@ impl Wizard {
         flow
     }
 
-    fn next(&mut self) -> Flow {
+    pub(super) fn next(&mut self) -> Flow {
         if self.step == Step::Providers {
             self.sync_creds();
             self.cred_at = 0;
@@ -782,7 +782,7 @@ impl Wizard {
     }
 
     /// The plain text field in focus, if the step has one.
-    fn text_field(&mut self) -> Option<&mut String> {
+    pub(super) fn text_field(&mut self) -> Option<&mut String> {
         match self.step {
             Step::Location => Some(match self.location.field {
                 LocField::Query => &mut self.location.query,
@@ -886,436 +886,6 @@ impl Wizard {
                 _ => Flow::none(),
             },
         }
-    }
-
-    fn widgets_key(&mut self, code: KeyCode) -> Flow {
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(KINDS.len() - 1),
-            KeyCode::Char(' ' | 'x') => self.picked[self.cursor] = !self.picked[self.cursor],
-            KeyCode::Enter => {
-                if !self.picked.iter().any(|p| *p) {
-                    self.note = Some((false, "pick at least one widget (Space)".into()));
-                    return Flow::redraw();
-                }
-                self.provider_row = 0;
-                return self.next();
-            }
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn providers_key(&mut self, code: KeyCode) -> Flow {
-        let kinds = self.networked();
-        let Some(kind) = kinds.get(self.provider_row).copied() else {
-            return self.next();
-        };
-        let Some(slot) = provider_slot(kind) else {
-            return Flow::none();
-        };
-        let n = offered(kind).len();
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => self.provider_row = self.provider_row.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.provider_row = (self.provider_row + 1).min(kinds.len() - 1),
-            KeyCode::Left | KeyCode::Char('h') => self.providers[slot] = (self.providers[slot] + n - 1) % n,
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                self.providers[slot] = (self.providers[slot] + 1) % n
-            }
-            KeyCode::Enter => return self.next(),
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn creds_key(&mut self, code: KeyCode) -> Flow {
-        let base = match self.page() {
-            Some(p) => self.base_for(p.provider.name),
-            None => return self.next(),
-        };
-        let Some(p) = self.creds.get_mut(self.cred_at) else {
-            return Flow::none();
-        };
-        if matches!(p.state, CredState::Busy(_)) {
-            return Flow::none();
-        }
-        match code {
-            KeyCode::Tab | KeyCode::Up | KeyCode::Down => p.on_value = !p.on_value,
-            KeyCode::Left | KeyCode::Right if !p.on_value => {
-                let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
-                let n = SrcKind::ALL.len();
-                p.src = SrcKind::ALL[if code == KeyCode::Left {
-                    (i + n - 1) % n
-                } else {
-                    (i + 1) % n
-                }];
-            }
-            KeyCode::Backspace => match p.src {
-                SrcKind::Keyring => p.token.pop(),
-                SrcKind::Env => {
-                    p.env.pop();
-                }
-                SrcKind::Command => {
-                    p.command.pop();
-                }
-            },
-            KeyCode::Char(c) => {
-                p.on_value = true;
-                match p.src {
-                    SrcKind::Keyring => p.token.push_str(&c.to_string()),
-                    SrcKind::Env => p.env.push(c),
-                    SrcKind::Command => p.command.push(c),
-                }
-            }
-            KeyCode::Enter => return self.cred_enter(base),
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn cred_enter(&mut self, base: Url) -> Flow {
-        let Some(p) = self.creds.get_mut(self.cred_at) else {
-            return Flow::none();
-        };
-        if p.src == SrcKind::Keyring && !p.token.is_empty() {
-            // A paste replaces a token this run stored (and untested ones);
-            // one stored before the run is replaced only by a rotation.
-            if let CredState::Existing { .. } = p.state {
-                p.token = TokenInput::default();
-                self.note = Some((
-                    false,
-                    format!(
-                        "\"{}\" already has a token in the keyring; keep it (Enter), or replace it after setup with the Credentials screen (c, then r), which tests the new one first",
-                        p.name
-                    ),
-                ));
-                return Flow::redraw();
-            }
-            let secret = p.token.take();
-            let host = base.host_str().unwrap_or("the provider").to_string();
-            let op = Op::Store {
-                name: p.name.clone(),
-                provider: p.provider.name,
-                base,
-                secret,
-            };
-            if p.created {
-                // Storing again: the first one goes, so add does not refuse.
-                p.state = CredState::Busy("replacing the token stored a moment ago…".into());
-                return Flow {
-                    redraw: true,
-                    ops: vec![
-                        Op::Discard {
-                            names: vec![p.name.clone()],
-                        },
-                        op,
-                    ],
-                    exit: None,
-                };
-            }
-            p.state = CredState::Busy(format!("testing against {host}…"));
-            return Flow::op(op);
-        }
-        if p.ready() {
-            if self.cred_at + 1 < self.live_creds() {
-                self.cred_at += 1;
-                self.note = None;
-                return Flow::redraw();
-            }
-            return self.next();
-        }
-        match p.src {
-            SrcKind::Keyring => {
-                self.note = Some((
-                    false,
-                    match &p.state {
-                        CredState::KeyringError(_) => {
-                            "the keyring cannot be used: pick another source with Tab and ←/→".to_string()
-                        }
-                        _ => "paste the key first: it shows as dots, never as text".to_string(),
-                    },
-                ));
-                Flow::redraw()
-            }
-            SrcKind::Env | SrcKind::Command => {
-                let source = match p.src {
-                    SrcKind::Env if p.env.trim().is_empty() => None,
-                    SrcKind::Env => Some(SecretSource::Env {
-                        var: p.env.trim().to_string(),
-                    }),
-                    _ => match shell_words::split(&p.command) {
-                        Ok(argv) if !argv.is_empty() => Some(SecretSource::Command {
-                            argv,
-                            timeout: DEFAULT_COMMAND_TIMEOUT,
-                        }),
-                        _ => None,
-                    },
-                };
-                let Some(source) = source else {
-                    self.note = Some((false, "type the variable name or the command first".into()));
-                    return Flow::redraw();
-                };
-                p.tested = Some(p.value_text().to_string());
-                p.state = CredState::Busy("reading and testing…".into());
-                Flow::op(Op::Check {
-                    name: p.name.clone(),
-                    provider: p.provider.name,
-                    base,
-                    source,
-                })
-            }
-        }
-    }
-
-    fn location_key(&mut self, code: KeyCode) -> Flow {
-        let l = &mut self.location;
-        if l.busy {
-            return Flow::none();
-        }
-        match code {
-            KeyCode::Tab => {
-                l.field = match l.field {
-                    LocField::Query => LocField::Latitude,
-                    LocField::Latitude => LocField::Longitude,
-                    LocField::Longitude => LocField::Query,
-                }
-            }
-            KeyCode::Up if l.field == LocField::Query => l.selected = l.selected.saturating_sub(1),
-            KeyCode::Down if l.field == LocField::Query => {
-                l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1))
-            }
-            KeyCode::Backspace => {
-                if let Some(f) = self.text_field() {
-                    f.pop();
-                }
-            }
-            KeyCode::Char(c) => {
-                if let Some(f) = self.text_field() {
-                    f.push(c);
-                }
-            }
-            KeyCode::Enter => return self.location_enter(),
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn location_enter(&mut self) -> Flow {
-        let l = &mut self.location;
-        match l.field {
-            LocField::Query => {
-                let q = l.query.trim().to_string();
-                if l.searched.as_deref() == Some(q.as_str())
-                    && let Some(p) = l.results.get(l.selected)
-                {
-                    l.chosen = Some(Chosen {
-                        name: p.name.clone(),
-                        latitude: p.latitude,
-                        longitude: p.longitude,
-                    });
-                    l.latitude = p.latitude.to_string();
-                    l.longitude = p.longitude.to_string();
-                    return self.next();
-                }
-                if l.chosen.as_ref().is_some_and(|c| c.name == q) {
-                    return self.next();
-                }
-                if q.chars().count() < 2 {
-                    self.note = Some((false, "type at least two letters of a place name".into()));
-                    return Flow::redraw();
-                }
-                l.busy = true;
-                self.note = Some((true, format!("searching for \"{q}\"…")));
-                let base = self.endpoints.base("geocoding", geocoding::DEFAULT_BASE);
-                Flow::op(Op::Search { base, query: q })
-            }
-            LocField::Latitude | LocField::Longitude => {
-                let lat = l
-                    .latitude
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| (-90.0..=90.0).contains(v));
-                let lon = l
-                    .longitude
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| (-180.0..=180.0).contains(v));
-                match (lat, lon) {
-                    (Some(latitude), Some(longitude)) => {
-                        let q = l.query.trim();
-                        let name = if q.is_empty() || l.searched.as_deref() == Some(q) && !l.results.is_empty() {
-                            format!("{latitude}, {longitude}")
-                        } else {
-                            q.to_string()
-                        };
-                        l.chosen = Some(Chosen {
-                            name,
-                            latitude,
-                            longitude,
-                        });
-                        self.next()
-                    }
-                    _ => {
-                        self.note = Some((
-                            false,
-                            "latitude is a number from -90 to 90 and longitude one from -180 to 180, e.g. 52.52 and 13.41".into(),
-                        ));
-                        Flow::redraw()
-                    }
-                }
-            }
-        }
-    }
-
-    fn symbols_key(&mut self, code: KeyCode) -> Flow {
-        if self.symbols_tried.busy {
-            return Flow::none();
-        }
-        match code {
-            KeyCode::Backspace => {
-                self.symbols.pop();
-            }
-            KeyCode::Char(c) => self.symbols.push(c),
-            KeyCode::Enter => return self.symbols_enter(),
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn symbols_enter(&mut self) -> Flow {
-        let list = self.symbol_list();
-        let key = list.join(",");
-        let provider = self.provider(Kind::Stocks).unwrap_or("yahoo");
-        let all = plan::source(
-            Kind::Stocks,
-            provider,
-            &[("symbols", Value::from_iter(list.iter().map(String::as_str)))],
-        );
-        let problems = match &all {
-            Ok(src) => src.problems(),
-            Err(e) => vec![("symbols", e.clone())],
-        };
-        if list.is_empty() || !problems.is_empty() {
-            let why = problems
-                .first()
-                .map(|(_, p)| p.clone())
-                .unwrap_or_else(|| "type at least one symbol".into());
-            self.note = Some((false, why));
-            return Flow::redraw();
-        }
-        if self.symbols_tried.settled_for(&key) {
-            return self.next();
-        }
-        if needs_key(provider).is_some_and(|p| p.probe_spends_quota) {
-            self.symbols_tried = Tried {
-                key: Some(key),
-                lines: vec![(
-                    Verdict::Unchecked,
-                    format!(
-                        "not checked: {provider}'s free plan has a small daily quota, and each symbol would spend one; Enter to go on"
-                    ),
-                )],
-                busy: false,
-            };
-            return Flow::redraw();
-        }
-        let mut items = Vec::new();
-        for s in &list {
-            match plan::source(Kind::Stocks, provider, &[("symbols", Value::from_iter([s.as_str()]))]) {
-                Ok(src) => items.push((s.clone(), src)),
-                Err(e) => {
-                    self.note = Some((false, e));
-                    return Flow::redraw();
-                }
-            }
-        }
-        self.symbols_tried = Tried {
-            key: Some(key.clone()),
-            lines: Vec::new(),
-            busy: true,
-        };
-        self.note = Some((true, format!("asking {provider} for each symbol…")));
-        Flow::op(Op::Try {
-            what: TryWhat::Symbols,
-            key,
-            items,
-            base: self.base_for(provider),
-            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
-        })
-    }
-
-    fn metrics_key(&mut self, code: KeyCode) -> Flow {
-        if self.metrics.tried.busy {
-            return Flow::none();
-        }
-        match code {
-            KeyCode::Tab | KeyCode::Up | KeyCode::Down => self.metrics.on_query = !self.metrics.on_query,
-            KeyCode::Backspace => {
-                if let Some(f) = self.text_field() {
-                    f.pop();
-                }
-            }
-            KeyCode::Char(c) => {
-                if let Some(f) = self.text_field() {
-                    f.push(c);
-                }
-            }
-            KeyCode::Enter => return self.metrics_enter(),
-            _ => return Flow::none(),
-        }
-        Flow::redraw()
-    }
-
-    fn metrics_enter(&mut self) -> Flow {
-        let provider = self.provider(Kind::Metrics).unwrap_or("prometheus");
-        let query = self.metrics.query.trim().to_string();
-        let base = if provider == "prometheus" {
-            match Url::parse(self.metrics.url.trim()) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-                _ => {
-                    self.note = Some((
-                        false,
-                        "the Prometheus URL is an http(s) URL, e.g. http://localhost:9090".into(),
-                    ));
-                    return Flow::redraw();
-                }
-            }
-        } else {
-            self.base_for(provider)
-        };
-        let key = format!("{base} {query}");
-        if self.metrics.tried.settled_for(&key) {
-            return self.next();
-        }
-        let src = match plan::source(Kind::Metrics, provider, &[("query", query.as_str().into())]) {
-            Ok(s) => s,
-            Err(e) => {
-                self.note = Some((false, e));
-                return Flow::redraw();
-            }
-        };
-        if let Some((_, p)) = src.problems().first() {
-            self.note = Some((false, p.clone()));
-            return Flow::redraw();
-        }
-        self.metrics.tried = Tried {
-            key: Some(key.clone()),
-            lines: Vec::new(),
-            busy: true,
-        };
-        self.note = Some((
-            true,
-            format!("running the query on {}…", base.host_str().unwrap_or("?")),
-        ));
-        Flow::op(Op::Try {
-            what: TryWhat::Metrics,
-            key,
-            items: vec![(query, src)],
-            base,
-            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
-        })
     }
 
     /// Results of the worker.
@@ -1432,5 +1002,247 @@ impl Wizard {
 impl Flow {
     pub fn none() -> Self {
         Flow::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wizard::worker::Stored;
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn new() -> Wizard {
+        Wizard::new(
+            "/home/u/.config/homedash/config.toml".into(),
+            None,
+            Endpoints::default(),
+        )
+        .unwrap()
+    }
+
+    /// Welcome, widgets (default picks), providers with stocks on Finnhub.
+    fn to_credentials(w: &mut Wizard) -> Vec<Op> {
+        w.update(&key(KeyCode::Enter));
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Providers);
+        w.update(&key(KeyCode::Down));
+        w.update(&key(KeyCode::Right));
+        assert_eq!(w.provider(Kind::Stocks), Some("finnhub"));
+        let flow = w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Credentials);
+        flow.ops
+    }
+
+    #[test]
+    fn steps_follow_the_choices() {
+        let mut w = new();
+        assert_eq!(
+            w.steps(),
+            [
+                Step::Welcome,
+                Step::Widgets,
+                Step::Providers,
+                Step::Location,
+                Step::Symbols,
+                Step::Layout,
+                Step::Review
+            ]
+        );
+        w.picked = [true, false, false, false, true];
+        assert_eq!(w.steps(), [Step::Welcome, Step::Widgets, Step::Layout, Step::Review]);
+    }
+
+    #[test]
+    fn a_keyed_provider_adds_a_key_page_that_looks_in_the_keyring() {
+        let mut w = new();
+        let ops = to_credentials(&mut w);
+        assert!(
+            matches!(&ops[..], [Op::Lookup { names }] if names == &["finnhub"]),
+            "{ops:?}"
+        );
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        assert_eq!(w.page().unwrap().state, CredState::Absent);
+        // Enter with nothing pasted asks for the key and stays.
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Credentials);
+        assert!(w.note.as_ref().unwrap().1.contains("paste the key"));
+        // Back from the first page is the providers step.
+        w.update(&key(KeyCode::BackTab));
+        assert_eq!(w.step, Step::Providers);
+    }
+
+    #[test]
+    fn a_pasted_key_is_masked_tested_stored_and_discarded_on_cancel() {
+        let canary = "hd-canary-wizard-0123456789";
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        w.update(&Event::Paste(format!("{canary}\n")));
+        assert!(!format!("{w:?}").contains(canary), "Debug shows the token");
+        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let [Op::Store { name, provider, .. }] = &ops[..] else {
+            panic!("{ops:?}")
+        };
+        assert_eq!((name.as_str(), *provider), ("finnhub", "finnhub"));
+        assert!(!format!("{ops:?}").contains(canary), "Debug of the op shows the token");
+        assert!(w.busy_storing());
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Ok(Stored {
+                fingerprint: "6789".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        assert!(w.page().unwrap().ready());
+        assert_eq!(w.to_discard(false), Vec::<String>::new(), "a finished setup keeps it");
+        assert_eq!(w.to_discard(true), ["finnhub"], "a cancel deletes it");
+        // Esc asks; n keeps going; y leaves.
+        w.update(&key(KeyCode::Esc));
+        assert!(w.confirm_cancel);
+        assert!(w.update(&key(KeyCode::Char('n'))).exit.is_none());
+        w.update(&key(KeyCode::Esc));
+        assert_eq!(w.update(&key(KeyCode::Char('y'))).exit, Some(Exit::Cancelled));
+    }
+
+    #[test]
+    fn a_rejected_key_is_not_stored_and_blocks_the_step() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.update(&Event::Paste("wrong".into()));
+        w.update(&key(KeyCode::Enter));
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Err("credential rejected: Invalid API key; nothing was stored".into()),
+        });
+        assert!(!w.page().unwrap().ready());
+        assert!(w.to_discard(true).is_empty());
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Credentials);
+    }
+
+    #[test]
+    fn a_key_stored_for_a_provider_then_dropped_is_deleted_even_on_success() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.update(&Event::Paste("tok".into()));
+        w.update(&key(KeyCode::Enter));
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Ok(Stored {
+                fingerprint: "…".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        w.update(&key(KeyCode::BackTab));
+        w.update(&key(KeyCode::Left)); // back to Yahoo: keyless
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Location, "no key page for keyless providers");
+        assert_eq!(w.to_discard(false), ["finnhub"]);
+        assert!(w.plan().credentials.is_empty());
+    }
+
+    #[test]
+    fn an_offline_place_search_falls_back_to_coordinates() {
+        let mut w = new();
+        w.step = Step::Location;
+        for c in "Berlin".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        let ops = w.update(&key(KeyCode::Enter)).ops;
+        assert!(matches!(&ops[..], [Op::Search { query, .. }] if query == "Berlin"));
+        w.on(Reply::Places {
+            query: "Berlin".into(),
+            result: Err(homedash_widgets::FetchError::new(ErrorClass::Offline, "no route")),
+        });
+        assert_eq!(w.location.field, LocField::Latitude);
+        assert!(w.note.as_ref().unwrap().1.contains("latitude and longitude"));
+        for c in "52.52".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        w.update(&key(KeyCode::Tab));
+        for c in "200".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Location, "longitude 200 is refused");
+        for _ in 0..3 {
+            w.update(&key(KeyCode::Backspace));
+        }
+        for c in "13.41".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Symbols);
+        assert_eq!(
+            w.location.chosen,
+            Some(Chosen {
+                name: "Berlin".into(),
+                latitude: 52.52,
+                longitude: 13.41
+            })
+        );
+    }
+
+    #[test]
+    fn symbols_the_provider_does_not_know_must_be_fixed() {
+        let mut w = new();
+        w.step = Step::Symbols;
+        w.symbols = "aapl, zzzz".into();
+        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let [Op::Try { items, key: k, .. }] = &ops[..] else {
+            panic!("{ops:?}")
+        };
+        assert_eq!(
+            items.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+            ["AAPL", "ZZZZ"]
+        );
+        w.on(Reply::Tried {
+            what: TryWhat::Symbols,
+            key: k.clone(),
+            lines: vec![
+                (Verdict::Good, "AAPL: 261.05 USD".into()),
+                (Verdict::Wrong, "ZZZZ: not found".into()),
+            ],
+        });
+        assert!(!w.update(&key(KeyCode::Enter)).ops.is_empty(), "Enter tries again");
+        assert_eq!(w.step, Step::Symbols);
+        w.on(Reply::Tried {
+            what: TryWhat::Symbols,
+            key: k.clone(),
+            lines: vec![(Verdict::Wrong, "ZZZZ: not found".into())],
+        });
+        w.symbols = "AAPL".into();
+        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let [Op::Try { key: k, .. }] = &ops[..] else {
+            panic!("{ops:?}")
+        };
+        w.on(Reply::Tried {
+            what: TryWhat::Symbols,
+            key: k.clone(),
+            lines: vec![(Verdict::Unchecked, "AAPL: offline".into())],
+        });
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Layout, "could not check is not wrong");
+    }
+
+    #[test]
+    fn a_rerun_starts_from_the_file() {
+        let before = "[widget.weather]\nkind = \"weather\"\nlocation = \"Oslo\"\nlatitude = 59.91\nlongitude = 10.75\n\n[widget.stocks]\nkind = \"stocks\"\nsymbols = [\"EQNR.OL\"]\n\n[widget.box]\nkind = \"system\"\n";
+        let w = Wizard::new("/x/config.toml".into(), Some(before.into()), Endpoints::default()).unwrap();
+        assert_eq!(w.picked, [false, true, true, false, false]);
+        assert_eq!(w.location.chosen.as_ref().map(|c| c.name.as_str()), Some("Oslo"));
+        assert_eq!(w.symbols, "EQNR.OL");
+        let err = Wizard::new(
+            "/x/config.toml".into(),
+            Some("[widget.a]\nkind = 1\n".into()),
+            Endpoints::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("must be valid first"), "{err}");
     }
 }
