@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::config::write::backup_path;
+use crate::config::{Content, Node, Size};
 use crate::grid;
 use crate::wizard::state::{CredPage, CredState, KINDS, LocField, SrcKind, Step, Wizard, needs_key, offered};
 use crate::wizard::worker::Verdict;
@@ -130,7 +131,7 @@ fn hints(w: &Wizard) -> String {
             Some((SrcKind::Keyring, true)) => "paste the key · Tab source · Enter test and store",
             _ => "type · Tab source · Enter test",
         },
-        Step::Location => "type a place, Enter search · ↑/↓ pick · Tab latitude/longitude · Enter use",
+        Step::Location => "Enter search, then use · ↑/↓ pick · Tab coordinates",
         Step::Symbols => "type symbols, Enter check · Enter again next",
         Step::Metrics => "Tab URL/query · Enter try · Enter again next",
         Step::Layout => "↑/↓ pick · Enter next",
@@ -308,7 +309,7 @@ fn providers(w: &Wizard, f: &mut Frame, area: Rect) {
                 let per_day = kp.budget.per_day.map(|d| format!(", {d} a day")).unwrap_or_default();
                 lines.push(Line::from(Span::styled(
                     format!(
-                        "       the key goes in the {}; free plan: {} a minute{per_day}",
+                        "       {} · free plan: {} a minute{per_day}",
                         kp.placement(),
                         kp.budget.per_minute
                     ),
@@ -521,25 +522,36 @@ fn layout(w: &Wizard, f: &mut Frame, area: Rect) {
         } else {
             style::value()
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {} {:<16}", if sel { "›" } else { " " }, p.label()), st),
-            Span::styled(p.describe(), style::dim()),
-        ]));
+        lines.push(Line::from(Span::styled(
+            format!(" {} {}", if sel { "›" } else { " " }, p.label()),
+            st,
+        )));
     }
-    let used = lines.len() as u16 + 1;
-    para(f, area, lines);
-    // A preview of the chosen arrangement, drawn by the dashboard's own grid.
+    if let Some(p) = presets.get(w.layout) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(p.describe(), style::dim())));
+    }
+    // Room for the description to wrap once at narrow widths.
+    let list_rows = (lines.len() as u16 + 1).min(area.height);
+    let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
+    para(f, list, lines);
+    // The chosen arrangement, drawn by the dashboard's own grid.
     let Ok(config) = w
         .edit()
         .and_then(|e| crate::config::parse("preview", &e.text()).map_err(|e| e.to_string()))
     else {
         return;
     };
-    if area.height <= used + 3 {
+    if preview.height < 4 {
         return;
     }
-    let preview = Rect::new(area.x, area.y + used, area.width.min(72), (area.height - used).min(16));
-    for (id, rect) in grid::areas(&config.layout, preview) {
+    let preview = Rect::new(
+        preview.x,
+        preview.y + 1,
+        preview.width.min(72),
+        (preview.height - 1).min(16),
+    );
+    for (id, rect) in grid::areas(&shrunk(&config.layout), preview) {
         if rect.width < 2 || rect.height < 2 {
             continue;
         }
@@ -550,6 +562,22 @@ fn layout(w: &Wizard, f: &mut Frame, area: Rect) {
                 .title(Span::styled(name, style::label())),
             rect,
         );
+    }
+}
+
+/// Fixed heights are for a real terminal; in a small preview they would
+/// crowd out the other rows, so every cell takes a share instead.
+fn shrunk(node: &Node) -> Node {
+    Node {
+        size: match node.size {
+            Size::Length(_) => Size::Ratio(1),
+            other => other,
+        },
+        content: match &node.content {
+            Content::Widget(i) => Content::Widget(*i),
+            Content::Rows(v) => Content::Rows(v.iter().map(shrunk).collect()),
+            Content::Cols(v) => Content::Cols(v.iter().map(shrunk).collect()),
+        },
     }
 }
 
