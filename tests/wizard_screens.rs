@@ -271,7 +271,14 @@ fn leaving_asks_first() {
 
 #[test]
 fn every_step_draws_at_every_small_size() {
-    let states = [new(), at_credentials(), at_location(), at_symbols(), at_metrics(), at_layout()];
+    let states = [
+        new(),
+        at_credentials(),
+        at_location(),
+        at_symbols(),
+        at_metrics(),
+        at_layout(),
+    ];
     for w in &states {
         for width in [1, 2, 10, 19, 20, 40, 80] {
             for height in [1, 2, 5, 6, 10, 24] {

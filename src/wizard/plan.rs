@@ -133,9 +133,13 @@ pub fn apply(plan: &Plan, edit: &mut Edit) {
 
 fn apply_widget(w: &WidgetPlan, edit: &mut Edit) {
     let t = edit.table("widget", &w.id);
-    let old_provider = t.get("provider").and_then(|p| p.as_str()).map(str::to_string);
     let old_kind = t.get("kind").and_then(|p| p.as_str()).map(str::to_string);
-    let changed = old_kind.as_deref() != Some(w.kind.name()) || old_provider.as_deref() != w.provider;
+    let named = t.get("provider").and_then(|p| p.as_str()).map(str::to_string);
+    // No `provider` key means the kind's default provider.
+    let default = w.kind.providers().first().copied();
+    let old_provider = named.clone().or_else(|| default.map(str::to_string));
+    let changed =
+        old_kind.as_deref() != Some(w.kind.name()) || (w.provider.is_some() && old_provider.as_deref() != w.provider);
     if changed {
         let stale: Vec<String> = t
             .iter()
@@ -146,12 +150,14 @@ fn apply_widget(w: &WidgetPlan, edit: &mut Edit) {
             t.remove(&k);
         }
     }
-    t["kind"] = toml_edit::value(w.kind.name());
-    if let Some(p) = w.provider {
-        t["provider"] = toml_edit::value(p);
+    set(t, "kind", w.kind.name().into());
+    if let Some(p) = w.provider
+        && (named.is_some() || changed || Some(p) != default)
+    {
+        set(t, "provider", p.into());
     }
     for (k, v) in &w.keys {
-        t[*k] = toml_edit::value(v.clone());
+        set(t, k, v.clone());
     }
     for (k, v) in &w.initial {
         if !t.contains_key(k) {
@@ -159,19 +165,27 @@ fn apply_widget(w: &WidgetPlan, edit: &mut Edit) {
         }
     }
     match &w.credential {
-        Some(c) => t["credential"] = toml_edit::value(c.as_str()),
+        Some(c) => set(t, "credential", c.as_str().into()),
         None => {
             t.remove("credential");
         }
     }
     if let Some(u) = &w.base_url {
-        t["base_url"] = toml_edit::value(u.as_str());
+        set(t, "base_url", u.as_str().into());
     }
+}
+
+/// Set `key`, keeping the comment and spacing around a value it replaces.
+fn set(t: &mut Table, key: &str, mut v: Value) {
+    if let Some(old) = t.get(key).and_then(Item::as_value) {
+        *v.decor_mut() = old.decor().clone();
+    }
+    t[key] = toml_edit::value(v);
 }
 
 fn apply_credential(c: &CredPlan, edit: &mut Edit) {
     let t = edit.table("credential", &c.name);
-    t["provider"] = toml_edit::value(c.provider);
+    set(t, "provider", c.provider.into());
     match &c.source {
         SourcePlan::Keyring => {
             // Keyring is the default: say nothing, as `creds add` users write it.
@@ -181,13 +195,13 @@ fn apply_credential(c: &CredPlan, edit: &mut Edit) {
         }
         SourcePlan::Env(var) => {
             t.remove("command");
-            t["source"] = toml_edit::value("env");
-            t["env"] = toml_edit::value(var.as_str());
+            set(t, "source", "env".into());
+            set(t, "env", var.as_str().into());
         }
         SourcePlan::Command(argv) => {
             t.remove("env");
-            t["source"] = toml_edit::value("command");
-            t["command"] = toml_edit::value(Value::from_iter(argv.iter().map(String::as_str)));
+            set(t, "source", "command".into());
+            set(t, "command", Value::from_iter(argv.iter().map(String::as_str)));
         }
     }
 }
