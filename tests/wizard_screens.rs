@@ -72,7 +72,7 @@ fn stored(w: &mut Wizard) {
     w.on(Reply::Stored {
         name: "finnhub".into(),
         result: Ok(Stored {
-            fingerprint: "t-42".into(),
+            fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
         }),
@@ -197,7 +197,7 @@ fn credentials() {
     w.on(Reply::Stored {
         name: "finnhub".into(),
         result: Ok(Stored {
-            fingerprint: "t-42".into(),
+            fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
         }),

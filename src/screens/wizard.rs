@@ -333,18 +333,37 @@ fn state_line(p: &CredPage) -> Line<'static> {
             ),
             style::BAD,
         ),
-        CredState::Existing { fingerprint } => (
-            format!("a key is already stored (…{fingerprint}): Enter keeps it"),
+        CredState::Existing {
+            fingerprint,
+            test: None,
+        } => (
+            format!("a key is already stored ({fingerprint}); testing it…"),
+            style::ACCENT,
+        ),
+        CredState::Existing {
+            fingerprint,
+            test: Some((true, _)),
+        } => (
+            format!("✓ a key is already stored ({fingerprint}) and is valid: Enter keeps it"),
             style::GOOD,
+        ),
+        CredState::Existing {
+            fingerprint,
+            test: Some((false, why)),
+        } => (
+            format!(
+                "a key is already stored ({fingerprint}) but failed its test: {why}. Enter keeps it; replace it after setup with the Credentials screen (c, then r)"
+            ),
+            style::WARN,
         ),
         CredState::Stored {
             fingerprint, ok: true, ..
         } => (
-            format!("✓ valid, stored in the keyring (…{fingerprint}); Enter to go on"),
+            format!("✓ valid, stored in the keyring ({fingerprint}); Enter to go on"),
             style::GOOD,
         ),
         CredState::Stored { fingerprint, text, .. } => (
-            format!("stored (…{fingerprint}), but the test could not confirm it: {text}; Enter to go on"),
+            format!("stored ({fingerprint}), but the test could not confirm it: {text}; Enter to go on"),
             style::WARN,
         ),
         CredState::Tested { ok: true, .. } => ("✓ valid; Enter to go on".to_string(), style::GOOD),

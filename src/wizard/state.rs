@@ -125,9 +125,11 @@ pub enum CredState {
     Absent,
     /// The keyring cannot be used: locked, missing...
     KeyringError(String),
-    /// A token was already stored before this run.
+    /// A token was already stored before this run; `test` is its live
+    /// test's verdict once it is back.
     Existing {
         fingerprint: String,
+        test: Option<(bool, String)>,
     },
     Busy(String),
     /// Stored by this run; `ok` is the test's verdict.
@@ -499,7 +501,11 @@ impl Wizard {
         if !self.networked().is_empty() {
             v.push(Step::Providers);
         }
-        if self.live_creds() > 0 {
+        if self
+            .networked()
+            .iter()
+            .any(|k| self.provider(*k).and_then(needs_key).is_some())
+        {
             v.push(Step::Credentials);
         }
         for (kind, step) in [
@@ -928,15 +934,35 @@ impl Wizard {
                 }
             }
             Reply::Found(found) => {
+                let mut flow = Flow::redraw();
                 for (name, fp) in found {
-                    if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                        p.state = match fp {
-                            Ok(Some(fingerprint)) => CredState::Existing { fingerprint },
-                            Ok(None) => CredState::Absent,
-                            Err(e) => CredState::KeyringError(e),
-                        };
-                    }
+                    let base = match self.creds.iter().find(|c| c.name == name) {
+                        Some(p) => self.base_for(p.provider.name),
+                        None => continue,
+                    };
+                    let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
+                        continue;
+                    };
+                    p.state = match fp {
+                        Ok(Some(fingerprint)) => {
+                            // A key from an earlier run: test it, so the user
+                            // knows whether keeping it is wise.
+                            flow.ops.push(Op::Check {
+                                name: p.name.clone(),
+                                provider: p.provider.name,
+                                base,
+                                source: SecretSource::Keyring,
+                            });
+                            CredState::Existing {
+                                fingerprint,
+                                test: None,
+                            }
+                        }
+                        Ok(None) => CredState::Absent,
+                        Err(e) => CredState::KeyringError(e),
+                    };
                 }
+                return flow;
             }
             Reply::Stored { name, result } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
@@ -958,7 +984,13 @@ impl Wizard {
             }
             Reply::Checked { name, ok, text } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.state = CredState::Tested { ok, text };
+                    p.state = match &p.state {
+                        CredState::Existing { fingerprint, .. } => CredState::Existing {
+                            fingerprint: fingerprint.clone(),
+                            test: Some((ok, text)),
+                        },
+                        _ => CredState::Tested { ok, text },
+                    };
                 }
             }
             Reply::Tried { what, key, lines } => {

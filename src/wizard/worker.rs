@@ -194,7 +194,17 @@ impl Worker {
                 base,
                 source,
             } => {
-                let (ok, text) = match source::read(&source, &name, None).await {
+                let read = match source {
+                    SecretSource::Keyring => self
+                        .manager
+                        .lock()
+                        .await
+                        .get(&name)
+                        .await
+                        .and_then(|s| s.ok_or_else(|| "no token stored in the keyring".to_string())),
+                    other => source::read(&other, &name, None).await.map_err(|e| e.to_string()),
+                };
+                let (ok, text) = match read {
                     Ok(secret) => match provider::keyed(provider) {
                         Some(p) => {
                             let r = self.manager.lock().await.probe(p, &base, &secret).await;
@@ -203,7 +213,7 @@ impl Worker {
                         }
                         None => (false, format!("no keyed provider \"{provider}\"")),
                     },
-                    Err(e) => (false, e.to_string()),
+                    Err(e) => (false, e),
                 };
                 Reply::Checked { name, ok, text }
             }
@@ -258,7 +268,7 @@ impl Worker {
                 ErrorClass::Rejected | ErrorClass::Forbidden | ErrorClass::Insecure
             )
         {
-            return Err(format!("{e}; nothing was stored"));
+            return Err(format!("{e} (nothing was stored)"));
         }
         let fingerprint = m.add(name, p, &secret).await?;
         self.secrets.lock().await.insert(name.to_string(), secret);
