@@ -68,6 +68,30 @@ pub struct App {
     pub creds: Option<CredScreen>,
     /// No config file yet: the status bar offers setup or the demo.
     pub first_run: bool,
+    /// The config file's last save is invalid: why, with file:line:col.
+    /// The dashboard keeps running on the last good config meanwhile.
+    pub config_error: Option<String>,
+    /// A new config to restart on, taken by the session.
+    pub reload: Option<Config>,
+}
+
+/// What a reload changed, for the status bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReloadSummary {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    pub kept: usize,
+}
+
+impl std::fmt::Display for ReloadSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "config reloaded: {} added, {} removed, {} changed, {} unchanged",
+            self.added, self.removed, self.changed, self.kept
+        )
+    }
 }
 
 /// Title bar and status bar.
@@ -95,7 +119,44 @@ impl App {
             cred_meta: MetaFile::default(),
             creds: None,
             first_run: false,
+            config_error: None,
+            reload: None,
         }
+    }
+
+    /// The app for `config` after a reload of `old`: widgets whose config
+    /// did not change keep their data, error and schedule; focus, zoom and
+    /// the open screens stay where they were.
+    pub fn reloaded(config: Config, old: App) -> (App, ReloadSummary) {
+        let mut app = App::new(config, old.demo, old.size, old.now, old.local);
+        let mut summary = ReloadSummary::default();
+        for (i, w) in app.widgets.iter().enumerate() {
+            match old.widgets.iter().position(|o| o.id == w.id) {
+                Some(j) if old.widgets[j] == *w => {
+                    app.states[i] = old.states[j].clone();
+                    summary.kept += 1;
+                }
+                Some(_) => summary.changed += 1,
+                None => summary.added += 1,
+            }
+        }
+        summary.removed = old
+            .widgets
+            .iter()
+            .filter(|o| !app.widgets.iter().any(|w| w.id == o.id))
+            .count();
+        if let Some(f) = old.widgets.get(old.focus)
+            && let Some(i) = app.widgets.iter().position(|w| w.id == f.id)
+        {
+            app.focus = i;
+            app.zoom = old.zoom;
+        }
+        app.help = old.help;
+        app.creds = old.creds;
+        app.cred_views = old.cred_views;
+        app.cred_meta = old.cred_meta;
+        app.notice = Some(summary.to_string());
+        (app, summary)
     }
 
     /// The Credentials screen's rows: the config's credentials, then any the
@@ -210,6 +271,28 @@ impl App {
                 self.notice = Some(n);
                 Flow::redraw()
             }
+            Msg::Config(result) => match *result {
+                Ok(c) => {
+                    self.config_error = None;
+                    if c.title == self.title
+                        && c.widgets == self.widgets
+                        && c.layout == self.layout
+                        && c.credentials == self.credentials
+                    {
+                        // Comments or spacing only.
+                        return Flow::redraw();
+                    }
+                    self.reload = Some(c);
+                    Flow {
+                        redraw: false,
+                        cmds: vec![Cmd::Reload],
+                    }
+                }
+                Err(e) => {
+                    self.config_error = Some(e);
+                    Flow::redraw()
+                }
+            },
             Msg::Cred(ev) => {
                 match ev {
                     CredEvent::Views(v) => self.cred_views = v,
@@ -488,6 +571,62 @@ mod tests {
 
     fn id(app: &App, name: &str) -> usize {
         app.widgets.iter().position(|w| w.id == name).unwrap()
+    }
+
+    #[test]
+    fn a_reload_keeps_unchanged_widgets_and_says_what_changed() {
+        let mut a = app();
+        let (w, s) = (id(&a, "weather"), id(&a, "system"));
+        for i in [w, s] {
+            a.states[i].data = Some(Data::Metrics(Default::default()));
+            a.states[i].next = Some(a.now + chrono::Duration::minutes(10));
+        }
+        a.focus = w;
+        // The clock changes, the system card goes, a second clock comes.
+        let text = config::EMBEDDED_DEFAULT
+            .replace(
+                "zones = [\"local\", \"UTC\", \"America/New_York\", \"Asia/Tokyo\"]",
+                "zones = [\"UTC\"]",
+            )
+            .replace(
+                "[widget.system]\nkind = \"system\"\nrefresh = \"2s\"",
+                "[widget.clock2]\nkind = \"clock\"",
+            )
+            .replace("widget = \"system\"", "widget = \"clock2\"");
+        let new = config::parse("t", &text).unwrap();
+        let flow = a.update(Msg::Config(Box::new(Ok(new.clone()))));
+        assert_eq!(flow.cmds, [Cmd::Reload]);
+        let (b, summary) = App::reloaded(a.reload.take().unwrap(), a);
+        assert_eq!(
+            summary,
+            ReloadSummary {
+                added: 1,
+                removed: 1,
+                changed: 1,
+                kept: 1
+            }
+        );
+        let w2 = id(&b, "weather");
+        assert!(b.states[w2].data.is_some(), "the unchanged weather kept its data");
+        assert!(b.states[w2].next.is_some(), "and its schedule");
+        assert!(b.states[id(&b, "clock2")].data.is_none());
+        assert_eq!(b.focus, w2, "focus stays on the same widget");
+        assert_eq!(
+            b.notice.as_deref(),
+            Some("config reloaded: 1 added, 1 removed, 1 changed, 1 unchanged")
+        );
+    }
+
+    #[test]
+    fn an_invalid_save_is_shown_until_a_valid_one() {
+        let mut a = app();
+        let f = a.update(Msg::Config(Box::new(Err("error: c.toml:3:1: bad".into()))));
+        assert!(f.redraw && f.cmds.is_empty(), "the dashboard keeps running");
+        assert!(a.config_error.is_some());
+        let same = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();
+        let f = a.update(Msg::Config(Box::new(Ok(same))));
+        assert!(f.cmds.is_empty(), "same config: nothing to restart");
+        assert!(a.config_error.is_none());
     }
 
     #[test]

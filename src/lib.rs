@@ -13,6 +13,7 @@ pub mod http;
 pub mod logging;
 pub mod msg;
 pub mod poll;
+pub mod reload;
 pub mod run;
 pub mod runtime;
 pub mod sampler;

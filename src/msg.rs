@@ -31,6 +31,9 @@ pub enum Msg {
     /// A problem of background work that the user should know about.
     Notice(String),
     Cred(CredEvent),
+    /// The config file was saved: the new config, or why it is not valid
+    /// (with file:line:col).
+    Config(Box<Result<crate::config::Config, String>>),
 }
 
 /// By hand, because a paste may be a token: its text never reaches `Debug`.
@@ -50,6 +53,10 @@ impl std::fmt::Debug for Msg {
             Msg::Tick => f.write_str("Tick"),
             Msg::Notice(n) => f.debug_tuple("Notice").field(n).finish(),
             Msg::Cred(ev) => f.debug_tuple("Cred").field(ev).finish(),
+            Msg::Config(r) => match r.as_ref() {
+                Ok(c) => write!(f, "Config(Ok({} widgets))", c.widgets.len()),
+                Err(e) => f.debug_tuple("Config").field(&format!("Err({e})")).finish(),
+            },
         }
     }
 }
@@ -74,6 +81,8 @@ pub enum Cmd {
     Setup,
     /// Leave the dashboard for the demo (first run).
     Demo,
+    /// Restart the background work on the config in `App::reload`.
+    Reload,
 }
 
 /// What one `App::update` asks of the runtime.

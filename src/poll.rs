@@ -36,13 +36,31 @@ impl Pollers {
     }
 
     pub fn spawn(widgets: &[WidgetConfig], http: &Http, broker: &Arc<Broker>, tx: &mpsc::Sender<Msg>) -> Self {
+        Self::resume(widgets, http, broker, tx, &[])
+    }
+
+    /// Like `spawn`, but widget `i` first polls at `first[i]` when given:
+    /// after a reload, an unchanged widget keeps its schedule instead of
+    /// spending a request at once.
+    pub fn resume(
+        widgets: &[WidgetConfig],
+        http: &Http,
+        broker: &Arc<Broker>,
+        tx: &mpsc::Sender<Msg>,
+        first: &[Option<DateTime<Utc>>],
+    ) -> Self {
         let cancel = CancellationToken::new();
         let mut refresh = Vec::with_capacity(widgets.len());
         for (id, w) in widgets.iter().enumerate() {
             // Capacity 1: a refresh asked for during a fetch coalesces into one.
             let (rtx, rrx) = mpsc::channel(1);
+            let first = first.get(id).copied().flatten().map(|at| {
+                let wait = (at - Utc::now()).to_std().unwrap_or_default();
+                Instant::now() + wait.min(MAX_RETRY_AFTER)
+            });
             let job = Job {
                 id,
+                first,
                 refresh: w.refresh,
                 tx: tx.clone(),
                 wake: rrx,
@@ -97,6 +115,8 @@ impl Drop for Pollers {
 
 struct Job {
     id: WidgetId,
+    /// When to poll first; `None` is at once.
+    first: Option<Instant>,
     refresh: Duration,
     tx: mpsc::Sender<Msg>,
     wake: mpsc::Receiver<()>,
@@ -244,7 +264,7 @@ async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> bo
 
 async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
     let mut failures = 0u32;
-    let mut next = Instant::now();
+    let mut next = job.first.unwrap_or_else(Instant::now);
     loop {
         if !wait_or_cred(&mut job, next, cred.as_mut()).await {
             return;

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use crossterm::event::EventStream;
@@ -21,7 +22,7 @@ use crate::msg::Msg;
 use crate::poll::Pollers;
 use crate::runtime::{self, Exit, Services};
 use crate::wizard::{self, Endpoints, Wizard};
-use crate::{demo, logging, screens, terminal};
+use crate::{demo, logging, reload, screens, terminal};
 
 /// What the terminal shows next.
 enum Start {
@@ -29,6 +30,8 @@ enum Start {
         config: config::Config,
         demo: bool,
         first_run: bool,
+        /// The file to watch for hot reload.
+        watch: Option<PathBuf>,
     },
     /// The wizard for the config at `path` (text `before`); `back` is the
     /// first-run dashboard to return to on a cancel.
@@ -54,6 +57,7 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
                 config,
                 demo: cli.demo,
                 first_run: !cli.demo && origin == Origin::Embedded,
+                watch: origin.path().filter(|_| !cli.demo).map(PathBuf::from),
             },
         ),
         Err(e) => {
@@ -163,7 +167,8 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 config,
                 demo,
                 first_run,
-            } => match session(&mut term, config, demo, first_run, notice.take()).await? {
+                watch,
+            } => match session(&mut term, config, demo, first_run, notice.take(), watch).await? {
                 Exit::Setup => {
                     let (path, before) = setup_target(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?;
                     Start::Setup {
@@ -176,6 +181,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                     config: config::parse("<demo>", config::DEMO)?,
                     demo: true,
                     first_run: false,
+                    watch: None,
                 },
                 exit => return Ok(exit),
             },
@@ -187,9 +193,10 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                     ));
                     said.push(format!("homedash setup: wrote {}", path.display()));
                     Start::Dashboard {
-                        config: config::load(&Origin::Flag(path))?,
+                        config: config::load(&Origin::Flag(path.clone()))?,
                         demo: false,
                         first_run: false,
+                        watch: Some(path),
                     }
                 }
                 (wizard::Exit::Cancelled, problem) => {
@@ -206,6 +213,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                         config: config::load(&Origin::Embedded)?,
                         demo: false,
                         first_run: true,
+                        watch: None,
                     }
                 }
             },
@@ -250,6 +258,7 @@ async fn session(
     demo_mode: bool,
     first_run: bool,
     notice: Option<String>,
+    watch: Option<PathBuf>,
 ) -> color_eyre::Result<Exit> {
     let size = term.size()?;
     let mut app = App::new(
@@ -263,7 +272,6 @@ async fn session(
     term.draw(|f| screens::draw(&app, f))?;
 
     let cancel = CancellationToken::new();
-    let (tx, mut rx) = mpsc::channel::<Msg>(256);
     app.notice = notice;
     app.first_run = first_run;
     if demo_mode {
@@ -282,6 +290,74 @@ async fn session(
         });
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let outbox: reload::Outbox = Arc::new(Mutex::new(tx.clone()));
+    let _watching = match watch {
+        Some(path) => match reload::watch(path, String::new(), outbox.clone(), cancel.clone()) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                app.notice = Some(format!("hot reload off: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut resume = Vec::new();
+    let mut tx = Some(tx);
+    loop {
+        // Each run of the background work gets its own channel, so nothing
+        // of a run that a reload ended reaches the next one.
+        let tx = match tx.take() {
+            Some(tx) => tx,
+            None => {
+                let (t, r) = mpsc::channel::<Msg>(256);
+                rx = r;
+                t
+            }
+        };
+        *outbox.lock().unwrap_or_else(|p| p.into_inner()) = tx.clone();
+        let run = cancel.child_token();
+        let services = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
+        drop(tx);
+        let exit = runtime::run(
+            term,
+            &mut app,
+            EventStream::new(),
+            &mut rx,
+            &services,
+            runtime::termination(),
+        )
+        .await;
+        services.pollers.shutdown();
+        run.cancel();
+        match exit {
+            Ok(Exit::Reload) => {
+                let Some(new) = app.reload.take() else { continue };
+                config = new.clone();
+                let (next, summary) = App::reloaded(new, app);
+                tracing::info!(%summary, "reload");
+                app = next;
+                resume = app.states.iter().map(|s| s.next).collect();
+            }
+            other => {
+                cancel.cancel();
+                return Ok(other?);
+            }
+        }
+    }
+}
+
+/// The credentials broker, the pollers and the credential worker for one
+/// run of the dashboard on `config`.
+fn start_services(
+    config: &config::Config,
+    demo_mode: bool,
+    http: &Http,
+    tx: &mpsc::Sender<Msg>,
+    cancel: &CancellationToken,
+    resume: &[Option<chrono::DateTime<Utc>>],
+    app: &mut App,
+) -> Services {
     let broker = Broker::new(&config.credentials);
     if demo_mode {
         // Demo tokens live in memory only; the keyring is never asked.
@@ -297,7 +373,7 @@ async fn session(
         let broker = broker.clone();
         tokio::spawn(async move { broker.load_all().await });
     }
-    let pollers = Pollers::spawn(&config.widgets, &http, &broker, &tx);
+    let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume);
     let creds = match logging::state_dir().filter(|_| !demo_mode) {
         Some(state) => {
             if let Err(e) = credentials::audit::init(&state) {
@@ -319,18 +395,5 @@ async fn session(
             None
         }
     };
-    drop(tx);
-    let services = Services { pollers, creds };
-    let exit = runtime::run(
-        term,
-        &mut app,
-        EventStream::new(),
-        &mut rx,
-        &services,
-        runtime::termination(),
-    )
-    .await;
-    services.pollers.shutdown();
-    cancel.cancel();
-    Ok(exit?)
+    Services { pollers, creds }
 }

@@ -33,6 +33,8 @@ pub enum Exit {
     Setup,
     /// The user chose the demo (first run).
     Demo,
+    /// The config file changed: start again on `App::reload`.
+    Reload,
     /// The terminal input closed (the terminal went away).
     InputClosed,
     Signal(&'static str),
@@ -118,6 +120,7 @@ where
                 Cmd::Quit => return Ok(Exit::Quit),
                 Cmd::Setup => return Ok(Exit::Setup),
                 Cmd::Demo => return Ok(Exit::Demo),
+                Cmd::Reload => return Ok(Exit::Reload),
                 Cmd::Refresh(id) => services.pollers.refresh(id),
                 Cmd::Cred(op) => {
                     let sent = services.creds.as_ref().map(|tx| tx.try_send(op));

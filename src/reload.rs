@@ -1,0 +1,82 @@
+//! Hot reload: the config file is watched, and a save is read and checked
+//! off the UI path, reaching the app as `Msg::Config` a moment later. The
+//! directory is watched, not the file, because editors save by writing a
+//! new file and renaming it over the old one.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::config;
+use crate::msg::Msg;
+
+/// An editor's save is several events in a few milliseconds: take them as one.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// Where `Msg::Config` goes: the app's current channel, which the session
+/// replaces each time it restarts its background work.
+pub type Outbox = Arc<Mutex<mpsc::Sender<Msg>>>;
+
+/// Watching stops when this is dropped.
+pub struct Watch {
+    _watcher: notify::RecommendedWatcher,
+}
+
+/// Watch `path`, whose text the app runs on is `current`.
+pub fn watch(path: PathBuf, current: String, out: Outbox, cancel: CancellationToken) -> Result<Watch, String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name: OsString = path.file_name().map(OsString::from).unwrap_or_default();
+    let (tx, mut rx) = mpsc::channel::<()>(64);
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res
+            && !matches!(ev.kind, EventKind::Access(_))
+            && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
+        {
+            let _ = tx.try_send(());
+        }
+    })
+    .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    watcher
+        .watch(&dir, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    tokio::spawn(async move {
+        let mut last = current;
+        loop {
+            tokio::select! {
+                r = rx.recv() => if r.is_none() { return },
+                () = cancel.cancelled() => return,
+            }
+            tokio::time::sleep(SETTLE).await;
+            while rx.try_recv().is_ok() {}
+            let p = path.clone();
+            let read = tokio::task::spawn_blocking(move || std::fs::read_to_string(&p)).await;
+            let result = match read {
+                Ok(Ok(text)) if text == last => continue,
+                Ok(Ok(text)) => {
+                    let parsed = config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string());
+                    last = text;
+                    parsed
+                }
+                // Between an editor's delete and its rename: the next event brings the file.
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Ok(Err(e)) => Err(format!("cannot read {}: {e}", path.display())),
+                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            };
+            let tx = out.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            if tx.send(Msg::Config(Box::new(result))).await.is_err() {
+                // The session is between two runs of its loop; the next
+                // save is sent to the new one.
+                last = String::new();
+            }
+        }
+    });
+    Ok(Watch { _watcher: watcher })
+}
