@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 
-mod market;
+pub mod market;
 
 /// The token every demo credential carries: the demo server checks that
 /// it arrives in each provider's real place. It opens nothing anywhere else.

@@ -21,6 +21,9 @@ pub const KEYS: [(&str, &str); 11] = [
     ("Ctrl-C", "quit"),
 ];
 
+/// The whole terminal the overlay needs: its box and the two bars.
+pub const MIN: (u16, u16) = (44, KEYS.len() as u16 + 4 + 2);
+
 pub fn draw(f: &mut Frame, body: Rect) {
     let width = 54.min(body.width);
     let height = (KEYS.len() as u16 + 4).min(body.height);

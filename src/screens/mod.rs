@@ -23,11 +23,31 @@ pub fn draw(app: &App, f: &mut Frame) {
     }
     let body = app.body().intersection(area);
     if let Some(screen) = &app.creds {
-        credentials::draw(app, screen, f, body);
+        if too_small_for(app) {
+            too_small(
+                f,
+                body,
+                (app.size.width, app.size.height),
+                &format!(
+                    "the Credentials screen needs {}x{}",
+                    CREDENTIALS_MIN.0, CREDENTIALS_MIN.1
+                ),
+                "Enlarge the window, or press Esc to go back.",
+            );
+        } else {
+            credentials::draw(app, screen, f, body);
+        }
         return;
     }
     if app.too_small() {
-        too_small(app, f, body);
+        let (w, h) = grid::min_size(&app.layout);
+        too_small(
+            f,
+            body,
+            (app.size.width, app.size.height),
+            &format!("this layout needs {}x{}", w, h + 2),
+            "Enlarge the window, or press Enter to zoom one widget.",
+        );
     } else {
         let now = app.now;
         for (id, rect) in app.visible() {
@@ -35,7 +55,17 @@ pub fn draw(app: &App, f: &mut Frame) {
         }
     }
     if app.help {
-        help::draw(f, body);
+        if too_small_for(app) {
+            too_small(
+                f,
+                body,
+                (app.size.width, app.size.height),
+                &format!("the key help needs {}x{}", help::MIN.0, help::MIN.1),
+                "Enlarge the window, or press Esc to close it.",
+            );
+        } else {
+            help::draw(f, body);
+        }
     }
 }
 
@@ -93,7 +123,25 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
 }
 
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
-    let line = if let Some(n) = &app.notice {
+    let line = if let Some(e) = &app.config_error {
+        // The first problem, and how many more `homedash check` would list.
+        let mut lines = e.lines().filter(|l| !l.trim().is_empty());
+        let first = lines.next().unwrap_or("").trim_start_matches("error: ");
+        let more = lines.filter(|l| l.starts_with("error")).count();
+        let more = if more > 0 {
+            format!(" (+{more} more)")
+        } else {
+            String::new()
+        };
+        Line::from(vec![
+            Span::styled(
+                " config not reloaded: ",
+                Style::new().fg(style::BAD).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!("{first}{more}"), Style::new().fg(style::BAD)),
+            Span::styled("  · still running the last good config", style::dim()),
+        ])
+    } else if let Some(n) = &app.notice {
         Line::from(Span::styled(format!(" {n}"), Style::new().fg(style::WARN)))
     } else if app.first_run {
         Line::from(vec![
@@ -148,24 +196,33 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(line, area);
 }
 
-fn too_small(app: &App, f: &mut Frame, area: Rect) {
-    let (w, h) = grid::min_size(&app.layout);
+/// Below this the Credentials screen's table and dialogs cannot be read.
+pub const CREDENTIALS_MIN: (u16, u16) = (50, 12);
+
+/// Whether the screen in view is below its minimum size.
+pub fn too_small_for(app: &App) -> bool {
+    if app.creds.is_some() {
+        return app.size.width < CREDENTIALS_MIN.0 || app.size.height < CREDENTIALS_MIN.1;
+    }
+    if app.help {
+        return app.size.width < help::MIN.0 || app.size.height < help::MIN.1;
+    }
+    app.too_small()
+}
+
+/// What every screen shows below its minimum size, instead of a layout cut
+/// to pieces: the size now, the size needed, and what to do.
+pub(crate) fn too_small(f: &mut Frame, area: Rect, here: (u16, u16), need: &str, hint: &str) {
     let text = vec![
         Line::from(Span::styled(
             "Terminal too small",
             Style::new().fg(style::WARN).add_modifier(Modifier::BOLD),
         )),
-        Line::from(format!(
-            "{}x{} here; this layout needs {}x{}.",
-            app.size.width,
-            app.size.height,
-            w,
-            h + 2
-        )),
-        Line::from("Enlarge the window, or press Enter to zoom one widget."),
+        Line::from(format!("{}x{} here; {need}.", here.0, here.1)),
+        Line::from(hint.to_string()),
     ];
     // On a 1x1 terminal even this is cut, but it never panics.
-    let target = if area.height == 0 { app.size } else { area };
+    let target = if area.height == 0 { f.area() } else { area };
     f.render_widget(
         Paragraph::new(text)
             .alignment(Alignment::Center)

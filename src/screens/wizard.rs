@@ -19,12 +19,22 @@ use crate::wizard::worker::Verdict;
 /// Wider than this, the panel is centred: long lines are hard to read.
 const MAX_WIDTH: u16 = 110;
 
+/// Below this the steps' fields and lists cannot be read.
+pub const MIN: (u16, u16) = (50, 14);
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN.0 || height < MIN.1
+}
+
 pub fn draw(w: &Wizard, f: &mut Frame) {
     let area = f.area();
-    if area.width < 20 || area.height < 6 {
-        f.render_widget(
-            Paragraph::new("homedash setup: make the terminal larger").wrap(Wrap { trim: true }),
+    if too_small(area.width, area.height) {
+        super::too_small(
+            f,
             area,
+            (area.width, area.height),
+            &format!("homedash setup needs {}x{}", MIN.0, MIN.1),
+            "Enlarge the window: nothing you entered is lost.",
         );
         return;
     }
