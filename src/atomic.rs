@@ -10,6 +10,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    clear_stale(dir, name);
     let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), fastrand::u32(..)));
     let result = (|| {
         let mut opts = std::fs::OpenOptions::new();
@@ -32,6 +33,37 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Temp files of writers that were killed mid-write: their process is gone.
+fn clear_stale(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_suffix(".tmp").and_then(|r| r.split('.').next()) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok_and(|p| p != std::process::id() && !alive(p)) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Without /proc, a stale file cannot be told from a live writer's: keep it.
+#[cfg(not(target_os = "linux"))]
+fn alive(_pid: u32) -> bool {
+    true
 }
 
 #[cfg(test)]
