@@ -18,11 +18,14 @@ const MAX_REDIRECTS: usize = 5;
 
 /// How a client is built. Tests pin names to loopback addresses (no DNS)
 /// and trust a throw-away certificate authority.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Options {
     pub cap: usize,
     pub resolve: Vec<(String, std::net::SocketAddr)>,
     pub roots_pem: Vec<Vec<u8>>,
+    /// Replaces the system resolver: tests inject one that fails, so a DNS
+    /// failure is tested without a query leaving the machine.
+    pub dns: Option<std::sync::Arc<dyn reqwest::dns::Resolve>>,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             cap: BODY_CAP,
             resolve: Vec::new(),
             roots_pem: Vec::new(),
+            dns: None,
         }
     }
 }
@@ -63,6 +67,9 @@ impl Http {
             // Redirects are followed by hand in `fetch`, which decides per
             // hop whether the credential may go along.
             .redirect(reqwest::redirect::Policy::none());
+        if let Some(dns) = &o.dns {
+            b = b.dns_resolver(dns.clone());
+        }
         for (name, addr) in &o.resolve {
             b = b.resolve(name, *addr);
         }

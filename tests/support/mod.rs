@@ -37,7 +37,7 @@ impl FaultServer {
             while let Ok((sock, _)) = listener.accept().await {
                 let h = Arc::clone(&h);
                 tokio::spawn(async move {
-                    let _ = serve(sock, h).await;
+                    let _ = serve(sock, h, addr.port()).await;
                 });
             }
         });
@@ -100,15 +100,44 @@ pub async fn respond(sock: &mut TcpStream, status: &str, headers: &[&str], body:
 
 const FIFTY_MB: usize = 50 * 1024 * 1024;
 
-async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>) -> std::io::Result<()> {
+/// What `cycle` answers, in turn.
+pub const CYCLE: [&str; 16] = [
+    "ok",
+    "404",
+    "ok",
+    "429-bare",
+    "500",
+    "ok",
+    "503-bare",
+    "hang",
+    "hang-body",
+    "malformed",
+    "ok",
+    "wrong-shape",
+    "utf8",
+    "huge",
+    "reset",
+    "redirect-loop",
+];
+
+async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>, port: u16) -> std::io::Result<()> {
     loop {
         let head = read_head(&mut sock).await?;
         if head.is_empty() {
             return Ok(());
         }
         let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-        let case = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
-        *hits.lock().unwrap().entry(case.clone()).or_default() += 1;
+        let mut case = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        let n = {
+            let mut h = hits.lock().unwrap();
+            let n = h.entry(case.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        // One case after the other, request by request: the soak test.
+        if case == "cycle" {
+            case = CYCLE[n % CYCLE.len()].to_string();
+        }
         match case.as_str() {
             "ok" => respond(&mut sock, "200 OK", &[], FORECAST).await?,
             "slow" => {
@@ -126,7 +155,28 @@ async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>) ->
             }
             "429" => respond(&mut sock, "429 Too Many Requests", &["retry-after: 120"], ERROR_429).await?,
             "429-bare" => respond(&mut sock, "429 Too Many Requests", &[], ERROR_429).await?,
+            "401" => respond(&mut sock, "401 Unauthorized", &[], r#"{"error":"Invalid API key."}"#).await?,
+            "403" => respond(&mut sock, "403 Forbidden", &[], r#"{"error":"forbidden"}"#).await?,
             "500" => respond(&mut sock, "500 Internal Server Error", &[], "oops").await?,
+            "502" => respond(&mut sock, "502 Bad Gateway", &[], "<html>bad gateway</html>").await?,
+            "503-bare" => respond(&mut sock, "503 Service Unavailable", &[], "").await?,
+            "utf8" => {
+                let body = b"{\"current\": \"\xff\xfe\xfd\"}";
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                sock.write_all(head.as_bytes()).await?;
+                sock.write_all(body).await?;
+            }
+            "reset" => {
+                // Close with RST in the middle of the answer.
+                sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n{\"a\":")
+                    .await?;
+                sock.set_zero_linger()?;
+                drop(sock);
+                return Ok(());
+            }
             "503" => respond(&mut sock, "503 Service Unavailable", &["retry-after: 30"], "").await?,
             "malformed" => respond(&mut sock, "200 OK", &[], r#"{"current": {"time": "#).await?,
             "wrong-shape" => respond(&mut sock, "200 OK", &[], r#"[1, 2, 3]"#).await?,
@@ -138,6 +188,11 @@ async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>) ->
                     .map(|(_, v)| v.into_owned())
                     .unwrap_or_default();
                 respond(&mut sock, "302 Found", &[&format!("location: {to}")], "").await?
+            }
+            // To another origin (same server, another name), which refuses.
+            "redirect-away" => {
+                let to = format!("location: http://localhost:{port}/401/");
+                respond(&mut sock, "302 Found", &[&to], "").await?
             }
             "redirect-loop" => respond(&mut sock, "302 Found", &["location: /redirect-loop/again"], "").await?,
             "hang" => {
