@@ -8,6 +8,8 @@
 pub mod clock;
 pub mod error;
 pub mod format;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod json;
 pub mod metrics;
 pub mod provider;
