@@ -11,16 +11,6 @@ use std::time::{Duration, Instant};
 use support::FaultServer;
 use support::pty::Running;
 
-fn server() -> (tokio::runtime::Runtime, FaultServer) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let srv = rt.block_on(FaultServer::start());
-    (rt, srv)
-}
-
 fn weather(id: &str, name: &str, base: &str) -> String {
     format!(
         "[widget.{id}]\nkind = \"weather\"\nlocation = \"{name}\"\nlatitude = 52.52\nlongitude = 13.41\nrefresh = \"1h\"\nbase_url = \"{base}\"\n\n"
@@ -47,7 +37,7 @@ fn wait_until(app: &Running, what: &str, cond: impl Fn(&str) -> bool, within: Du
 
 #[test]
 fn a_save_applies_within_a_second_and_unchanged_widgets_keep_their_data() {
-    let (_rt, srv) = server();
+    let (_rt, srv) = FaultServer::on_own_runtime();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     let ok = srv.base("ok");

@@ -2,21 +2,14 @@
 //! `#[ignore]`d for a plain `cargo test`; tests/run.sh runs them inside
 //! tests/secret-service.sh, which provides a private, unlocked keyring.
 
+mod support;
+
 use std::process::Command;
 
 use homedash::credentials::keyring::{Keyring, KeyringError};
 use homedash::credentials::secret;
 use secrecy::ExposeSecret;
-
-fn secret_tool_lookup(name: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "homedash", "username", name])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
+use support::secret_tool;
 
 #[test]
 #[ignore = "needs a Secret Service: run tests/run.sh"]
@@ -26,13 +19,13 @@ fn stores_reads_and_deletes_where_secret_tool_sees_it() {
     let k = Keyring::connect().expect("the harness provides an unlocked keyring");
     k.set(&name, &secret::from_string(canary.clone())).unwrap();
     // An independent client finds it under keyring-core's attribute names.
-    assert_eq!(secret_tool_lookup(&name).as_deref(), Some(canary.as_str()));
+    assert_eq!(secret_tool(&name).as_deref(), Some(canary.as_str()));
     assert_eq!(k.get(&name).unwrap().expose_secret(), canary);
     // Overwrite in place: one entry, new value.
     k.set(&name, &secret::from_string(format!("{canary}-2"))).unwrap();
     assert_eq!(k.get(&name).unwrap().expose_secret(), format!("{canary}-2"));
     k.delete(&name).unwrap();
-    assert_eq!(secret_tool_lookup(&name), None);
+    assert_eq!(secret_tool(&name), None);
     assert!(matches!(k.get(&name), Err(KeyringError::NotFound { .. })));
 }
 

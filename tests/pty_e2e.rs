@@ -17,19 +17,9 @@ fn config(srv: &FaultServer) -> String {
     )
 }
 
-fn server() -> (tokio::runtime::Runtime, FaultServer) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let srv = rt.block_on(FaultServer::start());
-    (rt, srv)
-}
-
 #[test]
 fn shows_loopback_data_then_q_exits_0_and_restores_the_terminal() {
-    let (_rt, srv) = server();
+    let (_rt, srv) = FaultServer::on_own_runtime();
     let mut app = Running::start(&config(&srv), &[]);
     app.wait_for(
         &["Loopback", "Light rain", "updated just now", "CPU", "LOAD"],
@@ -55,7 +45,7 @@ fn shows_loopback_data_then_q_exits_0_and_restores_the_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let (_rt, srv) = server();
+    let (_rt, srv) = FaultServer::on_own_runtime();
     let mut app = Running::start(&config(&srv), &[]);
     app.wait_for(&["Light rain"], Duration::from_secs(10));
     let pid = app.child.process_id().unwrap();
@@ -67,7 +57,7 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn a_panic_in_a_background_task_restores_the_terminal_and_exits() {
-    let (_rt, srv) = server();
+    let (_rt, srv) = FaultServer::on_own_runtime();
     let mut app = Running::start(
         &config(&srv),
         &[("HOMEDASH_TEST_PANIC_IN_TASK", "1"), ("RUST_BACKTRACE", "0")],

@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::secret_tool;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -20,16 +22,6 @@ const RIGHT: &str = "\x1b[C";
 
 fn paste(text: &str) -> String {
     format!("\x1b[200~{text}\x1b[201~")
-}
-
-fn secret_tool(account: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "homedash", "username", account])
-        .output()
-        .unwrap();
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn check(path: &Path) -> String {

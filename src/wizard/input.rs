@@ -212,16 +212,7 @@ impl Wizard {
             KeyCode::Down if l.field == LocField::Query => {
                 l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1))
             }
-            KeyCode::Backspace => {
-                if let Some(f) = self.text_field() {
-                    f.pop();
-                }
-            }
-            KeyCode::Char(c) => {
-                if let Some(f) = self.text_field() {
-                    f.push(c);
-                }
-            }
+            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
             KeyCode::Enter => return self.location_enter(),
             _ => return Flow::none(),
         }
@@ -297,15 +288,24 @@ impl Wizard {
         }
     }
 
+    /// Typing into the plain text field in focus.
+    fn type_key(&mut self, code: KeyCode) {
+        let Some(f) = self.text_field() else { return };
+        match code {
+            KeyCode::Backspace => {
+                f.pop();
+            }
+            KeyCode::Char(c) => f.push(c),
+            _ => {}
+        }
+    }
+
     pub(super) fn symbols_key(&mut self, code: KeyCode) -> Flow {
         if self.symbols_tried.busy {
             return Flow::none();
         }
         match code {
-            KeyCode::Backspace => {
-                self.symbols.pop();
-            }
-            KeyCode::Char(c) => self.symbols.push(c),
+            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
             KeyCode::Enter => return self.symbols_enter(),
             _ => return Flow::none(),
         }
@@ -380,16 +380,7 @@ impl Wizard {
         }
         match code {
             KeyCode::Tab | KeyCode::Up | KeyCode::Down => self.metrics.on_query = !self.metrics.on_query,
-            KeyCode::Backspace => {
-                if let Some(f) = self.text_field() {
-                    f.pop();
-                }
-            }
-            KeyCode::Char(c) => {
-                if let Some(f) = self.text_field() {
-                    f.push(c);
-                }
-            }
+            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
             KeyCode::Enter => return self.metrics_enter(),
             _ => return Flow::none(),
         }

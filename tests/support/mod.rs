@@ -54,6 +54,31 @@ impl FaultServer {
     }
 }
 
+/// What `secret-tool` finds for homedash's `account`: what the keyring
+/// really holds, seen from outside homedash.
+pub fn secret_tool(account: &str) -> Option<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "homedash", "username", account])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+impl FaultServer {
+    /// A server on a runtime of its own, for tests without one (pty tests).
+    pub fn on_own_runtime() -> (tokio::runtime::Runtime, FaultServer) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let srv = rt.block_on(FaultServer::start());
+        (rt, srv)
+    }
+}
+
 /// A loopback port with nothing listening.
 pub fn refused_base() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
