@@ -74,9 +74,8 @@ fn fifty_widgets_through_the_fault_matrix_without_growing() {
     // Allocator noise, not growth: within 10 % (and 4 MiB) of the level at one minute.
     assert!(max_rss <= base_rss + (base_rss / 10).max(4096), "RSS grew: {series:?}");
     assert!(last.2 <= base_fds + 8, "file descriptors leaked: {series:?}");
-    assert!(
-        last.3 as u64 >= secs * 50 / 4,
-        "the widgets did poll: {} requests",
-        last.3
-    );
+    // Failing widgets back off (up to 5 min), so far fewer than 50 requests
+    // a second; but polling must go on to the end.
+    let a_minute_before = series[series.len().saturating_sub(7)].3;
+    assert!(last.3 > a_minute_before, "polling stopped: {series:?}");
 }
