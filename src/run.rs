@@ -199,10 +199,14 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                         watch: Some(path),
                     }
                 }
-                (wizard::Exit::Cancelled, problem) => {
+                (exit @ (wizard::Exit::Cancelled | wizard::Exit::Signal(_)), problem) => {
                     let mut line = "homedash setup: cancelled; no file was written".to_string();
                     if let Some(p) = problem {
                         line.push_str(&format!(" ({p})"));
+                    }
+                    if let wizard::Exit::Signal(sig) = exit {
+                        said.push(line);
+                        return Ok(Exit::Signal(sig));
                     }
                     if !back {
                         said.push(line);

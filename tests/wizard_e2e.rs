@@ -360,3 +360,18 @@ fn first_run_offers_setup_and_the_demo() {
     assert_eq!(app.wait_exit(WAIT), 0);
     app.assert_restored();
 }
+
+#[test]
+fn sigterm_during_setup_writes_nothing_and_exits_143() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start_in(dir.path(), &["setup"], &[]);
+    app.wait_for(&["Let's build your homepage"], WAIT);
+    app.send(ENTER);
+    app.wait_for(&["Which widgets"], WAIT);
+    let pid = rustix::process::Pid::from_raw(app.pid() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    assert_eq!(app.wait_exit(WAIT), 143);
+    app.assert_restored();
+    assert!(app.text().contains("cancelled; no file was written"), "{}", app.text());
+    assert!(files(&dir.path().join("config")).is_empty());
+}

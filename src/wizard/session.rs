@@ -49,7 +49,7 @@ where
                 None => break Exit::Cancelled,
             },
             Some(reply) = replies.recv() => wizard.on(reply),
-            _ = &mut shutdown => break Exit::Cancelled,
+            sig = &mut shutdown => break Exit::Signal(sig),
         };
         dirty |= flow.redraw;
         for op in flow.ops {
@@ -78,7 +78,7 @@ where
         }
     })
     .await;
-    let discard = wizard.to_discard(exit == Exit::Cancelled);
+    let discard = wizard.to_discard(!matches!(exit, Exit::Written(_)));
     if !discard.is_empty() {
         wizard.note = Some((
             true,

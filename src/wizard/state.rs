@@ -300,6 +300,8 @@ impl Flow {
 pub enum Exit {
     Written(PathBuf),
     Cancelled,
+    /// SIGTERM or SIGHUP: cancelled too, and the process ends.
+    Signal(&'static str),
 }
 
 #[derive(Debug)]
