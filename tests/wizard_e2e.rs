@@ -175,6 +175,50 @@ fn setup_by_keystrokes_stores_the_key_and_starts_a_dashboard_with_data() {
     }
     let audit = std::fs::read_to_string(dir.path().join("state/homedash/audit.jsonl")).unwrap();
     assert!(audit.contains("\"event\":\"added\""), "{audit}");
+
+    // Run it again on what it wrote: everything comes prefilled, the stored
+    // key is found, tested and kept, and going straight through changes nothing.
+    let mut again = Running::start_in(
+        dir.path(),
+        &["setup"],
+        &[("HOMEDASH_SETUP_ENDPOINTS", &servers.endpoints())],
+    );
+    let rerun: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("welcome", vec![], vec!["It will edit"]),
+        ("widgets", vec![ENTER.into()], vec!["[x] metrics", "[x] stocks"]),
+        ("providers", vec![ENTER.into()], vec!["Finnhub"]),
+        (
+            "key",
+            vec![ENTER.into()],
+            vec!["a key is already stored", "is valid: Enter keeps it"],
+        ),
+        ("location", vec![ENTER.into()], vec!["Chosen     Berlin"]),
+        ("symbols", vec![ENTER.into()], vec!["Which symbols"]),
+        ("symbols checked", vec![ENTER.into()], vec!["✓ AAPL", "Enter to go on"]),
+        ("metrics", vec![ENTER.into()], vec!["Which Prometheus query"]),
+        ("metrics tried", vec![ENTER.into()], vec!["series", "Enter to go on"]),
+        ("layout", vec![ENTER.into()], vec!["Keep my layout"]),
+        ("review", vec![ENTER.into()], vec!["+ marks new or changed lines"]),
+    ];
+    run_to(&mut again, &rerun);
+    again.send(ENTER);
+    again.wait_for(&["AAPL", "setup wrote"], WAIT);
+    again.send("q");
+    assert_eq!(again.wait_exit(WAIT), 0);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        written,
+        "an unchanged re-run rewrote the file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path.with_extension("toml.bak")).unwrap(),
+        written
+    );
+    assert_eq!(
+        secret_tool("finnhub").as_deref(),
+        Some(token.as_str()),
+        "the stored key was kept"
+    );
     // Leave the shared keyring as we found it.
     let _ = Command::new("secret-tool")
         .args(["clear", "service", "homedash", "username", "finnhub"])
