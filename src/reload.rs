@@ -27,8 +27,9 @@ pub struct Watch {
     _watcher: notify::RecommendedWatcher,
 }
 
-/// Watch `path`, whose text the app runs on is `current`.
-pub fn watch(path: PathBuf, current: String, out: Outbox, cancel: CancellationToken) -> Result<Watch, String> {
+/// Watch `path`. A save whose text did not change is not sent; one whose
+/// config did not change is ignored by the app.
+pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Watch, String> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -48,7 +49,7 @@ pub fn watch(path: PathBuf, current: String, out: Outbox, cancel: CancellationTo
         .watch(&dir, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     tokio::spawn(async move {
-        let mut last = current;
+        let mut last = String::new();
         loop {
             tokio::select! {
                 r = rx.recv() => if r.is_none() { return },

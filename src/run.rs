@@ -33,13 +33,8 @@ enum Start {
         /// The file to watch for hot reload.
         watch: Option<PathBuf>,
     },
-    /// The wizard for the config at `path` (text `before`); `back` is the
-    /// first-run dashboard to return to on a cancel.
-    Setup {
-        path: PathBuf,
-        before: Option<String>,
-        back: bool,
-    },
+    /// The wizard; `back` is the first-run dashboard to return to on a cancel.
+    Setup { wizard: Box<Wizard>, back: bool },
 }
 
 pub fn main(cli: Cli, origin: Origin) -> ExitCode {
@@ -69,41 +64,36 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
 
 /// `homedash setup`: the wizard, then the dashboard it wrote.
 pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
-    match setup_target(&origin) {
-        Ok((path, before)) => {
-            // An existing file must be valid: the wizard edits it in place.
-            if let Err(e) = Wizard::new(path.clone(), before.clone(), Endpoints::default()) {
-                eprintln!("{e}");
-                return ExitCode::FAILURE;
-            }
-            drive(
-                &cli,
-                Start::Setup {
-                    path,
-                    before,
-                    back: false,
-                },
-            )
-        }
+    // Fails here, before the terminal changes: an unreadable file, or an
+    // invalid one (the wizard edits it in place, so it must be valid).
+    match setup_wizard(&origin) {
+        Ok(wizard) => drive(
+            &cli,
+            Start::Setup {
+                wizard: Box::new(wizard),
+                back: false,
+            },
+        ),
         Err(e) => {
-            eprintln!("homedash setup: {e}");
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// The file the wizard writes and its current text.
-fn setup_target(origin: &Origin) -> Result<(PathBuf, Option<String>), String> {
+/// The wizard for the file `origin` names (or the XDG one), read now.
+fn setup_wizard(origin: &Origin) -> Result<Wizard, String> {
     let path = origin
         .path()
         .map(PathBuf::from)
         .or_else(config::xdg_path)
-        .ok_or("no config directory is known for this user; name a file with --config FILE")?;
-    match std::fs::read_to_string(&path) {
-        Ok(t) => Ok((path, Some(t))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
+        .ok_or("homedash setup: no config directory is known for this user; name a file with --config FILE")?;
+    let before = match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("homedash setup: cannot read {}: {e}", path.display())),
+    };
+    Wizard::new(path, before, Endpoints::from_env())
 }
 
 fn drive(cli: &Cli, start: Start) -> ExitCode {
@@ -169,14 +159,10 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 first_run,
                 watch,
             } => match session(&mut term, config, demo, first_run, notice.take(), watch).await? {
-                Exit::Setup => {
-                    let (path, before) = setup_target(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?;
-                    Start::Setup {
-                        path,
-                        before,
-                        back: true,
-                    }
-                }
+                Exit::Setup => Start::Setup {
+                    wizard: Box::new(setup_wizard(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?),
+                    back: true,
+                },
                 Exit::Demo => Start::Dashboard {
                     config: config::parse("<demo>", config::DEMO)?,
                     demo: true,
@@ -185,7 +171,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 },
                 exit => return Ok(exit),
             },
-            Start::Setup { path, before, back } => match wizard(&mut term, path, before).await? {
+            Start::Setup { wizard: w, back } => match wizard(&mut term, *w).await? {
                 (wizard::Exit::Written(path), _) => {
                     notice = Some(format!(
                         "setup wrote {}; homedash setup changes it again",
@@ -226,12 +212,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
 }
 
 /// The wizard on `term`; on a cancel, also what could not be cleaned up.
-async fn wizard(
-    term: &mut terminal::Tui,
-    path: PathBuf,
-    before: Option<String>,
-) -> color_eyre::Result<(wizard::Exit, Option<String>)> {
-    let mut w = Wizard::new(path, before, Endpoints::from_env()).map_err(color_eyre::eyre::Error::msg)?;
+async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(wizard::Exit, Option<String>)> {
     let state = logging::state_dir().ok_or_else(|| {
         color_eyre::eyre::eyre!("no state directory is known for this user, so keys cannot be recorded")
     })?;
@@ -297,7 +278,7 @@ async fn session(
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let outbox: reload::Outbox = Arc::new(Mutex::new(tx.clone()));
     let _watching = match watch {
-        Some(path) => match reload::watch(path, String::new(), outbox.clone(), cancel.clone()) {
+        Some(path) => match reload::watch(path, outbox.clone(), cancel.clone()) {
             Ok(w) => Some(w),
             Err(e) => {
                 app.notice = Some(format!("hot reload off: {e}"));

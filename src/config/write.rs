@@ -51,6 +51,13 @@ pub struct Edit {
     pub doc: DocumentMut,
 }
 
+// The document can be large: name the file only.
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Edit({})", self.path.display())
+    }
+}
+
 impl Edit {
     pub fn open(path: &Path) -> Result<Edit, WriteError> {
         let before = match std::fs::read_to_string(path) {

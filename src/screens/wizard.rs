@@ -565,10 +565,7 @@ fn layout(w: &Wizard, f: &mut Frame, area: Rect) {
     let [list, preview] = Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area);
     para(f, list, lines);
     // The chosen arrangement, drawn by the dashboard's own grid.
-    let Ok(config) = w
-        .edit()
-        .and_then(|e| crate::config::parse("preview", &e.text()).map_err(|e| e.to_string()))
-    else {
+    let Some(config) = &w.preview else {
         return;
     };
     if preview.height < 4 {

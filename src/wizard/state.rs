@@ -327,6 +327,10 @@ pub struct Wizard {
     pub review_scroll: u16,
     /// The text the review shows and the write writes.
     pub review: Option<Result<String, String>>,
+    /// The config the layout step draws its preview from.
+    pub preview: Option<Config>,
+    /// The file already has a `[layout]`, so "Keep my layout" is offered.
+    pub has_layout: bool,
     pub writing: bool,
     pub confirm_cancel: bool,
     /// One line under the step: what just happened or what is missing.
@@ -396,6 +400,8 @@ impl Wizard {
             layout: 0,
             review_scroll: 0,
             review: None,
+            preview: None,
+            has_layout: false,
             writing: false,
             confirm_cancel: false,
             note: None,
@@ -412,6 +418,7 @@ impl Wizard {
         let Some(doc) = self.before.as_deref().and_then(|t| t.parse::<toml::Table>().ok()) else {
             return;
         };
+        self.has_layout = doc.contains_key("layout");
         let widgets = doc.get("widget").and_then(|w| w.as_table());
         for (i, kind) in KINDS.iter().enumerate() {
             let t = widgets
@@ -468,15 +475,8 @@ impl Wizard {
         }
     }
 
-    pub fn has_layout(&self) -> bool {
-        self.before
-            .as_deref()
-            .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
-            .is_some_and(|d| d.contains_key("layout"))
-    }
-
     pub fn presets(&self) -> Vec<Preset> {
-        Preset::offered(self.has_layout())
+        Preset::offered(self.has_layout)
     }
 
     pub fn kind_picked(&self, kind: Kind) -> bool {
@@ -693,12 +693,19 @@ impl Wizard {
         }
     }
 
-    /// The edited config, validated: what the review shows and the write writes.
-    pub fn edit(&self) -> Result<Edit, String> {
+    /// The edited config and what it parses to: what the review shows, the
+    /// layout step previews and the write writes.
+    pub fn edit(&self) -> Result<(Edit, Config), String> {
         let mut e = Edit::from_text(&self.path, self.before.clone()).map_err(|e| e.to_string())?;
         plan::apply(&self.plan(), &mut e);
-        crate::config::parse(&self.path.display().to_string(), &e.text()).map_err(|err| err.to_string())?;
-        Ok(e)
+        let config =
+            crate::config::parse(&self.path.display().to_string(), &e.text()).map_err(|err| err.to_string())?;
+        Ok((e, config))
+    }
+
+    /// The layout step's preview: once per choice, not once per frame.
+    fn preview_layout(&mut self) {
+        self.preview = self.edit().ok().map(|(_, c)| c);
     }
 
     fn go(&mut self, step: Step) -> Flow {
@@ -720,9 +727,10 @@ impl Wizard {
                     flow.ops.push(Op::Lookup { names });
                 }
             }
+            Step::Layout => self.preview_layout(),
             Step::Review => {
                 self.review_scroll = 0;
-                self.review = Some(self.edit().map(|e| e.text()));
+                self.review = Some(self.edit().map(|(e, _)| e.text()));
             }
             _ => {}
         }
@@ -854,10 +862,12 @@ impl Wizard {
             Step::Layout => match k.code {
                 KeyCode::Up | KeyCode::Char('k') => {
                     self.layout = self.layout.saturating_sub(1);
+                    self.preview_layout();
                     Flow::redraw()
                 }
                 KeyCode::Down | KeyCode::Char('j') => {
                     self.layout = (self.layout + 1).min(self.presets().len() - 1);
+                    self.preview_layout();
                     Flow::redraw()
                 }
                 KeyCode::Enter => self.next(),
@@ -881,7 +891,7 @@ impl Wizard {
                     Flow::redraw()
                 }
                 KeyCode::Enter => match self.edit() {
-                    Ok(edit) => {
+                    Ok((edit, _)) => {
                         self.writing = true;
                         self.note = Some((true, format!("writing {}…", self.path.display())));
                         Flow::op(Op::Write { edit: Box::new(edit) })

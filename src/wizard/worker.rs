@@ -68,13 +68,6 @@ pub enum Op {
     },
 }
 
-// Edit is not Debug (a document can be large); say what it is for.
-impl std::fmt::Debug for Edit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Edit({})", self.path().display())
-    }
-}
-
 /// A try's verdict on one line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -194,17 +187,8 @@ impl Worker {
                 base,
                 source,
             } => {
-                let read = match source {
-                    SecretSource::Keyring => self
-                        .manager
-                        .lock()
-                        .await
-                        .get(&name)
-                        .await
-                        .and_then(|s| s.ok_or_else(|| "no token stored in the keyring".to_string())),
-                    other => source::read(&other, &name, None).await.map_err(|e| e.to_string()),
-                };
-                let (ok, text) = match read {
+                // Always read afresh: the user may have just fixed the source.
+                let (ok, text) = match self.read(&name, &source).await {
                     Ok(secret) => match provider::keyed(provider) {
                         Some(p) => {
                             let r = self.manager.lock().await.probe(p, &base, &secret).await;
@@ -281,18 +265,23 @@ impl Worker {
         if let Some(s) = self.secrets.lock().await.get(name) {
             return Ok(s.clone());
         }
-        let s = match source {
+        let s = self.read(name, source).await?;
+        self.secrets.lock().await.insert(name.to_string(), s.clone());
+        Ok(s)
+    }
+
+    /// The token of `name` as its source holds it now.
+    async fn read(&self, name: &str, source: &SecretSource) -> Result<SecretString, String> {
+        match source {
             SecretSource::Keyring => self
                 .manager
                 .lock()
                 .await
                 .get(name)
                 .await?
-                .ok_or_else(|| "no token stored in the keyring".to_string())?,
-            other => source::read(other, name, None).await.map_err(|e| e.to_string())?,
-        };
-        self.secrets.lock().await.insert(name.to_string(), s.clone());
-        Ok(s)
+                .ok_or_else(|| "no token stored in the keyring".to_string()),
+            other => source::read(other, name, None).await.map_err(|e| e.to_string()),
+        }
     }
 
     async fn poll_once(&self, source: &Source, base: &Url, secret: Option<&SecretString>) -> Result<Data, FetchError> {
