@@ -10,6 +10,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
 use crate::credentials::broker::{Status, View};
+use crate::credentials::destinations::{Destinations, origin_of};
 use crate::credentials::manager::Due;
 use crate::credentials::meta::MetaFile;
 use crate::credscreen::{CredScreen, Outcome};
@@ -193,6 +194,48 @@ impl App {
             .iter()
             .filter(|w| w.credential.as_deref() == Some(name))
             .map(|w| w.id.as_str())
+            .collect()
+    }
+
+    /// Every origin the config sends credential `name` to (its widgets'
+    /// endpoints), in layout order, each once.
+    pub fn cred_origins(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for w in self.widgets.iter().filter(|w| w.credential.as_deref() == Some(name)) {
+            if let Some(o) = w.base().map(|b| origin_of(&b))
+                && !out.contains(&o)
+            {
+                out.push(o);
+            }
+        }
+        out
+    }
+
+    /// Where credential `name` may go: its provider's API and the origins
+    /// its owner approved (the demo approves its own server).
+    pub fn cred_destinations(&self, name: &str) -> Option<Destinations> {
+        let c = self.credentials.iter().find(|c| c.name == name)?;
+        let mut approved = self
+            .cred_meta
+            .credentials
+            .get(name)
+            .map(|m| m.approved())
+            .unwrap_or_default();
+        if self.demo {
+            approved.extend(self.cred_origins(name));
+        }
+        Some(Destinations::new(c.provider, &approved))
+    }
+
+    /// Origins the config sends `name` to that are not approved: nothing
+    /// goes there until they are.
+    pub fn cred_pending(&self, name: &str) -> Vec<String> {
+        let Some(to) = self.cred_destinations(name) else {
+            return Vec::new();
+        };
+        self.cred_origins(name)
+            .into_iter()
+            .filter(|o| !to.allows_origin(o))
             .collect()
     }
 
@@ -380,10 +423,11 @@ impl App {
         }
         if self.creds.is_some() {
             let (names, providers) = (self.cred_names(), self.cred_providers());
+            let pending: Vec<Vec<String>> = names.iter().map(|n| self.cred_pending(n)).collect();
             let out = self
                 .creds
                 .as_mut()
-                .map_or(Outcome::Nothing, |screen| screen.key(k, &names, &providers));
+                .map_or(Outcome::Nothing, |screen| screen.key(k, &names, &providers, &pending));
             return self.cred_outcome(out);
         }
         if self.help {

@@ -73,4 +73,8 @@ pub enum Creds {
     Rollback { name: String },
     /// Delete a credential's tokens from the keyring (local revocation)
     Rm { name: String },
+    /// Approve an origin (scheme://host[:port]) that a credential may be sent to, besides its provider's own API
+    Allow { name: String, origin: String },
+    /// Withdraw an approval: the credential is no longer sent to that origin
+    Deny { name: String, origin: String },
 }

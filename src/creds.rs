@@ -11,12 +11,12 @@ use serde::Serialize;
 
 use crate::cli::Creds;
 use crate::config::{self, Config, Origin};
-use crate::credentials::audit;
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::MetaFile;
 use crate::credentials::secret;
 use crate::credentials::source::Source;
+use crate::credentials::{audit, destinations};
 use crate::http::Http;
 use crate::logging;
 
@@ -67,7 +67,7 @@ fn provider_named(name: &str) -> Result<&'static Provider, String> {
 
 async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
     let config = config::load(origin).map_err(|e| e.to_string())?;
-    let state = logging::state_dir().ok_or("no home directory to keep credential state in")?;
+    let state = logging::private_state_dir()?;
     audit::init(&state).map_err(|e| format!("cannot open the audit log in {}: {e}", state.display()))?;
     let http = Http::new()?;
     let mut m = Manager::new(&state, http, None);
@@ -99,8 +99,10 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             manager::check_add(&config, &name, p)?;
             eprintln!("{}: create a key at {}", p.label, p.key_page);
             eprintln!("Least privilege: {}", p.advice);
+            let origins = manager::origins_to_approve(&config, &name, p);
+            say_destinations(&name, p, &origins);
             let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
-            let fp = m.add(&name, p, &secret).await?;
+            let fp = m.add(&name, p, &secret, &origins).await?;
             println!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
             if config.credential(&name).is_none() {
                 println!(
@@ -141,9 +143,11 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
                 "Create the new key at {} before revoking the old one.",
                 c.provider.key_page
             );
+            let origins = manager::origins_to_approve(&config, &name, c.provider);
+            say_destinations(&name, c.provider, &origins);
             let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
             let base = manager::probe_base(&config, &c);
-            let fp = m.rotate(&name, c.provider, &base, &secret).await?;
+            let fp = m.rotate(&name, c.provider, &base, &secret, &origins).await?;
             println!("rotated {name}: the new token ({fp}) passed its test and is in use");
             println!(
                 "the previous token is kept: `homedash creds rollback {name}` puts it back, `homedash creds confirm {name}` deletes it"
@@ -164,6 +168,8 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             println!("{name}: previous token ({fp}) restored");
             Ok(ExitCode::SUCCESS)
         }
+        Creds::Allow { name, origin } => allow(&config, &mut m, &name, &origin).await,
+        Creds::Deny { name, origin } => deny(&config, &mut m, &name, &origin).await,
         Creds::Rm { name } => {
             if let Some(c) = config.credential(&name) {
                 manager::keyring_only(c, "remove")?;
@@ -176,6 +182,63 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Before a token is taken: every origin it will be sent to.
+fn say_destinations(name: &str, p: &Provider, origins: &[String]) {
+    if let Some(own) = destinations::provider_origin(p) {
+        eprintln!("{name} will be sent to {own} ({}'s API)", p.label);
+    }
+    for o in origins {
+        eprintln!("{name} will be sent to {o} (approved by adding it here)");
+    }
+}
+
+/// The provider of credential `name`, from the config or the state file.
+fn provider_of(config: &Config, meta: &MetaFile, name: &str) -> Result<&'static Provider, String> {
+    if let Some(c) = config.credential(name) {
+        return Ok(c.provider);
+    }
+    meta.credentials
+        .get(name)
+        .and_then(|m| provider::keyed(&m.provider))
+        .ok_or_else(|| {
+            format!(
+                "no credential \"{name}\" in {} or in the state file; add a [credential.{name}] table first",
+                config.source_name
+            )
+        })
+}
+
+async fn allow(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, String> {
+    let origin = destinations::parse_origin(origin).map_err(|e| e.to_string())?;
+    let p = provider_of(config, &m.load_meta().await?, name)?;
+    if destinations::provider_origin(p).as_deref() == Some(origin.as_str()) {
+        println!("{name}: {origin} is {}'s own API; it needs no approval", p.label);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if m.approve(name, std::slice::from_ref(&origin)).await?.is_empty() {
+        println!("{name}: {origin} was already approved");
+    } else {
+        println!("{name}: approved; it may now be sent to {origin}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn deny(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, String> {
+    let origin = destinations::parse_origin(origin).map_err(|e| e.to_string())?;
+    let p = provider_of(config, &m.load_meta().await?, name)?;
+    if destinations::provider_origin(p).as_deref() == Some(origin.as_str()) {
+        return Err(format!(
+            "{origin} is {}'s own API, where {name} always goes; to stop using the credential, `homedash creds rm {name}`",
+            p.label
+        ));
+    }
+    if !m.deny(name, &origin).await? {
+        return Err(format!("{name} was not approved for {origin}; nothing changed"));
+    }
+    println!("{name}: approval withdrawn; it is no longer sent to {origin}");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn test_some(config: &Config, m: &mut Manager, creds: &[config::CredentialConfig]) -> Result<ExitCode, String> {
@@ -219,6 +282,12 @@ pub struct Row {
     pub requests: u64,
     pub rejected: u64,
     pub rate_limited: u64,
+    /// The provider's own API origin, approved without asking.
+    pub provider_origin: Option<String>,
+    /// Origins the owner approved besides the provider's own.
+    pub destinations: Vec<String>,
+    /// Origins the config sends it to that are not approved: nothing goes there.
+    pub awaiting_approval: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -252,6 +321,15 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             requests: e.map_or(0, |e| e.usage.requests),
             rejected: e.map_or(0, |e| e.usage.rejected),
             rate_limited: e.map_or(0, |e| e.usage.limited),
+            provider_origin: destinations::provider_origin(c.provider),
+            destinations: e.map(|e| e.approved()).unwrap_or_default(),
+            awaiting_approval: {
+                let to = destinations::Destinations::new(c.provider, &e.map(|e| e.approved()).unwrap_or_default());
+                manager::config_origins(config, &c.name)
+                    .into_iter()
+                    .filter(|o| !to.allows_origin(o))
+                    .collect()
+            },
             notes: notes
                 .iter()
                 .filter(|(n, _)| *n == c.name)
@@ -304,6 +382,12 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         if let Some(p) = &r.previous_fingerprint {
             println!(
                 "  previous token {p} kept for rollback (`homedash creds confirm {}` deletes it)",
+                r.name
+            );
+        }
+        for o in &r.awaiting_approval {
+            println!(
+                "  not approved for {o}: nothing is sent there; `homedash creds allow {} {o}` approves it",
                 r.name
             );
         }

@@ -80,6 +80,11 @@ pub enum Mode {
     ConfirmTest {
         name: String,
     },
+    /// Approve the origins the config sends `name` to that are not yet.
+    ConfirmApprove {
+        name: String,
+        origins: Vec<String>,
+    },
     /// An operation is running in the worker.
     Busy {
         what: String,
@@ -110,6 +115,11 @@ pub enum CredOp {
     Revoke {
         name: String,
     },
+    /// Approve `origins` for `name`.
+    Allow {
+        name: String,
+        origins: Vec<String>,
+    },
 }
 
 impl CredOp {
@@ -120,7 +130,8 @@ impl CredOp {
             | CredOp::Rotate { name, .. }
             | CredOp::Confirm { name }
             | CredOp::Rollback { name }
-            | CredOp::Revoke { name } => name,
+            | CredOp::Revoke { name }
+            | CredOp::Allow { name, .. } => name,
         }
     }
 
@@ -139,6 +150,7 @@ impl CredOp {
             CredOp::Confirm { .. } => "deleting the previous token of",
             CredOp::Rollback { .. } => "rolling back",
             CredOp::Revoke { .. } => "revoking",
+            CredOp::Allow { .. } => "approving origins of",
         }
     }
 }
@@ -189,8 +201,10 @@ impl CredScreen {
         &provider::KEYED[i % provider::KEYED.len()]
     }
 
-    /// `names` are the rows on screen, in order, and `providers` theirs.
-    pub fn key(&mut self, k: KeyEvent, names: &[String], providers: &[String]) -> Outcome {
+    /// `names` are the rows on screen, in order, `providers` theirs, and
+    /// `pending` the origins each is sent to without approval.
+    pub fn key(&mut self, k: KeyEvent, names: &[String], providers: &[String], pending: &[Vec<String>]) -> Outcome {
+        let waiting = pending.get(self.selected).cloned().unwrap_or_default();
         let selected = names.get(self.selected).cloned();
         let selected_provider = providers
             .get(self.selected)
@@ -243,7 +257,31 @@ impl CredScreen {
                     self.mode = Mode::ConfirmRevoke { name };
                     Outcome::Redraw
                 }
+                (KeyCode::Char('o'), Some(name)) if waiting.is_empty() => {
+                    self.message = Some((
+                        true,
+                        format!("nothing waits for approval: every origin the config sends {name} to is approved"),
+                    ));
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('o'), Some(name)) => {
+                    self.mode = Mode::ConfirmApprove { name, origins: waiting };
+                    Outcome::Redraw
+                }
                 _ => Outcome::Nothing,
+            },
+            Mode::ConfirmApprove { name, origins } => match k.code {
+                KeyCode::Char('y') => {
+                    let op = CredOp::Allow {
+                        name: name.clone(),
+                        origins: origins.clone(),
+                    };
+                    self.run(op)
+                }
+                _ => {
+                    self.mode = Mode::Browse;
+                    Outcome::Redraw
+                }
             },
             Mode::ConfirmTest { name } => match k.code {
                 KeyCode::Char('y') => {
@@ -417,7 +455,7 @@ mod tests {
 
     fn typed(s: &mut CredScreen, text: &str, names: &[String]) {
         for c in text.chars() {
-            s.key(k(KeyCode::Char(c)), names, &[]);
+            s.key(k(KeyCode::Char(c)), names, &[], &[]);
         }
     }
 
@@ -425,7 +463,7 @@ mod tests {
     fn add_by_paste_never_shows_or_debugs_the_token() {
         let names = vec!["fh".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[], &[]), Outcome::Redraw);
         assert_eq!(s.paste("hd-canary-screen-0123456789\n"), Outcome::Redraw);
         let Mode::Add { token, name, .. } = &s.mode else {
             panic!()
@@ -433,7 +471,7 @@ mod tests {
         assert_eq!(name, "fh", "the selected row");
         assert_eq!(token.masked(), "•".repeat(27));
         assert!(!format!("{s:?}").contains("canary"), "{s:?}");
-        let out = s.key(k(KeyCode::Enter), &names, &[]);
+        let out = s.key(k(KeyCode::Enter), &names, &[], &[]);
         let Outcome::Run(op) = out else { panic!("{out:?}") };
         assert_eq!(
             op,
@@ -454,8 +492,8 @@ mod tests {
         let names = vec!["fh".to_string(), "wx".to_string()];
         let providers = vec!["finnhub".to_string(), "weatherapi".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &providers);
-        s.key(k(KeyCode::Char('a')), &names, &providers);
+        s.key(k(KeyCode::Down), &names, &providers, &[]);
+        s.key(k(KeyCode::Char('a')), &names, &providers, &[]);
         let Mode::Add { name, provider, .. } = &s.mode else {
             panic!()
         };
@@ -463,7 +501,7 @@ mod tests {
             (name.as_str(), CredScreen::provider_at(*provider).name),
             ("wx", "weatherapi")
         );
-        s.key(k(KeyCode::Right), &names, &providers);
+        s.key(k(KeyCode::Right), &names, &providers, &[]);
         let Mode::Add { provider: next, .. } = &s.mode else {
             panic!()
         };
@@ -479,10 +517,10 @@ mod tests {
         let names = vec!["av".to_string()];
         let providers = vec!["alphavantage".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('t')), &names, &providers), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Char('t')), &names, &providers, &[]), Outcome::Redraw);
         assert!(matches!(s.mode, Mode::ConfirmTest { .. }));
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &providers),
+            s.key(k(KeyCode::Char('y')), &names, &providers, &[]),
             Outcome::Run(CredOp::Test { name: "av".into() })
         );
     }
@@ -491,55 +529,55 @@ mod tests {
     fn browse_keys_and_revoke_asks_first() {
         let names = vec!["a".to_string(), "b".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &[]);
+        s.key(k(KeyCode::Down), &names, &[], &[]);
         assert_eq!(s.selected, 1);
-        assert_eq!(s.key(k(KeyCode::Down), &names, &[]), Outcome::Nothing);
+        assert_eq!(s.key(k(KeyCode::Down), &names, &[], &[]), Outcome::Nothing);
         assert_eq!(
-            s.key(k(KeyCode::Char('t')), &names, &[]),
+            s.key(k(KeyCode::Char('t')), &names, &[], &[]),
             Outcome::Run(CredOp::Test { name: "b".into() })
         );
         s.done(true, "valid".into());
-        s.key(k(KeyCode::Char('d')), &names, &[]);
+        s.key(k(KeyCode::Char('d')), &names, &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('n')), &names, &[]),
+            s.key(k(KeyCode::Char('n')), &names, &[], &[]),
             Outcome::Redraw,
             "anything but y cancels"
         );
         assert!(matches!(s.mode, Mode::Browse));
-        s.key(k(KeyCode::Char('d')), &names, &[]);
+        s.key(k(KeyCode::Char('d')), &names, &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &[]),
+            s.key(k(KeyCode::Char('y')), &names, &[], &[]),
             Outcome::Run(CredOp::Revoke { name: "b".into() })
         );
         s.done(true, "revoked".into());
-        s.key(k(KeyCode::Char('r')), &names, &[]);
+        s.key(k(KeyCode::Char('r')), &names, &[], &[]);
         typed(&mut s, "new-token", &names);
-        s.key(k(KeyCode::Backspace), &names, &[]);
+        s.key(k(KeyCode::Backspace), &names, &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Enter), &names, &[]),
+            s.key(k(KeyCode::Enter), &names, &[], &[]),
             Outcome::Run(CredOp::Rotate {
                 name: "b".into(),
                 secret: SecretString::from("new-toke")
             })
         );
         s.done(false, "x".into());
-        assert_eq!(s.key(k(KeyCode::Esc), &names, &[]), Outcome::Close);
+        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Close);
     }
 
     #[test]
     fn add_form_fields_and_validation() {
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Char('a')), &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[]);
+        s.key(k(KeyCode::Char('a')), &[], &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[], &[]);
         for _ in 0.."finnhub".len() {
-            s.key(k(KeyCode::Backspace), &[], &[]);
+            s.key(k(KeyCode::Backspace), &[], &[], &[]);
         }
         typed(&mut s, "my key", &[]);
-        s.key(k(KeyCode::Tab), &[], &[]);
-        s.key(k(KeyCode::Tab), &[], &[]);
+        s.key(k(KeyCode::Tab), &[], &[], &[]);
+        s.key(k(KeyCode::Tab), &[], &[], &[]);
         typed(&mut s, "tok", &[]);
-        assert_eq!(s.key(k(KeyCode::Enter), &[], &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Enter), &[], &[], &[]), Outcome::Redraw);
         assert!(s.message.as_ref().unwrap().1.contains("letters, digits"));
     }
 }

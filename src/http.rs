@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use homedash_widgets::{ErrorClass, FetchError, HttpReply, RequestSpec};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
-use secrecy::SecretString;
 use tokio::time::Instant;
 
+use crate::credentials::destinations::{self, Grant};
 use crate::credentials::transport;
 
 /// Larger answers are refused: no provider we speak sends more.
@@ -16,11 +16,71 @@ pub const BODY_CAP: usize = 4 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REDIRECTS: usize = 5;
 
+/// Proxies, as the environment names them (`HTTPS_PROXY`, `HTTP_PROXY`,
+/// `ALL_PROXY`, `NO_PROXY`, upper or lower case).
+///
+/// How they are used, so that no proxy sees a credential:
+/// - loopback (127.0.0.0/8, ::1, localhost) is always reached directly;
+/// - https goes through the https (or all) proxy as a CONNECT tunnel: the
+///   proxy sees the host and port, never a header;
+/// - plain http goes through the http (or all) proxy as an absolute-URI
+///   request, which never carries a credential, because credentials go
+///   over plain http to loopback only (`transport::check`);
+/// - hosts `NO_PROXY` matches are reached directly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProxyEnv {
+    pub https: Option<String>,
+    pub http: Option<String>,
+    pub no_proxy: Option<String>,
+}
+
+/// Never through a proxy, whatever `NO_PROXY` says.
+const LOOPBACK: &str = "localhost,127.0.0.0/8,::1";
+
+impl ProxyEnv {
+    pub fn from_env() -> Self {
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| std::env::var(n).ok())
+                .filter(|v| !v.trim().is_empty())
+        };
+        let all = var(&["ALL_PROXY", "all_proxy"]);
+        ProxyEnv {
+            https: var(&["HTTPS_PROXY", "https_proxy"]).or_else(|| all.clone()),
+            // Lower case first, as curl does: a CGI host sets HTTP_PROXY
+            // from a request header ("httpoxy").
+            http: var(&["http_proxy", "HTTP_PROXY"]).or(all),
+            no_proxy: var(&["NO_PROXY", "no_proxy"]),
+        }
+    }
+
+    fn apply(&self, mut b: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+        // Nothing of reqwest's own reading of the environment: only this.
+        b = b.no_proxy();
+        let no = match &self.no_proxy {
+            Some(n) => format!("{n},{LOOPBACK}"),
+            None => LOOPBACK.to_string(),
+        };
+        let bad = |var: &str, e: reqwest::Error| format!("the {var} proxy URL is not usable: {e}");
+        if let Some(p) = &self.https {
+            let proxy = reqwest::Proxy::https(p.as_str()).map_err(|e| bad("https", e))?;
+            b = b.proxy(proxy.no_proxy(reqwest::NoProxy::from_string(&no)));
+        }
+        if let Some(p) = &self.http {
+            let proxy = reqwest::Proxy::http(p.as_str()).map_err(|e| bad("http", e))?;
+            b = b.proxy(proxy.no_proxy(reqwest::NoProxy::from_string(&no)));
+        }
+        Ok(b)
+    }
+}
+
 /// How a client is built. Tests pin names to loopback addresses (no DNS)
 /// and trust a throw-away certificate authority.
 #[derive(Clone)]
 pub struct Options {
     pub cap: usize,
+    pub proxy: ProxyEnv,
     pub resolve: Vec<(String, std::net::SocketAddr)>,
     pub roots_pem: Vec<Vec<u8>>,
     /// Replaces the system resolver: tests inject one that fails, so a DNS
@@ -32,6 +92,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             cap: BODY_CAP,
+            proxy: ProxyEnv::from_env(),
             resolve: Vec::new(),
             roots_pem: Vec::new(),
             dns: None,
@@ -67,6 +128,7 @@ impl Http {
             // Redirects are followed by hand in `fetch`, which decides per
             // hop whether the credential may go along.
             .redirect(reqwest::redirect::Policy::none());
+        b = o.proxy.apply(b)?;
         if let Some(dns) = &o.dns {
             b = b.dns_resolver(dns.clone());
         }
@@ -84,17 +146,28 @@ impl Http {
     }
 
     /// GET `spec` within `timeout` (connect, headers, redirects and body
-    /// together). `secret`, when given, is attached where `spec.auth` says,
-    /// only over https or to loopback, and only to the original origin: a
-    /// redirect elsewhere goes without it, and https to http is refused.
+    /// together). A credential, when given, goes only to an origin its
+    /// owner approved (nothing is sent otherwise), is attached where
+    /// `spec.auth` says, only over https or to loopback, and only to the
+    /// original origin: a redirect elsewhere goes without it, and https to
+    /// http is refused.
     pub async fn fetch(
         &self,
         spec: &RequestSpec,
         timeout: Duration,
-        secret: Option<&SecretString>,
+        cred: Option<Grant<'_>>,
     ) -> Result<HttpReply, FetchError> {
         let deadline = Instant::now() + timeout;
         let origin = &spec.url;
+        if let Some(g) = cred
+            && !g.to.allows(origin)
+        {
+            return Err(FetchError::new(
+                ErrorClass::Unapproved,
+                destinations::unapproved(g.name, &destinations::origin_of(origin)),
+            ));
+        }
+        let secret = cred.map(|g| g.secret);
         let mut url = spec.url.clone();
         transport::strip_key(&mut url, &spec.auth);
         let mut base_headers = HeaderMap::new();

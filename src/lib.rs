@@ -9,6 +9,7 @@ pub mod creds;
 pub mod credscreen;
 pub mod demo;
 pub mod grid;
+pub mod hardening;
 pub mod http;
 pub mod logging;
 pub mod msg;

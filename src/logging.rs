@@ -1,16 +1,31 @@
 //! tracing into a daily-rotated file in the XDG state dir. Nothing is ever
 //! printed to the terminal while the TUI owns it.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+/// A log line longer than this is cut: fields are cleaned and capped where
+/// they enter, this bounds what a line can add up to.
+const LINE_CAP: usize = 2000;
 
 /// `$XDG_STATE_HOME/homedash` (Linux) or the platform's local data dir.
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "homedash")?;
     Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
+}
+
+/// The state dir, created owner-only (0700) or made so. Every entry point
+/// goes through here before it writes anything there.
+pub fn private_state_dir() -> Result<PathBuf, String> {
+    let dir =
+        state_dir().ok_or("no home directory is known for this user, so there is nowhere to keep state and logs")?;
+    create_private_dir(&dir).map_err(|e| format!("cannot create the state dir {}: {e}", dir.display()))?;
+    Ok(dir)
 }
 
 /// Keep the guard alive for as long as logs should be written.
@@ -19,10 +34,14 @@ pub struct Logging {
     _guard: WorkerGuard,
 }
 
-pub fn init(filter: &str) -> Result<Logging, String> {
-    let filter = EnvFilter::try_new(filter).map_err(|e| format!("bad log filter \"{filter}\": {e}"))?;
-    let dir = state_dir().ok_or("no home directory to keep logs in")?;
-    create_private_dir(&dir).map_err(|e| format!("cannot create the log dir {}: {e}", dir.display()))?;
+/// Check a `--log-level` filter without starting anything.
+pub fn filter(text: &str) -> Result<EnvFilter, String> {
+    EnvFilter::try_new(text).map_err(|e| format!("bad log filter \"{text}\": {e}"))
+}
+
+pub fn init(filter_text: &str) -> Result<Logging, String> {
+    let filter = filter(filter_text)?;
+    let dir = private_state_dir()?;
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix("homedash")
@@ -38,7 +57,7 @@ pub fn init(filter: &str) -> Result<Logging, String> {
         .lossy(true)
         .finish(appender);
     tracing_subscriber::fmt()
-        .with_writer(writer)
+        .with_writer(Escaping(writer))
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
@@ -46,7 +65,7 @@ pub fn init(filter: &str) -> Result<Logging, String> {
     Ok(Logging { dir, _guard: guard })
 }
 
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
@@ -54,4 +73,59 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
+}
+
+/// One event's formatted line, escaped: whatever a field holds, it cannot
+/// start a new line, carry a terminal escape, or run on without end.
+pub fn escape_line(buf: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(buf);
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    let mut out = homedash_widgets::text::clean_to(body, LINE_CAP).into_owned();
+    out.push('\n');
+    out.into_bytes()
+}
+
+/// A writer that escapes each event before it reaches the file.
+#[derive(Clone)]
+struct Escaping<M>(M);
+
+struct EscapingWriter<W>(W);
+
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Escaping<M> {
+    type Writer = EscapingWriter<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        EscapingWriter(self.0.make_writer())
+    }
+}
+
+impl<W: Write> Write for EscapingWriter<W> {
+    // The fmt layer writes each event whole, in one call.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write_all(&escape_line(buf))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_cannot_forge_a_line_or_reach_a_terminal() {
+        let forged = b"2026-12-03 WARN poll failed error=x\r\n2026-12-03 INFO forged \x1b]52;c;aGk=\x07\n";
+        let out = String::from_utf8(escape_line(forged)).unwrap();
+        assert_eq!(out.matches('\n').count(), 1, "{out}");
+        assert!(out.ends_with('\n'));
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\r'),
+            "{out}"
+        );
+        let long = vec![b'a'; 100_000];
+        assert!(escape_line(&long).len() <= LINE_CAP * 3 + 1);
+    }
 }

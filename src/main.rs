@@ -5,6 +5,7 @@ use homedash::cli::{Cli, Command};
 use homedash::config::{self, Origin};
 
 fn main() -> ExitCode {
+    homedash::hardening::at_start();
     let cli = Cli::parse();
     let origin = Origin::locate(
         cli.config.clone(),
@@ -22,6 +23,9 @@ fn main() -> ExitCode {
 fn check(origin: &Origin) -> ExitCode {
     match config::load(origin) {
         Ok(c) => {
+            for w in unapproved(origin, &c) {
+                eprintln!("warning: {w}");
+            }
             println!(
                 "{}: ok, {} widget{}",
                 c.source_name,
@@ -35,4 +39,36 @@ fn check(origin: &Origin) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Widgets that would send a credential to an origin its owner has not
+/// approved: nothing is sent there, and the widget waits.
+fn unapproved(origin: &Origin, c: &config::Config) -> Vec<String> {
+    use homedash::credentials::destinations::{Destinations, origin_of};
+    let meta = homedash::logging::state_dir()
+        .map(|d| homedash::credentials::meta::path(&d))
+        .and_then(|p| homedash::credentials::meta::MetaFile::load(&p).ok())
+        .unwrap_or_default();
+    let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
+    let mut out = Vec::new();
+    for w in &c.widgets {
+        let (Some(name), Some(base)) = (&w.credential, w.base()) else {
+            continue;
+        };
+        let Some(cred) = c.credential(name) else { continue };
+        let approved = meta.credentials.get(name).map(|m| m.approved()).unwrap_or_default();
+        if Destinations::new(cred.provider, &approved).allows(&base) {
+            continue;
+        }
+        let o = origin_of(&base);
+        let at = match &text {
+            Some(t) => config::locate(&c.source_name, t, &["widget", &w.id, "base_url"]),
+            None => c.source_name.clone(),
+        };
+        out.push(format!(
+            "{at}: widget \"{}\" would send credential \"{name}\" to {o}, which is not approved; nothing is sent there until `homedash creds allow {name} {o}`",
+            w.id
+        ));
+    }
+    out
 }

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WidgetConfig;
 use crate::credentials::broker::Broker;
 use crate::credentials::budget::Reservation;
+use crate::credentials::destinations::{Destinations, Grant};
 use crate::http::Http;
 use crate::msg::{Msg, WidgetId};
 use crate::sampler::Sampler;
@@ -83,6 +84,7 @@ impl Pollers {
                         base,
                         timeout: w.timeout,
                         http: http.clone(),
+                        broker: broker.clone(),
                     };
                     tokio::spawn(http_loop(job, fetch, cred));
                 }
@@ -170,6 +172,8 @@ struct Fetch {
     base: url::Url,
     timeout: Duration,
     http: Http,
+    /// Scrubs every secret it holds from error text, whoever's widget it is.
+    broker: Arc<Broker>,
 }
 
 /// A widget's credential: its name, the broker that holds its value, and
@@ -186,11 +190,19 @@ impl Fetch {
         &self,
         specs: &[homedash_widgets::RequestSpec],
         cred: Option<&Cred>,
-        secret: Option<&secrecy::SecretString>,
+        grant: Option<&(secrecy::SecretString, Destinations)>,
     ) -> Result<Vec<HttpReply>, FetchError> {
         let mut replies = Vec::with_capacity(specs.len());
         for spec in specs {
-            let r = self.http.fetch(spec, self.timeout, secret).await;
+            let g = match (cred, grant) {
+                (Some(c), Some((secret, to))) => Some(Grant {
+                    name: &c.name,
+                    secret,
+                    to,
+                }),
+                _ => None,
+            };
+            let r = self.http.fetch(spec, self.timeout, g).await;
             if let Some(c) = cred {
                 c.broker.record(&c.name, r.as_ref().ok().map(|r| r.status), Utc::now());
                 if let Ok(reply) = &r {
@@ -269,16 +281,16 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         if !wait_or_cred(&mut job, next, cred.as_mut()).await {
             return;
         }
-        let secret = match cred.as_mut() {
+        let grant = match cred.as_mut() {
             None => None,
             Some(c) => {
                 c.changes.borrow_and_update();
-                match c.broker.secret(&c.name) {
-                    Ok(s) => Some(s),
-                    Err(status) => {
-                        // Paused: say why, then wait for the credential to
-                        // change (added, tested, rotated) or a manual refresh.
-                        let err = FetchError::new(ErrorClass::NoCredential, status.explain(&c.name));
+                match c.broker.grant(&c.name, &fetch.base) {
+                    Ok(g) => Some(g),
+                    Err(err) => {
+                        // Paused: say why (unreadable, revoked, rejected, or
+                        // an origin not approved), then wait for the
+                        // credential to change or a manual refresh.
                         if !job.report(Err(err), None).await {
                             return;
                         }
@@ -305,7 +317,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             return;
         }
         let fetched = tokio::select! {
-            r = fetch.run(&specs, cred.as_ref(), secret.as_ref()) => r,
+            r = fetch.run(&specs, cred.as_ref(), grant.as_ref()) => r,
             () = job.cancel.cancelled() => return,
         };
         if let (Some(c), Some(r)) = (&cred, reservation) {
@@ -324,13 +336,15 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             }
             Err(e) => (Err(e), None),
         };
-        if let (Err(e), Some(c)) = (&mut result, &cred) {
-            e.detail = c.broker.scrub(&c.name, &e.detail);
-            if e.class == ErrorClass::Rejected {
-                // Every widget of this credential pauses at its next poll.
-                c.broker.reject(&c.name, &e.detail);
-                crate::credentials::audit::record_rejected(&c.name, &e.detail);
-            }
+        if let Err(e) = &mut result {
+            e.detail = fetch.broker.scrub(&e.detail);
+        }
+        if let (Err(e), Some(c)) = (&result, &cred)
+            && e.class == ErrorClass::Rejected
+        {
+            // Every widget of this credential pauses at its next poll.
+            c.broker.reject(&c.name, &e.detail);
+            crate::credentials::audit::record_rejected(&c.name, &e.detail);
         }
         job.drain();
         let delay = match &result {

@@ -107,6 +107,9 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let logs = logging::init(&cli.log_level);
+    for p in crate::hardening::problems() {
+        tracing::warn!(problem = %p, "hardening");
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -213,9 +216,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
 
 /// The wizard on `term`; on a cancel, also what could not be cleaned up.
 async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(wizard::Exit, Option<String>)> {
-    let state = logging::state_dir().ok_or_else(|| {
-        color_eyre::eyre::eyre!("no state directory is known for this user, so keys cannot be recorded")
-    })?;
+    let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
     if let Err(e) = credentials::audit::init(&state) {
         w.note = Some((
             false,
@@ -344,8 +345,17 @@ fn start_services(
     app: &mut App,
 ) -> Services {
     let broker = Broker::new(&config.credentials);
+    let state = if demo_mode {
+        None
+    } else {
+        logging::private_state_dir()
+            .inspect_err(|e| app.notice = Some(format!("credential state off: {e}")))
+            .ok()
+    };
     if demo_mode {
-        // Demo tokens live in memory only; the keyring is never asked.
+        // Demo tokens live in memory only; the keyring is never asked, and
+        // they go only to the demo's own loopback server.
+        broker.approve_config_origins(config);
         for c in &config.credentials {
             let token = match c.provider.auth {
                 homedash_widgets::AuthPlacement::HeaderPair(..) => demo::PAIR_TOKEN,
@@ -356,10 +366,11 @@ fn start_services(
     } else {
         // One batch, off the UI path; widgets wait for it, never the UI.
         let broker = broker.clone();
-        tokio::spawn(async move { broker.load_all().await });
+        let meta = state.as_deref().map(crate::credentials::meta::path);
+        tokio::spawn(async move { broker.load_all(meta).await });
     }
     let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume);
-    let creds = match logging::state_dir().filter(|_| !demo_mode) {
+    let creds = match state {
         Some(state) => {
             if let Err(e) = credentials::audit::init(&state) {
                 app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));

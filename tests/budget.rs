@@ -27,6 +27,7 @@ async fn a_shared_budget_holds_under_pressure() {
     text.push_str("[credential.fh]\nprovider = \"finnhub\"\nbudget = { per_minute = 10 }\n");
     let cfg = config::parse("budget", &text).unwrap_or_else(|e| panic!("{e}"));
     let broker = Broker::new(&cfg.credentials);
+    broker.approve_config_origins(&cfg);
     broker.set("fh", Ok(SecretString::from("budget-token-0001")));
     let (tx, mut rx) = tokio::sync::mpsc::channel(256);
     let pollers = Pollers::spawn(&cfg.widgets, &Http::new().unwrap(), &broker, &tx);

@@ -109,7 +109,8 @@ async fn pass_show_through_the_command_source() {
     )
     .unwrap();
     let broker = Broker::new(&cfg.credentials);
-    broker.load_all().await;
+    broker.approve("fh", &format!("http://{}", srv.addr));
+    broker.load_all(None).await;
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let pollers = Pollers::spawn(&cfg.widgets, &Http::new().unwrap(), &broker, &tx);
     let quotes = tokio::time::timeout(Duration::from_secs(5), async {

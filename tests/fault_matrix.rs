@@ -174,6 +174,7 @@ fn matrix_config(cases: &[(&'static str, String, ErrorClass)], refresh: &str, co
 
 fn broker_with_tokens(cfg: &Config) -> Arc<Broker> {
     let broker = Broker::new(&cfg.credentials);
+    broker.approve_config_origins(cfg);
     for c in &cfg.credentials {
         broker.set(&c.name, Ok(secrecy::SecretString::from("matrix-token-0001")));
     }

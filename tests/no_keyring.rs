@@ -51,8 +51,12 @@ fn dashboard_starts_and_explains_and_env_credentials_work() {
     let srv = Finnhub::start_thread(&[TOKEN]);
     let mut env = NO_BUS.to_vec();
     env.push(("HD_TEST_FINNHUB", TOKEN));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, config(&srv.base())).unwrap();
+    support::allow(dir.path(), &cfg, "fh-env", &srv.base());
     let started = Instant::now();
-    let mut app = Running::start(&config(&srv.base()), &env);
+    let mut app = Running::start_in(dir.path(), &["--config", cfg.to_str().unwrap()], &env);
     app.wait_for(
         &["MSFT", "261.7", "Secret Service", "is not", "unlock or"],
         Duration::from_secs(3),

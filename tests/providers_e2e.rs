@@ -90,6 +90,7 @@ async fn every_widget_gets_its_data_with_the_credential_in_its_place() {
     ));
     let cfg = config::parse("providers", &text).unwrap_or_else(|e| panic!("{e}"));
     let broker = Broker::new(&cfg.credentials);
+    broker.approve_config_origins(&cfg);
     for (provider, _, token) in CASES {
         broker.set(provider, Ok(SecretString::from(token)));
     }
@@ -148,7 +149,11 @@ fn creds_test(dir: &std::path::Path, provider: &str, token: &str) -> (bool, Stri
 fn creds_test_classifies_valid_rejected_and_rate_limited() {
     let servers = start_all();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), config_for(&servers, true)).unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, config_for(&servers, true)).unwrap();
+    for ((provider, _, _), srv) in CASES.iter().zip(&servers) {
+        support::allow(dir.path(), &cfg, provider, &srv.base());
+    }
     for ((provider, _, token), srv) in CASES.iter().zip(&servers) {
         let (ok, text) = creds_test(dir.path(), provider, token);
         assert!(ok, "{provider} valid: {text}");

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use homedash::credentials::destinations::{Destinations, Grant, origin_of};
 use homedash::http::{Http, Options};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
@@ -30,6 +31,26 @@ fn quote(url: &str) -> RequestSpec {
     spec
 }
 
+/// A fetch with the token, approved for the spec's own origin: these tests
+/// are about where it travels from there.
+async fn fetch_with(
+    http: &Http,
+    spec: &RequestSpec,
+    timeout: Duration,
+) -> Result<homedash_widgets::HttpReply, homedash_widgets::FetchError> {
+    let secret = secret();
+    let to = Destinations::new(
+        homedash_widgets::provider::keyed("finnhub").unwrap(),
+        &[origin_of(&spec.url)],
+    );
+    let grant = Grant {
+        name: "t",
+        secret: &secret,
+        to: &to,
+    };
+    http.fetch(spec, timeout, Some(grant)).await
+}
+
 fn carries_token(heads: &[String]) -> bool {
     heads.iter().any(|h| h.contains(TOKEN))
 }
@@ -45,7 +66,7 @@ async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
     })
     .unwrap();
     let url = format!("http://api.finnhub.test:{}/", srv.addr.port());
-    let e = http.fetch(&quote(&url), TIMEOUT, Some(&secret())).await.unwrap_err();
+    let e = fetch_with(&http, &quote(&url), TIMEOUT).await.unwrap_err();
     assert_eq!(e.class, ErrorClass::Insecure);
     assert!(
         e.detail.contains("api.finnhub.test") && e.detail.contains("https"),
@@ -57,7 +78,7 @@ async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
     assert_eq!(r.status, 429);
     assert_eq!(srv.heads().len(), 1);
     // And loopback by address takes the credential in its header.
-    let r = http.fetch(&quote(&srv.base()), TIMEOUT, Some(&secret())).await.unwrap();
+    let r = fetch_with(&http, &quote(&srv.base()), TIMEOUT).await.unwrap();
     assert_eq!(r.status, 200);
 }
 
@@ -69,7 +90,7 @@ async fn a_redirect_keeps_the_credential_on_its_origin_only() {
     // Same origin: followed, credential attached again.
     let mut spec = quote(&srv.base());
     spec.url.set_path("/moved");
-    let r = http.fetch(&spec, TIMEOUT, Some(&secret())).await.unwrap();
+    let r = fetch_with(&http, &spec, TIMEOUT).await.unwrap();
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     // Another origin (another host name and port): followed without it.
     let target = format!("http://localhost:{}/api/v1/quote?symbol=AAPL", srv.addr.port());
@@ -79,14 +100,13 @@ async fn a_redirect_keeps_the_credential_on_its_origin_only() {
         url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
     )));
     let before = srv.heads().len();
-    let r = http.fetch(&spec, TIMEOUT, Some(&secret())).await.unwrap();
+    let r = fetch_with(&http, &spec, TIMEOUT).await.unwrap();
     assert_eq!(r.status, 429, "Finnhub's answer to a request with no token");
     let after = srv.heads();
     assert_eq!(after.len(), before + 1, "the redirect was followed");
     assert!(!carries_token(&after[before..]), "{:?}", &after[before..]);
     // A redirect loop ends.
-    let e = http
-        .fetch(&quote(&faults.base("redirect-loop")), TIMEOUT, Some(&secret()))
+    let e = fetch_with(&http, &quote(&faults.base("redirect-loop")), TIMEOUT)
         .await
         .unwrap_err();
     assert!(e.detail.contains("more than 5 redirects"), "{e}");
@@ -106,10 +126,7 @@ async fn https_to_http_redirect_is_not_followed() {
         ..Options::default()
     })
     .unwrap();
-    let e = http
-        .fetch(&quote(&tls_srv.url("/")), TIMEOUT, Some(&secret()))
-        .await
-        .unwrap_err();
+    let e = fetch_with(&http, &quote(&tls_srv.url("/")), TIMEOUT).await.unwrap_err();
     assert_eq!(e.class, ErrorClass::Insecure, "{e}");
     assert!(e.detail.contains("https to plain http"), "{e}");
     assert!(
@@ -158,7 +175,7 @@ async fn a_query_string_key_is_in_no_error_and_no_log_line() {
             &[("function", "GLOBAL_QUOTE".into())],
         );
         spec.auth = AuthPlacement::Query("apikey");
-        match http.fetch(&spec, Duration::from_millis(800), Some(&secret())).await {
+        match fetch_with(&http, &spec, Duration::from_millis(800)).await {
             Ok(r) => errors.push(format!("{} {}", r.status, String::from_utf8_lossy(&r.body))),
             Err(e) => errors.push(format!("{e} / {e:?}")),
         }

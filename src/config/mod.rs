@@ -80,6 +80,22 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// "file:line:col" of the key at `keys` (e.g. `["widget", "stocks",
+/// "base_url"]`) in `text`, or of its table when the key is not written.
+pub fn locate(name: &str, text: &str, keys: &[&str]) -> String {
+    let src = problem::SourceText { name, text };
+    let root = toml::de::DeTable::parse(text)
+        .ok()
+        .map(|t| toml::Spanned::new(t.span(), toml::de::DeValue::Table(t.into_inner())));
+    let segs: Vec<paths::Seg> = keys.iter().map(|k| paths::Seg::Key((*k).to_string())).collect();
+    let offset = root
+        .as_ref()
+        .and_then(|r| (0..=segs.len()).rev().find_map(|n| paths::find(r, &segs[..n])))
+        .map_or(0, |(key, _)| key.start);
+    let (line, col) = src.line_col(offset);
+    format!("{name}:{line}:{col}")
+}
+
 pub fn load(origin: &Origin) -> Result<Config, LoadError> {
     let (path, how) = match origin {
         Origin::Embedded => {

@@ -27,6 +27,10 @@ pub enum Event {
     Discarded,
     RejectedByProvider,
     ReadFailed,
+    /// The owner approved an origin for the credential.
+    DestinationAllowed,
+    /// The owner withdrew an approval.
+    DestinationDenied,
 }
 
 #[derive(Serialize)]

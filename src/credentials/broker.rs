@@ -10,8 +10,12 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
+use homedash_widgets::{ErrorClass, FetchError};
+
 use super::budget::{Limiter, Reservation, reset_after};
+use super::destinations::Destinations;
 use super::keyring::{Keyring, KeyringError};
+use super::meta::MetaFile;
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
 use crate::config::CredentialConfig;
@@ -37,7 +41,8 @@ impl Status {
             Status::Unavailable(why) => format!("credential \"{name}\": {why}"),
             Status::Revoked => format!("credential \"{name}\" revoked; add a new token on the Credentials screen (c)"),
             Status::Rejected(why) => format!(
-                "credential \"{name}\" rejected by the provider ({why}); polling paused until it is tested or rotated (c)"
+                "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated (c)",
+                homedash_widgets::format::fit(why, 160)
             ),
         }
     }
@@ -65,6 +70,8 @@ impl Usage {
 
 struct Slot {
     config: CredentialConfig,
+    /// Origins its owner approved, from the state file.
+    approved: Vec<String>,
     status: Status,
     secret: Option<SecretString>,
     fingerprint: Option<String>,
@@ -103,6 +110,7 @@ impl Broker {
                     c.name.clone(),
                     Slot {
                         config: c.clone(),
+                        approved: Vec::new(),
                         status: Status::Loading,
                         secret: None,
                         fingerprint: None,
@@ -138,9 +146,18 @@ impl Broker {
         self.changed.subscribe()
     }
 
-    /// Read every credential in one batch: one keyring connection, each
-    /// read on a blocking thread under the keyring's deadline.
-    pub async fn load_all(&self) {
+    /// Read every credential in one batch: first what the state file says
+    /// (approved origins, budget windows), then the values, with one
+    /// keyring connection and each read on a blocking thread under the
+    /// keyring's deadline.
+    pub async fn load_all(&self, meta: Option<std::path::PathBuf>) {
+        if let Some(path) = meta {
+            match tokio::task::spawn_blocking(move || MetaFile::load(&path)).await {
+                Ok(Ok(m)) => self.set_approvals(&m.approvals()),
+                Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the credential state"),
+                Err(e) => tracing::warn!(error = %e, "cannot read the credential state"),
+            }
+        }
         let configs: Vec<CredentialConfig> = self.lock().values().map(|s| s.config.clone()).collect();
         let keyring = if configs.iter().any(|c| c.source == Source::Keyring) {
             Some(
@@ -212,6 +229,74 @@ impl Broker {
 
     pub fn status(&self, name: &str) -> Option<Status> {
         self.lock().get(name).map(|s| s.status.clone())
+    }
+
+    /// The value of `name` and where it may go, for a poll of `base`; or
+    /// why nothing may be sent there (the error a paused widget shows).
+    pub fn grant(&self, name: &str, base: &url::Url) -> Result<(SecretString, Destinations), FetchError> {
+        let slots = self.lock();
+        let Some(slot) = slots.get(name) else {
+            return Err(FetchError::new(
+                ErrorClass::NoCredential,
+                Status::Unavailable("not defined in the config".into()).explain(name),
+            ));
+        };
+        let secret = match (&slot.status, &slot.secret) {
+            (Status::Ready, Some(s)) => s.clone(),
+            (status, _) => return Err(FetchError::new(ErrorClass::NoCredential, status.explain(name))),
+        };
+        let to = Destinations::new(slot.config.provider, &slot.approved);
+        if !to.allows(base) {
+            return Err(FetchError::new(
+                ErrorClass::Unapproved,
+                super::destinations::unapproved(name, &super::destinations::origin_of(base)),
+            ));
+        }
+        Ok((secret, to))
+    }
+
+    /// The origins the owner approved for each credential, as the state
+    /// file now says. Widgets of a credential whose approvals changed are
+    /// woken: an approval resumes them, a withdrawal stops them.
+    pub fn set_approvals(&self, approved: &BTreeMap<String, Vec<String>>) {
+        let mut slots = self.lock();
+        let mut changed = false;
+        for (name, slot) in slots.iter_mut() {
+            let now = approved.get(name).cloned().unwrap_or_default();
+            if slot.approved != now {
+                slot.approved = now;
+                slot.generation += 1;
+                changed = true;
+            }
+        }
+        drop(slots);
+        if changed {
+            self.bump();
+        }
+    }
+
+    /// Approve, in memory only, every origin `config` sends each credential
+    /// to: for the demo, whose widgets all poll its own loopback server
+    /// with in-memory tokens, and for tests of that kind.
+    pub fn approve_config_origins(&self, config: &crate::config::Config) {
+        for c in &config.credentials {
+            for origin in super::manager::config_origins(config, &c.name) {
+                self.approve(&c.name, &origin);
+            }
+        }
+    }
+
+    /// Approve `origin` for `name` in memory only.
+    pub fn approve(&self, name: &str, origin: &str) {
+        let mut slots = self.lock();
+        if let Some(slot) = slots.get_mut(name)
+            && !slot.approved.iter().any(|a| a == origin)
+        {
+            slot.approved.push(origin.to_string());
+            slot.generation += 1;
+            drop(slots);
+            self.bump();
+        }
     }
 
     /// The provider refused the credential: pause its widgets.
@@ -312,12 +397,11 @@ impl Broker {
             .collect()
     }
 
-    /// `text` with the value of `name` removed, should a provider echo it.
-    pub fn scrub(&self, name: &str, text: &str) -> String {
-        match self.lock().get(name).and_then(|s| s.secret.as_ref()) {
-            Some(secret) => super::transport::scrub(text, secret),
-            None => text.to_string(),
-        }
+    /// `text` with every form of every value the broker holds removed,
+    /// should a provider echo one.
+    pub fn scrub(&self, text: &str) -> String {
+        let slots = self.lock();
+        super::transport::scrub_all(text, slots.values().filter_map(|s| s.secret.as_ref()))
     }
 
     pub fn views(&self) -> Vec<View> {
@@ -349,7 +433,7 @@ mod tests {
     async fn batch_load_reports_why_a_value_is_missing() {
         let b = broker();
         assert_eq!(b.status("fh"), Some(Status::Loading));
-        b.load_all().await;
+        b.load_all(None).await;
         let Err(Status::Unavailable(why)) = b.secret("fh") else {
             panic!()
         };
@@ -369,7 +453,7 @@ mod tests {
         assert!(rx.has_changed().unwrap());
         b.accept("fh");
         assert!(b.secret("fh").is_ok());
-        assert_eq!(b.scrub("fh", "x hd-canary-broker-123456 y"), "x REDACTED y");
+        assert_eq!(b.scrub("x hd-canary-broker-123456 y"), "x REDACTED y");
         b.record("fh", Some(200), Utc::now());
         b.record("fh", Some(401), Utc::now());
         let usage = b.take_usage();

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::audit::{self, Event};
+use super::destinations::{Destinations, Grant, origin_of, provider_origin};
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{self, Meta, MetaFile, TestResult};
 use super::secret::fingerprint;
@@ -53,6 +54,34 @@ pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
         .and_then(|w| w.base_url.clone())
         .or_else(|| Url::parse(cred.provider.default_base).ok())
         .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
+}
+
+/// Every origin the config sends credential `name` to: each of its
+/// widgets' endpoints, and where `creds test` probes it.
+pub fn config_origins(config: &Config, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = config
+        .widgets
+        .iter()
+        .filter(|w| w.credential.as_deref() == Some(name))
+        .filter_map(|w| w.base())
+        .map(|u| origin_of(&u))
+        .collect();
+    if let Some(c) = config.credential(name) {
+        out.push(origin_of(&probe_base(config, c)));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|o| seen.insert(o.clone()));
+    out
+}
+
+/// The origins the config sends `name` to that are not its provider's own:
+/// what an add or a rotation shows as "will be sent to" and approves.
+pub fn origins_to_approve(config: &Config, name: &str, provider: &Provider) -> Vec<String> {
+    let own = provider_origin(provider);
+    config_origins(config, name)
+        .into_iter()
+        .filter(|o| Some(o) != own.as_ref())
+        .collect()
 }
 
 pub fn describe_source(s: &Source) -> String {
@@ -181,19 +210,35 @@ impl Manager {
         blocking(move || MetaFile::load(&path)).await?
     }
 
-    /// The provider's cheapest proving request with `secret`.
-    pub async fn probe(&self, provider: &Provider, base: &Url, secret: &SecretString) -> Result<(), FetchError> {
+    /// The provider's cheapest proving request with `secret`, sent only
+    /// where `to` allows.
+    pub async fn probe(
+        &self,
+        name: &str,
+        provider: &Provider,
+        base: &Url,
+        secret: &SecretString,
+        to: &Destinations,
+    ) -> Result<(), FetchError> {
         let spec = (provider.probe)(base);
-        let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(secret)).await?;
+        let grant = Grant { name, secret, to };
+        let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await?;
         (provider.probe_result)(&reply, Utc::now()).map_err(|mut e| {
             e.detail = super::transport::scrub(&e.detail, secret);
             e
         })
     }
 
-    /// Store a new token in the keyring. An existing one is kept: replacing
-    /// a token is a rotation, which tests the new one first.
-    pub async fn add(&mut self, name: &str, provider: &Provider, secret: &SecretString) -> Result<String, String> {
+    /// Store a new token in the keyring, and approve `origins` for it (the
+    /// user was shown them). An existing token is kept: replacing a token
+    /// is a rotation, which tests the new one first.
+    pub async fn add(
+        &mut self,
+        name: &str,
+        provider: &Provider,
+        secret: &SecretString,
+        origins: &[String],
+    ) -> Result<String, String> {
         if self.get(name).await?.is_some() {
             return Err(format!(
                 "credential \"{name}\" already has a token in the keyring; replace it with `homedash creds rotate {name}`, which tests the new one first, or remove it with `homedash creds rm {name}`"
@@ -218,16 +263,65 @@ impl Manager {
                 last_test: None,
                 usage: std::mem::take(&mut e.usage),
                 revoked: None,
+                destinations: std::mem::take(&mut e.destinations),
             };
         })
         .await?;
         audit::record(Event::Added, name, Some(&fp), "stored in the keyring");
+        self.approve(name, origins).await?;
         Ok(fp)
+    }
+
+    /// Where credential `name` may go now, as the state file says.
+    pub async fn destinations(&self, name: &str, provider: &Provider) -> Result<Destinations, String> {
+        let meta = self.load_meta().await?;
+        let approved = meta.credentials.get(name).map(Meta::approved).unwrap_or_default();
+        Ok(Destinations::new(provider, &approved))
+    }
+
+    /// Approve `origins` for `name`; returns those that were not yet.
+    pub async fn approve(&mut self, name: &str, origins: &[String]) -> Result<Vec<String>, String> {
+        if origins.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (n, list) = (name.to_string(), origins.to_vec());
+        let added = self
+            .update_meta(move |m| {
+                let e = m.credentials.entry(n).or_default();
+                let now = Utc::now();
+                list.into_iter().filter(|o| e.approve(o, now)).collect::<Vec<_>>()
+            })
+            .await?;
+        for o in &added {
+            audit::record(Event::DestinationAllowed, name, None, &format!("may be sent to {o}"));
+        }
+        Ok(added)
+    }
+
+    /// Withdraw the approval of `origin` for `name`; false when there was none.
+    pub async fn deny(&mut self, name: &str, origin: &str) -> Result<bool, String> {
+        let (n, o) = (name.to_string(), origin.to_string());
+        let removed = self
+            .update_meta(move |m| m.credentials.get_mut(&n).is_some_and(|e| e.deny(&o)))
+            .await?;
+        if removed {
+            audit::record(
+                Event::DestinationDenied,
+                name,
+                None,
+                &format!("no longer sent to {origin}"),
+            );
+        }
+        Ok(removed)
     }
 
     /// Read `cred` from its source and probe it; the result is kept in the
     /// state file and the audit log.
     pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, String> {
+        let to = self.destinations(&cred.name, cred.provider).await?;
+        if !to.allows(base) {
+            return Err(super::destinations::unapproved(&cred.name, &origin_of(base)));
+        }
         let keyring = match cred.source {
             Source::Keyring => Some(self.keyring().await?),
             _ => None,
@@ -240,7 +334,7 @@ impl Manager {
             }
         };
         let fp = fingerprint(secret.expose_secret());
-        let r = self.probe(cred.provider, base, &secret).await;
+        let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
         let (ok, mut text) = outcome(&r);
         if let Err(e) = &r
             && e.class == ErrorClass::Rejected
@@ -271,19 +365,24 @@ impl Manager {
     }
 
     /// Replace the token of `name` with `new`, tested first; the old one is
-    /// kept for `rollback` until `confirm`.
+    /// kept for `rollback` until `confirm`. `origins` (shown to the user)
+    /// are approved once the new token is in use.
     pub async fn rotate(
         &mut self,
         name: &str,
         provider: &Provider,
         base: &Url,
         new: &SecretString,
+        origins: &[String],
     ) -> Result<String, String> {
         self.reconcile(name).await?;
         let old = self.get(name).await?;
+        let mut approved = self.destinations(name, provider).await?.approved().to_vec();
+        approved.extend(origins.iter().cloned());
+        let to = Destinations::new(provider, &approved);
         self.set(&staged(name), new).await?;
         pause_point("staged");
-        if let Err(e) = self.probe(provider, base, new).await {
+        if let Err(e) = self.probe(name, provider, base, new, &to).await {
             self.delete(&staged(name)).await?;
             let fp = fingerprint(new.expose_secret());
             audit::record(
@@ -330,6 +429,7 @@ impl Manager {
             Some(&fp),
             "new token tested and in use; previous kept for rollback",
         );
+        self.approve(name, origins).await?;
         Ok(fp)
     }
 
@@ -521,9 +621,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut m = manager(dir.path());
         let p = homedash_widgets::provider::keyed("finnhub").unwrap();
-        let fp = m.add("fh", p, &s("hd-canary-aaaaaaaaaaaa1111")).await.unwrap();
+        let fp = m.add("fh", p, &s("hd-canary-aaaaaaaaaaaa1111"), &[]).await.unwrap();
         assert_eq!(fp, "…1111");
-        let e = m.add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222")).await.unwrap_err();
+        let e = m.add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222"), &[]).await.unwrap_err();
         assert!(e.contains("creds rotate fh"), "{e}");
         let meta = m.load_meta().await.unwrap();
         assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…1111"));
@@ -540,7 +640,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut m = manager(dir.path());
         let p = homedash_widgets::provider::keyed("finnhub").unwrap();
-        m.add("fh", p, &s("hd-canary-old-000000001111")).await.unwrap();
+        m.add("fh", p, &s("hd-canary-old-000000001111"), &[]).await.unwrap();
         // Killed after staging: the staged token is dropped, the old stays.
         m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
         let note = m.reconcile("fh").await.unwrap().unwrap();

@@ -19,6 +19,13 @@ pub struct TestResult {
     pub outcome: String,
 }
 
+/// An origin the owner approved for a credential, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub origin: String,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub provider: String,
@@ -35,12 +42,50 @@ pub struct Meta {
     pub usage: Usage,
     /// Set when revoked locally; cleared by the next add.
     pub revoked: Option<DateTime<Utc>>,
+    /// Origins besides the provider's own that the token may be sent to.
+    #[serde(default)]
+    pub destinations: Vec<Approval>,
+}
+
+impl Meta {
+    pub fn approved(&self) -> Vec<String> {
+        self.destinations.iter().map(|a| a.origin.clone()).collect()
+    }
+
+    /// Approve `origin`; false when it already was.
+    pub fn approve(&mut self, origin: &str, at: DateTime<Utc>) -> bool {
+        if self.destinations.iter().any(|a| a.origin == origin) {
+            return false;
+        }
+        self.destinations.push(Approval {
+            origin: origin.to_string(),
+            at,
+        });
+        true
+    }
+
+    /// Withdraw `origin`; false when it was not approved.
+    pub fn deny(&mut self, origin: &str) -> bool {
+        let before = self.destinations.len();
+        self.destinations.retain(|a| a.origin != origin);
+        self.destinations.len() != before
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetaFile {
     #[serde(default)]
     pub credentials: BTreeMap<String, Meta>,
+}
+
+impl MetaFile {
+    /// Every credential's approved origins.
+    pub fn approvals(&self) -> BTreeMap<String, Vec<String>> {
+        self.credentials
+            .iter()
+            .map(|(n, m)| (n.clone(), m.approved()))
+            .collect()
+    }
 }
 
 pub fn path(state_dir: &Path) -> PathBuf {

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod broker;
 pub mod budget;
+pub mod destinations;
 pub mod keyring;
 pub mod manager;
 pub mod meta;

@@ -69,6 +69,43 @@ async fn flush_usage(m: &Manager, broker: &Broker) -> bool {
     }
 }
 
+/// Notices of changes to the state file, by this process or another
+/// (`homedash creds allow` in a second terminal). Dropped, it stops.
+fn watch_state(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let dir = path.parent()?.to_path_buf();
+    let name = path.file_name()?.to_os_string();
+    let (tx, rx) = mpsc::channel(16);
+    let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res
+            && !matches!(ev.kind, EventKind::Access(_))
+            && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
+        {
+            let _ = tx.try_send(());
+        }
+    })
+    .inspect_err(|e| tracing::warn!(error = %e, "cannot watch the credential state"))
+    .ok()?;
+    w.watch(&dir, RecursiveMode::NonRecursive)
+        .inspect_err(|e| tracing::warn!(error = %e, "cannot watch the credential state"))
+        .ok()?;
+    Some((w, rx))
+}
+
+/// The state file changed: approvals reach the broker (waking the widgets
+/// they concern), and the screen gets the new facts.
+async fn state_changed(m: &Manager, broker: &Broker, tx: &mpsc::Sender<Msg>) {
+    match m.load_meta().await {
+        Ok(meta) => {
+            broker.set_approvals(&meta.approvals());
+            let _ = tx.send(Msg::Cred(CredEvent::Meta(meta))).await;
+        }
+        Err(e) => {
+            let _ = tx.send(Msg::Notice(e)).await;
+        }
+    }
+}
+
 /// Tell the app the broker's state now and after every change. Without a
 /// manager (the demo) nothing is ever written.
 pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
@@ -76,6 +113,10 @@ pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg
     if let Some(m) = &m {
         send_meta(m, &tx).await;
     }
+    let (_watcher, mut state_events) = match m.as_ref().and_then(|m| watch_state(m.meta_path())) {
+        Some((w, rx)) => (Some(w), rx),
+        None => (None, mpsc::channel(1).1),
+    };
     let mut flush = tokio::time::interval(FLUSH_EVERY);
     flush.tick().await;
     loop {
@@ -86,6 +127,14 @@ pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg
         loop {
             tokio::select! {
                 r = changes.changed() => if r.is_err() { return } else { break },
+                Some(()) = state_events.recv() => {
+                    // A write is a temp file and a rename: take them as one.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    while state_events.try_recv().is_ok() {}
+                    if let Some(m) = &m {
+                        state_changed(m, &broker, &tx).await;
+                    }
+                }
                 _ = flush.tick() => {
                     if let Some(m) = &m
                         && flush_usage(m, &broker).await
@@ -121,7 +170,7 @@ async fn work(
             Ok(t) => (true, t),
             Err(t) => (false, t),
         };
-        send_meta(&m, &tx).await;
+        state_changed(&m, &broker, &tx).await;
         if tx.send(Msg::Cred(CredEvent::Done { ok, text })).await.is_err() {
             return;
         }
@@ -141,7 +190,8 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
         CredOp::Add { name, provider, secret } => {
             let p = homedash_widgets::provider::keyed(provider).ok_or("unknown provider")?;
             manager::check_add(config, &name, p)?;
-            let fp = m.add(&name, p, &secret).await?;
+            let origins = manager::origins_to_approve(config, &name, p);
+            let fp = m.add(&name, p, &secret, &origins).await?;
             let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
             match config.credential(&name) {
                 Some(c) => {
@@ -176,8 +226,9 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
         }
         CredOp::Rotate { name, secret } => {
             let c = find(&name)?;
+            let origins = manager::origins_to_approve(config, &name, c.provider);
             let fp = m
-                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret)
+                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret, &origins)
                 .await?;
             let shown = super::secret::fingerprint(secret.expose_secret());
             debug_assert_eq!(fp, shown);
@@ -195,6 +246,15 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
             let fp = m.rollback(&name).await?;
             broker.reload(&name).await;
             Ok(format!("{name}: previous token ({fp}) restored"))
+        }
+        CredOp::Allow { name, origins } => {
+            let added = m.approve(&name, &origins).await?;
+            let all = origins.join(", ");
+            Ok(if added.is_empty() {
+                format!("{name}: {all} already approved")
+            } else {
+                format!("{name}: approved; it may now be sent to {all}")
+            })
         }
         CredOp::Revoke { name } => {
             m.revoke(&name).await?;

@@ -2,6 +2,7 @@
 //! details, and the add / rotate / revoke dialogs. Shows fingerprints only.
 
 use chrono::{DateTime, Utc};
+use homedash_widgets::provider::Provider;
 use homedash_widgets::{format, style};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,11 +12,12 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Ta
 
 use crate::app::App;
 use crate::credentials::broker::Status;
+use crate::credentials::destinations::{origin_of, provider_origin};
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{Due, describe_source};
 use crate::credscreen::{CredScreen, Field, Mode};
 
-const HINTS: &str = "a add  t test  r rotate  y keep rotated  b rollback  d revoke  Esc back";
+const HINTS: &str = "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve  Esc back";
 
 fn when(t: DateTime<Utc>, app: &App) -> String {
     t.with_timezone(&app.local).format("%Y-%m-%d %H:%M").to_string()
@@ -107,7 +109,8 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::default(),
                 Line::from(format!("Create a key at {}", p.key_page)),
                 Line::from(format!("Least privilege: {}", p.advice)),
-                Line::from(format!("Sent as: {}, over https only.", p.placement())),
+                Line::from(format!("Sent as: {}.", p.placement())),
+                will_be_sent_to(app, name, p),
                 Line::from(format!("Stored in the {BACKEND}.")),
             ];
             dialog(
@@ -119,13 +122,9 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             );
         }
         Mode::Rotate { name, token } => {
-            let page = app
-                .credentials
-                .iter()
-                .find(|c| &c.name == name)
-                .map(|c| c.provider.key_page)
-                .unwrap_or("the provider's key page");
-            let lines = vec![
+            let provider = app.credentials.iter().find(|c| &c.name == name).map(|c| c.provider);
+            let page = provider.map_or("the provider's key page", |p| p.key_page);
+            let mut lines = vec![
                 Line::from(format!("Create a new key at {page}, then paste it here.")),
                 Line::default(),
                 Line::from(vec![
@@ -136,6 +135,9 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::from("It is tested before it replaces the current one; the current one"),
                 Line::from("is kept for rollback until you confirm."),
             ];
+            if let Some(p) = provider {
+                lines.push(will_be_sent_to(app, name, p));
+            }
             dialog(
                 f,
                 body,
@@ -160,6 +162,36 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 " Test spends quota ",
                 lines,
                 " y test · any other key cancels ",
+            );
+        }
+        Mode::ConfirmApprove { name, origins } => {
+            let mut lines = vec![
+                Line::from(format!("Send {name}'s token to these origins from now on?")),
+                Line::default(),
+            ];
+            for o in origins {
+                let users: Vec<&str> = app
+                    .widgets
+                    .iter()
+                    .filter(|w| w.credential.as_deref() == Some(name.as_str()))
+                    .filter(|w| w.base().is_some_and(|b| origin_of(&b) == *o))
+                    .map(|w| w.id.as_str())
+                    .collect();
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {o}"), style::value()),
+                    Span::styled(format!("  ({}: {})", over(o), users.join(", ")), style::dim()),
+                ]));
+            }
+            lines.push(Line::default());
+            lines.push(Line::from(
+                "Approve only a server you run or trust: it receives the token on every poll.",
+            ));
+            dialog(
+                f,
+                body,
+                " Approve origins ",
+                lines,
+                " y approve · any other key cancels ",
             );
         }
         Mode::ConfirmRevoke { name } => {
@@ -322,7 +354,8 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
                     other => other.to_string(),
                 },
             ));
-            lines.push(row("sent as", format!("{}, over https only", c.provider.placement())));
+            lines.push(row("sent as", c.provider.placement()));
+            lines.push(Line::from(sent_to(app, name)));
         }
         None => lines.push(row(
             "config",
@@ -394,6 +427,65 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
         ),
         area,
     );
+}
+
+/// How a token travels to `origin`.
+fn over(origin: &str) -> &'static str {
+    if origin.starts_with("https://") {
+        "over https"
+    } else {
+        "over plain http, to this machine only"
+    }
+}
+
+/// "Will be sent to" for the add and rotate dialogs: the provider's API and
+/// the config's endpoints for `name`, approved by going ahead.
+fn will_be_sent_to(app: &App, name: &str, p: &Provider) -> Line<'static> {
+    let mut origins: Vec<String> = provider_origin(p).into_iter().collect();
+    for o in app.cred_origins(name) {
+        if !origins.contains(&o) {
+            origins.push(o);
+        }
+    }
+    let text = if origins.is_empty() {
+        format!("Will be sent to: nowhere yet; name {name} in a widget's `credential`.")
+    } else {
+        let shown: Vec<String> = origins.iter().map(|o| format!("{o} ({})", over(o))).collect();
+        format!("Will be sent to: {}.", shown.join(", "))
+    };
+    Line::from(text)
+}
+
+/// Every origin of `name`: the provider's own, those approved, and those
+/// the config uses that wait for approval.
+fn sent_to(app: &App, name: &str) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(format!("{:<11}", "sent to"), style::label())];
+    let Some(to) = app.cred_destinations(name) else {
+        return spans;
+    };
+    let mut parts: Vec<Span<'static>> = Vec::new();
+    if let Some(own) = to.provider() {
+        parts.push(Span::raw(format!("{own} (provider)")));
+    }
+    for o in to.approved() {
+        parts.push(Span::raw(format!("{o} (approved)")));
+    }
+    for o in app.cred_pending(name) {
+        parts.push(Span::styled(
+            format!("{o} NOT APPROVED, nothing sent: o approves"),
+            Style::new().fg(style::WARN),
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(Span::styled("nowhere yet", style::dim()));
+    }
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(p);
+    }
+    spans
 }
 
 pub(super) fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: &str) {

@@ -415,6 +415,10 @@ fn credentials(w: &Wizard, f: &mut Frame, area: Rect) {
             Span::raw(p.provider.advice.to_string()),
         ]),
         Line::from(vec![label("Sent as          "), Span::raw(p.provider.placement())]),
+        Line::from(vec![
+            label("Will be sent to  "),
+            Span::styled(w.destination(p.provider), style::value()),
+        ]),
         Line::default(),
     ];
     let src_style = if p.on_value {

@@ -593,6 +593,26 @@ impl Wizard {
     }
 
     /// Pages of providers still chosen (dropped ones sort last, hidden).
+    /// Where each key will be sent besides its provider's own API: the
+    /// endpoint the wizard sets its widgets up with (a test server, say).
+    pub fn destination(&self, provider: &Provider) -> String {
+        crate::credentials::destinations::origin_of(&self.base_for(provider.name))
+    }
+
+    /// (name, origin) of each key going somewhere other than its provider's
+    /// own API, shown on its page: approved when the config is written.
+    fn origins_to_approve(&self) -> Vec<(String, String)> {
+        self.creds
+            .iter()
+            .filter(|c| !c.dropped)
+            .filter_map(|c| {
+                let o = self.destination(c.provider);
+                let own = crate::credentials::destinations::provider_origin(c.provider);
+                (own.as_deref() != Some(o.as_str())).then(|| (c.name.clone(), o))
+            })
+            .collect()
+    }
+
     pub fn live_creds(&self) -> usize {
         self.creds.iter().filter(|c| !c.dropped).count()
     }
@@ -894,7 +914,11 @@ impl Wizard {
                     Ok((edit, _)) => {
                         self.writing = true;
                         self.note = Some((true, format!("writing {}…", self.path.display())));
-                        Flow::op(Op::Write { edit: Box::new(edit) })
+                        let approve = self.origins_to_approve();
+                        Flow::op(Op::Write {
+                            edit: Box::new(edit),
+                            approve,
+                        })
                     }
                     Err(e) => {
                         self.review = Some(Err(e));

@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, mpsc};
 use url::Url;
 
 use crate::config::write::Edit;
+use crate::credentials::destinations::{self, Destinations, Grant};
 use crate::credentials::manager::{self, Manager};
 use crate::credentials::source::{self, Source as SecretSource};
 use crate::http::Http;
@@ -60,8 +61,11 @@ pub enum Op {
         base: Url,
         cred: Option<(String, SecretSource)>,
     },
+    /// Write the config, then approve the origins the review showed for
+    /// each credential (name, origin).
     Write {
         edit: Box<Edit>,
+        approve: Vec<(String, String)>,
     },
     Discard {
         names: Vec<String>,
@@ -191,7 +195,8 @@ impl Worker {
                 let (ok, text) = match self.read(&name, &source).await {
                     Ok(secret) => match provider::keyed(provider) {
                         Some(p) => {
-                            let r = self.manager.lock().await.probe(p, &base, &secret).await;
+                            let to = shown(p, &base);
+                            let r = self.manager.lock().await.probe(&name, p, &base, &secret, &to).await;
                             self.secrets.lock().await.insert(name.clone(), secret);
                             manager::outcome(&r)
                         }
@@ -210,7 +215,7 @@ impl Worker {
             } => {
                 let secret = match cred {
                     Some((name, source)) => match self.secret(&name, &source).await {
-                        Ok(s) => Some(s),
+                        Ok(s) => Some((name, s)),
                         Err(e) => {
                             return Reply::Tried {
                                 what,
@@ -223,12 +228,29 @@ impl Worker {
                 };
                 let mut lines = Vec::new();
                 for (label, source) in items {
-                    let r = self.poll_once(&source, &base, secret.as_ref()).await;
+                    let grant = match (&secret, source.keyed()) {
+                        (Some((name, s)), Some(p)) => Some((name.as_str(), s, shown(p, &base))),
+                        _ => None,
+                    };
+                    let r = self.poll_once(&source, &base, grant.as_ref()).await;
                     lines.extend(describe(&label, r));
                 }
                 Reply::Tried { what, key, lines }
             }
-            Op::Write { edit } => Reply::Written(edit.save().map_err(|e| e.to_string())),
+            Op::Write { edit, approve } => {
+                if let Err(e) = edit.save() {
+                    return Reply::Written(Err(e.to_string()));
+                }
+                let mut m = self.manager.lock().await;
+                for (name, origin) in approve {
+                    if let Err(e) = m.approve(&name, std::slice::from_ref(&origin)).await {
+                        return Reply::Written(Err(format!(
+                            "the config was written, but approving {origin} for {name} failed ({e}); run `homedash creds allow {name} {origin}`"
+                        )));
+                    }
+                }
+                Reply::Written(Ok(()))
+            }
             Op::Discard { names } => {
                 let mut problems = Vec::new();
                 let mut m = self.manager.lock().await;
@@ -245,7 +267,8 @@ impl Worker {
     async fn store(&self, name: &str, provider: &str, base: &Url, secret: SecretString) -> Result<Stored, String> {
         let p = self::provider(provider)?;
         let mut m = self.manager.lock().await;
-        let probe = m.probe(p, base, &secret).await;
+        let to = shown(p, base);
+        let probe = m.probe(name, p, base, &secret, &to).await;
         if let Err(e) = &probe
             && matches!(
                 e.class,
@@ -254,7 +277,7 @@ impl Worker {
         {
             return Err(format!("{e} (nothing was stored)"));
         }
-        let fingerprint = m.add(name, p, &secret).await?;
+        let fingerprint = m.add(name, p, &secret, to.approved()).await?;
         self.secrets.lock().await.insert(name.to_string(), secret);
         let (ok, text) = manager::outcome(&probe);
         Ok(Stored { fingerprint, ok, text })
@@ -284,14 +307,32 @@ impl Worker {
         }
     }
 
-    async fn poll_once(&self, source: &Source, base: &Url, secret: Option<&SecretString>) -> Result<Data, FetchError> {
+    async fn poll_once(
+        &self,
+        source: &Source,
+        base: &Url,
+        grant: Option<&(&str, &SecretString, Destinations)>,
+    ) -> Result<Data, FetchError> {
         let now = Utc::now();
         let mut replies = Vec::new();
         for spec in source.requests(base, now) {
-            replies.push(self.http.fetch(&spec, TRY_TIMEOUT, secret).await?);
+            let g = grant.map(|(name, secret, to)| Grant { name, secret, to });
+            replies.push(self.http.fetch(&spec, TRY_TIMEOUT, g).await?);
         }
         source.parse(&replies, now)
     }
+}
+
+/// Where the wizard shows a key will be sent: the provider's own API and
+/// the endpoint it sets the widget up with.
+fn shown(p: &Provider, base: &Url) -> Destinations {
+    let own = destinations::provider_origin(p);
+    let origin = destinations::origin_of(base);
+    let extra: Vec<String> = (own.as_deref() != Some(origin.as_str()))
+        .then_some(origin)
+        .into_iter()
+        .collect();
+    Destinations::new(p, &extra)
 }
 
 fn verdict(e: &FetchError) -> Verdict {

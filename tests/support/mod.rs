@@ -79,6 +79,26 @@ impl FaultServer {
     }
 }
 
+/// `homedash creds allow NAME ORIGIN` for a home under `dir` (the layout
+/// `pty::Running::start_in` uses): the owner approves a loopback server.
+pub fn allow(dir: &std::path::Path, config: &std::path::Path, name: &str, base: &str) {
+    let origin = url::Url::parse(base).unwrap().origin().ascii_serialization();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_homedash"))
+        .args(["--config", config.to_str().unwrap(), "creds", "allow", name, &origin])
+        .env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("HOMEDASH_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "creds allow {name} {origin}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A loopback port with nothing listening.
 pub fn refused_base() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -36,6 +36,8 @@ pub enum ErrorClass {
     /// The widget's credential cannot be used: unreadable, revoked, or
     /// paused after the provider rejected it.
     NoCredential,
+    /// The credential's owner has not approved the origin it would go to.
+    Unapproved,
 }
 
 impl ErrorClass {
@@ -72,6 +74,7 @@ impl ErrorClass {
             Self::TooLarge => "response too large".into(),
             Self::Insecure => "refused: insecure".into(),
             Self::NoCredential => "no credential".into(),
+            Self::Unapproved => "origin not approved".into(),
         }
     }
 }
@@ -79,16 +82,17 @@ impl ErrorClass {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchError {
     pub class: ErrorClass,
-    /// One line for the zoomed view and the log. Never contains a URL query.
+    /// One line for the zoomed view and the log. Never contains a URL
+    /// query; cleaned (see `text::clean`), since it often quotes a provider.
     pub detail: String,
 }
 
 impl FetchError {
+    /// Provider text reaches the app through here: the detail is cleaned.
     pub fn new(class: ErrorClass, detail: impl Into<String>) -> Self {
-        Self {
-            class,
-            detail: detail.into(),
-        }
+        let mut detail = detail.into();
+        crate::text::clean_in_place(&mut detail);
+        Self { class, detail }
     }
 
     pub fn bad_response(detail: impl fmt::Display) -> Self {

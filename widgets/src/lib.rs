@@ -20,6 +20,7 @@ pub mod style;
 pub mod system;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod weather;
 
 pub use error::{ErrorClass, FetchError};

@@ -12,6 +12,7 @@ use crate::metrics::{self, Metrics, datadog, exposition, json, prometheus};
 use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
 use crate::stocks::{self, Quotes, alphavantage, finnhub, polygon, twelvedata, yahoo};
+use crate::text::Clean as _;
 use crate::weather::{self, Weather, open_meteo, openweathermap, weatherapi};
 use crate::{clock, system};
 
@@ -212,7 +213,20 @@ impl Source {
         }
     }
 
+    /// The provider's answer as data. Outside text enters the app here,
+    /// and leaves cleaned: errors by `FetchError::new`, data below.
     pub fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        let mut data = self.parse_raw(replies, now)?;
+        match &mut data {
+            Data::Weather(w) => w.clean(),
+            Data::Quotes(q) => q.clean(),
+            Data::Metrics(m) => m.clean(),
+            Data::System(_) => {}
+        }
+        Ok(data)
+    }
+
+    fn parse_raw(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
         match (self, replies) {
             (Source::OpenMeteo(c), [reply]) => open_meteo::parse(c, reply, now).map(Data::Weather),
             (Source::OpenWeatherMap(c), _) => openweathermap::parse(c, replies, now).map(Data::Weather),

@@ -31,6 +31,18 @@ pub struct Metrics {
     pub readings: Vec<Reading>,
 }
 
+impl crate::text::Clean for Reading {
+    fn clean(&mut self) {
+        self.label.clean();
+    }
+}
+
+impl crate::text::Clean for Metrics {
+    fn clean(&mut self) {
+        self.readings.clean();
+    }
+}
+
 /// How a value is shown: its unit, decimals and the thresholds that colour
 /// it. With `warn` above `crit`, lower values are the worse ones.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

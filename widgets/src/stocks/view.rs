@@ -32,6 +32,19 @@ pub struct Quotes {
     pub quotes: Vec<Quote>,
 }
 
+impl crate::text::Clean for Quote {
+    fn clean(&mut self) {
+        self.symbol.clean();
+        self.currency.clean();
+    }
+}
+
+impl crate::text::Clean for Quotes {
+    fn clean(&mut self) {
+        self.quotes.clean();
+    }
+}
+
 fn sign_style(change: Option<f64>) -> Style {
     match change {
         Some(c) if c > 0.0 => Style::new().fg(style::GOOD),

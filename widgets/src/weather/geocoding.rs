@@ -3,6 +3,7 @@
 //! <https://open-meteo.com/en/docs/geocoding-api>
 
 use serde::Deserialize;
+
 use url::Url;
 
 use crate::error::{ErrorClass, FetchError};
@@ -35,6 +36,16 @@ impl Place {
             parts.push(c);
         }
         parts.join(", ")
+    }
+}
+
+impl crate::text::Clean for Place {
+    fn clean(&mut self) {
+        self.name.clean();
+        self.country.clean();
+        self.country_code.clean();
+        self.admin1.clean();
+        self.timezone.clean();
     }
 }
 
@@ -74,7 +85,9 @@ pub fn parse(reply: &HttpReply, now: chrono::DateTime<chrono::Utc>) -> Result<Ve
     if body.error {
         return Err(FetchError::new(ErrorClass::Provider, body.reason.unwrap_or_default()));
     }
-    Ok(body.results)
+    let mut places = body.results;
+    crate::text::Clean::clean(&mut places);
+    Ok(places)
 }
 
 #[cfg(test)]

@@ -30,6 +30,14 @@ pub struct Weather {
     pub hourly: Vec<HourPoint>,
 }
 
+impl crate::text::Clean for Weather {
+    fn clean(&mut self) {
+        self.description.clean();
+        self.temp_unit.clean();
+        self.wind_unit.clean();
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct HourPoint {
     pub time: NaiveDateTime,
