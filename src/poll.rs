@@ -312,6 +312,11 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 Some(r) => reservation = r,
                 None => return,
             }
+            // Written before anything is sent, so a restart counts it.
+            tokio::select! {
+                () = c.broker.persist_window(&c.name) => {}
+                () = job.cancel.cancelled() => return,
+            }
         }
         if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
             return;

@@ -58,7 +58,11 @@ pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Wa
             tokio::time::sleep(SETTLE).await;
             while rx.try_recv().is_ok() {}
             let p = path.clone();
-            let read = tokio::task::spawn_blocking(move || std::fs::read_to_string(&p)).await;
+            let read = tokio::task::spawn_blocking(move || match config::check_trust(&p) {
+                Err(u) => Err(Err(u.to_string())),
+                Ok(()) => std::fs::read_to_string(&p).map_err(Ok),
+            })
+            .await;
             let result = match read {
                 Ok(Ok(text)) if text == last => continue,
                 Ok(Ok(text)) => {
@@ -66,9 +70,14 @@ pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Wa
                     last = text;
                     parsed
                 }
+                // Someone else could have written it: not used, and said so.
+                Ok(Err(Err(untrusted))) => {
+                    last = String::new();
+                    Err(untrusted)
+                }
                 // Between an editor's delete and its rename: the next event brings the file.
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Ok(Err(e)) => Err(format!("cannot read {}: {e}", path.display())),
+                Ok(Err(Ok(e))) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Ok(Err(Ok(e))) => Err(format!("cannot read {}: {e}", path.display())),
                 Err(e) => Err(format!("cannot read {}: {e}", path.display())),
             };
             let tx = out.lock().unwrap_or_else(|p| p.into_inner()).clone();

@@ -88,6 +88,7 @@ fn setup_wizard(origin: &Origin) -> Result<Wizard, String> {
         .map(PathBuf::from)
         .or_else(config::xdg_path)
         .ok_or("homedash setup: no config directory is known for this user; name a file with --config FILE")?;
+    config::check_trust(&path).map_err(|e| e.to_string())?;
     let before = match std::fs::read_to_string(&path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -79,6 +79,7 @@ async fn pass_show_through_the_command_source() {
     let src = Source::Command {
         argv: vec!["pass".into(), "show".into(), "homedash/finnhub".into()],
         timeout: Duration::from_secs(10),
+        hide_env: Vec::new(),
     };
     let secret = source::read(&src, "finnhub", None).await.unwrap();
     assert_eq!(
@@ -90,6 +91,7 @@ async fn pass_show_through_the_command_source() {
     let missing = Source::Command {
         argv: vec!["pass".into(), "show".into(), "homedash/nope".into()],
         timeout: Duration::from_secs(10),
+        hide_env: Vec::new(),
     };
     let err = source::read(&missing, "nope", None).await.unwrap_err().to_string();
     assert!(

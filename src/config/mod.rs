@@ -64,7 +64,87 @@ pub enum LoadError {
         how: String,
         error: std::io::Error,
     },
+    /// Someone else could change it: refused, as ssh refuses such files.
+    Untrusted(Untrusted),
     Invalid(ConfigError),
+}
+
+/// Why a config file, or the directory it is in, is not trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untrusted {
+    pub path: PathBuf,
+    /// "is writable by group and others (mode 0666)".
+    pub why: String,
+    /// The command that fixes it.
+    pub fix: String,
+}
+
+impl std::fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refusing the config: {} {}. Whoever can change it decides where your tokens go and which commands run as you. Fix: {}",
+            self.path.display(),
+            self.why,
+            self.fix
+        )
+    }
+}
+
+/// A config must be changeable by its owner alone, much as ssh's
+/// StrictModes wants: the file and the directory it is in owned by the
+/// user (or root) and not writable by group or others. A directory with
+/// the sticky bit (such as /tmp) is allowed: others cannot replace a file
+/// in it. A file that does not exist yet is judged by its directory.
+#[cfg(unix)]
+pub fn check_trust(path: &Path) -> Result<(), Untrusted> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let judge = |p: &Path, dir: bool| -> Result<(), Untrusted> {
+        let Ok(m) = std::fs::metadata(p) else { return Ok(()) };
+        let shown = p.display().to_string();
+        if m.uid() != me && m.uid() != 0 {
+            return Err(Untrusted {
+                path: p.to_path_buf(),
+                why: format!("belongs to another user (uid {})", m.uid()),
+                fix: if dir {
+                    format!("keep the config in a directory of your own, e.g. ~/.config/homedash/ (not {shown})")
+                } else {
+                    format!("cp {shown} ~/.config/homedash/config.toml, or chown $USER {shown}")
+                },
+            });
+        }
+        let mode = m.mode() & 0o7777;
+        let sticky = dir && mode & 0o1000 != 0;
+        if mode & 0o022 != 0 && !sticky {
+            let who = match mode & 0o022 {
+                0o022 => "group and others",
+                0o020 => "its group",
+                _ => "others",
+            };
+            return Err(Untrusted {
+                path: p.to_path_buf(),
+                why: format!("is writable by {who} (mode {mode:04o})"),
+                fix: format!("chmod go-w {shown}"),
+            });
+        }
+        Ok(())
+    };
+    let parent = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    judge(&parent(path), true)?;
+    if let Ok(real) = std::fs::canonicalize(path) {
+        judge(&parent(&real), true)?;
+        judge(&real, false)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn check_trust(_path: &Path) -> Result<(), Untrusted> {
+    Ok(())
 }
 
 impl std::fmt::Display for LoadError {
@@ -73,6 +153,7 @@ impl std::fmt::Display for LoadError {
             LoadError::Read { path, how, error } => {
                 write!(f, "cannot read the config {} ({how}): {error}", path.display())
             }
+            LoadError::Untrusted(u) => u.fmt(f),
             LoadError::Invalid(e) => e.fmt(f),
         }
     }
@@ -105,6 +186,7 @@ pub fn load(origin: &Origin) -> Result<Config, LoadError> {
         Origin::Env(p) => (p, "from HOMEDASH_CONFIG"),
         Origin::Xdg(p) => (p, "the XDG config file"),
     };
+    check_trust(path).map_err(LoadError::Untrusted)?;
     let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
         path: path.clone(),
         how: how.into(),

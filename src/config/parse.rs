@@ -481,7 +481,11 @@ impl<'t> Checker<'t> {
                     )?,
                     None => DEFAULT_COMMAND_TIMEOUT,
                 };
-                SecretSource::Command { argv, timeout }
+                SecretSource::Command {
+                    argv,
+                    timeout,
+                    hide_env: Vec::new(),
+                }
             }
             other => {
                 self.at(
@@ -934,6 +938,20 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             if !placed.contains_key(&i) {
                 ck.at(&[Seg::Key("widget".into()), Seg::Key(id.clone())], true, format!("widget \"{id}\" is defined but not placed in [layout]; add a cell with widget = \"{id}\" or remove the table"));
             }
+        }
+    }
+    // A command source never sees the tokens that other credentials take
+    // from the environment.
+    let env_vars: Vec<String> = credentials
+        .iter()
+        .filter_map(|c| match &c.source {
+            SecretSource::Env { var } => Some(var.clone()),
+            _ => None,
+        })
+        .collect();
+    for c in &mut credentials {
+        if let SecretSource::Command { hide_env, .. } = &mut c.source {
+            hide_env.clone_from(&env_vars);
         }
     }
     if credentials.len() == credential_count {

@@ -20,6 +20,9 @@ use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
 use crate::config::CredentialConfig;
 
+/// A per-minute budget's windows reach the state file at most this often.
+const PERSIST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     Loading,
@@ -80,6 +83,8 @@ struct Slot {
     /// Bumped by every change of value or status.
     generation: u64,
     limiter: Limiter,
+    /// When the budget's windows were last written to the state file.
+    persisted: Option<tokio::time::Instant>,
 }
 
 /// What the UI may know of a credential: never the value.
@@ -93,6 +98,8 @@ pub struct View {
 pub struct Broker {
     slots: Mutex<BTreeMap<String, Slot>>,
     changed: watch::Sender<u64>,
+    /// The state file, where budget windows are kept; none in the demo.
+    meta_path: Mutex<Option<std::path::PathBuf>>,
 }
 
 impl std::fmt::Debug for Broker {
@@ -117,6 +124,7 @@ impl Broker {
                         usage: Usage::default(),
                         generation: 0,
                         limiter: Limiter::new(c.budget.unwrap_or(c.provider.budget)),
+                        persisted: None,
                     },
                 )
             })
@@ -124,6 +132,7 @@ impl Broker {
         Arc::new(Broker {
             slots: Mutex::new(slots),
             changed: watch::channel(0).0,
+            meta_path: Mutex::new(None),
         })
     }
 
@@ -152,8 +161,12 @@ impl Broker {
     /// keyring's deadline.
     pub async fn load_all(&self, meta: Option<std::path::PathBuf>) {
         if let Some(path) = meta {
+            *self.meta_path.lock().unwrap_or_else(|p| p.into_inner()) = Some(path.clone());
             match tokio::task::spawn_blocking(move || MetaFile::load(&path)).await {
-                Ok(Ok(m)) => self.set_approvals(&m.approvals()),
+                Ok(Ok(m)) => {
+                    self.set_approvals(&m.approvals());
+                    self.restore_windows(&m);
+                }
                 Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the credential state"),
                 Err(e) => tracing::warn!(error = %e, "cannot read the credential state"),
             }
@@ -355,6 +368,47 @@ impl Broker {
         match self.lock().get_mut(name) {
             Some(slot) => slot.limiter.take(n, tokio::time::Instant::now(), Utc::now()).map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// Take up the budget windows the state file kept.
+    fn restore_windows(&self, meta: &MetaFile) {
+        let (now, wall) = (tokio::time::Instant::now(), Utc::now());
+        for (name, slot) in self.lock().iter_mut() {
+            if let Some(w) = meta.credentials.get(name).and_then(|m| m.window.as_ref()) {
+                slot.limiter.restore(w, now, wall);
+            }
+        }
+    }
+
+    /// Write `name`'s budget windows to the state file, before the requests
+    /// just reserved are sent: a crash or a restart then counts them. A
+    /// credential with a daily budget is written at every reservation; one
+    /// with a per-minute budget only, at most every few seconds.
+    pub async fn persist_window(&self, name: &str) {
+        let Some(path) = self.meta_path.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
+            return;
+        };
+        let now = tokio::time::Instant::now();
+        let window = {
+            let mut slots = self.lock();
+            let Some(slot) = slots.get_mut(name) else { return };
+            let daily = slot.limiter.budget().per_day.is_some();
+            if !daily && slot.persisted.is_some_and(|t| now.saturating_duration_since(t) < PERSIST_EVERY) {
+                return;
+            }
+            slot.persisted = Some(now);
+            slot.limiter.window(now, Utc::now())
+        };
+        let n = name.to_string();
+        let r = tokio::task::spawn_blocking(move || {
+            MetaFile::update(&path, |m| m.credentials.entry(n).or_default().window = Some(window))
+        })
+        .await;
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(credential = name, error = %e, "cannot save the budget"),
+            Err(e) => tracing::warn!(credential = name, error = %e, "cannot save the budget"),
         }
     }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use homedash_widgets::provider::Budget;
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -15,6 +16,17 @@ const MINUTE: Duration = Duration::from_secs(60);
 pub struct Reservation {
     first: u64,
     n: u64,
+}
+
+/// A limiter's windows in wall-clock time, as the state file keeps them,
+/// so that neither a reload nor a restart spends a budget again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub day: Option<NaiveDate>,
+    pub today: u32,
+    /// When each request of the last minute was counted.
+    pub recent: Vec<DateTime<Utc>>,
+    pub blocked_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug)]
@@ -98,6 +110,51 @@ impl Limiter {
         }
     }
 
+    /// The windows as they stand, in wall-clock time.
+    pub fn window(&self, now: Instant, wall: DateTime<Utc>) -> Window {
+        let at = |t: Instant| {
+            let ago = now.saturating_duration_since(t);
+            wall - chrono::Duration::from_std(ago).unwrap_or(chrono::Duration::zero())
+        };
+        Window {
+            day: self.day,
+            today: self.today,
+            recent: self
+                .recent
+                .iter()
+                .filter(|(_, t)| now.saturating_duration_since(*t) < MINUTE)
+                .map(|(_, t)| at(*t))
+                .collect(),
+            blocked_until: self.blocked_until.filter(|u| *u > now).map(|u| {
+                wall + chrono::Duration::from_std(u - now).unwrap_or(chrono::Duration::zero())
+            }),
+        }
+    }
+
+    /// Take up the windows a state file kept: what happened before this
+    /// process (or this reload) counts as if it had happened here.
+    pub fn restore(&mut self, w: &Window, now: Instant, wall: DateTime<Utc>) {
+        let to_instant = |t: DateTime<Utc>| {
+            let ago = (wall - t).to_std().unwrap_or_default();
+            now.checked_sub(ago).unwrap_or(now)
+        };
+        if w.day == Some(wall.date_naive()) && (self.day != w.day || self.today < w.today) {
+            self.day = w.day;
+            self.today = w.today;
+        }
+        for t in &w.recent {
+            let ago = (wall - *t).to_std().unwrap_or_default();
+            if ago < MINUTE {
+                self.recent.push((self.next_id, to_instant(*t)));
+                self.next_id += 1;
+            }
+        }
+        if let Some(until) = w.blocked_until.filter(|u| *u > wall) {
+            let left = (until - wall).to_std().unwrap_or_default();
+            self.blocked_until = Some(self.blocked_until.map_or(now + left, |b| b.max(now + left)));
+        }
+    }
+
     /// `X-RateLimit-Remaining: 0` with a reset `after` from now.
     pub fn exhausted(&mut self, now: Instant, after: Duration) {
         self.blocked_until = Some(now + after.min(Duration::from_secs(86400)));
@@ -170,6 +227,39 @@ mod tests {
         assert_eq!(l.take(1, t, wall).unwrap_err(), Duration::from_secs(3600));
         let tomorrow = DateTime::parse_from_rfc3339("2026-11-28T00:00:01Z").unwrap().to_utc();
         l.take(1, t + Duration::from_secs(61), tomorrow).unwrap();
+    }
+
+    #[test]
+    fn windows_survive_a_restart() {
+        let mut l = Limiter::new(budget(2, Some(3)));
+        let t = Instant::now();
+        let wall = DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z").unwrap().to_utc();
+        l.take(1, t, wall).unwrap();
+        l.take(1, t + Duration::from_secs(10), wall + chrono::Duration::seconds(10))
+            .unwrap();
+        let kept = l.window(t + Duration::from_secs(20), wall + chrono::Duration::seconds(20));
+        assert_eq!(kept.today, 2);
+        assert_eq!(kept.recent.len(), 2);
+        // A new process, 30 s later by the clock: the minute is still full
+        // until the first request is a minute old, and one request is left today.
+        let json = serde_json::to_string(&kept).unwrap();
+        let kept: Window = serde_json::from_str(&json).unwrap();
+        let mut again = Limiter::new(budget(2, Some(3)));
+        let t2 = Instant::now();
+        let wall2 = wall + chrono::Duration::seconds(30);
+        again.restore(&kept, t2, wall2);
+        assert_eq!(again.take(1, t2, wall2).unwrap_err(), Duration::from_secs(30));
+        let later = wall + chrono::Duration::seconds(61);
+        again.take(1, t2 + Duration::from_secs(31), later).unwrap();
+        // The day's three are spent: wait for UTC midnight.
+        let e = again
+            .take(1, t2 + Duration::from_secs(200), wall + chrono::Duration::seconds(230))
+            .unwrap_err();
+        assert!(e > Duration::from_secs(11 * 3600), "{e:?}");
+        // Yesterday's count does not carry into today.
+        let mut fresh = Limiter::new(budget(2, Some(3)));
+        fresh.restore(&kept, t2, wall + chrono::Duration::days(1));
+        fresh.take(2, t2, wall + chrono::Duration::days(1)).unwrap();
     }
 
     #[test]

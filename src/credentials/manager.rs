@@ -84,6 +84,14 @@ pub fn origins_to_approve(config: &Config, name: &str, provider: &Provider) -> V
         .collect()
 }
 
+/// "5 a minute, 25 a day".
+pub fn describe_budget(b: homedash_widgets::provider::Budget) -> String {
+    match b.per_day {
+        Some(d) => format!("{} a minute, {d} a day", b.per_minute),
+        None => format!("{} a minute", b.per_minute),
+    }
+}
+
 pub fn describe_source(s: &Source) -> String {
     match s {
         Source::Keyring => "keyring".into(),
@@ -264,6 +272,8 @@ impl Manager {
                 usage: std::mem::take(&mut e.usage),
                 revoked: None,
                 destinations: std::mem::take(&mut e.destinations),
+                // A new token may well share the account's quota.
+                window: e.window.take(),
             };
         })
         .await?;
@@ -277,6 +287,38 @@ impl Manager {
         let meta = self.load_meta().await?;
         let approved = meta.credentials.get(name).map(Meta::approved).unwrap_or_default();
         Ok(Destinations::new(provider, &approved))
+    }
+
+    /// A test is a request like any poll: it comes out of the credential's
+    /// budget, kept in the state file, or waits for room.
+    async fn spend_one(&self, cred: &CredentialConfig) -> Result<(), String> {
+        let budget = cred.budget.unwrap_or(cred.provider.budget);
+        let (name, path) = (cred.name.clone(), self.meta_path.clone());
+        blocking(move || {
+            MetaFile::update(&path, |m| {
+                let e = m.credentials.entry(name.clone()).or_default();
+                let (now, wall) = (tokio::time::Instant::now(), Utc::now());
+                let mut l = super::budget::Limiter::new(budget);
+                if let Some(w) = &e.window {
+                    l.restore(w, now, wall);
+                }
+                match l.take(1, now, wall) {
+                    Ok(_) => {
+                        e.window = Some(l.window(now, wall));
+                        Ok(())
+                    }
+                    Err(wait) => {
+                        let at = wall + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+                        Err(format!(
+                            "not tested: credential \"{name}\" has used its request budget ({}); room again at {} UTC. Nothing was sent",
+                            describe_budget(budget),
+                            at.format("%Y-%m-%d %H:%M:%S")
+                        ))
+                    }
+                }
+            })
+        })
+        .await??
     }
 
     /// Approve `origins` for `name`; returns those that were not yet.
@@ -333,6 +375,7 @@ impl Manager {
                 return Err(e.to_string());
             }
         };
+        self.spend_one(cred).await?;
         let fp = fingerprint(secret.expose_secret());
         let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
         let (ok, mut text) = outcome(&r);

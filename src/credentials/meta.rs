@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::broker::Usage;
+use super::budget::Window;
 
 pub const FILE: &str = "credentials.json";
 
@@ -45,6 +46,9 @@ pub struct Meta {
     /// Origins besides the provider's own that the token may be sent to.
     #[serde(default)]
     pub destinations: Vec<Approval>,
+    /// The request budget's windows, so a restart does not spend it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
 }
 
 impl Meta {
@@ -113,11 +117,22 @@ impl MetaFile {
         crate::atomic::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
-    /// Load, change, save: one read-modify-write.
+    /// Load, change, save: one read-modify-write, under an exclusive lock
+    /// on a file beside it, so that the dashboard and a `homedash creds`
+    /// in another terminal never lose each other's changes.
     pub fn update<T>(path: &Path, f: impl FnOnce(&mut MetaFile) -> T) -> Result<T, String> {
+        let lock_path = path.with_extension("json.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+        lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
         let mut m = MetaFile::load(path)?;
         let out = f(&mut m);
         m.save(path)?;
+        drop(lock);
         Ok(out)
     }
 }

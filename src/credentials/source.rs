@@ -16,6 +16,8 @@ use super::secret;
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// A secret is short; more output than this is not a token.
 const MAX_STDOUT: usize = 64 * 1024;
+/// Only the end of stderr is kept: its last words say what went wrong.
+const STDERR_TAIL: usize = 4 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -23,10 +25,13 @@ pub enum Source {
     Env {
         var: String,
     },
-    /// Run directly, never through a shell.
+    /// Run directly, never through a shell, in a process group of its
+    /// own, without the variables in `hide_env` (the config's other
+    /// credentials, read from the environment).
     Command {
         argv: Vec<String>,
         timeout: Duration,
+        hide_env: Vec<String>,
     },
 }
 
@@ -94,32 +99,84 @@ impl std::fmt::Display for SourceError {
 
 impl std::error::Error for SourceError {}
 
-/// The last line of stderr that says something, cut to a readable length.
+/// The last line of stderr that says something, cleaned and cut to a
+/// readable length.
 fn stderr_summary(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
-    let line = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-    homedash_widgets::format::fit(line, 200)
+    let line = text
+        .split('\n')
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    homedash_widgets::text::clean_to(line, 200).into_owned()
 }
 
-async fn run_command(argv: &[String], timeout: Duration) -> Result<SecretString, SourceError> {
+/// Read `r` to its end, keeping only the last `STDERR_TAIL` bytes: a
+/// child that writes megabytes neither blocks on a full pipe nor fills
+/// our memory.
+async fn read_tail(mut r: impl tokio::io::AsyncRead + Unpin) -> std::io::Result<Vec<u8>> {
+    let mut tail = Vec::with_capacity(STDERR_TAIL);
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = r.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(tail);
+        }
+        tail.extend_from_slice(&buf[..n]);
+        if tail.len() > STDERR_TAIL {
+            tail.drain(..tail.len() - STDERR_TAIL);
+        }
+    }
+}
+
+/// Stop the child and everything it started (its process group).
+fn kill_group(child: &tokio::process::Child) {
+    #[cfg(unix)]
+    if let Some(pid) = child.id().and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+    #[cfg(not(unix))]
+    let _ = child;
+}
+
+async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) -> Result<SecretString, SourceError> {
     let Some((program, args)) = argv.split_first() else {
         return Err(SourceError::NotFound {
             program: String::new(),
             detail: "the command is empty".into(),
         });
     };
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| SourceError::NotFound {
-            program: program.clone(),
-            detail: e.to_string(),
-        })?;
-    let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
+        .kill_on_drop(true);
+    for var in hide_env {
+        cmd.env_remove(var);
+    }
+    #[cfg(unix)]
+    {
+        // Its own group, so a timeout stops its children too.
+        cmd.process_group(0);
+        let mask = crate::hardening::user_umask();
+        // SAFETY: umask(2) is async-signal-safe and touches no memory; it
+        // gives the program the umask the user had before homedash
+        // tightened its own.
+        unsafe {
+            cmd.pre_exec(move || {
+                rustix::process::umask(rustix::fs::Mode::from_raw_mode(mask));
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd.spawn().map_err(|e| SourceError::NotFound {
+        program: program.clone(),
+        detail: e.to_string(),
+    })?;
+    let (Some(mut out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        kill_group(&child);
         return Err(SourceError::NotFound {
             program: program.clone(),
             detail: "no pipes to the command".into(),
@@ -127,19 +184,24 @@ async fn run_command(argv: &[String], timeout: Duration) -> Result<SecretString,
     };
     let work = async {
         let mut stdout = Zeroizing::new(Vec::new());
-        let mut stderr = Vec::new();
         let mut limited = (&mut out).take(MAX_STDOUT as u64 + 1);
-        let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), err.read_to_end(&mut stderr));
+        let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), read_tail(err));
         let status = child.wait().await;
-        (r1.and(r2).and(status), stdout, stderr)
+        (r1.and(r2).and_then(|stderr| status.map(|s| (s, stderr))), stdout)
     };
-    let (status, stdout, stderr) = tokio::time::timeout(timeout, work)
-        .await
-        .map_err(|_| SourceError::TimedOut {
-            program: program.clone(),
-            after: timeout,
-        })?;
-    let status = status.map_err(|e| SourceError::NotFound {
+    let finished = tokio::time::timeout(timeout, work).await;
+    let (result, stdout) = match finished {
+        Ok(r) => r,
+        Err(_) => {
+            kill_group(&child);
+            let _ = child.wait().await;
+            return Err(SourceError::TimedOut {
+                program: program.clone(),
+                after: timeout,
+            });
+        }
+    };
+    let (status, stderr) = result.map_err(|e| SourceError::NotFound {
         program: program.clone(),
         detail: e.to_string(),
     })?;
@@ -199,7 +261,11 @@ pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Res
             Ok(v) => Ok(secret::from_string(v)),
             Err(_) => Err(SourceError::EnvUnset { var: var.clone() }),
         },
-        Source::Command { argv, timeout } => run_command(argv, *timeout).await,
+        Source::Command {
+            argv,
+            timeout,
+            hide_env,
+        } => run_command(argv, *timeout, hide_env).await,
     }
 }
 
@@ -212,6 +278,7 @@ mod tests {
         Source::Command {
             argv: argv.iter().map(|s| s.to_string()).collect(),
             timeout: Duration::from_millis(1500),
+            hide_env: vec!["HD_SOURCE_TEST_HIDDEN".into()],
         }
     }
 
@@ -253,6 +320,25 @@ mod tests {
         assert!(matches!(e, SourceError::NotFound { .. }), "{e}");
         let e = read(&cmd(&["true"]), "n", None).await.unwrap_err();
         assert_eq!(e, SourceError::EmptyOutput { program: "true".into() });
+    }
+
+    #[tokio::test]
+    async fn hostile_stderr_is_cleaned_and_capped() {
+        let e = read(
+            &cmd(&[
+                "sh",
+                "-c",
+                "head -c 3000000 /dev/zero | tr '\\0' x >&2; echo >&2; printf 'gpg: \\033]52;c;aGk=\\007bad\\r\\033[2J\\n' >&2; exit 2",
+            ]),
+            "n",
+            None,
+        )
+        .await
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("gpg: \\x1b]52;c;aGk=\\x07bad \\x1b[2J"), "{text}");
+        assert!(!text.chars().any(homedash_widgets::text::is_unsafe), "{text}");
+        assert!(text.len() < 400, "{}", text.len());
     }
 
     #[tokio::test]

@@ -102,6 +102,7 @@ impl Wizard {
     }
 
     pub(super) fn cred_enter(&mut self, base: Url) -> Flow {
+        let hide_env = self.env_vars();
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
@@ -175,6 +176,7 @@ impl Wizard {
                         Ok(argv) if !argv.is_empty() => Some(SecretSource::Command {
                             argv,
                             timeout: DEFAULT_COMMAND_TIMEOUT,
+                            hide_env,
                         }),
                         _ => None,
                     },
@@ -370,7 +372,9 @@ impl Wizard {
             key,
             items,
             base: self.base_for(provider),
-            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
+            cred: self
+                .cred_for(provider)
+                .map(|c| (c.name.clone(), c.secret_source(self.env_vars()))),
         })
     }
 
@@ -433,7 +437,9 @@ impl Wizard {
             key,
             items: vec![(query, src)],
             base,
-            cred: self.cred_for(provider).map(|c| (c.name.clone(), c.secret_source())),
+            cred: self
+                .cred_for(provider)
+                .map(|c| (c.name.clone(), c.secret_source(self.env_vars()))),
         })
     }
 }

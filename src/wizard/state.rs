@@ -199,14 +199,16 @@ impl CredPage {
         }
     }
 
-    /// Where the worker reads the token for a live try.
-    pub fn secret_source(&self) -> SecretSource {
+    /// Where the worker reads the token for a live try; a command runs
+    /// without the variables in `hide_env`.
+    pub fn secret_source(&self, hide_env: Vec<String>) -> SecretSource {
         match self.source_plan() {
             SourcePlan::Keyring => SecretSource::Keyring,
             SourcePlan::Env(var) => SecretSource::Env { var },
             SourcePlan::Command(argv) => SecretSource::Command {
                 argv,
                 timeout: DEFAULT_COMMAND_TIMEOUT,
+                hide_env,
             },
         }
     }
@@ -610,6 +612,16 @@ impl Wizard {
                 let own = crate::credentials::destinations::provider_origin(c.provider);
                 (own.as_deref() != Some(o.as_str())).then(|| (c.name.clone(), o))
             })
+            .collect()
+    }
+
+    /// The variables keys come from in this setup: a command source runs
+    /// without them.
+    pub(super) fn env_vars(&self) -> Vec<String> {
+        self.creds
+            .iter()
+            .filter(|c| !c.dropped && c.src == SrcKind::Env && !c.env.trim().is_empty())
+            .map(|c| c.env.trim().to_string())
             .collect()
     }
 
