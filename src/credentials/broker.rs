@@ -394,7 +394,11 @@ impl Broker {
             let mut slots = self.lock();
             let Some(slot) = slots.get_mut(name) else { return };
             let daily = slot.limiter.budget().per_day.is_some();
-            if !daily && slot.persisted.is_some_and(|t| now.saturating_duration_since(t) < PERSIST_EVERY) {
+            if !daily
+                && slot
+                    .persisted
+                    .is_some_and(|t| now.saturating_duration_since(t) < PERSIST_EVERY)
+            {
                 return;
             }
             slot.persisted = Some(now);

@@ -125,9 +125,10 @@ impl Limiter {
                 .filter(|(_, t)| now.saturating_duration_since(*t) < MINUTE)
                 .map(|(_, t)| at(*t))
                 .collect(),
-            blocked_until: self.blocked_until.filter(|u| *u > now).map(|u| {
-                wall + chrono::Duration::from_std(u - now).unwrap_or(chrono::Duration::zero())
-            }),
+            blocked_until: self
+                .blocked_until
+                .filter(|u| *u > now)
+                .map(|u| wall + chrono::Duration::from_std(u - now).unwrap_or(chrono::Duration::zero())),
         }
     }
 

@@ -128,7 +128,8 @@ impl MetaFile {
             .write(true)
             .open(&lock_path)
             .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
-        lock.lock().map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+        lock.lock()
+            .map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
         let mut m = MetaFile::load(path)?;
         let out = f(&mut m);
         m.save(path)?;

@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 pub mod finnhub;
+pub mod hostile;
 pub mod providers;
+pub mod proxy;
 pub mod pty;
 pub mod tls;
 

@@ -15,6 +15,8 @@ pub struct Running {
     pub master: Box<dyn MasterPty + Send>,
     pub writer: Box<dyn Write + Send>,
     pub screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to its terminal, as written.
+    pub raw: Arc<Mutex<Vec<u8>>>,
     pub dir: PathBuf,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -53,14 +55,16 @@ impl Running {
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let s = Arc::clone(&screen);
+        let (s, r) = (Arc::clone(&screen), Arc::clone(&raw));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
                 s.lock().unwrap().process(&buf[..n]);
             }
         });
@@ -70,6 +74,7 @@ impl Running {
             master: pair.master,
             writer,
             screen,
+            raw,
             dir: dir.to_path_buf(),
             _tmp: None,
         }
