@@ -342,3 +342,107 @@ fn canary_through_the_credentials_screen_by_keystrokes() {
 
     home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
 }
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// A token goes only to the origins its owner approved: the one it was
+/// added against, and another only after `creds allow`, until `creds deny`.
+/// A config edit alone (an editor's write and rename, while the dashboard
+/// runs) sends it nowhere new.
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+#[cfg(unix)]
+fn a_token_goes_only_to_approved_origins() {
+    let name = format!("fh-dest-{}", std::process::id());
+    let token = canary("dest");
+    let (a, b) = (Finnhub::start_thread(&[&token]), Finnhub::start_thread(&[&token]));
+    let origin = |s: &Finnhub| s.base().trim_end_matches('/').to_string();
+    let home = Home::new(&config(&a.base(), &name).replace("refresh = \"1s\"", "refresh = \"1s\"\ntimeout = \"2s\""));
+
+    // On a fresh HOME, `creds add` alone: the state dir is private.
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{token}\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{name} will be sent to {}", origin(&a))),
+        "the origin is shown before the token is taken: {}",
+        text(&o)
+    );
+    assert!(text(&o).contains(&format!("{name}: valid")), "{}", text(&o));
+    let state = home.path().join("state/homedash");
+    assert_eq!(mode(&state), 0o700, "state dir");
+    for f in std::fs::read_dir(&state).unwrap().flatten() {
+        assert_eq!(mode(&f.path()), 0o600, "{}", f.path().display());
+    }
+
+    let mut app = Running::start_in(
+        home.path(),
+        &["--config", home.path().join("config.toml").to_str().unwrap()],
+        &[],
+    );
+    app.wait_for(&["AAPL", "261."], Duration::from_secs(5));
+    assert!(a.accepted() >= 1);
+
+    // An editor's save: a new file renamed over the old one.
+    let cfg = home.path().join("config.toml");
+    let tmp = home.path().join(".config.toml.swp");
+    std::fs::write(&tmp, config(&b.base(), &name)).unwrap();
+    std::fs::rename(&tmp, &cfg).unwrap();
+    app.wait_for(&["origin not approved"], Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(
+        b.heads().iter().all(|h| !h.contains(&token)),
+        "the unapproved origin got the token"
+    );
+    assert_eq!(b.accepted(), 0);
+    app.send("\t\t");
+    let o = home.creds(&["list"], "");
+    assert!(
+        text(&o).contains(&format!("not approved for {}", origin(&b))),
+        "{}",
+        text(&o)
+    );
+    let o = home.cmd(&["check"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!("creds allow {name} {}", origin(&b))),
+        "check warns: {}",
+        text(&o)
+    );
+
+    let o = home.creds(&["allow", &name, &origin(&b)], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let end = std::time::Instant::now() + Duration::from_secs(5);
+    while b.accepted() == 0 && std::time::Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(b.accepted() >= 1, "after creds allow, the second origin gets the token");
+    let o = home.creds(&["list", "--json"], "");
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dest: Vec<String> = list[0]["destinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(dest, vec![origin(&a), origin(&b)], "{}", text(&o));
+    assert_eq!(list[0]["provider_origin"], "https://finnhub.io");
+
+    let o = home.creds(&["deny", &name, &origin(&b)], "");
+    assert!(o.status.success(), "{}", text(&o));
+    app.wait_for(&["origin not approved"], Duration::from_secs(5));
+    let after = b.accepted();
+    std::thread::sleep(Duration::from_millis(3000));
+    assert_eq!(b.accepted(), after, "after creds deny, it gets nothing again");
+    let audit = std::fs::read_to_string(state.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("destination_allowed") && audit.contains("destination_denied"),
+        "{audit}"
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+    let o = home.creds(&["rm", &name], "");
+    assert!(o.status.success());
+}

@@ -56,6 +56,8 @@ pub enum SourceError {
     TimedOut {
         program: String,
         after: Duration,
+        /// The last words on its stderr, cleaned.
+        stderr: String,
     },
     EmptyOutput {
         program: String,
@@ -82,12 +84,16 @@ impl std::fmt::Display for SourceError {
                 status,
                 stderr,
             } => write!(f, "`{program}` failed ({status}): {stderr}"),
-            SourceError::TimedOut { program, after } => {
+            SourceError::TimedOut { program, after, stderr } => {
                 write!(
                     f,
-                    "`{program}` gave no answer within {}; it was stopped",
+                    "`{program}` gave no answer within {}; it and everything it started were stopped",
                     humantime::format_duration(*after)
-                )
+                )?;
+                if !stderr.is_empty() {
+                    write!(f, " (it said: {stderr})")?;
+                }
+                Ok(())
             }
             SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
             SourceError::TooMuchOutput { program } => {
@@ -112,20 +118,21 @@ fn stderr_summary(raw: &[u8]) -> String {
     homedash_widgets::text::clean_to(line, 200).into_owned()
 }
 
-/// Read `r` to its end, keeping only the last `STDERR_TAIL` bytes: a
-/// child that writes megabytes neither blocks on a full pipe nor fills
-/// our memory.
-async fn read_tail(mut r: impl tokio::io::AsyncRead + Unpin) -> std::io::Result<Vec<u8>> {
-    let mut tail = Vec::with_capacity(STDERR_TAIL);
+/// Read `r` to its end into `tail`, keeping only the last `STDERR_TAIL`
+/// bytes: a child that writes megabytes neither blocks on a full pipe nor
+/// fills our memory, and what it said is there even if it never ends.
+async fn read_tail(mut r: impl tokio::io::AsyncRead + Unpin, tail: &std::sync::Mutex<Vec<u8>>) -> std::io::Result<()> {
     let mut buf = [0u8; 8192];
     loop {
         let n = r.read(&mut buf).await?;
         if n == 0 {
-            return Ok(tail);
+            return Ok(());
         }
-        tail.extend_from_slice(&buf[..n]);
-        if tail.len() > STDERR_TAIL {
-            tail.drain(..tail.len() - STDERR_TAIL);
+        let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
+        t.extend_from_slice(&buf[..n]);
+        if t.len() > STDERR_TAIL {
+            let cut = t.len() - STDERR_TAIL;
+            t.drain(..cut);
         }
     }
 }
@@ -182,14 +189,16 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
             detail: "no pipes to the command".into(),
         });
     };
+    let tail = std::sync::Mutex::new(Vec::new());
     let work = async {
         let mut stdout = Zeroizing::new(Vec::new());
         let mut limited = (&mut out).take(MAX_STDOUT as u64 + 1);
-        let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), read_tail(err));
+        let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), read_tail(err, &tail));
         let status = child.wait().await;
-        (r1.and(r2).and_then(|stderr| status.map(|s| (s, stderr))), stdout)
+        (r1.and(r2).and(status), stdout)
     };
     let finished = tokio::time::timeout(timeout, work).await;
+    let stderr = std::mem::take(&mut *tail.lock().unwrap_or_else(|p| p.into_inner()));
     let (result, stdout) = match finished {
         Ok(r) => r,
         Err(_) => {
@@ -198,10 +207,11 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
             return Err(SourceError::TimedOut {
                 program: program.clone(),
                 after: timeout,
+                stderr: stderr_summary(&stderr),
             });
         }
     };
-    let (status, stderr) = result.map_err(|e| SourceError::NotFound {
+    let status = result.map_err(|e| SourceError::NotFound {
         program: program.clone(),
         detail: e.to_string(),
     })?;

@@ -34,6 +34,12 @@ impl Running {
 
     /// The binary with `args`, HOME and the XDG dirs under `dir`.
     pub fn start_in(dir: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Running {
+        Running::start_program(dir, env!("CARGO_BIN_EXE_homedash"), args, extra_env)
+    }
+
+    /// `program` with `args` (a shell that execs the binary, say), in `dir`,
+    /// with HOME and the XDG dirs under it.
+    pub fn start_program(dir: &Path, program: &str, args: &[&str], extra_env: &[(&str, &str)]) -> Running {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -42,8 +48,9 @@ impl Running {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_homedash"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
+        cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env("HOME", dir);
         cmd.env("XDG_STATE_HOME", dir.join("state"));
