@@ -402,13 +402,17 @@ impl App {
                 self.size = Rect::new(0, 0, w, h);
                 Flow::redraw()
             }
-            Event::Paste(text) => match self.creds.as_mut() {
-                Some(screen) => {
-                    let out = screen.paste(&text);
-                    self.cred_outcome(out)
+            Event::Paste(text) => {
+                // A paste may be a token: its buffer is wiped, not just freed.
+                let text = zeroize::Zeroizing::new(text);
+                match self.creds.as_mut() {
+                    Some(screen) => {
+                        let out = screen.paste(&text);
+                        self.cred_outcome(out)
+                    }
+                    None => Flow::none(),
                 }
-                None => Flow::none(),
-            },
+            }
             _ => Flow::none(),
         }
     }

@@ -42,7 +42,9 @@ fn read_secret(prompt: &str) -> Result<SecretString, String> {
     let text = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt).map_err(|e| format!("cannot read the token: {e}"))?
     } else {
-        let mut s = String::new();
+        // Room enough that a token never makes the buffer grow, which would
+        // leave an unwiped copy behind in the old one.
+        let mut s = String::with_capacity(16 * 1024);
         std::io::stdin()
             .read_to_string(&mut s)
             .map_err(|e| format!("cannot read the token from stdin: {e}"))?;

@@ -191,7 +191,9 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
     };
     let tail = std::sync::Mutex::new(Vec::new());
     let work = async {
-        let mut stdout = Zeroizing::new(Vec::new());
+        // Sized for the most we read, so it never reallocates (which would
+        // leave an unwiped copy of the token behind).
+        let mut stdout = Zeroizing::new(Vec::with_capacity(MAX_STDOUT + 1));
         let mut limited = (&mut out).take(MAX_STDOUT as u64 + 1);
         let (r1, r2) = tokio::join!(limited.read_to_end(&mut stdout), read_tail(err, &tail));
         let status = child.wait().await;

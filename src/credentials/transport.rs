@@ -69,7 +69,10 @@ pub fn attach(
             "the stored token has characters no HTTP header can carry",
         )
     };
+    // The formatted value is a copy of the secret: wiped once the header
+    // holds it. The header's own bytes belong to the HTTP stack.
     let header = |value: String| -> Result<HeaderValue, FetchError> {
+        let value = Zeroizing::new(value);
         let mut v = HeaderValue::from_str(&value).map_err(|_| bad())?;
         v.set_sensitive(true);
         Ok(v)

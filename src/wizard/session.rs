@@ -44,7 +44,14 @@ where
         }
         let flow = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => wizard.update(&ev),
+                Some(Ok(ev)) => {
+                    let flow = wizard.update(&ev);
+                    // A paste may be a token: its buffer is wiped, not just freed.
+                    if let crossterm::event::Event::Paste(text) = ev {
+                        drop(zeroize::Zeroizing::new(text));
+                    }
+                    flow
+                }
                 Some(Err(e)) => return Err(e),
                 None => break Exit::Cancelled,
             },
