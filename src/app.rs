@@ -74,6 +74,8 @@ pub struct App {
     pub config_error: Option<String>,
     /// A new config to restart on, taken by the session.
     pub reload: Option<Config>,
+    /// The status bar's message shown whole, over the dashboard (`!`).
+    pub status_open: bool,
 }
 
 /// What a reload changed, for the status bar.
@@ -122,6 +124,7 @@ impl App {
             first_run: false,
             config_error: None,
             reload: None,
+            status_open: false,
         }
     }
 
@@ -358,12 +361,13 @@ impl App {
                 self.creds = None;
                 Flow::redraw()
             }
+            Outcome::Quit => Flow {
+                redraw: false,
+                cmds: vec![Cmd::Quit],
+            },
             Outcome::Run(_) if self.demo => {
                 if let Some(screen) = self.creds.as_mut() {
-                    screen.done(
-                        false,
-                        "the demo's tokens live in memory only: run homedash without --demo to manage real ones".into(),
-                    );
+                    screen.done(false, crate::credscreen::DEMO_NOTE.into());
                 }
                 Flow::redraw()
             }
@@ -434,6 +438,11 @@ impl App {
                 .map_or(Outcome::Nothing, |screen| screen.key(k, &names, &providers, &pending));
             return self.cred_outcome(out);
         }
+        if self.status_open {
+            // Any key closes the message.
+            self.status_open = false;
+            return Flow::redraw();
+        }
         if self.help {
             return match k.code {
                 KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
@@ -460,8 +469,12 @@ impl App {
                 self.help = true;
                 Flow::redraw()
             }
+            KeyCode::Char('!') => {
+                self.status_open = true;
+                Flow::redraw()
+            }
             KeyCode::Char('c') => {
-                self.creds = Some(CredScreen::new());
+                self.creds = Some(CredScreen::for_dashboard(self.demo));
                 self.zoom = false;
                 Flow::redraw()
             }
@@ -583,6 +596,24 @@ impl App {
                 Tick::None => self.states[id].updated.map(|u| format::age_changes_at(now, u)),
             })
             .min()
+    }
+
+    /// The status bar's message in full: a config that did not load (every
+    /// problem), a notice, or the focused widget's error.
+    pub fn status_message(&self) -> Option<String> {
+        if let Some(e) = &self.config_error {
+            return Some(format!("The config was not reloaded; homedash still runs the last good one.\n{e}"));
+        }
+        if let Some(n) = &self.notice {
+            return Some(n.clone());
+        }
+        let (w, s) = (self.widgets.get(self.focus)?, self.states.get(self.focus)?);
+        let e = s.error.as_ref()?;
+        let mut text = format!("{}: {e}", w.id);
+        if let Some(n) = s.next {
+            text.push_str(&format!("\nNext try at {}.", n.with_timezone(&self.local).format("%H:%M:%S")));
+        }
+        Some(text)
     }
 
     pub fn failing(&self) -> usize {

@@ -29,6 +29,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// What `homedash creds` exits with, in `--help` and the README.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  done: stored, rotated, deleted, approved; `test`: every credential tested valid; `list`: listed
+  1  not done, and said why: nothing to delete, confirm or roll back; a token not proven valid; a
+     refused name, origin or config; the keyring or the state file cannot be used
+  2  the command line is wrong (unknown command or option, missing name)";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the config and exit 0 (valid) or 1 (every problem listed with file:line:col)
@@ -36,7 +43,7 @@ pub enum Command {
     /// Set up or change your dashboard step by step: widgets, providers, API keys (tested, kept in the keyring), layout
     Setup,
     /// Manage API tokens: stored in the OS keyring, never in the config
-    #[command(subcommand)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Creds(Creds),
 }
 
@@ -65,8 +72,13 @@ pub enum Creds {
         #[arg(long, conflicts_with = "name")]
         all: bool,
     },
-    /// Replace a token: the new one (stdin or prompt) is tested first, the old one kept for rollback
-    Rotate { name: String },
+    /// Replace a token: the new one (stdin or prompt) must test valid first; the old one is kept for rollback
+    Rotate {
+        name: String,
+        /// Keep the new token even when its test cannot confirm it either way (not found, unexpected answer, offline); a rejected token is never kept
+        #[arg(long)]
+        force: bool,
+    },
     /// Keep the rotated token and delete the previous one
     Confirm { name: String },
     /// Put back the token that the last rotation replaced

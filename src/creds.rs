@@ -13,7 +13,9 @@ use crate::cli::Creds;
 use crate::config::{self, Config, Origin};
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
-use crate::credentials::meta::MetaFile;
+use crate::credentials::meta::{Meta, MetaFile};
+use crate::credentials::names;
+use crate::credentials::status::CredState;
 use crate::credentials::secret;
 use crate::credentials::source::Source;
 use crate::credentials::{audit, destinations};
@@ -67,7 +69,25 @@ fn provider_named(name: &str) -> Result<&'static Provider, String> {
     })
 }
 
+/// The credential name a command acts on, if it takes one.
+fn named(cmd: &Creds) -> Option<&str> {
+    match cmd {
+        Creds::List { .. } | Creds::Test { name: None, .. } => None,
+        Creds::Test { name: Some(name), .. }
+        | Creds::Add { name, .. }
+        | Creds::Rotate { name, .. }
+        | Creds::Confirm { name }
+        | Creds::Rollback { name }
+        | Creds::Rm { name }
+        | Creds::Allow { name, .. }
+        | Creds::Deny { name, .. } => Some(name),
+    }
+}
+
 async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
+    if let Some(name) = named(&cmd) {
+        names::check(name).map_err(|e| e.to_string())?;
+    }
     let config = config::load(origin).map_err(|e| e.to_string())?;
     let state = logging::private_state_dir()?;
     audit::init(&state).map_err(|e| format!("cannot open the audit log in {}: {e}", state.display()))?;
@@ -138,7 +158,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             };
             test_some(&config, &mut m, &creds).await
         }
-        Creds::Rotate { name } => {
+        Creds::Rotate { name, force } => {
             let c = find(&name)?.clone();
             manager::keyring_only(&c, "rotate")?;
             eprintln!(
@@ -149,8 +169,15 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             say_destinations(&name, c.provider, &origins);
             let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
             let base = manager::probe_base(&config, &c);
-            let fp = m.rotate(&name, c.provider, &base, &secret, &origins).await?;
-            println!("rotated {name}: the new token ({fp}) passed its test and is in use");
+            let (fp, verdict) = m.rotate(&name, c.provider, &base, &secret, &origins, force).await?;
+            if verdict.passed() {
+                println!("rotated {name}: the new token ({fp}) tested valid and is in use");
+            } else {
+                println!(
+                    "rotated {name} (--force): the new token ({fp}) is in use, although its test said: {}",
+                    verdict.describe()
+                );
+            }
             println!(
                 "the previous token is kept: `homedash creds rollback {name}` puts it back, `homedash creds confirm {name}` deletes it"
             );
@@ -273,6 +300,15 @@ pub struct Row {
     pub provider: String,
     pub source: String,
     pub backend: String,
+    /// The one status model: valid, untested, rejected, forbidden,
+    /// rate_limited, unconfirmed, revoked, not_stored, unknown.
+    pub state: CredState,
+    /// Whether the keyring holds its token; null when not asked or not known.
+    pub stored: Option<bool>,
+    pub in_config: bool,
+    /// A keyring entry under service "homedash" that homedash did not
+    /// write: listed, never changed.
+    pub foreign: bool,
     pub fingerprint: Option<String>,
     pub previous_fingerprint: Option<String>,
     pub created: Option<chrono::DateTime<Utc>>,
@@ -293,63 +329,147 @@ pub struct Row {
     pub notes: Vec<String>,
 }
 
-async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, String> {
-    let mut notes: Vec<(String, String)> = Vec::new();
-    for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
-        // Needs the keyring: a missing one fails the command with the reason.
-        if let Some(n) = m.reconcile(&c.name).await? {
-            notes.push((c.name.clone(), n));
+impl Row {
+    fn new(name: &str, provider: &str, source: String, meta: Option<&Meta>) -> Row {
+        Row {
+            name: name.to_string(),
+            provider: provider.to_string(),
+            source,
+            backend: String::new(),
+            state: CredState::Untested,
+            stored: None,
+            in_config: false,
+            foreign: false,
+            fingerprint: meta.and_then(|e| e.fingerprint.clone()),
+            previous_fingerprint: meta.and_then(|e| e.previous_fingerprint.clone()),
+            created: meta.and_then(|e| e.created),
+            rotated: meta.and_then(|e| e.rotated),
+            due: None,
+            last_test: meta.and_then(|e| e.last_test.as_ref()).map(|t| t.outcome.clone()),
+            last_test_ok: meta.and_then(|e| e.last_test.as_ref()).map(|t| t.ok),
+            used_by: Vec::new(),
+            requests: meta.map_or(0, |e| e.usage.requests),
+            rejected: meta.map_or(0, |e| e.usage.rejected),
+            rate_limited: meta.map_or(0, |e| e.usage.limited),
+            provider_origin: None,
+            destinations: meta.map(Meta::approved).unwrap_or_default(),
+            awaiting_approval: Vec::new(),
+            notes: Vec::new(),
         }
     }
+}
+
+/// Every credential the config names, then the keyring's homedash entries
+/// the config does not name, then foreign ones. Works without a keyring:
+/// what needs one is said, the rest comes from the state file.
+async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, String> {
+    let (accounts, keyring_problem) = match m.keyring().await {
+        Ok(k) => match tokio::task::spawn_blocking(move || k.accounts()).await {
+            Ok(Ok(a)) => (Some(a), None),
+            Ok(Err(e)) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        Err(e) => (None, Some(e)),
+    };
+    let mut notes: Vec<(String, String)> = Vec::new();
+    if accounts.is_some() {
+        for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
+            if let Some(n) = m.reconcile(&c.name).await? {
+                notes.push((c.name.clone(), n));
+            }
+        }
+    }
+    // After a repair, the keyring's entries again.
+    let accounts = match (&accounts, m.keyring().await) {
+        (Some(_), Ok(k)) => tokio::task::spawn_blocking(move || k.accounts()).await.ok().and_then(Result::ok),
+        _ => None,
+    };
     let meta: MetaFile = m.load_meta().await?;
     let now = Utc::now();
     let mut rows = Vec::new();
     for c in &config.credentials {
         let e = meta.credentials.get(&c.name);
         let keyring = c.source == Source::Keyring;
-        rows.push(Row {
-            name: c.name.clone(),
-            provider: c.provider.name.into(),
-            source: manager::describe_source(&c.source),
-            backend: if keyring { BACKEND.into() } else { String::new() },
-            fingerprint: e.and_then(|e| e.fingerprint.clone()),
-            previous_fingerprint: e.and_then(|e| e.previous_fingerprint.clone()),
-            created: e.and_then(|e| e.created),
-            rotated: e.and_then(|e| e.rotated),
-            due: Due::of(c, e, now).label(),
-            last_test: e.and_then(|e| e.last_test.as_ref()).map(|t| t.outcome.clone()),
-            last_test_ok: e.and_then(|e| e.last_test.as_ref()).map(|t| t.ok),
-            used_by: config.users_of(&c.name).into_iter().map(String::from).collect(),
-            requests: e.map_or(0, |e| e.usage.requests),
-            rejected: e.map_or(0, |e| e.usage.rejected),
-            rate_limited: e.map_or(0, |e| e.usage.limited),
-            provider_origin: destinations::provider_origin(c.provider),
-            destinations: e.map(|e| e.approved()).unwrap_or_default(),
-            awaiting_approval: {
-                let to = destinations::Destinations::new(c.provider, &e.map(|e| e.approved()).unwrap_or_default());
-                manager::config_origins(config, &c.name)
-                    .into_iter()
-                    .filter(|o| !to.allows_origin(o))
-                    .collect()
-            },
-            notes: notes
-                .iter()
-                .filter(|(n, _)| *n == c.name)
-                .map(|(_, t)| t.clone())
-                .collect(),
-        });
-        let missing = match e {
-            _ if !keyring => None,
-            None => Some(format!(
-                "not stored yet: `homedash creds add {} --provider {}`",
+        let stored = match (&accounts, keyring) {
+            (Some(a), true) => Some(a.contains(&c.name)),
+            _ => None,
+        };
+        let mut r = Row::new(&c.name, c.provider.name, manager::describe_source(&c.source), e);
+        r.in_config = true;
+        r.stored = stored;
+        r.state = match (keyring, stored, e) {
+            // Nothing in the state file and no keyring to ask.
+            (true, None, None) => CredState::Unknown,
+            _ => CredState::derive(e, None, stored),
+        };
+        if keyring {
+            r.backend = BACKEND.into();
+        }
+        r.due = Due::of(c, e, now).label();
+        r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
+        r.provider_origin = destinations::provider_origin(c.provider);
+        let to = destinations::Destinations::new(c.provider, &r.destinations);
+        r.awaiting_approval = manager::config_origins(config, &c.name)
+            .into_iter()
+            .filter(|o| !to.allows_origin(o))
+            .collect();
+        r.notes = notes.iter().filter(|(n, _)| *n == c.name).map(|(_, t)| t.clone()).collect();
+        match r.state {
+            CredState::NotStored => r.notes.push(format!(
+                "no token stored: `homedash creds add {} --provider {}`",
                 c.name, c.provider.name
             )),
-            Some(e) if e.fingerprint.is_some() => None,
-            Some(e) if e.revoked.is_some() => Some("revoked; store a new token with `homedash creds add`".into()),
-            Some(_) => Some("no token in the keyring".into()),
-        };
-        if let (Some(n), Some(r)) = (missing, rows.last_mut()) {
-            r.notes.push(n);
+            CredState::Revoked => r.notes.push("revoked; store a new token with `homedash creds add`".into()),
+            _ => {}
+        }
+        rows.push(r);
+    }
+    if let Some(accounts) = &accounts {
+        let in_config = |n: &str| config.credential(n).is_some();
+        for a in accounts {
+            match names::classify(a) {
+                names::Account::Token(n) if !in_config(&n) => {
+                    let e = meta.credentials.get(&n);
+                    let provider = e.map(|e| e.provider.clone()).unwrap_or_default();
+                    let mut r = Row::new(&n, &provider, "keyring".into(), e);
+                    r.backend = BACKEND.into();
+                    r.stored = Some(true);
+                    r.state = CredState::derive(e, None, Some(true));
+                    r.notes.push(format!(
+                        "not in {}: add a [credential.{n}] table to use it, or `homedash creds rm {n}`",
+                        config.source_name
+                    ));
+                    rows.push(r);
+                }
+                names::Account::Staged(n) | names::Account::Previous(n) if !in_config(&n) => {
+                    let mut r = Row::new(a, "", "keyring".into(), None);
+                    r.backend = BACKEND.into();
+                    r.stored = Some(true);
+                    r.state = CredState::Untested;
+                    r.notes.push(format!(
+                        "a rotation's token for \"{n}\", which is not in the config; left alone"
+                    ));
+                    rows.push(r);
+                }
+                names::Account::Foreign(raw) => {
+                    let shown = homedash_widgets::text::clean_to(&raw, 80).into_owned();
+                    let mut r = Row::new(&shown, "", "keyring".into(), None);
+                    r.backend = BACKEND.into();
+                    r.stored = Some(true);
+                    r.foreign = true;
+                    r.state = CredState::Unknown;
+                    r.notes.push("foreign: not written by homedash (its name is not a credential name); homedash never changes it".into());
+                    rows.push(r);
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(problem) = &keyring_problem {
+        for r in rows.iter_mut().filter(|r| r.source == "keyring") {
+            r.notes.push(format!(
+                "the keyring cannot be asked, so whether a token is stored is not shown: {problem}"
+            ));
         }
     }
     if json {
@@ -358,27 +478,42 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
     }
     if rows.is_empty() {
         println!("{} defines no credentials", config.source_name);
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        print_table(&rows, now);
     }
+    if let Some(problem) = keyring_problem {
+        println!();
+        println!("note: {problem}");
+        println!(
+            "note: the list above is what {} knows; whether each keyring token is stored, and keyring entries the config does not name, need the keyring",
+            m.meta_path().display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
+    use homedash_widgets::format::fit;
     println!(
-        "{:<14} {:<9} {:<16} {:<11} {:<8} {:<14} {:<30} USED BY",
-        "NAME", "PROVIDER", "SOURCE", "TOKEN", "AGE", "DUE", "LAST TEST"
+        "{:<16} {:<15} {:<16} {:<10} {:<8} {:<14} {:<17} {:<32} USED BY",
+        "NAME", "PROVIDER", "SOURCE", "TOKEN", "AGE", "DUE", "STATE", "LAST TEST"
     );
-    for r in &rows {
+    for r in rows {
         let age = r
             .rotated
             .or(r.created)
             .map(|t| homedash_widgets::format::age(now, t))
             .unwrap_or_else(|| "–".into());
         println!(
-            "{:<14} {:<9} {:<16} {:<11} {:<8} {:<14} {:<30} {}",
-            r.name,
-            r.provider,
-            r.source,
-            r.fingerprint.as_deref().unwrap_or("–"),
+            "{:<16} {:<15} {:<16} {:<10} {:<8} {:<14} {:<17} {:<32} {}",
+            fit(&r.name, 16),
+            fit(if r.provider.is_empty() { "–" } else { &r.provider }, 15),
+            fit(&r.source, 16),
+            fit(r.fingerprint.as_deref().unwrap_or("–"), 10),
             age,
-            r.due.as_deref().unwrap_or("–"),
-            homedash_widgets::format::fit(r.last_test.as_deref().unwrap_or("never"), 30),
+            fit(r.due.as_deref().unwrap_or("–"), 14),
+            r.state.label(),
+            fit(r.last_test.as_deref().unwrap_or("never"), 32),
             r.used_by.join(", ")
         );
         if let Some(p) = &r.previous_fingerprint {
@@ -397,5 +532,4 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             println!("  {n}");
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

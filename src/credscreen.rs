@@ -51,6 +51,12 @@ impl TokenInput {
     pub fn take(&mut self) -> SecretString {
         secret::from_string(std::mem::take(&mut *self.0))
     }
+
+    /// A copy for an operation, the field keeping its text: should the
+    /// operation fail, nothing typed is lost. The copy is wiped with the op.
+    pub fn copy(&self) -> SecretString {
+        secret::from_string(self.0.to_string())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,9 +91,11 @@ pub enum Mode {
         name: String,
         origins: Vec<String>,
     },
-    /// An operation is running in the worker.
+    /// An operation is running in the worker; `back` is the dialog it
+    /// came from, which comes back, input and all, if the operation fails.
     Busy {
         what: String,
+        back: Option<Box<Mode>>,
     },
 }
 
@@ -167,10 +175,14 @@ impl Eq for CredOp {}
 
 #[derive(Debug)]
 pub struct CredScreen {
+    /// The demo: tokens live in memory; no action touches a keyring.
+    pub demo: bool,
     pub selected: usize,
     pub mode: Mode,
     /// The last action's result: (succeeded, text).
     pub message: Option<(bool, String)>,
+    /// Why the open dialog's action failed, shown in the dialog.
+    pub dialog_error: Option<String>,
 }
 
 /// What a key did on the screen.
@@ -179,21 +191,30 @@ pub enum Outcome {
     Nothing,
     Redraw,
     Close,
+    /// q: leave homedash, as on the dashboard.
+    Quit,
     Run(CredOp),
 }
 
 fn valid_name(n: &str) -> bool {
-    !n.is_empty()
-        && n.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    crate::credentials::names::check(n).is_ok()
 }
+
+/// What every action of the demo's Credentials screen says, at once.
+pub const DEMO_NOTE: &str = "the demo's tokens live in memory only and go only to its own loopback server: nothing here is stored, tested or deleted. Run homedash without --demo to manage real tokens.";
 
 impl CredScreen {
     pub fn new() -> Self {
+        Self::for_dashboard(false)
+    }
+
+    pub fn for_dashboard(demo: bool) -> Self {
         CredScreen {
+            demo,
             selected: 0,
             mode: Mode::Browse,
             message: None,
+            dialog_error: None,
         }
     }
 
@@ -211,8 +232,13 @@ impl CredScreen {
             .and_then(|p| provider::KEYED.iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
+            Mode::Browse if self.demo && matches!(k.code, KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o') | KeyCode::Delete) => {
+                self.message = Some((false, DEMO_NOTE.into()));
+                Outcome::Redraw
+            }
             Mode::Browse => match (k.code, selected) {
-                (KeyCode::Esc | KeyCode::Char('c' | 'q'), _) => Outcome::Close,
+                (KeyCode::Esc | KeyCode::Char('c'), _) => Outcome::Close,
+                (KeyCode::Char('q'), _) => Outcome::Quit,
                 (KeyCode::Down | KeyCode::Char('j'), _) if self.selected + 1 < names.len() => {
                     self.selected += 1;
                     Outcome::Redraw
@@ -306,12 +332,13 @@ impl CredScreen {
             Mode::Rotate { name, token } => match k.code {
                 KeyCode::Esc => {
                     self.mode = Mode::Browse;
+                    self.dialog_error = None;
                     Outcome::Redraw
                 }
                 KeyCode::Enter if !token.is_empty() => {
                     let op = CredOp::Rotate {
                         name: name.clone(),
-                        secret: token.take(),
+                        secret: token.copy(),
                     };
                     self.run(op)
                 }
@@ -333,6 +360,7 @@ impl CredScreen {
             } => match (k.code, *field) {
                 (KeyCode::Esc, _) => {
                     self.mode = Mode::Browse;
+                    self.dialog_error = None;
                     Outcome::Redraw
                 }
                 (KeyCode::Tab | KeyCode::Down, f) => {
@@ -363,7 +391,7 @@ impl CredScreen {
                     let op = CredOp::Add {
                         name: name.clone(),
                         provider: Self::provider_at(*provider).name,
-                        secret: token.take(),
+                        secret: token.copy(),
                     };
                     self.run(op)
                 }
@@ -373,7 +401,10 @@ impl CredScreen {
                         if valid_name(name) {
                             "paste or type the token first".into()
                         } else {
-                            "the name may only use letters, digits, '-', '_' and '.'".into()
+                            crate::credentials::names::check(name)
+                                .err()
+                                .map(|e| e.to_string())
+                                .unwrap_or_default()
                         },
                     ));
                     Outcome::Redraw
@@ -424,17 +455,32 @@ impl CredScreen {
     }
 
     fn run(&mut self, op: CredOp) -> Outcome {
-        self.mode = Mode::Busy {
-            what: format!("{} {}…", op.verb(), op.name()),
-        };
+        let what = format!("{} {}…", op.verb(), op.name());
+        let from = std::mem::replace(&mut self.mode, Mode::Browse);
+        let back = matches!(from, Mode::Add { .. } | Mode::Rotate { .. }).then(|| Box::new(from));
+        self.mode = Mode::Busy { what, back };
         self.message = None;
+        self.dialog_error = None;
         Outcome::Run(op)
     }
 
-    /// The worker finished.
+    /// The worker finished. A dialog whose action failed is shown again,
+    /// with what was typed in it and the whole error.
     pub fn done(&mut self, ok: bool, text: String) {
-        self.mode = Mode::Browse;
-        self.message = Some((ok, text));
+        let back = match std::mem::replace(&mut self.mode, Mode::Browse) {
+            Mode::Busy { back, .. } => back,
+            _ => None,
+        };
+        match back {
+            Some(dialog) if !ok => {
+                self.mode = *dialog;
+                self.dialog_error = Some(text);
+            }
+            _ => {
+                self.dialog_error = None;
+                self.message = Some((ok, text));
+            }
+        }
     }
 }
 

@@ -23,9 +23,9 @@ pub mod market;
 
 /// The token every demo credential carries: the demo server checks that
 /// it arrives in each provider's real place. It opens nothing anywhere else.
-pub const TOKEN: &str = "demo-token-0000";
+pub const TOKEN: &str = "demo-token-00000000";
 /// Datadog's credential has two parts.
-pub const PAIR_TOKEN: &str = "demo-api-0000:demo-app-0000";
+pub const PAIR_TOKEN: &str = "demo-api-00000000:demo-app-00000000";
 
 /// Bind on loopback, serve until `cancel`, and point every networked widget
 /// of `config` at it, under a path prefix per provider.

@@ -311,7 +311,7 @@ fn canary_through_the_credentials_screen_by_keystrokes() {
     app.wait_for(&["Rotate", "New token"], wait);
     paste(&mut app, &c2);
     app.send("\r");
-    app.wait_for(&["passed its test and is in use"], wait);
+    app.wait_for(&["tested valid and is in use"], wait);
     screens.push(app.text());
     assert_eq!(secret_tool(&name).as_deref(), Some(c2.as_str()));
     assert_eq!(secret_tool(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));

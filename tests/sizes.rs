@@ -217,8 +217,46 @@ fn check_app(w: u16, h: u16) {
     for (name, shown, small) in app_screens(w, h) {
         if small && w >= 40 && h >= 4 {
             assert!(shown.contains("too small"), "{name} at {w}x{h}: no message:\n{shown}");
+            // One screen's message, whole: nothing of another's left in it.
+            assert!(shown.matches("Enlarge the window").count() <= 1, "{name} at {w}x{h}:\n{shown}");
         }
     }
+}
+
+/// One terminal through a run of resizes and screens, as a user's would
+/// be: after every frame it shows exactly what a fresh terminal of that
+/// size shows for the same state. No cell of an earlier frame survives.
+fn check_against_fresh(steps: &[(u16, u16, char)]) {
+    let (w0, h0) = (steps[0].0, steps[0].1);
+    let mut app = dashboard(w0, h0);
+    let mut term = Terminal::new(TestBackend::new(w0, h0)).unwrap();
+    for &(w, h, key) in steps {
+        term.backend_mut().resize(w, h);
+        app.update(Msg::Input(Event::Resize(w, h)));
+        match key {
+            'E' => press(&mut app, KeyCode::Esc),
+            'N' => press(&mut app, KeyCode::Enter),
+            '-' => {}
+            c => press(&mut app, KeyCode::Char(c)),
+        }
+        term.draw(|f| screens::draw(&app, f)).unwrap();
+        let fresh = draw_app(&app);
+        let kept = text(term.backend());
+        assert_eq!(
+            kept, fresh,
+            "after {steps:?}, at {w}x{h} after '{key}': the terminal differs from a fresh draw"
+        );
+    }
+}
+
+#[test]
+fn help_at_40x10_after_a_larger_frame_is_clean() {
+    check_against_fresh(&[(160, 48, '-'), (40, 10, '?'), (40, 10, '-'), (160, 48, 'E'), (40, 10, 'c'), (80, 24, '-')]);
+    let mut a = dashboard(40, 10);
+    press(&mut a, KeyCode::Char('?'));
+    let shown = draw_app(&a);
+    assert_eq!(shown.matches("Enlarge the window").count(), 1, "{shown}");
+    assert!(shown.contains("press Esc to") && shown.contains("close it."), "{shown}");
 }
 
 fn check_wizard(steps: &[Wizard], w: u16, h: u16) {
@@ -260,6 +298,20 @@ proptest! {
     #[test]
     fn any_size_draws_every_app_screen(w in 1..=MAX.0, h in 1..=MAX.1) {
         check_app(w, h);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_run_of_resizes_and_screens_matches_a_fresh_draw(
+        steps in proptest::collection::vec(
+            (1..=220u16, 1..=70u16, proptest::sample::select(vec!['-', '?', 'E', 'c', 'z', 'N', 'a', '!', 'q'])),
+            1..12,
+        )
+    ) {
+        check_against_fresh(&steps);
     }
 }
 

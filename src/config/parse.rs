@@ -388,16 +388,8 @@ impl<'t> Checker<'t> {
     fn credential(&mut self, name: &str, value: &Spanned<DeValue<'t>>) -> Option<CredentialConfig> {
         let base = [Seg::Key("credential".into()), Seg::Key(name.into())];
         let key = |k: &str| [base[0].clone(), base[1].clone(), Seg::Key(k.into())];
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        {
-            self.at(
-                &base,
-                true,
-                format!("credential name \"{name}\" may only use letters, digits, '-', '_' and '.'"),
-            );
+        if let Err(e) = crate::credentials::names::check(name) {
+            self.at(&base, true, e.to_string());
         }
         let (raw, ignored) = self.de::<RawCredential>(value, &base);
         self.unknown_keys(ignored, "a credential", &field_names::<RawCredential>());

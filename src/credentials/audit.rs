@@ -20,7 +20,11 @@ pub enum Event {
     Added,
     Tested,
     Rotated,
+    /// A rotation whose new token was not proven valid: nothing changed.
+    RotationRefused,
     RotationConfirmed,
+    /// An interrupted rotation's leftovers tidied by the next command.
+    RotationRepaired,
     RolledBack,
     Revoked,
     /// A token stored by a setup that was then cancelled, deleted again.

@@ -29,6 +29,8 @@ pub enum Status {
     Ready,
     /// The value could not be read; the text says why and what to do.
     Unavailable(String),
+    /// A keyring credential with no token stored.
+    NotStored,
     /// Deleted from the keyring by the user.
     Revoked,
     /// The provider refused it; widgets pause until a test passes.
@@ -42,6 +44,9 @@ impl Status {
             Status::Loading => format!("reading credential \"{name}\"…"),
             Status::Ready => String::new(),
             Status::Unavailable(why) => format!("credential \"{name}\": {why}"),
+            Status::NotStored => format!(
+                "no token stored for credential \"{name}\": add one on the Credentials screen (c, then a) or with `homedash creds add {name}`"
+            ),
             Status::Revoked => format!("credential \"{name}\" revoked; add a new token on the Credentials screen (c)"),
             Status::Rejected(why) => format!(
                 "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated (c)",
@@ -187,8 +192,27 @@ impl Broker {
                 (Source::Keyring, Some(Ok(k))) => source::read(&c.source, &c.name, Some(k)).await,
                 _ => source::read(&c.source, &c.name, None).await,
             };
-            self.set(&c.name, value.map_err(|e| e.to_string()));
+            self.set_read(&c.name, value);
         }
+    }
+
+    /// The outcome of reading `name` from its source.
+    fn set_read(&self, name: &str, value: Result<SecretString, source::SourceError>) {
+        match value {
+            Err(source::SourceError::Keyring(KeyringError::NotFound { .. })) => self.set_status(name, Status::NotStored),
+            other => self.set(name, other.map_err(|e| e.to_string())),
+        }
+    }
+
+    fn set_status(&self, name: &str, status: Status) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        slot.secret = None;
+        slot.fingerprint = None;
+        slot.status = status;
+        slot.generation += 1;
+        drop(slots);
+        self.bump();
     }
 
     /// Read `name` again from its source: after a test passed, a rollback,
@@ -198,7 +222,7 @@ impl Broker {
             return;
         };
         let value = source::read(&c.source, &c.name, None).await;
-        self.set(name, value.map_err(|e| e.to_string()));
+        self.set_read(name, value);
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -338,14 +362,7 @@ impl Broker {
 
     /// Forget the value at once: the user revoked it.
     pub fn revoke(&self, name: &str) {
-        let mut slots = self.lock();
-        let Some(slot) = slots.get_mut(name) else { return };
-        slot.secret = None;
-        slot.fingerprint = None;
-        slot.status = Status::Revoked;
-        slot.generation += 1;
-        drop(slots);
-        self.bump();
+        self.set_status(name, Status::Revoked);
     }
 
     /// Count one request's outcome: `None` when no answer came.

@@ -154,6 +154,34 @@ impl Keyring {
         bounded("a write", move || entry.set_password(&value))?.map_err(|e| classify(e, &owned))
     }
 
+    /// Every account stored under service `homedash`, whoever wrote it.
+    pub fn accounts(&self) -> Result<Vec<String>, KeyringError> {
+        let store = self.store.clone();
+        let found = bounded("a search", move || {
+            let spec = std::collections::HashMap::from([("service", SERVICE)]);
+            Entry::search_in_store(&store, &spec).map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| {
+                        // Only entries that hold a credential (a store may
+                        // return bare specifiers too).
+                        let attrs = e.get_attributes().ok()?;
+                        match e.get_specifiers() {
+                            Some((service, user)) => (service == SERVICE).then_some(user),
+                            None => (attrs.get("service").map(String::as_str) == Some(SERVICE))
+                                .then(|| attrs.get("username").cloned())
+                                .flatten(),
+                        }
+                    })
+                    .collect::<Vec<String>>()
+            })
+        })?;
+        let mut accounts = found.map_err(|e| classify(e, ""))?;
+        accounts.sort();
+        accounts.dedup();
+        Ok(accounts)
+    }
+
     /// Removing an entry that is not there is not an error.
     pub fn delete(&self, name: &str) -> Result<(), KeyringError> {
         let entry = self.entry(name)?;
@@ -183,6 +211,9 @@ mod tests {
         assert!(matches!(k.get("finnhub"), Err(KeyringError::NotFound { .. })));
         k.delete("finnhub").unwrap();
         assert!(!format!("{k:?}").contains("canary"));
+        k.set("a", &secret).unwrap();
+        k.set("a#previous", &secret).unwrap();
+        assert_eq!(k.accounts().unwrap(), ["a", "a#previous"]);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use homedash_widgets::provider::Provider;
-use homedash_widgets::{ErrorClass, FetchError};
+use homedash_widgets::provider::{Provider, Verdict};
+use homedash_widgets::FetchError;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
@@ -129,12 +129,10 @@ pub fn check_add(config: &Config, name: &str, provider: &Provider) -> Result<(),
     Ok(())
 }
 
-/// One probe result as the user reads it.
+/// One probe result as the user reads it: only `valid` is ok.
 pub fn outcome(r: &Result<(), FetchError>) -> (bool, String) {
-    match r {
-        Ok(()) => (true, "valid".into()),
-        Err(e) => (false, e.to_string()),
-    }
+    let v = Verdict::of(r);
+    (v.passed(), v.describe())
 }
 
 #[derive(Clone)]
@@ -378,17 +376,7 @@ impl Manager {
         self.spend_one(cred).await?;
         let fp = fingerprint(secret.expose_secret());
         let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
-        let (ok, mut text) = outcome(&r);
-        if let Err(e) = &r
-            && e.class == ErrorClass::Rejected
-        {
-            text = format!("rejected: {}", e.detail);
-        }
-        let result = TestResult {
-            at: Utc::now(),
-            ok,
-            outcome: text,
-        };
+        let result = TestResult::new(&Verdict::of(&r), Utc::now());
         audit::record(Event::Tested, &cred.name, Some(&fp), &result.outcome);
         let (name, kept, src, provider) = (
             cred.name.clone(),
@@ -407,9 +395,12 @@ impl Manager {
         Ok(result)
     }
 
-    /// Replace the token of `name` with `new`, tested first; the old one is
-    /// kept for `rollback` until `confirm`. `origins` (shown to the user)
-    /// are approved once the new token is in use.
+    /// Replace the token of `name` with `new`, tested first: only a token
+    /// proven valid replaces the old one, which is kept for `rollback`
+    /// until `confirm`. With `force`, a token the test could not confirm
+    /// either way (not found, unexpected answer, offline) is kept too; a
+    /// rejected one never is. `origins` (shown to the user) are approved
+    /// once the new token is in use.
     pub async fn rotate(
         &mut self,
         name: &str,
@@ -417,7 +408,8 @@ impl Manager {
         base: &Url,
         new: &SecretString,
         origins: &[String],
-    ) -> Result<String, String> {
+        force: bool,
+    ) -> Result<(String, Verdict), String> {
         self.reconcile(name).await?;
         let old = self.get(name).await?;
         let mut approved = self.destinations(name, provider).await?.approved().to_vec();
@@ -425,17 +417,20 @@ impl Manager {
         let to = Destinations::new(provider, &approved);
         self.set(&staged(name), new).await?;
         pause_point("staged");
-        if let Err(e) = self.probe(name, provider, base, new, &to).await {
+        let verdict = Verdict::of(&self.probe(name, provider, base, new, &to).await);
+        let forced = force && matches!(verdict, Verdict::Unconfirmed { .. });
+        if !verdict.passed() && !forced {
             self.delete(&staged(name)).await?;
             let fp = fingerprint(new.expose_secret());
-            audit::record(
-                Event::Rotated,
-                name,
-                Some(&fp),
-                &format!("new token failed its test: {e}"),
-            );
+            let why = verdict.describe();
+            audit::record(Event::RotationRefused, name, Some(&fp), &format!("new token not in use: {why}"));
+            let hint = if matches!(verdict, Verdict::Unconfirmed { .. }) {
+                " (`--force` keeps a token the test cannot confirm)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "the new token failed its test ({e}); nothing was changed and the current token stays in use"
+                "the new token was not proven valid ({why}); nothing was changed and the current token stays in use{hint}"
             ));
         }
         pause_point("tested");
@@ -449,6 +444,7 @@ impl Manager {
         self.delete(&staged(name)).await?;
         let fp = fingerprint(new.expose_secret());
         let (n, fp2, prov) = (name.to_string(), fp.clone(), provider.name.to_string());
+        let tested = TestResult::new(&verdict, Utc::now());
         self.update_meta(move |m| {
             let now = Utc::now();
             let e = m.credentials.entry(n).or_default();
@@ -459,25 +455,31 @@ impl Manager {
             e.fingerprint = Some(fp2);
             e.previous_fingerprint = old_fp;
             e.revoked = None;
-            e.last_test = Some(TestResult {
-                at: now,
-                ok: true,
-                outcome: "valid".into(),
-            });
+            e.last_test = Some(tested);
         })
         .await?;
         audit::record(
             Event::Rotated,
             name,
             Some(&fp),
-            "new token tested and in use; previous kept for rollback",
+            if forced {
+                "new token in use although its test could not confirm it (--force); previous kept for rollback"
+            } else {
+                "new token tested valid and in use; previous kept for rollback"
+            },
         );
         self.approve(name, origins).await?;
-        Ok(fp)
+        Ok((fp, verdict))
     }
 
     /// Drop the previous token kept since the last rotation.
     pub async fn confirm(&mut self, name: &str) -> Result<(), String> {
+        self.reconcile(name).await?;
+        if self.get(&previous(name)).await?.is_none() {
+            return Err(format!(
+                "credential \"{name}\" has no previous token to delete: nothing was rotated since the last confirm or rollback"
+            ));
+        }
         self.delete(&previous(name)).await?;
         let n = name.to_string();
         self.update_meta(move |m| {
@@ -511,10 +513,22 @@ impl Manager {
         Ok(fp)
     }
 
-    /// Delete every token of `name` from the keyring.
+    /// Delete every token of `name` from the keyring. Nothing stored is an
+    /// error: nothing was revoked.
     pub async fn revoke(&mut self, name: &str) -> Result<(), String> {
         let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
+        let mut stored = Vec::new();
         for account in [name.to_string(), previous(name), staged(name)] {
+            if self.get(&account).await?.is_some() {
+                stored.push(account);
+            }
+        }
+        if stored.is_empty() {
+            return Err(format!(
+                "nothing is stored in the keyring for \"{name}\"; nothing was deleted"
+            ));
+        }
+        for account in stored {
             self.delete(&account).await?;
         }
         let n = name.to_string();
@@ -523,6 +537,8 @@ impl Manager {
             e.fingerprint = None;
             e.previous_fingerprint = None;
             e.revoked = Some(Utc::now());
+            // A test of a token that is gone says nothing any more.
+            e.last_test = None;
         })
         .await?;
         audit::record(Event::Revoked, name, fp.as_deref(), "deleted from the keyring");
@@ -568,6 +584,16 @@ impl Manager {
                 .as_ref()
                 .is_some_and(|c| c.expose_secret() == st.expose_secret());
             self.delete(&staged(name)).await?;
+            audit::record(
+                Event::RotationRepaired,
+                name,
+                fp(&stage).as_deref(),
+                if finished {
+                    "an interrupted rotation's staged token removed; the swap had finished"
+                } else {
+                    "an interrupted rotation's untested staged token deleted; the current token is unchanged"
+                },
+            );
             note = Some(if finished {
                 "an interrupted rotation had already swapped in the new token; finished it".to_string()
             } else {

@@ -12,12 +12,57 @@ use super::budget::Window;
 
 pub const FILE: &str = "credentials.json";
 
+/// What a test proved, for the one status model; the words are `outcome`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    Valid,
+    Rejected,
+    Forbidden,
+    RateLimited,
+    /// The answer proved nothing either way: not found, unexpected, offline.
+    Unconfirmed,
+}
+
+impl TestKind {
+    pub fn of(v: &homedash_widgets::provider::Verdict) -> TestKind {
+        use homedash_widgets::provider::Verdict;
+        match v {
+            Verdict::Valid => TestKind::Valid,
+            Verdict::Rejected(_) => TestKind::Rejected,
+            Verdict::Forbidden(_) => TestKind::Forbidden,
+            Verdict::RateLimited { .. } => TestKind::RateLimited,
+            Verdict::Unconfirmed { .. } => TestKind::Unconfirmed,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestResult {
     pub at: DateTime<Utc>,
+    /// Only a `valid` verdict is ok.
     pub ok: bool,
-    /// "valid", "rejected", "rate-limited until 12:05", "offline: …".
+    /// "valid", "rejected: …", "rate-limited until 12:05 UTC", "could not
+    /// confirm: …".
     pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TestKind>,
+}
+
+impl TestResult {
+    pub fn new(v: &homedash_widgets::provider::Verdict, at: DateTime<Utc>) -> TestResult {
+        TestResult {
+            at,
+            ok: v.passed(),
+            outcome: v.describe(),
+            kind: Some(TestKind::of(v)),
+        }
+    }
+
+    /// Files written before `kind` existed say only ok or not.
+    pub fn kind(&self) -> TestKind {
+        self.kind.unwrap_or(if self.ok { TestKind::Valid } else { TestKind::Unconfirmed })
+    }
 }
 
 /// An origin the owner approved for a credential, and when.

@@ -227,14 +227,14 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
         CredOp::Rotate { name, secret } => {
             let c = find(&name)?;
             let origins = manager::origins_to_approve(config, &name, c.provider);
-            let fp = m
-                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret, &origins)
+            let (fp, _) = m
+                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret, &origins, false)
                 .await?;
             let shown = super::secret::fingerprint(secret.expose_secret());
             debug_assert_eq!(fp, shown);
             broker.set(&name, Ok(secret));
             Ok(format!(
-                "rotated {name}: the new token ({fp}) passed its test and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
+                "rotated {name}: the new token ({fp}) tested valid and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
                 c.provider.key_page
             ))
         }

@@ -14,24 +14,34 @@ use crate::app::App;
 use crate::credentials::broker::Status;
 use crate::credentials::destinations::{origin_of, provider_origin};
 use crate::credentials::keyring::BACKEND;
+use crate::credentials::status::{CredState, Tone};
 use crate::credentials::manager::{Due, describe_source};
 use crate::credscreen::{CredScreen, Field, Mode};
 
-const HINTS: &str = "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve  Esc back";
+const HINTS: &str =
+    "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  Esc back  q quit";
+/// For narrow terminals: every key still named.
+const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve Esc back q quit";
 
 fn when(t: DateTime<Utc>, app: &App) -> String {
     t.with_timezone(&app.local).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The one status model's word for `name`, as the CLI shows it too.
 fn state_of(app: &App, name: &str) -> (String, Style) {
-    match app.cred_view(name).map(|v| &v.status) {
-        Some(Status::Ready) => ("in use".into(), Style::new().fg(style::GOOD)),
-        Some(Status::Loading) => ("reading…".into(), style::dim()),
-        Some(Status::Rejected(_)) => ("rejected, paused".into(), Style::new().fg(style::BAD)),
-        Some(Status::Revoked) => ("revoked".into(), Style::new().fg(style::BAD)),
-        Some(Status::Unavailable(_)) => ("unavailable".into(), Style::new().fg(style::WARN)),
-        None => ("not in config".into(), style::dim()),
+    let live = app.cred_view(name).map(|v| &v.status);
+    let state = CredState::derive(app.cred_meta.credentials.get(name), live, None);
+    let style = match state.tone() {
+        Tone::Good => Style::new().fg(style::GOOD),
+        Tone::Warn => Style::new().fg(style::WARN),
+        Tone::Bad => Style::new().fg(style::BAD),
+        Tone::Neutral => style::dim(),
+    };
+    let mut label = state.label().to_string();
+    if state == CredState::Rejected && live.is_some() {
+        label.push_str(", paused");
     }
+    (label, style)
 }
 
 pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
@@ -40,11 +50,16 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
     }
     let names = app.cred_names();
     let table_h = (names.len() as u16 + 3).max(4);
+    // The whole message, wrapped: as many rows as it takes, up to six.
+    let msg_h = screen.message.as_ref().map_or(1, |(_, t)| {
+        let w = usize::from(body.width.saturating_sub(1).max(1));
+        (t.chars().count() + 1).div_ceil(w).clamp(1, 6) as u16
+    });
     let [table_area, detail_area, hint_area, msg_area] = Layout::vertical([
         Constraint::Length(table_h),
         Constraint::Min(0),
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(msg_h),
     ])
     .areas(body);
     table(app, screen, &names, f, table_area);
@@ -65,7 +80,8 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             detail_area,
         );
     }
-    f.render_widget(Line::from(Span::styled(format!(" {HINTS}"), style::dim())), hint_area);
+    let hints = if usize::from(hint_area.width) > HINTS.len() { HINTS } else { HINTS_SHORT };
+    f.render_widget(Line::from(Span::styled(format!(" {hints}"), style::dim())), hint_area);
     if let Some((ok, text)) = &screen.message {
         let st = Style::new().fg(if *ok { style::GOOD } else { style::BAD });
         f.render_widget(
@@ -113,6 +129,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 will_be_sent_to(app, name, p),
                 Line::from(format!("Stored in the {BACKEND}.")),
             ];
+            let lines = with_error(lines, screen.dialog_error.as_deref());
             dialog(
                 f,
                 body,
@@ -138,6 +155,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             if let Some(p) = provider {
                 lines.push(will_be_sent_to(app, name, p));
             }
+            let lines = with_error(lines, screen.dialog_error.as_deref());
             dialog(
                 f,
                 body,
@@ -208,7 +226,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             ];
             dialog(f, body, " Revoke locally ", lines, " y revoke · any other key cancels ");
         }
-        Mode::Busy { what } => {
+        Mode::Busy { what, .. } => {
             dialog(f, body, " Working ", vec![Line::from(what.clone())], "");
         }
     }
@@ -427,6 +445,16 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
         ),
         area,
     );
+}
+
+/// A dialog's lines, then why its action failed, whole: the paragraph
+/// wraps it, and the dialog grows to hold it.
+fn with_error(mut lines: Vec<Line<'static>>, error: Option<&str>) -> Vec<Line<'static>> {
+    if let Some(e) = error {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(format!("✗ {e}"), Style::new().fg(style::BAD))));
+    }
+    lines
 }
 
 /// How a token travels to `origin`.

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-pub const KEYS: [(&str, &str); 11] = [
+pub const KEYS: [(&str, &str); 12] = [
     ("Tab / Shift-Tab", "focus next / previous widget"),
     ("← ↓ ↑ → or h j k l", "move focus"),
     ("click", "focus a widget"),
@@ -16,17 +16,25 @@ pub const KEYS: [(&str, &str); 11] = [
     ("r", "refresh the focused widget"),
     ("R", "refresh all widgets"),
     ("c", "credentials: add, test, rotate, revoke tokens"),
-    ("?", "this help"),
-    ("q", "quit"),
+    ("!", "the status bar's message in full"),
+    ("? or F1", "this help"),
+    ("q", "quit (also on the Credentials screen)"),
     ("Ctrl-C", "quit"),
 ];
 
-/// The whole terminal the overlay needs: its box and the two bars.
-pub const MIN: (u16, u16) = (44, KEYS.len() as u16 + 4 + 2);
+/// Only on the first run, with no config yet.
+pub const FIRST_RUN: [(&str, &str); 2] = [
+    ("s", "set up your own dashboard"),
+    ("d", "try the demo"),
+];
 
-pub fn draw(f: &mut Frame, body: Rect) {
-    let width = 54.min(body.width);
-    let height = (KEYS.len() as u16 + 4).min(body.height);
+/// The whole terminal the overlay needs: its box and the two bars.
+pub const MIN: (u16, u16) = (44, (KEYS.len() + FIRST_RUN.len()) as u16 + 4 + 2);
+
+pub fn draw(f: &mut Frame, body: Rect, first_run: bool) {
+    let rows = KEYS.len() + if first_run { FIRST_RUN.len() } else { 0 };
+    let width = 58.min(body.width);
+    let height = (rows as u16 + 4).min(body.height);
     let area = Rect::new(
         body.x + (body.width - width) / 2,
         body.y + (body.height - height) / 2,
@@ -34,7 +42,8 @@ pub fn draw(f: &mut Frame, body: Rect) {
         height,
     );
     let mut lines = vec![Line::default()];
-    lines.extend(KEYS.iter().map(|(k, what)| {
+    let first = if first_run { &FIRST_RUN[..] } else { &[] };
+    lines.extend(first.iter().chain(KEYS.iter()).map(|(k, what)| {
         Line::from(vec![
             Span::styled(format!("  {k:<20}"), style::label()),
             Span::raw(*what),
@@ -47,7 +56,7 @@ pub fn draw(f: &mut Frame, body: Rect) {
                 .border_type(BorderType::Rounded)
                 .border_style(Style::new().fg(style::ACCENT))
                 .title(" Keys ")
-                .title_bottom(Line::from(Span::styled(" Esc or ? to close ", style::dim())).right_aligned()),
+                .title_bottom(Line::from(Span::styled(" Esc, ? or q closes ", style::dim())).right_aligned()),
         ),
         area,
     );

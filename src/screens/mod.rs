@@ -54,6 +54,13 @@ pub fn draw(app: &App, f: &mut Frame) {
             card::draw(app, id, rect, now, f.buffer_mut());
         }
     }
+    if app.status_open {
+        let text = app
+            .status_message()
+            .unwrap_or_else(|| "No message: the status bar shows nothing more than it says.".into());
+        let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
+        credentials::dialog(f, body, " Message ", lines, " any key closes ");
+    }
     if app.help {
         if too_small_for(app) {
             too_small(
@@ -64,7 +71,7 @@ pub fn draw(app: &App, f: &mut Frame) {
                 "Enlarge the window, or press Esc to close it.",
             );
         } else {
-            help::draw(f, body);
+            help::draw(f, body, app.first_run);
         }
     }
 }
@@ -193,7 +200,16 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     } else {
         Line::default()
     };
+    // Cut to fit, it says so, and `!` shows all of it.
+    let marker = " … ! shows all";
+    let fits = line.width() <= usize::from(area.width);
     f.render_widget(line, area);
+    if !fits && area.width as usize > marker.len() + 10 {
+        let w = marker.chars().count() as u16;
+        let at = Rect::new(area.right() - w, area.y, w, 1);
+        f.render_widget(ratatui::widgets::Clear, at);
+        f.render_widget(Line::from(Span::styled(marker, style::value().fg(style::ACCENT))), at);
+    }
 }
 
 /// Below this the Credentials screen's table and dialogs cannot be read.
@@ -221,8 +237,10 @@ pub(crate) fn too_small(f: &mut Frame, area: Rect, here: (u16, u16), need: &str,
         Line::from(format!("{}x{} here; {need}.", here.0, here.1)),
         Line::from(hint.to_string()),
     ];
-    // On a 1x1 terminal even this is cut, but it never panics.
+    // On a 1x1 terminal even this is cut, but it never panics. What was
+    // drawn below (another screen's message) is cleared first.
     let target = if area.height == 0 { f.area() } else { area };
+    f.render_widget(ratatui::widgets::Clear, target);
     f.render_widget(
         Paragraph::new(text)
             .alignment(Alignment::Center)

@@ -382,6 +382,7 @@ fn state_line(p: &CredPage) -> Line<'static> {
             style::WARN,
         ),
         CredState::Failed(e) => (format!("✗ {e}"), style::BAD),
+        CredState::Unconfirmed(e) => (format!("? {e}"), style::WARN),
     };
     Line::from(Span::styled(text, Style::new().fg(color)))
 }

@@ -120,6 +120,8 @@ impl Wizard {
                 ));
                 return Flow::redraw();
             }
+            // A second Enter on a key the test could not confirm stores it.
+            let force = matches!(p.state, CredState::Unconfirmed(_));
             let secret = p.token.take();
             let host = base.host_str().unwrap_or("the provider").to_string();
             let op = Op::Store {
@@ -127,6 +129,7 @@ impl Wizard {
                 provider: p.provider.name,
                 base,
                 secret,
+                force,
             };
             if p.created {
                 // Storing again: the first one goes, so add does not refuse.

@@ -144,6 +144,9 @@ pub enum CredState {
         text: String,
     },
     Failed(String),
+    /// The test could not confirm the key either way; it is not stored,
+    /// and still in the field: Enter again stores it anyway.
+    Unconfirmed(String),
 }
 
 #[derive(Debug)]
@@ -1028,6 +1031,17 @@ impl Wizard {
                             CredState::Failed(e)
                         }
                     };
+                }
+            }
+            Reply::Unconfirmed { name, text, secret } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.token = TokenInput::default();
+                    p.token.push_str(secrecy::ExposeSecret::expose_secret(&secret));
+                    p.state = CredState::Unconfirmed(text);
+                    self.note = Some((
+                        false,
+                        "the key was not stored: check the endpoint, or press Enter again to store it anyway".into(),
+                    ));
                 }
             }
             Reply::Checked { name, ok, text } => {

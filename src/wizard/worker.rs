@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::provider::{self, Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
 use homedash_widgets::{Data, ErrorClass, FetchError, Source};
 use secrecy::SecretString;
@@ -45,6 +45,8 @@ pub enum Op {
         provider: &'static str,
         base: Url,
         secret: SecretString,
+        /// Store it even if the test cannot confirm it (a second Enter).
+        force: bool,
     },
     /// Read a credential from its env or command source and test it.
     Check {
@@ -94,6 +96,13 @@ pub enum Reply {
         name: String,
         result: Result<Stored, String>,
     },
+    /// The test could not confirm the key either way: not stored; the key
+    /// comes back so the user can store it anyway, or fix the endpoint.
+    Unconfirmed {
+        name: String,
+        text: String,
+        secret: SecretString,
+    },
     Checked {
         name: String,
         ok: bool,
@@ -106,6 +115,12 @@ pub enum Reply {
     },
     Written(Result<(), String>),
     Discarded(Vec<String>),
+}
+
+/// Why a key was not stored.
+enum Refused {
+    Failed(String),
+    Unconfirmed { text: String, secret: SecretString },
 }
 
 #[derive(Debug)]
@@ -181,9 +196,14 @@ impl Worker {
                 provider,
                 base,
                 secret,
-            } => Reply::Stored {
-                result: self.store(&name, provider, &base, secret).await,
-                name,
+                force,
+            } => match self.store(&name, provider, &base, secret, force).await {
+                Ok(stored) => Reply::Stored {
+                    result: Ok(stored),
+                    name,
+                },
+                Err(Refused::Failed(e)) => Reply::Stored { result: Err(e), name },
+                Err(Refused::Unconfirmed { text, secret }) => Reply::Unconfirmed { name, text, secret },
             },
             Op::Check {
                 name,
@@ -264,23 +284,38 @@ impl Worker {
         }
     }
 
-    async fn store(&self, name: &str, provider: &str, base: &Url, secret: SecretString) -> Result<Stored, String> {
-        let p = self::provider(provider)?;
+    /// Store a key the provider proved valid; with `force`, also one its
+    /// test could not confirm either way. A rejected key is never stored.
+    async fn store(
+        &self,
+        name: &str,
+        provider: &str,
+        base: &Url,
+        secret: SecretString,
+        force: bool,
+    ) -> Result<Stored, Refused> {
+        let p = self::provider(provider).map_err(Refused::Failed)?;
         let mut m = self.manager.lock().await;
         let to = shown(p, base);
-        let probe = m.probe(name, p, base, &secret, &to).await;
-        if let Err(e) = &probe
-            && matches!(
-                e.class,
-                ErrorClass::Rejected | ErrorClass::Forbidden | ErrorClass::Insecure
-            )
-        {
-            return Err(format!("{e} (nothing was stored)"));
+        let verdict = ProbeVerdict::of(&m.probe(name, p, base, &secret, &to).await);
+        match &verdict {
+            ProbeVerdict::Valid => {}
+            ProbeVerdict::Unconfirmed { .. } if force => {}
+            ProbeVerdict::Unconfirmed { .. } => {
+                return Err(Refused::Unconfirmed {
+                    text: format!("{} (not stored)", verdict.describe()),
+                    secret,
+                });
+            }
+            _ => return Err(Refused::Failed(format!("{} (nothing was stored)", verdict.describe()))),
         }
-        let fingerprint = m.add(name, p, &secret, to.approved()).await?;
+        let fingerprint = m.add(name, p, &secret, to.approved()).await.map_err(Refused::Failed)?;
         self.secrets.lock().await.insert(name.to_string(), secret);
-        let (ok, text) = manager::outcome(&probe);
-        Ok(Stored { fingerprint, ok, text })
+        Ok(Stored {
+            fingerprint,
+            ok: verdict.passed(),
+            text: verdict.describe(),
+        })
     }
 
     /// A token this run already has, else one read from its source.

@@ -175,7 +175,7 @@ pub const KEYED: &[Provider] = &[
         probe_spends_quota: false,
         credential_optional: true,
         probe: status_probe,
-        probe_result: status_probe_result,
+        probe_result: exposition_probe_result,
     },
     Provider {
         name: "json",
@@ -192,7 +192,7 @@ pub const KEYED: &[Provider] = &[
         probe_spends_quota: false,
         credential_optional: true,
         probe: status_probe,
-        probe_result: status_probe_result,
+        probe_result: json_probe_result,
     },
     Provider {
         name: "datadog",
@@ -239,13 +239,169 @@ fn status_probe(base: &Url) -> RequestSpec {
     spec
 }
 
-/// Accepted unless the answer is 401 or 403.
+/// The status says whether the token was taken; any success counts, since
+/// the endpoint's own answer can be anything.
 fn status_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    match reply.status {
-        401 | 403 | 429 => Err(FetchError::new(
-            crate::error::ErrorClass::from_status(reply.status, reply.retry_after(now)),
-            format!("HTTP {}", reply.status),
-        )),
-        _ => Ok(()),
+    if reply.is_success() {
+        return Ok(());
+    }
+    Err(FetchError::new(
+        crate::error::ErrorClass::from_status(reply.status, reply.retry_after(now)),
+        format!("HTTP {}", reply.status),
+    ))
+}
+
+/// A `/metrics` endpoint: a success whose body is the text format.
+fn exposition_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
+    status_probe_result(reply, now)?;
+    let text = String::from_utf8_lossy(&reply.body);
+    let sample = |l: &str| {
+        let l = l.trim();
+        !l.is_empty()
+            && !l.starts_with('#')
+            && l.split_whitespace().nth(1).is_some_and(|v| v.parse::<f64>().is_ok() || v.ends_with("Inf") || v == "NaN")
+    };
+    if text.lines().any(|l| l.starts_with("# TYPE") || l.starts_with("# HELP") || sample(l)) {
+        Ok(())
+    } else {
+        Err(FetchError::bad_response("the answer is not the Prometheus text format"))
+    }
+}
+
+/// A JSON endpoint: a success whose body is JSON.
+fn json_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
+    status_probe_result(reply, now)?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(&reply.body)
+        .map(|_| ())
+        .map_err(|e| FetchError::bad_response(format!("the answer is not JSON: {e}")))
+}
+
+/// Why a probe's answer proves nothing about the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unconfirmed {
+    /// 404 on the probe's path: most often a `base_url` one segment off.
+    NotFound,
+    /// An answer of another shape than the provider's, or an error the
+    /// provider gives for other reasons than the key.
+    Unexpected,
+    /// No answer: offline, a timeout, TLS, or a server error.
+    Unreachable,
+    /// homedash sent nothing (an origin not approved, plain http).
+    NotSent,
+}
+
+/// What a probe says about a key. Only `Valid` proves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    Rejected(String),
+    /// Taken, but the plan or the key's scope does not allow the request.
+    Forbidden(String),
+    RateLimited {
+        until: Option<DateTime<Utc>>,
+        detail: String,
+    },
+    Unconfirmed {
+        why: Unconfirmed,
+        detail: String,
+    },
+}
+
+impl Verdict {
+    pub fn of(r: &Result<(), FetchError>) -> Verdict {
+        use crate::error::ErrorClass as C;
+        let e = match r {
+            Ok(()) => return Verdict::Valid,
+            Err(e) => e,
+        };
+        let detail = e.detail.clone();
+        let unconfirmed = |why| Verdict::Unconfirmed {
+            why,
+            detail: detail.clone(),
+        };
+        match &e.class {
+            C::Rejected => Verdict::Rejected(detail),
+            C::Forbidden => Verdict::Forbidden(detail),
+            C::RateLimited { until } => Verdict::RateLimited { until: *until, detail },
+            C::NotFound => unconfirmed(Unconfirmed::NotFound),
+            C::Offline | C::Timeout | C::Tls | C::Server(_) => unconfirmed(Unconfirmed::Unreachable),
+            C::Insecure | C::Unapproved | C::NoCredential => unconfirmed(Unconfirmed::NotSent),
+            C::Client(_) | C::Provider | C::BadResponse | C::TooLarge => unconfirmed(Unconfirmed::Unexpected),
+        }
+    }
+
+    /// The only verdict a rotation, an add that tests, or the setup
+    /// wizard takes as a pass.
+    pub fn passed(&self) -> bool {
+        *self == Verdict::Valid
+    }
+
+    /// One line for the user: "valid", "rejected: …", "could not confirm:
+    /// …". Times are UTC: the line is also kept in the state file.
+    pub fn describe(&self) -> String {
+        let with = |head: &str, d: &str| {
+            if d.is_empty() {
+                head.to_string()
+            } else {
+                format!("{head}: {d}")
+            }
+        };
+        match self {
+            Verdict::Valid => "valid".into(),
+            Verdict::Rejected(d) => with("rejected", d),
+            Verdict::Forbidden(d) => with("forbidden or not in the plan", d),
+            Verdict::RateLimited { until: Some(t), detail } => {
+                with(&format!("rate-limited until {} UTC", t.format("%H:%M")), detail)
+            }
+            Verdict::RateLimited { until: None, detail } => with("rate-limited", detail),
+            Verdict::Unconfirmed { why, detail } => {
+                let head = match why {
+                    Unconfirmed::NotFound => {
+                        "could not confirm: the probe's endpoint was not found (HTTP 404); is `base_url` right?"
+                    }
+                    Unconfirmed::Unexpected => "could not confirm: the answer was not what this provider sends",
+                    Unconfirmed::Unreachable => "could not confirm: no answer from the provider",
+                    Unconfirmed::NotSent => "could not confirm: nothing was sent",
+                };
+                with(head, detail)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_endpoints_prove_a_key_only_with_their_own_kind_of_answer() {
+        crate::testing::assert_probe_cannot_confirm(exposition_probe_result);
+        // Any JSON is a JSON endpoint's own kind of answer.
+        crate::testing::assert_probe_cannot_confirm_with(json_probe_result, &["<html>Welcome</html>", "not json"]);
+        let now = chrono::Utc::now();
+        let ok = |body: &str| HttpReply {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        assert!(exposition_probe_result(&ok("# HELP up Up.\n# TYPE up gauge\nup 1\n"), now).is_ok());
+        assert!(exposition_probe_result(&ok("up{job=\"a\"} 1\n"), now).is_ok());
+        assert!(json_probe_result(&ok(r#"{"queue": {"depth": 3}}"#), now).is_ok());
+        let denied = HttpReply {
+            status: 401,
+            ..ok("")
+        };
+        assert_eq!(
+            Verdict::of(&json_probe_result(&denied, now)),
+            Verdict::Rejected("HTTP 401".into())
+        );
+    }
+
+    #[test]
+    fn verdicts_say_what_they_prove() {
+        assert_eq!(Verdict::of(&Ok(())).describe(), "valid");
+        let v = Verdict::of(&Err(FetchError::new(crate::ErrorClass::Offline, "cannot connect")));
+        assert_eq!(v.describe(), "could not confirm: no answer from the provider: cannot connect");
+        assert!(!v.passed());
     }
 }

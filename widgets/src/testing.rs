@@ -15,3 +15,45 @@ pub fn text(buf: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Neither a 404 on the probe's path (a `base_url` one segment off) nor an
+/// answer of another shape proves a key: each is "could not confirm".
+pub fn assert_probe_cannot_confirm(
+    probe_result: fn(&crate::HttpReply, chrono::DateTime<chrono::Utc>) -> Result<(), crate::FetchError>,
+) {
+    assert_probe_cannot_confirm_with(
+        probe_result,
+        &[r#"{"unexpected": true}"#, "<html><body>Welcome to nginx!</body></html>", "[]"],
+    );
+}
+
+/// `assert_probe_cannot_confirm`, with the 200 answers that are not of the
+/// provider's kind given.
+pub fn assert_probe_cannot_confirm_with(
+    probe_result: fn(&crate::HttpReply, chrono::DateTime<chrono::Utc>) -> Result<(), crate::FetchError>,
+    unexpected: &[&str],
+) {
+    use crate::provider::{Unconfirmed, Verdict};
+    let now = chrono::Utc::now();
+    let reply = |status: u16, body: &str| crate::HttpReply {
+        status,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    };
+    for body in ["404 page not found", r#"{"error":"Not Found"}"#, ""] {
+        let v = Verdict::of(&probe_result(&reply(404, body), now));
+        assert!(
+            matches!(v, Verdict::Unconfirmed { why: Unconfirmed::NotFound, .. }),
+            "404 {body:?}: {v:?}"
+        );
+        assert!(!v.passed());
+        assert!(v.describe().starts_with("could not confirm"), "{}", v.describe());
+    }
+    for body in unexpected {
+        let v = Verdict::of(&probe_result(&reply(200, body), now));
+        assert!(
+            matches!(v, Verdict::Unconfirmed { why: Unconfirmed::Unexpected, .. }),
+            "200 {body:?}: {v:?}"
+        );
+    }
+}

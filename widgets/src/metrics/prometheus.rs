@@ -321,4 +321,9 @@ mod tests {
         super::super::render(&one, &c.display(), buf.area, &mut buf);
         insta::assert_snapshot!("prometheus_single_40x3", crate::testing::text(&buf));
     }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
+    }
 }

@@ -192,7 +192,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    super::common::accepted(quote("IBM", reply, now))
+    super::common::accepted(reply, quote("IBM", reply, now))
 }
 
 #[cfg(test)]
@@ -302,5 +302,10 @@ mod tests {
             render(&q, buf.area, &mut buf);
             insta::assert_snapshot!(format!("alphavantage_{w}x{h}"), crate::testing::text(&buf));
         }
+    }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
     }
 }

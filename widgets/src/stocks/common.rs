@@ -26,11 +26,14 @@ pub fn per_symbol(
     Ok(Quotes { quotes })
 }
 
-/// A probe answer: the key was accepted, even if the probe symbol was not found.
-pub fn accepted(r: Result<Quote, FetchError>) -> Result<(), FetchError> {
+/// A probe answer: the key was accepted when the provider answered in its
+/// own format, even if that answer is "no such symbol". A 404 status is
+/// not such an answer: the endpoint itself was not found.
+pub fn accepted(reply: &HttpReply, r: Result<Quote, FetchError>) -> Result<(), FetchError> {
     match r {
-        Err(e) if e.class != crate::error::ErrorClass::NotFound => Err(e),
-        _ => Ok(()),
+        Ok(_) => Ok(()),
+        Err(e) if e.class == crate::error::ErrorClass::NotFound && reply.is_success() => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -117,7 +117,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
 
 /// A probe answer: `Ok` when the key was accepted.
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    super::common::accepted(parse_one("AAPL", reply, now))
+    super::common::accepted(reply, parse_one("AAPL", reply, now))
 }
 
 #[cfg(test)]
@@ -258,5 +258,10 @@ mod tests {
         let keys: Vec<_> = cfg(&[]).problems().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["symbols"]);
         assert_eq!(cfg(&["AA PL"]).problems().len(), 1);
+    }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
     }
 }

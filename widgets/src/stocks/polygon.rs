@@ -83,6 +83,9 @@ pub fn parse_one(symbol: &str, reply: &HttpReply, now: DateTime<Utc>) -> Result<
         return Err(FetchError::new(class, text));
     }
     let body = body.ok_or_else(|| FetchError::bad_response("the answer is not the expected JSON"))?;
+    if !matches!(body.status.as_deref(), Some("OK" | "DELAYED")) {
+        return Err(FetchError::bad_response("not a Polygon answer: no status \"OK\""));
+    }
     let Some(bar) = body.results.first() else {
         return Err(FetchError::new(
             ErrorClass::NotFound,
@@ -112,7 +115,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    super::common::accepted(parse_one("AAPL", reply, now))
+    super::common::accepted(reply, parse_one("AAPL", reply, now))
 }
 
 #[cfg(test)]
@@ -203,5 +206,10 @@ mod tests {
             render(&q, buf.area, &mut buf);
             insta::assert_snapshot!(format!("polygon_{w}x{h}"), crate::testing::text(&buf));
         }
+    }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
     }
 }

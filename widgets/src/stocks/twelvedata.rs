@@ -287,4 +287,9 @@ mod tests {
             insta::assert_snapshot!(format!("twelvedata_{w}x{h}"), crate::testing::text(&buf));
         }
     }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
+    }
 }

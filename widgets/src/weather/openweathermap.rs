@@ -220,7 +220,10 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
             Err(e)
         }
         Some(e) => Err(e),
-        None => Ok(()),
+        // Only current conditions prove the key was used.
+        None => serde_json::from_slice::<Current>(&reply.body)
+            .map(|_| ())
+            .map_err(|e| FetchError::bad_response(format!("not an OpenWeatherMap answer: {e}"))),
     }
 }
 
@@ -334,5 +337,10 @@ mod tests {
             super::super::render(&w, buf.area, &mut buf);
             insta::assert_snapshot!(format!("owm_{width}x{h}"), crate::testing::text(&buf));
         }
+    }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
     }
 }

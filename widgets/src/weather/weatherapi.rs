@@ -230,7 +230,13 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
-    failure(reply, now).map_or(Ok(()), Err)
+    if let Some(e) = failure(reply, now) {
+        return Err(e);
+    }
+    // Only current conditions prove the key was used.
+    serde_json::from_slice::<Body>(&reply.body)
+        .map(|_| ())
+        .map_err(|e| FetchError::bad_response(format!("not a WeatherAPI.com answer: {e}")))
 }
 
 #[cfg(test)]
@@ -349,5 +355,10 @@ mod tests {
             super::super::render(&w, buf.area, &mut buf);
             insta::assert_snapshot!(format!("weatherapi_{width}x{h}"), crate::testing::text(&buf));
         }
+    }
+
+    #[test]
+    fn a_404_or_an_unexpected_answer_confirms_nothing() {
+        crate::testing::assert_probe_cannot_confirm(probe_result);
     }
 }

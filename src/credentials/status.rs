@@ -1,0 +1,140 @@
+//! The one status model: a credential's state, derived once from what the
+//! state file, the keyring and (in a running dashboard) the broker know,
+//! and shown in the same words by `creds list`, `--json` and the screen.
+
+use serde::Serialize;
+
+use super::broker::Status;
+use super::meta::{Meta, TestKind};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredState {
+    /// Its last test proved it.
+    Valid,
+    /// A token is there; no test has said anything about it yet.
+    Untested,
+    /// The provider refused it (at a test or a poll); widgets pause.
+    Rejected,
+    /// Taken, but the plan or scope does not allow the request.
+    Forbidden,
+    RateLimited,
+    /// Its last test could not confirm it either way.
+    Unconfirmed,
+    /// Deleted from the keyring by its owner.
+    Revoked,
+    /// Meant for the keyring, where no token is stored.
+    NotStored,
+    /// Its source cannot be read now (a locked keyring, an unset variable).
+    Unavailable,
+    /// The dashboard is reading it.
+    Reading,
+    /// Whether a token is stored needs the keyring, which cannot be asked.
+    Unknown,
+}
+
+impl CredState {
+    pub fn label(self) -> &'static str {
+        match self {
+            CredState::Valid => "valid",
+            CredState::Untested => "untested",
+            CredState::Rejected => "rejected",
+            CredState::Forbidden => "forbidden",
+            CredState::RateLimited => "rate-limited",
+            CredState::Unconfirmed => "could not confirm",
+            CredState::Revoked => "revoked",
+            CredState::NotStored => "not stored",
+            CredState::Unavailable => "unavailable",
+            CredState::Reading => "reading",
+            CredState::Unknown => "unknown",
+        }
+    }
+
+    /// Good, bad, or needs a look.
+    pub fn tone(self) -> Tone {
+        match self {
+            CredState::Valid => Tone::Good,
+            CredState::Rejected | CredState::Revoked | CredState::NotStored => Tone::Bad,
+            CredState::Reading | CredState::Untested | CredState::Unknown => Tone::Neutral,
+            _ => Tone::Warn,
+        }
+    }
+
+    /// `meta` is the state file's entry, `live` the running dashboard's
+    /// view (none on the command line), `stored` whether the keyring holds
+    /// a token for a keyring credential (none when not known or not asked).
+    pub fn derive(meta: Option<&Meta>, live: Option<&Status>, stored: Option<bool>) -> CredState {
+        match live {
+            Some(Status::Rejected(_)) => return CredState::Rejected,
+            Some(Status::Revoked) => return CredState::Revoked,
+            Some(Status::NotStored) => return CredState::NotStored,
+            Some(Status::Unavailable(_)) => return CredState::Unavailable,
+            Some(Status::Loading) => return CredState::Reading,
+            Some(Status::Ready) | None => {}
+        }
+        let revoked = meta.is_some_and(|m| m.revoked.is_some() && m.fingerprint.is_none());
+        if revoked && stored != Some(true) {
+            return CredState::Revoked;
+        }
+        if stored == Some(false) {
+            return CredState::NotStored;
+        }
+        if let Some(t) = meta.and_then(|m| m.last_test.as_ref()) {
+            return match t.kind() {
+                TestKind::Valid => CredState::Valid,
+                TestKind::Rejected => CredState::Rejected,
+                TestKind::Forbidden => CredState::Forbidden,
+                TestKind::RateLimited => CredState::RateLimited,
+                TestKind::Unconfirmed => CredState::Unconfirmed,
+            };
+        }
+        CredState::Untested
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Warn,
+    Bad,
+    Neutral,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::meta::TestResult;
+    use homedash_widgets::provider::Verdict;
+
+    fn tested(v: Verdict) -> Meta {
+        Meta {
+            fingerprint: Some("…abcd".into()),
+            last_test: Some(TestResult::new(&v, chrono::Utc::now())),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn one_derivation_for_every_view() {
+        let valid = tested(Verdict::Valid);
+        assert_eq!(CredState::derive(Some(&valid), None, Some(true)), CredState::Valid);
+        assert_eq!(CredState::derive(Some(&valid), Some(&Status::Ready), None), CredState::Valid);
+        assert_eq!(
+            CredState::derive(Some(&valid), Some(&Status::Rejected("x".into())), None),
+            CredState::Rejected,
+            "the live view knows first"
+        );
+        assert_eq!(CredState::derive(Some(&valid), None, Some(false)), CredState::NotStored);
+        let revoked = Meta {
+            revoked: Some(chrono::Utc::now()),
+            ..Default::default()
+        };
+        assert_eq!(CredState::derive(Some(&revoked), None, None), CredState::Revoked);
+        assert_eq!(CredState::derive(None, None, None), CredState::Untested);
+        let unconfirmed = tested(Verdict::Unconfirmed {
+            why: homedash_widgets::provider::Unconfirmed::NotFound,
+            detail: String::new(),
+        });
+        assert_eq!(CredState::derive(Some(&unconfirmed), None, None).label(), "could not confirm");
+    }
+}
