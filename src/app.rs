@@ -602,7 +602,9 @@ impl App {
     /// problem), a notice, or the focused widget's error.
     pub fn status_message(&self) -> Option<String> {
         if let Some(e) = &self.config_error {
-            return Some(format!("The config was not reloaded; homedash still runs the last good one.\n{e}"));
+            return Some(format!(
+                "The config was not reloaded; homedash still runs the last good one.\n{e}"
+            ));
         }
         if let Some(n) = &self.notice {
             return Some(n.clone());
@@ -611,7 +613,10 @@ impl App {
         let e = s.error.as_ref()?;
         let mut text = format!("{}: {e}", w.id);
         if let Some(n) = s.next {
-            text.push_str(&format!("\nNext try at {}.", n.with_timezone(&self.local).format("%H:%M:%S")));
+            text.push_str(&format!(
+                "\nNext try at {}.",
+                n.with_timezone(&self.local).format("%H:%M:%S")
+            ));
         }
         Some(text)
     }

@@ -15,9 +15,9 @@ use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::{Meta, MetaFile};
 use crate::credentials::names;
-use crate::credentials::status::CredState;
 use crate::credentials::secret;
 use crate::credentials::source::Source;
+use crate::credentials::status::CredState;
 use crate::credentials::{audit, destinations};
 use crate::http::Http;
 use crate::logging;
@@ -381,7 +381,10 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
     }
     // After a repair, the keyring's entries again.
     let accounts = match (&accounts, m.keyring().await) {
-        (Some(_), Ok(k)) => tokio::task::spawn_blocking(move || k.accounts()).await.ok().and_then(Result::ok),
+        (Some(_), Ok(k)) => tokio::task::spawn_blocking(move || k.accounts())
+            .await
+            .ok()
+            .and_then(Result::ok),
         _ => None,
     };
     let meta: MetaFile = m.load_meta().await?;
@@ -413,13 +416,19 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             .into_iter()
             .filter(|o| !to.allows_origin(o))
             .collect();
-        r.notes = notes.iter().filter(|(n, _)| *n == c.name).map(|(_, t)| t.clone()).collect();
+        r.notes = notes
+            .iter()
+            .filter(|(n, _)| *n == c.name)
+            .map(|(_, t)| t.clone())
+            .collect();
         match r.state {
             CredState::NotStored => r.notes.push(format!(
                 "no token stored: `homedash creds add {} --provider {}`",
                 c.name, c.provider.name
             )),
-            CredState::Revoked => r.notes.push("revoked; store a new token with `homedash creds add`".into()),
+            CredState::Revoked => r
+                .notes
+                .push("revoked; store a new token with `homedash creds add`".into()),
             _ => {}
         }
         rows.push(r);

@@ -232,7 +232,13 @@ impl CredScreen {
             .and_then(|p| provider::KEYED.iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
-            Mode::Browse if self.demo && matches!(k.code, KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o') | KeyCode::Delete) => {
+            Mode::Browse
+                if self.demo
+                    && matches!(
+                        k.code,
+                        KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o') | KeyCode::Delete
+                    ) =>
+            {
                 self.message = Some((false, DEMO_NOTE.into()));
                 Outcome::Redraw
             }
@@ -606,7 +612,16 @@ mod tests {
                 secret: SecretString::from("new-toke")
             })
         );
-        s.done(false, "x".into());
+        // It failed: the dialog is back with what was typed, and why.
+        s.done(false, "the keyring is locked".into());
+        let Mode::Rotate { token, .. } = &s.mode else {
+            panic!("{:?}", s.mode)
+        };
+        assert_eq!(token.len(), 8, "nothing typed is lost");
+        assert_eq!(s.dialog_error.as_deref(), Some("the keyring is locked"));
+        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Redraw);
+        assert_eq!(s.dialog_error, None);
+        assert_eq!(s.key(k(KeyCode::Char('q')), &names, &[], &[]), Outcome::Quit);
         assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Close);
     }
 

@@ -115,6 +115,18 @@ impl Drop for Pollers {
     }
 }
 
+/// Why a poller woke up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Woke {
+    /// Its schedule.
+    Timer,
+    /// `r`: one extra try, which leaves the schedule as it was.
+    Manual,
+    /// Its credential changed (added, approved, rotated, revoked).
+    Cred,
+    Stop,
+}
+
 struct Job {
     id: WidgetId,
     /// When to poll first; `None` is at once.
@@ -128,10 +140,15 @@ struct Job {
 impl Job {
     /// Wait for `at` or a manual refresh. False when the app is going away.
     async fn wait(&mut self, at: Instant) -> bool {
+        self.woke(at).await != Woke::Stop
+    }
+
+    /// Wait for `at` or a manual refresh, and say which came.
+    async fn woke(&mut self, at: Instant) -> Woke {
         tokio::select! {
-            () = sleep_until(at) => true,
-            r = self.wake.recv() => r.is_some(),
-            () = self.cancel.cancelled() => false,
+            () = sleep_until(at) => Woke::Timer,
+            r = self.wake.recv() => if r.is_some() { Woke::Manual } else { Woke::Stop },
+            () = self.cancel.cancelled() => Woke::Stop,
         }
     }
 
@@ -256,18 +273,18 @@ async fn within_budget(job: &Job, c: &Cred, n: u32) -> Option<Option<Reservation
 
 /// Wait for `at`, a manual refresh, or a change of this widget's own
 /// credential (revoked, rejected, rotated), which is acted on at once.
-async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> bool {
-    let Some(c) = cred else { return job.wait(at).await };
+async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> Woke {
+    let Some(c) = cred else { return job.woke(at).await };
     let before = c.broker.generation(&c.name);
     loop {
         tokio::select! {
-            r = job.wait(at) => return r,
+            w = job.woke(at) => return w,
             r = c.changes.changed() => {
                 if r.is_err() {
-                    return job.wait(at).await;
+                    return job.woke(at).await;
                 }
                 if c.broker.generation(&c.name) != before {
-                    return true;
+                    return Woke::Cred;
                 }
             }
         }
@@ -278,9 +295,12 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
     let mut failures = 0u32;
     let mut next = job.first.unwrap_or_else(Instant::now);
     loop {
-        if !wait_or_cred(&mut job, next, cred.as_mut()).await {
+        let woke = wait_or_cred(&mut job, next, cred.as_mut()).await;
+        if woke == Woke::Stop {
             return;
         }
+        // What the schedule said before this try: a manual one keeps it.
+        let scheduled = next;
         let grant = match cred.as_mut() {
             None => None,
             Some(c) => {
@@ -356,6 +376,14 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             Ok(_) => {
                 failures = 0;
                 schedule::after_success(job.refresh, jitter())
+            }
+            // `r` is one extra try: a failure of it neither counts toward
+            // the backoff nor moves the retry the schedule had set (unless
+            // the provider now asks to wait longer).
+            Err(e) if woke == Woke::Manual && scheduled > Instant::now() => {
+                tracing::warn!(widget = job.id, error = %e, failures, "manual refresh failed");
+                let kept = scheduled.saturating_duration_since(Instant::now());
+                retry_after.map_or(kept, |ra| kept.max(ra))
             }
             Err(e) => {
                 failures = failures.saturating_add(1);

@@ -277,11 +277,10 @@ fn keyed(w: u16, h: u16) -> App {
             source: "keyring".into(),
             created: Some(now() - chrono::Duration::days(100)),
             fingerprint: Some("…7Q2x".into()),
-            last_test: Some(TestResult {
-                at: now() - chrono::Duration::minutes(5),
-                ok: true,
-                outcome: "valid".into(),
-            }),
+            last_test: Some(TestResult::new(
+                &homedash_widgets::provider::Verdict::Valid,
+                now() - chrono::Duration::minutes(5),
+            )),
             usage: Usage {
                 requests: 1432,
                 ok: 1429,

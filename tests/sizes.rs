@@ -218,13 +218,18 @@ fn check_app(w: u16, h: u16) {
         if small && w >= 40 && h >= 4 {
             assert!(shown.contains("too small"), "{name} at {w}x{h}: no message:\n{shown}");
             // One screen's message, whole: nothing of another's left in it.
-            assert!(shown.matches("Enlarge the window").count() <= 1, "{name} at {w}x{h}:\n{shown}");
+            assert!(
+                shown.matches("Enlarge the window").count() <= 1,
+                "{name} at {w}x{h}:\n{shown}"
+            );
             // The help and Credentials messages cover the dashboard's whole.
             if name.starts_with("help") || name.starts_with("credentials") {
                 // The body: without the title and status bars.
                 let cells: Vec<char> = shown.chars().collect();
                 let (w, h) = (usize::from(w), usize::from(h));
-                let body: String = cells[w.min(cells.len())..(w * h.saturating_sub(1)).min(cells.len())].iter().collect();
+                let body: String = cells[w.min(cells.len())..(w * h.saturating_sub(1)).min(cells.len())]
+                    .iter()
+                    .collect();
                 assert!(
                     !body.contains("zoom") && !body.contains("EEnlarge"),
                     "{name} at {w}x{h}: another screen's message shows through:\n{shown}"
@@ -262,13 +267,23 @@ fn check_against_fresh(steps: &[(u16, u16, char)]) {
 
 #[test]
 fn help_at_40x10_after_a_larger_frame_is_clean() {
-    check_against_fresh(&[(160, 48, '-'), (40, 10, '?'), (40, 10, '-'), (160, 48, 'E'), (40, 10, 'c'), (80, 24, '-')]);
+    check_against_fresh(&[
+        (160, 48, '-'),
+        (40, 10, '?'),
+        (40, 10, '-'),
+        (160, 48, 'E'),
+        (40, 10, 'c'),
+        (80, 24, '-'),
+    ]);
     let mut a = dashboard(40, 10);
     press(&mut a, KeyCode::Char('?'));
     let shown = draw_app(&a);
     assert_eq!(shown.matches("Enlarge the window").count(), 1, "{shown}");
     assert!(shown.contains("press Esc to") && shown.contains("close it."), "{shown}");
-    assert!(!shown.contains("zoom") && !shown.contains("EEnlarge"), "the dashboard's message shows through:\n{shown}");
+    assert!(
+        !shown.contains("zoom") && !shown.contains("EEnlarge"),
+        "the dashboard's message shows through:\n{shown}"
+    );
 }
 
 fn check_wizard(steps: &[Wizard], w: u16, h: u16) {

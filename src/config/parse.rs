@@ -76,6 +76,49 @@ struct RawNode {
     col: Option<Vec<RawNode>>,
 }
 
+/// A wrong-typed value in homedash's words: what `key` must be, and what
+/// it is. `msg` is serde's "invalid type: string \"8\", expected u8".
+fn in_words(key: &str, msg: &str, value: &DeValue<'_>) -> String {
+    let got = match value {
+        DeValue::String(v) => format!("the string \"{}\"", homedash_widgets::text::clean_to(v, 60)),
+        DeValue::Integer(v) => format!("the number {v}"),
+        DeValue::Float(v) => format!("the number {v}"),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => format!("the date {d}"),
+        DeValue::Array(_) => "a list".into(),
+        DeValue::Table(_) => "a table".into(),
+    };
+    let expected = msg.rsplit_once(", expected ").map_or("", |(_, e)| e);
+    let must = match key {
+        "hours" => "a whole number from 1 to 24".to_string(),
+        "refresh" | "timeout" | "command_timeout" | "rotate_after" | "range" => {
+            "a duration in quotes, e.g. \"10m\" or \"90s\"".into()
+        }
+        "units" => "\"metric\" or \"imperial\"".into(),
+        "symbols" => "a list of ticker symbols, e.g. [\"AAPL\", \"MSFT\"]".into(),
+        "zones" => "a list of time zones, e.g. [\"local\", \"Europe/London\"]".into(),
+        "latitude" | "longitude" => "a number of degrees".into(),
+        "kind" => "one of \"weather\", \"stocks\", \"metrics\", \"system\" or \"clock\"".into(),
+        _ => match expected.trim() {
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" => "a whole number".into(),
+            "f32" | "f64" => "a number".into(),
+            "a string" | "string" => "text in quotes".into(),
+            "a boolean" => "true or false".into(),
+            "a sequence" => "a list".into(),
+            e if e.starts_with("struct") || e == "a map" => "a table".into(),
+            "" => return format!("`{key}`: {msg}, got {got}"),
+            e => e.to_string(),
+        },
+    };
+    let mut out = format!("`{key}` must be {must}, got {got}");
+    if let (DeValue::String(v), "kind") = (value, key)
+        && let Some(k) = suggest(v, &["weather", "stocks", "metrics", "system", "clock"])
+    {
+        out.push_str(&format!("; did you mean \"{k}\"?"));
+    }
+    out
+}
+
 fn field_names<T: DeserializeOwned>() -> Vec<&'static str> {
     let mut v = Vec::new();
     let _ = T::deserialize(FieldNames(&mut v));
@@ -130,22 +173,67 @@ impl<'t> Checker<'t> {
     }
 
     /// Deserialize `value` (at `base`) and collect the keys it ignored.
+    /// Every key of the wrong type is reported, not only the first: each is
+    /// reported, taken out, and the rest tried again.
     fn de<T: DeserializeOwned>(&mut self, value: &Spanned<DeValue<'t>>, base: &[Seg]) -> (Option<T>, Vec<Vec<Seg>>) {
         let mut ignored = Vec::new();
-        let r = serde_ignored::deserialize(ValueDeserializer::from(value.clone()), |p| {
-            let mut full = base.to_vec();
-            full.extend(paths::from_ignored(&p));
-            ignored.push(full);
+        let r = self.each_key(value, base, |v| {
+            ignored.clear();
+            serde_ignored::deserialize(ValueDeserializer::from(v.clone()), |p| {
+                let mut full = base.to_vec();
+                full.extend(paths::from_ignored(&p));
+                ignored.push(full);
+            })
         });
-        match r {
-            Ok(v) => (Some(v), ignored),
-            Err(e) => {
-                self.de_error(&e, base);
-                (None, ignored)
+        (r, ignored)
+    }
+
+    /// Run `attempt` on `value` until it succeeds, taking out (and
+    /// reporting in homedash's words) each key whose value it could not
+    /// take. `None` when it fails for another reason (reported too).
+    fn each_key<T>(
+        &mut self,
+        value: &Spanned<DeValue<'t>>,
+        base: &[Seg],
+        mut attempt: impl FnMut(&Spanned<DeValue<'t>>) -> Result<T, toml::de::Error>,
+    ) -> Option<T> {
+        let mut v = value.clone();
+        let mut removed: Vec<String> = Vec::new();
+        loop {
+            let e = match attempt(&v) {
+                Ok(t) => return Some(t),
+                Err(e) => e,
+            };
+            let path = paths::path_at(&self.root, e.span().map_or(0, |s| s.start));
+            let key = match (path.get(base.len()), path.starts_with(base)) {
+                (Some(Seg::Key(k)), true) => Some(k.clone()),
+                _ => None,
+            };
+            let msg = e.message().trim().to_string();
+            match (key, &mut *v.get_mut()) {
+                (Some(k), DeValue::Table(t)) if !removed.contains(&k) && t.iter().any(|(n, _)| n.get_ref() == &k) => {
+                    let mut at = base.to_vec();
+                    at.push(Seg::Key(k.clone()));
+                    let words = t
+                        .iter()
+                        .find(|(n, _)| n.get_ref() == &k)
+                        .map_or_else(|| format!("`{k}`: {msg}"), |(_, val)| in_words(&k, &msg, val.get_ref()));
+                    self.at(&at, false, words);
+                    let found = t.iter().find(|(n, _)| n.get_ref() == &k).map(|(n, _)| n.clone());
+                    if let Some(found) = found {
+                        t.remove(&found);
+                    }
+                    removed.push(k);
+                }
+                // A required key taken out above: already reported.
+                _ if removed.iter().any(|k| msg.contains(&format!("missing field `{k}`"))) => return None,
+                _ => {
+                    self.de_error(&e, base);
+                    return None;
+                }
             }
         }
     }
-
     fn unknown_keys(&mut self, ignored: Vec<Vec<Seg>>, what: &str, known: &[&str]) {
         for path in ignored {
             let shown = paths::display(&path);
@@ -273,15 +361,22 @@ impl<'t> Checker<'t> {
             return None;
         };
         let mut ignored_specific = Vec::new();
-        let built = Source::deserialize_for(
-            kind,
-            &provider,
-            serde_ignored::Deserializer::new(ValueDeserializer::from(value.clone()), &mut |p| {
-                let mut full = base.to_vec();
-                full.extend(paths::from_ignored(&p));
-                ignored_specific.push(full);
-            }),
-        );
+        let known_provider = Source::deserialize_for(kind, &provider, FieldNames(&mut Vec::new())).is_some();
+        let built = known_provider.then(|| {
+            self.each_key(value, &base, |v| {
+                ignored_specific.clear();
+                Source::deserialize_for(
+                    kind,
+                    &provider,
+                    serde_ignored::Deserializer::new(ValueDeserializer::from(v.clone()), &mut |p| {
+                        let mut full = base.to_vec();
+                        full.extend(paths::from_ignored(&p));
+                        ignored_specific.push(full);
+                    }),
+                )
+                .unwrap_or_else(|| Err(serde::de::Error::custom("no such provider")))
+            })
+        });
         let Some(built) = built else {
             let list = providers
                 .iter()
@@ -305,13 +400,7 @@ impl<'t> Checker<'t> {
             .filter(|p| ignored_specific.contains(p))
             .collect();
         self.unknown_keys(both, &format!("a {} widget ({provider})", kind.name()), &known);
-        let source = match built {
-            Ok(s) => s,
-            Err(e) => {
-                self.de_error(&e, &base);
-                return None;
-            }
-        };
+        let source = built?;
         for (k, msg) in source.problems() {
             self.at(&key(k), false, msg);
         }

@@ -199,7 +199,9 @@ impl Broker {
     /// The outcome of reading `name` from its source.
     fn set_read(&self, name: &str, value: Result<SecretString, source::SourceError>) {
         match value {
-            Err(source::SourceError::Keyring(KeyringError::NotFound { .. })) => self.set_status(name, Status::NotStored),
+            Err(source::SourceError::Keyring(KeyringError::NotFound { .. })) => {
+                self.set_status(name, Status::NotStored)
+            }
             other => self.set(name, other.map_err(|e| e.to_string())),
         }
     }

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use homedash_widgets::provider::{Provider, Verdict};
 use homedash_widgets::FetchError;
+use homedash_widgets::provider::{Provider, Verdict};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
@@ -423,7 +423,12 @@ impl Manager {
             self.delete(&staged(name)).await?;
             let fp = fingerprint(new.expose_secret());
             let why = verdict.describe();
-            audit::record(Event::RotationRefused, name, Some(&fp), &format!("new token not in use: {why}"));
+            audit::record(
+                Event::RotationRefused,
+                name,
+                Some(&fp),
+                &format!("new token not in use: {why}"),
+            );
             let hint = if matches!(verdict, Verdict::Unconfirmed { .. }) {
                 " (`--force` keeps a token the test cannot confirm)"
             } else {

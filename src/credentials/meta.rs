@@ -61,7 +61,11 @@ impl TestResult {
 
     /// Files written before `kind` existed say only ok or not.
     pub fn kind(&self) -> TestKind {
-        self.kind.unwrap_or(if self.ok { TestKind::Valid } else { TestKind::Unconfirmed })
+        self.kind.unwrap_or(if self.ok {
+            TestKind::Valid
+        } else {
+            TestKind::Unconfirmed
+        })
     }
 }
 

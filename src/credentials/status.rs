@@ -118,7 +118,10 @@ mod tests {
     fn one_derivation_for_every_view() {
         let valid = tested(Verdict::Valid);
         assert_eq!(CredState::derive(Some(&valid), None, Some(true)), CredState::Valid);
-        assert_eq!(CredState::derive(Some(&valid), Some(&Status::Ready), None), CredState::Valid);
+        assert_eq!(
+            CredState::derive(Some(&valid), Some(&Status::Ready), None),
+            CredState::Valid
+        );
         assert_eq!(
             CredState::derive(Some(&valid), Some(&Status::Rejected("x".into())), None),
             CredState::Rejected,
@@ -135,6 +138,9 @@ mod tests {
             why: homedash_widgets::provider::Unconfirmed::NotFound,
             detail: String::new(),
         });
-        assert_eq!(CredState::derive(Some(&unconfirmed), None, None).label(), "could not confirm");
+        assert_eq!(
+            CredState::derive(Some(&unconfirmed), None, None).label(),
+            "could not confirm"
+        );
     }
 }

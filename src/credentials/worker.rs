@@ -228,7 +228,14 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
             let c = find(&name)?;
             let origins = manager::origins_to_approve(config, &name, c.provider);
             let (fp, _) = m
-                .rotate(&name, c.provider, &manager::probe_base(config, c), &secret, &origins, false)
+                .rotate(
+                    &name,
+                    c.provider,
+                    &manager::probe_base(config, c),
+                    &secret,
+                    &origins,
+                    false,
+                )
                 .await?;
             let shown = super::secret::fingerprint(secret.expose_secret());
             debug_assert_eq!(fp, shown);

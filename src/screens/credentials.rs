@@ -14,12 +14,11 @@ use crate::app::App;
 use crate::credentials::broker::Status;
 use crate::credentials::destinations::{origin_of, provider_origin};
 use crate::credentials::keyring::BACKEND;
-use crate::credentials::status::{CredState, Tone};
 use crate::credentials::manager::{Due, describe_source};
+use crate::credentials::status::{CredState, Tone};
 use crate::credscreen::{CredScreen, Field, Mode};
 
-const HINTS: &str =
-    "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  Esc back  q quit";
+const HINTS: &str = "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  Esc back  q quit";
 /// For narrow terminals: every key still named.
 const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve Esc back q quit";
 
@@ -80,7 +79,11 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             detail_area,
         );
     }
-    let hints = if usize::from(hint_area.width) > HINTS.len() { HINTS } else { HINTS_SHORT };
+    let hints = if usize::from(hint_area.width) > HINTS.len() {
+        HINTS
+    } else {
+        HINTS_SHORT
+    };
     f.render_widget(Line::from(Span::styled(format!(" {hints}"), style::dim())), hint_area);
     if let Some((ok, text)) = &screen.message {
         let st = Style::new().fg(if *ok { style::GOOD } else { style::BAD });

@@ -15,18 +15,15 @@ pub const KEYS: [(&str, &str); 12] = [
     ("Esc", "leave zoom or help"),
     ("r", "refresh the focused widget"),
     ("R", "refresh all widgets"),
-    ("c", "credentials: add, test, rotate, revoke tokens"),
+    ("c", "the Credentials screen: tokens"),
     ("!", "the status bar's message in full"),
     ("? or F1", "this help"),
-    ("q", "quit (also on the Credentials screen)"),
+    ("q", "quit (Credentials screen too)"),
     ("Ctrl-C", "quit"),
 ];
 
 /// Only on the first run, with no config yet.
-pub const FIRST_RUN: [(&str, &str); 2] = [
-    ("s", "set up your own dashboard"),
-    ("d", "try the demo"),
-];
+pub const FIRST_RUN: [(&str, &str); 2] = [("s", "set up your own dashboard"), ("d", "try the demo")];
 
 /// The whole terminal the overlay needs: its box and the two bars.
 pub const MIN: (u16, u16) = (44, (KEYS.len() + FIRST_RUN.len()) as u16 + 4 + 2);

@@ -259,9 +259,14 @@ fn exposition_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), 
         let l = l.trim();
         !l.is_empty()
             && !l.starts_with('#')
-            && l.split_whitespace().nth(1).is_some_and(|v| v.parse::<f64>().is_ok() || v.ends_with("Inf") || v == "NaN")
+            && l.split_whitespace()
+                .nth(1)
+                .is_some_and(|v| v.parse::<f64>().is_ok() || v.ends_with("Inf") || v == "NaN")
     };
-    if text.lines().any(|l| l.starts_with("# TYPE") || l.starts_with("# HELP") || sample(l)) {
+    if text
+        .lines()
+        .any(|l| l.starts_with("# TYPE") || l.starts_with("# HELP") || sample(l))
+    {
         Ok(())
     } else {
         Err(FetchError::bad_response("the answer is not the Prometheus text format"))
@@ -387,10 +392,7 @@ mod tests {
         assert!(exposition_probe_result(&ok("# HELP up Up.\n# TYPE up gauge\nup 1\n"), now).is_ok());
         assert!(exposition_probe_result(&ok("up{job=\"a\"} 1\n"), now).is_ok());
         assert!(json_probe_result(&ok(r#"{"queue": {"depth": 3}}"#), now).is_ok());
-        let denied = HttpReply {
-            status: 401,
-            ..ok("")
-        };
+        let denied = HttpReply { status: 401, ..ok("") };
         assert_eq!(
             Verdict::of(&json_probe_result(&denied, now)),
             Verdict::Rejected("HTTP 401".into())
@@ -401,7 +403,10 @@ mod tests {
     fn verdicts_say_what_they_prove() {
         assert_eq!(Verdict::of(&Ok(())).describe(), "valid");
         let v = Verdict::of(&Err(FetchError::new(crate::ErrorClass::Offline, "cannot connect")));
-        assert_eq!(v.describe(), "could not confirm: no answer from the provider: cannot connect");
+        assert_eq!(
+            v.describe(),
+            "could not confirm: no answer from the provider: cannot connect"
+        );
         assert!(!v.passed());
     }
 }

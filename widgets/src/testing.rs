@@ -23,7 +23,11 @@ pub fn assert_probe_cannot_confirm(
 ) {
     assert_probe_cannot_confirm_with(
         probe_result,
-        &[r#"{"unexpected": true}"#, "<html><body>Welcome to nginx!</body></html>", "[]"],
+        &[
+            r#"{"unexpected": true}"#,
+            "<html><body>Welcome to nginx!</body></html>",
+            "[]",
+        ],
     );
 }
 
@@ -43,7 +47,13 @@ pub fn assert_probe_cannot_confirm_with(
     for body in ["404 page not found", r#"{"error":"Not Found"}"#, ""] {
         let v = Verdict::of(&probe_result(&reply(404, body), now));
         assert!(
-            matches!(v, Verdict::Unconfirmed { why: Unconfirmed::NotFound, .. }),
+            matches!(
+                v,
+                Verdict::Unconfirmed {
+                    why: Unconfirmed::NotFound,
+                    ..
+                }
+            ),
             "404 {body:?}: {v:?}"
         );
         assert!(!v.passed());
@@ -52,7 +62,13 @@ pub fn assert_probe_cannot_confirm_with(
     for body in unexpected {
         let v = Verdict::of(&probe_result(&reply(200, body), now));
         assert!(
-            matches!(v, Verdict::Unconfirmed { why: Unconfirmed::Unexpected, .. }),
+            matches!(
+                v,
+                Verdict::Unconfirmed {
+                    why: Unconfirmed::Unexpected,
+                    ..
+                }
+            ),
             "200 {body:?}: {v:?}"
         );
     }
