@@ -21,7 +21,8 @@ pub struct Cli {
         global = true,
         env = "HOMEDASH_LOG",
         value_name = "FILTER",
-        default_value = "info"
+        default_value = "info",
+        value_parser = log_filter
     )]
     pub log_level: String,
 
@@ -35,6 +36,14 @@ pub const EXIT_CODES: &str = "Exit codes:
   1  not done, and said why: nothing to delete, confirm or roll back; a token not proven valid; a
      refused name, origin or config; the keyring or the state file cannot be used
   2  the command line is wrong (unknown command or option, missing name)";
+
+/// A `--log-level` is checked where it is given: a bad one is a usage
+/// error, not a log file that silently never fills.
+fn log_filter(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(text)
+        .map(|_| text.to_string())
+        .map_err(|e| format!("{e}; write e.g. \"info\", \"debug\" or \"homedash=trace\""))
+}
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

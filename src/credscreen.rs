@@ -1,7 +1,7 @@
 //! The Credentials screen's state and keys. Like `App::update` it does no
 //! I/O: each action leaves as a `CredOp` for the credential worker.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use homedash_widgets::provider::{self, Provider};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -57,6 +57,18 @@ impl TokenInput {
     pub fn copy(&self) -> SecretString {
         secret::from_string(self.0.to_string())
     }
+}
+
+/// Ctrl-W: the last word of `s` (and the spaces after it); Ctrl-U: all.
+pub fn erase(s: &mut String, word: bool) {
+    if !word {
+        s.clear();
+        return;
+    }
+    let kept = s.trim_end().len();
+    s.truncate(kept);
+    let cut = s.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    s.truncate(cut);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -335,6 +347,21 @@ impl CredScreen {
                     Outcome::Redraw
                 }
             },
+            Mode::Rotate { token, .. }
+                if k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('u' | 'w')) =>
+            {
+                *token = TokenInput::default();
+                Outcome::Redraw
+            }
+            Mode::Add { name, token, field, .. }
+                if k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('u' | 'w')) =>
+            {
+                match field {
+                    Field::Name => erase(name, k.code == KeyCode::Char('w')),
+                    _ => *token = TokenInput::default(),
+                }
+                Outcome::Redraw
+            }
             Mode::Rotate { name, token } => match k.code {
                 KeyCode::Esc => {
                     self.mode = Mode::Browse;
@@ -623,6 +650,24 @@ mod tests {
         assert_eq!(s.dialog_error, None);
         assert_eq!(s.key(k(KeyCode::Char('q')), &names, &[], &[]), Outcome::Quit);
         assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Close);
+    }
+
+    #[test]
+    fn ctrl_u_and_ctrl_w_erase_as_in_a_shell() {
+        let mut s = String::from("pass show homedash/fh  ");
+        erase(&mut s, true);
+        assert_eq!(s, "pass show ");
+        erase(&mut s, true);
+        assert_eq!(s, "pass ");
+        erase(&mut s, false);
+        assert_eq!(s, "");
+        let mut c = CredScreen::new();
+        c.key(k(KeyCode::Char('a')), &[], &[], &[]);
+        c.paste("hd-canary-erase-0123456789");
+        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(c.key(ctrl_u, &[], &[], &[]), Outcome::Redraw);
+        let Mode::Add { token, .. } = &c.mode else { panic!() };
+        assert!(token.is_empty(), "Ctrl-U cleared the token, and typed no 'u'");
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
 fn check(origin: &Origin) -> ExitCode {
     match config::load(origin) {
         Ok(c) => {
-            for w in unapproved(origin, &c) {
+            for w in unapproved(origin, &c).into_iter().chain(doubled_paths(origin, &c)) {
                 eprintln!("warning: {w}");
             }
             println!(
@@ -39,6 +39,45 @@ fn check(origin: &Origin) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A `base_url` that repeats the provider's own API path, which homedash
+/// appends itself: `https://finnhub.io/api/v1` polls `/api/v1/api/v1/quote`.
+fn doubled_paths(origin: &Origin, c: &config::Config) -> Vec<String> {
+    let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for w in &c.widgets {
+        let (Some(base), Some(default)) = (&w.base_url, w.source.default_base()) else {
+            continue;
+        };
+        let Some(own) = url::Url::parse(default)
+            .ok()
+            .and_then(|d| w.source.requests(&d, now).first().map(|r| r.url.path().to_string()))
+        else {
+            continue;
+        };
+        let prefix = base.path().trim_end_matches('/');
+        if prefix.is_empty() || !own.starts_with(&format!("{prefix}/")) || w.source.provider() == "json" {
+            continue;
+        }
+        let polled = w
+            .source
+            .requests(base, now)
+            .first()
+            .map(|r| r.url.path().to_string())
+            .unwrap_or_default();
+        let at = match &text {
+            Some(t) => config::locate(&c.source_name, t, &["widget", &w.id, "base_url"]),
+            None => c.source_name.clone(),
+        };
+        out.push(format!(
+            "{at}: widget \"{}\": base_url ends in {prefix}, which homedash adds itself, so it would poll {polled}; give scheme, host and port (and a gateway's own prefix, if any), e.g. \"{}\"",
+            w.id,
+            base.origin().ascii_serialization()
+        ));
+    }
+    out
 }
 
 /// Widgets that would send a credential to an origin its owner has not

@@ -72,3 +72,52 @@ fn setup_refuses_to_edit_an_invalid_config_and_changes_nothing() {
         "no backup, no temp file"
     );
 }
+
+#[test]
+fn a_bad_log_filter_is_a_usage_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_homedash"))
+        .args(["--log-level", "bogus=[", "check"])
+        .env_remove("HOMEDASH_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bogus=[") && err.contains("homedash=trace"), "{err}");
+}
+
+/// Names are letters, digits, '-' and '_': refused before anything is
+/// stored, with the rule (no keyring is asked).
+#[test]
+fn credential_names_that_would_break_things_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for name in ["my key", "x#staged", "a.b"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_homedash"))
+            .args(["creds", "add", name, "--provider", "finnhub"])
+            .env_remove("HOMEDASH_CONFIG")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("\"{name}\" is not a credential name"))
+                && err.contains("letters, digits, '-' and '_'"),
+            "{name}: {err}"
+        );
+        assert!(!home.path().join("state").exists(), "{name}: nothing was written");
+    }
+}
+
+#[test]
+fn creds_help_documents_the_exit_codes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_homedash"))
+        .args(["creds", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Exit codes:") && text.contains("  1  not done"), "{text}");
+}

@@ -312,7 +312,8 @@ fn providers(w: &Wizard, f: &mut Frame, area: Rect) {
             let (note, note_style) = key_note(p);
             let mark = if *p == chosen { "●" } else { "○" };
             lines.push(Line::from(vec![
-                Span::raw(format!("   {mark} {:<24}", provider_label(p))),
+                // A label longer than its column still keeps a space.
+                Span::raw(format!("   {mark} {:<24} ", provider_label(p))),
                 Span::styled(note, note_style),
             ]));
             if let Some(kp) = provider::keyed(p) {

@@ -877,6 +877,26 @@ impl Wizard {
         if self.writing {
             return Flow::none();
         }
+        // Ctrl-U clears the field, Ctrl-W its last word, as in a shell.
+        if ctrl && matches!(k.code, KeyCode::Char('u' | 'w')) {
+            let word = k.code == KeyCode::Char('w');
+            if self.step == Step::Credentials
+                && let Some(p) = self.creds.get_mut(self.cred_at)
+                && p.on_value
+                && p.src == SrcKind::Keyring
+            {
+                // A token has no words: both clear it.
+                p.token = TokenInput::default();
+                return Flow::redraw();
+            }
+            return match self.text_field() {
+                Some(f) => {
+                    crate::credscreen::erase(f, word);
+                    Flow::redraw()
+                }
+                None => Flow::none(),
+            };
+        }
         if k.code == KeyCode::BackTab || (ctrl && k.code == KeyCode::Char('b')) {
             return self.back();
         }
@@ -1118,6 +1138,31 @@ mod tests {
     }
 
     /// Welcome, widgets (default picks), providers with stocks on Finnhub.
+    #[test]
+    fn ctrl_u_and_ctrl_w_clear_text_fields() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        w.update(&Event::Paste("hd-canary-ctrl-u-000000".into()));
+        w.update(&ctrl('u'));
+        assert!(
+            w.page().unwrap().token.is_empty(),
+            "the pasted key is gone, no 'u' typed"
+        );
+        // The command source: a field with words.
+        w.update(&key(KeyCode::Up));
+        w.update(&key(KeyCode::Right));
+        w.update(&key(KeyCode::Right));
+        assert_eq!(w.page().unwrap().src, SrcKind::Command);
+        w.update(&key(KeyCode::Down));
+        w.update(&Event::Paste("pass show homedash/finnhub".into()));
+        w.update(&ctrl('w'));
+        assert_eq!(w.page().unwrap().command, "pass show ");
+        w.update(&ctrl('u'));
+        assert_eq!(w.page().unwrap().command, "");
+    }
+
     fn to_credentials(w: &mut Wizard) -> Vec<Op> {
         w.update(&key(KeyCode::Enter));
         w.update(&key(KeyCode::Enter));

@@ -169,9 +169,16 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         buf.set_line(area.x, y, &line, area.width);
         y += 1;
     }
+    // On a machine that runs in UTC, a listed "UTC" would only repeat the
+    // big clock.
+    let is_utc = |n: &str| matches!(n, "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu");
+    let first_is_local_utc = cfg.zones.first().is_some_and(|z| z == "local") && first_off.local_minus_utc() == 0;
     for (name, z) in zones.iter().skip(1) {
         if y >= area.bottom() {
             break;
+        }
+        if first_is_local_utc && is_utc(name) {
+            continue;
         }
         let off = offset_at(*z, now, local);
         let zt = now.with_timezone(&off);
@@ -208,6 +215,23 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-27T23:05:09Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn a_listed_utc_does_not_repeat_a_big_clock_in_utc() {
+        let cfg = Config {
+            zones: vec!["local".into(), "UTC".into(), "Asia/Tokyo".into()],
+            ..Config::default()
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
+        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        let shown = text(&buf).join("\n");
+        assert!(!shown.contains("UTC"), "{shown}");
+        assert!(shown.contains("Tokyo"), "{shown}");
+        // Elsewhere, UTC is worth its line.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
+        render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);
+        assert!(text(&buf).join("\n").contains("UTC"));
     }
 
     #[test]

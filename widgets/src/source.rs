@@ -249,11 +249,12 @@ impl Source {
             Source::OpenMeteo(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
             Source::OpenWeatherMap(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
             Source::WeatherApi(c) => c.location.clone().unwrap_or_else(|| "Weather".into()),
-            Source::Finnhub(_)
-            | Source::TwelveData(_)
-            | Source::Polygon(_)
-            | Source::AlphaVantage(_)
-            | Source::Yahoo(_) => "Stocks".into(),
+            Source::Yahoo(_) => "Stocks".into(),
+            // Two stock widgets are told apart by their provider.
+            Source::Finnhub(_) => "Stocks (Finnhub)".into(),
+            Source::TwelveData(_) => "Stocks (Twelve Data)".into(),
+            Source::Polygon(_) => "Stocks (Polygon)".into(),
+            Source::AlphaVantage(_) => "Stocks (Alpha Vantage)".into(),
             Source::Prometheus(c) => crate::format::fit(&c.query, 30),
             Source::Exposition(c) => c.metric.clone(),
             Source::Json(c) => c.fields.first().map_or_else(|| "JSON".into(), |f| f.label.clone()),

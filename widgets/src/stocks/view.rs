@@ -86,18 +86,32 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
         return;
     }
     let w = usize::from(area.width);
-    let cols: &[(&str, usize)] = &[
-        ("Symbol", 8),
-        ("Price", 10),
-        ("Chg%", 9),
-        ("Chg", 9),
-        ("Day range", 17),
-        ("Cur", 4),
-        ("Mkt", 7),
+    // The symbol column is as wide as the longest symbol, where room allows.
+    let longest = q.quotes.iter().map(|q| q.symbol.chars().count()).max().unwrap_or(0);
+    let symbol_w = if w >= longest + 1 + 19 {
+        (longest + 1).clamp(8, 16)
+    } else {
+        8
+    };
+    // Currency and market state only where some quote has them.
+    let has_cur = q.quotes.iter().any(|q| q.currency.is_some());
+    let has_mkt = q.quotes.iter().any(|q| q.market_open.is_some());
+    let mut cols: Vec<(&str, usize, usize)> = vec![
+        ("Symbol", symbol_w, 0),
+        ("Price", 10, 1),
+        ("Chg%", 9, 2),
+        ("Chg", 9, 3),
+        ("Day range", 17, 4),
     ];
+    if has_cur {
+        cols.push(("Cur", 4, 5));
+    }
+    if has_mkt {
+        cols.push(("Mkt", 7, 6));
+    }
     let mut shown = 0;
     let mut used = 0;
-    for (_, cw) in cols {
+    for (_, cw, _) in &cols {
         if used + cw > w && shown >= 2 {
             break;
         }
@@ -113,8 +127,9 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
             format!("{t:>width$} ", width = cw - 1)
         }
     };
+    let left_aligned = |i: usize| i == 0 || cols[i].2 >= 5;
     let header: Vec<Span> = (0..shown)
-        .map(|i| Span::styled(cell(cols[i].0.into(), i, i == 0 || i >= 5), style::dim()))
+        .map(|i| Span::styled(cell(cols[i].0.into(), i, left_aligned(i)), style::dim()))
         .collect();
     let mut lines = vec![Line::from(header)];
     for quote in &q.quotes {
@@ -137,11 +152,11 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
             (quote.currency.clone().unwrap_or_default(), style::dim()),
             (market.to_string(), style::dim()),
         ];
-        let mut spans: Vec<Span> = values
-            .into_iter()
-            .take(shown)
-            .enumerate()
-            .map(|(i, (t, st))| Span::styled(cell(t, i, i == 0 || i >= 5), st))
+        let mut spans: Vec<Span> = (0..shown)
+            .map(|i| {
+                let (t, st) = values[cols[i].2].clone();
+                Span::styled(cell(t, i, left_aligned(i)), st)
+            })
             .collect();
         let left = w.saturating_sub(used);
         if shown == cols.len() && left >= 6 && quote.series.len() >= 2 {

@@ -146,7 +146,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     let unit = |k: &str, fallback: &str| body.current_units.get(k).cloned().unwrap_or_else(|| fallback.into());
     let (t_fallback, w_fallback) = match cfg.units {
         Units::Metric => ("°C", "km/h"),
-        Units::Imperial => ("°F", "mp/h"),
+        Units::Imperial => ("°F", "mph"),
     };
 
     let mut hourly = Vec::new();
@@ -186,7 +186,11 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
         wind_speed: cur.wind_speed_10m,
         wind_direction: cur.wind_direction_10m,
         temp_unit: unit("temperature_2m", t_fallback),
-        wind_unit: unit("wind_speed_10m", w_fallback),
+        wind_unit: match unit("wind_speed_10m", w_fallback) {
+            // Open-Meteo's own spelling; people write mph.
+            u if u == "mp/h" => "mph".into(),
+            u => u,
+        },
         high,
         low,
         hourly,
@@ -253,7 +257,7 @@ mod tests {
         assert_eq!(w.apparent, Some(5.4));
         assert_eq!(w.code, Some(3));
         assert_eq!(w.temp_unit, "°F");
-        assert_eq!(w.wind_unit, "mp/h");
+        assert_eq!(w.wind_unit, "mph");
         assert_eq!(w.wind_direction, Some(319.0));
         assert!(w.hourly.is_empty());
         assert_eq!((w.high, w.low), (None, None));

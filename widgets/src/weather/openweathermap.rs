@@ -169,7 +169,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
     let time = local(c.dt, c.timezone).ok_or_else(|| FetchError::bad_response("bad `dt`"))?;
     let (t_unit, w_unit) = match cfg.units {
         Units::Metric => ("°C", "km/h"),
-        Units::Imperial => ("°F", "mp/h"),
+        Units::Imperial => ("°F", "mph"),
     };
     // m/s in metric; the view speaks km/h.
     let speed = |v: f64| if cfg.units == Units::Metric { v * 3.6 } else { v };

@@ -46,12 +46,22 @@ pub struct HourPoint {
     pub precip_probability: Option<f64>,
 }
 
+/// Rounded to `decimals`, with no "-0.0": a value that rounds to zero
+/// shows as zero.
+fn rounded(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 fn temp(v: f64, unit: &str) -> String {
-    format!("{v:.1}{unit}")
+    format!("{}{unit}", rounded(v, 1))
 }
 
 fn short_temp(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.0}°"))
+    v.map_or_else(|| "–".into(), |v| format!("{}°", rounded(v, 0)))
 }
 
 /// Render the conditions into `area`, most important first: the rows that do
@@ -129,5 +139,16 @@ fn render_hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) {
         if let Some(p) = h.precip_probability {
             buf.set_string(x, area.y + 2, format!("{p:.0}%"), style::dim());
         }
+    }
+}
+
+#[cfg(test)]
+mod rounding {
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(super::temp(-0.04, "°C"), "0.0°C");
+        assert_eq!(super::temp(-0.06, "°C"), "-0.1°C");
+        assert_eq!(super::short_temp(Some(-0.4)), "0°");
+        assert_eq!(super::short_temp(Some(-2.6)), "-3°");
     }
 }

@@ -218,7 +218,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         wind_speed: pick(c.wind_kph, c.wind_mph),
         wind_direction: c.wind_degree,
         temp_unit: if imperial { "°F" } else { "°C" }.into(),
-        wind_unit: if imperial { "mp/h" } else { "km/h" }.into(),
+        wind_unit: if imperial { "mph" } else { "km/h" }.into(),
         high: today
             .and_then(|d| d.day.as_ref())
             .and_then(|d| pick(d.maxtemp_c, d.maxtemp_f)),
