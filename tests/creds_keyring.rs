@@ -446,3 +446,168 @@ fn a_token_goes_only_to_approved_origins() {
     let o = home.creds(&["rm", &name], "");
     assert!(o.status.success());
 }
+
+fn audit_lines(home: &Home) -> usize {
+    std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+/// Commands with nothing to act on say so, fail, and write no audit event;
+/// an entry homedash did not write is listed and never touched.
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn nothing_to_do_is_said_and_foreign_entries_are_left_alone() {
+    let name = format!("fh-truth-{}", std::process::id());
+    let (c1, c2) = (canary("t1"), canary("t2"));
+    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let home = Home::new(&config(&srv.base(), &name));
+
+    let o = home.creds(&["rm", "nosuch"], "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("nothing is stored in the keyring for \"nosuch\""),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(audit_lines(&home), 0, "no audit event for nothing");
+
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &c1);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = audit_lines(&home);
+    let o = home.creds(&["rollback", &name], "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("no previous token to roll back to"), "{}", text(&o));
+    let o = home.creds(&["confirm", &name], "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("no previous token to delete"), "{}", text(&o));
+    assert_eq!(audit_lines(&home), before);
+
+    // Rotate, roll back: then confirm has nothing to confirm.
+    let o = home.creds(&["rotate", &name], &c2);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = home.creds(&["rollback", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let before = audit_lines(&home);
+    let o = home.creds(&["confirm", &name], "");
+    assert_eq!(o.status.code(), Some(1), "after a rollback: {}", text(&o));
+    assert_eq!(audit_lines(&home), before);
+
+    // Removed once: a second rm says there is nothing left.
+    let o = home.creds(&["rm", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = home.creds(&["rm", &name], "");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = home.creds(&["list", "--json"], "");
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list[0]["state"], "revoked", "{}", text(&o));
+    assert_eq!(
+        list[0]["last_test"],
+        serde_json::Value::Null,
+        "revocation clears the last test"
+    );
+
+    // A foreign entry under service homedash, written by another tool.
+    let foreign = format!("legacy entry {}", std::process::id());
+    let mut st = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "someone else's",
+            "service",
+            "homedash",
+            "username",
+            &foreign,
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    st.stdin.take().unwrap().write_all(b"not-ours-1234").unwrap();
+    assert!(st.wait().unwrap().success());
+    for _ in 0..10 {
+        let o = home.creds(&["list"], "");
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("foreign"), "{}", text(&o));
+    }
+    assert_eq!(
+        secret_tool(&foreign).as_deref(),
+        Some("not-ours-1234"),
+        "the foreign entry survived"
+    );
+    let _ = Command::new("secret-tool")
+        .args(["clear", "service", "homedash", "username", &foreign])
+        .status();
+}
+
+/// Against an endpoint that answers 404 or a web page, for every keyed
+/// provider: a rotation changes nothing (the old token stays), and says
+/// why; `--force` keeps an unconfirmed one, saying so.
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn an_unconfirmed_token_is_never_rotated_in() {
+    use support::hostile::{HostileServer, PROVIDERS};
+    let srv = HostileServer::start();
+    for case in ["notfound", "shape"] {
+        let mut cfg = String::new();
+        for p in PROVIDERS {
+            let kind = match p {
+                "finnhub" | "twelvedata" | "polygon" | "alphavantage" => "kind = \"stocks\"\nsymbols = [\"AAPL\"]",
+                "openweathermap" | "weatherapi" => "kind = \"weather\"\nlatitude = 1.0\nlongitude = 2.0",
+                "prometheus" | "datadog" => "kind = \"metrics\"\nquery = \"up\"",
+                "prometheus-text" => "kind = \"metrics\"\nmetric = \"up\"",
+                _ => "kind = \"metrics\"\nfields = [{ pointer = \"/v\", label = \"v\" }]",
+            };
+            let name = format!("{}-{}-{}", p, case, std::process::id());
+            cfg.push_str(&format!(
+                "[widget.{}]\n{kind}\nprovider = \"{p}\"\nbase_url = \"{}\"\ncredential = \"{name}\"\nrefresh = \"1h\"\n\n[credential.{name}]\nprovider = \"{p}\"\nbudget = {{ per_minute = 100, per_day = 1000 }}\n\n",
+                p.replace('-', "_"),
+                srv.base(p, case)
+            ));
+        }
+        let home = Home::new(&cfg);
+        for p in PROVIDERS {
+            let name = format!("{}-{}-{}", p, case, std::process::id());
+            let old = format!("hd-canary-old-{p}-0001:pair-0001");
+            let new = format!("hd-canary-new-{p}-0002:pair-0002");
+            // Stored, then tested: the test cannot confirm it.
+            let o = home.creds(&["add", &name], &old);
+            assert_eq!(o.status.code(), Some(1), "{p} {case}: {}", text(&o));
+            assert!(text(&o).contains("could not confirm"), "{p} {case}: {}", text(&o));
+            let o = home.creds(&["rotate", &name], &new);
+            assert_eq!(o.status.code(), Some(1), "{p} {case}: {}", text(&o));
+            assert!(
+                text(&o).contains("not proven valid") && text(&o).contains("nothing was changed"),
+                "{p} {case}: {}",
+                text(&o)
+            );
+            assert_eq!(
+                secret_tool(&name).as_deref(),
+                Some(old.as_str()),
+                "{p} {case}: the old token stays"
+            );
+            assert_eq!(secret_tool(&format!("{name}#staged")), None);
+            let o = home.creds(&["rm", &name], "");
+            assert!(o.status.success(), "{}", text(&o));
+        }
+        let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
+        assert!(audit.contains("\"event\":\"rotation_refused\""), "{audit}");
+        assert!(!audit.contains("\"event\":\"rotated\""), "{audit}");
+    }
+    // --force keeps a token its test could not confirm, and says so.
+    let name = format!("forced-{}", std::process::id());
+    let cfg = format!(
+        "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\nbase_url = \"{}\"\ncredential = \"{name}\"\n\n[credential.{name}]\nprovider = \"finnhub\"\n",
+        srv.base("finnhub", "notfound")
+    );
+    let home = Home::new(&cfg);
+    let _ = home.creds(&["add", &name], "hd-canary-forced-old-0001");
+    let o = home.creds(&["rotate", &name, "--force"], "hd-canary-forced-new-0002");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("(--force)") && text(&o).contains("could not confirm"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(secret_tool(&name).as_deref(), Some("hd-canary-forced-new-0002"));
+    let _ = home.creds(&["rm", &name], "");
+}

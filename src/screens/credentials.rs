@@ -245,7 +245,7 @@ const COLUMNS: [(&str, u16, u8); 9] = [
     ("AGE", 8, 7),
     ("DUE", 13, 2),
     ("LAST TEST", 22, 5),
-    ("STATE", 16, 1),
+    ("STATE", 18, 1),
     ("USED BY", 10, 3),
 ];
 

@@ -416,3 +416,74 @@ fn describe(label: &str, r: Result<Data, FetchError>) -> Vec<(Verdict, String)> 
         Err(e) => vec![(verdict(&e), format!("{label}: {e}"))],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::keyring::Keyring;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback server that answers every request with `status` and `body`.
+    async fn answering(status: &'static str, body: &'static str) -> Url {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = l.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(body.as_bytes()).await;
+            }
+        });
+        Url::parse(&format!("http://{addr}/")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_wizard_stores_only_a_key_proven_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = keyring_core::mock::Store::new().unwrap();
+        let keyring = Keyring::with_store(store);
+        let http = Http::new().unwrap();
+        let (ops, mut replies) = spawn(Manager::new(dir.path(), http.clone(), Some(keyring.clone())), http);
+        for (status, body) in [
+            ("404 Not Found", "404 page not found"),
+            ("200 OK", "<html>Welcome to nginx!</html>"),
+        ] {
+            let base = answering(status, body).await;
+            let store = |force| Op::Store {
+                name: "finnhub".into(),
+                provider: "finnhub",
+                base: base.clone(),
+                secret: SecretString::from("hd-canary-wizard-unconfirmed-01"),
+                force,
+            };
+            ops.send(store(false)).await.unwrap();
+            let Some(Reply::Unconfirmed { text, secret, .. }) = replies.recv().await else {
+                panic!("{status}: not an unconfirmed reply")
+            };
+            assert!(
+                text.contains("could not confirm") && text.contains("not stored"),
+                "{text}"
+            );
+            assert_eq!(
+                secrecy::ExposeSecret::expose_secret(&secret),
+                "hd-canary-wizard-unconfirmed-01"
+            );
+            assert!(keyring.get("finnhub").is_err(), "{status}: nothing in the keyring");
+            // A second Enter: stored, and not as valid.
+            ops.send(store(true)).await.unwrap();
+            let Some(Reply::Stored { result: Ok(s), .. }) = replies.recv().await else {
+                panic!("{status}: not stored on the second Enter")
+            };
+            assert!(!s.ok, "{status}: stored, but not as valid: {}", s.text);
+            assert!(s.text.starts_with("could not confirm"), "{}", s.text);
+            keyring.delete("finnhub").unwrap();
+            let mut m = Manager::new(dir.path(), Http::new().unwrap(), Some(keyring.clone()));
+            let _ = m.discard("finnhub").await;
+        }
+    }
+}

@@ -19,6 +19,10 @@ pub const HOSTILE: &str = "HOSTILE\u{1b}]52;c;aGFja2Vk\u{7}\u{1b}[2J\u{1b}[31;5;
 /// What every provider is asked to answer with.
 pub const CASES: [&str; 7] = ["401", "403", "404", "429", "500", "200", "data"];
 
+/// A web server's page where the provider's API should be: an answer of
+/// no provider's shape.
+pub const NOT_AN_API: &str = "<html><body><h1>Welcome to nginx!</h1></body></html>";
+
 /// Every keyed provider.
 pub const PROVIDERS: [&str; 10] = [
     "finnhub",
@@ -62,6 +66,13 @@ pub fn answer(provider: &str, case: &str) -> (String, String) {
     }
     .to_string();
     let code = case.parse::<u16>().unwrap_or(400);
+    if case == "shape" {
+        return (status, NOT_AN_API.to_string());
+    }
+    // A path the server does not have: what a base_url one segment off gets.
+    if case == "notfound" {
+        return ("404 Not Found".into(), "404 page not found".into());
+    }
     let body = match (provider, case) {
         ("openweathermap", "data") => {
             fixture!("openweathermap/current_weather_zocca.json").replace("\"moderate rain\"", &h)
