@@ -491,6 +491,10 @@ fn will_be_sent_to(app: &App, name: &str, p: &Provider) -> Line<'static> {
 /// the config uses that wait for approval.
 fn sent_to(app: &App, name: &str) -> Vec<Span<'static>> {
     let mut spans = vec![Span::styled(format!("{:<11}", "sent to"), style::label())];
+    if app.demo {
+        spans.push(Span::raw("the demo's own loopback server only"));
+        return spans;
+    }
     let Some(to) = app.cred_destinations(name) else {
         return spans;
     };
