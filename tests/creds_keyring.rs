@@ -54,19 +54,7 @@ impl Home {
     }
 
     fn files(&self) -> Vec<PathBuf> {
-        fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-            for e in std::fs::read_dir(p).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out);
-                } else {
-                    out.push(p);
-                }
-            }
-        }
-        let mut v = Vec::new();
-        walk(self.path(), &mut v);
-        v
+        support::files_under(self.path())
     }
 }
 
@@ -550,13 +538,7 @@ fn an_unconfirmed_token_is_never_rotated_in() {
     for case in ["notfound", "shape"] {
         let mut cfg = String::new();
         for p in PROVIDERS {
-            let kind = match p {
-                "finnhub" | "twelvedata" | "polygon" | "alphavantage" => "kind = \"stocks\"\nsymbols = [\"AAPL\"]",
-                "openweathermap" | "weatherapi" => "kind = \"weather\"\nlatitude = 1.0\nlongitude = 2.0",
-                "prometheus" | "datadog" => "kind = \"metrics\"\nquery = \"up\"",
-                "prometheus-text" => "kind = \"metrics\"\nmetric = \"up\"",
-                _ => "kind = \"metrics\"\nfields = [{ pointer = \"/v\", label = \"v\" }]",
-            };
+            let kind = support::hostile::widget_keys(p);
             let name = format!("{}-{}-{}", p, case, std::process::id());
             cfg.push_str(&format!(
                 "[widget.{}]\n{kind}\nprovider = \"{p}\"\nbase_url = \"{}\"\ncredential = \"{name}\"\nrefresh = \"1h\"\n\n[credential.{name}]\nprovider = \"{p}\"\nbudget = {{ per_minute = 100, per_day = 1000 }}\n\n",

@@ -5,23 +5,12 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use support::hostile::{HostileServer, PROVIDERS};
+use support::homedash;
+use support::hostile::{HostileServer, PROVIDERS, widget_keys};
 use support::pty::Running;
-
-fn homedash(home: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_homedash"));
-    c.args(["--config", home.join("config.toml").to_str().unwrap()])
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("HOMEDASH_CONFIG");
-    c
-}
 
 fn both(o: &Output) -> String {
     format!(
@@ -40,13 +29,7 @@ fn var(p: &str) -> String {
 fn config(srv: &HostileServer, case: &str) -> String {
     let mut s = String::new();
     for p in PROVIDERS {
-        let kind = match p {
-            "finnhub" | "twelvedata" | "polygon" | "alphavantage" => "kind = \"stocks\"\nsymbols = [\"AAPL\"]",
-            "openweathermap" | "weatherapi" => "kind = \"weather\"\nlatitude = 1.0\nlongitude = 2.0",
-            "prometheus" | "datadog" => "kind = \"metrics\"\nquery = \"up\"",
-            "prometheus-text" => "kind = \"metrics\"\nmetric = \"up\"",
-            _ => "kind = \"metrics\"\nfields = [{ pointer = \"/v\", label = \"v\" }]",
-        };
+        let kind = widget_keys(p);
         s.push_str(&format!(
             "[widget.{}]\n{kind}\nprovider = \"{p}\"\nbase_url = \"{}\"\ncredential = \"{p}\"\nrefresh = \"1h\"\n\n",
             p.replace('-', "_"),

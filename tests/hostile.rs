@@ -32,16 +32,10 @@ fn var(provider: &str) -> String {
 
 /// The widget table of `provider` against `base`.
 fn widget(provider: &str, base: &str) -> String {
-    let kind = match provider {
-        "finnhub" | "twelvedata" | "polygon" | "alphavantage" => "kind = \"stocks\"\nsymbols = [\"AAPL\"]",
-        "openweathermap" | "weatherapi" => "kind = \"weather\"\nlatitude = 44.34\nlongitude = 10.99",
-        "prometheus" | "datadog" => "kind = \"metrics\"\nquery = \"up\"",
-        "prometheus-text" => "kind = \"metrics\"\nmetric = \"hd_temp\"",
-        _ => "kind = \"metrics\"\nfields = [{ pointer = \"/value\", label = \"value\" }]",
-    };
+    let keys = support::hostile::widget_keys(provider);
     let id = provider.replace('-', "_");
     format!(
-        "[widget.{id}]\n{kind}\nprovider = \"{provider}\"\nbase_url = \"{base}\"\ncredential = \"{provider}\"\nrefresh = \"1h\"\ntimeout = \"5s\"\n\n"
+        "[widget.{id}]\n{keys}\nprovider = \"{provider}\"\nbase_url = \"{base}\"\ncredential = \"{provider}\"\nrefresh = \"1h\"\ntimeout = \"5s\"\n\n"
     )
 }
 

@@ -13,16 +13,7 @@ use support::finnhub::Finnhub;
 use support::providers::ProviderServer;
 use support::pty::Running;
 
-fn homedash(home: &Path, config: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_homedash"));
-    c.args(["--config", config.to_str().unwrap()])
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("HOMEDASH_CONFIG");
-    c
-}
+use support::homedash_with as homedash;
 
 fn text(o: &Output) -> String {
     format!(
@@ -265,19 +256,7 @@ fn the_running_dashboard_cannot_dump_core() {
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    support::files_under(dir)
 }
 
 #[test]

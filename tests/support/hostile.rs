@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use tokio::net::TcpListener;
+use tokio::net::TcpStream;
 
 use super::{read_head, respond};
 
@@ -112,43 +112,9 @@ pub struct HostileServer {
 impl HostileServer {
     /// On a thread of its own, for tests whose client is the binary.
     pub fn start() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let heads = Arc::new(Mutex::new(Vec::new()));
-                tx.send(HostileServer {
-                    addr: listener.local_addr().unwrap(),
-                    heads: Arc::clone(&heads),
-                })
-                .unwrap();
-                while let Ok((mut sock, _)) = listener.accept().await {
-                    let heads = Arc::clone(&heads);
-                    tokio::spawn(async move {
-                        loop {
-                            let Ok(head) = read_head(&mut sock).await else { return };
-                            if head.is_empty() {
-                                return;
-                            }
-                            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-                            heads.lock().unwrap().push(head);
-                            let mut parts = path.trim_start_matches('/').split('/');
-                            let provider = parts.next().unwrap_or("").to_string();
-                            let case = parts.next().unwrap_or("").to_string();
-                            let (status, body) = answer(&provider, &case);
-                            if respond(&mut sock, &status, &[], &body).await.is_err() {
-                                return;
-                            }
-                        }
-                    });
-                }
-            });
-        });
-        rx.recv().unwrap()
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let addr = super::serve_on_thread("127.0.0.1:0", Arc::clone(&heads), serve);
+        HostileServer { addr, heads }
     }
 
     /// The base_url of `provider` answering `case`.
@@ -158,6 +124,33 @@ impl HostileServer {
 
     pub fn requests(&self) -> usize {
         self.heads.lock().unwrap().len()
+    }
+}
+
+async fn serve(mut sock: TcpStream, heads: Arc<Mutex<Vec<String>>>) -> std::io::Result<()> {
+    loop {
+        let head = read_head(&mut sock).await?;
+        if head.is_empty() {
+            return Ok(());
+        }
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        heads.lock().unwrap().push(head);
+        let mut parts = path.trim_start_matches('/').split('/');
+        let provider = parts.next().unwrap_or("").to_string();
+        let case = parts.next().unwrap_or("").to_string();
+        let (status, body) = answer(&provider, &case);
+        respond(&mut sock, &status, &[], &body).await?;
+    }
+}
+
+/// The `kind` and kind-specific keys of a widget of keyed `provider`.
+pub fn widget_keys(provider: &str) -> &'static str {
+    match provider {
+        "finnhub" | "twelvedata" | "polygon" | "alphavantage" => "kind = \"stocks\"\nsymbols = [\"AAPL\"]",
+        "openweathermap" | "weatherapi" => "kind = \"weather\"\nlatitude = 44.34\nlongitude = 10.99",
+        "prometheus" | "datadog" => "kind = \"metrics\"\nquery = \"up\"",
+        "prometheus-text" => "kind = \"metrics\"\nmetric = \"hd_temp\"",
+        _ => "kind = \"metrics\"\nfields = [{ pointer = \"/value\", label = \"value\" }]",
     }
 }
 

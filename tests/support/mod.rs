@@ -56,6 +56,68 @@ impl FaultServer {
     }
 }
 
+/// Accept connections on `bind` from a thread and runtime of their own
+/// (for tests whose client is the binary, or that have no runtime), each
+/// handled by `handle` with a clone of `state`. Returns the address.
+pub fn serve_on_thread<S, F, Fut>(bind: &str, state: S, handle: F) -> SocketAddr
+where
+    S: Clone + Send + 'static,
+    F: Fn(TcpStream, S) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    let bind = bind.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = TcpListener::bind(&bind).await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            while let Ok((sock, _)) = listener.accept().await {
+                tokio::spawn(handle(sock, state.clone()));
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// `homedash --config HOME/config.toml ARGS` with HOME and the XDG dirs
+/// under `home`.
+pub fn homedash(home: &std::path::Path, args: &[&str]) -> std::process::Command {
+    homedash_with(home, &home.join("config.toml"), args)
+}
+
+/// `homedash --config CONFIG ARGS` with HOME and the XDG dirs under `home`.
+pub fn homedash_with(home: &std::path::Path, config: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_homedash"));
+    c.args(["--config", config.to_str().unwrap()])
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("HOMEDASH_CONFIG");
+    c
+}
+
+/// Every file below `dir`.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// What `secret-tool` finds for homedash's `account`: what the keyring
 /// really holds, seen from outside homedash.
 pub fn secret_tool(account: &str) -> Option<String> {

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 use super::read_head;
 
@@ -28,30 +28,10 @@ pub struct Proxy {
 impl Proxy {
     /// `pins` maps "host:port" of a CONNECT to where the tunnel goes.
     pub fn start(pins: HashMap<String, SocketAddr>) -> Proxy {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.2:0").await.unwrap();
-                let seen = Arc::new(Mutex::new(Seen::default()));
-                tx.send(Proxy {
-                    addr: listener.local_addr().unwrap(),
-                    seen: Arc::clone(&seen),
-                })
-                .unwrap();
-                let pins = Arc::new(pins);
-                while let Ok((sock, _)) = listener.accept().await {
-                    let (seen, pins) = (Arc::clone(&seen), Arc::clone(&pins));
-                    tokio::spawn(async move {
-                        let _ = serve(sock, seen, pins).await;
-                    });
-                }
-            });
-        });
-        rx.recv().unwrap()
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let state = (Arc::clone(&seen), Arc::new(pins));
+        let addr = super::serve_on_thread("127.0.0.2:0", state, |sock, (seen, pins)| serve(sock, seen, pins));
+        Proxy { addr, seen }
     }
 
     pub fn url(&self) -> String {
@@ -95,30 +75,25 @@ async fn serve(
     sock.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await?;
     let (mut cr, mut cw) = sock.split();
     let (mut ur, mut uw) = upstream.split();
-    let s1 = Arc::clone(&seen);
-    let up = async move {
-        let mut buf = [0u8; 8192];
-        loop {
-            let n = cr.read(&mut buf).await?;
-            if n == 0 {
-                return uw.shutdown().await;
-            }
-            s1.lock().unwrap().tunnelled.extend_from_slice(&buf[..n]);
-            uw.write_all(&buf[..n]).await?;
-        }
-    };
-    let s2 = Arc::clone(&seen);
-    let down = async move {
-        let mut buf = [0u8; 8192];
-        loop {
-            let n = ur.read(&mut buf).await?;
-            if n == 0 {
-                return cw.shutdown().await;
-            }
-            s2.lock().unwrap().tunnelled.extend_from_slice(&buf[..n]);
-            cw.write_all(&buf[..n]).await?;
-        }
-    };
+    let up = pipe(&mut cr, &mut uw, Arc::clone(&seen));
+    let down = pipe(&mut ur, &mut cw, Arc::clone(&seen));
     let _ = tokio::join!(up, down);
     Ok(())
+}
+
+/// Copy `from` to `to` until it ends, keeping what passed.
+async fn pipe(
+    from: &mut (impl AsyncReadExt + Unpin),
+    to: &mut (impl AsyncWriteExt + Unpin),
+    seen: Arc<Mutex<Seen>>,
+) -> std::io::Result<()> {
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = from.read(&mut buf).await?;
+        if n == 0 {
+            return to.shutdown().await;
+        }
+        seen.lock().unwrap().tunnelled.extend_from_slice(&buf[..n]);
+        to.write_all(&buf[..n]).await?;
+    }
 }
