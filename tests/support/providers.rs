@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 use super::{header, read_head, respond};
 
@@ -126,35 +126,14 @@ impl ProviderServer {
     /// Serve from a thread of its own (tests without a runtime, or with
     /// the binary as the client).
     pub fn start(provider: &'static str, valid: &[&str]) -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let valid: Vec<String> = valid.iter().map(|s| s.to_string()).collect();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let state = Arc::new(Mutex::new(State {
-                    valid,
-                    ..Default::default()
-                }));
-                tx.send(ProviderServer {
-                    addr,
-                    provider,
-                    state: Arc::clone(&state),
-                })
-                .unwrap();
-                while let Ok((sock, _)) = listener.accept().await {
-                    let state = Arc::clone(&state);
-                    tokio::spawn(async move {
-                        let _ = serve(provider, sock, state).await;
-                    });
-                }
-            });
+        let state = Arc::new(Mutex::new(State {
+            valid: valid.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }));
+        let addr = super::serve_on_thread("127.0.0.1:0", Arc::clone(&state), move |sock, st| {
+            serve(provider, sock, st)
         });
-        rx.recv().unwrap()
+        ProviderServer { addr, provider, state }
     }
 
     pub fn base(&self) -> String {
