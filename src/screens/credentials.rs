@@ -392,7 +392,12 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
         )));
     }
     if let Some(m) = meta {
-        let mut token = m.fingerprint.clone().unwrap_or_else(|| "none stored".into());
+        // What the dashboard holds now, else what the state file last saw.
+        let mut token = app
+            .cred_view(name)
+            .and_then(|v| v.fingerprint.clone())
+            .or_else(|| m.fingerprint.clone())
+            .unwrap_or_else(|| "none stored".into());
         if let Some(p) = &m.previous_fingerprint {
             token.push_str(&format!("   previous {p} kept: y deletes it, b rolls back to it"));
         }
