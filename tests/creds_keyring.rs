@@ -593,3 +593,57 @@ fn an_unconfirmed_token_is_never_rotated_in() {
     assert_eq!(secret_tool(&name).as_deref(), Some("hd-canary-forced-new-0002"));
     let _ = home.creds(&["rm", &name], "");
 }
+
+/// `creds add` and `creds rotate` against a provider whose every answer is
+/// hostile: every keyed provider, every error path. Nothing raw or
+/// uncapped reaches their output, the state file or the audit log.
+#[test]
+#[ignore = "needs a Secret Service: run tests/run.sh"]
+fn hostile_text_reaches_no_output_of_add_and_rotate() {
+    use support::hostile::{CASES, HostileServer, PROVIDERS, unfit, widget_keys};
+    let srv = HostileServer::start();
+    let mut cfg = String::new();
+    let id = std::process::id();
+    for p in PROVIDERS {
+        for case in CASES {
+            let name = format!("h-{}-{case}-{id}", p.replace('-', "_"));
+            cfg.push_str(&format!(
+                "[widget.{name}]\n{}\nprovider = \"{p}\"\nbase_url = \"{}\"\ncredential = \"{name}\"\nrefresh = \"1h\"\n\n[credential.{name}]\nprovider = \"{p}\"\nbudget = {{ per_minute = 100, per_day = 1000 }}\n\n",
+                widget_keys(p),
+                srv.base(p, case)
+            ));
+        }
+    }
+    let home = Home::new(&cfg);
+    let fit = |what: &str, text: &str| {
+        if let Some(why) = unfit(text, 1200) {
+            panic!("{what}: {why}");
+        }
+    };
+    for p in PROVIDERS {
+        for case in CASES {
+            let name = format!("h-{}-{case}-{id}", p.replace('-', "_"));
+            let o = home.creds(&["add", &name], "hd-canary-hostile-old-0001:pair-0001");
+            fit(&format!("creds add {p} {case}"), &text(&o));
+            let o = home.creds(&["rotate", &name], "hd-canary-hostile-new-0002:pair-0002");
+            fit(&format!("creds rotate {p} {case}"), &text(&o));
+            assert!(
+                !text(&o).contains("hd-canary"),
+                "{p} {case}: a token was printed: {}",
+                text(&o)
+            );
+        }
+    }
+    let o = home.creds(&["list"], "");
+    fit("creds list", &text(&o));
+    for f in ["credentials.json", "audit.jsonl"] {
+        let t = std::fs::read_to_string(home.path().join("state/homedash").join(f)).unwrap();
+        fit(f, &t);
+        assert!(t.contains("HOSTILE"), "{f} kept the provider's (cleaned) words");
+    }
+    for p in PROVIDERS {
+        for case in CASES {
+            let _ = home.creds(&["rm", &format!("h-{}-{case}-{id}", p.replace('-', "_"))], "");
+        }
+    }
+}

@@ -449,21 +449,26 @@ mod tests {
         let keyring = Keyring::with_store(store);
         let http = Http::new().unwrap();
         let (ops, mut replies) = spawn(Manager::new(dir.path(), http.clone(), Some(keyring.clone())), http);
-        for (status, body) in [
+        let answers = [
             ("404 Not Found", "404 page not found"),
             ("200 OK", "<html>Welcome to nginx!</html>"),
-        ] {
+        ];
+        // Every keyed provider, stored under one name in turn.
+        for ((status, body), p) in answers
+            .iter()
+            .flat_map(|a| provider::KEYED.iter().map(move |p| (*a, p)))
+        {
             let base = answering(status, body).await;
             let store = |force| Op::Store {
                 name: "finnhub".into(),
-                provider: "finnhub",
+                provider: p.name,
                 base: base.clone(),
-                secret: SecretString::from("hd-canary-wizard-unconfirmed-01"),
+                secret: SecretString::from("hd-canary-wizard-01:pair-000001"),
                 force,
             };
             ops.send(store(false)).await.unwrap();
             let Some(Reply::Unconfirmed { text, secret, .. }) = replies.recv().await else {
-                panic!("{status}: not an unconfirmed reply")
+                panic!("{} {status}: not an unconfirmed reply", p.name)
             };
             assert!(
                 text.contains("could not confirm") && text.contains("not stored"),
@@ -471,7 +476,7 @@ mod tests {
             );
             assert_eq!(
                 secrecy::ExposeSecret::expose_secret(&secret),
-                "hd-canary-wizard-unconfirmed-01"
+                "hd-canary-wizard-01:pair-000001"
             );
             assert!(keyring.get("finnhub").is_err(), "{status}: nothing in the keyring");
             // A second Enter: stored, and not as valid.
