@@ -10,7 +10,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
 use crate::credentials::broker::{Status, View};
-use crate::credentials::destinations::{Destinations, origin_of};
+use crate::credentials::destinations::Destinations;
 use crate::credentials::manager::Due;
 use crate::credentials::meta::MetaFile;
 use crate::credscreen::{CredScreen, Outcome};
@@ -203,15 +203,7 @@ impl App {
     /// Every origin the config sends credential `name` to (its widgets'
     /// endpoints), in layout order, each once.
     pub fn cred_origins(&self, name: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for w in self.widgets.iter().filter(|w| w.credential.as_deref() == Some(name)) {
-            if let Some(o) = w.base().map(|b| origin_of(&b))
-                && !out.contains(&o)
-            {
-                out.push(o);
-            }
-        }
-        out
+        crate::credentials::manager::widget_origins(&self.widgets, name)
     }
 
     /// Where credential `name` may go: its provider's API and the origins

@@ -363,29 +363,22 @@ impl Row {
 /// the config does not name, then foreign ones. Works without a keyring:
 /// what needs one is said, the rest comes from the state file.
 async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, String> {
-    let (accounts, keyring_problem) = match m.keyring().await {
-        Ok(k) => match tokio::task::spawn_blocking(move || k.accounts()).await {
-            Ok(Ok(a)) => (Some(a), None),
-            Ok(Err(e)) => (None, Some(e.to_string())),
-            Err(e) => (None, Some(e.to_string())),
-        },
-        Err(e) => (None, Some(e)),
-    };
     let mut notes: Vec<(String, String)> = Vec::new();
-    if accounts.is_some() {
-        for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
-            if let Some(n) = m.reconcile(&c.name).await? {
-                notes.push((c.name.clone(), n));
+    // Repairs first (they need the keyring), then one search of it.
+    let (accounts, keyring_problem) = match m.keyring().await {
+        Ok(k) => {
+            for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
+                if let Some(n) = m.reconcile(&c.name).await? {
+                    notes.push((c.name.clone(), n));
+                }
+            }
+            match tokio::task::spawn_blocking(move || k.accounts()).await {
+                Ok(Ok(a)) => (Some(a), None),
+                Ok(Err(e)) => (None, Some(e.to_string())),
+                Err(e) => (None, Some(e.to_string())),
             }
         }
-    }
-    // After a repair, the keyring's entries again.
-    let accounts = match (&accounts, m.keyring().await) {
-        (Some(_), Ok(k)) => tokio::task::spawn_blocking(move || k.accounts())
-            .await
-            .ok()
-            .and_then(Result::ok),
-        _ => None,
+        Err(e) => (None, Some(e)),
     };
     let meta: MetaFile = m.load_meta().await?;
     let now = Utc::now();

@@ -23,7 +23,12 @@ fn main() -> ExitCode {
 fn check(origin: &Origin) -> ExitCode {
     match config::load(origin) {
         Ok(c) => {
-            for w in unapproved(origin, &c).into_iter().chain(doubled_paths(origin, &c)) {
+            // Read again only to point warnings at file:line:col.
+            let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
+            for w in unapproved(text.as_deref(), &c)
+                .into_iter()
+                .chain(doubled_paths(text.as_deref(), &c))
+            {
                 eprintln!("warning: {w}");
             }
             println!(
@@ -41,10 +46,17 @@ fn check(origin: &Origin) -> ExitCode {
     }
 }
 
+/// Where widget `id`'s `base_url` is, for a warning.
+fn at(text: Option<&str>, c: &config::Config, id: &str) -> String {
+    match text {
+        Some(t) => config::locate(&c.source_name, t, &["widget", id, "base_url"]),
+        None => c.source_name.clone(),
+    }
+}
+
 /// A `base_url` that repeats the provider's own API path, which homedash
 /// appends itself: `https://finnhub.io/api/v1` polls `/api/v1/api/v1/quote`.
-fn doubled_paths(origin: &Origin, c: &config::Config) -> Vec<String> {
-    let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
+fn doubled_paths(text: Option<&str>, c: &config::Config) -> Vec<String> {
     let now = chrono::Utc::now();
     let mut out = Vec::new();
     for w in &c.widgets {
@@ -67,10 +79,7 @@ fn doubled_paths(origin: &Origin, c: &config::Config) -> Vec<String> {
             .first()
             .map(|r| r.url.path().to_string())
             .unwrap_or_default();
-        let at = match &text {
-            Some(t) => config::locate(&c.source_name, t, &["widget", &w.id, "base_url"]),
-            None => c.source_name.clone(),
-        };
+        let at = at(text, c, &w.id);
         out.push(format!(
             "{at}: widget \"{}\": base_url ends in {prefix}, which homedash adds itself, so it would poll {polled}; give scheme, host and port (and a gateway's own prefix, if any), e.g. \"{}\"",
             w.id,
@@ -82,13 +91,12 @@ fn doubled_paths(origin: &Origin, c: &config::Config) -> Vec<String> {
 
 /// Widgets that would send a credential to an origin its owner has not
 /// approved: nothing is sent there, and the widget waits.
-fn unapproved(origin: &Origin, c: &config::Config) -> Vec<String> {
+fn unapproved(text: Option<&str>, c: &config::Config) -> Vec<String> {
     use homedash::credentials::destinations::{Destinations, origin_of};
     let meta = homedash::logging::state_dir()
         .map(|d| homedash::credentials::meta::path(&d))
         .and_then(|p| homedash::credentials::meta::MetaFile::load(&p).ok())
         .unwrap_or_default();
-    let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
     let mut out = Vec::new();
     for w in &c.widgets {
         let (Some(name), Some(base)) = (&w.credential, w.base()) else {
@@ -100,10 +108,7 @@ fn unapproved(origin: &Origin, c: &config::Config) -> Vec<String> {
             continue;
         }
         let o = origin_of(&base);
-        let at = match &text {
-            Some(t) => config::locate(&c.source_name, t, &["widget", &w.id, "base_url"]),
-            None => c.source_name.clone(),
-        };
+        let at = at(text, c, &w.id);
         out.push(format!(
             "{at}: widget \"{}\" would send credential \"{name}\" to {o}, which is not approved; nothing is sent there until `homedash creds allow {name} {o}`",
             w.id

@@ -87,14 +87,7 @@ impl Home {
     }
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::output_text as text;
 
 fn canary(tag: &str) -> String {
     format!("hd-canary-{tag}-{:016x}", fastrand::u64(..))

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use homedash::credentials::destinations::{Destinations, Grant, origin_of};
+use homedash::credentials::destinations::Grant;
 use homedash::http::{Http, Options, ProxyEnv};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
@@ -133,10 +133,7 @@ async fn https_goes_through_the_proxy_only_as_a_connect_tunnel() {
     };
     let secret = SecretString::from(TOKEN);
     let spec = quote(&tls_srv.url("/"));
-    let to = Destinations::new(
-        homedash_widgets::provider::keyed("finnhub").unwrap(),
-        &[origin_of(&spec.url)],
-    );
+    let to = support::finnhub_to(&spec.url);
     let grant = Grant {
         name: "fh",
         secret: &secret,

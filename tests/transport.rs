@@ -9,7 +9,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use homedash::credentials::destinations::{Destinations, Grant, origin_of};
+use homedash::credentials::destinations::Grant;
 use homedash::http::{Http, Options};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
@@ -39,10 +39,7 @@ async fn fetch_with(
     timeout: Duration,
 ) -> Result<homedash_widgets::HttpReply, homedash_widgets::FetchError> {
     let secret = secret();
-    let to = Destinations::new(
-        homedash_widgets::provider::keyed("finnhub").unwrap(),
-        &[origin_of(&spec.url)],
-    );
+    let to = support::finnhub_to(&spec.url);
     let grant = Grant {
         name: "t",
         secret: &secret,

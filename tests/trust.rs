@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::finnhub::Finnhub;
@@ -15,14 +15,7 @@ use support::pty::Running;
 
 use support::homedash_with as homedash;
 
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use support::output_text as text;
 
 #[cfg(unix)]
 fn chmod(p: &Path, mode: u32) {

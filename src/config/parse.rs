@@ -361,7 +361,9 @@ impl<'t> Checker<'t> {
             return None;
         };
         let mut ignored_specific = Vec::new();
-        let known_provider = Source::deserialize_for(kind, &provider, FieldNames(&mut Vec::new())).is_some();
+        // The keys this kind and provider take; `None` for no such provider.
+        let mut known = field_names::<Common>();
+        let known_provider = Source::deserialize_for(kind, &provider, FieldNames(&mut known)).is_some();
         let built = known_provider.then(|| {
             self.each_key(value, &base, |v| {
                 ignored_specific.clear();
@@ -393,8 +395,6 @@ impl<'t> Checker<'t> {
             );
             return None;
         };
-        let mut known = field_names::<Common>();
-        let _ = Source::deserialize_for(kind, &provider, FieldNames(&mut known));
         let both: Vec<Vec<Seg>> = ignored_common
             .into_iter()
             .filter(|p| ignored_specific.contains(p))

@@ -68,13 +68,18 @@ impl std::fmt::Display for KeyringError {
 
 impl std::error::Error for KeyringError {}
 
+/// The backend's words come from another process (the Secret Service
+/// daemon, D-Bus): cleaned like any outside text.
 fn classify(e: Error, name: &str) -> KeyringError {
+    let clean = |t: String| homedash_widgets::text::clean(&t);
     match e {
         Error::NoEntry => KeyringError::NotFound { name: name.to_string() },
-        Error::NoStorageAccess(p) => KeyringError::Locked { detail: p.to_string() },
+        Error::NoStorageAccess(p) => KeyringError::Locked {
+            detail: clean(p.to_string()),
+        },
         Error::BadEncoding(_) | Error::BadDataFormat(..) => KeyringError::BadValue { name: name.to_string() },
         other => KeyringError::Unavailable {
-            detail: other.to_string(),
+            detail: clean(other.to_string()),
         },
     }
 }

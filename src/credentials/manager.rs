@@ -59,18 +59,28 @@ pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
 /// Every origin the config sends credential `name` to: each of its
 /// widgets' endpoints, and where `creds test` probes it.
 pub fn config_origins(config: &Config, name: &str) -> Vec<String> {
-    let mut out: Vec<String> = config
-        .widgets
+    let mut out = widget_origins(&config.widgets, name);
+    if let Some(o) = config.credential(name).map(|c| origin_of(&probe_base(config, c)))
+        && !out.contains(&o)
+    {
+        out.push(o);
+    }
+    out
+}
+
+/// The origins `widgets` poll with credential `name`, in order, each once.
+pub fn widget_origins(widgets: &[crate::config::WidgetConfig], name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for o in widgets
         .iter()
         .filter(|w| w.credential.as_deref() == Some(name))
         .filter_map(|w| w.base())
         .map(|u| origin_of(&u))
-        .collect();
-    if let Some(c) = config.credential(name) {
-        out.push(origin_of(&probe_base(config, c)));
+    {
+        if !out.contains(&o) {
+            out.push(o);
+        }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    out.retain(|o| seen.insert(o.clone()));
     out
 }
 

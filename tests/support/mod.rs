@@ -101,6 +101,23 @@ pub fn homedash_with(home: &std::path::Path, config: &std::path::Path, args: &[&
     c
 }
 
+/// A finished command's exit status, stdout and stderr, for assertions.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Where a Finnhub token may go in a transport test: Finnhub's own API and
+/// the origin of `url`, the server under test.
+pub fn finnhub_to(url: &url::Url) -> homedash::credentials::destinations::Destinations {
+    use homedash::credentials::destinations::{Destinations, origin_of};
+    Destinations::new(homedash_widgets::provider::keyed("finnhub").unwrap(), &[origin_of(url)])
+}
+
 /// Every file below `dir`.
 pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
