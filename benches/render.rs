@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use homedash::app::App;
 use homedash::config;
-use homedash::msg::Msg;
-use homedash::screens;
+use homedash::dashboard::app::App;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::view;
 use homedash_widgets::system::{Disk, Snapshot};
 use homedash_widgets::{Data, HttpReply};
 use ratatui::Terminal;
@@ -82,7 +82,7 @@ fn render(c: &mut Criterion) {
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("render 12 widgets 200x60", |b| {
         b.iter(|| {
-            term.draw(|f| screens::draw(&app, f)).unwrap();
+            term.draw(|f| view::draw(&app, f)).unwrap();
         })
     });
 }

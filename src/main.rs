@@ -14,9 +14,9 @@ fn main() -> ExitCode {
     );
     match cli.command {
         Some(Command::Check) => check(&origin),
-        Some(Command::Creds(cmd)) => homedash::creds::main(cmd, &origin),
-        Some(Command::Setup) => homedash::run::setup(cli, origin),
-        None => homedash::run::main(cli, origin),
+        Some(Command::Creds(cmd)) => homedash::credentials::cli::main(cmd, &origin),
+        Some(Command::Setup) => homedash::startup::setup(cli, origin),
+        None => homedash::startup::main(cli, origin),
     }
 }
 
@@ -92,7 +92,7 @@ fn doubled_paths(text: Option<&str>, c: &config::Config) -> Vec<String> {
 /// Widgets that would send a credential to an origin its owner has not
 /// approved: nothing is sent there, and the widget waits.
 fn unapproved(text: Option<&str>, c: &config::Config) -> Vec<String> {
-    use homedash::credentials::destinations::{Destinations, origin_of};
+    use homedash::net::destinations::{Destinations, origin_of};
     let meta = homedash::logging::state_dir()
         .map(|d| homedash::credentials::meta::path(&d))
         .and_then(|p| homedash::credentials::meta::MetaFile::load(&p).ok())

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use homedash::credentials::broker::Broker;
 use homedash::credentials::source::{self, Source};
-use homedash::http::Http;
-use homedash::msg::Msg;
-use homedash::poll::Pollers;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::poll::Pollers;
+use homedash::net::http::Http;
 use homedash_widgets::Data;
 use secrecy::ExposeSecret;
 

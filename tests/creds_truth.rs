@@ -272,22 +272,24 @@ fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
     let rows: serde_json::Value = serde_json::from_slice(&json.output().unwrap().stdout).unwrap();
 
     let parsed = homedash::config::parse("t", &cfg).unwrap();
-    let mut app = homedash::app::App::new(
+    let mut app = homedash::dashboard::app::App::new(
         parsed,
         false,
         ratatui::layout::Rect::new(0, 0, 140, 30),
         now,
         chrono::FixedOffset::east_opt(0).unwrap(),
     );
-    app.update(homedash::msg::Msg::Cred(homedash::msg::CredEvent::Meta(meta)));
-    app.update(homedash::msg::Msg::Input(crossterm::event::Event::Key(
+    app.update(homedash::dashboard::msg::Msg::Cred(
+        homedash::credentials::ops::CredEvent::Meta(meta),
+    ));
+    app.update(homedash::dashboard::msg::Msg::Input(crossterm::event::Event::Key(
         crossterm::event::KeyEvent::new(
             crossterm::event::KeyCode::Char('c'),
             crossterm::event::KeyModifiers::NONE,
         ),
     )));
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
-    term.draw(|f| homedash::screens::draw(&app, f)).unwrap();
+    term.draw(|f| homedash::dashboard::view::draw(&app, f)).unwrap();
     let screen: Vec<String> = (0..30)
         .map(|y| {
             (0..140)

@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use homedash::app::App;
 use homedash::config::{self, Config};
 use homedash::credentials::broker::Broker;
-use homedash::http::{Http, Options};
-use homedash::msg::Msg;
-use homedash::poll::Pollers;
-use homedash::runtime::{self, Exit};
+use homedash::dashboard::app::App;
+use homedash::dashboard::event_loop::{self, Exit};
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::poll::Pollers;
+use homedash::net::http::{Http, Options};
 use homedash_widgets::{Data, ErrorClass, HttpReply, Source};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
@@ -197,7 +197,7 @@ async fn every_kind_shows_each_fault_and_keeps_its_last_good_data() {
         false,
         Rect::new(0, 0, 120, 40),
         Utc::now(),
-        runtime::local_offset(),
+        event_loop::local_offset(),
     );
     for (id, w) in cfg.widgets.iter().enumerate() {
         app.update(Msg::Fetched {
@@ -263,7 +263,7 @@ async fn every_kind_shows_each_fault_and_keeps_its_last_good_data() {
     for i in 0..cfg.widgets.len() {
         app.focus = i;
         app.zoom = true;
-        term.draw(|f| homedash::screens::draw(&app, f)).unwrap();
+        term.draw(|f| homedash::dashboard::view::draw(&app, f)).unwrap();
         let top: String = (0..120)
             .map(|x| term.backend().buffer()[(x, 1)].symbol().to_string())
             .collect();
@@ -384,7 +384,7 @@ async fn keys_stay_fast_while_200_widgets_face_faults() {
         false,
         Rect::new(0, 0, w, h),
         Utc::now(),
-        runtime::local_offset(),
+        event_loop::local_offset(),
     );
     assert!(!app.too_small(), "every card is drawn");
     let flushes = Arc::new(Mutex::new(Vec::new()));
@@ -394,7 +394,7 @@ async fn keys_stay_fast_while_200_widgets_face_faults() {
     })
     .unwrap();
     let (tx, mut rx) = mpsc::channel(256);
-    let services = runtime::Services {
+    let services = event_loop::Services {
         pollers: Pollers::spawn(&cfg.widgets, &s.http, &broker_with_tokens(&cfg), &tx),
         creds: None,
     };
@@ -416,7 +416,7 @@ async fn keys_stay_fast_while_200_widgets_face_faults() {
         etx.send(press(KeyCode::Char('q'))).unwrap();
         (sent, etx)
     });
-    let exit = runtime::run(&mut term, &mut app, events, &mut rx, &services, std::future::pending())
+    let exit = event_loop::run(&mut term, &mut app, events, &mut rx, &services, std::future::pending())
         .await
         .unwrap();
     let (sent, _keep_open) = feeder.await.unwrap();

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use homedash::config;
-use homedash::http::Http;
-use homedash::msg::Msg;
-use homedash::poll::Pollers;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::poll::Pollers;
+use homedash::net::http::Http;
 use homedash_widgets::{ErrorClass, FetchError};
 use support::FaultServer;
 use tokio::sync::mpsc;

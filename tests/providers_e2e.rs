@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use homedash::config;
 use homedash::credentials::broker::Broker;
-use homedash::http::Http;
-use homedash::msg::Msg;
-use homedash::poll::Pollers;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::poll::Pollers;
+use homedash::net::http::Http;
 use secrecy::SecretString;
 use support::providers::ProviderServer;
 

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use homedash::credentials::destinations::Grant;
-use homedash::http::{Http, Options, ProxyEnv};
+use homedash::net::destinations::Grant;
+use homedash::net::http::{Http, Options, ProxyEnv};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
 use support::finnhub::Finnhub;

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use homedash::app::App;
 use homedash::config;
-use homedash::http::Http;
-use homedash::poll::Pollers;
-use homedash::runtime::{self, Exit};
+use homedash::dashboard::app::App;
+use homedash::dashboard::event_loop::{self, Exit};
+use homedash::dashboard::poll::Pollers;
+use homedash::net::http::Http;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -44,11 +44,11 @@ async fn keys_stay_live_while_every_widget_fails() {
         false,
         Rect::new(0, 0, 160, 48),
         Utc::now(),
-        runtime::local_offset(),
+        event_loop::local_offset(),
     );
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let (tx, mut rx) = mpsc::channel(256);
-    let services = runtime::Services {
+    let services = event_loop::Services {
         pollers: Pollers::spawn(
             &cfg.widgets,
             &Http::new().unwrap(),
@@ -75,7 +75,7 @@ async fn keys_stay_live_while_every_widget_fails() {
         etx.send(key(KeyCode::Char('q'))).unwrap();
         (sent, etx)
     });
-    let exit = runtime::run(&mut term, &mut app, events, &mut rx, &services, std::future::pending())
+    let exit = event_loop::run(&mut term, &mut app, events, &mut rx, &services, std::future::pending())
         .await
         .unwrap();
     let returned = Instant::now();
@@ -85,7 +85,7 @@ async fn keys_stay_live_while_every_widget_fails() {
     assert_eq!(exit, Exit::Quit);
     let lag = returned - sent;
     assert!(lag < Duration::from_millis(100), "q took {lag:?} to be handled");
-    let order: Vec<usize> = homedash::grid::areas(&app.layout, app.body())
+    let order: Vec<usize> = homedash::ui::grid::areas(&app.layout, app.body())
         .into_iter()
         .map(|(i, _)| i)
         .collect();
@@ -108,7 +108,13 @@ fn cpu_time() -> Duration {
 async fn a_dashboard_without_pollers_sleeps() {
     // Only a clock: no poller ever sends, and the channel closes at once.
     let cfg = config::parse("clock", "[widget.c]\nkind = \"clock\"\n").unwrap();
-    let mut app = App::new(cfg, false, Rect::new(0, 0, 80, 24), Utc::now(), runtime::local_offset());
+    let mut app = App::new(
+        cfg,
+        false,
+        Rect::new(0, 0, 80, 24),
+        Utc::now(),
+        event_loop::local_offset(),
+    );
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let (tx, mut rx) = mpsc::channel(8);
     drop(tx);
@@ -122,12 +128,12 @@ async fn a_dashboard_without_pollers_sleeps() {
         etx.send(key(KeyCode::Char('q'))).unwrap();
         etx
     });
-    let exit = runtime::run(
+    let exit = event_loop::run(
         &mut term,
         &mut app,
         events,
         &mut rx,
-        &runtime::Services {
+        &event_loop::Services {
             pollers: Pollers::none(),
             creds: None,
         },

@@ -5,10 +5,10 @@ mod support;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use homedash::app::App;
 use homedash::config;
-use homedash::msg::Msg;
-use homedash::screens;
+use homedash::dashboard::app::App;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::view;
 use homedash_widgets::system::{Disk, Snapshot};
 use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply};
 use ratatui::Terminal;
@@ -90,7 +90,7 @@ fn key(app: &mut App, c: KeyCode) {
 
 fn render(app: &App) -> TestBackend {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    t.draw(|f| screens::draw(app, f)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
     t.backend().clone()
 }
 
@@ -263,9 +263,10 @@ fn quotes() -> Data {
 
 /// Credential state as the worker and broker would report it.
 fn keyed(w: u16, h: u16) -> App {
-    use homedash::credentials::broker::{Status, Usage, View};
+    use homedash::credentials::broker::{Status, View};
+    use homedash::credentials::meta::Usage;
     use homedash::credentials::meta::{Meta, MetaFile, TestResult};
-    use homedash::msg::CredEvent;
+    use homedash::credentials::ops::CredEvent;
     let mut a = app(KEYED, w, h);
     fetched(&mut a, "stocks", 30, Ok(quotes()));
     fetched(&mut a, "watch", 30, Ok(quotes()));

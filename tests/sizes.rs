@@ -8,12 +8,12 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use homedash::app::App;
 use homedash::config;
-use homedash::msg::Msg;
-use homedash::screens;
-use homedash::wizard::worker::{Reply, Stored, TryWhat, Verdict};
-use homedash::wizard::{Endpoints, Wizard};
+use homedash::dashboard::app::App;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::view;
+use homedash::setup::worker::{Reply, Stored, TryWhat, Verdict};
+use homedash::setup::{Endpoints, Wizard};
 use homedash_widgets::{ErrorClass, FetchError, HttpReply, Source};
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -83,13 +83,13 @@ fn text(b: &TestBackend) -> String {
 
 fn draw_app(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    t.draw(|f| screens::draw(app, f)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
     text(t.backend())
 }
 
 fn draw_wizard(w: &Wizard, width: u16, height: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
-    t.draw(|f| screens::wizard::draw(w, f)).unwrap();
+    t.draw(|f| homedash::setup::view::draw(w, f)).unwrap();
     text(t.backend())
 }
 
@@ -97,20 +97,20 @@ fn draw_wizard(w: &Wizard, width: u16, height: u16) -> String {
 fn app_screens(w: u16, h: u16) -> Vec<(&'static str, String, bool)> {
     let mut out = Vec::new();
     let mut a = dashboard(w, h);
-    out.push(("dashboard", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("dashboard", draw_app(&a), view::too_small_for(&a)));
     a.first_run = true;
-    out.push(("first run", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("first run", draw_app(&a), view::too_small_for(&a)));
     a.first_run = false;
     press(&mut a, KeyCode::Char('z'));
-    out.push(("zoom", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("zoom", draw_app(&a), view::too_small_for(&a)));
     press(&mut a, KeyCode::Char('?'));
-    out.push(("help", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("help", draw_app(&a), view::too_small_for(&a)));
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Char('z'));
     press(&mut a, KeyCode::Char('c'));
-    out.push(("credentials", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("credentials", draw_app(&a), view::too_small_for(&a)));
     press(&mut a, KeyCode::Char('a'));
-    out.push(("credentials add", draw_app(&a), screens::too_small_for(&a)));
+    out.push(("credentials add", draw_app(&a), view::too_small_for(&a)));
     out
 }
 
@@ -206,7 +206,7 @@ fn wizard_steps() -> Vec<Wizard> {
         .collect();
     let last = out.last().unwrap();
     assert!(
-        last.step == homedash::wizard::Step::Review && last.confirm_cancel,
+        last.step == homedash::setup::Step::Review && last.confirm_cancel,
         "{:?}",
         last.note
     );
@@ -255,7 +255,7 @@ fn check_against_fresh(steps: &[(u16, u16, char)]) {
             '-' => {}
             c => press(&mut app, KeyCode::Char(c)),
         }
-        term.draw(|f| screens::draw(&app, f)).unwrap();
+        term.draw(|f| view::draw(&app, f)).unwrap();
         let fresh = draw_app(&app);
         let kept = text(term.backend());
         assert_eq!(
@@ -289,7 +289,7 @@ fn help_at_40x10_after_a_larger_frame_is_clean() {
 fn check_wizard(steps: &[Wizard], w: u16, h: u16) {
     for wiz in steps {
         let shown = draw_wizard(wiz, w, h);
-        if screens::wizard::too_small(w, h) && w >= 40 && h >= 4 {
+        if homedash::setup::view::too_small(w, h) && w >= 40 && h >= 4 {
             assert!(
                 shown.contains("too small"),
                 "wizard {:?} at {w}x{h}:\n{shown}",

@@ -9,8 +9,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use homedash::credentials::destinations::Grant;
-use homedash::http::{Http, Options};
+use homedash::net::destinations::Grant;
+use homedash::net::http::{Http, Options};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
 use support::FaultServer;

@@ -3,10 +3,9 @@
 //! and worker replies, as in the app.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use homedash::screens;
-use homedash::wizard::state::Step;
-use homedash::wizard::worker::{Reply, Stored, TryWhat, Verdict};
-use homedash::wizard::{Endpoints, Wizard};
+use homedash::setup::state::Step;
+use homedash::setup::worker::{Reply, Stored, TryWhat, Verdict};
+use homedash::setup::{Endpoints, Wizard};
 use homedash_widgets::HttpReply;
 use homedash_widgets::weather::geocoding;
 use ratatui::Terminal;
@@ -36,7 +35,7 @@ fn new() -> Wizard {
 
 fn render(w: &Wizard, width: u16, height: u16) -> TestBackend {
     let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
-    t.draw(|f| screens::wizard::draw(w, f)).unwrap();
+    t.draw(|f| homedash::setup::view::draw(w, f)).unwrap();
     t.backend().clone()
 }
 

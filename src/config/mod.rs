@@ -2,6 +2,7 @@
 
 mod introspect;
 pub mod model;
+pub mod names;
 mod parse;
 mod paths;
 mod problem;

@@ -7,7 +7,27 @@ use homedash_widgets::Source;
 use homedash_widgets::provider::{Budget, Provider};
 use url::Url;
 
-use crate::credentials::source::Source as SecretSource;
+/// How long a command source may take before it is stopped.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where a credential's value comes from: the OS keyring (the default), an
+/// environment variable, or a command whose stdout is the secret. Reading
+/// it is `credentials::source::read`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretSource {
+    Keyring,
+    Env {
+        var: String,
+    },
+    /// Run directly, never through a shell, in a process group of its
+    /// own, without the variables in `hide_env` (the config's other
+    /// credentials, read from the environment).
+    Command {
+        argv: Vec<String>,
+        timeout: Duration,
+        hide_env: Vec<String>,
+    },
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {

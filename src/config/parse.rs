@@ -21,7 +21,7 @@ use super::model::{Config, Content, CredentialConfig, Node, Size, WidgetConfig};
 use super::paths::{self, Seg};
 use super::problem::{ConfigError, Problem, SourceText};
 use super::secrets;
-use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
+use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -477,7 +477,7 @@ impl<'t> Checker<'t> {
     fn credential(&mut self, name: &str, value: &Spanned<DeValue<'t>>) -> Option<CredentialConfig> {
         let base = [Seg::Key("credential".into()), Seg::Key(name.into())];
         let key = |k: &str| [base[0].clone(), base[1].clone(), Seg::Key(k.into())];
-        if let Err(e) = crate::credentials::names::check(name) {
+        if let Err(e) = crate::config::names::check(name) {
             self.at(&base, true, e.to_string());
         }
         let (raw, ignored) = self.de::<RawCredential>(value, &base);

@@ -13,12 +13,12 @@ use tokio::sync::watch;
 use homedash_widgets::{ErrorClass, FetchError};
 
 use super::budget::{Limiter, Reservation, reset_after};
-use super::destinations::Destinations;
 use super::keyring::{Keyring, KeyringError};
-use super::meta::MetaFile;
+use super::meta::{MetaFile, Usage};
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
 use crate::config::CredentialConfig;
+use crate::net::destinations::Destinations;
 
 /// A per-minute budget's windows reach the state file at most this often.
 const PERSIST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -53,26 +53,6 @@ impl Status {
                 homedash_widgets::format::fit(why, 160)
             ),
         }
-    }
-}
-
-/// Request counters, kept per credential.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Usage {
-    pub requests: u64,
-    pub ok: u64,
-    pub rejected: u64,
-    pub limited: u64,
-    pub last_used: Option<DateTime<Utc>>,
-}
-
-impl Usage {
-    pub fn add(&mut self, other: &Usage) {
-        self.requests += other.requests;
-        self.ok += other.ok;
-        self.rejected += other.rejected;
-        self.limited += other.limited;
-        self.last_used = self.last_used.max(other.last_used);
     }
 }
 
@@ -288,7 +268,7 @@ impl Broker {
         if !to.allows(base) {
             return Err(FetchError::new(
                 ErrorClass::Unapproved,
-                super::destinations::unapproved(name, &super::destinations::origin_of(base)),
+                crate::net::destinations::unapproved(name, &crate::net::destinations::origin_of(base)),
             ));
         }
         Ok((secret, to))
@@ -319,7 +299,7 @@ impl Broker {
     /// with in-memory tokens, and for tests of that kind.
     pub fn approve_config_origins(&self, config: &crate::config::Config) {
         for c in &config.credentials {
-            for origin in super::manager::config_origins(config, &c.name) {
+            for origin in crate::credentials::origins::config_origins(config, &c.name) {
                 self.approve(&c.name, &origin);
             }
         }
@@ -478,7 +458,7 @@ impl Broker {
     /// should a provider echo one.
     pub fn scrub(&self, text: &str) -> String {
         let slots = self.lock();
-        super::transport::scrub_all(text, slots.values().filter_map(|s| s.secret.as_ref()))
+        crate::net::transport::scrub_all(text, slots.values().filter_map(|s| s.secret.as_ref()))
     }
 
     pub fn views(&self) -> Vec<View> {

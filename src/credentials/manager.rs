@@ -15,13 +15,13 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::audit::{self, Event};
-use super::destinations::{Destinations, Grant, origin_of, provider_origin};
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{self, Meta, MetaFile, TestResult};
 use super::secret::fingerprint;
 use super::source::{self, Source};
 use crate::config::{Config, CredentialConfig};
-use crate::http::Http;
+use crate::net::destinations::{Destinations, Grant, origin_of};
+use crate::net::http::Http;
 
 const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -42,56 +42,6 @@ fn pause_point(step: &str) {
         std::thread::sleep(std::time::Duration::from_secs(120));
     }
     let _ = step;
-}
-
-/// Where to probe a credential: where its widgets poll, else the
-/// provider's public endpoint.
-pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
-    config
-        .widgets
-        .iter()
-        .find(|w| w.credential.as_deref() == Some(&cred.name))
-        .and_then(|w| w.base_url.clone())
-        .or_else(|| Url::parse(cred.provider.default_base).ok())
-        .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
-}
-
-/// Every origin the config sends credential `name` to: each of its
-/// widgets' endpoints, and where `creds test` probes it.
-pub fn config_origins(config: &Config, name: &str) -> Vec<String> {
-    let mut out = widget_origins(&config.widgets, name);
-    if let Some(o) = config.credential(name).map(|c| origin_of(&probe_base(config, c)))
-        && !out.contains(&o)
-    {
-        out.push(o);
-    }
-    out
-}
-
-/// The origins `widgets` poll with credential `name`, in order, each once.
-pub fn widget_origins(widgets: &[crate::config::WidgetConfig], name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for o in widgets
-        .iter()
-        .filter(|w| w.credential.as_deref() == Some(name))
-        .filter_map(|w| w.base())
-        .map(|u| origin_of(&u))
-    {
-        if !out.contains(&o) {
-            out.push(o);
-        }
-    }
-    out
-}
-
-/// The origins the config sends `name` to that are not its provider's own:
-/// what an add or a rotation shows as "will be sent to" and approves.
-pub fn origins_to_approve(config: &Config, name: &str, provider: &Provider) -> Vec<String> {
-    let own = provider_origin(provider);
-    config_origins(config, name)
-        .into_iter()
-        .filter(|o| Some(o) != own.as_ref())
-        .collect()
 }
 
 /// "5 a minute, 25 a day".
@@ -240,7 +190,7 @@ impl Manager {
         let grant = Grant { name, secret, to };
         let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await?;
         (provider.probe_result)(&reply, Utc::now()).map_err(|mut e| {
-            e.detail = super::transport::scrub(&e.detail, secret);
+            e.detail = crate::net::transport::scrub(&e.detail, secret);
             e
         })
     }
@@ -370,7 +320,7 @@ impl Manager {
     pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, String> {
         let to = self.destinations(&cred.name, cred.provider).await?;
         if !to.allows(base) {
-            return Err(super::destinations::unapproved(&cred.name, &origin_of(base)));
+            return Err(crate::net::destinations::unapproved(&cred.name, &origin_of(base)));
         }
         let keyring = match cred.source {
             Source::Keyring => Some(self.keyring().await?),

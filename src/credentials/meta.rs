@@ -7,12 +7,31 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::broker::Usage;
 use super::budget::Window;
 
 pub const FILE: &str = "credentials.json";
 
 /// What a test proved, for the one status model; the words are `outcome`.
+/// Request counters, kept per credential.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Usage {
+    pub requests: u64,
+    pub ok: u64,
+    pub rejected: u64,
+    pub limited: u64,
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: &Usage) {
+        self.requests += other.requests;
+        self.ok += other.ok;
+        self.rejected += other.rejected;
+        self.limited += other.limited;
+        self.last_used = self.last_used.max(other.last_used);
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestKind {

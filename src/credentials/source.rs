@@ -13,27 +13,12 @@ use zeroize::Zeroizing;
 use super::keyring::{Keyring, KeyringError};
 use super::secret;
 
-pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// A secret is short; more output than this is not a token.
 const MAX_STDOUT: usize = 64 * 1024;
 /// Only the end of stderr is kept: its last words say what went wrong.
 const STDERR_TAIL: usize = 4 * 1024;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    Keyring,
-    Env {
-        var: String,
-    },
-    /// Run directly, never through a shell, in a process group of its
-    /// own, without the variables in `hide_env` (the config's other
-    /// credentials, read from the environment).
-    Command {
-        argv: Vec<String>,
-        timeout: Duration,
-        hide_env: Vec<String>,
-    },
-}
+pub use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource as Source};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceError {

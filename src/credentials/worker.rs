@@ -14,17 +14,16 @@ use super::keyring::BACKEND;
 use super::manager::{self, Manager};
 use super::meta::MetaFile;
 use crate::config::Config;
-use crate::credscreen::CredOp;
-use crate::msg::{CredEvent, Msg};
+use crate::credentials::ops::{CredEvent, CredOp};
 
 /// Usage counters reach the state file this often, and at exit.
 const FLUSH_EVERY: Duration = Duration::from_secs(60);
 
-pub fn spawn(
+pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
     manager: Manager,
     broker: Arc<Broker>,
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::Sender<M>,
     cancel: CancellationToken,
 ) -> mpsc::Sender<CredOp> {
     let (ops_tx, ops_rx) = mpsc::channel(4);
@@ -33,13 +32,13 @@ pub fn spawn(
     ops_tx
 }
 
-async fn send_meta(m: &Manager, tx: &mpsc::Sender<Msg>) {
+async fn send_meta<M: From<CredEvent>>(m: &Manager, tx: &mpsc::Sender<M>) {
     match m.load_meta().await {
         Ok(meta) => {
-            let _ = tx.send(Msg::Cred(CredEvent::Meta(meta))).await;
+            let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {
-            let _ = tx.send(Msg::Notice(e)).await;
+            let _ = tx.send(CredEvent::Notice(e).into()).await;
         }
     }
 }
@@ -94,21 +93,26 @@ fn watch_state(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mp
 
 /// The state file changed: approvals reach the broker (waking the widgets
 /// they concern), and the screen gets the new facts.
-async fn state_changed(m: &Manager, broker: &Broker, tx: &mpsc::Sender<Msg>) {
+async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mpsc::Sender<M>) {
     match m.load_meta().await {
         Ok(meta) => {
             broker.set_approvals(&meta.approvals());
-            let _ = tx.send(Msg::Cred(CredEvent::Meta(meta))).await;
+            let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {
-            let _ = tx.send(Msg::Notice(e)).await;
+            let _ = tx.send(CredEvent::Notice(e).into()).await;
         }
     }
 }
 
 /// Tell the app the broker's state now and after every change. Without a
 /// manager (the demo) nothing is ever written.
-pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg>, cancel: CancellationToken) {
+pub async fn watch<M: From<CredEvent> + Send>(
+    m: Option<Manager>,
+    broker: Arc<Broker>,
+    tx: mpsc::Sender<M>,
+    cancel: CancellationToken,
+) {
     let mut changes = broker.subscribe();
     if let Some(m) = &m {
         send_meta(m, &tx).await;
@@ -121,7 +125,7 @@ pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg
     flush.tick().await;
     loop {
         let views = broker.views();
-        if tx.send(Msg::Cred(CredEvent::Views(views))).await.is_err() {
+        if tx.send(CredEvent::Views(views).into()).await.is_err() {
             return;
         }
         loop {
@@ -153,11 +157,11 @@ pub async fn watch(m: Option<Manager>, broker: Arc<Broker>, tx: mpsc::Sender<Msg
     }
 }
 
-async fn work(
+async fn work<M: From<CredEvent>>(
     config: Config,
     mut m: Manager,
     broker: Arc<Broker>,
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::Sender<M>,
     mut ops: mpsc::Receiver<CredOp>,
     cancel: CancellationToken,
 ) {
@@ -171,7 +175,7 @@ async fn work(
             Err(t) => (false, t),
         };
         state_changed(&m, &broker, &tx).await;
-        if tx.send(Msg::Cred(CredEvent::Done { ok, text })).await.is_err() {
+        if tx.send(CredEvent::Done { ok, text }.into()).await.is_err() {
             return;
         }
     }
@@ -190,12 +194,12 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
         CredOp::Add { name, provider, secret } => {
             let p = homedash_widgets::provider::keyed(provider).ok_or("unknown provider")?;
             manager::check_add(config, &name, p)?;
-            let origins = manager::origins_to_approve(config, &name, p);
+            let origins = crate::credentials::origins::origins_to_approve(config, &name, p);
             let fp = m.add(&name, p, &secret, &origins).await?;
             let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
             match config.credential(&name) {
                 Some(c) => {
-                    let r = m.test(c, &manager::probe_base(config, c)).await?;
+                    let r = m.test(c, &crate::credentials::origins::probe_base(config, c)).await?;
                     text.push_str(&format!("; test: {}", r.outcome));
                     // Its widgets start polling at once.
                     broker.set(&name, Ok(secret));
@@ -212,7 +216,7 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
             if c.provider.probe_spends_quota {
                 tracing::info!(credential = %name, "test spends one request of the daily quota");
             }
-            let r = m.test(c, &manager::probe_base(config, c)).await?;
+            let r = m.test(c, &crate::credentials::origins::probe_base(config, c)).await?;
             if r.ok && broker.has(&name) {
                 // A pass resumes widgets paused by a rejection or a locked keyring.
                 broker.reload(&name).await;
@@ -226,12 +230,12 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
         }
         CredOp::Rotate { name, secret } => {
             let c = find(&name)?;
-            let origins = manager::origins_to_approve(config, &name, c.provider);
+            let origins = crate::credentials::origins::origins_to_approve(config, &name, c.provider);
             let (fp, _) = m
                 .rotate(
                     &name,
                     c.provider,
-                    &manager::probe_base(config, c),
+                    &crate::credentials::origins::probe_base(config, c),
                     &secret,
                     &origins,
                     false,

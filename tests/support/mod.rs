@@ -113,8 +113,8 @@ pub fn output_text(o: &std::process::Output) -> String {
 
 /// Where a Finnhub token may go in a transport test: Finnhub's own API and
 /// the origin of `url`, the server under test.
-pub fn finnhub_to(url: &url::Url) -> homedash::credentials::destinations::Destinations {
-    use homedash::credentials::destinations::{Destinations, origin_of};
+pub fn finnhub_to(url: &url::Url) -> homedash::net::destinations::Destinations {
+    use homedash::net::destinations::{Destinations, origin_of};
     Destinations::new(homedash_widgets::provider::keyed("finnhub").unwrap(), &[origin_of(url)])
 }
 

@@ -11,6 +11,7 @@ pub mod format;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod json;
+pub mod kind;
 pub mod metrics;
 pub mod provider;
 pub mod request;

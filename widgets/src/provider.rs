@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::error::FetchError;
+use crate::kind::Kind;
 use crate::metrics::{datadog, prometheus};
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
-use crate::source::Kind;
 use crate::stocks::{alphavantage, finnhub, polygon, twelvedata};
 use crate::weather::{openweathermap, weatherapi};
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::FetchError;
+pub use crate::kind::Kind;
 use crate::metrics::{self, Metrics, datadog, exposition, json, prometheus};
 use crate::provider::{self, Provider};
 use crate::request::{HttpReply, RequestSpec};
@@ -15,38 +16,6 @@ use crate::stocks::{self, Quotes, alphavantage, finnhub, polygon, twelvedata, ya
 use crate::text::Clean as _;
 use crate::weather::{self, Weather, open_meteo, openweathermap, weatherapi};
 use crate::{clock, system};
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Weather,
-    Stocks,
-    Metrics,
-    System,
-    Clock,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Weather => "weather",
-            Kind::Stocks => "stocks",
-            Kind::Metrics => "metrics",
-            Kind::System => "system",
-            Kind::Clock => "clock",
-        }
-    }
-
-    /// Providers of this kind, default first.
-    pub fn providers(self) -> &'static [&'static str] {
-        match self {
-            Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
-            Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
-            Kind::System | Kind::Clock => &["local"],
-            Kind::Metrics => &["prometheus", "prometheus-text", "json", "datadog"],
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {

@@ -12,11 +12,12 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::App;
-use crate::credscreen::CredOp;
-use crate::msg::{Cmd, CredEvent, Msg};
-use crate::poll::Pollers;
-use crate::screens;
+use crate::credentials::ops::CredEvent;
+use crate::credentials::ops::CredOp;
+use crate::dashboard::app::App;
+use crate::dashboard::msg::{Cmd, Msg};
+use crate::dashboard::poll::Pollers;
+use crate::dashboard::view;
 
 /// The background work the loop hands commands to.
 pub struct Services {
@@ -69,7 +70,7 @@ where
         if dirty {
             app.now = Utc::now();
             let started = std::time::Instant::now();
-            terminal.draw(|f| screens::draw(app, f)).map_err(io::Error::other)?;
+            terminal.draw(|f| view::draw(app, f)).map_err(io::Error::other)?;
             let since_input = input_at
                 .take()
                 .map(|t: std::time::Instant| t.elapsed().as_micros() as u64);

@@ -7,6 +7,7 @@ mod input;
 pub mod plan;
 pub mod session;
 pub mod state;
+pub mod view;
 pub mod worker;
 
 pub use state::{Endpoints, Exit, Step, Wizard};

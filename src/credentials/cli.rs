@@ -10,17 +10,18 @@ use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::cli::Creds;
+use crate::config::names;
 use crate::config::{self, Config, Origin};
+use crate::credentials::audit;
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::{Meta, MetaFile};
-use crate::credentials::names;
 use crate::credentials::secret;
 use crate::credentials::source::Source;
 use crate::credentials::status::CredState;
-use crate::credentials::{audit, destinations};
-use crate::http::Http;
 use crate::logging;
+use crate::net::destinations;
+use crate::net::http::Http;
 
 pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -121,7 +122,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             manager::check_add(&config, &name, p)?;
             eprintln!("{}: create a key at {}", p.label, p.key_page);
             eprintln!("Least privilege: {}", p.advice);
-            let origins = manager::origins_to_approve(&config, &name, p);
+            let origins = crate::credentials::origins::origins_to_approve(&config, &name, p);
             say_destinations(&name, p, &origins);
             let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
             let fp = m.add(&name, p, &secret, &origins).await?;
@@ -165,10 +166,10 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
                 "Create the new key at {} before revoking the old one.",
                 c.provider.key_page
             );
-            let origins = manager::origins_to_approve(&config, &name, c.provider);
+            let origins = crate::credentials::origins::origins_to_approve(&config, &name, c.provider);
             say_destinations(&name, c.provider, &origins);
             let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
-            let base = manager::probe_base(&config, &c);
+            let base = crate::credentials::origins::probe_base(&config, &c);
             let (fp, verdict) = m.rotate(&name, c.provider, &base, &secret, &origins, force).await?;
             if verdict.passed() {
                 println!("rotated {name}: the new token ({fp}) tested valid and is in use");
@@ -279,7 +280,7 @@ async fn test_some(config: &Config, m: &mut Manager, creds: &[config::Credential
                 c.name, c.provider.label
             );
         }
-        let base = manager::probe_base(config, c);
+        let base = crate::credentials::origins::probe_base(config, c);
         match m.test(c, &base).await {
             Ok(r) => {
                 println!("{}: {}", c.name, r.outcome);
@@ -405,7 +406,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
         r.provider_origin = destinations::provider_origin(c.provider);
         let to = destinations::Destinations::new(c.provider, &r.destinations);
-        r.awaiting_approval = manager::config_origins(config, &c.name)
+        r.awaiting_approval = crate::credentials::origins::config_origins(config, &c.name)
             .into_iter()
             .filter(|o| !to.allows_origin(o))
             .collect();

@@ -11,18 +11,18 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::App;
 use crate::cli::Cli;
 use crate::config::{self, Origin};
 use crate::credentials::broker::Broker;
 use crate::credentials::manager::Manager;
 use crate::credentials::{self, worker};
-use crate::http::Http;
-use crate::msg::Msg;
-use crate::poll::Pollers;
-use crate::runtime::{self, Exit, Services};
-use crate::wizard::{self, Endpoints, Wizard};
-use crate::{demo, logging, reload, screens, terminal};
+use crate::dashboard::app::App;
+use crate::dashboard::event_loop::{self, Exit, Services};
+use crate::dashboard::msg::Msg;
+use crate::dashboard::poll::Pollers;
+use crate::net::http::Http;
+use crate::setup::{self, Endpoints, Wizard};
+use crate::{dashboard::reload, dashboard::view, demo, logging, ui::terminal};
 
 /// What the terminal shows next.
 enum Start {
@@ -176,7 +176,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 exit => return Ok(exit),
             },
             Start::Setup { wizard: w, back } => match wizard(&mut term, *w).await? {
-                (wizard::Exit::Written(path), _) => {
+                (setup::Exit::Written(path), _) => {
                     notice = Some(format!(
                         "setup wrote {}; homedash setup changes it again",
                         path.display()
@@ -189,12 +189,12 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                         watch: Some(path),
                     }
                 }
-                (exit @ (wizard::Exit::Cancelled | wizard::Exit::Signal(_)), problem) => {
+                (exit @ (setup::Exit::Cancelled | setup::Exit::Signal(_)), problem) => {
                     let mut line = "homedash setup: cancelled; no file was written".to_string();
                     if let Some(p) = problem {
                         line.push_str(&format!(" ({p})"));
                     }
-                    if let wizard::Exit::Signal(sig) = exit {
+                    if let setup::Exit::Signal(sig) = exit {
                         said.push(line);
                         return Ok(Exit::Signal(sig));
                     }
@@ -216,7 +216,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
 }
 
 /// The wizard on `term`; on a cancel, also what could not be cleaned up.
-async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(wizard::Exit, Option<String>)> {
+async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(setup::Exit, Option<String>)> {
     let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
     if let Err(e) = credentials::audit::init(&state) {
         w.note = Some((
@@ -225,14 +225,14 @@ async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(
         ));
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
-    let (ops, mut replies) = wizard::worker::spawn(Manager::new(&state, http.clone(), None), http);
-    let exit = wizard::session::run(
+    let (ops, mut replies) = setup::worker::spawn(Manager::new(&state, http.clone(), None), http);
+    let exit = setup::session::run(
         term,
         &mut w,
         EventStream::new(),
         &ops,
         &mut replies,
-        runtime::termination(),
+        event_loop::termination(),
     )
     .await?;
     let problem = w.note.filter(|(ok, _)| !ok).map(|(_, t)| t);
@@ -253,10 +253,10 @@ async fn session(
         demo_mode,
         Rect::new(0, 0, size.width, size.height),
         Utc::now(),
-        runtime::local_offset(),
+        event_loop::local_offset(),
     );
     // First frame before anything slow: the TLS client reads root certificates.
-    term.draw(|f| screens::draw(&app, f))?;
+    term.draw(|f| view::draw(&app, f))?;
 
     let cancel = CancellationToken::new();
     app.notice = notice;
@@ -306,13 +306,13 @@ async fn session(
         let run = cancel.child_token();
         let services = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
         drop(tx);
-        let exit = runtime::run(
+        let exit = event_loop::run(
             term,
             &mut app,
             EventStream::new(),
             &mut rx,
             &services,
-            runtime::termination(),
+            event_loop::termination(),
         )
         .await;
         services.pollers.shutdown();

@@ -16,7 +16,7 @@ use super::worker::{Op, Reply, TryWhat, Verdict};
 use crate::config::Config;
 use crate::config::write::Edit;
 use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
-use crate::credscreen::TokenInput;
+use crate::credentials::token_input::TokenInput;
 
 /// Offered in this order on the widgets step.
 pub const KINDS: [Kind; 5] = [Kind::Clock, Kind::Weather, Kind::Stocks, Kind::Metrics, Kind::System];
@@ -601,7 +601,7 @@ impl Wizard {
     /// Where each key will be sent besides its provider's own API: the
     /// endpoint the wizard sets its widgets up with (a test server, say).
     pub fn destination(&self, provider: &Provider) -> String {
-        crate::credentials::destinations::origin_of(&self.base_for(provider.name))
+        crate::net::destinations::origin_of(&self.base_for(provider.name))
     }
 
     /// (name, origin) of each key going somewhere other than its provider's
@@ -612,7 +612,7 @@ impl Wizard {
             .filter(|c| !c.dropped)
             .filter_map(|c| {
                 let o = self.destination(c.provider);
-                let own = crate::credentials::destinations::provider_origin(c.provider);
+                let own = crate::net::destinations::provider_origin(c.provider);
                 (own.as_deref() != Some(o.as_str())).then(|| (c.name.clone(), o))
             })
             .collect()
@@ -891,7 +891,7 @@ impl Wizard {
             }
             return match self.text_field() {
                 Some(f) => {
-                    crate::credscreen::erase(f, word);
+                    crate::ui::edit::erase(f, word);
                     Flow::redraw()
                 }
                 None => Flow::none(),
@@ -1122,7 +1122,7 @@ impl Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wizard::worker::Stored;
+    use crate::setup::worker::Stored;
 
     fn key(code: KeyCode) -> Event {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -8,28 +8,29 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use crate::app::App;
+use super::facts::Facts;
 use crate::credentials::broker::Status;
-use crate::credentials::destinations::{origin_of, provider_origin};
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{Due, describe_source};
+use crate::credentials::screen::state::{CredScreen, Field, Mode};
 use crate::credentials::status::{CredState, Tone};
-use crate::credscreen::{CredScreen, Field, Mode};
+use crate::net::destinations::{origin_of, provider_origin};
+use crate::ui::dialog::dialog;
 
 const HINTS: &str = "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  Esc back  q quit";
 /// For narrow terminals: every key still named.
 const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve Esc back q quit";
 
-fn when(t: DateTime<Utc>, app: &App) -> String {
-    t.with_timezone(&app.local).format("%Y-%m-%d %H:%M").to_string()
+fn when(t: DateTime<Utc>, cx: &Facts) -> String {
+    t.with_timezone(&cx.local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The one status model's word for `name`, as the CLI shows it too.
-fn state_of(app: &App, name: &str) -> (String, Style) {
-    let live = app.cred_view(name).map(|v| &v.status);
-    let state = CredState::derive(app.cred_meta.credentials.get(name), live, None);
+fn state_of(cx: &Facts, name: &str) -> (String, Style) {
+    let live = cx.cred_view(name).map(|v| &v.status);
+    let state = CredState::derive(cx.cred_meta.credentials.get(name), live, None);
     let style = match state.tone() {
         Tone::Good => Style::new().fg(style::GOOD),
         Tone::Warn => Style::new().fg(style::WARN),
@@ -43,11 +44,11 @@ fn state_of(app: &App, name: &str) -> (String, Style) {
     (label, style)
 }
 
-pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
+pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
     if body.height == 0 || body.width == 0 {
         return;
     }
-    let names = app.cred_names();
+    let names = cx.cred_names();
     let table_h = (names.len() as u16 + 3).max(4);
     // The whole message, wrapped: as many rows as it takes, up to six.
     let msg_h = screen.message.as_ref().map_or(1, |(_, t)| {
@@ -61,9 +62,9 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
         Constraint::Length(msg_h),
     ])
     .areas(body);
-    table(app, screen, &names, f, table_area);
+    table(cx, screen, &names, f, table_area);
     if let Some(name) = names.get(screen.selected) {
-        details(app, name, f, detail_area);
+        details(cx, name, f, detail_area);
     } else {
         f.render_widget(
             Paragraph::new(vec![
@@ -129,7 +130,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::from(format!("Create a key at {}", p.key_page)),
                 Line::from(format!("Least privilege: {}", p.advice)),
                 Line::from(format!("Sent as: {}.", p.placement())),
-                will_be_sent_to(app, name, p),
+                will_be_sent_to(cx, name, p),
                 Line::from(format!("Stored in the {BACKEND}.")),
             ];
             let lines = with_error(lines, screen.dialog_error.as_deref());
@@ -142,7 +143,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             );
         }
         Mode::Rotate { name, token } => {
-            let provider = app.credentials.iter().find(|c| &c.name == name).map(|c| c.provider);
+            let provider = cx.credentials.iter().find(|c| &c.name == name).map(|c| c.provider);
             let page = provider.map_or("the provider's key page", |p| p.key_page);
             let mut lines = vec![
                 Line::from(format!("Create a new key at {page}, then paste it here.")),
@@ -156,7 +157,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::from("is kept for rollback until you confirm."),
             ];
             if let Some(p) = provider {
-                lines.push(will_be_sent_to(app, name, p));
+                lines.push(will_be_sent_to(cx, name, p));
             }
             let lines = with_error(lines, screen.dialog_error.as_deref());
             dialog(
@@ -168,7 +169,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             );
         }
         Mode::ConfirmTest { name } => {
-            let label = app
+            let label = cx
                 .credentials
                 .iter()
                 .find(|c| &c.name == name)
@@ -191,7 +192,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::default(),
             ];
             for o in origins {
-                let users: Vec<&str> = app
+                let users: Vec<&str> = cx
                     .widgets
                     .iter()
                     .filter(|w| w.credential.as_deref() == Some(name.as_str()))
@@ -216,7 +217,7 @@ pub fn draw(app: &App, screen: &CredScreen, f: &mut Frame, body: Rect) {
             );
         }
         Mode::ConfirmRevoke { name } => {
-            let users = app.cred_users(name).join(", ");
+            let users = cx.cred_users(name).join(", ");
             let lines = vec![
                 Line::from(format!("Delete {name}'s tokens from the {BACKEND}?")),
                 Line::default(),
@@ -267,7 +268,7 @@ fn columns_for(width: u16) -> Vec<usize> {
     chosen
 }
 
-fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: Rect) {
+fn table(cx: &Facts, screen: &CredScreen, names: &[String], f: &mut Frame, area: Rect) {
     let cols = columns_for(area.width);
     let header = Row::new(
         cols.iter()
@@ -277,25 +278,25 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
     let rows: Vec<Row> = names
         .iter()
         .map(|name| {
-            let cfg = app.credentials.iter().find(|c| &c.name == name);
-            let meta = app.cred_meta.credentials.get(name);
-            let fp = app
+            let cfg = cx.credentials.iter().find(|c| &c.name == name);
+            let meta = cx.cred_meta.credentials.get(name);
+            let fp = cx
                 .cred_view(name)
                 .and_then(|v| v.fingerprint.clone())
                 .or_else(|| meta.and_then(|m| m.fingerprint.clone()))
                 .unwrap_or_else(|| "–".into());
             let age = meta
                 .and_then(|m| m.rotated.or(m.created))
-                .map(|t| format::age(app.now, t))
+                .map(|t| format::age(cx.now, t))
                 .unwrap_or_else(|| "–".into());
             let due = cfg
-                .map(|c| Due::of(c, meta, app.now))
+                .map(|c| Due::of(c, meta, cx.now))
                 .and_then(|d| d.label())
                 .unwrap_or_else(|| "–".into());
             let test = meta
                 .and_then(|m| m.last_test.as_ref())
-                .map(|t| (format!("{} · {}", t.outcome, format::age(app.now, t.at)), t.ok));
-            let (state, state_style) = state_of(app, name);
+                .map(|t| (format!("{} · {}", t.outcome, format::age(cx.now, t.at)), t.ok));
+            let (state, state_style) = state_of(cx, name);
             let cells = [
                 Cell::from(name.clone()),
                 Cell::from(
@@ -304,7 +305,7 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
                         .unwrap_or("?")
                         .to_string(),
                 ),
-                Cell::from(if app.demo {
+                Cell::from(if cx.demo {
                     "demo, in memory".to_string()
                 } else {
                     cfg.map(|c| describe_source(&c.source))
@@ -328,7 +329,7 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
                     None => Cell::from(Span::styled("never", style::dim())),
                 },
                 Cell::from(Span::styled(state, state_style)),
-                Cell::from(app.cred_users(name).join(", ")),
+                Cell::from(cx.cred_users(name).join(", ")),
             ];
             let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
             Row::new(cols.iter().filter_map(|&i| cells[i].take()).collect::<Vec<_>>())
@@ -360,9 +361,9 @@ fn table(app: &App, screen: &CredScreen, names: &[String], f: &mut Frame, area: 
     f.render_stateful_widget(t, area, &mut st);
 }
 
-fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
-    let cfg = app.credentials.iter().find(|c| c.name == name);
-    let meta = app.cred_meta.credentials.get(name);
+fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
+    let cfg = cx.credentials.iter().find(|c| c.name == name);
+    let meta = cx.cred_meta.credentials.get(name);
     let row = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<11}"), style::label()), Span::raw(v)]);
     let mut lines = Vec::new();
     match cfg {
@@ -370,20 +371,20 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
             lines.push(row(
                 "source",
                 match describe_source(&c.source).as_str() {
-                    _ if app.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
+                    _ if cx.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
                     "keyring" => format!("keyring: {BACKEND}"),
                     other => other.to_string(),
                 },
             ));
             lines.push(row("sent as", c.provider.placement()));
-            lines.push(Line::from(sent_to(app, name)));
+            lines.push(Line::from(sent_to(cx, name)));
         }
         None => lines.push(row(
             "config",
             format!("not used yet: add [credential.{name}] to the config and name it in widgets"),
         )),
     }
-    if let Some(v) = app.cred_view(name)
+    if let Some(v) = cx.cred_view(name)
         && !matches!(v.status, Status::Ready | Status::Loading)
     {
         lines.push(Line::from(Span::styled(
@@ -393,7 +394,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
     }
     if let Some(m) = meta {
         // What the dashboard holds now, else what the state file last saw.
-        let mut token = app
+        let mut token = cx
             .cred_view(name)
             .and_then(|v| v.fingerprint.clone())
             .or_else(|| m.fingerprint.clone())
@@ -404,8 +405,8 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
         lines.push(row("token", token));
         let mut dates = format!(
             "created {}   rotated {}",
-            m.created.map(|t| when(t, app)).unwrap_or_else(|| "–".into()),
-            m.rotated.map(|t| when(t, app)).unwrap_or_else(|| "–".into())
+            m.created.map(|t| when(t, cx)).unwrap_or_else(|| "–".into()),
+            m.rotated.map(|t| when(t, cx)).unwrap_or_else(|| "–".into())
         );
         if let Some(every) = cfg.and_then(|c| c.rotate_after) {
             dates.push_str(&format!("   rotate every {}", format::duration(every)));
@@ -414,7 +415,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
             {
                 dates.push_str(&format!(
                     " (next {})",
-                    (since + d).with_timezone(&app.local).format("%Y-%m-%d")
+                    (since + d).with_timezone(&cx.local).format("%Y-%m-%d")
                 ));
             }
         }
@@ -423,7 +424,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
         }
         lines.push(row("dates", dates));
         if let Some(t) = &m.last_test {
-            lines.push(row("last test", format!("{} · {}", t.outcome, when(t.at, app))));
+            lines.push(row("last test", format!("{} · {}", t.outcome, when(t.at, cx))));
         }
         let u = &m.usage;
         lines.push(row(
@@ -435,7 +436,7 @@ fn details(app: &App, name: &str, f: &mut Frame, area: Rect) {
                 u.rejected,
                 u.limited,
                 u.last_used
-                    .map(|t| format!(" · last {}", when(t, app)))
+                    .map(|t| format!(" · last {}", when(t, cx)))
                     .unwrap_or_default()
             ),
         ));
@@ -476,9 +477,9 @@ fn over(origin: &str) -> &'static str {
 
 /// "Will be sent to" for the add and rotate dialogs: the provider's API and
 /// the config's endpoints for `name`, approved by going ahead.
-fn will_be_sent_to(app: &App, name: &str, p: &Provider) -> Line<'static> {
+fn will_be_sent_to(cx: &Facts, name: &str, p: &Provider) -> Line<'static> {
     let mut origins: Vec<String> = provider_origin(p).into_iter().collect();
-    for o in app.cred_origins(name) {
+    for o in cx.cred_origins(name) {
         if !origins.contains(&o) {
             origins.push(o);
         }
@@ -494,13 +495,13 @@ fn will_be_sent_to(app: &App, name: &str, p: &Provider) -> Line<'static> {
 
 /// Every origin of `name`: the provider's own, those approved, and those
 /// the config uses that wait for approval.
-fn sent_to(app: &App, name: &str) -> Vec<Span<'static>> {
+fn sent_to(cx: &Facts, name: &str) -> Vec<Span<'static>> {
     let mut spans = vec![Span::styled(format!("{:<11}", "sent to"), style::label())];
-    if app.demo {
+    if cx.demo {
         spans.push(Span::raw("the demo's own loopback server only"));
         return spans;
     }
-    let Some(to) = app.cred_destinations(name) else {
+    let Some(to) = cx.cred_destinations(name) else {
         return spans;
     };
     let mut parts: Vec<Span<'static>> = Vec::new();
@@ -510,7 +511,7 @@ fn sent_to(app: &App, name: &str) -> Vec<Span<'static>> {
     for o in to.approved() {
         parts.push(Span::raw(format!("{o} (approved)")));
     }
-    for o in app.cred_pending(name) {
+    for o in cx.cred_pending(name) {
         parts.push(Span::styled(
             format!("{o} NOT APPROVED, nothing sent: o approves"),
             Style::new().fg(style::WARN),
@@ -526,30 +527,4 @@ fn sent_to(app: &App, name: &str) -> Vec<Span<'static>> {
         spans.push(p);
     }
     spans
-}
-
-pub(super) fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: &str) {
-    let width = 78.min(body.width);
-    let inner_w = width.saturating_sub(2).max(1);
-    let needed: u16 = lines
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(inner_w).max(1))
-        .sum::<u16>()
-        + 2;
-    let height = needed.min(body.height);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + (body.height - height) / 2,
-        width,
-        height,
-    );
-    f.render_widget(Clear, area);
-    let mut block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::new().fg(style::ACCENT))
-        .title(Span::styled(title.to_string(), style::value().fg(style::ACCENT)));
-    if !footer.is_empty() {
-        block = block.title_bottom(Line::from(Span::styled(footer.to_string(), style::dim())).right_aligned());
-    }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

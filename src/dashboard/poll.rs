@@ -13,11 +13,11 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WidgetConfig;
 use crate::credentials::broker::Broker;
 use crate::credentials::budget::Reservation;
-use crate::credentials::destinations::{Destinations, Grant};
-use crate::http::Http;
-use crate::msg::{Msg, WidgetId};
-use crate::sampler::Sampler;
-use crate::schedule;
+use crate::dashboard::msg::{Msg, WidgetId};
+use crate::dashboard::sampler::Sampler;
+use crate::dashboard::schedule;
+use crate::net::destinations::{Destinations, Grant};
+use crate::net::http::Http;
 
 /// A provider asking us to wait longer than this is not taken literally.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(86400);

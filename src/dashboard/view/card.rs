@@ -9,8 +9,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 
-use crate::app::{App, WidgetState};
-use crate::msg::WidgetId;
+use crate::dashboard::app::{App, WidgetState};
+use crate::dashboard::msg::WidgetId;
 
 pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut Buffer) {
     let (w, s) = (&app.widgets[id], &app.states[id]);
@@ -27,7 +27,7 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     };
-    let badge = w.credential.as_deref().and_then(|c| app.cred_warning(c));
+    let badge = w.credential.as_deref().and_then(|c| app.facts().cred_warning(c));
     let title = format::fit(&w.title, usize::from(area.width.saturating_sub(4)));
     let right = freshness(
         s,

@@ -14,7 +14,6 @@ use tokio::sync::mpsc;
 
 use super::state::{Exit, Wizard};
 use super::worker::{Op, Reply};
-use crate::screens;
 
 /// How long a cancel waits for the keyring to delete what this run stored.
 const CLEANUP_WAIT: Duration = Duration::from_secs(15);
@@ -38,7 +37,7 @@ where
     let exit = loop {
         if dirty {
             terminal
-                .draw(|f| screens::wizard::draw(wizard, f))
+                .draw(|f| super::view::draw(wizard, f))
                 .map_err(io::Error::other)?;
             dirty = false;
         }
@@ -92,7 +91,7 @@ where
             format!("deleting the tokens this setup stored: {}…", discard.join(", ")),
         ));
         terminal
-            .draw(|f| screens::wizard::draw(wizard, f))
+            .draw(|f| super::view::draw(wizard, f))
             .map_err(io::Error::other)?;
         if ops.send(Op::Discard { names: discard }).await.is_ok() {
             let _ = tokio::time::timeout(CLEANUP_WAIT, async {

@@ -3,73 +3,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use homedash_widgets::provider::{self, Provider};
-use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
 
-use crate::credentials::secret;
-
-/// A token being typed or pasted: wiped when dropped, never shown, and its
-/// `Debug` says only how long it is.
-#[derive(Default)]
-pub struct TokenInput(Zeroizing<String>);
-
-impl std::fmt::Debug for TokenInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TokenInput({} chars)", self.len())
-    }
-}
-
-impl TokenInput {
-    pub fn push_str(&mut self, s: &str) {
-        // A paste may end in a newline; a token has no control characters.
-        self.0.extend(s.chars().filter(|c| !c.is_control()));
-    }
-
-    pub fn pop(&mut self) {
-        self.0.pop();
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.chars().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Bullets, one per character up to 32, so a paste is seen to land.
-    pub fn masked(&self) -> String {
-        let n = self.len();
-        let shown = "•".repeat(n.min(32));
-        if n > 32 {
-            format!("{shown}… ({n} chars)")
-        } else {
-            shown
-        }
-    }
-
-    pub fn take(&mut self) -> SecretString {
-        secret::from_string(std::mem::take(&mut *self.0))
-    }
-
-    /// A copy for an operation, the field keeping its text: should the
-    /// operation fail, nothing typed is lost. The copy is wiped with the op.
-    pub fn copy(&self) -> SecretString {
-        secret::from_string(self.0.to_string())
-    }
-}
-
-/// Ctrl-W: the last word of `s` (and the spaces after it); Ctrl-U: all.
-pub fn erase(s: &mut String, word: bool) {
-    if !word {
-        s.clear();
-        return;
-    }
-    let kept = s.trim_end().len();
-    s.truncate(kept);
-    let cut = s.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    s.truncate(cut);
-}
+use crate::credentials::ops::CredOp;
+use crate::credentials::token_input::TokenInput;
+use crate::ui::edit::erase;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -111,80 +48,6 @@ pub enum Mode {
     },
 }
 
-/// An action for the credential worker.
-#[derive(Clone, Debug)]
-pub enum CredOp {
-    Add {
-        name: String,
-        provider: &'static str,
-        secret: SecretString,
-    },
-    Test {
-        name: String,
-    },
-    Rotate {
-        name: String,
-        secret: SecretString,
-    },
-    Confirm {
-        name: String,
-    },
-    Rollback {
-        name: String,
-    },
-    Revoke {
-        name: String,
-    },
-    /// Approve `origins` for `name`.
-    Allow {
-        name: String,
-        origins: Vec<String>,
-    },
-}
-
-impl CredOp {
-    pub fn name(&self) -> &str {
-        match self {
-            CredOp::Add { name, .. }
-            | CredOp::Test { name }
-            | CredOp::Rotate { name, .. }
-            | CredOp::Confirm { name }
-            | CredOp::Rollback { name }
-            | CredOp::Revoke { name }
-            | CredOp::Allow { name, .. } => name,
-        }
-    }
-
-    fn secret(&self) -> Option<&str> {
-        match self {
-            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.expose_secret()),
-            _ => None,
-        }
-    }
-
-    fn verb(&self) -> &'static str {
-        match self {
-            CredOp::Add { .. } => "adding",
-            CredOp::Test { .. } => "testing",
-            CredOp::Rotate { .. } => "rotating",
-            CredOp::Confirm { .. } => "deleting the previous token of",
-            CredOp::Rollback { .. } => "rolling back",
-            CredOp::Revoke { .. } => "revoking",
-            CredOp::Allow { .. } => "approving origins of",
-        }
-    }
-}
-
-impl PartialEq for CredOp {
-    fn eq(&self, other: &Self) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
-            && self.name() == other.name()
-            && self.secret() == other.secret()
-    }
-}
-
-impl Eq for CredOp {}
-
 #[derive(Debug)]
 pub struct CredScreen {
     /// The demo: tokens live in memory; no action touches a keyring.
@@ -209,7 +72,7 @@ pub enum Outcome {
 }
 
 fn valid_name(n: &str) -> bool {
-    crate::credentials::names::check(n).is_ok()
+    crate::config::names::check(n).is_ok()
 }
 
 /// What every action of the demo's Credentials screen says, at once.
@@ -434,7 +297,7 @@ impl CredScreen {
                         if valid_name(name) {
                             "paste or type the token first".into()
                         } else {
-                            crate::credentials::names::check(name)
+                            crate::config::names::check(name)
                                 .err()
                                 .map(|e| e.to_string())
                                 .unwrap_or_default()
@@ -527,6 +390,7 @@ impl Default for CredScreen {
 mod tests {
     use super::*;
     use crossterm::event::KeyModifiers;
+    use secrecy::SecretString;
 
     fn k(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)

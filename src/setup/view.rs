@@ -12,9 +12,9 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::config::write::backup_path;
 use crate::config::{Content, Node, Size};
-use crate::grid;
-use crate::wizard::state::{CredPage, CredState, KINDS, LocField, SrcKind, Step, Wizard, needs_key, offered};
-use crate::wizard::worker::Verdict;
+use crate::setup::state::{CredPage, CredState, KINDS, LocField, SrcKind, Step, Wizard, needs_key, offered};
+use crate::setup::worker::Verdict;
+use crate::ui::grid;
 
 /// Wider than this, the panel is centred: long lines are hard to read.
 const MAX_WIDTH: u16 = 110;
@@ -29,7 +29,7 @@ pub fn too_small(width: u16, height: u16) -> bool {
 pub fn draw(w: &Wizard, f: &mut Frame) {
     let area = f.area();
     if too_small(area.width, area.height) {
-        super::too_small(
+        crate::ui::too_small::too_small(
             f,
             area,
             (area.width, area.height),
@@ -88,7 +88,7 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
     }
     f.render_widget(Line::from(Span::styled(format!(" {}", hints(w)), style::dim())), keys);
     if w.confirm_cancel {
-        super::credentials::dialog(
+        crate::ui::dialog::dialog(
             f,
             body,
             " Leave setup? ",

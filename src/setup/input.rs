@@ -13,7 +13,7 @@ use super::state::{
 };
 use super::worker::{Op, TryWhat, Verdict};
 use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
-use crate::credscreen::TokenInput;
+use crate::credentials::token_input::TokenInput;
 
 impl Wizard {
     pub(super) fn widgets_key(&mut self, code: KeyCode) -> Flow {

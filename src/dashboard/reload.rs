@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config;
-use crate::msg::Msg;
+use crate::dashboard::msg::Msg;
 
 /// An editor's save is several events in a few milliseconds: take them as one.
 const SETTLE: Duration = Duration::from_millis(150);

@@ -9,13 +9,13 @@ use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
 use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
-use crate::credentials::broker::{Status, View};
-use crate::credentials::destinations::Destinations;
-use crate::credentials::manager::Due;
+use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
-use crate::credscreen::{CredScreen, Outcome};
-use crate::grid;
-use crate::msg::{Cmd, CredEvent, Flow, Msg, WidgetId};
+use crate::credentials::ops::CredEvent;
+use crate::credentials::screen::facts::Facts;
+use crate::credentials::screen::state::{CredScreen, Outcome};
+use crate::dashboard::msg::{Cmd, Flow, Msg, WidgetId};
+use crate::ui::grid;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetState {
@@ -163,91 +163,17 @@ impl App {
         (app, summary)
     }
 
-    /// The Credentials screen's rows: the config's credentials, then any the
-    /// state file knows that the config does not (added but not yet used).
-    pub fn cred_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.credentials.iter().map(|c| c.name.clone()).collect();
-        for (n, m) in &self.cred_meta.credentials {
-            if !names.contains(n) && m.fingerprint.is_some() {
-                names.push(n.clone());
-            }
+    /// What the Credentials screen and the cards know of the credentials.
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            credentials: &self.credentials,
+            widgets: &self.widgets,
+            cred_views: &self.cred_views,
+            cred_meta: &self.cred_meta,
+            demo: self.demo,
+            now: self.now,
+            local: self.local,
         }
-        names
-    }
-
-    /// The provider of each row of `cred_names`.
-    pub fn cred_providers(&self) -> Vec<String> {
-        self.cred_names()
-            .iter()
-            .map(|n| match self.credentials.iter().find(|c| &c.name == n) {
-                Some(c) => c.provider.name.to_string(),
-                None => self
-                    .cred_meta
-                    .credentials
-                    .get(n)
-                    .map(|m| m.provider.clone())
-                    .unwrap_or_default(),
-            })
-            .collect()
-    }
-
-    /// Ids of the widgets that use credential `name`.
-    pub fn cred_users(&self, name: &str) -> Vec<&str> {
-        self.widgets
-            .iter()
-            .filter(|w| w.credential.as_deref() == Some(name))
-            .map(|w| w.id.as_str())
-            .collect()
-    }
-
-    /// Every origin the config sends credential `name` to (its widgets'
-    /// endpoints), in layout order, each once.
-    pub fn cred_origins(&self, name: &str) -> Vec<String> {
-        crate::credentials::manager::widget_origins(&self.widgets, name)
-    }
-
-    /// Where credential `name` may go: its provider's API and the origins
-    /// its owner approved (the demo approves its own server).
-    pub fn cred_destinations(&self, name: &str) -> Option<Destinations> {
-        let c = self.credentials.iter().find(|c| c.name == name)?;
-        let mut approved = self
-            .cred_meta
-            .credentials
-            .get(name)
-            .map(|m| m.approved())
-            .unwrap_or_default();
-        if self.demo {
-            approved.extend(self.cred_origins(name));
-        }
-        Some(Destinations::new(c.provider, &approved))
-    }
-
-    /// Origins the config sends `name` to that are not approved: nothing
-    /// goes there until they are.
-    pub fn cred_pending(&self, name: &str) -> Vec<String> {
-        let Some(to) = self.cred_destinations(name) else {
-            return Vec::new();
-        };
-        self.cred_origins(name)
-            .into_iter()
-            .filter(|o| !to.allows_origin(o))
-            .collect()
-    }
-
-    pub fn cred_view(&self, name: &str) -> Option<&View> {
-        self.cred_views.iter().find(|v| v.name == name)
-    }
-
-    /// Why a credential needs the user: rejected, revoked, expired, expiring
-    /// or due for rotation. `None` when all is well.
-    pub fn cred_warning(&self, name: &str) -> Option<String> {
-        match self.cred_view(name).map(|v| &v.status) {
-            Some(Status::Rejected(_)) => return Some("credential rejected".into()),
-            Some(Status::Revoked) => return Some("credential revoked".into()),
-            _ => {}
-        }
-        let c = self.credentials.iter().find(|c| c.name == name)?;
-        Due::of(c, self.cred_meta.credentials.get(name), self.now).label()
     }
 
     /// The area between the title and status bars.
@@ -339,6 +265,7 @@ impl App {
                         Some(screen) => screen.done(ok, text),
                         None => self.notice = Some(text),
                     },
+                    CredEvent::Notice(n) => self.notice = Some(n),
                 }
                 Flow::redraw()
             }
@@ -359,7 +286,7 @@ impl App {
             },
             Outcome::Run(_) if self.demo => {
                 if let Some(screen) = self.creds.as_mut() {
-                    screen.done(false, crate::credscreen::DEMO_NOTE.into());
+                    screen.done(false, crate::credentials::screen::state::DEMO_NOTE.into());
                 }
                 Flow::redraw()
             }
@@ -422,8 +349,8 @@ impl App {
             };
         }
         if self.creds.is_some() {
-            let (names, providers) = (self.cred_names(), self.cred_providers());
-            let pending: Vec<Vec<String>> = names.iter().map(|n| self.cred_pending(n)).collect();
+            let (names, providers) = (self.facts().cred_names(), self.facts().cred_providers());
+            let pending: Vec<Vec<String>> = names.iter().map(|n| self.facts().cred_pending(n)).collect();
             let out = self
                 .creds
                 .as_mut()

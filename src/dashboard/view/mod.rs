@@ -1,19 +1,17 @@
 //! Drawing. Pure functions of `App`; nothing here changes state.
 
 mod card;
-mod credentials;
 mod help;
-pub mod wizard;
 
 use homedash_widgets::style;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::App;
-use crate::grid;
+use crate::dashboard::app::App;
+use crate::ui::grid;
+use crate::ui::too_small::too_small;
 
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
@@ -35,7 +33,7 @@ pub fn draw(app: &App, f: &mut Frame) {
                 "Enlarge the window, or press Esc to go back.",
             );
         } else {
-            credentials::draw(app, screen, f, body);
+            crate::credentials::screen::view::draw(&app.facts(), screen, f, body);
         }
         return;
     }
@@ -59,7 +57,7 @@ pub fn draw(app: &App, f: &mut Frame) {
             .status_message()
             .unwrap_or_else(|| "No message: the status bar shows nothing more than it says.".into());
         let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
-        credentials::dialog(f, body, " Message ", lines, " any key closes ");
+        crate::ui::dialog::dialog(f, body, " Message ", lines, " any key closes ");
     }
     if app.help {
         if too_small_for(app) {
@@ -104,7 +102,7 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     let warned: Vec<String> = app
         .credentials
         .iter()
-        .filter_map(|c| app.cred_warning(&c.name).map(|w| format!("{}: {w}", c.name)))
+        .filter_map(|c| app.facts().cred_warning(&c.name).map(|w| format!("{}: {w}", c.name)))
         .collect();
     if !warned.is_empty() {
         left.push(Span::styled(
@@ -188,7 +186,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                     }
                 };
                 spans.push(Span::styled(format!("· {about}"), style::dim()));
-                if let Some(warn) = w.credential.as_deref().and_then(|c| app.cred_warning(c)) {
+                if let Some(warn) = w.credential.as_deref().and_then(|c| app.facts().cred_warning(c)) {
                     spans.push(Span::styled(
                         format!("  ⚿ {}: {warn} (c to manage)", w.credential.as_deref().unwrap_or("")),
                         Style::new().fg(style::WARN),
@@ -224,27 +222,4 @@ pub fn too_small_for(app: &App) -> bool {
         return app.size.width < help::MIN.0 || app.size.height < help::MIN.1;
     }
     app.too_small()
-}
-
-/// What every screen shows below its minimum size, instead of a layout cut
-/// to pieces: the size now, the size needed, and what to do.
-pub(crate) fn too_small(f: &mut Frame, area: Rect, here: (u16, u16), need: &str, hint: &str) {
-    let text = vec![
-        Line::from(Span::styled(
-            "Terminal too small",
-            Style::new().fg(style::WARN).add_modifier(Modifier::BOLD),
-        )),
-        Line::from(format!("{}x{} here; {need}.", here.0, here.1)),
-        Line::from(hint.to_string()),
-    ];
-    // On a 1x1 terminal even this is cut, but it never panics. What was
-    // drawn below (another screen's message) is cleared first.
-    let target = if area.height == 0 { f.area() } else { area };
-    f.render_widget(ratatui::widgets::Clear, target);
-    f.render_widget(
-        Paragraph::new(text)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true }),
-        target,
-    );
 }

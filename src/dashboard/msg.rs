@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use homedash_widgets::{Data, FetchError};
 
-use crate::credentials::broker::View;
-use crate::credentials::meta::MetaFile;
-use crate::credscreen::CredOp;
+use crate::credentials::ops::{CredEvent, CredOp};
 
 /// Index into the config's widget list.
 pub type WidgetId = usize;
@@ -61,17 +59,6 @@ impl std::fmt::Debug for Msg {
     }
 }
 
-/// News from the credential side: never a secret value.
-#[derive(Debug)]
-pub enum CredEvent {
-    /// The broker's state of every credential changed.
-    Views(Vec<View>),
-    /// The state file, after a load or an operation.
-    Meta(MetaFile),
-    /// An operation of the Credentials screen finished.
-    Done { ok: bool, text: String },
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
     Refresh(WidgetId),
@@ -102,6 +89,12 @@ impl Flow {
 
     pub fn none() -> Self {
         Flow::default()
+    }
+}
+
+impl From<CredEvent> for Msg {
+    fn from(ev: CredEvent) -> Self {
+        Msg::Cred(ev)
     }
 }
 

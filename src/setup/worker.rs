@@ -15,10 +15,10 @@ use tokio::sync::{Mutex, mpsc};
 use url::Url;
 
 use crate::config::write::Edit;
-use crate::credentials::destinations::{self, Destinations, Grant};
 use crate::credentials::manager::{self, Manager};
 use crate::credentials::source::{self, Source as SecretSource};
-use crate::http::Http;
+use crate::net::destinations::{self, Destinations, Grant};
+use crate::net::http::Http;
 
 const TRY_TIMEOUT: Duration = Duration::from_secs(10);
 

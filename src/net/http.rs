@@ -8,8 +8,8 @@ use homedash_widgets::{ErrorClass, FetchError, HttpReply, RequestSpec};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
 use tokio::time::Instant;
 
-use crate::credentials::destinations::{self, Grant};
-use crate::credentials::transport;
+use crate::net::destinations::{self, Grant};
+use crate::net::transport;
 
 /// Larger answers are refused: no provider we speak sends more.
 pub const BODY_CAP: usize = 4 * 1024 * 1024;

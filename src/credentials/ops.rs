@@ -1,0 +1,96 @@
+//! What the credentials room is asked to do (`CredOp`, from the
+//! Credentials screen) and what it reports (`CredEvent`). Neither carries a
+//! secret into `Debug` output.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::credentials::broker::View;
+use crate::credentials::meta::MetaFile;
+
+/// An action for the credential worker.
+#[derive(Clone, Debug)]
+pub enum CredOp {
+    Add {
+        name: String,
+        provider: &'static str,
+        secret: SecretString,
+    },
+    Test {
+        name: String,
+    },
+    Rotate {
+        name: String,
+        secret: SecretString,
+    },
+    Confirm {
+        name: String,
+    },
+    Rollback {
+        name: String,
+    },
+    Revoke {
+        name: String,
+    },
+    /// Approve `origins` for `name`.
+    Allow {
+        name: String,
+        origins: Vec<String>,
+    },
+}
+
+impl CredOp {
+    pub fn name(&self) -> &str {
+        match self {
+            CredOp::Add { name, .. }
+            | CredOp::Test { name }
+            | CredOp::Rotate { name, .. }
+            | CredOp::Confirm { name }
+            | CredOp::Rollback { name }
+            | CredOp::Revoke { name }
+            | CredOp::Allow { name, .. } => name,
+        }
+    }
+
+    pub fn secret(&self) -> Option<&str> {
+        match self {
+            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.expose_secret()),
+            _ => None,
+        }
+    }
+
+    pub fn verb(&self) -> &'static str {
+        match self {
+            CredOp::Add { .. } => "adding",
+            CredOp::Test { .. } => "testing",
+            CredOp::Rotate { .. } => "rotating",
+            CredOp::Confirm { .. } => "deleting the previous token of",
+            CredOp::Rollback { .. } => "rolling back",
+            CredOp::Revoke { .. } => "revoking",
+            CredOp::Allow { .. } => "approving origins of",
+        }
+    }
+}
+
+impl PartialEq for CredOp {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && self.name() == other.name()
+            && self.secret() == other.secret()
+    }
+}
+
+impl Eq for CredOp {}
+
+/// News from the credential side: never a secret value.
+#[derive(Debug)]
+pub enum CredEvent {
+    /// The broker's state of every credential changed.
+    Views(Vec<View>),
+    /// The state file, after a load or an operation.
+    Meta(MetaFile),
+    /// An operation of the Credentials screen finished.
+    Done { ok: bool, text: String },
+    /// A background problem for the status bar (the state file could not
+    /// be read, say).
+    Notice(String),
+}

@@ -1,0 +1,5 @@
+//! The Credentials screen: its state and keys, and its drawing.
+
+pub mod facts;
+pub mod state;
+pub mod view;

@@ -1,0 +1,8 @@
+//! What every screen shares: the terminal, the dialog box, the too-small
+//! message.
+
+pub mod dialog;
+pub mod edit;
+pub mod grid;
+pub mod terminal;
+pub mod too_small;

@@ -1,0 +1,340 @@
+//! The house rules of ARCHITECTURE.md, read from the source: no file or
+//! room imports one that imports it back, rooms depend downward only, and
+//! the background side never reaches for a screen.
+//!
+//! `cargo test --test architecture -- --nocapture` prints each crate's
+//! room graph.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+type Module = Vec<String>;
+
+/// Every module of the crate rooted at `root` (`src/`), by module path, with
+/// the modules its non-test code names through `crate::` or `super::`.
+fn imports(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    let mut modules: BTreeMap<Module, String> = BTreeMap::new();
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap().with_extension("");
+        let mut path: Module = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        if matches!(path.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+            path.pop();
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        modules.insert(path, non_test_code(&text));
+    }
+    let known: BTreeSet<Module> = modules.keys().cloned().collect();
+    let resolve = |path: &[String]| -> Option<Module> {
+        (1..=path.len())
+            .rev()
+            .map(|n| path[..n].to_vec())
+            .find(|p| known.contains(p))
+    };
+    let mut graph = BTreeMap::new();
+    for (module, code) in &modules {
+        let mut deps = BTreeSet::new();
+        for (base, rest) in [("crate::", Vec::new()), ("super::", parent(module))] {
+            for path in paths_after(code, base) {
+                let full: Module = rest.iter().cloned().chain(path).collect();
+                if let Some(d) = resolve(&full)
+                    && &d != module
+                {
+                    deps.insert(d);
+                }
+            }
+        }
+        graph.insert(module.clone(), deps);
+    }
+    graph
+}
+
+fn parent(module: &Module) -> Module {
+    module[..module.len().saturating_sub(1)].to_vec()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The code without comments and without its `#[cfg(test)] mod tests`.
+fn non_test_code(text: &str) -> String {
+    let code = text.find("#[cfg(test)]\nmod tests").map_or(text, |i| &text[..i]);
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every path that follows `base` in `code`, with `{a, b::{c, d}}` groups
+/// expanded.
+fn paths_after(code: &str, base: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = code[at..].find(base) {
+        let start = at + i;
+        at = start + base.len();
+        let before = code[..start].chars().last();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let (paths, _) = parse_tree(&code[at..]);
+        out.extend(paths);
+    }
+    out
+}
+
+/// Parses `a::b::{c, d::e}` at the start of `s`: the paths it names, and
+/// how many bytes it took.
+fn parse_tree(s: &str) -> (Vec<Vec<String>>, usize) {
+    let mut prefix = Vec::new();
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    loop {
+        if bytes.get(i) == Some(&b'{') {
+            let mut paths = Vec::new();
+            i += 1;
+            loop {
+                while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b',') {
+                    i += 1;
+                }
+                if bytes.get(i).is_none_or(|b| *b == b'}') {
+                    i += 1;
+                    break;
+                }
+                let (inner, used) = parse_tree(&s[i..]);
+                if used == 0 {
+                    i += 1;
+                    continue;
+                }
+                i += used;
+                for p in inner {
+                    paths.push(prefix.iter().cloned().chain(p).collect());
+                }
+            }
+            return (paths, i);
+        }
+        let len = s[i..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len == 0 {
+            return (if prefix.is_empty() { Vec::new() } else { vec![prefix] }, i);
+        }
+        prefix.push(s[i..i + len].to_string());
+        i += len;
+        if s[i..].starts_with("::") {
+            i += 2;
+        } else {
+            // `x as y`, a `;`, a `(`: the path ends here.
+            return (vec![prefix], i);
+        }
+    }
+}
+
+fn name(m: &Module) -> String {
+    if m.is_empty() { "(root)".into() } else { m.join("/") }
+}
+
+/// Every cycle's members, one strongly connected component each.
+fn cycles(graph: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<Vec<String>> {
+    // Tarjan's algorithm over a small graph.
+    struct T<'a> {
+        g: &'a BTreeMap<Module, BTreeSet<Module>>,
+        index: BTreeMap<&'a Module, usize>,
+        low: BTreeMap<&'a Module, usize>,
+        stack: Vec<&'a Module>,
+        next: usize,
+        out: Vec<Vec<String>>,
+    }
+    fn visit<'a>(t: &mut T<'a>, v: &'a Module) {
+        t.index.insert(v, t.next);
+        t.low.insert(v, t.next);
+        t.next += 1;
+        t.stack.push(v);
+        let g = t.g;
+        for w in g.get(v).into_iter().flatten() {
+            if !t.index.contains_key(w) {
+                visit(t, w);
+                let l = t.low[w].min(t.low[v]);
+                t.low.insert(v, l);
+            } else if t.stack.contains(&w) {
+                let l = t.index[w].min(t.low[v]);
+                t.low.insert(v, l);
+            }
+        }
+        if t.low[v] == t.index[v] {
+            let mut comp = Vec::new();
+            while let Some(w) = t.stack.pop() {
+                comp.push(name(w));
+                if w == v {
+                    break;
+                }
+            }
+            if comp.len() > 1 {
+                comp.sort();
+                t.out.push(comp);
+            }
+        }
+    }
+    let mut t = T {
+        g: graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        next: 0,
+        out: Vec::new(),
+    };
+    for v in graph.keys() {
+        if !t.index.contains_key(v) {
+            visit(&mut t, v);
+        }
+    }
+    t.out
+}
+
+/// The graph between rooms: the top-level modules.
+fn rooms(graph: &BTreeMap<Module, BTreeSet<Module>>) -> BTreeMap<Module, BTreeSet<Module>> {
+    let room = |m: &Module| m.iter().take(1).cloned().collect::<Module>();
+    let mut out: BTreeMap<Module, BTreeSet<Module>> = BTreeMap::new();
+    for (m, deps) in graph {
+        let entry = out.entry(room(m)).or_default();
+        for d in deps {
+            if room(d) != room(m) {
+                entry.insert(room(d));
+            }
+        }
+    }
+    out
+}
+
+fn show(title: &str, graph: &BTreeMap<Module, BTreeSet<Module>>) {
+    println!("{title}");
+    for (m, deps) in graph {
+        let deps: Vec<String> = deps.iter().map(name).collect();
+        println!("  {} -> {}", name(m), deps.join(", "));
+    }
+}
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn no_file_or_room_imports_one_that_imports_it_back() {
+    for (crate_name, root) in [
+        ("homedash", manifest().join("src")),
+        ("homedash-widgets", manifest().join("widgets/src")),
+    ] {
+        let files = imports(&root);
+        assert!(
+            files.len() > 10,
+            "{crate_name}: only {} modules read from {root:?}",
+            files.len()
+        );
+        let by_room = rooms(&files);
+        show(&format!("{crate_name}: rooms"), &by_room);
+        let found = cycles(&files);
+        println!("{crate_name}: {} modules, cycles between them: {found:?}", files.len());
+        assert!(
+            found.is_empty(),
+            "{crate_name}: modules that import each other: {found:?}"
+        );
+        let found = cycles(&by_room);
+        println!("{crate_name}: {} rooms, cycles between them: {found:?}", by_room.len());
+        assert!(
+            found.is_empty(),
+            "{crate_name}: rooms that import each other: {found:?}"
+        );
+    }
+}
+
+/// A room may use only the rooms before it. The order is ARCHITECTURE.md's.
+const ROOM_ORDER: &[&str] = &[
+    "atomic",
+    "hardening",
+    "logging",
+    "cli",
+    "config",
+    "net",
+    "ui",
+    "credentials",
+    "demo",
+    "dashboard",
+    "setup",
+    "startup",
+    "main",
+];
+
+#[test]
+fn rooms_depend_downward_only() {
+    let by_room = rooms(&imports(&manifest().join("src")));
+    for (room, deps) in &by_room {
+        if room.is_empty() {
+            continue;
+        }
+        let at = ROOM_ORDER
+            .iter()
+            .position(|r| *r == room[0])
+            .unwrap_or_else(|| panic!("room {} is not in ROOM_ORDER (and ARCHITECTURE.md)", room[0]));
+        for d in deps {
+            let dep_at = ROOM_ORDER.iter().position(|r| *r == d[0]);
+            assert!(
+                dep_at.is_some_and(|i| i < at),
+                "{} imports {}, which sits above it (or is unknown)",
+                room[0],
+                d[0]
+            );
+        }
+    }
+}
+
+/// Modules that draw or hold a screen's state.
+fn is_ui(m: &Module) -> bool {
+    m.first().is_some_and(|r| r == "ui") || m.iter().any(|p| p == "screen" || p == "view")
+}
+
+#[test]
+fn the_background_side_never_reaches_for_a_screen() {
+    let graph = imports(&manifest().join("src"));
+    let background = |m: &Module| {
+        matches!(m.first().map(String::as_str), Some("config" | "net" | "credentials")) && !is_ui(m)
+            || matches!(
+                m.iter().map(String::as_str).collect::<Vec<_>>()[..],
+                ["dashboard", "poll" | "schedule" | "sampler" | "reload"]
+            )
+    };
+    let mut checked = 0;
+    for (m, deps) in &graph {
+        if !background(m) {
+            continue;
+        }
+        checked += 1;
+        for d in deps {
+            assert!(!is_ui(d), "{} (background) imports {} (a screen)", name(m), name(d));
+            assert!(
+                d.first() == m.first()
+                    || !matches!(d.first().map(String::as_str), Some("dashboard" | "setup" | "startup")),
+                "{} (background) imports {}",
+                name(m),
+                name(d)
+            );
+        }
+    }
+    assert!(checked > 20, "only {checked} background modules found");
+}
+
+#[test]
+fn the_path_reader_expands_groups() {
+    let p = paths_after("use crate::{a::B, c::{d, e::F}};\nlet x = crate::g::h(1);", "crate::");
+    let p: Vec<String> = p.iter().map(|p| p.join("::")).collect();
+    assert_eq!(p, ["a::B", "c::d", "c::e::F", "g::h"]);
+}

@@ -1,0 +1,35 @@
+//! The kinds of widget, and the providers of each.
+
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Weather,
+    Stocks,
+    Metrics,
+    System,
+    Clock,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Weather => "weather",
+            Kind::Stocks => "stocks",
+            Kind::Metrics => "metrics",
+            Kind::System => "system",
+            Kind::Clock => "clock",
+        }
+    }
+
+    /// Providers of this kind, default first.
+    pub fn providers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
+            Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
+            Kind::System | Kind::Clock => &["local"],
+            Kind::Metrics => &["prometheus", "prometheus-text", "json", "datadog"],
+        }
+    }
+}
