@@ -12,7 +12,7 @@ secs=${FUZZ_SECONDS:-600}
 targets=${TARGETS:-config weather stocks metrics}
 rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-HOMEDASH_FUZZ_CORPUS="$PWD/fuzz/corpus" cargo test --quiet --test fuzz_smoke -- --ignored write_fuzz_seeds
+HOMEDASH_FUZZ_CORPUS="$PWD/fuzz/corpus" cargo test --quiet --test integration -- --ignored fuzz_smoke::write_fuzz_seeds
 mkdir -p fuzz/logs
 for t in $targets; do
   echo "== $t: ${secs}s" >&2

@@ -39,11 +39,15 @@ pub const EXIT_CODES: &str = "Exit codes:
 
 /// A `--log-level` is checked where it is given: a bad one is a usage
 /// error, not a log file that silently never fills.
-fn log_filter(text: &str) -> Result<String, String> {
+fn log_filter(text: &str) -> Result<String, BadLogFilter> {
     tracing_subscriber::EnvFilter::try_new(text)
         .map(|_| text.to_string())
-        .map_err(|e| format!("{e}; write e.g. \"info\", \"debug\" or \"homedash=trace\""))
+        .map_err(BadLogFilter)
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}; write e.g. \"info\", \"debug\" or \"homedash=trace\"")]
+pub struct BadLogFilter(#[source] tracing_subscriber::filter::ParseError);
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

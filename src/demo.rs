@@ -93,11 +93,8 @@ async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infalli
             json!({"error": "demo token missing or misplaced"}).to_string(),
         )
     } else {
-        match market::route(provider, &rest, &query) {
+        match route(provider, &rest, &query) {
             Some((ct, body)) => (StatusCode::OK, ct, body),
-            None if provider == "open-meteo" && rest == "/v1/forecast" => {
-                (StatusCode::OK, "application/json", open_meteo(&query).to_string())
-            }
             None => (
                 StatusCode::NOT_FOUND,
                 "application/json",
@@ -112,6 +109,20 @@ async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infalli
         hyper::header::HeaderValue::from_static(content_type),
     );
     Ok(resp)
+}
+
+/// The demo's answer to `provider` at `path`: made up live where the demo
+/// knows how (`market`, Open-Meteo), else the registry's recorded one.
+pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Option<(&'static str, String)> {
+    if let Some(answer) = market::route(provider, path, query) {
+        return Some(answer);
+    }
+    if provider == "open-meteo" && path == "/v1/forecast" {
+        return Some(("application/json", open_meteo(query).to_string()));
+    }
+    let info = homedash_widgets::source::ALL.iter().find(|i| i.name == provider)?;
+    let (_, body) = info.demo.iter().find(|(p, _)| *p == path)?;
+    Some(("application/json", (*body).to_string()))
 }
 
 /// An Open-Meteo forecast in the real wire shape: temperatures follow the
@@ -204,6 +215,42 @@ mod tests {
             assert_eq!(w.hourly.len(), 8);
             assert!(w.high >= w.low);
             assert_eq!(w.temp_unit, if imperial { "°F" } else { "°C" });
+        }
+    }
+
+    /// Every registered provider that polls gets an answer from the demo
+    /// for each request of its example config, and the answer parses.
+    #[test]
+    fn the_demo_answers_every_registered_provider() {
+        let now = Utc::now();
+        for info in homedash_widgets::source::ALL
+            .iter()
+            .filter(|i| i.default_base.is_some())
+        {
+            let keys: serde_json::Value = serde_json::from_str(info.examples[0]).unwrap();
+            let src = homedash_widgets::Source::deserialize_for(info.kind, info.name, keys)
+                .unwrap()
+                .unwrap();
+            let base = url::Url::parse(&format!("http://127.0.0.1:1/{}/", info.name)).unwrap();
+            let mut replies = Vec::new();
+            for spec in src.requests(&base, now) {
+                let path = spec
+                    .url
+                    .path()
+                    .trim_start_matches(&format!("/{}", info.name))
+                    .to_string();
+                let q: HashMap<String, String> = spec.url.query_pairs().into_owned().collect();
+                let (_, body) =
+                    route(info.name, &path, &q).unwrap_or_else(|| panic!("{}: no demo answer at {path}", info.name));
+                replies.push(HttpReply {
+                    status: 200,
+                    headers: vec![],
+                    body: body.into_bytes(),
+                });
+            }
+            if let Err(e) = src.parse(&replies, now) {
+                panic!("{}: the demo's answer does not parse: {e}", info.name);
+            }
         }
     }
 }

@@ -21,11 +21,41 @@ pub fn state_dir() -> Option<PathBuf> {
 
 /// The state dir, created owner-only (0700) or made so. Every entry point
 /// goes through here before it writes anything there.
-pub fn private_state_dir() -> Result<PathBuf, String> {
-    let dir =
-        state_dir().ok_or("no home directory is known for this user, so there is nowhere to keep state and logs")?;
-    create_private_dir(&dir).map_err(|e| format!("cannot create the state dir {}: {e}", dir.display()))?;
+pub fn private_state_dir() -> Result<PathBuf, StateDirError> {
+    let dir = state_dir().ok_or(StateDirError::NoHome)?;
+    create_private_dir(&dir).map_err(|source| StateDirError::Create {
+        dir: dir.clone(),
+        source,
+    })?;
     Ok(dir)
+}
+
+/// Why there is no state dir to write to.
+#[derive(Debug, thiserror::Error)]
+pub enum StateDirError {
+    #[error("no home directory is known for this user, so there is nowhere to keep state and logs")]
+    NoHome,
+    #[error("cannot create the state dir {}: {source}", dir.display())]
+    Create { dir: PathBuf, source: std::io::Error },
+}
+
+/// Why logging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("bad log filter \"{text}\": {source}")]
+    Filter {
+        text: String,
+        source: tracing_subscriber::filter::ParseError,
+    },
+    #[error(transparent)]
+    StateDir(#[from] StateDirError),
+    #[error("cannot open a log file in {}: {source}", dir.display())]
+    File {
+        dir: PathBuf,
+        source: tracing_appender::rolling::InitError,
+    },
+    #[error("cannot start logging: {0}")]
+    Init(String),
 }
 
 /// Keep the guard alive for as long as logs should be written.
@@ -35,11 +65,14 @@ pub struct Logging {
 }
 
 /// Check a `--log-level` filter without starting anything.
-pub fn filter(text: &str) -> Result<EnvFilter, String> {
-    EnvFilter::try_new(text).map_err(|e| format!("bad log filter \"{text}\": {e}"))
+pub fn filter(text: &str) -> Result<EnvFilter, LogError> {
+    EnvFilter::try_new(text).map_err(|source| LogError::Filter {
+        text: text.to_string(),
+        source,
+    })
 }
 
-pub fn init(filter_text: &str) -> Result<Logging, String> {
+pub fn init(filter_text: &str) -> Result<Logging, LogError> {
     let filter = filter(filter_text)?;
     let dir = private_state_dir()?;
     let appender = Builder::new()
@@ -48,7 +81,10 @@ pub fn init(filter_text: &str) -> Result<Logging, String> {
         .filename_suffix("log")
         .max_log_files(7)
         .build(&dir)
-        .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
+        .map_err(|source| LogError::File {
+            dir: dir.clone(),
+            source,
+        })?;
     // The default buffer preallocates 128,000 line slots (4 MB resident);
     // a dashboard logs a few lines a minute. Under a flood, drop lines
     // rather than block the UI.
@@ -61,7 +97,7 @@ pub fn init(filter_text: &str) -> Result<Logging, String> {
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init()
-        .map_err(|e| format!("cannot start logging: {e}"))?;
+        .map_err(|e| LogError::Init(e.to_string()))?;
     Ok(Logging { dir, _guard: guard })
 }
 

@@ -21,6 +21,7 @@ use crate::dashboard::event_loop::{self, Exit, Services};
 use crate::dashboard::msg::Msg;
 use crate::dashboard::poll::Pollers;
 use crate::net::http::Http;
+use crate::setup::error::OpenError;
 use crate::setup::{self, Endpoints, Wizard};
 use crate::{dashboard::reload, dashboard::view, demo, logging, ui::terminal};
 
@@ -82,17 +83,17 @@ pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
 }
 
 /// The wizard for the file `origin` names (or the XDG one), read now.
-fn setup_wizard(origin: &Origin) -> Result<Wizard, String> {
+fn setup_wizard(origin: &Origin) -> Result<Wizard, OpenError> {
     let path = origin
         .path()
         .map(PathBuf::from)
         .or_else(config::xdg_path)
-        .ok_or("homedash setup: no config directory is known for this user; name a file with --config FILE")?;
-    config::check_trust(&path).map_err(|e| e.to_string())?;
+        .ok_or(OpenError::NoConfigDir)?;
+    config::check_trust(&path)?;
     let before = match std::fs::read_to_string(&path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("homedash setup: cannot read {}: {e}", path.display())),
+        Err(source) => return Err(OpenError::Read { path, source }),
     };
     Wizard::new(path, before, Endpoints::from_env())
 }
@@ -123,7 +124,7 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
         }
     };
     let mut said = Vec::new();
-    let result = rt.block_on(sessions(start, logs.as_ref().err().cloned(), &mut said));
+    let result = rt.block_on(sessions(start, logs.as_ref().err().map(ToString::to_string), &mut said));
     let restored = terminal::restore();
     drop(logs);
     for line in said {
@@ -273,7 +274,11 @@ async fn session(
     if std::env::var_os("HOMEDASH_TEST_PANIC_IN_TASK").is_some() {
         tokio::spawn(async {
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            panic!("test panic in a background task");
+            // The panic is the point: the test proves the hook restores the terminal.
+            #[allow(clippy::panic)]
+            {
+                panic!("test panic in a background task");
+            }
         });
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;

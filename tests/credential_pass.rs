@@ -2,6 +2,9 @@
 //! store in a temp dir) is read through `source = command`, and stdout is
 //! the only place the value travels. Its own binary: it sets GNUPGHOME.
 
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -14,6 +17,7 @@ use homedash::net::http::Http;
 use homedash_widgets::Data;
 use secrecy::ExposeSecret;
 
+#[path = "integration/support/mod.rs"]
 mod support;
 
 fn run(cmd: &mut Command) -> String {

@@ -2,6 +2,9 @@
 //! to fix it, and never falls back to another store. Its own test binary:
 //! it changes the process environment.
 
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::{Duration, Instant};
 
 use homedash::credentials::keyring::{BACKEND, DEADLINE, Keyring, KeyringError};

@@ -5,4 +5,4 @@
 #   SOAK_SECONDS=120 tests/soak.sh  a shorter look
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release --test soak -- --ignored --nocapture
+cargo test --release --test integration -- --ignored --nocapture soak::

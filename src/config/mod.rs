@@ -58,7 +58,7 @@ pub fn xdg_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "homedash").map(|d| d.config_dir().join("config.toml"))
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     Read {
         path: PathBuf,
@@ -71,7 +71,7 @@ pub enum LoadError {
 }
 
 /// Why a config file, or the directory it is in, is not trusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Untrusted {
     pub path: PathBuf,
     /// "is writable by group and others (mode 0666)".
@@ -159,8 +159,6 @@ impl std::fmt::Display for LoadError {
         }
     }
 }
-
-impl std::error::Error for LoadError {}
 
 /// "file:line:col" of the key at `keys` (e.g. `["widget", "stocks",
 /// "base_url"]`) in `text`, or of its table when the key is not written.

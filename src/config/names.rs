@@ -6,7 +6,7 @@
 /// Longer names are not names a person types.
 const MAX: usize = 64;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct BadName {
     pub name: String,
 }
@@ -24,8 +24,6 @@ impl std::fmt::Display for BadName {
         }
     }
 }
-
-impl std::error::Error for BadName {}
 
 pub fn check(name: &str) -> Result<(), BadName> {
     let ok = !name.is_empty()

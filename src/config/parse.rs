@@ -483,9 +483,9 @@ impl<'t> Checker<'t> {
         let (raw, ignored) = self.de::<RawCredential>(value, &base);
         self.unknown_keys(ignored, "a credential", &field_names::<RawCredential>());
         let raw = raw?;
-        let Some(provider) = homedash_widgets::provider::keyed(&raw.provider) else {
-            let list: Vec<String> = homedash_widgets::provider::KEYED
-                .iter()
+        let Some(provider) = homedash_widgets::source::keyed(&raw.provider) else {
+            let list: Vec<String> = homedash_widgets::source::keyed_all()
+                .into_iter()
                 .map(|p| format!("\"{}\"", p.name))
                 .collect();
             self.at(

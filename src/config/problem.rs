@@ -38,7 +38,7 @@ impl SourceText<'_> {
 }
 
 /// Every problem of one config, already rendered with positions.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub struct ConfigError {
     pub lines: Vec<String>,
     pub source_name: String,
@@ -58,8 +58,6 @@ impl fmt::Display for ConfigError {
         )
     }
 }
-
-impl std::error::Error for ConfigError {}
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use super::{ConfigError, parse};
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     Read {
         path: PathBuf,
@@ -40,8 +40,6 @@ impl std::fmt::Display for WriteError {
         }
     }
 }
-
-impl std::error::Error for WriteError {}
 
 /// A config being edited; `None` text means the file does not exist yet.
 #[derive(Clone)]

@@ -182,7 +182,7 @@ impl Broker {
             Err(source::SourceError::Keyring(KeyringError::NotFound { .. })) => {
                 self.set_status(name, Status::NotStored)
             }
-            other => self.set(name, other.map_err(|e| e.to_string())),
+            other => self.set(name, other),
         }
     }
 
@@ -212,7 +212,7 @@ impl Broker {
     }
 
     /// A new value (or why there is none) for `name`.
-    pub fn set(&self, name: &str, value: Result<SecretString, String>) {
+    pub fn set(&self, name: &str, value: Result<SecretString, SourceError>) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
         match value {
@@ -222,6 +222,7 @@ impl Broker {
                 slot.status = Status::Ready;
             }
             Err(why) => {
+                let why = why.to_string();
                 tracing::warn!(credential = name, error = %why, "credential unavailable");
                 super::audit::record(super::audit::Event::ReadFailed, name, None, &why);
                 slot.secret = None;

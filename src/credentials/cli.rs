@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::provider::Provider;
 use secrecy::SecretString;
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ use crate::cli::Creds;
 use crate::config::names;
 use crate::config::{self, Config, Origin};
 use crate::credentials::audit;
+use crate::credentials::error::CredError;
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::{Meta, MetaFile};
@@ -41,32 +42,36 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
 }
 
 /// The token, from stdin when it is piped, else a prompt that does not echo.
-fn read_secret(prompt: &str) -> Result<SecretString, String> {
+fn read_secret(prompt: &str) -> Result<SecretString, CredError> {
     let text = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(prompt).map_err(|e| format!("cannot read the token: {e}"))?
+        rpassword::prompt_password(prompt).map_err(|source| CredError::TokenInput { from: "", source })?
     } else {
         // Room enough that a token never makes the buffer grow, which would
         // leave an unwiped copy behind in the old one.
         let mut s = String::with_capacity(16 * 1024);
         std::io::stdin()
             .read_to_string(&mut s)
-            .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
+            .map_err(|source| CredError::TokenInput {
+                from: " from stdin",
+                source,
+            })?;
         s
     };
     let secret = secret::from_string(text);
     if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
-        return Err("no token given".into());
+        return Err(CredError::NoToken);
     }
     Ok(secret)
 }
 
-fn provider_named(name: &str) -> Result<&'static Provider, String> {
-    provider::keyed(name).ok_or_else(|| {
-        let list: Vec<&str> = provider::KEYED.iter().map(|p| p.name).collect();
-        format!(
-            "\"{name}\" is not a provider that takes a credential; available: {}",
-            list.join(", ")
-        )
+fn provider_named(name: &str) -> Result<&'static Provider, CredError> {
+    homedash_widgets::source::keyed(name).ok_or_else(|| CredError::UnknownProvider {
+        name: name.to_string(),
+        available: homedash_widgets::source::keyed_all()
+            .into_iter()
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -85,21 +90,22 @@ fn named(cmd: &Creds) -> Option<&str> {
     }
 }
 
-async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
+async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
     if let Some(name) = named(&cmd) {
-        names::check(name).map_err(|e| e.to_string())?;
+        names::check(name)?;
     }
-    let config = config::load(origin).map_err(|e| e.to_string())?;
+    let config = config::load(origin)?;
     let state = logging::private_state_dir()?;
-    audit::init(&state).map_err(|e| format!("cannot open the audit log in {}: {e}", state.display()))?;
+    audit::init(&state).map_err(|source| CredError::Audit {
+        dir: state.clone(),
+        source,
+    })?;
     let http = Http::new()?;
     let mut m = Manager::new(&state, http, None);
     let find = |name: &str| {
-        config.credential(name).ok_or_else(|| {
-            format!(
-                "no [credential.{name}] in {}; add one with provider = \"...\" so homedash knows where it is used",
-                config.source_name
-            )
+        config.credential(name).ok_or_else(|| CredError::NotInConfig {
+            name: name.to_string(),
+            config: config.source_name.clone(),
         })
     };
     match cmd {
@@ -113,10 +119,10 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
                 (Some(p), _) => provider_named(p)?,
                 (None, Some(c)) => c.provider,
                 (None, None) => {
-                    return Err(format!(
-                        "no [credential.{name}] in {}; say which provider the token is for with --provider",
-                        config.source_name
-                    ));
+                    return Err(CredError::ProviderNeeded {
+                        name: name.clone(),
+                        config: config.source_name.clone(),
+                    });
                 }
             };
             manager::check_add(&config, &name, p)?;
@@ -153,7 +159,9 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, String> {
             let creds: Vec<config::CredentialConfig> = match (name, all) {
                 (Some(n), _) => vec![find(&n)?.clone()],
                 (None, _) if config.credentials.is_empty() => {
-                    return Err(format!("{} defines no credentials", config.source_name));
+                    return Err(CredError::NoCredentials {
+                        config: config.source_name.clone(),
+                    });
                 }
                 (None, _) => config.credentials.clone(),
             };
@@ -225,23 +233,21 @@ fn say_destinations(name: &str, p: &Provider, origins: &[String]) {
 }
 
 /// The provider of credential `name`, from the config or the state file.
-fn provider_of(config: &Config, meta: &MetaFile, name: &str) -> Result<&'static Provider, String> {
+fn provider_of(config: &Config, meta: &MetaFile, name: &str) -> Result<&'static Provider, CredError> {
     if let Some(c) = config.credential(name) {
         return Ok(c.provider);
     }
     meta.credentials
         .get(name)
-        .and_then(|m| provider::keyed(&m.provider))
-        .ok_or_else(|| {
-            format!(
-                "no credential \"{name}\" in {} or in the state file; add a [credential.{name}] table first",
-                config.source_name
-            )
+        .and_then(|m| homedash_widgets::source::keyed(&m.provider))
+        .ok_or_else(|| CredError::Unknown {
+            name: name.to_string(),
+            config: config.source_name.clone(),
         })
 }
 
-async fn allow(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, String> {
-    let origin = destinations::parse_origin(origin).map_err(|e| e.to_string())?;
+async fn allow(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, CredError> {
+    let origin = destinations::parse_origin(origin)?;
     let p = provider_of(config, &m.load_meta().await?, name)?;
     if destinations::provider_origin(p).as_deref() == Some(origin.as_str()) {
         println!("{name}: {origin} is {}'s own API; it needs no approval", p.label);
@@ -255,23 +261,31 @@ async fn allow(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-async fn deny(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, String> {
-    let origin = destinations::parse_origin(origin).map_err(|e| e.to_string())?;
+async fn deny(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Result<ExitCode, CredError> {
+    let origin = destinations::parse_origin(origin)?;
     let p = provider_of(config, &m.load_meta().await?, name)?;
     if destinations::provider_origin(p).as_deref() == Some(origin.as_str()) {
-        return Err(format!(
-            "{origin} is {}'s own API, where {name} always goes; to stop using the credential, `homedash creds rm {name}`",
-            p.label
-        ));
+        return Err(CredError::OwnOrigin {
+            origin,
+            label: p.label,
+            name: name.to_string(),
+        });
     }
     if !m.deny(name, &origin).await? {
-        return Err(format!("{name} was not approved for {origin}; nothing changed"));
+        return Err(CredError::NotApproved {
+            name: name.to_string(),
+            origin,
+        });
     }
     println!("{name}: approval withdrawn; it is no longer sent to {origin}");
     Ok(ExitCode::SUCCESS)
 }
 
-async fn test_some(config: &Config, m: &mut Manager, creds: &[config::CredentialConfig]) -> Result<ExitCode, String> {
+async fn test_some(
+    config: &Config,
+    m: &mut Manager,
+    creds: &[config::CredentialConfig],
+) -> Result<ExitCode, CredError> {
     let mut all_ok = true;
     for c in creds {
         if c.provider.probe_spends_quota {
@@ -363,14 +377,14 @@ impl Row {
 /// Every credential the config names, then the keyring's homedash entries
 /// the config does not name, then foreign ones. Works without a keyring:
 /// what needs one is said, the rest comes from the state file.
-async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, String> {
+async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, CredError> {
     let mut notes: Vec<(String, String)> = Vec::new();
     // Repairs first (they need the keyring), then one search of it.
     let (accounts, keyring_problem) = match m.keyring().await {
         Ok(k) => {
             for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
                 if let Some(n) = m.reconcile(&c.name).await? {
-                    notes.push((c.name.clone(), n));
+                    notes.push((c.name.clone(), n.to_string()));
                 }
             }
             match tokio::task::spawn_blocking(move || k.accounts()).await {
@@ -379,7 +393,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
                 Err(e) => (None, Some(e.to_string())),
             }
         }
-        Err(e) => (None, Some(e)),
+        Err(e) => (None, Some(e.to_string())),
     };
     let meta: MetaFile = m.load_meta().await?;
     let now = Utc::now();
@@ -476,7 +490,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(CredError::Encode)?);
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {

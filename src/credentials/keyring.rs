@@ -28,7 +28,7 @@ pub const BACKEND: &str = "macOS Keychain";
 #[cfg(target_os = "windows")]
 pub const BACKEND: &str = "Windows Credential Manager";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyringError {
     /// No such entry (and the keyring itself answered normally).
     NotFound { name: String },
@@ -65,8 +65,6 @@ impl std::fmt::Display for KeyringError {
         }
     }
 }
-
-impl std::error::Error for KeyringError {}
 
 /// The backend's words come from another process (the Secret Service
 /// daemon, D-Bus): cleaned like any outside text.

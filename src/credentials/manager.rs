@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::audit::{self, Event};
+use super::error::CredError;
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{self, Meta, MetaFile, TestResult};
 use super::secret::fingerprint;
@@ -62,29 +63,31 @@ pub fn describe_source(s: &Source) -> String {
 
 /// Only keyring credentials are changed by homedash; the others live
 /// where their source says.
-pub fn keyring_only(c: &CredentialConfig, what: &str) -> Result<(), String> {
+pub fn keyring_only(c: &CredentialConfig, what: &'static str) -> Result<(), CredError> {
     match &c.source {
         Source::Keyring => Ok(()),
-        other => Err(format!(
-            "credential \"{}\" comes from {}, not the keyring; {what} it where it lives",
-            c.name,
-            describe_source(other)
-        )),
+        other => Err(CredError::NotInKeyring {
+            name: c.name.clone(),
+            from: describe_source(other),
+            what,
+        }),
     }
 }
 
 /// Whether a token for `provider` may be stored under `name`, given what
 /// the config says of that name.
-pub fn check_add(config: &Config, name: &str, provider: &Provider) -> Result<(), String> {
+pub fn check_add(config: &Config, name: &str, provider: &Provider) -> Result<(), CredError> {
     let Some(c) = config.credential(name) else {
         return Ok(());
     };
     keyring_only(c, "set")?;
     if c.provider.name != provider.name {
-        return Err(format!(
-            "[credential.{name}] in {} is for provider \"{}\", not \"{}\"",
-            config.source_name, c.provider.name, provider.name
-        ));
+        return Err(CredError::WrongProvider {
+            name: name.to_string(),
+            config: config.source_name.clone(),
+            has: c.provider.name,
+            want: provider.name,
+        });
     }
     Ok(())
 }
@@ -108,12 +111,12 @@ impl std::fmt::Debug for Manager {
     }
 }
 
-fn kr<T>(r: Result<T, KeyringError>) -> Result<T, String> {
-    r.map_err(|e| e.to_string())
+fn kr<T>(r: Result<T, KeyringError>) -> Result<T, CredError> {
+    Ok(r?)
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string())
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, CredError> {
+    Ok(tokio::task::spawn_blocking(f).await?)
 }
 
 impl Manager {
@@ -130,7 +133,7 @@ impl Manager {
     }
 
     /// The keyring, connecting on first use.
-    pub async fn keyring(&mut self) -> Result<Keyring, String> {
+    pub async fn keyring(&mut self) -> Result<Keyring, CredError> {
         if let Some(k) = &self.keyring {
             return Ok(k.clone());
         }
@@ -140,24 +143,24 @@ impl Manager {
     }
 
     /// The token stored under `account`, if any.
-    pub async fn get(&mut self, account: &str) -> Result<Option<SecretString>, String> {
+    pub async fn get(&mut self, account: &str) -> Result<Option<SecretString>, CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
         match blocking(move || k.get(&account)).await? {
             Ok(s) => Ok(Some(s)),
             Err(KeyringError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 
-    async fn set(&mut self, account: &str, value: &SecretString) -> Result<(), String> {
+    async fn set(&mut self, account: &str, value: &SecretString) -> Result<(), CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
         let value = value.clone();
         kr(blocking(move || k.set(&account, &value)).await?)
     }
 
-    async fn delete(&mut self, account: &str) -> Result<(), String> {
+    async fn delete(&mut self, account: &str) -> Result<(), CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
         kr(blocking(move || k.delete(&account)).await?)
@@ -166,14 +169,14 @@ impl Manager {
     async fn update_meta<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut MetaFile) -> T + Send + 'static,
-    ) -> Result<T, String> {
+    ) -> Result<T, CredError> {
         let path = self.meta_path.clone();
-        blocking(move || MetaFile::update(&path, f)).await?
+        Ok(blocking(move || MetaFile::update(&path, f)).await??)
     }
 
-    pub async fn load_meta(&self) -> Result<MetaFile, String> {
+    pub async fn load_meta(&self) -> Result<MetaFile, CredError> {
         let path = self.meta_path.clone();
-        blocking(move || MetaFile::load(&path)).await?
+        Ok(blocking(move || MetaFile::load(&path)).await??)
     }
 
     /// The provider's cheapest proving request with `secret`, sent only
@@ -204,11 +207,9 @@ impl Manager {
         provider: &Provider,
         secret: &SecretString,
         origins: &[String],
-    ) -> Result<String, String> {
+    ) -> Result<String, CredError> {
         if self.get(name).await?.is_some() {
-            return Err(format!(
-                "credential \"{name}\" already has a token in the keyring; replace it with `homedash creds rotate {name}`, which tests the new one first, or remove it with `homedash creds rm {name}`"
-            ));
+            return Err(CredError::AlreadyStored { name: name.to_string() });
         }
         self.set(name, secret).await?;
         let fp = fingerprint(secret.expose_secret());
@@ -241,7 +242,7 @@ impl Manager {
     }
 
     /// Where credential `name` may go now, as the state file says.
-    pub async fn destinations(&self, name: &str, provider: &Provider) -> Result<Destinations, String> {
+    pub async fn destinations(&self, name: &str, provider: &Provider) -> Result<Destinations, CredError> {
         let meta = self.load_meta().await?;
         let approved = meta.credentials.get(name).map(Meta::approved).unwrap_or_default();
         Ok(Destinations::new(provider, &approved))
@@ -249,7 +250,7 @@ impl Manager {
 
     /// A test is a request like any poll: it comes out of the credential's
     /// budget, kept in the state file, or waits for room.
-    async fn spend_one(&self, cred: &CredentialConfig) -> Result<(), String> {
+    async fn spend_one(&self, cred: &CredentialConfig) -> Result<(), CredError> {
         let budget = cred.budget.unwrap_or(cred.provider.budget);
         let (name, path) = (cred.name.clone(), self.meta_path.clone());
         blocking(move || {
@@ -267,11 +268,11 @@ impl Manager {
                     }
                     Err(wait) => {
                         let at = wall + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
-                        Err(format!(
-                            "not tested: credential \"{name}\" has used its request budget ({}); room again at {} UTC. Nothing was sent",
-                            describe_budget(budget),
-                            at.format("%Y-%m-%d %H:%M:%S")
-                        ))
+                        Err(CredError::BudgetSpent {
+                            name: name.clone(),
+                            budget: describe_budget(budget),
+                            at: at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        })
                     }
                 }
             })
@@ -280,7 +281,7 @@ impl Manager {
     }
 
     /// Approve `origins` for `name`; returns those that were not yet.
-    pub async fn approve(&mut self, name: &str, origins: &[String]) -> Result<Vec<String>, String> {
+    pub async fn approve(&mut self, name: &str, origins: &[String]) -> Result<Vec<String>, CredError> {
         if origins.is_empty() {
             return Ok(Vec::new());
         }
@@ -299,7 +300,7 @@ impl Manager {
     }
 
     /// Withdraw the approval of `origin` for `name`; false when there was none.
-    pub async fn deny(&mut self, name: &str, origin: &str) -> Result<bool, String> {
+    pub async fn deny(&mut self, name: &str, origin: &str) -> Result<bool, CredError> {
         let (n, o) = (name.to_string(), origin.to_string());
         let removed = self
             .update_meta(move |m| m.credentials.get_mut(&n).is_some_and(|e| e.deny(&o)))
@@ -317,10 +318,13 @@ impl Manager {
 
     /// Read `cred` from its source and probe it; the result is kept in the
     /// state file and the audit log.
-    pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, String> {
+    pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, CredError> {
         let to = self.destinations(&cred.name, cred.provider).await?;
         if !to.allows(base) {
-            return Err(crate::net::destinations::unapproved(&cred.name, &origin_of(base)));
+            return Err(CredError::Unapproved {
+                name: cred.name.clone(),
+                origin: origin_of(base),
+            });
         }
         let keyring = match cred.source {
             Source::Keyring => Some(self.keyring().await?),
@@ -330,7 +334,7 @@ impl Manager {
             Ok(s) => s,
             Err(e) => {
                 audit::record(Event::ReadFailed, &cred.name, None, &e.to_string());
-                return Err(e.to_string());
+                return Err(e.into());
             }
         };
         self.spend_one(cred).await?;
@@ -369,7 +373,7 @@ impl Manager {
         new: &SecretString,
         origins: &[String],
         force: bool,
-    ) -> Result<(String, Verdict), String> {
+    ) -> Result<(String, Verdict), CredError> {
         self.reconcile(name).await?;
         let old = self.get(name).await?;
         let mut approved = self.destinations(name, provider).await?.approved().to_vec();
@@ -389,14 +393,10 @@ impl Manager {
                 Some(&fp),
                 &format!("new token not in use: {why}"),
             );
-            let hint = if matches!(verdict, Verdict::Unconfirmed { .. }) {
-                " (`--force` keeps a token the test cannot confirm)"
-            } else {
-                ""
-            };
-            return Err(format!(
-                "the new token was not proven valid ({why}); nothing was changed and the current token stays in use{hint}"
-            ));
+            return Err(CredError::NotProven {
+                why,
+                can_force: matches!(verdict, Verdict::Unconfirmed { .. }),
+            });
         }
         pause_point("tested");
         let old_fp = old.as_ref().map(|o| fingerprint(o.expose_secret()));
@@ -438,12 +438,10 @@ impl Manager {
     }
 
     /// Drop the previous token kept since the last rotation.
-    pub async fn confirm(&mut self, name: &str) -> Result<(), String> {
+    pub async fn confirm(&mut self, name: &str) -> Result<(), CredError> {
         self.reconcile(name).await?;
         if self.get(&previous(name)).await?.is_none() {
-            return Err(format!(
-                "credential \"{name}\" has no previous token to delete: nothing was rotated since the last confirm or rollback"
-            ));
+            return Err(CredError::NothingToConfirm { name: name.to_string() });
         }
         self.delete(&previous(name)).await?;
         let n = name.to_string();
@@ -458,10 +456,10 @@ impl Manager {
     }
 
     /// Put the previous token back.
-    pub async fn rollback(&mut self, name: &str) -> Result<String, String> {
+    pub async fn rollback(&mut self, name: &str) -> Result<String, CredError> {
         self.reconcile(name).await?;
         let Some(prev) = self.get(&previous(name)).await? else {
-            return Err(format!("credential \"{name}\" has no previous token to roll back to"));
+            return Err(CredError::NothingToRollBack { name: name.to_string() });
         };
         self.set(name, &prev).await?;
         self.delete(&previous(name)).await?;
@@ -480,7 +478,7 @@ impl Manager {
 
     /// Delete every token of `name` from the keyring. Nothing stored is an
     /// error: nothing was revoked.
-    pub async fn revoke(&mut self, name: &str) -> Result<(), String> {
+    pub async fn revoke(&mut self, name: &str) -> Result<(), CredError> {
         let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
         let mut stored = Vec::new();
         for account in [name.to_string(), previous(name), staged(name)] {
@@ -489,9 +487,7 @@ impl Manager {
             }
         }
         if stored.is_empty() {
-            return Err(format!(
-                "nothing is stored in the keyring for \"{name}\"; nothing was deleted"
-            ));
+            return Err(CredError::NothingStored { name: name.to_string() });
         }
         for account in stored {
             self.delete(&account).await?;
@@ -511,13 +507,13 @@ impl Manager {
     }
 
     /// The fingerprint of the token stored under `name`, if any.
-    pub async fn stored(&mut self, name: &str) -> Result<Option<String>, String> {
+    pub async fn stored(&mut self, name: &str) -> Result<Option<String>, CredError> {
         Ok(self.get(name).await?.map(|s| fingerprint(s.expose_secret())))
     }
 
     /// Undo `add`: delete what was stored and forget it in the state file,
     /// as if it had never been added (a cancelled setup).
-    pub async fn discard(&mut self, name: &str) -> Result<(), String> {
+    pub async fn discard(&mut self, name: &str) -> Result<(), CredError> {
         let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
         for account in [name.to_string(), previous(name), staged(name)] {
             self.delete(&account).await?;
@@ -538,7 +534,7 @@ impl Manager {
 
     /// Make the state file tell the truth about the keyring after an
     /// interrupted rotation. Returns a note when something was repaired.
-    pub async fn reconcile(&mut self, name: &str) -> Result<Option<String>, String> {
+    pub async fn reconcile(&mut self, name: &str) -> Result<Option<Repair>, CredError> {
         let current = self.get(name).await?;
         let prev = self.get(&previous(name)).await?;
         let stage = self.get(&staged(name)).await?;
@@ -560,14 +556,13 @@ impl Manager {
                 },
             );
             note = Some(if finished {
-                "an interrupted rotation had already swapped in the new token; finished it".to_string()
+                Repair::FinishedSwap
             } else {
-                "an interrupted rotation left an untested token staged; discarded it, the current token is unchanged"
-                    .to_string()
+                Repair::DiscardedStaged
             });
         }
         let (cur_fp, prev_fp, n) = (fp(&current), fp(&prev), name.to_string());
-        let swapped = note.as_deref().is_some_and(|n| n.contains("swapped"));
+        let swapped = note == Some(Repair::FinishedSwap);
         let changed = self
             .update_meta(move |m| {
                 let Some(e) = m.credentials.get_mut(&n) else {
@@ -585,9 +580,34 @@ impl Manager {
             })
             .await?;
         if changed && note.is_none() {
-            note = Some("the state file did not match the keyring; updated from the keyring".into());
+            note = Some(Repair::StateFromKeyring);
         }
         Ok(note)
+    }
+}
+
+/// What `reconcile` repaired after an interrupted rotation or an edit
+/// behind homedash's back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repair {
+    /// The swap had happened: the staged copy is gone, the state file
+    /// learnt the new token.
+    FinishedSwap,
+    /// The staged token was never tested: deleted, the current one kept.
+    DiscardedStaged,
+    /// The state file's fingerprints did not match the keyring.
+    StateFromKeyring,
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Repair::FinishedSwap => "an interrupted rotation had already swapped in the new token; finished it",
+            Repair::DiscardedStaged => {
+                "an interrupted rotation left an untested token staged; discarded it, the current token is unchanged"
+            }
+            Repair::StateFromKeyring => "the state file did not match the keyring; updated from the keyring",
+        })
     }
 }
 
@@ -654,10 +674,14 @@ mod tests {
     async fn add_refuses_to_overwrite_and_revoke_removes_everything() {
         let dir = tempfile::tempdir().unwrap();
         let mut m = manager(dir.path());
-        let p = homedash_widgets::provider::keyed("finnhub").unwrap();
+        let p = homedash_widgets::source::keyed("finnhub").unwrap();
         let fp = m.add("fh", p, &s("hd-canary-aaaaaaaaaaaa1111"), &[]).await.unwrap();
         assert_eq!(fp, "…1111");
-        let e = m.add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222"), &[]).await.unwrap_err();
+        let e = m
+            .add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222"), &[])
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("creds rotate fh"), "{e}");
         let meta = m.load_meta().await.unwrap();
         assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…1111"));
@@ -673,11 +697,11 @@ mod tests {
     async fn reconcile_finishes_or_discards_an_interrupted_rotation() {
         let dir = tempfile::tempdir().unwrap();
         let mut m = manager(dir.path());
-        let p = homedash_widgets::provider::keyed("finnhub").unwrap();
+        let p = homedash_widgets::source::keyed("finnhub").unwrap();
         m.add("fh", p, &s("hd-canary-old-000000001111"), &[]).await.unwrap();
         // Killed after staging: the staged token is dropped, the old stays.
         m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
-        let note = m.reconcile("fh").await.unwrap().unwrap();
+        let note = m.reconcile("fh").await.unwrap().unwrap().to_string();
         assert!(note.contains("discarded"), "{note}");
         assert_eq!(
             m.get("fh").await.unwrap().unwrap().expose_secret(),
@@ -687,7 +711,7 @@ mod tests {
         m.set(&previous("fh"), &s("hd-canary-old-000000001111")).await.unwrap();
         m.set("fh", &s("hd-canary-new-000000002222")).await.unwrap();
         m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
-        let note = m.reconcile("fh").await.unwrap().unwrap();
+        let note = m.reconcile("fh").await.unwrap().unwrap().to_string();
         assert!(note.contains("finished"), "{note}");
         let meta = m.load_meta().await.unwrap();
         assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…2222"));

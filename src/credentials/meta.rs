@@ -160,6 +160,22 @@ impl MetaFile {
     }
 }
 
+/// Why the state file could not be read or written. Tokens in the keyring
+/// are never affected.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{} is damaged ({source}); move it aside and homedash starts a new one (tokens in the keyring are not affected)", path.display())]
+    Damaged { path: PathBuf, source: serde_json::Error },
+    #[error("cannot {what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode the state file: {0}")]
+    Encode(#[source] serde_json::Error),
+}
+
 pub fn path(state_dir: &Path) -> PathBuf {
     state_dir.join(FILE)
 }
@@ -167,37 +183,51 @@ pub fn path(state_dir: &Path) -> PathBuf {
 impl MetaFile {
     /// A missing file is an empty one; a damaged one is an error that names
     /// the file, and is never overwritten by accident.
-    pub fn load(path: &Path) -> Result<MetaFile, String> {
+    pub fn load(path: &Path) -> Result<MetaFile, StateError> {
+        let path_buf = || path.to_path_buf();
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                format!(
-                    "{} is damaged ({e}); move it aside and homedash starts a new one (tokens in the keyring are not affected)",
-                    path.display()
-                )
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| StateError::Damaged {
+                path: path_buf(),
+                source,
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MetaFile::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(source) => Err(StateError::Io {
+                what: "read",
+                path: path_buf(),
+                source,
+            }),
         }
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        crate::atomic::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        let text = serde_json::to_vec_pretty(self).map_err(StateError::Encode)?;
+        crate::atomic::write(path, &text).map_err(|source| StateError::Io {
+            what: "write",
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Load, change, save: one read-modify-write, under an exclusive lock
     /// on a file beside it, so that the dashboard and a `homedash creds`
     /// in another terminal never lose each other's changes.
-    pub fn update<T>(path: &Path, f: impl FnOnce(&mut MetaFile) -> T) -> Result<T, String> {
+    pub fn update<T>(path: &Path, f: impl FnOnce(&mut MetaFile) -> T) -> Result<T, StateError> {
         let lock_path = path.with_extension("json.lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
-        lock.lock()
-            .map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
+            .map_err(|source| StateError::Io {
+                what: "open",
+                path: lock_path.clone(),
+                source,
+            })?;
+        lock.lock().map_err(|source| StateError::Io {
+            what: "lock",
+            path: lock_path.clone(),
+            source,
+        })?;
         let mut m = MetaFile::load(path)?;
         let out = f(&mut m);
         m.save(path)?;
@@ -224,7 +254,7 @@ mod tests {
             Some("…abcd")
         );
         std::fs::write(&p, b"{ not json").unwrap();
-        let e = MetaFile::update(&p, |_| ()).unwrap_err();
+        let e = MetaFile::update(&p, |_| ()).unwrap_err().to_string();
         assert!(e.contains("damaged") && e.contains(FILE), "{e}");
         assert_eq!(std::fs::read(&p).unwrap(), b"{ not json", "left as it was");
     }

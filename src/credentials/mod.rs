@@ -5,6 +5,7 @@ pub mod audit;
 pub mod broker;
 pub mod budget;
 pub mod cli;
+pub mod error;
 pub mod keyring;
 pub mod manager;
 pub mod meta;

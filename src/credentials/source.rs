@@ -20,7 +20,7 @@ const STDERR_TAIL: usize = 4 * 1024;
 
 pub use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource as Source};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
     Keyring(KeyringError),
     EnvUnset {
@@ -87,8 +87,6 @@ impl std::fmt::Display for SourceError {
         }
     }
 }
-
-impl std::error::Error for SourceError {}
 
 /// The last line of stderr that says something, cleaned and cut to a
 /// readable length.

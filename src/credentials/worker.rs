@@ -14,6 +14,7 @@ use super::keyring::BACKEND;
 use super::manager::{self, Manager};
 use super::meta::MetaFile;
 use crate::config::Config;
+use crate::credentials::error::CredError;
 use crate::credentials::ops::{CredEvent, CredOp};
 
 /// Usage counters reach the state file this often, and at exit.
@@ -38,7 +39,7 @@ async fn send_meta<M: From<CredEvent>>(m: &Manager, tx: &mpsc::Sender<M>) {
             let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {
-            let _ = tx.send(CredEvent::Notice(e).into()).await;
+            let _ = tx.send(CredEvent::Notice(e.to_string()).into()).await;
         }
     }
 }
@@ -100,7 +101,7 @@ async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mp
             let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {
-            let _ = tx.send(CredEvent::Notice(e).into()).await;
+            let _ = tx.send(CredEvent::Notice(e.to_string()).into()).await;
         }
     }
 }
@@ -171,8 +172,8 @@ async fn work<M: From<CredEvent>>(
             () = cancel.cancelled() => return,
         };
         let (ok, text) = match run(&config, &mut m, &broker, op).await {
-            Ok(t) => (true, t),
-            Err(t) => (false, t),
+            Ok(done) => done,
+            Err(e) => (false, e.to_string()),
         };
         state_changed(&m, &broker, &tx).await;
         if tx.send(CredEvent::Done { ok, text }.into()).await.is_err() {
@@ -181,18 +182,24 @@ async fn work<M: From<CredEvent>>(
     }
 }
 
-async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> Result<String, String> {
+/// Carries out `op`: whether it did what was asked, and what to say.
+async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> Result<(bool, String), CredError> {
     let find = |name: &str| {
-        config.credential(name).ok_or_else(|| {
-            format!(
-                "\"{name}\" is not in {}; add a [credential.{name}] table to use it",
-                config.source_name
-            )
+        config.credential(name).ok_or_else(|| CredError::NotConfigured {
+            name: name.to_string(),
+            config: config.source_name.clone(),
         })
     };
     match op {
         CredOp::Add { name, provider, secret } => {
-            let p = homedash_widgets::provider::keyed(provider).ok_or("unknown provider")?;
+            let p = homedash_widgets::source::keyed(provider).ok_or_else(|| CredError::UnknownProvider {
+                name: provider.to_string(),
+                available: homedash_widgets::source::keyed_all()
+                    .into_iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
             manager::check_add(config, &name, p)?;
             let origins = crate::credentials::origins::origins_to_approve(config, &name, p);
             let fp = m.add(&name, p, &secret, &origins).await?;
@@ -209,7 +216,7 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
                     p.name
                 )),
             }
-            Ok(text)
+            Ok((true, text))
         }
         CredOp::Test { name } => {
             let c = find(&name)?;
@@ -222,11 +229,7 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
                 broker.reload(&name).await;
                 broker.accept(&name);
             }
-            if r.ok {
-                Ok(format!("{name}: {}", r.outcome))
-            } else {
-                Err(format!("{name}: {}", r.outcome))
-            }
+            Ok((r.ok, format!("{name}: {}", r.outcome)))
         }
         CredOp::Rotate { name, secret } => {
             let c = find(&name)?;
@@ -244,28 +247,34 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
             let shown = super::secret::fingerprint(secret.expose_secret());
             debug_assert_eq!(fp, shown);
             broker.set(&name, Ok(secret));
-            Ok(format!(
-                "rotated {name}: the new token ({fp}) tested valid and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
-                c.provider.key_page
+            Ok((
+                true,
+                format!(
+                    "rotated {name}: the new token ({fp}) tested valid and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
+                    c.provider.key_page
+                ),
             ))
         }
         CredOp::Confirm { name } => {
             m.confirm(&name).await?;
-            Ok(format!("{name}: previous token deleted from the keyring"))
+            Ok((true, format!("{name}: previous token deleted from the keyring")))
         }
         CredOp::Rollback { name } => {
             let fp = m.rollback(&name).await?;
             broker.reload(&name).await;
-            Ok(format!("{name}: previous token ({fp}) restored"))
+            Ok((true, format!("{name}: previous token ({fp}) restored")))
         }
         CredOp::Allow { name, origins } => {
             let added = m.approve(&name, &origins).await?;
             let all = origins.join(", ");
-            Ok(if added.is_empty() {
-                format!("{name}: {all} already approved")
-            } else {
-                format!("{name}: approved; it may now be sent to {all}")
-            })
+            Ok((
+                true,
+                if added.is_empty() {
+                    format!("{name}: {all} already approved")
+                } else {
+                    format!("{name}: approved; it may now be sent to {all}")
+                },
+            ))
         }
         CredOp::Revoke { name } => {
             m.revoke(&name).await?;
@@ -274,7 +283,7 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
                 .credential(&name)
                 .map(|c| format!("; revoke it at the provider too: {}", c.provider.key_page))
                 .unwrap_or_default();
-            Ok(format!("{name}: deleted from the {BACKEND}{page}"))
+            Ok((true, format!("{name}: deleted from the {BACKEND}{page}")))
         }
     }
 }

@@ -8,6 +8,7 @@ use homedash_widgets::source::Tick;
 use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
+use crate::config::LoadError;
 use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
 use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
@@ -71,7 +72,7 @@ pub struct App {
     pub first_run: bool,
     /// The config file's last save is invalid: why, with file:line:col.
     /// The dashboard keeps running on the last good config meanwhile.
-    pub config_error: Option<String>,
+    pub config_error: Option<LoadError>,
     /// A new config to restart on, taken by the session.
     pub reload: Option<Config>,
     /// The status bar's message shown whole, over the dashboard (`!`).
@@ -623,7 +624,12 @@ mod tests {
     #[test]
     fn an_invalid_save_is_shown_until_a_valid_one() {
         let mut a = app();
-        let f = a.update(Msg::Config(Box::new(Err("error: c.toml:3:1: bad".into()))));
+        let bad = crate::config::LoadError::Read {
+            path: "c.toml".into(),
+            how: "saved".into(),
+            error: std::io::Error::other("bad"),
+        };
+        let f = a.update(Msg::Config(Box::new(Err(bad))));
         assert!(f.redraw && f.cmds.is_empty(), "the dashboard keeps running");
         assert!(a.config_error.is_some());
         let same = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();

@@ -31,7 +31,7 @@ pub enum Msg {
     Cred(CredEvent),
     /// The config file was saved: the new config, or why it is not valid
     /// (with file:line:col).
-    Config(Box<Result<crate::config::Config, String>>),
+    Config(Box<Result<crate::config::Config, crate::config::LoadError>>),
 }
 
 /// By hand, because a paste may be a token: its text never reaches `Debug`.

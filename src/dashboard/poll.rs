@@ -404,7 +404,10 @@ async fn system_loop(mut job: Job, cfg: homedash_widgets::system::Config) {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
             let _ = job
-                .report(Err(FetchError::new(ErrorClass::Provider, e)), Some(job.refresh))
+                .report(
+                    Err(FetchError::new(ErrorClass::Provider, e.to_string())),
+                    Some(job.refresh),
+                )
                 .await;
             return;
         }

@@ -12,7 +12,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config;
+use crate::config::{self, LoadError};
 use crate::dashboard::msg::Msg;
 
 /// An editor's save is several events in a few milliseconds: take them as one.
@@ -22,6 +22,14 @@ const SETTLE: Duration = Duration::from_millis(150);
 /// replaces each time it restarts its background work.
 pub type Outbox = Arc<Mutex<mpsc::Sender<Msg>>>;
 
+/// Why the config file cannot be watched.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot watch {}: {source}", dir.display())]
+pub struct WatchError {
+    dir: PathBuf,
+    source: notify::Error,
+}
+
 /// Watching stops when this is dropped.
 pub struct Watch {
     _watcher: notify::RecommendedWatcher,
@@ -29,7 +37,7 @@ pub struct Watch {
 
 /// Watch `path`. A save whose text did not change is not sent; one whose
 /// config did not change is ignored by the app.
-pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Watch, String> {
+pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Watch, WatchError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -44,10 +52,16 @@ pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Wa
             let _ = tx.try_send(());
         }
     })
-    .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    .map_err(|source| WatchError {
+        dir: dir.clone(),
+        source,
+    })?;
     watcher
         .watch(&dir, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+        .map_err(|source| WatchError {
+            dir: dir.clone(),
+            source,
+        })?;
     tokio::spawn(async move {
         let mut last = String::new();
         loop {
@@ -59,26 +73,34 @@ pub fn watch(path: PathBuf, out: Outbox, cancel: CancellationToken) -> Result<Wa
             while rx.try_recv().is_ok() {}
             let p = path.clone();
             let read = tokio::task::spawn_blocking(move || match config::check_trust(&p) {
-                Err(u) => Err(Err(u.to_string())),
+                Err(u) => Err(Err(u)),
                 Ok(()) => std::fs::read_to_string(&p).map_err(Ok),
             })
             .await;
             let result = match read {
                 Ok(Ok(text)) if text == last => continue,
                 Ok(Ok(text)) => {
-                    let parsed = config::parse(&path.display().to_string(), &text).map_err(|e| e.to_string());
+                    let parsed = config::parse(&path.display().to_string(), &text).map_err(LoadError::Invalid);
                     last = text;
                     parsed
                 }
                 // Someone else could have written it: not used, and said so.
                 Ok(Err(Err(untrusted))) => {
                     last = String::new();
-                    Err(untrusted)
+                    Err(LoadError::Untrusted(untrusted))
                 }
                 // Between an editor's delete and its rename: the next event brings the file.
                 Ok(Err(Ok(e))) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Ok(Err(Ok(e))) => Err(format!("cannot read {}: {e}", path.display())),
-                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                Ok(Err(Ok(error))) => Err(LoadError::Read {
+                    path: path.clone(),
+                    how: "saved".into(),
+                    error,
+                }),
+                Err(e) => Err(LoadError::Read {
+                    path: path.clone(),
+                    how: "saved".into(),
+                    error: std::io::Error::other(e),
+                }),
             };
             let tx = out.lock().unwrap_or_else(|p| p.into_inner()).clone();
             if tx.send(Msg::Config(Box::new(result))).await.is_err() {

@@ -26,20 +26,37 @@ fn push(h: &mut VecDeque<u64>, v: u64) {
     h.push_back(v);
 }
 
+/// Why the local system cannot be sampled.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {what}: {detail}")]
+pub struct SampleError {
+    what: &'static str,
+    detail: String,
+}
+
 impl Sampler {
     /// Takes the baseline that CPU and network rates are measured against.
-    pub fn new(cfg: Config) -> Result<Self, String> {
+    pub fn new(cfg: Config) -> Result<Self, SampleError> {
         let sys = System::new_with_specifics(
             RefreshKind::nothing()
                 .with_cpu(CpuRefreshKind::nothing().with_usage())
                 .with_memory(MemoryRefreshKind::nothing().with_ram()),
         )
-        .map_err(|e| format!("cannot read CPU and memory: {e}"))?;
+        .map_err(|e| SampleError {
+            what: "read CPU and memory",
+            detail: e.to_string(),
+        })?;
         Ok(Sampler {
             cfg,
             sys,
-            disks: Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?,
-            nets: Networks::new_with_refreshed_list().map_err(|e| format!("cannot list network interfaces: {e}"))?,
+            disks: Disks::new_with_refreshed_list().map_err(|e| SampleError {
+                what: "list disks",
+                detail: e.to_string(),
+            })?,
+            nets: Networks::new_with_refreshed_list().map_err(|e| SampleError {
+                what: "list network interfaces",
+                detail: e.to_string(),
+            })?,
             last: Instant::now(),
             cpu: VecDeque::with_capacity(HISTORY),
             net: VecDeque::with_capacity(HISTORY),

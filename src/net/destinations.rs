@@ -21,7 +21,7 @@ pub fn provider_origin(p: &Provider) -> Option<String> {
         .map(|u| origin_of(&u))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OriginError {
     NotAUrl {
         text: String,
@@ -57,8 +57,6 @@ impl std::fmt::Display for OriginError {
         }
     }
 }
-
-impl std::error::Error for OriginError {}
 
 /// Read an origin the user typed, normalised as `origin_of` writes it.
 pub fn parse_origin(text: &str) -> Result<String, OriginError> {
@@ -137,7 +135,7 @@ pub fn unapproved(name: &str, origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use homedash_widgets::provider::keyed;
+    use homedash_widgets::source::keyed;
 
     #[test]
     fn the_provider_origin_is_implicit_and_others_need_approval() {

@@ -55,14 +55,14 @@ impl ProxyEnv {
         }
     }
 
-    fn apply(&self, mut b: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    fn apply(&self, mut b: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ClientError> {
         // Nothing of reqwest's own reading of the environment: only this.
         b = b.no_proxy();
         let no = match &self.no_proxy {
             Some(n) => format!("{n},{LOOPBACK}"),
             None => LOOPBACK.to_string(),
         };
-        let bad = |var: &str, e: reqwest::Error| format!("the {var} proxy URL is not usable: {e}");
+        let bad = |var: &'static str, source: reqwest::Error| ClientError::Proxy { var, source };
         if let Some(p) = &self.https {
             let proxy = reqwest::Proxy::https(p.as_str()).map_err(|e| bad("https", e))?;
             b = b.proxy(proxy.no_proxy(reqwest::NoProxy::from_string(&no)));
@@ -73,6 +73,21 @@ impl ProxyEnv {
         }
         Ok(b)
     }
+}
+
+/// Why no HTTP client could be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the {var} proxy URL is not usable: {source}")]
+    Proxy {
+        var: &'static str,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("bad root certificate: {0}")]
+    Root(#[source] reqwest::Error),
+    #[error("cannot build the HTTP client: {0}")]
+    Build(String),
 }
 
 /// How a client is built. Tests pin names to loopback addresses (no DNS)
@@ -107,18 +122,18 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new() -> Result<Self, String> {
+    pub fn new() -> Result<Self, ClientError> {
         Self::with_cap(BODY_CAP)
     }
 
-    pub fn with_cap(cap: usize) -> Result<Self, String> {
+    pub fn with_cap(cap: usize) -> Result<Self, ClientError> {
         Self::with_options(Options {
             cap,
             ..Options::default()
         })
     }
 
-    pub fn with_options(o: Options) -> Result<Self, String> {
+    pub fn with_options(o: Options) -> Result<Self, ClientError> {
         // Several tests may build clients in one process; only the first install counts.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut b = reqwest::Client::builder()
@@ -136,12 +151,10 @@ impl Http {
             b = b.resolve(name, *addr);
         }
         for pem in &o.roots_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| format!("bad root certificate: {e}"))?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(ClientError::Root)?;
             b = b.add_root_certificate(cert);
         }
-        let client = b
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", root_cause(&e)))?;
+        let client = b.build().map_err(|e| ClientError::Build(root_cause(&e)))?;
         Ok(Http { client, cap: o.cap })
     }
 

@@ -328,7 +328,7 @@ impl Wizard {
         );
         let problems = match &all {
             Ok(src) => src.problems(),
-            Err(e) => vec![("symbols", e.clone())],
+            Err(e) => vec![("symbols", e.to_string())],
         };
         if list.is_empty() || !problems.is_empty() {
             let why = problems
@@ -359,7 +359,7 @@ impl Wizard {
             match plan::source(Kind::Stocks, provider, &[("symbols", Value::from_iter([s.as_str()]))]) {
                 Ok(src) => items.push((s.clone(), src)),
                 Err(e) => {
-                    self.note = Some((false, e));
+                    self.note = Some((false, e.to_string()));
                     return Flow::redraw();
                 }
             }
@@ -418,7 +418,7 @@ impl Wizard {
         let src = match plan::source(Kind::Metrics, provider, &[("query", query.as_str().into())]) {
             Ok(s) => s,
             Err(e) => {
-                self.note = Some((false, e));
+                self.note = Some((false, e.to_string()));
                 return Flow::redraw();
             }
         };

@@ -3,6 +3,7 @@
 //! config written through `config::write`, which keeps what it does not
 //! know.
 
+pub mod error;
 mod input;
 pub mod plan;
 pub mod session;

@@ -7,6 +7,7 @@ use homedash_widgets::source::Kind;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 use url::Url;
 
+use super::error::PlanError;
 use crate::config::write::Edit;
 
 /// At the top of a file the wizard creates: where to go from here.
@@ -106,15 +107,18 @@ pub struct Plan {
 
 /// A widget source from kind-specific keys, the way the config parser
 /// builds one: what the wizard tries live is what it will write.
-pub fn source(kind: Kind, provider: &str, keys: &[(&'static str, Value)]) -> Result<Source, String> {
+pub fn source(kind: Kind, provider: &str, keys: &[(&'static str, Value)]) -> Result<Source, PlanError> {
     let mut doc = DocumentMut::new();
     for (k, v) in keys {
         doc[*k] = toml_edit::value(v.clone());
     }
-    let table: toml::Table = doc.to_string().parse().map_err(|e| format!("{e}"))?;
-    Source::deserialize_for(kind, provider, toml::Value::Table(table))
-        .ok_or_else(|| format!("no provider \"{provider}\" for {}", kind.name()))?
-        .map_err(|e| e.to_string())
+    let table: toml::Table = doc.to_string().parse()?;
+    Ok(
+        Source::deserialize_for(kind, provider, toml::Value::Table(table)).ok_or_else(|| PlanError::NoProvider {
+            provider: provider.to_string(),
+            kind: kind.name(),
+        })??,
+    )
 }
 
 pub fn apply(plan: &Plan, edit: &mut Edit) {

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use homedash_widgets::ErrorClass;
-use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::provider::Provider;
 use homedash_widgets::source::Kind;
 use homedash_widgets::weather::geocoding::Place;
 use toml_edit::Value;
 use url::Url;
 
+use super::error::{EditError, OpenError};
 use super::plan::{self, CredPlan, Plan, Preset, SourcePlan, WidgetPlan};
 use super::worker::{Op, Reply, TryWhat, Verdict};
 use crate::config::Config;
@@ -22,18 +23,17 @@ use crate::credentials::token_input::TokenInput;
 pub const KINDS: [Kind; 5] = [Kind::Clock, Kind::Weather, Kind::Stocks, Kind::Metrics, Kind::System];
 
 /// The providers the wizard can set up end to end, keyless first.
-pub fn offered(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
-        Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
-        Kind::Metrics => &["prometheus", "datadog"],
-        Kind::Clock | Kind::System => &[],
-    }
+pub fn offered(kind: Kind) -> Vec<&'static str> {
+    homedash_widgets::source::ALL
+        .iter()
+        .filter(|i| i.kind == kind && i.in_wizard)
+        .map(|i| i.name)
+        .collect()
 }
 
 /// A provider needs a key unless it has none or the key is optional.
 pub fn needs_key(name: &str) -> Option<&'static Provider> {
-    provider::keyed(name).filter(|p| !p.credential_optional)
+    homedash_widgets::source::keyed(name).filter(|p| !p.credential_optional)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -331,7 +331,7 @@ pub struct Wizard {
     pub layout: usize,
     pub review_scroll: u16,
     /// The text the review shows and the write writes.
-    pub review: Option<Result<String, String>>,
+    pub review: Option<Result<String, EditError>>,
     /// The config the layout step draws its preview from.
     pub preview: Option<Config>,
     /// The file already has a `[layout]`, so "Keep my layout" is offered.
@@ -364,11 +364,9 @@ impl Wizard {
     /// A wizard for the config at `path`, whose text is `before` (read by
     /// the caller, before the UI starts). A config that exists must be
     /// valid: the wizard edits it, and never writes an invalid file.
-    pub fn new(path: PathBuf, before: Option<String>, endpoints: Endpoints) -> Result<Self, String> {
+    pub fn new(path: PathBuf, before: Option<String>, endpoints: Endpoints) -> Result<Self, OpenError> {
         let existing = match &before {
-            Some(text) => Some(crate::config::parse(&path.display().to_string(), text).map_err(|e| {
-                format!("{e}\nhomedash setup edits this file and keeps everything in it, so it must be valid first; fix the problems above (homedash check) and run it again")
-            })?),
+            Some(text) => Some(crate::config::parse(&path.display().to_string(), text).map_err(OpenError::Invalid)?),
             None => None,
         };
         let mut w = Wizard {
@@ -651,13 +649,11 @@ impl Wizard {
     }
 
     pub(super) fn base_for(&self, provider: &str) -> Url {
-        use homedash_widgets::{metrics::prometheus, stocks::yahoo, weather::open_meteo};
-        let default = match provider {
-            "yahoo" => yahoo::DEFAULT_BASE,
-            "open-meteo" => open_meteo::DEFAULT_BASE,
-            "prometheus" => prometheus::DEFAULT_BASE,
-            keyed => provider::keyed(keyed).map_or("https://invalid.invalid/", |p| p.default_base),
-        };
+        let default = homedash_widgets::source::ALL
+            .iter()
+            .find(|i| i.name == provider)
+            .and_then(|i| i.default_base)
+            .unwrap_or("https://invalid.invalid/");
         self.endpoints.base(provider, default)
     }
 
@@ -730,11 +726,10 @@ impl Wizard {
 
     /// The edited config and what it parses to: what the review shows, the
     /// layout step previews and the write writes.
-    pub fn edit(&self) -> Result<(Edit, Config), String> {
-        let mut e = Edit::from_text(&self.path, self.before.clone()).map_err(|e| e.to_string())?;
+    pub fn edit(&self) -> Result<(Edit, Config), EditError> {
+        let mut e = Edit::from_text(&self.path, self.before.clone())?;
         plan::apply(&self.plan(), &mut e);
-        let config =
-            crate::config::parse(&self.path.display().to_string(), &e.text()).map_err(|err| err.to_string())?;
+        let config = crate::config::parse(&self.path.display().to_string(), &e.text())?;
         Ok((e, config))
     }
 
@@ -1030,7 +1025,7 @@ impl Wizard {
                             }
                         }
                         Ok(None) => CredState::Absent,
-                        Err(e) => CredState::KeyringError(e),
+                        Err(e) => CredState::KeyringError(e.to_string()),
                     };
                 }
                 return flow;
@@ -1048,7 +1043,7 @@ impl Wizard {
                         }
                         Err(e) => {
                             p.created = false;
-                            CredState::Failed(e)
+                            CredState::Failed(e.to_string())
                         }
                     };
                 }
@@ -1255,7 +1250,9 @@ mod tests {
         w.update(&key(KeyCode::Enter));
         w.on(Reply::Stored {
             name: "finnhub".into(),
-            result: Err("credential rejected: Invalid API key; nothing was stored".into()),
+            result: Err(crate::setup::error::SetupError::Refused(
+                "credential rejected: Invalid API key; nothing was stored".into(),
+            )),
         });
         assert!(!w.page().unwrap().ready());
         assert!(w.to_discard(true).is_empty());
@@ -1381,7 +1378,8 @@ mod tests {
             Some("[widget.a]\nkind = 1\n".into()),
             Endpoints::default(),
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("must be valid first"), "{err}");
     }
 }

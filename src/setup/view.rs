@@ -1,7 +1,6 @@
 //! The setup wizard's screens: a header with the step, the step's body in
 //! a panel, a note line and the keys of the step.
 
-use homedash_widgets::provider;
 use homedash_widgets::source::Kind;
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -267,16 +266,14 @@ fn widgets(w: &Wizard, f: &mut Frame, area: Rect) {
 }
 
 fn provider_label(name: &str) -> String {
-    match name {
-        "open-meteo" => "Open-Meteo".into(),
-        "yahoo" => "Yahoo Finance chart".into(),
-        "prometheus" => "Prometheus".into(),
-        other => provider::keyed(other).map_or_else(|| other.to_string(), |p| p.label.to_string()),
-    }
+    homedash_widgets::source::ALL
+        .iter()
+        .find(|i| i.name == name)
+        .map_or_else(|| name.to_string(), |i| i.label.to_string())
 }
 
 fn key_note(name: &str) -> (&'static str, Style) {
-    match (needs_key(name), provider::keyed(name)) {
+    match (needs_key(name), homedash_widgets::source::keyed(name)) {
         (Some(_), _) => ("needs an API key", Style::new().fg(style::WARN)),
         (None, Some(_)) => ("keyless (a token is optional)", Style::new().fg(style::GOOD)),
         (None, None) => ("keyless", Style::new().fg(style::GOOD)),
@@ -310,13 +307,13 @@ fn providers(w: &Wizard, f: &mut Frame, area: Rect) {
         let chosen = w.provider(*k).unwrap_or("");
         for p in offered(*k) {
             let (note, note_style) = key_note(p);
-            let mark = if *p == chosen { "●" } else { "○" };
+            let mark = if p == chosen { "●" } else { "○" };
             lines.push(Line::from(vec![
                 // A label longer than its column still keeps a space.
                 Span::raw(format!("   {mark} {:<24} ", provider_label(p))),
                 Span::styled(note, note_style),
             ]));
-            if let Some(kp) = provider::keyed(p) {
+            if let Some(kp) = homedash_widgets::source::keyed(p) {
                 let per_day = kp.budget.per_day.map(|d| format!(", {d} a day")).unwrap_or_default();
                 lines.push(Line::from(Span::styled(
                     format!(
@@ -624,7 +621,7 @@ fn review(w: &Wizard, f: &mut Frame, area: Rect) {
                 )),
                 Line::default(),
             ];
-            lines.extend(e.lines().map(|l| Line::from(l.to_string())));
+            lines.extend(e.to_string().lines().map(|l| Line::from(l.to_string())));
             lines.push(Line::default());
             lines.push(Line::from("Go back (Shift-Tab) and change what it names."));
             para(f, area, lines);

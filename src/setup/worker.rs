@@ -7,13 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use homedash_widgets::provider::{self, Provider, Verdict as ProbeVerdict};
+use homedash_widgets::provider::{Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
 use homedash_widgets::{Data, ErrorClass, FetchError, Source};
 use secrecy::SecretString;
 use tokio::sync::{Mutex, mpsc};
 use url::Url;
 
+use super::error::SetupError;
 use crate::config::write::Edit;
 use crate::credentials::manager::{self, Manager};
 use crate::credentials::source::{self, Source as SecretSource};
@@ -91,10 +92,10 @@ pub enum Reply {
         result: Result<Vec<Place>, FetchError>,
     },
     /// Per name, the fingerprint of its stored token, if any.
-    Found(Vec<(String, Result<Option<String>, String>)>),
+    Found(Vec<(String, Result<Option<String>, SetupError>)>),
     Stored {
         name: String,
-        result: Result<Stored, String>,
+        result: Result<Stored, SetupError>,
     },
     /// The test could not confirm the key either way: not stored; the key
     /// comes back so the user can store it anyway, or fix the endpoint.
@@ -113,13 +114,13 @@ pub enum Reply {
         key: String,
         lines: Vec<(Verdict, String)>,
     },
-    Written(Result<(), String>),
+    Written(Result<(), SetupError>),
     Discarded(Vec<String>),
 }
 
 /// Why a key was not stored.
 enum Refused {
-    Failed(String),
+    Failed(SetupError),
     Unconfirmed { text: String, secret: SecretString },
 }
 
@@ -161,8 +162,8 @@ pub fn spawn(manager: Manager, http: Http) -> (mpsc::Sender<Op>, mpsc::Receiver<
     (op_tx, rx)
 }
 
-fn provider(name: &str) -> Result<&'static Provider, String> {
-    provider::keyed(name).ok_or_else(|| format!("no keyed provider \"{name}\""))
+fn provider(name: &str) -> Result<&'static Provider, SetupError> {
+    homedash_widgets::source::keyed(name).ok_or_else(|| SetupError::UnknownProvider(name.to_string()))
 }
 
 impl Worker {
@@ -180,12 +181,16 @@ impl Worker {
                 // One answer per name; the first failure (a locked or
                 // missing keyring) is the answer for the rest too.
                 let mut m = self.manager.lock().await;
-                let mut failed: Option<String> = None;
+                let mut failed: Option<SetupError> = None;
                 let mut found = Vec::new();
                 for name in names {
                     let fingerprint = match &failed {
                         Some(e) => Err(e.clone()),
-                        None => m.stored(&name).await.inspect_err(|e| failed = Some(e.clone())),
+                        None => m.stored(&name).await.map_err(|e| {
+                            let e = SetupError::from(e);
+                            failed = Some(e.clone());
+                            e
+                        }),
                     };
                     found.push((name, fingerprint));
                 }
@@ -213,16 +218,16 @@ impl Worker {
             } => {
                 // Always read afresh: the user may have just fixed the source.
                 let (ok, text) = match self.read(&name, &source).await {
-                    Ok(secret) => match provider::keyed(provider) {
+                    Ok(secret) => match homedash_widgets::source::keyed(provider) {
                         Some(p) => {
                             let to = shown(p, &base);
                             let r = self.manager.lock().await.probe(&name, p, &base, &secret, &to).await;
                             self.secrets.lock().await.insert(name.clone(), secret);
                             manager::outcome(&r)
                         }
-                        None => (false, format!("no keyed provider \"{provider}\"")),
+                        None => (false, SetupError::UnknownProvider(provider.to_string()).to_string()),
                     },
-                    Err(e) => (false, e),
+                    Err(e) => (false, e.to_string()),
                 };
                 Reply::Checked { name, ok, text }
             }
@@ -259,14 +264,16 @@ impl Worker {
             }
             Op::Write { edit, approve } => {
                 if let Err(e) = edit.save() {
-                    return Reply::Written(Err(e.to_string()));
+                    return Reply::Written(Err(SetupError::Write(Arc::new(e))));
                 }
                 let mut m = self.manager.lock().await;
                 for (name, origin) in approve {
                     if let Err(e) = m.approve(&name, std::slice::from_ref(&origin)).await {
-                        return Reply::Written(Err(format!(
-                            "the config was written, but approving {origin} for {name} failed ({e}); run `homedash creds allow {name} {origin}`"
-                        )));
+                        return Reply::Written(Err(SetupError::Approve {
+                            name,
+                            origin,
+                            source: Arc::new(e),
+                        }));
                     }
                 }
                 Reply::Written(Ok(()))
@@ -307,9 +314,12 @@ impl Worker {
                     secret,
                 });
             }
-            _ => return Err(Refused::Failed(format!("{} (nothing was stored)", verdict.describe()))),
+            _ => return Err(Refused::Failed(SetupError::Refused(verdict.describe()))),
         }
-        let fingerprint = m.add(name, p, &secret, to.approved()).await.map_err(Refused::Failed)?;
+        let fingerprint = m
+            .add(name, p, &secret, to.approved())
+            .await
+            .map_err(|e| Refused::Failed(e.into()))?;
         self.secrets.lock().await.insert(name.to_string(), secret);
         Ok(Stored {
             fingerprint,
@@ -319,7 +329,7 @@ impl Worker {
     }
 
     /// A token this run already has, else one read from its source.
-    async fn secret(&self, name: &str, source: &SecretSource) -> Result<SecretString, String> {
+    async fn secret(&self, name: &str, source: &SecretSource) -> Result<SecretString, SetupError> {
         if let Some(s) = self.secrets.lock().await.get(name) {
             return Ok(s.clone());
         }
@@ -329,16 +339,10 @@ impl Worker {
     }
 
     /// The token of `name` as its source holds it now.
-    async fn read(&self, name: &str, source: &SecretSource) -> Result<SecretString, String> {
+    async fn read(&self, name: &str, source: &SecretSource) -> Result<SecretString, SetupError> {
         match source {
-            SecretSource::Keyring => self
-                .manager
-                .lock()
-                .await
-                .get(name)
-                .await?
-                .ok_or_else(|| "no token stored in the keyring".to_string()),
-            other => source::read(other, name, None).await.map_err(|e| e.to_string()),
+            SecretSource::Keyring => self.manager.lock().await.get(name).await?.ok_or(SetupError::NotStored),
+            other => Ok(source::read(other, name, None).await?),
         }
     }
 
@@ -456,7 +460,7 @@ mod tests {
         // Every keyed provider, stored under one name in turn.
         for ((status, body), p) in answers
             .iter()
-            .flat_map(|a| provider::KEYED.iter().map(move |p| (*a, p)))
+            .flat_map(|a| homedash_widgets::source::keyed_all().into_iter().map(move |p| (*a, p)))
         {
             let base = answering(status, body).await;
             let store = |force| Op::Store {

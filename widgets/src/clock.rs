@@ -7,7 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use serde::Deserialize;
 
+use crate::data::Data;
+use crate::data::RenderCtx;
+use crate::data::Tick;
 use crate::format;
+use crate::kind::Kind;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::style;
 
 /// The `[widget.ID]` keys of a clock widget.
@@ -203,6 +209,37 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
     }
 }
 
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "local",
+        kind: Kind::Clock,
+        label: "this machine's clock",
+        default_base: None,
+        keyed: None,
+        in_wizard: false,
+        fixtures: &[],
+        demo: &[],
+        examples: &["{}"],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn title(&self) -> String {
+        "Clock".into()
+    }
+
+    fn tick(&self) -> Tick {
+        if self.seconds { Tick::Second } else { Tick::Minute }
+    }
+
+    /// A clock needs no data.
+    fn render(&self, _data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        render(self, ctx.now, ctx.local, area, buf);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +312,17 @@ mod tests {
         };
         assert!(cfg.problems()[0].1.contains("Mars/Olympus"));
         assert!(Config::default().problems().is_empty());
+    }
+
+    #[test]
+    fn snapshot_32x6() {
+        let cfg = Config {
+            zones: vec!["local".into(), "Asia/Tokyo".into()],
+            ..Config::default()
+        };
+        let drawn = crate::testing::drawn(32, 6, |area, buf| {
+            render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), area, buf)
+        });
+        insta::assert_snapshot!("clock_32x6", drawn);
     }
 }

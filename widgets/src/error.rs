@@ -79,7 +79,7 @@ impl ErrorClass {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct FetchError {
     pub class: ErrorClass,
     /// One line for the zoomed view and the log. Never contains a URL
@@ -109,8 +109,6 @@ impl fmt::Display for FetchError {
         }
     }
 }
-
-impl std::error::Error for FetchError {}
 
 #[cfg(test)]
 mod tests {

@@ -3,43 +3,21 @@
 //! a parser answers every input with data or a `FetchError`.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use crate::request::HttpReply;
 use crate::source::{Kind, Source};
 use crate::weather::geocoding;
 
-/// Every provider, configured the way a user would.
+/// Every provider of `kind`, configured as its registry entry's examples.
 pub fn sources(kind: Kind) -> Vec<Source> {
-    let place = json!({"latitude": 52.52, "longitude": 13.41, "hours": 8});
-    let symbols = json!({"symbols": ["AAPL", "MSFT"]});
-    let table: Vec<(Kind, &str, serde_json::Value)> = vec![
-        (Kind::Weather, "open-meteo", place.clone()),
-        (Kind::Weather, "openweathermap", place.clone()),
-        (Kind::Weather, "weatherapi", place),
-        (Kind::Stocks, "finnhub", symbols.clone()),
-        (Kind::Stocks, "twelvedata", symbols.clone()),
-        (Kind::Stocks, "polygon", symbols.clone()),
-        (Kind::Stocks, "alphavantage", symbols.clone()),
-        (Kind::Stocks, "yahoo", symbols),
-        (Kind::Metrics, "prometheus", json!({"query": "up", "range": "1h"})),
-        (Kind::Metrics, "prometheus", json!({"query": "up"})),
-        (
-            Kind::Metrics,
-            "prometheus-text",
-            json!({"metric": "up", "labels": {"job": "node"}}),
-        ),
-        (
-            Kind::Metrics,
-            "json",
-            json!({"path": "/stats", "fields": [{"pointer": "/a/0/b", "label": "b"}, {"pointer": "/c", "label": "c"}]}),
-        ),
-        (Kind::Metrics, "datadog", json!({"query": "avg:system.cpu.idle{*}"})),
-    ];
-    table
-        .into_iter()
-        .filter(|(k, _, _)| *k == kind)
-        .filter_map(|(k, p, v)| Source::deserialize_for(k, p, v).and_then(Result::ok))
+    crate::source::ALL
+        .iter()
+        .filter(|i| i.kind == kind)
+        .flat_map(|i| i.examples.iter().map(move |e| (i, e)))
+        .filter_map(|(i, e)| {
+            let v: serde_json::Value = serde_json::from_str(e).ok()?;
+            Source::deserialize_for(kind, i.name, v).and_then(Result::ok)
+        })
         .collect()
 }
 

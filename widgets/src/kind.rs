@@ -22,14 +22,4 @@ impl Kind {
             Kind::Clock => "clock",
         }
     }
-
-    /// Providers of this kind, default first.
-    pub fn providers(self) -> &'static [&'static str] {
-        match self {
-            Kind::Weather => &["open-meteo", "openweathermap", "weatherapi"],
-            Kind::Stocks => &["yahoo", "finnhub", "twelvedata", "polygon", "alphavantage"],
-            Kind::System | Kind::Clock => &["local"],
-            Kind::Metrics => &["prometheus", "prometheus-text", "json", "datadog"],
-        }
-    }
 }

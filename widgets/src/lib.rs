@@ -6,6 +6,7 @@
 //! against recorded fixtures.
 
 pub mod clock;
+pub mod data;
 pub mod error;
 pub mod format;
 #[cfg(any(test, feature = "fuzzing"))]
@@ -14,6 +15,7 @@ pub mod json;
 pub mod kind;
 pub mod metrics;
 pub mod provider;
+pub mod registry;
 pub mod request;
 pub mod source;
 pub mod stocks;

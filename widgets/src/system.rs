@@ -8,7 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Sparkline, Widget};
 use serde::Deserialize;
 
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::format;
+use crate::kind::Kind;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::style;
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
@@ -57,31 +62,7 @@ impl Config {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Disk {
-    pub mount: String,
-    pub used: u64,
-    pub total: u64,
-}
-
-/// One sample plus the history the sparklines draw.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Snapshot {
-    pub cpu_pct: f64,
-    pub cores: usize,
-    /// How many samples were ever taken; places the sweep's write column.
-    pub samples: u64,
-    /// Oldest first, percent 0..=100.
-    pub cpu_history: Vec<u64>,
-    pub mem_used: u64,
-    pub mem_total: u64,
-    pub disks: Vec<Disk>,
-    pub rx_bps: f64,
-    pub tx_bps: f64,
-    /// Oldest first, bytes per second received plus sent.
-    pub net_history: Vec<u64>,
-    pub load: [f64; 3],
-}
+pub use crate::data::{Disk, Snapshot};
 
 fn pct(used: u64, total: u64) -> f64 {
     if total == 0 {
@@ -297,6 +278,34 @@ fn bar(area: Rect, pct: f64, buf: &mut Buffer) {
     }
 }
 
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "local",
+        kind: Kind::System,
+        label: "this machine",
+        default_base: None,
+        keyed: None,
+        in_wizard: false,
+        fixtures: &[],
+        demo: &[],
+        examples: &["{}"],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn title(&self) -> String {
+        "System".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::System(s)) = data {
+            render(self, s, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +405,11 @@ mod tests {
             disks: vec![],
         };
         assert_eq!(cfg.problems().len(), 1);
+    }
+
+    #[test]
+    fn snapshot_48x5() {
+        let drawn = crate::testing::drawn(48, 5, |area, buf| render(&Config::default(), &snapshot(), area, buf));
+        insta::assert_snapshot!("system_48x5", drawn);
     }
 }

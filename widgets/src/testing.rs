@@ -2,6 +2,28 @@
 
 use ratatui::buffer::Buffer;
 
+/// A recorded answer: `name` is its path under `widgets/tests/fixtures/`.
+pub fn reply(status: u16, name: &str) -> crate::HttpReply {
+    crate::HttpReply {
+        status,
+        headers: vec![],
+        body: fixture(name),
+    }
+}
+
+/// The bytes of the fixture at `name` under `widgets/tests/fixtures/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What `draw` puts in a `w`x`h` buffer, as text for a snapshot.
+pub fn drawn(w: u16, h: u16, draw: impl FnOnce(ratatui::layout::Rect, &mut Buffer)) -> String {
+    let mut buf = Buffer::empty(ratatui::layout::Rect::new(0, 0, w, h));
+    draw(buf.area, &mut buf);
+    text(&buf)
+}
+
 /// The buffer's text, one line per row, for snapshots.
 pub fn text(buf: &Buffer) -> String {
     (0..buf.area.height)

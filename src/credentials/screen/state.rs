@@ -2,7 +2,8 @@
 //! I/O: each action leaves as a `CredOp` for the credential worker.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use homedash_widgets::provider::{self, Provider};
+use homedash_widgets::provider::Provider;
+use homedash_widgets::source;
 
 use crate::credentials::ops::CredOp;
 use crate::credentials::token_input::TokenInput;
@@ -94,7 +95,8 @@ impl CredScreen {
     }
 
     pub fn provider_at(i: usize) -> &'static Provider {
-        &provider::KEYED[i % provider::KEYED.len()]
+        let all = source::keyed_all();
+        all[i % all.len()]
     }
 
     /// `names` are the rows on screen, in order, `providers` theirs, and
@@ -104,7 +106,7 @@ impl CredScreen {
         let selected = names.get(self.selected).cloned();
         let selected_provider = providers
             .get(self.selected)
-            .and_then(|p| provider::KEYED.iter().position(|k| k.name == p));
+            .and_then(|p| source::keyed_all().iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
             Mode::Browse
@@ -276,11 +278,11 @@ impl CredScreen {
                     Outcome::Redraw
                 }
                 (KeyCode::Left, Field::Provider | Field::Token) => {
-                    *provider = (*provider + provider::KEYED.len() - 1) % provider::KEYED.len();
+                    *provider = (*provider + source::keyed_all().len() - 1) % source::keyed_all().len();
                     Outcome::Redraw
                 }
                 (KeyCode::Right, Field::Provider | Field::Token) | (KeyCode::Char(' '), Field::Provider) => {
-                    *provider = (*provider + 1) % provider::KEYED.len();
+                    *provider = (*provider + 1) % source::keyed_all().len();
                     Outcome::Redraw
                 }
                 (KeyCode::Enter, _) if valid_name(name) && !token.is_empty() => {

@@ -9,6 +9,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use crate::config::LoadError;
 use crate::dashboard::app::App;
 use crate::ui::grid;
 use crate::ui::too_small::too_small;
@@ -130,9 +131,13 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     let line = if let Some(e) = &app.config_error {
         // The first problem, and how many more `homedash check` would list.
-        let mut lines = e.lines().filter(|l| !l.trim().is_empty());
-        let first = lines.next().unwrap_or("").trim_start_matches("error: ");
-        let more = lines.filter(|l| l.starts_with("error")).count();
+        let (first, more) = match e {
+            LoadError::Invalid(c) => (
+                c.lines.first().cloned().unwrap_or_default(),
+                c.lines.len().saturating_sub(1),
+            ),
+            other => (other.to_string().lines().next().unwrap_or("").to_string(), 0),
+        };
         let more = if more > 0 {
             format!(" (+{more} more)")
         } else {

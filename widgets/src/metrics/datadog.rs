@@ -7,8 +7,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Display, Metrics, Reading, parse_span};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.datadoghq.com";
 pub const AUTH: AuthPlacement = AuthPlacement::HeaderPair("DD-API-KEY", "DD-APPLICATION-KEY");
@@ -170,6 +179,64 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     }
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "datadog",
+    label: "Datadog (metrics)",
+    kind: Kind::Metrics,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://app.datadoghq.com/organization-settings/application-keys",
+    advice: "Two parts, stored as API_KEY:APPLICATION_KEY. Scope the application key to timeseries_query (read) only, and make a dedicated API key for homedash. Where your plan has it, the organization IP allowlist limits both keys to your own addresses.",
+    budget: Budget {
+        per_minute: 100,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "datadog",
+        kind: Kind::Metrics,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "datadog/query_timeseries_system.cpu.idle_TRUNCATED.json"),
+            (403, "datadog/error_403_forbidden.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"query": "avg:system.cpu.idle{*}"}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base, now)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Metrics)
+    }
+
+    fn title(&self) -> String {
+        crate::format::fit(&self.query, 30)
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Metrics(m)) = data {
+            crate::metrics::render(m, &self.display(), area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,12 +244,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/datadog/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("datadog/{name}"))
     }
 
     fn cfg() -> Config {

@@ -9,8 +9,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Display, Metrics, Reading};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "http://localhost:9100";
 
@@ -181,6 +190,86 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         ));
     }
     Ok(Metrics { readings })
+}
+
+/// A `/metrics` endpoint: a success whose body is the text format.
+pub fn exposition_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
+    crate::provider::status_probe_result(reply, now)?;
+    let text = String::from_utf8_lossy(&reply.body);
+    let sample = |l: &str| {
+        let l = l.trim();
+        !l.is_empty()
+            && !l.starts_with('#')
+            && l.split_whitespace()
+                .nth(1)
+                .is_some_and(|v| v.parse::<f64>().is_ok() || v.ends_with("Inf") || v == "NaN")
+    };
+    if text
+        .lines()
+        .any(|l| l.starts_with("# TYPE") || l.starts_with("# HELP") || sample(l))
+    {
+        Ok(())
+    } else {
+        Err(FetchError::bad_response("the answer is not the Prometheus text format"))
+    }
+}
+
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "prometheus-text",
+    label: "A /metrics endpoint behind auth (metrics)",
+    kind: Kind::Metrics,
+    auth: AuthPlacement::Bearer,
+    default_base: DEFAULT_BASE,
+    key_page: "the endpoint's auth proxy",
+    advice: "Use a token that can only read /metrics.",
+    budget: Budget {
+        per_minute: 600,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: true,
+    probe: crate::provider::status_probe,
+    probe_result: exposition_probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "prometheus-text",
+        kind: Kind::Metrics,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: false,
+        fixtures: &[(200, "prometheus/exposition_format_example.txt")],
+        demo: &[],
+        examples: &[
+            r#"{"metric": "http_requests_in_flight"}"#,
+            r#"{"metric": "up", "labels": {"job": "node"}}"#,
+        ],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Metrics)
+    }
+
+    fn title(&self) -> String {
+        self.metric.clone()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Metrics(m)) = data {
+            crate::metrics::render(m, &self.display(), area, buf);
+        }
+    }
 }
 
 #[cfg(test)]

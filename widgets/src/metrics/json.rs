@@ -9,8 +9,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Display, Metrics, Reading};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Field {
@@ -125,6 +134,74 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
     Ok(Metrics { readings })
 }
 
+/// A JSON endpoint: a success whose body is JSON.
+pub fn json_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
+    crate::provider::status_probe_result(reply, now)?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(&reply.body)
+        .map(|_| ())
+        .map_err(|e| FetchError::bad_response(format!("the answer is not JSON: {e}")))
+}
+
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "json",
+    label: "A JSON endpoint (metrics)",
+    kind: Kind::Metrics,
+    auth: AuthPlacement::Bearer,
+    default_base: "http://localhost/",
+    key_page: "the service that issues the token",
+    advice: "Create a read-only token for homedash alone, so you can revoke it without affecting anything else.",
+    budget: Budget {
+        per_minute: 600,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: true,
+    probe: crate::provider::status_probe,
+    probe_result: json_probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "json",
+        kind: Kind::Metrics,
+        label: PROVIDER.label,
+        default_base: Some("http://localhost/"),
+        keyed: Some(&PROVIDER),
+        in_wizard: false,
+        // Any JSON API: a real one's answer.
+        fixtures: &[(200, "weatherapi/current_london.json")],
+        demo: &[],
+        examples: &[
+            r#"{"path": "/stats", "fields": [{"pointer": "/queue/depth", "label": "depth"}]}"#,
+            r#"{"path": "/v1/current.json", "fields": [{"pointer": "/current/temp_c", "label": "t"}]}"#,
+            r#"{"path": "/stats", "fields": [{"pointer": "/a/0/b", "label": "b"}, {"pointer": "/c", "label": "c"}]}"#,
+        ],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Metrics)
+    }
+
+    fn title(&self) -> String {
+        self.fields.first().map_or_else(|| "JSON".into(), |f| f.label.clone())
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Metrics(m)) = data {
+            crate::metrics::render(m, &self.display(), area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,12 +210,7 @@ mod tests {
 
     /// Reuses other providers' fixtures: any JSON will do.
     fn reply(name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status: 200,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(200, name)
     }
 
     fn cfg(fields: &[(&str, &str)]) -> Config {

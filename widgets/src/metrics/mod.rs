@@ -4,6 +4,7 @@
 
 pub mod datadog;
 pub mod exposition;
+pub mod glances;
 pub mod json;
 pub mod prometheus;
 
@@ -14,22 +15,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use serde::Deserialize;
 
+pub use crate::data::{Metrics, Reading};
 use crate::format::fit;
 use crate::stocks::sparkline;
 use crate::style;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reading {
-    pub label: String,
-    pub value: f64,
-    /// Oldest first; empty for an instant value.
-    pub history: Vec<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Metrics {
-    pub readings: Vec<Reading>,
-}
 
 impl crate::text::Clean for Reading {
     fn clean(&mut self) {

@@ -8,8 +8,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Display, Metrics, Reading, parse_span};
+use crate::data::Data as SourceData;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "http://localhost:9090";
 pub const AUTH: AuthPlacement = AuthPlacement::Bearer;
@@ -215,6 +224,66 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     }
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "prometheus",
+    label: "Prometheus behind an auth proxy (metrics)",
+    kind: Kind::Metrics,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "your Grafana (Administration > Service accounts) or auth proxy",
+    advice: "Use a service account token with the Viewer role only: homedash only reads queries.",
+    budget: Budget {
+        per_minute: 600,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: true,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "prometheus",
+        kind: Kind::Metrics,
+        label: "Prometheus",
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "prometheus/query_vector.json"),
+            (200, "prometheus/query_range_matrix.json"),
+            (400, "prometheus/error_400_bad_data.json"),
+            (422, "prometheus/error_422_execution.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"query": "up", "range": "1h"}"#, r#"{"query": "up"}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base, now)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<SourceData, FetchError> {
+        parse(self, replies, now).map(SourceData::Metrics)
+    }
+
+    fn title(&self) -> String {
+        crate::format::fit(&self.query, 30)
+    }
+
+    fn render(&self, data: Option<&SourceData>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(SourceData::Metrics(m)) = data {
+            crate::metrics::render(m, &self.display(), area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,12 +291,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/prometheus/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("prometheus/{name}"))
     }
 
     fn cfg(range: Option<&str>) -> Config {

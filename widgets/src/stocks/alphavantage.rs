@@ -12,9 +12,18 @@ use url::Url;
 
 use super::common::{next_minute, next_utc_day, symbol_problems};
 use super::{Quote, Quotes};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::json::flex_f64;
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://www.alphavantage.co";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("apikey");
@@ -195,6 +204,66 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     super::common::accepted(reply, quote("IBM", reply, now))
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "alphavantage",
+    label: "Alpha Vantage (stocks)",
+    kind: Kind::Stocks,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://www.alphavantage.co/support/#api-key",
+    advice: "The free key allows 25 requests a day and can only be sent in the URL (homedash redacts it everywhere); keep refreshes long, e.g. one symbol every hour.",
+    budget: Budget {
+        per_minute: 5,
+        per_day: Some(25),
+    },
+    probe_spends_quota: true,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "alphavantage",
+        kind: Kind::Stocks,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "alphavantage/global_quote_AZN.LON.json"),
+            (200, "alphavantage/error_200_invalid_apikey.json"),
+            (200, "alphavantage/error_200_invalid_call.json"),
+            (200, "alphavantage/ratelimit_200_information_daily25.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Quotes)
+    }
+
+    fn title(&self) -> String {
+        "Stocks (Alpha Vantage)".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Quotes(q)) = data {
+            crate::stocks::render(q, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,12 +272,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/alphavantage/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status: 200,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(200, &format!("alphavantage/{name}"))
     }
 
     fn now() -> DateTime<Utc> {

@@ -6,8 +6,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{Quote, Quotes};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://finnhub.io";
 pub const AUTH: AuthPlacement = AuthPlacement::Header(std::borrow::Cow::Borrowed("X-Finnhub-Token"));
@@ -120,6 +129,66 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     super::common::accepted(reply, parse_one("AAPL", reply, now))
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "finnhub",
+    label: "Finnhub (stocks)",
+    kind: Kind::Stocks,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://finnhub.io/dashboard",
+    advice: "The free key is read-only market data, which is all homedash needs; do not buy or enable broker features for it.",
+    budget: Budget {
+        per_minute: 60,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "finnhub",
+        kind: Kind::Stocks,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "finnhub/quote_docs_example.json"),
+            (401, "finnhub/error_401_invalid_key.json"),
+            (403, "finnhub/error_401_or_403_no_access.json"),
+            (429, "finnhub/error_429_limit_reached.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Quotes)
+    }
+
+    fn title(&self) -> String {
+        "Stocks (Finnhub)".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Quotes(q)) = data {
+            crate::stocks::render(q, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,8 +197,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/finnhub/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::testing::fixture(&format!("finnhub/{name}"))
     }
 
     fn reply(status: u16, body: Vec<u8>) -> HttpReply {
@@ -263,5 +331,17 @@ mod tests {
     #[test]
     fn a_404_or_an_unexpected_answer_confirms_nothing() {
         crate::testing::assert_probe_cannot_confirm(probe_result);
+    }
+
+    #[test]
+    fn snapshot_30x2() {
+        let q = parse(
+            &cfg(&["AAPL"]),
+            &[reply(200, fixture("quote_docs_example.json"))],
+            now(),
+        )
+        .unwrap();
+        let drawn = crate::testing::drawn(30, 2, |area, buf| render(&q, area, buf));
+        insta::assert_snapshot!("finnhub_30x2", drawn);
     }
 }

@@ -8,4 +8,5 @@ pub mod twelvedata;
 mod view;
 pub mod yahoo;
 
-pub use view::{Quote, Quotes, render, sparkline};
+pub use crate::data::{Quote, Quotes};
+pub use view::{render, sparkline};

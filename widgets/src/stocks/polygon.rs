@@ -9,8 +9,17 @@ use url::Url;
 
 use super::common::{next_minute, symbol_problems};
 use super::{Quote, Quotes};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.polygon.io";
 pub const AUTH: AuthPlacement = AuthPlacement::Bearer;
@@ -118,6 +127,67 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     super::common::accepted(reply, parse_one("AAPL", reply, now))
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "polygon",
+    label: "Polygon.io (stocks)",
+    kind: Kind::Stocks,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://polygon.io/dashboard/keys",
+    advice: "Create a separate key for homedash so you can revoke it alone; the free Stocks Basic plan (5 calls a minute, previous-day data) is enough.",
+    budget: Budget {
+        per_minute: 5,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "polygon",
+        kind: Kind::Stocks,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "polygon/prev_AAPL.json"),
+            (401, "polygon/error_401_key_not_provided.json"),
+            (401, "polygon/error_401_unknown_api_key.json"),
+            (403, "polygon/error_403_not_authorized_UNVERIFIED.json"),
+            (429, "polygon/error_429_UNVERIFIED.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Quotes)
+    }
+
+    fn title(&self) -> String {
+        "Stocks (Polygon)".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Quotes(q)) = data {
+            crate::stocks::render(q, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,12 +196,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/polygon/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("polygon/{name}"))
     }
 
     fn now() -> DateTime<Utc> {

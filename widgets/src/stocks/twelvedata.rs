@@ -8,9 +8,18 @@ use url::Url;
 
 use super::common::{next_minute, next_utc_day, symbol_problems};
 use super::{Quote, Quotes};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::json::flex_f64;
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.twelvedata.com";
 pub const AUTH: AuthPlacement = AuthPlacement::Scheme("apikey");
@@ -179,6 +188,68 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     quote(reply, now).map(|_| ())
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "twelvedata",
+    label: "Twelve Data (stocks)",
+    kind: Kind::Stocks,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://twelvedata.com/account/api-keys",
+    advice: "The free Basic key (8 credits a minute, 800 a day) covers quotes; a quote costs one credit per symbol, a sparkline one more.",
+    budget: Budget {
+        per_minute: 8,
+        per_day: Some(800),
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "twelvedata",
+        kind: Kind::Stocks,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "twelvedata/quote_AAPL_docs.json"),
+            (400, "twelvedata/error_400_invalid_interval_docs.json"),
+            (401, "twelvedata/error_401_bad_apikey.json"),
+            (403, "twelvedata/error_403_plan.json"),
+            (429, "twelvedata/error_429_daily_credits.json"),
+            (429, "twelvedata/error_429_minute_credits.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Quotes)
+    }
+
+    fn title(&self) -> String {
+        "Stocks (Twelve Data)".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Quotes(q)) = data {
+            crate::stocks::render(q, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,17 +257,8 @@ mod tests {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
 
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/twelvedata/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
     fn reply(status: u16, name: &str) -> HttpReply {
-        HttpReply {
-            status,
-            headers: vec![],
-            body: fixture(name),
-        }
+        crate::testing::reply(status, &format!("twelvedata/{name}"))
     }
 
     fn now() -> DateTime<Utc> {

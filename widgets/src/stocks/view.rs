@@ -1,36 +1,14 @@
 //! The quote table: one row per symbol, coloured by the sign of the change.
 
-use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::data::{Quote, Quotes};
 use crate::format::fit;
 use crate::style;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Quote {
-    pub symbol: String,
-    pub price: f64,
-    pub change: Option<f64>,
-    pub change_pct: Option<f64>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub currency: Option<String>,
-    /// `Some(true)` while the market is open, where the provider says.
-    pub market_open: Option<bool>,
-    /// When the price was set, where the provider says.
-    pub at: Option<DateTime<Utc>>,
-    /// Today's prices, oldest first, where the provider has a series.
-    pub series: Vec<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Quotes {
-    pub quotes: Vec<Quote>,
-}
 
 impl crate::text::Clean for Quote {
     fn clean(&mut self) {

@@ -7,8 +7,15 @@ use url::Url;
 
 use super::common::{next_minute, symbol_problems};
 use super::{Quote, Quotes};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://query1.finance.yahoo.com";
 
@@ -159,6 +166,45 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
     super::common::per_symbol(&cfg.symbols, replies, now, parse_one)
 }
 
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "yahoo",
+        kind: Kind::Stocks,
+        label: "Yahoo Finance chart",
+        default_base: Some(DEFAULT_BASE),
+        keyed: None,
+        in_wizard: true,
+        fixtures: &[
+            (200, "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json"),
+            (404, "yahoo/error_404_not_found_CONSTRUCTED.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Quotes)
+    }
+
+    fn title(&self) -> String {
+        "Stocks".into()
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Quotes(q)) = data {
+            crate::stocks::render(q, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,12 +213,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/yahoo/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("yahoo/{name}"))
     }
 
     /// During the fixture's regular session.

@@ -95,12 +95,7 @@ mod tests {
     use super::*;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/open-meteo/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(path).unwrap(),
-        }
+        crate::testing::reply(status, &format!("open-meteo/{name}"))
     }
 
     fn now() -> chrono::DateTime<chrono::Utc> {

@@ -7,7 +7,8 @@ mod view;
 pub mod weatherapi;
 pub mod wmo;
 
-pub use view::{HourPoint, Weather, render};
+pub use crate::data::{HourPoint, Weather};
+pub use view::render;
 
 /// The checks every weather provider's place keys need.
 pub fn place_problems(latitude: f64, longitude: f64) -> Vec<(&'static str, String)> {

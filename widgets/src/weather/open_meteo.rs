@@ -8,8 +8,17 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{HourPoint, Weather};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{HttpReply, RequestSpec};
+use chrono::DateTime;
+use chrono::Utc;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.open-meteo.com";
 
@@ -197,6 +206,50 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     })
 }
 
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "open-meteo",
+        kind: Kind::Weather,
+        label: "Open-Meteo",
+        default_base: Some(DEFAULT_BASE),
+        keyed: None,
+        in_wizard: true,
+        fixtures: &[
+            (200, "open-meteo/forecast_current_chicago.json"),
+            (200, "open-meteo/forecast_full_berlin_CONSTRUCTED.json"),
+            (400, "open-meteo/error_400_invalid_variable.json"),
+            (429, "open-meteo/error_429_minutely_limit.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"latitude": 52.52, "longitude": 13.41, "hours": 8}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        vec![request(self, base)]
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        match replies {
+            [reply] => parse(self, reply, now).map(Data::Weather),
+            _ => Err(FetchError::bad_response("no replies of the expected shape")),
+        }
+    }
+
+    fn title(&self) -> String {
+        self.location.clone().unwrap_or_else(|| "Weather".into())
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            crate::weather::render(w, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,17 +257,8 @@ mod tests {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
 
-    fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/open-meteo/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
     fn reply(status: u16, name: &str) -> HttpReply {
-        HttpReply {
-            status,
-            headers: vec![],
-            body: fixture(name),
-        }
+        crate::testing::reply(status, &format!("open-meteo/{name}"))
     }
 
     fn cfg() -> Config {
@@ -355,5 +399,12 @@ mod tests {
             "17h is null: a dash, not 0°"
         );
         assert_eq!(t[6], "15%   22%   29%   36%   43%   50%       ");
+    }
+
+    #[test]
+    fn snapshot_60x8() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        let drawn = crate::testing::drawn(60, 8, |area, buf| crate::weather::render(&w, area, buf));
+        insta::assert_snapshot!("open_meteo_60x8", drawn);
     }
 }

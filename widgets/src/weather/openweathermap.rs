@@ -9,8 +9,17 @@ use url::Url;
 
 use super::open_meteo::Units;
 use super::{HourPoint, Weather, wmo};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.openweathermap.org";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("appid");
@@ -227,6 +236,65 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
     }
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "openweathermap",
+    label: "OpenWeatherMap (weather)",
+    kind: Kind::Weather,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://home.openweathermap.org/api_keys",
+    advice: "Create a key named for homedash on the free plan (60 calls a minute); it can only be sent in the URL, which homedash redacts everywhere. A new key may be rejected for a few hours until it activates.",
+    budget: Budget {
+        per_minute: 60,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "openweathermap",
+        kind: Kind::Weather,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "openweathermap/current_weather_zocca.json"),
+            (401, "openweathermap/error_401_invalid_key.json"),
+            (429, "openweathermap/error_429_blocked.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"latitude": 52.52, "longitude": 13.41, "hours": 8}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Weather)
+    }
+
+    fn title(&self) -> String {
+        self.location.clone().unwrap_or_else(|| "Weather".into())
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            crate::weather::render(w, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,12 +302,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/openweathermap/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("openweathermap/{name}"))
     }
 
     fn cfg() -> Config {

@@ -1,34 +1,15 @@
 //! The weather view every weather provider parses into.
 
-use chrono::{NaiveDateTime, Timelike};
+use chrono::Timelike;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::wmo;
+use crate::data::{HourPoint, Weather};
 use crate::format;
 use crate::style;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Weather {
-    /// Local time of the observation at the location.
-    pub time: NaiveDateTime,
-    pub temperature: f64,
-    pub apparent: Option<f64>,
-    pub humidity: Option<f64>,
-    pub code: Option<u8>,
-    /// The provider's own words for the conditions; else the WMO text.
-    pub description: Option<String>,
-    pub wind_speed: Option<f64>,
-    pub wind_direction: Option<f64>,
-    pub temp_unit: String,
-    pub wind_unit: String,
-    /// Today's high and low, when the provider sends a daily block.
-    pub high: Option<f64>,
-    pub low: Option<f64>,
-    pub hourly: Vec<HourPoint>,
-}
 
 impl crate::text::Clean for Weather {
     fn clean(&mut self) {
@@ -36,14 +17,6 @@ impl crate::text::Clean for Weather {
         self.temp_unit.clean();
         self.wind_unit.clean();
     }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HourPoint {
-    pub time: NaiveDateTime,
-    pub temperature: Option<f64>,
-    pub code: Option<u8>,
-    pub precip_probability: Option<f64>,
 }
 
 /// Rounded to `decimals`, with no "-0.0": a value that rounds to zero

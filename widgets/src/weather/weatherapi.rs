@@ -9,8 +9,17 @@ use url::Url;
 
 use super::open_meteo::Units;
 use super::{HourPoint, Weather, wmo};
+use crate::data::Data;
+use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
+use crate::kind::Kind;
+use crate::provider::Budget;
+use crate::provider::Provider;
+use crate::registry::Info;
+use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.weatherapi.com";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("key");
@@ -239,6 +248,66 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
         .map_err(|e| FetchError::bad_response(format!("not a WeatherAPI.com answer: {e}")))
 }
 
+/// Where its key goes, where to make one, its budget and its probe.
+pub const PROVIDER: Provider = Provider {
+    name: "weatherapi",
+    label: "WeatherAPI.com (weather)",
+    kind: Kind::Weather,
+    auth: AUTH,
+    default_base: DEFAULT_BASE,
+    key_page: "https://www.weatherapi.com/my/",
+    advice: "The free plan's key is read-only; it can only be sent in the URL, which homedash redacts everywhere. The monthly quota is shared by all your apps, so keep refreshes at 10 minutes or more.",
+    budget: Budget {
+        per_minute: 60,
+        per_day: None,
+    },
+    probe_spends_quota: false,
+    credential_optional: false,
+    probe,
+    probe_result,
+};
+
+impl Registered for Config {
+    const INFO: Info = Info {
+        name: "weatherapi",
+        kind: Kind::Weather,
+        label: PROVIDER.label,
+        default_base: Some(DEFAULT_BASE),
+        keyed: Some(&PROVIDER),
+        in_wizard: true,
+        fixtures: &[
+            (200, "weatherapi/current_london.json"),
+            (400, "weatherapi/error_400_code1003_missing_q.json"),
+            (401, "weatherapi/error_401_code1002_missing_key.json"),
+            (401, "weatherapi/error_401_code2006_invalid_key.json"),
+        ],
+        demo: &[],
+        examples: &[r#"{"latitude": 52.52, "longitude": 13.41, "hours": 8}"#],
+    };
+
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        Config::problems(self)
+    }
+
+    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
+        requests(self, base)
+    }
+
+    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
+        parse(self, replies, now).map(Data::Weather)
+    }
+
+    fn title(&self) -> String {
+        self.location.clone().unwrap_or_else(|| "Weather".into())
+    }
+
+    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            crate::weather::render(w, area, buf);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,12 +315,7 @@ mod tests {
     use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
-        let path = format!("{}/tests/fixtures/weatherapi/{name}", env!("CARGO_MANIFEST_DIR"));
-        HttpReply {
-            status,
-            headers: vec![],
-            body: std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-        }
+        crate::testing::reply(status, &format!("weatherapi/{name}"))
     }
 
     fn cfg() -> Config {

@@ -1,0 +1,108 @@
+//! Why a credential operation was not done. Each message says what
+//! happened and what to do; no branch reads a message's text.
+
+use std::path::PathBuf;
+
+use crate::config::LoadError;
+use crate::config::names::BadName;
+use crate::credentials::keyring::KeyringError;
+use crate::credentials::meta::StateError;
+use crate::credentials::source::SourceError;
+use crate::logging::StateDirError;
+use crate::net::destinations::{OriginError, unapproved};
+use crate::net::http::ClientError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredError {
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    #[error(transparent)]
+    Read(#[from] SourceError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error(transparent)]
+    Name(#[from] BadName),
+    #[error(transparent)]
+    Origin(#[from] OriginError),
+    #[error(transparent)]
+    Config(#[from] LoadError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    StateDir(#[from] StateDirError),
+    /// A blocking keyring or file task died.
+    #[error(transparent)]
+    Task(#[from] tokio::task::JoinError),
+    #[error("cannot open the audit log in {}: {source}", dir.display())]
+    Audit { dir: PathBuf, source: std::io::Error },
+
+    #[error("credential \"{name}\" comes from {from}, not the keyring; {what} it where it lives")]
+    NotInKeyring {
+        name: String,
+        from: String,
+        what: &'static str,
+    },
+    #[error("[credential.{name}] in {config} is for provider \"{has}\", not \"{want}\"")]
+    WrongProvider {
+        name: String,
+        config: String,
+        has: &'static str,
+        want: &'static str,
+    },
+    #[error(
+        "credential \"{name}\" already has a token in the keyring; replace it with `homedash creds rotate {name}`, which tests the new one first, or remove it with `homedash creds rm {name}`"
+    )]
+    AlreadyStored { name: String },
+    #[error(
+        "not tested: credential \"{name}\" has used its request budget ({budget}); room again at {at} UTC. Nothing was sent"
+    )]
+    BudgetSpent { name: String, budget: String, at: String },
+    #[error("{}", unapproved(name, origin))]
+    Unapproved { name: String, origin: String },
+    #[error(
+        "the new token was not proven valid ({why}); nothing was changed and the current token stays in use{}",
+        if *can_force { " (`--force` keeps a token the test cannot confirm)" } else { "" }
+    )]
+    NotProven { why: String, can_force: bool },
+    #[error(
+        "credential \"{name}\" has no previous token to delete: nothing was rotated since the last confirm or rollback"
+    )]
+    NothingToConfirm { name: String },
+    #[error("credential \"{name}\" has no previous token to roll back to")]
+    NothingToRollBack { name: String },
+    #[error("nothing is stored in the keyring for \"{name}\"; nothing was deleted")]
+    NothingStored { name: String },
+
+    #[error("cannot read the token{from}: {source}")]
+    TokenInput { from: &'static str, source: std::io::Error },
+    #[error("no token given")]
+    NoToken,
+    #[error("\"{name}\" is not a provider that takes a credential; available: {available}")]
+    UnknownProvider { name: String, available: String },
+    #[error("no [credential.{name}] in {config}; add one with provider = \"...\" so homedash knows where it is used")]
+    NotInConfig { name: String, config: String },
+    #[error("no [credential.{name}] in {config}; say which provider the token is for with --provider")]
+    ProviderNeeded { name: String, config: String },
+    #[error("\"{name}\" is not in {config}; add a [credential.{name}] table to use it")]
+    NotConfigured { name: String, config: String },
+    #[error("{config} defines no credentials")]
+    NoCredentials { config: String },
+    #[error("no credential \"{name}\" in {config} or in the state file; add a [credential.{name}] table first")]
+    Unknown { name: String, config: String },
+    #[error(
+        "{origin} is {label}'s own API, where {name} always goes; to stop using the credential, `homedash creds rm {name}`"
+    )]
+    OwnOrigin {
+        origin: String,
+        label: &'static str,
+        name: String,
+    },
+    #[error("{name} was not approved for {origin}; nothing changed")]
+    NotApproved { name: String, origin: String },
+    #[error("cannot encode the list: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// The credential worker is gone: the dashboard's Credentials screen
+    /// cannot act.
+    #[error("the credential worker is not running; nothing was changed")]
+    WorkerGone,
+}

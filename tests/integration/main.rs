@@ -1,0 +1,38 @@
+//! The integration tests, in one binary: one link instead of one per file.
+//! Tests that change process-wide state (environment variables) stay
+//! binaries of their own: `tests/credential_pass.rs` and
+//! `tests/keyring_unavailable.rs`.
+//!
+//! The Secret Service tests are `#[ignore]`d here and run by
+//! `tests/secret-service.sh` inside a private GNOME Keyring.
+
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod architecture;
+mod atomic_kill;
+mod budget;
+mod cli;
+mod config_corpus;
+mod creds_keyring;
+mod creds_truth;
+mod fault_matrix;
+mod fuzz_smoke;
+mod hostile;
+mod hot_reload;
+mod http_faults;
+mod keyring_secret_service;
+mod no_keyring;
+mod providers_e2e;
+mod proxy;
+mod pty_e2e;
+mod runtime_loop;
+mod screens;
+mod sizes;
+mod soak;
+mod transport;
+mod trust;
+mod wizard_e2e;
+mod wizard_screens;

@@ -1,0 +1,380 @@
+//! Whole screens on a TestBackend, with fixed times and data, as insta
+//! snapshots. Review changes with `cargo insta review`.
+
+use crate::support;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use homedash::config;
+use homedash::dashboard::app::App;
+use homedash::dashboard::msg::Msg;
+use homedash::dashboard::view;
+use homedash_widgets::system::{Disk, Snapshot};
+use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
+}
+
+fn app(text: &str, w: u16, h: u16) -> App {
+    let cfg = config::parse("t", text).unwrap();
+    App::new(
+        cfg,
+        text == config::DEMO,
+        Rect::new(0, 0, w, h),
+        now(),
+        FixedOffset::east_opt(3600).unwrap(),
+    )
+}
+
+fn id(app: &App, name: &str) -> usize {
+    app.widgets.iter().position(|w| w.id == name).unwrap()
+}
+
+fn weather(app: &App, name: &str) -> Data {
+    let w = &app.widgets[id(app, name)];
+    w.source
+        .parse(
+            &[HttpReply {
+                status: 200,
+                headers: vec![],
+                body: support::FORECAST.as_bytes().to_vec(),
+            }],
+            now(),
+        )
+        .unwrap()
+}
+
+fn system() -> Data {
+    Data::System(Snapshot {
+        cpu_pct: 37.0,
+        cores: 8,
+        samples: 90,
+        cpu_history: (0..90).map(|i| (i * 37 % 100) as u64).collect(),
+        mem_used: 9 << 30,
+        mem_total: 16 << 30,
+        disks: vec![Disk {
+            mount: "/".into(),
+            used: 180 << 30,
+            total: 250 << 30,
+        }],
+        rx_bps: 2_400_000.0,
+        tx_bps: 310_000.0,
+        net_history: (0..90).map(|i| (i * 7919 % 5000) as u64).collect(),
+        load: [1.25, 0.9, 0.7],
+    })
+}
+
+fn fetched(app: &mut App, name: &str, ago_secs: i64, result: Result<Data, FetchError>) {
+    let at = now() - chrono::Duration::seconds(ago_secs);
+    let id = id(app, name);
+    app.update(Msg::Fetched {
+        id,
+        at,
+        result,
+        next: Some(now() + chrono::Duration::seconds(42)),
+    });
+}
+
+fn key(app: &mut App, c: KeyCode) {
+    app.update(Msg::Input(Event::Key(KeyEvent {
+        code: c,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    })));
+}
+
+fn render(app: &App) -> TestBackend {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
+    t.backend().clone()
+}
+
+fn loaded_default(w: u16, h: u16) -> App {
+    let mut a = app(config::EMBEDDED_DEFAULT, w, h);
+    let wx = weather(&a, "weather");
+    fetched(&mut a, "weather", 200, Ok(wx));
+    fetched(&mut a, "system", 1, Ok(system()));
+    a
+}
+
+#[test]
+fn first_frame_before_any_data() {
+    insta::assert_snapshot!(render(&app(config::EMBEDDED_DEFAULT, 80, 24)));
+}
+
+#[test]
+fn default_dashboard_80x24() {
+    insta::assert_snapshot!(render(&loaded_default(80, 24)));
+}
+
+#[test]
+fn default_dashboard_160x48() {
+    insta::assert_snapshot!(render(&loaded_default(160, 48)));
+}
+
+#[test]
+fn offline_without_data_says_why_and_when_it_retries() {
+    let mut a = app(config::EMBEDDED_DEFAULT, 80, 24);
+    fetched(
+        &mut a,
+        "weather",
+        0,
+        Err(FetchError::new(
+            ErrorClass::Offline,
+            "dns error: failed to lookup address information",
+        )),
+    );
+    a.focus = id(&a, "weather");
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn stale_data_keeps_showing_with_its_age_and_the_error() {
+    let mut a = loaded_default(80, 24);
+    let until = now() + chrono::Duration::minutes(7);
+    fetched(
+        &mut a,
+        "weather",
+        0,
+        Err(FetchError::new(
+            ErrorClass::RateLimited { until: Some(until) },
+            "Minutely API request limit exceeded",
+        )),
+    );
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn zoomed_widget() {
+    let mut a = loaded_default(80, 24);
+    a.focus = id(&a, "weather");
+    key(&mut a, KeyCode::Char('z'));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = loaded_default(80, 24);
+    key(&mut a, KeyCode::Char('?'));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn terminal_too_small() {
+    insta::assert_snapshot!("too_small_30x8", render(&loaded_default(30, 8)));
+    insta::assert_snapshot!("too_small_1x1", render(&loaded_default(1, 1)));
+}
+
+#[test]
+fn demo_160x48() {
+    let mut a = app(config::DEMO, 160, 48);
+    for w in ["berlin", "newyork"] {
+        let d = weather(&a, w);
+        fetched(&mut a, w, 0, Ok(d));
+    }
+    fetched(&mut a, "system", 0, Ok(system()));
+    insta::assert_snapshot!(render(&a));
+}
+
+#[test]
+fn every_size_renders_without_panic() {
+    let base = loaded_default(80, 24);
+    for w in [1u16, 2, 5, 13, 40, 81, 200, 300] {
+        for h in [1u16, 2, 3, 7, 12, 24, 61, 100] {
+            let mut a = loaded_default(w, h);
+            a.focus = base.focus;
+            render(&a);
+            key(&mut a, KeyCode::Char('z'));
+            render(&a);
+            key(&mut a, KeyCode::Char('?'));
+            render(&a);
+        }
+    }
+}
+
+#[test]
+fn narrow_cards_keep_their_titles() {
+    const THREE: &str = "[widget.clock]\nkind = \"clock\"\n[widget.berlin]\nkind = \"weather\"\nlocation = \"Berlin\"\nlatitude = 52.52\nlongitude = 13.41\n[widget.newyork]\nkind = \"weather\"\nlocation = \"New York\"\nlatitude = 40.71\nlongitude = -74.01\nunits = \"imperial\"\n[widget.system]\nkind = \"system\"\n[[layout.row]]\nlength = 11\n  [[layout.row.col]]\n  widget = \"clock\"\n  [[layout.row.col]]\n  widget = \"berlin\"\n  [[layout.row.col]]\n  widget = \"newyork\"\n[[layout.row]]\nwidget = \"system\"\n";
+    let mut a = app(THREE, 60, 20);
+    for w in ["berlin", "newyork"] {
+        let d = weather(&a, w);
+        fetched(&mut a, w, 0, Ok(d));
+    }
+    fetched(
+        &mut a,
+        "newyork",
+        0,
+        Err(FetchError::new(ErrorClass::Timeout, "no complete answer")),
+    );
+    fetched(&mut a, "system", 0, Ok(system()));
+    let shot = render(&a);
+    let top: String = (0..60).map(|x| shot.buffer()[(x, 1)].symbol().to_string()).collect();
+    assert!(top.contains("Berlin") && top.contains("New York"), "{top}");
+    insta::assert_snapshot!(shot);
+}
+
+const KEYED: &str = r#"[widget.stocks]
+kind = "stocks"
+provider = "finnhub"
+symbols = ["AAPL", "MSFT"]
+credential = "finnhub"
+
+[widget.watch]
+kind = "stocks"
+provider = "finnhub"
+title = "Watchlist"
+symbols = ["NVDA"]
+credential = "finnhub-ci"
+
+[credential.finnhub]
+provider = "finnhub"
+rotate_after = "90days"
+
+[credential.finnhub-ci]
+provider = "finnhub"
+source = "env"
+env = "FINNHUB_TOKEN"
+expires = 2026-12-05
+"#;
+
+fn quotes() -> Data {
+    use homedash_widgets::stocks::{Quote, Quotes};
+    let q = |symbol: &str, price: f64, change: f64| Quote {
+        symbol: symbol.into(),
+        price,
+        change: Some(change),
+        change_pct: Some(change / (price - change) * 100.0),
+        low: Some(price - 3.0),
+        high: Some(price + 2.0),
+        currency: Some("USD".into()),
+        market_open: Some(true),
+        at: None,
+        series: vec![price - change, price - change * 0.5, price - change * 0.8, price],
+    };
+    Data::Quotes(Quotes {
+        quotes: vec![q("AAPL", 261.74, 2.29), q("MSFT", 410.5, -3.25)],
+    })
+}
+
+/// Credential state as the worker and broker would report it.
+fn keyed(w: u16, h: u16) -> App {
+    use homedash::credentials::broker::{Status, View};
+    use homedash::credentials::meta::Usage;
+    use homedash::credentials::meta::{Meta, MetaFile, TestResult};
+    use homedash::credentials::ops::CredEvent;
+    let mut a = app(KEYED, w, h);
+    fetched(&mut a, "stocks", 30, Ok(quotes()));
+    fetched(&mut a, "watch", 30, Ok(quotes()));
+    let mut meta = MetaFile::default();
+    meta.credentials.insert(
+        "finnhub".into(),
+        Meta {
+            provider: "finnhub".into(),
+            source: "keyring".into(),
+            created: Some(now() - chrono::Duration::days(100)),
+            fingerprint: Some("…7Q2x".into()),
+            last_test: Some(TestResult::new(
+                &homedash_widgets::provider::Verdict::Valid,
+                now() - chrono::Duration::minutes(5),
+            )),
+            usage: Usage {
+                requests: 1432,
+                ok: 1429,
+                rejected: 1,
+                limited: 2,
+                last_used: Some(now() - chrono::Duration::seconds(30)),
+            },
+            ..Default::default()
+        },
+    );
+    a.update(Msg::Cred(CredEvent::Meta(meta)));
+    a.update(Msg::Cred(CredEvent::Views(vec![
+        View {
+            name: "finnhub".into(),
+            status: Status::Ready,
+            fingerprint: Some("…7Q2x".into()),
+        },
+        View {
+            name: "finnhub-ci".into(),
+            status: Status::Rejected("Invalid API key.".into()),
+            fingerprint: Some("…c0de".into()),
+        },
+    ])));
+    a
+}
+
+#[test]
+fn dashboard_shows_credential_warnings() {
+    let a = keyed(100, 20);
+    let shot = render(&a);
+    let text = format!("{shot}");
+    assert!(
+        text.contains("rotation due") && text.contains("credential rejected"),
+        "{text}"
+    );
+    insta::assert_snapshot!(shot);
+}
+
+#[test]
+fn credentials_screen() {
+    let mut a = keyed(140, 30);
+    key(&mut a, KeyCode::Char('c'));
+    insta::assert_snapshot!("credentials_140x30", render(&a));
+    let mut small = keyed(80, 24);
+    key(&mut small, KeyCode::Char('c'));
+    key(&mut small, KeyCode::Down);
+    insta::assert_snapshot!("credentials_80x24_second_row", render(&small));
+}
+
+#[test]
+fn credentials_dialogs_mask_the_token() {
+    let canary = "hd-canary-snapshot-0123456789";
+    let mut a = keyed(100, 30);
+    key(&mut a, KeyCode::Char('c'));
+    key(&mut a, KeyCode::Char('a'));
+    a.update(Msg::Input(Event::Paste(canary.into())));
+    let add = render(&a);
+    assert!(!format!("{add}").contains("canary"));
+    assert!(!format!("{a:?}").contains("canary"), "app state Debug");
+    insta::assert_snapshot!("credentials_add_dialog", add);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('r'));
+    a.update(Msg::Input(Event::Paste(canary.into())));
+    insta::assert_snapshot!("credentials_rotate_dialog", render(&a));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('d'));
+    insta::assert_snapshot!("credentials_revoke_dialog", render(&a));
+}
+
+#[test]
+fn credentials_screen_renders_at_every_size() {
+    for w in [1u16, 2, 5, 13, 40, 81, 200, 300] {
+        for h in [1u16, 2, 3, 7, 12, 24, 61, 100] {
+            let mut a = keyed(w, h);
+            key(&mut a, KeyCode::Char('c'));
+            render(&a);
+            key(&mut a, KeyCode::Char('a'));
+            render(&a);
+            key(&mut a, KeyCode::Esc);
+            key(&mut a, KeyCode::Char('d'));
+            render(&a);
+        }
+    }
+}
+
+#[test]
+fn no_snapshot_holds_a_token() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots");
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        seen += 1;
+        assert!(!text.contains("hd-canary"), "{}", e.path().display());
+    }
+    assert!(seen > 10);
+}
