@@ -3,7 +3,7 @@
 //! terminal.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use homedash_widgets::source::Tick;
 use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
@@ -15,6 +15,7 @@ use crate::credentials::meta::MetaFile;
 use crate::credentials::ops::CredEvent;
 use crate::credentials::screen::facts::Facts;
 use crate::credentials::screen::state::{CredScreen, Outcome};
+use crate::dashboard::keys::{self, Action};
 use crate::dashboard::msg::{Cmd, Flow, Msg, WidgetId};
 use crate::ui::grid;
 
@@ -342,8 +343,7 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Flow {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(k.code, KeyCode::Char('c')) {
+        if keys::quits_anywhere(&k) {
             return Flow {
                 redraw: false,
                 cmds: vec![Cmd::Quit],
@@ -372,49 +372,47 @@ impl App {
                 _ => Flow::none(),
             };
         }
-        match k.code {
-            KeyCode::Char('q') => Flow {
-                redraw: false,
-                cmds: vec![Cmd::Quit],
-            },
-            KeyCode::Char('s') if self.first_run => Flow {
-                redraw: false,
-                cmds: vec![Cmd::Setup],
-            },
-            KeyCode::Char('d') if self.first_run => Flow {
-                redraw: false,
-                cmds: vec![Cmd::Demo],
-            },
-            KeyCode::Char('?') | KeyCode::F(1) => {
+        let Some(action) = keys::action(&k, self.first_run) else {
+            return Flow::none();
+        };
+        let leave = |cmd| Flow {
+            redraw: false,
+            cmds: vec![cmd],
+        };
+        match action {
+            Action::Quit => leave(Cmd::Quit),
+            Action::Setup => leave(Cmd::Setup),
+            Action::Demo => leave(Cmd::Demo),
+            Action::Help => {
                 self.help = true;
                 Flow::redraw()
             }
-            KeyCode::Char('!') => {
+            Action::StatusInFull => {
                 self.status_open = true;
                 Flow::redraw()
             }
-            KeyCode::Char('c') => {
+            Action::Credentials => {
                 self.creds = Some(CredScreen::for_dashboard(self.demo));
                 self.zoom = false;
                 Flow::redraw()
             }
-            KeyCode::Tab => self.cycle(1),
-            KeyCode::BackTab => self.cycle(-1),
-            KeyCode::Left | KeyCode::Char('h') => self.step(-1, 0),
-            KeyCode::Right | KeyCode::Char('l') => self.step(1, 0),
-            KeyCode::Up | KeyCode::Char('k') => self.step(0, -1),
-            KeyCode::Down | KeyCode::Char('j') => self.step(0, 1),
-            KeyCode::Enter | KeyCode::Char('z') => {
+            Action::NextWidget => self.cycle(1),
+            Action::PreviousWidget => self.cycle(-1),
+            Action::Left => self.step(-1, 0),
+            Action::Right => self.step(1, 0),
+            Action::Up => self.step(0, -1),
+            Action::Down => self.step(0, 1),
+            Action::Zoom => {
                 self.zoom = !self.zoom;
                 Flow::redraw()
             }
-            KeyCode::Esc if self.zoom => {
+            Action::LeaveZoom if self.zoom => {
                 self.zoom = false;
                 Flow::redraw()
             }
-            KeyCode::Char('r') => self.refresh(&[self.focus]),
-            KeyCode::Char('R') => self.refresh(&(0..self.widgets.len()).collect::<Vec<_>>()),
-            _ => Flow::none(),
+            Action::LeaveZoom => Flow::none(),
+            Action::Refresh => self.refresh(&[self.focus]),
+            Action::RefreshAll => self.refresh(&(0..self.widgets.len()).collect::<Vec<_>>()),
         }
     }
 
@@ -550,7 +548,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::config;
-    use crossterm::event::{KeyEventState, MouseEvent};
+    use crossterm::event::{KeyEventState, KeyModifiers, MouseEvent};
 
     fn app() -> App {
         let cfg = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();

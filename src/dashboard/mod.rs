@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod event_loop;
+pub mod keys;
 pub mod msg;
 pub mod poll;
 pub mod reload;

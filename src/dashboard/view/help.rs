@@ -7,23 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-pub const KEYS: [(&str, &str); 12] = [
-    ("Tab / Shift-Tab", "focus next / previous widget"),
-    ("← ↓ ↑ → or h j k l", "move focus"),
-    ("click", "focus a widget"),
-    ("Enter or z", "zoom the focused widget / back"),
-    ("Esc", "leave zoom or help"),
-    ("r", "refresh the focused widget"),
-    ("R", "refresh all widgets"),
-    ("c", "the Credentials screen: tokens"),
-    ("!", "the status bar's message in full"),
-    ("? or F1", "this help"),
-    ("q", "quit (Credentials screen too)"),
-    ("Ctrl-C", "quit"),
-];
-
-/// Only on the first run, with no config yet.
-pub const FIRST_RUN: [(&str, &str); 2] = [("s", "set up your own dashboard"), ("d", "try the demo")];
+use crate::dashboard::keys::{FIRST_RUN, KEYS};
 
 /// The whole terminal the overlay needs: its box and the two bars.
 pub const MIN: (u16, u16) = (44, (KEYS.len() + FIRST_RUN.len()) as u16 + 4 + 2);
@@ -39,11 +23,11 @@ pub fn draw(f: &mut Frame, body: Rect, first_run: bool) {
         height,
     );
     let mut lines = vec![Line::default()];
-    let first = if first_run { &FIRST_RUN[..] } else { &[] };
-    lines.extend(first.iter().chain(KEYS.iter()).map(|(k, what)| {
+    let first = if first_run { FIRST_RUN } else { &[] };
+    lines.extend(first.iter().chain(KEYS).map(|r| {
         Line::from(vec![
-            Span::styled(format!("  {k:<20}"), style::label()),
-            Span::raw(*what),
+            Span::styled(format!("  {:<20}", r.keys), style::label()),
+            Span::raw(r.what),
         ])
     }));
     f.render_widget(Clear, area);

@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 
 use crate::config::LoadError;
 use crate::dashboard::app::App;
+use crate::dashboard::keys;
 use crate::ui::grid;
 use crate::ui::too_small::too_small;
 
@@ -116,9 +117,9 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(left, area);
     let hints = Line::from(Span::styled(
         if app.creds.is_some() {
-            "Credentials  Esc back "
+            "Credentials  Esc back ".to_string()
         } else {
-            "Tab focus  Enter zoom  r refresh  c credentials  ? help  q quit "
+            keys::hints()
         },
         style::dim(),
     ));
