@@ -1,23 +1,25 @@
-//! The one loop: terminal input, poll results, the redraw timer and signals,
-//! with a draw only when something visible changed.
+//! The dashboard on the one loop (`ui::event_loop`): how its commands
+//! reach the pollers and the credential worker, and why it ended.
 
 use std::future::Future;
 use std::io;
 
 use chrono::{FixedOffset, Local, Offset, Utc};
 use crossterm::event::Event;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
-use tokio::time::Instant;
 
-use crate::credentials::ops::CredEvent;
-use crate::credentials::ops::CredOp;
+use crate::credentials::error::CredError;
+use crate::credentials::ops::{CredEvent, CredOp};
 use crate::dashboard::app::App;
-use crate::dashboard::msg::{Cmd, Msg};
+use crate::dashboard::msg::{Cmd, Flow, Msg};
 use crate::dashboard::poll::Pollers;
 use crate::dashboard::view;
+use crate::ui::event_loop::{self as ui_loop, End, Next, Program};
+
+pub use crate::ui::event_loop::termination;
 
 /// The background work the loop hands commands to.
 pub struct Services {
@@ -45,12 +47,39 @@ pub fn local_offset() -> FixedOffset {
     Local::now().offset().fix()
 }
 
-/// Drive `app` until it quits. Generic over the backend and the input
-/// stream so that tests can run the whole loop on a `TestBackend`.
+impl Program for App {
+    type Msg = Msg;
+    type Cmd = Cmd;
+
+    fn input(&mut self, ev: Event) -> Flow {
+        self.update(Msg::Input(ev))
+    }
+
+    fn message(&mut self, msg: Msg) -> Flow {
+        self.update(msg)
+    }
+
+    fn tick(&mut self) -> Flow {
+        self.now = Utc::now();
+        self.local = local_offset();
+        self.update(Msg::Tick)
+    }
+
+    fn next_wake(&self) -> Option<chrono::DateTime<Utc>> {
+        App::next_wake(self)
+    }
+
+    fn draw(&mut self, f: &mut ratatui::Frame) {
+        self.now = Utc::now();
+        view::draw(self, f);
+    }
+}
+
+/// Drive `app` until it quits.
 pub async fn run<B, E, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut events: E,
+    events: E,
     rx: &mut mpsc::Receiver<Msg>,
     services: &Services,
     shutdown: S,
@@ -61,102 +90,32 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = &'static str>,
 {
-    tokio::pin!(shutdown);
-    let mut dirty = true;
-    let mut pollers_alive = true;
-    // When the input behind the next frame arrived, for the frame trace.
-    let mut input_at: Option<std::time::Instant> = None;
-    loop {
-        if dirty {
-            app.now = Utc::now();
-            let started = std::time::Instant::now();
-            terminal.draw(|f| view::draw(app, f)).map_err(io::Error::other)?;
-            let since_input = input_at
-                .take()
-                .map(|t: std::time::Instant| t.elapsed().as_micros() as u64);
-            tracing::trace!(micros = started.elapsed().as_micros() as u64, since_input, "frame");
-            dirty = false;
+    let end = ui_loop::run(terminal, app, events, rx, shutdown, |app, cmd| match cmd {
+        Cmd::Quit => Next::Stop(Exit::Quit),
+        Cmd::Setup => Next::Stop(Exit::Setup),
+        Cmd::Demo => Next::Stop(Exit::Demo),
+        Cmd::Reload => Next::Stop(Exit::Reload),
+        Cmd::Refresh(id) => {
+            services.pollers.refresh(id);
+            Next::Go
         }
-        let wake = app
-            .next_wake()
-            .and_then(|t| (t - Utc::now()).to_std().ok())
-            .map(|d| Instant::now() + d);
-        let flow = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => {
-                    input_at.get_or_insert_with(std::time::Instant::now);
-                    app.update(Msg::Input(ev))
-                }
-                Some(Err(e)) => return Err(e),
-                None => return Ok(Exit::InputClosed),
-            },
-            msg = rx.recv(), if pollers_alive => match msg {
-                Some(msg) => {
-                    let mut flow = app.update(msg);
-                    // A burst of results becomes one frame.
-                    while let Ok(more) = rx.try_recv() {
-                        let f = app.update(more);
-                        flow.redraw |= f.redraw;
-                        flow.cmds.extend(f.cmds);
-                    }
-                    flow
-                }
-                // Every poller is gone (or there were none, e.g. only
-                // clocks): stop asking, or recv() would answer at once forever.
-                None => {
-                    pollers_alive = false;
-                    continue;
-                }
-            },
-            () = sleep_until_opt(wake) => {
-                app.now = Utc::now();
-                app.local = local_offset();
-                app.update(Msg::Tick)
+        Cmd::Cred(op) => {
+            let sent = services.creds.as_ref().map(|tx| tx.try_send(op));
+            if matches!(sent, Some(Ok(()))) {
+                return Next::Go;
             }
-            sig = &mut shutdown => return Ok(Exit::Signal(sig)),
-        };
-        dirty |= flow.redraw;
-        for cmd in flow.cmds {
-            match cmd {
-                Cmd::Quit => return Ok(Exit::Quit),
-                Cmd::Setup => return Ok(Exit::Setup),
-                Cmd::Demo => return Ok(Exit::Demo),
-                Cmd::Reload => return Ok(Exit::Reload),
-                Cmd::Refresh(id) => services.pollers.refresh(id),
-                Cmd::Cred(op) => {
-                    let sent = services.creds.as_ref().map(|tx| tx.try_send(op));
-                    if !matches!(sent, Some(Ok(()))) {
-                        let text = "the credential worker is not running; nothing was changed".to_string();
-                        dirty |= app.update(Msg::Cred(CredEvent::Done { ok: false, text })).redraw;
-                    }
-                }
+            let text = CredError::WorkerGone.to_string();
+            if app.update(Msg::Cred(CredEvent::Done { ok: false, text })).redraw {
+                Next::Redraw
+            } else {
+                Next::Go
             }
         }
-    }
-}
-
-async fn sleep_until_opt(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Resolves with the signal's name on SIGTERM or SIGHUP.
-#[cfg(unix)]
-pub async fn termination() -> &'static str {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = hup.recv() => "SIGHUP",
-    }
-}
-
-#[cfg(not(unix))]
-pub async fn termination() -> &'static str {
-    let _ = tokio::signal::ctrl_c().await;
-    "Ctrl-C"
+    })
+    .await?;
+    Ok(match end {
+        End::Stopped(exit) => exit,
+        End::InputClosed => Exit::InputClosed,
+        End::Signal(sig) => Exit::Signal(sig),
+    })
 }

@@ -72,25 +72,8 @@ pub enum Cmd {
     Reload,
 }
 
-/// What one `App::update` asks of the runtime.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Flow {
-    pub redraw: bool,
-    pub cmds: Vec<Cmd>,
-}
-
-impl Flow {
-    pub fn redraw() -> Self {
-        Flow {
-            redraw: true,
-            cmds: Vec::new(),
-        }
-    }
-
-    pub fn none() -> Self {
-        Flow::default()
-    }
-}
+/// What one `App::update` asks of the loop.
+pub type Flow = crate::ui::event_loop::Flow<Cmd>;
 
 impl From<CredEvent> for Msg {
     fn from(ev: CredEvent) -> Self {

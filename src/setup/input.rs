@@ -9,7 +9,7 @@ use url::Url;
 
 use super::plan;
 use super::state::{
-    Chosen, CredState, Flow, KINDS, LocField, SrcKind, Tried, Wizard, needs_key, offered, provider_slot,
+    Chosen, Cmd, CredState, Flow, KINDS, LocField, SrcKind, Tried, Wizard, needs_key, offered, provider_slot,
 };
 use super::worker::{Op, TryWhat, Verdict};
 use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
@@ -136,13 +136,12 @@ impl Wizard {
                 p.state = CredState::Busy("replacing the token stored a moment ago…".into());
                 return Flow {
                     redraw: true,
-                    ops: vec![
-                        Op::Discard {
+                    cmds: vec![
+                        Cmd::Op(Op::Discard {
                             names: vec![p.name.clone()],
-                        },
-                        op,
+                        }),
+                        Cmd::Op(op),
                     ],
-                    exit: None,
                 };
             }
             p.state = CredState::Busy(format!("testing against {host}…"));

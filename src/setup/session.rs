@@ -1,5 +1,5 @@
-//! The wizard's loop: keys, worker replies and signals, a frame only when
-//! something changed. On a cancel it waits for the worker to delete the
+//! The wizard on the one loop (`ui::event_loop`): its ops go to its worker,
+//! and on a cancel it waits for the worker to delete the
 //! tokens this run stored before it returns.
 
 use std::future::Future;
@@ -7,21 +7,44 @@ use std::io;
 use std::time::Duration;
 
 use crossterm::event::Event;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
-use super::state::{Exit, Wizard};
+use super::state::{Cmd, Exit, Flow, Wizard};
 use super::worker::{Op, Reply};
+use crate::ui::event_loop::{self, End, Next, Program};
 
 /// How long a cancel waits for the keyring to delete what this run stored.
 const CLEANUP_WAIT: Duration = Duration::from_secs(15);
 
+impl Program for Wizard {
+    type Msg = Reply;
+    type Cmd = Cmd;
+
+    fn input(&mut self, ev: Event) -> Flow {
+        let flow = self.update(&ev);
+        // A paste may be a token: its buffer is wiped, not just freed.
+        if let Event::Paste(text) = ev {
+            drop(zeroize::Zeroizing::new(text));
+        }
+        flow
+    }
+
+    fn message(&mut self, reply: Reply) -> Flow {
+        self.on(reply)
+    }
+
+    fn draw(&mut self, f: &mut ratatui::Frame) {
+        super::view::draw(self, f);
+    }
+}
+
 pub async fn run<B, E, S>(
     terminal: &mut Terminal<B>,
     wizard: &mut Wizard,
-    mut events: E,
+    events: E,
     ops: &mpsc::Sender<Op>,
     replies: &mut mpsc::Receiver<Reply>,
     shutdown: S,
@@ -32,44 +55,24 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Future<Output = &'static str>,
 {
-    tokio::pin!(shutdown);
-    let mut dirty = true;
-    let exit = loop {
-        if dirty {
-            terminal
-                .draw(|f| super::view::draw(wizard, f))
-                .map_err(io::Error::other)?;
-            dirty = false;
-        }
-        let flow = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => {
-                    let flow = wizard.update(&ev);
-                    // A paste may be a token: its buffer is wiped, not just freed.
-                    if let crossterm::event::Event::Paste(text) = ev {
-                        drop(zeroize::Zeroizing::new(text));
-                    }
-                    flow
-                }
-                Some(Err(e)) => return Err(e),
-                None => break Exit::Cancelled,
-            },
-            Some(reply) = replies.recv() => wizard.on(reply),
-            sig = &mut shutdown => break Exit::Signal(sig),
-        };
-        dirty |= flow.redraw;
-        for op in flow.ops {
-            if ops.send(op).await.is_err() {
+    let end = event_loop::run(terminal, wizard, events, replies, shutdown, |wizard, cmd| match cmd {
+        Cmd::Exit(exit) => Next::Stop(exit),
+        Cmd::Op(op) => match ops.try_send(op) {
+            Ok(()) => Next::Go,
+            Err(_) => {
                 wizard.note = Some((
                     false,
                     "the setup's background worker stopped; press Esc to leave".into(),
                 ));
-                dirty = true;
+                Next::Redraw
             }
-        }
-        if let Some(exit) = flow.exit {
-            break exit;
-        }
+        },
+    })
+    .await?;
+    let exit = match end {
+        End::Stopped(exit) => exit,
+        End::InputClosed => Exit::Cancelled,
+        End::Signal(sig) => Exit::Signal(sig),
     };
     // A key test still running may yet store a token: let it land first,
     // so that a cancel deletes it too.

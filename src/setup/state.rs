@@ -276,28 +276,44 @@ pub struct Metrics {
     pub tried: Tried,
 }
 
-/// What the loop should do after an update.
-#[derive(Debug, Default)]
-pub struct Flow {
-    pub redraw: bool,
-    pub ops: Vec<Op>,
-    pub exit: Option<Exit>,
+/// What an update asks of the loop: work for the worker, or the end.
+#[derive(Debug)]
+// Few commands live at once, and an op moves on to the worker as it is.
+#[allow(clippy::large_enum_variant)]
+pub enum Cmd {
+    Op(Op),
+    Exit(Exit),
 }
 
+/// What the loop should do after an update.
+pub type Flow = crate::ui::event_loop::Flow<Cmd>;
+
 impl Flow {
-    pub(super) fn redraw() -> Self {
-        Flow {
-            redraw: true,
-            ..Flow::default()
-        }
+    pub(super) fn op(op: Op) -> Self {
+        Flow::cmd(Cmd::Op(op))
     }
 
-    pub(super) fn op(op: Op) -> Self {
-        Flow {
-            redraw: true,
-            ops: vec![op],
-            exit: None,
-        }
+    pub(super) fn exit(exit: Exit) -> Self {
+        Flow::cmd(Cmd::Exit(exit))
+    }
+
+    /// The worker's ops this update asks for, in order.
+    pub fn ops(self) -> Vec<Op> {
+        self.cmds
+            .into_iter()
+            .filter_map(|c| match c {
+                Cmd::Op(op) => Some(op),
+                Cmd::Exit(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether this update ends the wizard, and how.
+    pub fn exit_of(&self) -> Option<&Exit> {
+        self.cmds.iter().find_map(|c| match c {
+            Cmd::Exit(e) => Some(e),
+            Cmd::Op(_) => None,
+        })
     }
 }
 
@@ -754,7 +770,7 @@ impl Wizard {
                     for c in self.creds.iter_mut().filter(|c| names.contains(&c.name)) {
                         c.state = CredState::Busy("looking in the keyring…".into());
                     }
-                    flow.ops.push(Op::Lookup { names });
+                    flow.cmds.push(Cmd::Op(Op::Lookup { names }));
                 }
             }
             Step::Layout => self.preview_layout(),
@@ -853,11 +869,7 @@ impl Wizard {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         if self.confirm_cancel {
             return match k.code {
-                KeyCode::Char('y' | 'Y') => Flow {
-                    redraw: true,
-                    ops: Vec::new(),
-                    exit: Some(Exit::Cancelled),
-                },
+                KeyCode::Char('y' | 'Y') => Flow::exit(Exit::Cancelled),
                 KeyCode::Char('n' | 'N') | KeyCode::Esc => {
                     self.confirm_cancel = false;
                     Flow::redraw()
@@ -1013,12 +1025,12 @@ impl Wizard {
                         Ok(Some(fingerprint)) => {
                             // A key from an earlier run: test it, so the user
                             // knows whether keeping it is wise.
-                            flow.ops.push(Op::Check {
+                            flow.cmds.push(Cmd::Op(Op::Check {
                                 name: p.name.clone(),
                                 provider: p.provider.name,
                                 base,
                                 source: SecretSource::Keyring,
-                            });
+                            }));
                             CredState::Existing {
                                 fingerprint,
                                 test: None,
@@ -1088,11 +1100,7 @@ impl Wizard {
             }
             Reply::Written(Ok(())) => {
                 self.writing = false;
-                return Flow {
-                    redraw: true,
-                    ops: Vec::new(),
-                    exit: Some(Exit::Written(self.path.clone())),
-                };
+                return Flow::exit(Exit::Written(self.path.clone()));
             }
             Reply::Written(Err(e)) => {
                 self.writing = false;
@@ -1105,12 +1113,6 @@ impl Wizard {
             }
         }
         Flow::redraw()
-    }
-}
-
-impl Flow {
-    pub fn none() -> Self {
-        Flow::default()
     }
 }
 
@@ -1167,7 +1169,7 @@ mod tests {
         assert_eq!(w.provider(Kind::Stocks), Some("finnhub"));
         let flow = w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Credentials);
-        flow.ops
+        flow.ops()
     }
 
     #[test]
@@ -1216,7 +1218,7 @@ mod tests {
         w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
         w.update(&Event::Paste(format!("{canary}\n")));
         assert!(!format!("{w:?}").contains(canary), "Debug shows the token");
-        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let ops = w.update(&key(KeyCode::Enter)).ops();
         let [Op::Store { name, provider, .. }] = &ops[..] else {
             panic!("{ops:?}")
         };
@@ -1237,9 +1239,9 @@ mod tests {
         // Esc asks; n keeps going; y leaves.
         w.update(&key(KeyCode::Esc));
         assert!(w.confirm_cancel);
-        assert!(w.update(&key(KeyCode::Char('n'))).exit.is_none());
+        assert!(w.update(&key(KeyCode::Char('n'))).exit_of().is_none());
         w.update(&key(KeyCode::Esc));
-        assert_eq!(w.update(&key(KeyCode::Char('y'))).exit, Some(Exit::Cancelled));
+        assert_eq!(w.update(&key(KeyCode::Char('y'))).exit_of(), Some(&Exit::Cancelled));
     }
 
     #[test]
@@ -1289,7 +1291,7 @@ mod tests {
         for c in "Berlin".chars() {
             w.update(&key(KeyCode::Char(c)));
         }
-        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let ops = w.update(&key(KeyCode::Enter)).ops();
         assert!(matches!(&ops[..], [Op::Search { query, .. }] if query == "Berlin"));
         w.on(Reply::Places {
             query: "Berlin".into(),
@@ -1329,7 +1331,7 @@ mod tests {
         let mut w = new();
         w.step = Step::Symbols;
         w.symbols = "aapl, zzzz".into();
-        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let ops = w.update(&key(KeyCode::Enter)).ops();
         let [Op::Try { items, key: k, .. }] = &ops[..] else {
             panic!("{ops:?}")
         };
@@ -1345,7 +1347,7 @@ mod tests {
                 (Verdict::Wrong, "ZZZZ: not found".into()),
             ],
         });
-        assert!(!w.update(&key(KeyCode::Enter)).ops.is_empty(), "Enter tries again");
+        assert!(!w.update(&key(KeyCode::Enter)).ops().is_empty(), "Enter tries again");
         assert_eq!(w.step, Step::Symbols);
         w.on(Reply::Tried {
             what: TryWhat::Symbols,
@@ -1353,7 +1355,7 @@ mod tests {
             lines: vec![(Verdict::Wrong, "ZZZZ: not found".into())],
         });
         w.symbols = "AAPL".into();
-        let ops = w.update(&key(KeyCode::Enter)).ops;
+        let ops = w.update(&key(KeyCode::Enter)).ops();
         let [Op::Try { key: k, .. }] = &ops[..] else {
             panic!("{ops:?}")
         };

@@ -3,6 +3,7 @@
 
 pub mod dialog;
 pub mod edit;
+pub mod event_loop;
 pub mod grid;
 pub mod terminal;
 pub mod too_small;

@@ -1,0 +1,202 @@
+//! The one loop every full-screen program runs on (the dashboard and the
+//! setup wizard): terminal input, messages from background work, the next
+//! visible change's timer and signals, with a frame only when something
+//! visible changed.
+
+use std::future::Future;
+use std::io;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
+use futures_util::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::{Frame, Terminal};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// What one update asks of the loop: a redraw, and commands for the
+/// program's `on_cmd`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Flow<C> {
+    pub redraw: bool,
+    pub cmds: Vec<C>,
+}
+
+impl<C> Default for Flow<C> {
+    fn default() -> Self {
+        Flow {
+            redraw: false,
+            cmds: Vec::new(),
+        }
+    }
+}
+
+impl<C> Flow<C> {
+    pub fn none() -> Self {
+        Flow::default()
+    }
+
+    pub fn redraw() -> Self {
+        Flow {
+            redraw: true,
+            cmds: Vec::new(),
+        }
+    }
+
+    /// A redraw and one command.
+    pub fn cmd(cmd: C) -> Self {
+        Flow {
+            redraw: true,
+            cmds: vec![cmd],
+        }
+    }
+
+    fn merge(&mut self, other: Flow<C>) {
+        self.redraw |= other.redraw;
+        self.cmds.extend(other.cmds);
+    }
+}
+
+/// A full-screen program: state that changes only through these calls,
+/// none of which waits on anything.
+pub trait Program {
+    /// What background work sends.
+    type Msg;
+    /// What an update asks the caller to do.
+    type Cmd;
+
+    /// A terminal event: a key, a paste, a click, a resize.
+    fn input(&mut self, ev: Event) -> Flow<Self::Cmd>;
+
+    /// A message from background work.
+    fn message(&mut self, msg: Self::Msg) -> Flow<Self::Cmd>;
+
+    /// The time `next_wake` asked for has come.
+    fn tick(&mut self) -> Flow<Self::Cmd> {
+        Flow::none()
+    }
+
+    /// When something on screen changes by itself next (a clock, an age).
+    fn next_wake(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+
+    fn draw(&mut self, f: &mut Frame);
+}
+
+/// What the loop does after a command.
+pub enum Next<X> {
+    Go,
+    /// The command changed what is on screen.
+    Redraw,
+    Stop(X),
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum End<X> {
+    Stopped(X),
+    /// The terminal input closed (the terminal went away).
+    InputClosed,
+    Signal(&'static str),
+}
+
+/// Drive `program` until a command stops it, the input closes or
+/// `shutdown` fires. Generic over the backend and the input stream, so
+/// that tests run the whole loop on a `TestBackend`.
+pub async fn run<P, B, E, S, X>(
+    terminal: &mut Terminal<B>,
+    program: &mut P,
+    mut events: E,
+    rx: &mut mpsc::Receiver<P::Msg>,
+    shutdown: S,
+    mut on_cmd: impl FnMut(&mut P, P::Cmd) -> Next<X>,
+) -> io::Result<End<X>>
+where
+    P: Program,
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Future<Output = &'static str>,
+{
+    tokio::pin!(shutdown);
+    let mut dirty = true;
+    let mut senders_alive = true;
+    // When the input behind the next frame arrived, for the frame trace.
+    let mut input_at: Option<std::time::Instant> = None;
+    loop {
+        if dirty {
+            let started = std::time::Instant::now();
+            terminal.draw(|f| program.draw(f)).map_err(io::Error::other)?;
+            let since_input = input_at.take().map(|t| t.elapsed().as_micros() as u64);
+            tracing::trace!(micros = started.elapsed().as_micros() as u64, since_input, "frame");
+            dirty = false;
+        }
+        let wake = program
+            .next_wake()
+            .and_then(|t| (t - Utc::now()).to_std().ok())
+            .map(|d| Instant::now() + d);
+        let flow = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => {
+                    input_at.get_or_insert_with(std::time::Instant::now);
+                    program.input(ev)
+                }
+                Some(Err(e)) => return Err(e),
+                None => return Ok(End::InputClosed),
+            },
+            msg = rx.recv(), if senders_alive => match msg {
+                Some(msg) => {
+                    let mut flow = program.message(msg);
+                    // A burst of messages becomes one frame.
+                    while let Ok(more) = rx.try_recv() {
+                        flow.merge(program.message(more));
+                    }
+                    flow
+                }
+                // Every sender is gone (or there never was one): stop
+                // asking, or recv() would answer at once forever.
+                None => {
+                    senders_alive = false;
+                    continue;
+                }
+            },
+            () = sleep_until_opt(wake) => program.tick(),
+            sig = &mut shutdown => return Ok(End::Signal(sig)),
+        };
+        dirty |= flow.redraw;
+        for cmd in flow.cmds {
+            match on_cmd(program, cmd) {
+                Next::Go => {}
+                Next::Redraw => dirty = true,
+                Next::Stop(x) => return Ok(End::Stopped(x)),
+            }
+        }
+    }
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Resolves with the signal's name on SIGTERM or SIGHUP.
+#[cfg(unix)]
+pub async fn termination() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = hup.recv() => "SIGHUP",
+    }
+}
+
+#[cfg(not(unix))]
+pub async fn termination() -> &'static str {
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
+}
