@@ -61,21 +61,17 @@ pub async fn start(config: &mut Config, cancel: CancellationToken) -> std::io::R
     Ok(addr)
 }
 
-/// Where the request carried the demo token, per provider.
+/// Whether the request carried the demo token where its provider takes
+/// it (`AuthPlacement::presented`). A provider whose credential is optional
+/// also answers a request with none.
 fn authorised(provider: &str, req: &Request<Incoming>, q: &HashMap<String, String>) -> bool {
-    let h = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let bearer = format!("Bearer {TOKEN}");
-    match provider {
-        "finnhub" => h("x-finnhub-token") == TOKEN,
-        "twelvedata" => h("authorization") == format!("apikey {TOKEN}"),
-        "polygon" | "prometheus" | "json" => h("authorization") == bearer,
-        // Its widget has no credential: an optional one must be right if sent.
-        "prometheus-text" => h("authorization").is_empty() || h("authorization") == bearer,
-        "alphavantage" => q.get("apikey").is_some_and(|k| k == TOKEN),
-        "openweathermap" => q.get("appid").is_some_and(|k| k == TOKEN),
-        "weatherapi" => q.get("key").is_some_and(|k| k == TOKEN),
-        "datadog" => format!("{}:{}", h("dd-api-key"), h("dd-application-key")) == PAIR_TOKEN,
-        _ => true,
+    let Some(p) = homedash_widgets::source::keyed(provider) else {
+        return true;
+    };
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
+    match p.auth.presented(&header, &|k| q.get(k).cloned()) {
+        Some(t) => t == TOKEN || t == PAIR_TOKEN,
+        None => p.credential_optional,
     }
 }
 

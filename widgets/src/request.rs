@@ -23,6 +23,30 @@ pub enum AuthPlacement {
     Query(&'static str),
 }
 
+impl AuthPlacement {
+    /// The credential a request carried in this place, read through its
+    /// headers (by lower-case name) and query parameters: what the
+    /// provider's own server would read. The demo and the test servers use
+    /// it to check where a token travelled.
+    pub fn presented(
+        &self,
+        header: &dyn Fn(&str) -> Option<String>,
+        query: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        let named = |h: &str| header(&h.to_ascii_lowercase());
+        match self {
+            AuthPlacement::None => None,
+            AuthPlacement::Bearer => header("authorization")?.strip_prefix("Bearer ").map(String::from),
+            AuthPlacement::Scheme(s) => header("authorization")?
+                .strip_prefix(&format!("{s} "))
+                .map(String::from),
+            AuthPlacement::Header(h) => named(h),
+            AuthPlacement::HeaderPair(a, b) => Some(format!("{}:{}", named(a)?, named(b)?)),
+            AuthPlacement::Query(q) => query(q),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestSpec {
     pub url: Url,

@@ -35,21 +35,10 @@ pub struct ProviderServer {
 
 /// Where this provider takes its key: what the request carried there.
 fn presented(provider: &str, head: &str, url: &url::Url) -> Option<String> {
-    let q = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let auth = header(head, "authorization");
-    match provider {
-        "finnhub" => header(head, "x-finnhub-token").map(String::from),
-        "twelvedata" => auth.and_then(|a| a.strip_prefix("apikey ")).map(String::from),
-        "polygon" | "prometheus" => auth.and_then(|a| a.strip_prefix("Bearer ")).map(String::from),
-        "alphavantage" => q("apikey"),
-        "openweathermap" => q("appid"),
-        "weatherapi" => q("key"),
-        "datadog" => match (header(head, "dd-api-key"), header(head, "dd-application-key")) {
-            (Some(a), Some(b)) => Some(format!("{a}:{b}")),
-            _ => None,
-        },
-        _ => None,
-    }
+    let p = homedash_widgets::source::keyed(provider)?;
+    p.auth.presented(&|name| header(head, name).map(String::from), &|name| {
+        url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    })
 }
 
 fn ok_body(provider: &str, path: &str) -> &'static str {
