@@ -240,8 +240,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
         crate::testing::reply(status, &format!("datadog/{name}"))
@@ -317,9 +315,8 @@ mod tests {
         )
         .unwrap();
         for (w, h) in [(24u16, 2u16), (60, 3)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            super::super::render(&m, &cfg().display(), buf.area, &mut buf);
-            insta::assert_snapshot!(format!("datadog_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &cfg().display(), area, buf));
+            insta::assert_snapshot!(format!("datadog_{w}x{h}"), drawn);
         }
     }
 

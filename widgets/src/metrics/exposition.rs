@@ -275,8 +275,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn text() -> String {
         let path = format!(
@@ -379,9 +377,8 @@ mod tests {
         let c = cfg("http_request_duration_seconds_bucket", &[]);
         let m = parse(&c, &[body], now()).unwrap();
         for (w, h) in [(24u16, 3u16), (60, 8)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            super::super::render(&m, &c.display(), buf.area, &mut buf);
-            insta::assert_snapshot!(format!("exposition_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            insta::assert_snapshot!(format!("exposition_{w}x{h}"), drawn);
         }
     }
 }

@@ -205,8 +205,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     /// Reuses other providers' fixtures: any JSON will do.
     fn reply(name: &str) -> HttpReply {
@@ -272,9 +270,8 @@ mod tests {
         let c = cfg(&[("/current/temp_c", "Temp"), ("/current/wind_kph", "Wind")]);
         let m = parse(&c, &[reply("weatherapi/current_london.json")], now()).unwrap();
         for (w, h) in [(20u16, 2u16), (50, 3)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            super::super::render(&m, &c.display(), buf.area, &mut buf);
-            insta::assert_snapshot!(format!("json_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            insta::assert_snapshot!(format!("json_{w}x{h}"), drawn);
         }
     }
 }

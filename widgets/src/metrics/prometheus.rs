@@ -287,8 +287,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
         crate::testing::reply(status, &format!("prometheus/{name}"))
@@ -374,16 +372,14 @@ mod tests {
         let m = parse(&cfg(Some("1h")), &[reply(200, "query_range_matrix.json")], now()).unwrap();
         let c = cfg(None);
         for (w, h) in [(24u16, 2u16), (60, 4)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            super::super::render(&m, &c.display(), buf.area, &mut buf);
-            insta::assert_snapshot!(format!("prometheus_range_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            insta::assert_snapshot!(format!("prometheus_range_{w}x{h}"), drawn);
         }
         let one = Metrics {
             readings: vec![m.readings[0].clone()],
         };
-        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 3));
-        super::super::render(&one, &c.display(), buf.area, &mut buf);
-        insta::assert_snapshot!("prometheus_single_40x3", crate::testing::text(&buf));
+        let drawn = crate::testing::drawn(40, 3, |area, buf| super::super::render(&one, &c.display(), area, buf));
+        insta::assert_snapshot!("prometheus_single_40x3", drawn);
     }
 
     #[test]

@@ -268,8 +268,6 @@ impl Registered for Config {
 mod tests {
     use super::*;
     use crate::stocks::render;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(name: &str) -> HttpReply {
         crate::testing::reply(200, &format!("alphavantage/{name}"))
@@ -362,9 +360,8 @@ mod tests {
         )
         .unwrap();
         for (w, h) in [(30u16, 2u16), (100, 2)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            render(&q, buf.area, &mut buf);
-            insta::assert_snapshot!(format!("alphavantage_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| render(&q, area, buf));
+            insta::assert_snapshot!(format!("alphavantage_{w}x{h}"), drawn);
         }
     }
 

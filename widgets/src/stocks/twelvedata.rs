@@ -254,8 +254,6 @@ impl Registered for Config {
 mod tests {
     use super::*;
     use crate::stocks::render;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
         crate::testing::reply(status, &format!("twelvedata/{name}"))
@@ -344,9 +342,8 @@ mod tests {
         let mut q = parse(&cfg(false), &[reply(200, "quote_AAPL_docs.json")], now()).unwrap();
         q.quotes[0].series = vec![148.2, 148.5, 148.1, 148.9, 148.85];
         for (w, h) in [(30u16, 3u16), (100, 4)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-            render(&q, buf.area, &mut buf);
-            insta::assert_snapshot!(format!("twelvedata_{w}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| render(&q, area, buf));
+            insta::assert_snapshot!(format!("twelvedata_{w}x{h}"), drawn);
         }
     }
 

@@ -298,8 +298,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
         crate::testing::reply(status, &format!("openweathermap/{name}"))
@@ -396,9 +394,8 @@ mod tests {
             h.temperature = h.temperature.map(k);
         }
         for (width, h) in [(30u16, 3u16), (60, 8)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, width, h));
-            super::super::render(&w, buf.area, &mut buf);
-            insta::assert_snapshot!(format!("owm_{width}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(width, h, |area, buf| super::super::render(&w, area, buf));
+            insta::assert_snapshot!(format!("owm_{width}x{h}"), drawn);
         }
     }
 

@@ -311,8 +311,6 @@ impl Registered for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
 
     fn reply(status: u16, name: &str) -> HttpReply {
         crate::testing::reply(status, &format!("weatherapi/{name}"))
@@ -415,9 +413,8 @@ mod tests {
     fn snapshots_small_and_large() {
         let w = parse(&cfg(), &[reply(200, "current_london.json")], now()).unwrap();
         for (width, h) in [(30u16, 3u16), (60, 8)] {
-            let mut buf = Buffer::empty(Rect::new(0, 0, width, h));
-            super::super::render(&w, buf.area, &mut buf);
-            insta::assert_snapshot!(format!("weatherapi_{width}x{h}"), crate::testing::text(&buf));
+            let drawn = crate::testing::drawn(width, h, |area, buf| super::super::render(&w, area, buf));
+            insta::assert_snapshot!(format!("weatherapi_{width}x{h}"), drawn);
         }
     }
 
