@@ -105,7 +105,7 @@ async fn pass_show_through_the_command_source() {
 
     // A widget polls with it: the loopback Finnhub takes only this token,
     // only in its header.
-    let srv = support::finnhub::Finnhub::start(&[&canary]).await;
+    let srv = support::providers::ProviderServer::start("finnhub", &[&canary]);
     let cfg = homedash::config::parse(
         "t",
         &format!(

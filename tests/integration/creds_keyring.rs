@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use support::finnhub::Finnhub;
+use support::providers::ProviderServer;
 use support::pty::Running;
 
 struct Home {
@@ -115,7 +115,7 @@ rotate_after = "90days"
 fn canary_through_the_cli_while_widgets_poll() {
     let name = format!("fh-{}", std::process::id());
     let (c1, c2) = (canary("one"), canary("two"));
-    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
 
     let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
@@ -191,7 +191,7 @@ fn sigkill_at_each_rotation_step_leaves_a_working_token() {
     for step in ["staged", "tested", "previous", "swapped"] {
         let name = format!("fh-kill-{step}-{}", std::process::id());
         let (old, new) = (canary("old"), canary("new"));
-        let srv = Finnhub::start_thread(&[&old, &new]);
+        let srv = ProviderServer::start("finnhub", &[&old, &new]);
         let home = Home::new(&config(&srv.base(), &name));
         let o = home.creds(&["add", &name, "--provider", "finnhub"], &old);
         assert!(o.status.success(), "{}", text(&o));
@@ -254,7 +254,7 @@ fn paste(app: &mut Running, text: &str) {
 fn canary_through_the_credentials_screen_by_keystrokes() {
     let name = format!("fh-ui-{}", std::process::id());
     let (c1, c2) = (canary("ui1"), canary("ui2"));
-    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
     let mut app = Running::start_in(
         home.path(),
@@ -340,8 +340,11 @@ fn mode(p: &Path) -> u32 {
 fn a_token_goes_only_to_approved_origins() {
     let name = format!("fh-dest-{}", std::process::id());
     let token = canary("dest");
-    let (a, b) = (Finnhub::start_thread(&[&token]), Finnhub::start_thread(&[&token]));
-    let origin = |s: &Finnhub| s.base().trim_end_matches('/').to_string();
+    let (a, b) = (
+        ProviderServer::start("finnhub", &[&token]),
+        ProviderServer::start("finnhub", &[&token]),
+    );
+    let origin = |s: &ProviderServer| s.base().trim_end_matches('/').to_string();
     let home = Home::new(&config(&a.base(), &name).replace("refresh = \"1s\"", "refresh = \"1s\"\ntimeout = \"2s\""));
 
     // On a fresh HOME, `creds add` alone: the state dir is private.
@@ -441,7 +444,7 @@ fn audit_lines(home: &Home) -> usize {
 fn nothing_to_do_is_said_and_foreign_entries_are_left_alone() {
     let name = format!("fh-truth-{}", std::process::id());
     let (c1, c2) = (canary("t1"), canary("t2"));
-    let srv = Finnhub::start_thread(&[&c1, &c2]);
+    let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
 
     let o = home.creds(&["rm", "nosuch"], "");

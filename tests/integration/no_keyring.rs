@@ -8,7 +8,7 @@ use crate::support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::finnhub::Finnhub;
+use support::providers::ProviderServer;
 use support::pty::Running;
 
 const TOKEN: &str = "hd-canary-nokeyring-7f3a9c";
@@ -48,7 +48,7 @@ env = "HD_TEST_FINNHUB"
 
 #[test]
 fn dashboard_starts_and_explains_and_env_credentials_work() {
-    let srv = Finnhub::start_thread(&[TOKEN]);
+    let srv = ProviderServer::start("finnhub", &[TOKEN]);
     let mut env = NO_BUS.to_vec();
     env.push(("HD_TEST_FINNHUB", TOKEN));
     let dir = tempfile::tempdir().unwrap();

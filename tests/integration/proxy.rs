@@ -15,7 +15,7 @@ use homedash::net::destinations::Grant;
 use homedash::net::http::{Http, Options, ProxyEnv};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
-use support::finnhub::Finnhub;
+use support::providers::ProviderServer;
 use support::proxy::Proxy;
 use support::pty::Running;
 use support::tls::{self, TlsServer};
@@ -59,7 +59,7 @@ fn setup(dir: &Path, base: &str) -> std::path::PathBuf {
 
 #[test]
 fn creds_test_to_loopback_goes_around_the_proxy() {
-    let srv = Finnhub::start_thread(&[TOKEN]);
+    let srv = ProviderServer::start("finnhub", &[TOKEN]);
     let proxy = Proxy::start(HashMap::new());
     let dir = tempfile::tempdir().unwrap();
     let cfg = setup(dir.path(), &srv.base());
@@ -82,7 +82,7 @@ fn creds_test_to_loopback_goes_around_the_proxy() {
 
 #[test]
 fn a_dashboard_polling_loopback_goes_around_the_proxy() {
-    let srv = Finnhub::start_thread(&[TOKEN]);
+    let srv = ProviderServer::start("finnhub", &[TOKEN]);
     let proxy = Proxy::start(HashMap::new());
     let dir = tempfile::tempdir().unwrap();
     let cfg = setup(dir.path(), &srv.base());

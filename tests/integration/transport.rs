@@ -14,7 +14,7 @@ use homedash::net::http::{Http, Options};
 use homedash_widgets::{AuthPlacement, ErrorClass, RequestSpec};
 use secrecy::SecretString;
 use support::FaultServer;
-use support::finnhub::Finnhub;
+use support::providers::ProviderServer;
 use support::tls::{self, TlsServer};
 use url::Url;
 
@@ -54,7 +54,7 @@ fn carries_token(heads: &[String]) -> bool {
 
 #[tokio::test]
 async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
-    let srv = Finnhub::start(&[TOKEN]).await;
+    let srv = ProviderServer::start("finnhub", &[TOKEN]);
     // `api.finnhub.test` is pinned to the loopback server, so a request
     // that went out would be seen there; the URL itself is not loopback.
     let http = Http::with_options(Options {
@@ -81,7 +81,7 @@ async fn plain_http_to_a_remote_host_is_refused_before_connecting() {
 
 #[tokio::test]
 async fn a_redirect_keeps_the_credential_on_its_origin_only() {
-    let srv = Finnhub::start(&[TOKEN]).await;
+    let srv = ProviderServer::start("finnhub", &[TOKEN]);
     let faults = FaultServer::start().await;
     let http = Http::new().unwrap();
     // Same origin: followed, credential attached again.
@@ -111,7 +111,7 @@ async fn a_redirect_keeps_the_credential_on_its_origin_only() {
 
 #[tokio::test]
 async fn https_to_http_redirect_is_not_followed() {
-    let plain = Finnhub::start(&[TOKEN]).await;
+    let plain = ProviderServer::start("finnhub", &[TOKEN]);
     let downgrade = format!(
         "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:{}/api/v1/quote?symbol=AAPL\r\ncontent-length: 0\r\n\r\n",
         plain.addr.port()

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::finnhub::Finnhub;
 use support::providers::ProviderServer;
 use support::pty::Running;
 
@@ -88,7 +87,7 @@ fn a_config_others_can_write_is_refused_everywhere() {
 
 #[test]
 fn a_command_source_sees_no_env_token_and_dies_whole_at_its_timeout() {
-    let srv = Finnhub::start_thread(&["hd-canary-cmd-0001"]);
+    let srv = ProviderServer::start("finnhub", &["hd-canary-cmd-0001"]);
     let home = tempfile::tempdir().unwrap();
     let dump = home.path().join("env.dump");
     let pids = home.path().join("pids");
@@ -189,7 +188,7 @@ fn gone(pid: &str) -> bool {
 #[cfg(target_os = "linux")]
 fn the_running_dashboard_cannot_dump_core() {
     let token = "hd-canary-core-7c0ffee1";
-    let srv = Finnhub::start_thread(&[token]);
+    let srv = ProviderServer::start("finnhub", &[token]);
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config.toml");
     std::fs::write(

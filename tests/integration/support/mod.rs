@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-pub mod finnhub;
 pub mod hostile;
 pub mod providers;
 pub mod proxy;

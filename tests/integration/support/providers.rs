@@ -1,4 +1,4 @@
-//! One loopback server per provider, speaking its real wire format (the
+//! The loopback provider server: one per provider, speaking its real wire format (the
 //! recorded fixtures) and taking the credential only in the provider's real
 //! place: a token anywhere else is rejected, and counted, so a test proves
 //! where it travelled.
@@ -65,6 +65,18 @@ fn ok_body(provider: &str, path: &str) -> &'static str {
             .find(|i| i.name == other)
             .and_then(|i| i.demo.iter().find(|(p, _)| *p == path))
             .map_or("{}", |(_, body)| *body),
+    }
+}
+
+/// (status, body) of the provider's own answer to a request with no key.
+fn missing(provider: &str) -> (&'static str, &'static str) {
+    match provider {
+        // Finnhub answers a keyless request as if over a quota.
+        "finnhub" => (
+            "429 Too Many Requests",
+            "API limit reached. Please sign up for a free account",
+        ),
+        other => rejected(other),
     }
 }
 
@@ -138,6 +150,16 @@ impl ProviderServer {
         self.state.lock().unwrap().rate_limited = on;
     }
 
+    /// The tokens it takes from now on.
+    pub fn set_valid(&self, valid: &[&str]) {
+        self.state.lock().unwrap().valid = valid.iter().map(|s| s.to_string()).collect();
+    }
+
+    /// Every request head it received, for tests that look for a token.
+    pub fn heads(&self) -> Vec<String> {
+        self.state.lock().unwrap().heads.clone()
+    }
+
     /// Requests that carried a valid token somewhere the provider does not take it.
     pub fn misplaced(&self) -> usize {
         self.state.lock().unwrap().misplaced
@@ -178,6 +200,12 @@ async fn serve(provider: &'static str, mut sock: TcpStream, state: Arc<Mutex<Sta
         }
         let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
         let url = url::Url::parse(&format!("http://x{target}")).unwrap();
+        // A same-origin redirect to the quote, for the transport tests.
+        if url.path() == "/moved" {
+            state.lock().unwrap().heads.push(head.clone());
+            respond(&mut sock, "302 Found", &["location: /api/v1/quote?symbol=AAPL"], "").await?;
+            continue;
+        }
         let (status, body) = {
             let mut st = state.lock().unwrap();
             st.heads.push(head.clone());
@@ -194,7 +222,9 @@ async fn serve(provider: &'static str, mut sock: TcpStream, state: Arc<Mutex<Sta
             let valid = here.as_ref().is_some_and(|t| st.valid.contains(t));
             // No valid tokens: a keyless endpoint (Yahoo, Open-Meteo, a
             // Prometheus without a proxy) that answers everyone.
-            if st.valid.is_empty() || (valid && !elsewhere) {
+            if !st.valid.is_empty() && here.is_none() && !elsewhere {
+                missing(provider)
+            } else if st.valid.is_empty() || (valid && !elsewhere) {
                 if st.rate_limited {
                     limited(provider)
                 } else {
