@@ -3,12 +3,16 @@
 //! config written through `config::write`, which keeps what it does not
 //! know.
 
+pub mod endpoints;
 pub mod error;
-mod input;
+mod look;
 pub mod plan;
+pub mod replies;
 pub mod session;
 pub mod state;
+pub mod steps;
 pub mod view;
 pub mod worker;
 
-pub use state::{Endpoints, Exit, Step, Wizard};
+pub use endpoints::Endpoints;
+pub use state::{Exit, Step, Wizard};

@@ -4,16 +4,16 @@
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use homedash_widgets::ErrorClass;
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source::Kind;
 use homedash_widgets::weather::geocoding::Place;
 use toml_edit::Value;
 use url::Url;
 
+use super::endpoints::Endpoints;
 use super::error::{EditError, OpenError};
 use super::plan::{self, CredPlan, Plan, Preset, SourcePlan, WidgetPlan};
-use super::worker::{Op, Reply, TryWhat, Verdict};
+use super::worker::{Op, Verdict};
 use crate::config::Config;
 use crate::config::write::Edit;
 use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
@@ -62,39 +62,6 @@ impl Step {
             Step::Layout => "Layout",
             Step::Review => "Review and write",
         }
-    }
-}
-
-/// Endpoints other than the providers' public ones: debug builds read
-/// `HOMEDASH_SETUP_ENDPOINTS` ("geocoding=URL,finnhub=URL") so that tests
-/// run the wizard against loopback servers. A widget set up against one
-/// gets it as its `base_url`.
-#[derive(Clone, Debug, Default)]
-pub struct Endpoints(Vec<(String, Url)>);
-
-impl Endpoints {
-    pub fn from_env() -> Self {
-        #[cfg(debug_assertions)]
-        if let Ok(s) = std::env::var("HOMEDASH_SETUP_ENDPOINTS") {
-            return Endpoints(
-                s.split(',')
-                    .filter_map(|kv| kv.split_once('='))
-                    .filter_map(|(k, v)| Url::parse(v).ok().map(|u| (k.trim().to_string(), u)))
-                    .collect(),
-            );
-        }
-        Endpoints::default()
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Url> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, u)| u)
-    }
-
-    pub(super) fn base(&self, provider: &str, default: &str) -> Url {
-        self.get(provider)
-            .cloned()
-            .or_else(|| Url::parse(default).ok())
-            .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
     }
 }
 
@@ -971,155 +938,13 @@ impl Wizard {
             },
         }
     }
-
-    /// Results of the worker.
-    pub fn on(&mut self, reply: Reply) -> Flow {
-        match reply {
-            Reply::Places { query, result } => {
-                let l = &mut self.location;
-                l.busy = false;
-                match result {
-                    Ok(places) if places.is_empty() => {
-                        l.results.clear();
-                        l.searched = None;
-                        self.note = Some((
-                            false,
-                            format!(
-                                "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
-                            ),
-                        ));
-                    }
-                    Ok(places) => {
-                        let n = places.len();
-                        l.results = places;
-                        l.selected = 0;
-                        l.searched = Some(query);
-                        self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
-                    }
-                    Err(e) => {
-                        l.results.clear();
-                        l.searched = None;
-                        l.field = LocField::Latitude;
-                        let offline = matches!(e.class, ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls);
-                        self.note = Some((
-                            false,
-                            format!(
-                                "the place search failed ({e}){}: type the latitude and longitude instead",
-                                if offline { ", perhaps offline" } else { "" }
-                            ),
-                        ));
-                    }
-                }
-            }
-            Reply::Found(found) => {
-                let mut flow = Flow::redraw();
-                for (name, fp) in found {
-                    let base = match self.creds.iter().find(|c| c.name == name) {
-                        Some(p) => self.base_for(p.provider.name),
-                        None => continue,
-                    };
-                    let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
-                        continue;
-                    };
-                    p.state = match fp {
-                        Ok(Some(fingerprint)) => {
-                            // A key from an earlier run: test it, so the user
-                            // knows whether keeping it is wise.
-                            flow.cmds.push(Cmd::Op(Op::Check {
-                                name: p.name.clone(),
-                                provider: p.provider.name,
-                                base,
-                                source: SecretSource::Keyring,
-                            }));
-                            CredState::Existing {
-                                fingerprint,
-                                test: None,
-                            }
-                        }
-                        Ok(None) => CredState::Absent,
-                        Err(e) => CredState::KeyringError(e.to_string()),
-                    };
-                }
-                return flow;
-            }
-            Reply::Stored { name, result } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.state = match result {
-                        Ok(s) => {
-                            p.created = true;
-                            CredState::Stored {
-                                fingerprint: s.fingerprint,
-                                ok: s.ok,
-                                text: s.text,
-                            }
-                        }
-                        Err(e) => {
-                            p.created = false;
-                            CredState::Failed(e.to_string())
-                        }
-                    };
-                }
-            }
-            Reply::Unconfirmed { name, text, secret } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.token = TokenInput::default();
-                    p.token.push_str(secrecy::ExposeSecret::expose_secret(&secret));
-                    p.state = CredState::Unconfirmed(text);
-                    self.note = Some((
-                        false,
-                        "the key was not stored: check the endpoint, or press Enter again to store it anyway".into(),
-                    ));
-                }
-            }
-            Reply::Checked { name, ok, text } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.state = match &p.state {
-                        CredState::Existing { fingerprint, .. } => CredState::Existing {
-                            fingerprint: fingerprint.clone(),
-                            test: Some((ok, text)),
-                        },
-                        _ => CredState::Tested { ok, text },
-                    };
-                }
-            }
-            Reply::Tried { what, key, lines } => {
-                let t = match what {
-                    TryWhat::Symbols => &mut self.symbols_tried,
-                    TryWhat::Metrics => &mut self.metrics.tried,
-                };
-                if t.key.as_deref() == Some(key.as_str()) {
-                    t.busy = false;
-                    t.lines = lines;
-                    let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
-                    self.note = Some(if wrong {
-                        (false, "fix what is marked ✗, then Enter to try again".into())
-                    } else {
-                        (true, "Enter to go on".into())
-                    });
-                }
-            }
-            Reply::Written(Ok(())) => {
-                self.writing = false;
-                return Flow::exit(Exit::Written(self.path.clone()));
-            }
-            Reply::Written(Err(e)) => {
-                self.writing = false;
-                self.note = Some((false, format!("{e}; nothing is lost: fix it and press Enter again")));
-            }
-            Reply::Discarded(problems) => {
-                if !problems.is_empty() {
-                    self.note = Some((false, format!("could not delete: {}", problems.join("; "))));
-                }
-            }
-        }
-        Flow::redraw()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::setup::worker::Stored;
+    use crate::setup::worker::{Reply, Stored, TryWhat};
+    use homedash_widgets::ErrorClass;
 
     fn key(code: KeyCode) -> Event {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -1,0 +1,154 @@
+//! What the wizard does with its worker's replies: places found, keys
+//! looked up, tested and stored, tries, the config written.
+
+use homedash_widgets::ErrorClass;
+
+use crate::credentials::source::Source as SecretSource;
+use crate::credentials::token_input::TokenInput;
+use crate::setup::state::{Cmd, CredState, Exit, Flow, LocField, Wizard};
+use crate::setup::worker::{Op, Reply, TryWhat, Verdict};
+
+impl Wizard {
+    /// Results of the worker.
+    pub fn on(&mut self, reply: Reply) -> Flow {
+        match reply {
+            Reply::Places { query, result } => {
+                let l = &mut self.location;
+                l.busy = false;
+                match result {
+                    Ok(places) if places.is_empty() => {
+                        l.results.clear();
+                        l.searched = None;
+                        self.note = Some((
+                            false,
+                            format!(
+                                "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
+                            ),
+                        ));
+                    }
+                    Ok(places) => {
+                        let n = places.len();
+                        l.results = places;
+                        l.selected = 0;
+                        l.searched = Some(query);
+                        self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
+                    }
+                    Err(e) => {
+                        l.results.clear();
+                        l.searched = None;
+                        l.field = LocField::Latitude;
+                        let offline = matches!(e.class, ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls);
+                        self.note = Some((
+                            false,
+                            format!(
+                                "the place search failed ({e}){}: type the latitude and longitude instead",
+                                if offline { ", perhaps offline" } else { "" }
+                            ),
+                        ));
+                    }
+                }
+            }
+            Reply::Found(found) => {
+                let mut flow = Flow::redraw();
+                for (name, fp) in found {
+                    let base = match self.creds.iter().find(|c| c.name == name) {
+                        Some(p) => self.base_for(p.provider.name),
+                        None => continue,
+                    };
+                    let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
+                        continue;
+                    };
+                    p.state = match fp {
+                        Ok(Some(fingerprint)) => {
+                            // A key from an earlier run: test it, so the user
+                            // knows whether keeping it is wise.
+                            flow.cmds.push(Cmd::Op(Op::Check {
+                                name: p.name.clone(),
+                                provider: p.provider.name,
+                                base,
+                                source: SecretSource::Keyring,
+                            }));
+                            CredState::Existing {
+                                fingerprint,
+                                test: None,
+                            }
+                        }
+                        Ok(None) => CredState::Absent,
+                        Err(e) => CredState::KeyringError(e.to_string()),
+                    };
+                }
+                return flow;
+            }
+            Reply::Stored { name, result } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.state = match result {
+                        Ok(s) => {
+                            p.created = true;
+                            CredState::Stored {
+                                fingerprint: s.fingerprint,
+                                ok: s.ok,
+                                text: s.text,
+                            }
+                        }
+                        Err(e) => {
+                            p.created = false;
+                            CredState::Failed(e.to_string())
+                        }
+                    };
+                }
+            }
+            Reply::Unconfirmed { name, text, secret } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.token = TokenInput::default();
+                    p.token.push_str(secrecy::ExposeSecret::expose_secret(&secret));
+                    p.state = CredState::Unconfirmed(text);
+                    self.note = Some((
+                        false,
+                        "the key was not stored: check the endpoint, or press Enter again to store it anyway".into(),
+                    ));
+                }
+            }
+            Reply::Checked { name, ok, text } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.state = match &p.state {
+                        CredState::Existing { fingerprint, .. } => CredState::Existing {
+                            fingerprint: fingerprint.clone(),
+                            test: Some((ok, text)),
+                        },
+                        _ => CredState::Tested { ok, text },
+                    };
+                }
+            }
+            Reply::Tried { what, key, lines } => {
+                let t = match what {
+                    TryWhat::Symbols => &mut self.symbols_tried,
+                    TryWhat::Metrics => &mut self.metrics.tried,
+                };
+                if t.key.as_deref() == Some(key.as_str()) {
+                    t.busy = false;
+                    t.lines = lines;
+                    let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
+                    self.note = Some(if wrong {
+                        (false, "fix what is marked ✗, then Enter to try again".into())
+                    } else {
+                        (true, "Enter to go on".into())
+                    });
+                }
+            }
+            Reply::Written(Ok(())) => {
+                self.writing = false;
+                return Flow::exit(Exit::Written(self.path.clone()));
+            }
+            Reply::Written(Err(e)) => {
+                self.writing = false;
+                self.note = Some((false, format!("{e}; nothing is lost: fix it and press Enter again")));
+            }
+            Reply::Discarded(problems) => {
+                if !problems.is_empty() {
+                    self.note = Some((false, format!("could not delete: {}", problems.join("; "))));
+                }
+            }
+        }
+        Flow::redraw()
+    }
+}

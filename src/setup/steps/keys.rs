@@ -1,0 +1,284 @@
+//! A page per API key: where it comes from, tested before it is kept.
+
+use crossterm::event::KeyCode;
+use homedash_widgets::style;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use url::Url;
+
+use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
+use crate::credentials::token_input::TokenInput;
+use crate::setup::look::{field, label, para};
+use crate::setup::state::{Cmd, CredPage, CredState, Flow, SrcKind, Wizard};
+use crate::setup::worker::Op;
+
+impl Wizard {
+    pub(in crate::setup) fn creds_key(&mut self, code: KeyCode) -> Flow {
+        let base = match self.page() {
+            Some(p) => self.base_for(p.provider.name),
+            None => return self.next(),
+        };
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if matches!(p.state, CredState::Busy(_)) {
+            return Flow::none();
+        }
+        match code {
+            KeyCode::Tab | KeyCode::Up | KeyCode::Down => p.on_value = !p.on_value,
+            KeyCode::Left | KeyCode::Right if !p.on_value => {
+                let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
+                let n = SrcKind::ALL.len();
+                p.src = SrcKind::ALL[if code == KeyCode::Left {
+                    (i + n - 1) % n
+                } else {
+                    (i + 1) % n
+                }];
+            }
+            KeyCode::Backspace => match p.src {
+                SrcKind::Keyring => p.token.pop(),
+                SrcKind::Env => {
+                    p.env.pop();
+                }
+                SrcKind::Command => {
+                    p.command.pop();
+                }
+            },
+            KeyCode::Char(c) => {
+                p.on_value = true;
+                match p.src {
+                    SrcKind::Keyring => p.token.push_str(&c.to_string()),
+                    SrcKind::Env => p.env.push(c),
+                    SrcKind::Command => p.command.push(c),
+                }
+            }
+            KeyCode::Enter => return self.cred_enter(base),
+            _ => return Flow::none(),
+        }
+        Flow::redraw()
+    }
+
+    pub(in crate::setup) fn cred_enter(&mut self, base: Url) -> Flow {
+        let hide_env = self.env_vars();
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if p.src == SrcKind::Keyring && !p.token.is_empty() {
+            // A paste replaces a token this run stored (and untested ones);
+            // one stored before the run is replaced only by a rotation.
+            if let CredState::Existing { .. } = p.state {
+                p.token = TokenInput::default();
+                self.note = Some((
+                    false,
+                    format!(
+                        "\"{}\" already has a token in the keyring; keep it (Enter), or replace it after setup with the Credentials screen (c, then r), which tests the new one first",
+                        p.name
+                    ),
+                ));
+                return Flow::redraw();
+            }
+            // A second Enter on a key the test could not confirm stores it.
+            let force = matches!(p.state, CredState::Unconfirmed(_));
+            let secret = p.token.take();
+            let host = base.host_str().unwrap_or("the provider").to_string();
+            let op = Op::Store {
+                name: p.name.clone(),
+                provider: p.provider.name,
+                base,
+                secret,
+                force,
+            };
+            if p.created {
+                // Storing again: the first one goes, so add does not refuse.
+                p.state = CredState::Busy("replacing the token stored a moment ago…".into());
+                return Flow {
+                    redraw: true,
+                    cmds: vec![
+                        Cmd::Op(Op::Discard {
+                            names: vec![p.name.clone()],
+                        }),
+                        Cmd::Op(op),
+                    ],
+                };
+            }
+            p.state = CredState::Busy(format!("testing against {host}…"));
+            return Flow::op(op);
+        }
+        if p.ready() {
+            if self.cred_at + 1 < self.live_creds() {
+                self.cred_at += 1;
+                self.note = None;
+                return Flow::redraw();
+            }
+            return self.next();
+        }
+        match p.src {
+            SrcKind::Keyring => {
+                self.note = Some((
+                    false,
+                    match &p.state {
+                        CredState::KeyringError(_) => {
+                            "the keyring cannot be used: pick another source with Tab and ←/→".to_string()
+                        }
+                        _ => "paste the key first: it shows as dots, never as text".to_string(),
+                    },
+                ));
+                Flow::redraw()
+            }
+            SrcKind::Env | SrcKind::Command => {
+                let source = match p.src {
+                    SrcKind::Env if p.env.trim().is_empty() => None,
+                    SrcKind::Env => Some(SecretSource::Env {
+                        var: p.env.trim().to_string(),
+                    }),
+                    _ => match shell_words::split(&p.command) {
+                        Ok(argv) if !argv.is_empty() => Some(SecretSource::Command {
+                            argv,
+                            timeout: DEFAULT_COMMAND_TIMEOUT,
+                            hide_env,
+                        }),
+                        _ => None,
+                    },
+                };
+                let Some(source) = source else {
+                    self.note = Some((false, "type the variable name or the command first".into()));
+                    return Flow::redraw();
+                };
+                p.tested = Some(p.value_text().to_string());
+                p.state = CredState::Busy("reading and testing…".into());
+                Flow::op(Op::Check {
+                    name: p.name.clone(),
+                    provider: p.provider.name,
+                    base,
+                    source,
+                })
+            }
+        }
+    }
+}
+
+fn state_line(p: &CredPage) -> Line<'static> {
+    let (text, color) = match &p.state {
+        CredState::Unknown => (String::new(), style::WARN),
+        CredState::Busy(what) => (what.clone(), style::ACCENT),
+        CredState::Absent if p.src == SrcKind::Keyring => ("no key stored yet: paste one".to_string(), style::WARN),
+        CredState::Absent => (String::new(), style::WARN),
+        CredState::KeyringError(e) => (
+            format!(
+                "the keyring cannot be used: {e}. Here: Tab, then ←/→ to read the key from an environment variable or a command instead."
+            ),
+            style::BAD,
+        ),
+        CredState::Existing {
+            fingerprint,
+            test: None,
+        } => (
+            format!("a key is already stored ({fingerprint}); testing it…"),
+            style::ACCENT,
+        ),
+        CredState::Existing {
+            fingerprint,
+            test: Some((true, _)),
+        } => (
+            format!("✓ a key is already stored ({fingerprint}) and is valid: Enter keeps it"),
+            style::GOOD,
+        ),
+        CredState::Existing {
+            fingerprint,
+            test: Some((false, why)),
+        } => (
+            format!(
+                "a key is already stored ({fingerprint}) but failed its test: {why}. Enter keeps it; replace it after setup with the Credentials screen (c, then r)"
+            ),
+            style::WARN,
+        ),
+        CredState::Stored {
+            fingerprint, ok: true, ..
+        } => (
+            format!("✓ valid, stored in the keyring ({fingerprint}); Enter to go on"),
+            style::GOOD,
+        ),
+        CredState::Stored { fingerprint, text, .. } => (
+            format!("stored ({fingerprint}), but the test could not confirm it: {text}; Enter to go on"),
+            style::WARN,
+        ),
+        CredState::Tested { ok: true, .. } => ("✓ valid; Enter to go on".to_string(), style::GOOD),
+        CredState::Tested { text, .. } => (
+            format!("✗ {text}; fix it and Enter to test again, or go on"),
+            style::WARN,
+        ),
+        CredState::Failed(e) => (format!("✗ {e}"), style::BAD),
+        CredState::Unconfirmed(e) => (format!("? {e}"), style::WARN),
+    };
+    Line::from(Span::styled(text, Style::new().fg(color)))
+}
+
+pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
+    let Some(p) = w.page() else {
+        return;
+    };
+    let users: Vec<String> = w
+        .networked()
+        .into_iter()
+        .filter(|k| w.provider(*k) == Some(p.provider.name))
+        .map(|k| format!("the {} widget", k.name()))
+        .collect();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("Key {} of {}: ", w.cred_at + 1, w.live_creds()), style::label()),
+            Span::styled(p.provider.label.to_string(), style::value()),
+            Span::styled(
+                format!("   credential \"{}\", for {}", p.name, users.join(" and ")),
+                style::dim(),
+            ),
+        ]),
+        Line::default(),
+        Line::from(vec![
+            label("Create it at     "),
+            Span::styled(p.provider.key_page.to_string(), style::value()),
+        ]),
+        Line::from(vec![
+            label("Least privilege  "),
+            Span::raw(p.provider.advice.to_string()),
+        ]),
+        Line::from(vec![label("Sent as          "), Span::raw(p.provider.placement())]),
+        Line::from(vec![
+            label("Will be sent to  "),
+            Span::styled(w.destination(p.provider), style::value()),
+        ]),
+        Line::default(),
+    ];
+    let src_style = if p.on_value {
+        style::value()
+    } else {
+        Style::new().fg(style::ACCENT).add_modifier(Modifier::BOLD)
+    };
+    lines.push(Line::from(vec![
+        label(&format!("{:<11}", "Keep it in")),
+        Span::styled(format!("‹ {} ›", p.src.label()), src_style),
+    ]));
+    lines.push(match p.src {
+        SrcKind::Keyring => field("Key", &p.token.masked(), p.on_value),
+        SrcKind::Env => field("Variable", &p.env, p.on_value),
+        SrcKind::Command => field("Command", &p.command, p.on_value),
+    });
+    match p.src {
+        SrcKind::Env => lines.push(Line::from(Span::styled(
+            "homedash reads the variable when it starts; set it in your shell profile, not in the config.",
+            style::dim(),
+        ))),
+        SrcKind::Command => lines.push(Line::from(Span::styled(
+            format!(
+                "The command prints the key on stdout, e.g. pass show homedash/{}",
+                p.name
+            ),
+            style::dim(),
+        ))),
+        SrcKind::Keyring => {}
+    }
+    lines.push(Line::default());
+    lines.push(state_line(p));
+    para(f, area, lines);
+}
