@@ -58,6 +58,43 @@ pub enum Command {
     /// Manage API tokens: stored in the OS keyring, never in the config
     #[command(subcommand, after_help = EXIT_CODES)]
     Creds(Creds),
+    /// Team mode: an nginx gateway that holds the provider keys for many homedash clients
+    #[command(subcommand)]
+    Gateway(Gateway),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Gateway {
+    /// Write the nginx config from [gateway_server], and its upstream keys to a 0600 include; checked with `nginx -t` before it replaces anything
+    Render,
+    /// Render, check with `nginx -t`, and reload nginx without dropping requests (after `creds rotate` or a client change)
+    Reload,
+    /// The gateway's clients: each has its own token, of which only a hash is kept here
+    #[command(subcommand)]
+    Client(GatewayClientCmd),
+    /// Read the gateway's JSON access log: per client, per route against its plan, and anomalies
+    Report {
+        /// The access log (`access_log` in [gateway_server])
+        log: PathBuf,
+        /// One JSON document, for scripts
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayClientCmd {
+    /// Make a client token: shown once (or written to a new 0600 file), only its hash stays here
+    Add {
+        name: String,
+        /// Write the token to this new file (mode 0600) instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Revoke a client: refused after the next `homedash gateway reload`
+    Rm { name: String },
+    /// Every client, with when it was made or revoked
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ pub mod config;
 pub mod credentials;
 pub mod dashboard;
 pub mod demo;
+pub mod gateway;
 pub mod hardening;
 pub mod logging;
 pub mod net;

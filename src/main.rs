@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check) => check(&origin),
         Some(Command::Creds(cmd)) => homedash::credentials::cli::main(cmd, &origin),
+        Some(Command::Gateway(cmd)) => homedash::gateway::cli::main(cmd, &origin),
         Some(Command::Setup) => homedash::startup::setup(cli, origin),
         None => homedash::startup::main(cli, origin),
     }

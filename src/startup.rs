@@ -375,6 +375,11 @@ fn start_services(
         let meta = state.as_deref().map(crate::credentials::meta::path);
         tokio::spawn(async move { broker.load_all(meta).await });
     }
+    let http = http.with_private_ca(config.private_ca()).unwrap_or_else(|e| {
+        app.notice = Some(format!("gateway: {e}; its widgets will fail TLS"));
+        http.clone()
+    });
+    let http = &http;
     let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume);
     let creds = match state {
         Some(state) => {

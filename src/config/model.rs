@@ -39,9 +39,18 @@ pub struct Config {
     pub layout: Node,
     /// `[credential.NAME]` tables, in file order: references, never values.
     pub credentials: Vec<CredentialConfig>,
+    /// Team mode, on a client.
+    pub gateway: Option<Box<GatewayClient>>,
+    /// Team mode, on the gateway host.
+    pub gateway_server: Option<Box<GatewayServer>>,
 }
 
 impl Config {
+    /// The gateway's URL and private CA, for `Http::with_private_ca`.
+    pub fn private_ca(&self) -> Option<(&Url, &std::path::Path)> {
+        self.gateway.as_deref().and_then(GatewayClient::private_ca)
+    }
+
     pub fn credential(&self, name: &str) -> Option<&CredentialConfig> {
         self.credentials.iter().find(|c| c.name == name)
     }
@@ -90,7 +99,10 @@ pub struct WidgetConfig {
     pub base_url: Option<Url>,
     pub source: Source,
     /// The name of a `[credential.NAME]` table, for providers that need one.
+    /// Through a gateway, the gateway's credential.
     pub credential: Option<String>,
+    /// Asks the `[gateway]` (its `base_url` is the gateway's route).
+    pub via_gateway: bool,
 }
 
 impl WidgetConfig {
@@ -149,4 +161,74 @@ impl Node {
             content: Content::Rows(rows),
         }
     }
+}
+
+/// `[gateway]`: team mode on a client. Widgets of the providers it serves
+/// ask the gateway instead of the provider, with this client's own
+/// credential; the provider keys stay on the gateway host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewayClient {
+    /// Where the gateway listens (https, or http on loopback).
+    pub url: Url,
+    /// A `[credential.NAME]` with provider = "gateway".
+    pub credential: String,
+    /// A private CA's certificate (PEM) that signed the gateway's, trusted
+    /// for the gateway's origin only.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// The providers the gateway serves; `None` is every networked one.
+    pub providers: Option<Vec<String>>,
+}
+
+impl GatewayClient {
+    /// The gateway's URL and its private CA, when it has one.
+    pub fn private_ca(&self) -> Option<(&Url, &std::path::Path)> {
+        Some((&self.url, self.ca_file.as_deref()?))
+    }
+
+    pub fn serves(&self, provider: &str) -> bool {
+        self.providers.as_ref().is_none_or(|p| p.iter().any(|x| x == provider))
+    }
+}
+
+/// A rate as nginx writes it: requests per minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub per_minute: u32,
+}
+
+/// `[gateway_server]`: what `homedash gateway render` turns into an nginx
+/// configuration on the gateway host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewayServer {
+    /// `address:port` nginx listens on for clients, over TLS.
+    pub listen: Vec<String>,
+    pub certificate: std::path::PathBuf,
+    pub certificate_key: std::path::PathBuf,
+    /// Addresses and networks (CIDR) clients may connect from.
+    pub allow: Vec<String>,
+    /// Where the rendered config, the secrets include, the client list,
+    /// the cache and nginx's own files live.
+    pub directory: std::path::PathBuf,
+    pub access_log: std::path::PathBuf,
+    pub per_client: Rate,
+    pub client_burst: u32,
+    /// The user nginx's workers run as when its master runs as root; the
+    /// cache, temp and socket directories are made theirs.
+    pub user: String,
+    /// nginx's JavaScript module, which hashes client tokens.
+    pub njs_module: std::path::PathBuf,
+    /// The CAs nginx trusts for the providers' https.
+    pub upstream_ca: std::path::PathBuf,
+    pub routes: Vec<Route>,
+}
+
+/// One provider behind the gateway, at `/{provider}/`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub provider: &'static str,
+    pub upstream: Url,
+    /// The upstream key: a `[credential.NAME]` on the gateway host.
+    pub credential: Option<String>,
+    pub ttl: Duration,
+    pub per_key: Rate,
 }

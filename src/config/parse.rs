@@ -23,6 +23,8 @@ use super::problem::{ConfigError, Problem, SourceText};
 use super::secrets;
 use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
+mod gateway;
+
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -40,6 +42,8 @@ struct Common {
     title: Option<String>,
     base_url: Option<String>,
     credential: Option<String>,
+    /// `false`: never through the `[gateway]`.
+    gateway: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +143,8 @@ struct Checker<'t> {
     problems: Vec<Problem>,
     /// Paths already reported as secrets, so they are not also "unknown".
     secret_paths: BTreeSet<String>,
+    /// Each widget's `gateway = true/false`, where written.
+    gateway_choice: BTreeMap<String, bool>,
 }
 
 impl<'t> Checker<'t> {
@@ -463,6 +469,9 @@ impl<'t> Checker<'t> {
             );
         }
         let title = common.title.clone().unwrap_or_else(|| source.default_title());
+        if let Some(g) = common.gateway {
+            self.gateway_choice.insert(id.to_string(), g);
+        }
         Some(WidgetConfig {
             id: id.to_string(),
             title,
@@ -470,6 +479,7 @@ impl<'t> Checker<'t> {
             timeout,
             base_url,
             credential: common.credential.clone(),
+            via_gateway: false,
             source,
         })
     }
@@ -637,6 +647,9 @@ impl<'t> Checker<'t> {
                 Seg::Key("credential".into()),
             ];
             let Some(provider) = w.source.keyed() else { continue };
+            if w.via_gateway {
+                continue;
+            }
             match &w.credential {
                 None if provider.credential_optional => {}
                 None => self.at(
@@ -931,6 +944,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         root: root.clone(),
         problems: Vec::new(),
         secret_paths: BTreeSet::new(),
+        gateway_choice: BTreeMap::new(),
     };
     ck.scan_secrets(&root, &mut Vec::new());
 
@@ -944,6 +958,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let mut layout_value = None;
     let mut credentials: Vec<CredentialConfig> = Vec::new();
     let mut credential_count = 0;
+    let mut gateway_value = None;
+    let mut gateway_server_value = None;
     for (k, v) in paths::table_entries(top) {
         match k.get_ref().as_ref() {
             "dashboard" => {
@@ -989,18 +1005,28 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                 }
             }
             "layout" => layout_value = Some(v),
+            "gateway" => gateway_value = Some(v),
+            "gateway_server" => gateway_server_value = Some(v),
             other => {
                 let path = [Seg::Key(other.to_string())];
                 if !ck.secret_paths.contains(other) {
-                    let hint = suggest(other, &["dashboard", "widget", "credential", "layout"])
+                    const TOP: [&str; 6] = [
+                        "dashboard",
+                        "widget",
+                        "credential",
+                        "layout",
+                        "gateway",
+                        "gateway_server",
+                    ];
+                    let hint = suggest(other, &TOP)
                         .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| "; known: dashboard, widget, credential, layout".into());
+                        .unwrap_or_else(|| format!("; known: {}", TOP.join(", ")));
                     ck.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
                 }
             }
         }
     }
-    if widget_keys.is_empty() {
+    if widget_keys.is_empty() && gateway_server_value.is_none() {
         ck.at(
             &[],
             false,
@@ -1035,11 +1061,25 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             hide_env.clone_from(&env_vars);
         }
     }
+    let gateway = gateway_value.and_then(|v| ck.gateway_client(v)).map(Box::new);
+    if gateway_value.is_none() || gateway.is_some() {
+        let choice = std::mem::take(&mut ck.gateway_choice);
+        ck.through_gateway(&mut widgets, &choice, gateway.as_deref(), &credentials);
+    }
+    let gateway_server = gateway_server_value
+        .and_then(|v| ck.gateway_server(v, &credentials))
+        .map(Box::new);
     if credentials.len() == credential_count {
         ck.credential_refs(&widgets, &credentials);
         ck.budgets(&widgets, &credentials);
     }
-    if !ck.problems.is_empty() || widgets.len() != widget_keys.len() || credentials.len() != credential_count {
+    let gateway_bad =
+        gateway_value.is_some() != gateway.is_some() || gateway_server_value.is_some() != gateway_server.is_some();
+    if !ck.problems.is_empty()
+        || gateway_bad
+        || widgets.len() != widget_keys.len()
+        || credentials.len() != credential_count
+    {
         let mut problems = ck.problems;
         problems.sort_by_key(|p| p.span.start);
         problems.dedup();
@@ -1052,5 +1092,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         widgets,
         layout,
         credentials,
+        gateway,
+        gateway_server,
     })
 }

@@ -35,6 +35,12 @@ pub enum Event {
     DestinationAllowed,
     /// The owner withdrew an approval.
     DestinationDenied,
+    /// Team mode: a client token made on the gateway host (its hash kept).
+    GatewayClientAdded,
+    /// Team mode: a client token revoked on the gateway host.
+    GatewayClientRevoked,
+    /// Team mode: the upstream keys written for nginx.
+    GatewayKeysWritten,
 }
 
 #[derive(Serialize)]

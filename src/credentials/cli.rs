@@ -100,7 +100,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
         dir: state.clone(),
         source,
     })?;
-    let http = Http::new()?;
+    let http = Http::new()?.with_private_ca(config.private_ca())?;
     let mut m = Manager::new(&state, http, None);
     let find = |name: &str| {
         config.credential(name).ok_or_else(|| CredError::NotInConfig {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod keyring;
 pub mod manager;
 pub mod meta;
+pub mod nginx_keys;
 pub mod ops;
 pub mod origins;
 pub mod screen;

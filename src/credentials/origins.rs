@@ -10,11 +10,26 @@ use crate::net::destinations::{origin_of, provider_origin};
 /// Where to probe a credential: where its widgets poll, else the
 /// provider's public endpoint.
 pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
-    config
-        .widgets
+    let gateway = config
+        .gateway
+        .as_ref()
+        .filter(|g| g.credential == cred.name)
+        .map(|g| g.url.clone());
+    let route = config
+        .gateway_server
         .iter()
-        .find(|w| w.credential.as_deref() == Some(&cred.name))
-        .and_then(|w| w.base_url.clone())
+        .flat_map(|s| &s.routes)
+        .find(|r| r.credential.as_deref() == Some(&cred.name))
+        .map(|r| r.upstream.clone());
+    gateway
+        .or_else(|| {
+            config
+                .widgets
+                .iter()
+                .find(|w| w.credential.as_deref() == Some(&cred.name))
+                .and_then(|w| w.base_url.clone())
+        })
+        .or(route)
         .or_else(|| Url::parse(cred.provider.default_base).ok())
         .unwrap_or_else(|| Url::parse("https://invalid.invalid/").unwrap_or_else(|_| unreachable!()))
 }
@@ -23,6 +38,13 @@ pub fn probe_base(config: &Config, cred: &CredentialConfig) -> Url {
 /// widgets' endpoints, and where `creds test` probes it.
 pub fn config_origins(config: &Config, name: &str) -> Vec<String> {
     let mut out = widget_origins(&config.widgets, name);
+    // On a gateway host, the key goes where its route sends it.
+    for r in config.gateway_server.iter().flat_map(|s| &s.routes) {
+        let o = origin_of(&r.upstream);
+        if r.credential.as_deref() == Some(name) && !out.contains(&o) {
+            out.push(o);
+        }
+    }
     if let Some(o) = config.credential(name).map(|c| origin_of(&probe_base(config, c)))
         && !out.contains(&o)
     {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use homedash_widgets::gateway::Refusal;
 use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply, Source};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
@@ -81,6 +82,7 @@ impl Pollers {
                     });
                     let fetch = Fetch {
                         source: w.source.clone(),
+                        via_gateway: w.via_gateway,
                         base,
                         timeout: w.timeout,
                         http: http.clone(),
@@ -186,6 +188,9 @@ fn jitter() -> f64 {
 
 struct Fetch {
     source: Source,
+    /// Asks team mode's gateway, with the client's credential as a bearer
+    /// token in place of the provider's key.
+    via_gateway: bool,
     base: url::Url,
     timeout: Duration,
     http: Http,
@@ -325,7 +330,12 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 }
             }
         };
-        let specs = fetch.source.requests(&fetch.base, Utc::now());
+        let mut specs = fetch.source.requests(&fetch.base, Utc::now());
+        if fetch.via_gateway {
+            for s in &mut specs {
+                s.auth = homedash_widgets::AuthPlacement::Bearer;
+            }
+        }
         let mut reservation = None;
         if let Some(c) = &cred {
             match within_budget(&job, c, specs.len() as u32).await {
@@ -357,7 +367,14 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                     .find_map(|r| r.retry_after(now))
                     .and_then(|t| (t - now).to_std().ok())
                     .map(|d| d.min(MAX_RETRY_AFTER));
-                (fetch.source.parse(&replies, now), retry)
+                let refused = fetch
+                    .via_gateway
+                    .then(|| replies.iter().find_map(|r| homedash_widgets::gateway::refusal(r, now)))
+                    .flatten();
+                match refused {
+                    Some(e) => (Err(e), retry),
+                    None => (fetch.source.parse(&replies, now), retry),
+                }
             }
             Err(e) => (Err(e), None),
         };
@@ -365,7 +382,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             e.detail = fetch.broker.scrub(&e.detail);
         }
         if let (Err(e), Some(c)) = (&result, &cred)
-            && e.class == ErrorClass::Rejected
+            && rejects_credential(&e.class)
         {
             // Every widget of this credential pauses at its next poll.
             c.broker.reject(&c.name, &e.detail);
@@ -387,7 +404,14 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             }
             Err(e) => {
                 failures = failures.saturating_add(1);
-                let limited = matches!(e.class, ErrorClass::RateLimited { .. });
+                let limited = matches!(
+                    e.class,
+                    ErrorClass::RateLimited { .. }
+                        | ErrorClass::Gateway {
+                            refusal: Refusal::RateLimited | Refusal::UpstreamRateLimited,
+                            ..
+                        }
+                );
                 tracing::warn!(widget = job.id, error = %e, failures, "poll failed");
                 schedule::after_failure(job.refresh, failures, retry_after, limited, jitter())
             }
@@ -396,6 +420,17 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             return;
         }
         next = Instant::now() + delay;
+    }
+}
+
+/// A refusal of the widget's own credential: every widget of it pauses
+/// until the credential changes (the provider's 401, or the gateway's
+/// refusal of this client).
+fn rejects_credential(class: &ErrorClass) -> bool {
+    match class {
+        ErrorClass::Rejected => true,
+        ErrorClass::Gateway { refusal, .. } => refusal.pauses_client(),
+        _ => false,
     }
 }
 

@@ -86,6 +86,12 @@ pub enum ClientError {
     },
     #[error("bad root certificate: {0}")]
     Root(#[source] reqwest::Error),
+    #[error("cannot read the gateway's CA file {}: {source}", path.display())]
+    CaFile {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot build the HTTP client: {0}")]
     Build(String),
 }
@@ -119,6 +125,10 @@ impl Default for Options {
 pub struct Http {
     client: reqwest::Client,
     cap: usize,
+    /// A client that also trusts a private CA, used for one origin only
+    /// (team mode's gateway), so that CA vouches for no other host.
+    scoped: Option<std::sync::Arc<(String, reqwest::Client)>>,
+    options: Options,
 }
 
 impl Http {
@@ -155,7 +165,50 @@ impl Http {
             b = b.add_root_certificate(cert);
         }
         let client = b.build().map_err(|e| ClientError::Build(root_cause(&e)))?;
-        Ok(Http { client, cap: o.cap })
+        Ok(Http {
+            client,
+            cap: o.cap,
+            scoped: None,
+            options: o,
+        })
+    }
+
+    /// This client, and for requests to `origin` only, one that also
+    /// trusts the CA certificates in `ca_pem`.
+    pub fn trusting_for(&self, origin: &str, ca_pem: &[u8]) -> Result<Self, ClientError> {
+        let mut o = self.options.clone();
+        o.roots_pem.push(ca_pem.to_vec());
+        let scoped = Self::with_options(o)?;
+        Ok(Http {
+            scoped: Some(std::sync::Arc::new((origin.to_string(), scoped.client))),
+            ..self.clone()
+        })
+    }
+
+    /// For requests to `url`'s origin only, also trust the CA certificates
+    /// in the PEM file `ca` (team mode's `[gateway] ca_file`).
+    pub fn trusting_file(&self, url: &url::Url, ca: &std::path::Path) -> Result<Self, ClientError> {
+        let pem = std::fs::read(ca).map_err(|e| ClientError::CaFile {
+            path: ca.to_path_buf(),
+            source: e,
+        })?;
+        self.trusting_for(&destinations::origin_of(url), &pem)
+    }
+
+    /// This client, or with `private_ca` (a gateway's URL and CA file)
+    /// trusted for that origin.
+    pub fn with_private_ca(&self, private_ca: Option<(&url::Url, &std::path::Path)>) -> Result<Self, ClientError> {
+        match private_ca {
+            Some((url, ca)) => self.trusting_file(url, ca),
+            None => Ok(self.clone()),
+        }
+    }
+
+    fn client_for(&self, url: &url::Url) -> &reqwest::Client {
+        match &self.scoped {
+            Some(s) if s.0 == destinations::origin_of(url) => &s.1,
+            _ => &self.client,
+        }
     }
 
     /// GET `spec` within `timeout` (connect, headers, redirects and body
@@ -209,7 +262,7 @@ impl Http {
             }
             let fail = |e: reqwest::Error| classify(e, &host, timeout);
             let resp = self
-                .client
+                .client_for(&target)
                 .get(target)
                 .headers(headers)
                 .timeout(left)

@@ -267,6 +267,7 @@ const ROOM_ORDER: &[&str] = &[
     "net",
     "ui",
     "credentials",
+    "gateway",
     "demo",
     "dashboard",
     "setup",

@@ -38,6 +38,12 @@ pub enum ErrorClass {
     NoCredential,
     /// The credential's owner has not approved the origin it would go to.
     Unapproved,
+    /// A homedash gateway (team mode) refused the request itself; the
+    /// provider's own answers through it keep their usual classes.
+    Gateway {
+        refusal: Refusal,
+        until: Option<DateTime<Utc>>,
+    },
 }
 
 impl ErrorClass {
@@ -75,7 +81,123 @@ impl ErrorClass {
             Self::Insecure => "refused: insecure".into(),
             Self::NoCredential => "no credential".into(),
             Self::Unapproved => "origin not approved".into(),
+            Self::Gateway {
+                refusal,
+                until: Some(t),
+            } => {
+                format!("{} until {}", refusal.label(), t.with_timezone(&Local).format("%H:%M"))
+            }
+            Self::Gateway { refusal, until: None } => refusal.label().into(),
         }
+    }
+}
+
+/// What team mode's gateway refused, as its `X-Homedash-Gateway` header
+/// (`gateway::VERDICT_HEADER`) names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No client credential, or one the gateway does not know.
+    ClientRejected,
+    /// A client credential the gateway's owner revoked.
+    ClientRevoked,
+    /// The client's address is outside the gateway's allowlist.
+    AddressDenied,
+    /// The client went over its own rate at the gateway.
+    RateLimited,
+    /// The gateway has no route for this provider.
+    NoRoute,
+    /// The gateway could not reach the provider (and had nothing cached).
+    UpstreamUnreachable,
+    /// The provider refused the gateway's key (401).
+    UpstreamKeyRejected,
+    /// The provider took the gateway's key but not for this (403).
+    UpstreamKeyForbidden,
+    /// The gateway held the request to keep its key inside the plan.
+    UpstreamRateLimited,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 9] = [
+        Refusal::ClientRejected,
+        Refusal::ClientRevoked,
+        Refusal::AddressDenied,
+        Refusal::RateLimited,
+        Refusal::NoRoute,
+        Refusal::UpstreamUnreachable,
+        Refusal::UpstreamKeyRejected,
+        Refusal::UpstreamKeyForbidden,
+        Refusal::UpstreamRateLimited,
+    ];
+
+    /// The header value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::ClientRejected => "client-rejected",
+            Refusal::ClientRevoked => "client-revoked",
+            Refusal::AddressDenied => "address-denied",
+            Refusal::RateLimited => "rate-limited",
+            Refusal::NoRoute => "no-route",
+            Refusal::UpstreamUnreachable => "upstream-unreachable",
+            Refusal::UpstreamKeyRejected => "upstream-key-rejected",
+            Refusal::UpstreamKeyForbidden => "upstream-key-forbidden",
+            Refusal::UpstreamRateLimited => "upstream-rate-limited",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Refusal> {
+        Refusal::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    /// The HTTP status the gateway answers this refusal with.
+    pub fn status(self) -> u16 {
+        match self {
+            Refusal::ClientRejected | Refusal::ClientRevoked => 401,
+            Refusal::AddressDenied => 403,
+            Refusal::RateLimited | Refusal::UpstreamRateLimited => 429,
+            Refusal::NoRoute => 404,
+            Refusal::UpstreamUnreachable => 502,
+            Refusal::UpstreamKeyRejected => 401,
+            Refusal::UpstreamKeyForbidden => 403,
+        }
+    }
+
+    /// The widget's words for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Refusal::ClientRejected => "gateway rejected this client",
+            Refusal::ClientRevoked => "gateway rejected this client (revoked)",
+            Refusal::AddressDenied => "gateway: this address is not allowed",
+            Refusal::RateLimited => "rate-limited by the gateway",
+            Refusal::NoRoute => "gateway has no route for this provider",
+            Refusal::UpstreamUnreachable => "gateway cannot reach the provider",
+            Refusal::UpstreamKeyRejected => "provider rejected the gateway's key",
+            Refusal::UpstreamKeyForbidden => "provider refused the gateway's key for this",
+            Refusal::UpstreamRateLimited => "gateway holding requests to the provider's plan",
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Refusal::ClientRejected => {
+                "the gateway does not know this client's token: ask its owner for one (`homedash gateway client add`)"
+            }
+            Refusal::ClientRevoked => "the gateway's owner revoked this client; ask for a new token",
+            Refusal::AddressDenied => "ask the gateway's owner to add this machine's address to `allow`",
+            Refusal::RateLimited => "this client polls faster than the gateway allows; lengthen `refresh`",
+            Refusal::NoRoute => "the gateway does not serve this provider; opt the widget out with `gateway = false`",
+            Refusal::UpstreamUnreachable => "the gateway's owner can check its network and error log",
+            Refusal::UpstreamKeyRejected | Refusal::UpstreamKeyForbidden => {
+                "the gateway's owner should test and rotate it there (`homedash creds test`, `gateway reload`)"
+            }
+            Refusal::UpstreamRateLimited => "the widget waits; the gateway's key is shared by every client",
+        }
+    }
+
+    /// A refusal of the client's own credential: its widgets stop polling
+    /// until the credential changes.
+    pub fn pauses_client(self) -> bool {
+        matches!(self, Refusal::ClientRejected | Refusal::ClientRevoked)
     }
 }
 

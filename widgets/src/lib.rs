@@ -11,6 +11,7 @@ pub mod error;
 pub mod format;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
+pub mod gateway;
 pub mod json;
 pub mod kind;
 pub mod metrics;

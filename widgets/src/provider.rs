@@ -19,7 +19,8 @@ pub struct Budget {
 pub struct Provider {
     pub name: &'static str,
     pub label: &'static str,
-    pub kind: Kind,
+    /// `None` for a credential that serves every kind (a gateway's).
+    pub kind: Option<Kind>,
     pub auth: AuthPlacement,
     pub default_base: &'static str,
     /// Where the user creates or revokes a key.
@@ -115,6 +116,23 @@ impl Verdict {
         };
         match &e.class {
             C::Rejected => Verdict::Rejected(detail),
+            C::Gateway { refusal, until } => {
+                use crate::error::Refusal as R;
+                let detail = format!("{}: {detail}", refusal.label());
+                match refusal {
+                    R::ClientRejected | R::ClientRevoked | R::UpstreamKeyRejected => Verdict::Rejected(detail),
+                    R::AddressDenied | R::UpstreamKeyForbidden => Verdict::Forbidden(detail),
+                    R::RateLimited | R::UpstreamRateLimited => Verdict::RateLimited { until: *until, detail },
+                    R::NoRoute => Verdict::Unconfirmed {
+                        why: Unconfirmed::NotFound,
+                        detail,
+                    },
+                    R::UpstreamUnreachable => Verdict::Unconfirmed {
+                        why: Unconfirmed::Unreachable,
+                        detail,
+                    },
+                }
+            }
             C::Forbidden => Verdict::Forbidden(detail),
             C::RateLimited { until } => Verdict::RateLimited { until: *until, detail },
             C::NotFound => unconfirmed(Unconfirmed::NotFound),

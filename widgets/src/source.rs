@@ -170,14 +170,18 @@ pub fn info(kind: Kind, name: &str) -> Option<&'static Info> {
     ALL.iter().copied().find(|i| i.kind == kind && i.name == name)
 }
 
-/// Every provider that takes a credential.
+/// Every provider that takes a credential, and last the homedash gateway
+/// (team mode), whose credential stands in for theirs.
 pub fn keyed_all() -> Vec<&'static Provider> {
-    ALL.iter().filter_map(|i| i.keyed).collect()
+    ALL.iter()
+        .filter_map(|i| i.keyed)
+        .chain(std::iter::once(&crate::gateway::PROVIDER))
+        .collect()
 }
 
 /// A provider that takes a credential, by config name.
 pub fn keyed(name: &str) -> Option<&'static Provider> {
-    ALL.iter().filter_map(|i| i.keyed).find(|p| p.name == name)
+    keyed_all().into_iter().find(|p| p.name == name)
 }
 
 #[cfg(test)]
@@ -238,7 +242,7 @@ mod tests {
                 "{who}: no render snapshot named for its module"
             );
             if let Some(k) = info.keyed {
-                assert_eq!((k.name, k.kind), (info.name, info.kind), "{who}");
+                assert_eq!((k.name, k.kind), (info.name, Some(info.kind)), "{who}");
                 assert_eq!(Some(k.default_base), info.default_base, "{who}");
                 assert_eq!(keyed(info.name).map(|p| p.label), Some(k.label), "{who}");
             }

@@ -183,7 +183,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "datadog",
     label: "Datadog (metrics)",
-    kind: Kind::Metrics,
+    kind: Some(Kind::Metrics),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://app.datadoghq.com/organization-settings/application-keys",

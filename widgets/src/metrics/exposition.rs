@@ -218,7 +218,7 @@ pub fn exposition_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<
 pub const PROVIDER: Provider = Provider {
     name: "prometheus-text",
     label: "A /metrics endpoint behind auth (metrics)",
-    kind: Kind::Metrics,
+    kind: Some(Kind::Metrics),
     auth: AuthPlacement::Bearer,
     default_base: DEFAULT_BASE,
     key_page: "the endpoint's auth proxy",

@@ -146,7 +146,7 @@ pub fn json_probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), Fe
 pub const PROVIDER: Provider = Provider {
     name: "json",
     label: "A JSON endpoint (metrics)",
-    kind: Kind::Metrics,
+    kind: Some(Kind::Metrics),
     auth: AuthPlacement::Bearer,
     default_base: "http://localhost/",
     key_page: "the service that issues the token",

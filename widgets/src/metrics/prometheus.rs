@@ -228,7 +228,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "prometheus",
     label: "Prometheus behind an auth proxy (metrics)",
-    kind: Kind::Metrics,
+    kind: Some(Kind::Metrics),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "your Grafana (Administration > Service accounts) or auth proxy",

@@ -208,7 +208,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "alphavantage",
     label: "Alpha Vantage (stocks)",
-    kind: Kind::Stocks,
+    kind: Some(Kind::Stocks),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://www.alphavantage.co/support/#api-key",

@@ -131,7 +131,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "polygon",
     label: "Polygon.io (stocks)",
-    kind: Kind::Stocks,
+    kind: Some(Kind::Stocks),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://polygon.io/dashboard/keys",

@@ -192,7 +192,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "twelvedata",
     label: "Twelve Data (stocks)",
-    kind: Kind::Stocks,
+    kind: Some(Kind::Stocks),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://twelvedata.com/account/api-keys",

@@ -240,7 +240,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "openweathermap",
     label: "OpenWeatherMap (weather)",
-    kind: Kind::Weather,
+    kind: Some(Kind::Weather),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://home.openweathermap.org/api_keys",

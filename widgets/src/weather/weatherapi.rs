@@ -252,7 +252,7 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
 pub const PROVIDER: Provider = Provider {
     name: "weatherapi",
     label: "WeatherAPI.com (weather)",
-    kind: Kind::Weather,
+    kind: Some(Kind::Weather),
     auth: AUTH,
     default_base: DEFAULT_BASE,
     key_page: "https://www.weatherapi.com/my/",

@@ -1,0 +1,219 @@
+//! `homedash gateway`: render and reload the nginx gateway, manage its
+//! clients, and read its access log.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use secrecy::ExposeSecret;
+
+use super::clients::{self, Client, Clients};
+use super::{GatewayError, nginx, report};
+use crate::cli::{Gateway, GatewayClientCmd};
+use crate::config::{self, Origin};
+use crate::credentials::audit::{self, Event};
+use crate::credentials::meta::{self, MetaFile};
+use crate::logging;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] config::LoadError),
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    #[error(transparent)]
+    Clients(#[from] clients::ClientsError),
+    #[error(transparent)]
+    Name(#[from] config::names::BadName),
+    #[error(transparent)]
+    StateDir(#[from] logging::StateDirError),
+    #[error(transparent)]
+    State(#[from] crate::credentials::meta::StateError),
+    #[error("client \"{0}\" already exists; revoke it first (`homedash gateway client rm {0}`) to give it a new token")]
+    Exists(String),
+    #[error("no client \"{0}\" (see `homedash gateway client list`)")]
+    NoSuchClient(String),
+    #[error("client \"{0}\" is already revoked")]
+    AlreadyRevoked(String),
+    #[error("cannot write the token to {}: {source}", path.display())]
+    Out {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the access log {}: {source}", path.display())]
+    Log {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+pub fn main(cmd: Gateway, origin: &Origin) -> ExitCode {
+    match run(cmd, origin) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("homedash: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
+    match cmd {
+        Gateway::Render => {
+            let main = render(origin)?;
+            println!("wrote {} (checked with nginx -t)", main.display());
+            let config = config::load(origin)?;
+            let s = super::server(&config)?;
+            println!("start nginx with: {}", nginx::start_command(&main, &s.directory));
+            println!("after a change or a `creds rotate`: homedash gateway reload");
+            Ok(())
+        }
+        Gateway::Reload => {
+            let main = render(origin)?;
+            let config = config::load(origin)?;
+            let s = super::server(&config)?;
+            nginx::reload(&main, &s.directory).map_err(GatewayError::from)?;
+            println!("reloaded nginx with {} (checked with nginx -t first)", main.display());
+            Ok(())
+        }
+        Gateway::Client(c) => client(c, origin),
+        Gateway::Report { log, json } => {
+            let text = std::fs::read_to_string(&log).map_err(|source| CliError::Log {
+                path: log.clone(),
+                source,
+            })?;
+            let plans: BTreeMap<String, u32> = config::load(origin)
+                .ok()
+                .and_then(|c| c.gateway_server)
+                .map(|s| {
+                    s.routes
+                        .iter()
+                        .map(|r| (r.provider.to_string(), r.per_key.per_minute))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let r = report::build(&text, &plans);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            } else {
+                print!("{}", report::text(&r));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn render(origin: &Origin) -> Result<PathBuf, CliError> {
+    let config = config::load(origin)?;
+    super::server(&config)?;
+    let state = logging::private_state_dir()?;
+    let _ = audit::init(&state);
+    let meta = MetaFile::load(&meta::path(&state))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)?;
+    Ok(rt.block_on(super::render(&config, &meta))?)
+}
+
+fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
+    let config = config::load(origin)?;
+    let s = super::server(&config)?;
+    let path = clients::path(&s.directory);
+    if let Ok(state) = logging::private_state_dir() {
+        let _ = audit::init(&state);
+    }
+    let mut list = Clients::load(&path)?;
+    match cmd {
+        GatewayClientCmd::Add { name, out } => {
+            config::names::check(&name)?;
+            if list.clients.get(&name).is_some_and(|c| c.revoked.is_none()) {
+                return Err(CliError::Exists(name));
+            }
+            let (token, sha256) = clients::new_token()?;
+            std::fs::create_dir_all(&s.directory).map_err(|source| GatewayError::Write {
+                path: s.directory.clone(),
+                source,
+            })?;
+            list.clients.insert(
+                name.clone(),
+                Client {
+                    sha256,
+                    created: Utc::now(),
+                    revoked: None,
+                },
+            );
+            // The token goes out first: a client list that names a token
+            // nobody ever saw would be a client no one can use.
+            match &out {
+                Some(p) => write_private(p, token.expose_secret())?,
+                None => {
+                    let mut o = std::io::stdout().lock();
+                    let _ = writeln!(o, "{}", token.expose_secret());
+                }
+            }
+            list.save(&path)?;
+            audit::record(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
+            match out {
+                Some(p) => eprintln!(
+                    "client \"{name}\": its token is in {} (mode 0600); move it to the client and delete it here",
+                    p.display()
+                ),
+                None => eprintln!("client \"{name}\": the token above is shown once; only its hash is kept"),
+            }
+            eprintln!(
+                "on the client: homedash creds add {name} --provider gateway   (then [gateway] credential = \"{name}\")"
+            );
+            eprintln!("here: homedash gateway reload");
+            Ok(())
+        }
+        GatewayClientCmd::Rm { name } => {
+            let c = list
+                .clients
+                .get_mut(&name)
+                .ok_or_else(|| CliError::NoSuchClient(name.clone()))?;
+            if c.revoked.is_some() {
+                return Err(CliError::AlreadyRevoked(name));
+            }
+            c.revoked = Some(Utc::now());
+            list.save(&path)?;
+            audit::record(Event::GatewayClientRevoked, &name, None, "revoked");
+            println!("revoked client \"{name}\"; it is refused once nginx reloads: homedash gateway reload");
+            Ok(())
+        }
+        GatewayClientCmd::List => {
+            println!("{:<20} {:<22} STATE", "CLIENT", "CREATED");
+            for (name, c) in &list.clients {
+                let state = match c.revoked {
+                    Some(t) => format!("revoked {}", t.format("%Y-%m-%d %H:%M UTC")),
+                    None => "active".into(),
+                };
+                println!("{name:<20} {:<22} {state}", c.created.format("%Y-%m-%d %H:%M UTC"));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_private(path: &Path, token: &str) -> Result<(), CliError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let err = |source| CliError::Out {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = opts.open(path).map_err(err)?;
+    f.write_all(token.as_bytes()).map_err(err)?;
+    f.write_all(b"\n").map_err(err)
+}

@@ -1,0 +1,177 @@
+//! Team mode on the gateway host: `[gateway_server]` rendered into an
+//! nginx configuration (`render.rs`), the gateway's clients (`clients.rs`),
+//! running nginx (`nginx.rs`), the access-log report (`report.rs`) and
+//! `homedash gateway` (`cli.rs`). The upstream keys are written by the
+//! credentials room (`credentials::nginx_keys`); nothing here holds one.
+
+pub mod cli;
+pub mod clients;
+pub mod nginx;
+pub mod render;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::config::model::GatewayServer;
+use crate::credentials::meta::MetaFile;
+use crate::credentials::nginx_keys::{self, KeyUse, KeysError};
+use clients::{Clients, ClientsError};
+use nginx::NginxError;
+
+pub const MAIN: &str = "homedash-gateway.conf";
+const CLIENTS: &str = "homedash-clients.conf";
+const KEYS: &str = "homedash-keys.conf";
+const JS: &str = "homedash-gateway.js";
+/// Candidates are written beside the live files and checked first.
+const NEXT: &str = ".next";
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("{0} has no [gateway_server] table: describe the gateway there (see the README's Team mode)")]
+    NoServer(String),
+    #[error("no user \"{0}\" on this host for nginx's workers; set `user` in [gateway_server]")]
+    NoUser(String),
+    #[error(transparent)]
+    Keys(#[from] KeysError),
+    #[error(transparent)]
+    Clients(#[from] ClientsError),
+    #[error(transparent)]
+    Nginx(#[from] NginxError),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub fn server(config: &Config) -> Result<&GatewayServer, GatewayError> {
+    config
+        .gateway_server
+        .as_deref()
+        .ok_or_else(|| GatewayError::NoServer(config.source_name.clone()))
+}
+
+fn with_suffix(dir: &Path, name: &str, next: bool) -> PathBuf {
+    dir.join(if next {
+        format!("{name}{NEXT}")
+    } else {
+        name.to_string()
+    })
+}
+
+fn write(path: &Path, text: &str) -> Result<(), GatewayError> {
+    crate::atomic::write(path, text.as_bytes()).map_err(|source| GatewayError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `path` with `mode`, and owned by `owner` when given.
+fn private_dir(path: &Path, mode: u32, owner: Option<(u32, u32)>) -> Result<(), GatewayError> {
+    use std::os::unix::fs::PermissionsExt;
+    let made = std::fs::create_dir_all(path)
+        .and_then(|()| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)))
+        .and_then(|()| match owner {
+            Some((uid, gid)) => std::os::unix::fs::chown(path, Some(uid), Some(gid)),
+            None => Ok(()),
+        });
+    made.map_err(|source| GatewayError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The uid and gid of `user`, from the password file.
+fn lookup_user(user: &str) -> Option<(u32, u32)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.first() == Some(&user)).then(|| Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?)))?
+    })
+}
+
+/// Write the gateway's files: every candidate beside the live ones, then
+/// `nginx -t` on them, and only if it passes, the candidates in place of
+/// the live files. On any failure the live files are as they were.
+/// Returns the main config's path.
+pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, GatewayError> {
+    let s = server(config)?;
+    let dir = &s.directory;
+    // Run as root, nginx's master reads the config (and the keys) and its
+    // workers run as `user`: they get their own directories, and can pass
+    // through this one without listing it. The socket's directory keeps
+    // other local users from the side that adds the keys.
+    let workers = if rustix::process::geteuid().is_root() {
+        Some(lookup_user(&s.user).ok_or_else(|| GatewayError::NoUser(s.user.clone()))?)
+    } else {
+        None
+    };
+    private_dir(dir, 0o711, None)?;
+    for sub in ["tmp", "cache", "sock"] {
+        private_dir(&dir.join(sub), 0o700, workers)?;
+    }
+    let clients = Clients::load(&clients::path(dir))?;
+    let uses: Vec<KeyUse<'_>> = s
+        .routes
+        .iter()
+        .filter_map(|r| {
+            Some(KeyUse {
+                route: r.provider,
+                credential: r.credential.as_deref()?,
+                upstream: &r.upstream,
+            })
+        })
+        .collect();
+    let result = async {
+        nginx_keys::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
+        write(&with_suffix(dir, CLIENTS, true), &render::clients_conf(&clients))?;
+        write(&with_suffix(dir, JS, true), render::JS)?;
+        let (c, k, j) = (
+            with_suffix(dir, CLIENTS, true),
+            with_suffix(dir, KEYS, true),
+            with_suffix(dir, JS, true),
+        );
+        let names = render::Names {
+            clients: &c,
+            keys: &k,
+            js: &j,
+        };
+        let candidate = with_suffix(dir, MAIN, true);
+        write(&candidate, &render::main_conf(s, &names))?;
+        nginx::test(&candidate, dir)?;
+        Ok::<(), GatewayError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        for name in [KEYS, CLIENTS, JS, MAIN] {
+            let _ = std::fs::remove_file(with_suffix(dir, name, true));
+        }
+        return Err(e);
+    }
+    for name in [KEYS, CLIENTS, JS] {
+        let (from, to) = (with_suffix(dir, name, true), with_suffix(dir, name, false));
+        std::fs::rename(&from, &to).map_err(|source| GatewayError::Write { path: to, source })?;
+    }
+    let (c, k, j) = (
+        with_suffix(dir, CLIENTS, false),
+        with_suffix(dir, KEYS, false),
+        with_suffix(dir, JS, false),
+    );
+    let names = render::Names {
+        clients: &c,
+        keys: &k,
+        js: &j,
+    };
+    let main = with_suffix(dir, MAIN, false);
+    write(&main, &render::main_conf(s, &names))?;
+    let _ = std::fs::remove_file(with_suffix(dir, MAIN, true));
+    crate::credentials::audit::record(
+        crate::credentials::audit::Event::GatewayKeysWritten,
+        "gateway",
+        None,
+        &format!("{} route(s), {} key(s)", s.routes.len(), uses.len()),
+    );
+    Ok(main)
+}

@@ -1,0 +1,463 @@
+//! `[gateway_server]` as a complete nginx configuration. Pure text: the
+//! keys are written by `credentials::nginx_keys`, the files by `files.rs`.
+//!
+//! Two servers in one nginx:
+//! - the front, over TLS for clients: the allowlist, the client's token
+//!   (its SHA-256 looked up in a map; njs hashes it), a rate per client,
+//!   and the shared cache, keyed by the request alone;
+//! - the upstream side, on a unix socket only the front can reach: it adds
+//!   each route's key in the provider's own place, holds requests to the
+//!   key's plan, and talks https to the provider.
+//!
+//! Every refusal of the gateway's own carries `X-Homedash-Gateway` (the
+//! codes in `homedash_widgets::gateway::Refusal`), so a client tells it
+//! from the provider's answer.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use homedash_widgets::AuthPlacement;
+use homedash_widgets::gateway::{Refusal, VERDICT_HEADER, WHOAMI_PATH};
+
+use super::clients::Clients;
+use crate::config::model::{GatewayServer, Route};
+use crate::credentials::nginx_keys::variable;
+
+/// The files one rendering writes, by their names in the config.
+pub struct Names<'a> {
+    pub clients: &'a Path,
+    pub keys: &'a Path,
+    pub js: &'a Path,
+}
+
+pub const JS: &str = r#"// Written by `homedash gateway render`. The SHA-256 of the client's bearer
+// token: the gateway keeps only hashes, never a client's token.
+var crypto = require('crypto');
+
+function client_hash(r) {
+    var h = r.headersIn['Authorization'];
+    if (!h || h.substring(0, 7) !== 'Bearer ') {
+        return '';
+    }
+    return crypto.createHash('sha256').update(h.substring(7)).digest('hex');
+}
+
+export default { client_hash: client_hash };
+"#;
+
+/// The header that carries a gateway refusal, as nginx spells it.
+fn verdict_header() -> String {
+    let mut out = String::new();
+    for (i, part) in VERDICT_HEADER.split('-').enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        let mut c = part.chars();
+        if let Some(f) = c.next() {
+            out.push(f.to_ascii_uppercase());
+            out.push_str(c.as_str());
+        }
+    }
+    out
+}
+
+/// A JSON body in an nginx single-quoted string: the messages are ours,
+/// and written without quotes.
+fn json_body(message: &str) -> String {
+    debug_assert!(!message.contains(['\'', '"', '\\']));
+    format!("'{{\"error\":\"{message}\"}}\\n'")
+}
+
+/// The client list as nginx maps from a token's hash.
+pub fn clients_conf(clients: &Clients) -> String {
+    let mut out = String::from("# Written by `homedash gateway render`: SHA-256 of each client's token.\n");
+    out.push_str("map $hd_client_hash $hd_client {\n    default \"\";\n");
+    for (name, c) in clients.active() {
+        let _ = writeln!(out, "    \"{}\" \"{name}\";", c.sha256);
+    }
+    out.push_str("}\n");
+    out.push_str("# Who a request was from, for the access log: revoked clients too.\n");
+    out.push_str("map $hd_client_hash $hd_client_log {\n    default \"-\";\n");
+    for (name, c) in &clients.clients {
+        let _ = writeln!(out, "    \"{}\" \"{name}\";", c.sha256);
+    }
+    out.push_str("}\n");
+    let _ = writeln!(
+        out,
+        "map $hd_client_hash $hd_client_refusal {{\n    default \"{}\";",
+        Refusal::ClientRejected.code()
+    );
+    for c in clients.clients.values().filter(|c| c.revoked.is_some()) {
+        let _ = writeln!(out, "    \"{}\" \"{}\";", c.sha256, Refusal::ClientRevoked.code());
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Seconds a client over its rate should wait: one request's share.
+fn retry_after(per_minute: u32) -> u32 {
+    60_u32.div_ceil(per_minute.max(1)).max(1)
+}
+
+fn zone(route: &str) -> String {
+    format!("hd_up_{}", route.replace('-', "_"))
+}
+
+/// Where the provider takes its key, as nginx directives on the upstream
+/// side.
+fn key_directives(route: &Route) -> String {
+    let auth = homedash_widgets::source::keyed(route.provider).map(|p| p.auth.clone());
+    let v = variable(route.provider, None);
+    match (route.credential.as_ref(), auth) {
+        (None, _) | (_, None | Some(AuthPlacement::None)) => String::new(),
+        (Some(_), Some(AuthPlacement::Bearer)) => {
+            format!("            proxy_set_header Authorization \"Bearer {v}\";\n")
+        }
+        (Some(_), Some(AuthPlacement::Scheme(s))) => {
+            format!("            proxy_set_header Authorization \"{s} {v}\";\n")
+        }
+        (Some(_), Some(AuthPlacement::Header(h))) => format!("            proxy_set_header {h} {v};\n"),
+        (Some(_), Some(AuthPlacement::HeaderPair(a, b))) => format!(
+            "            proxy_set_header {a} {};\n            proxy_set_header {b} {};\n",
+            variable(route.provider, Some(1)),
+            variable(route.provider, Some(2))
+        ),
+        // nginx appends it; the client never sees it, and the front's
+        // access log has no query at all.
+        (Some(_), Some(AuthPlacement::Query(q))) => {
+            format!("            set $args \"${{args}}${{hd_amp}}{q}={v}\";\n")
+        }
+    }
+}
+
+/// Every header a provider takes a key in, cleared on the way in: a
+/// client's own credential never goes upstream.
+fn client_header_strips() -> String {
+    let mut names: Vec<String> = vec!["Authorization".into()];
+    for p in homedash_widgets::source::keyed_all() {
+        match &p.auth {
+            AuthPlacement::Header(h) => names.push(h.to_string()),
+            AuthPlacement::HeaderPair(a, b) => {
+                names.push((*a).into());
+                names.push((*b).into());
+            }
+            _ => {}
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+        .iter()
+        .map(|n| format!("        proxy_set_header {n} \"\";\n"))
+        .collect()
+}
+
+/// A query parameter some provider takes its key in: a client that sends
+/// one is refused, since nginx cannot remove it from the query.
+fn query_params() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = homedash_widgets::source::keyed_all()
+        .iter()
+        .filter_map(|p| match p.auth {
+            AuthPlacement::Query(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+pub fn main_conf(s: &GatewayServer, names: &Names<'_>) -> String {
+    let dir = s.directory.display();
+    let vh = verdict_header();
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"# Written by `homedash gateway render` from [gateway_server]. Edits are
+# overwritten: change the homedash config and run `homedash gateway reload`.
+# Start:  nginx -c {dir}/homedash-gateway.conf -p {dir}/ -e {dir}/error.log
+load_module {njs};
+user {user};
+worker_processes auto;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+
+events {{
+    worker_connections 4096;
+}}
+
+http {{
+    server_tokens off;
+    # Room for 64-character hashes as map keys.
+    map_hash_bucket_size 128;
+    client_body_temp_path {dir}/tmp/body;
+    proxy_temp_path {dir}/tmp/proxy;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+    access_log off;
+    default_type application/json;
+    charset_types application/json;
+
+    js_import hd from {js};
+    js_set $hd_client_hash hd.client_hash;
+    include {clients};
+    include {keys};
+
+    geo $hd_allowed {{
+        default 0;
+"#,
+        njs = s.njs_module.display(),
+        user = s.user,
+        js = names.js.display(),
+        clients = names.clients.display(),
+        keys = names.keys.display(),
+    );
+    for a in &s.allow {
+        let _ = writeln!(o, "        {a} 1;");
+    }
+    let _ = write!(
+        o,
+        r#"    }}
+
+    # The route is the first path segment: /finnhub/quote -> finnhub.
+    map $uri $hd_route {{
+        ~^/(?<r>[a-z0-9-]+)/ $r;
+        default "";
+    }}
+    # "&" before an appended key only when the client sent a query.
+    map $args $hd_amp {{
+        "" "";
+        default "&";
+    }}
+    map $upstream_status $hd_upstream_verdict {{
+        401 {rejected};
+        403 {forbidden};
+        default "";
+    }}
+
+    log_format hd_json escape=json '{{"time":"$time_iso8601","client":"$hd_client_log",'
+        '"remote":"$remote_addr","method":"$request_method","path":"$uri",'
+        '"route":"$hd_route","status":$status,"upstream_status":"$upstream_status",'
+        '"cache":"$upstream_cache_status","gateway":"$sent_http_{vh_var}",'
+        '"request_time":$request_time,"upstream_time":"$upstream_response_time"}}';
+
+    proxy_cache_path {dir}/cache levels=1:2 keys_zone=hd_cache:10m max_size=1g inactive=1h use_temp_path=off;
+    limit_req_zone $hd_client zone=hd_clients:10m rate={per_client}r/m;
+    limit_req_status 429;
+    limit_req_log_level warn;
+"#,
+        rejected = Refusal::UpstreamKeyRejected.code(),
+        forbidden = Refusal::UpstreamKeyForbidden.code(),
+        vh_var = VERDICT_HEADER.replace('-', "_"),
+        per_client = s.per_client.per_minute,
+    );
+    for r in &s.routes {
+        let _ = writeln!(
+            o,
+            "    limit_req_zone $hd_route zone={}:1m rate={}r/m;",
+            zone(r.provider),
+            r.per_key.per_minute
+        );
+    }
+    let _ = write!(
+        o,
+        r#"
+    upstream hd_upstream_side {{
+        server unix:{dir}/sock/upstream.sock;
+        keepalive 16;
+    }}
+
+    # The upstream side: only the front reaches it. Keys are added here.
+    server {{
+        listen unix:{dir}/sock/upstream.sock;
+        proxy_ssl_server_name on;
+        proxy_ssl_verify on;
+        proxy_ssl_verify_depth 4;
+        proxy_ssl_trusted_certificate {ca};
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 20s;
+        proxy_hide_header Set-Cookie;
+"#,
+        ca = s.upstream_ca.display(),
+    );
+    for r in &s.routes {
+        let burst = (r.per_key.per_minute / 6).clamp(2, 60);
+        let mut upstream = r.upstream.clone();
+        if !upstream.path().ends_with('/') {
+            let p = format!("{}/", upstream.path());
+            upstream.set_path(&p);
+        }
+        let _ = write!(
+            o,
+            r#"
+        location /{route}/ {{
+            limit_req zone={zone} burst={burst};
+{keys}            proxy_pass {upstream};
+            add_header {vh} $hd_upstream_verdict always;
+            error_page 429 = @hd_upstream_limited;
+            error_page 502 504 = @hd_upstream_unreachable;
+        }}
+"#,
+            route = r.provider,
+            zone = zone(r.provider),
+            keys = key_directives(r),
+            upstream = upstream,
+        );
+    }
+    let _ = write!(
+        o,
+        r#"
+        location @hd_upstream_limited {{
+            add_header {vh} {up_limited} always;
+            add_header Retry-After 10 always;
+            return 429 {up_limited_body};
+        }}
+        location @hd_upstream_unreachable {{
+            add_header {vh} {unreachable} always;
+            return 502 {unreachable_body};
+        }}
+        location / {{
+            return 404;
+        }}
+    }}
+
+    # The front: clients, over TLS.
+    server {{
+"#,
+        up_limited = Refusal::UpstreamRateLimited.code(),
+        up_limited_body = json_body("the gateway is holding requests to keep its key inside the plan of the provider"),
+        unreachable = Refusal::UpstreamUnreachable.code(),
+        unreachable_body = json_body("the gateway cannot reach the provider"),
+    );
+    for l in &s.listen {
+        let _ = writeln!(o, "        listen {l} ssl;");
+    }
+    let _ = write!(
+        o,
+        r#"        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:hd_tls:1m;
+        access_log {log} hd_json;
+
+        error_page 401 = @hd_client_refused;
+        error_page 403 = @hd_address_denied;
+        error_page 404 = @hd_no_route;
+        error_page 429 = @hd_rate_limited;
+        error_page 502 504 = @hd_upstream_unreachable;
+
+        if ($hd_allowed = 0) {{
+            return 403;
+        }}
+
+        location = {whoami} {{
+            if ($hd_client = "") {{
+                return 401;
+            }}
+            return 200 '{{"client":"$hd_client","routes":[{routes}]}}\n';
+        }}
+"#,
+        cert = s.certificate.display(),
+        key = s.certificate_key.display(),
+        log = s.access_log.display(),
+        whoami = WHOAMI_PATH,
+        routes = s
+            .routes
+            .iter()
+            .map(|r| format!("\"{}\"", r.provider))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    let strips = client_header_strips().replace("        ", "            ");
+    let mut refuse_params = String::new();
+    for q in query_params() {
+        let _ = write!(
+            refuse_params,
+            "            if ($arg_{q} != \"\") {{\n                return 401;\n            }}\n"
+        );
+    }
+    for r in &s.routes {
+        let ttl = r.ttl.as_secs().max(1);
+        let _ = write!(
+            o,
+            r#"
+        location /{route}/ {{
+            if ($hd_client = "") {{
+                return 401;
+            }}
+{refuse_params}            limit_req zone=hd_clients burst={burst} nodelay;
+            proxy_pass http://hd_upstream_side;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+{strips}            proxy_cache hd_cache;
+            proxy_cache_key "$uri$is_args$args";
+            proxy_cache_valid 200 {ttl}s;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 20s;
+            proxy_cache_lock_age 20s;
+            proxy_cache_use_stale error timeout updating http_429 http_500 http_502 http_503 http_504;
+            proxy_cache_background_update on;
+            proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect;
+            add_header X-Homedash-Cache $upstream_cache_status always;
+        }}
+"#,
+            route = r.provider,
+            burst = s.client_burst,
+        );
+    }
+    let _ = write!(
+        o,
+        r#"
+        location / {{
+            return 404;
+        }}
+        location @hd_client_refused {{
+            add_header {vh} $hd_client_refusal always;
+            return 401 {refused_body};
+        }}
+        location @hd_address_denied {{
+            add_header {vh} {denied} always;
+            return 403 {denied_body};
+        }}
+        location @hd_no_route {{
+            add_header {vh} {no_route} always;
+            return 404 {no_route_body};
+        }}
+        location @hd_rate_limited {{
+            add_header {vh} {limited} always;
+            add_header Retry-After {retry} always;
+            return 429 {limited_body};
+        }}
+        location @hd_upstream_unreachable {{
+            add_header {vh} {unreachable} always;
+            return 502 {unreachable_body};
+        }}
+    }}
+}}
+"#,
+        refused_body = json_body("the gateway does not accept the token of this client"),
+        denied = Refusal::AddressDenied.code(),
+        denied_body = json_body("this address is not allowed to use the gateway"),
+        no_route = Refusal::NoRoute.code(),
+        no_route_body = json_body("the gateway has no route for this path"),
+        limited = Refusal::RateLimited.code(),
+        retry = retry_after(s.per_client.per_minute),
+        limited_body = json_body("this client is over its rate at the gateway"),
+        unreachable = Refusal::UpstreamUnreachable.code(),
+        unreachable_body = json_body("the gateway cannot reach the provider"),
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_spelled_as_nginx_sends_it() {
+        assert_eq!(verdict_header(), "X-Homedash-Gateway");
+        assert_eq!(retry_after(120), 1);
+        assert_eq!(retry_after(7), 9);
+    }
+}
