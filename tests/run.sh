@@ -7,13 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The keyring tests need a real Secret Service on a private D-Bus session;
-# the command-source test needs the real `pass` and GnuPG.
+# the command-source test needs the real `pass` and GnuPG; team mode's
+# tests need nginx.
 missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null || missing+=(libsecret-tools)
 command -v pass >/dev/null || missing+=(pass)
 command -v gpg >/dev/null || missing+=(gnupg)
+# Team mode's tests run a real nginx with its JavaScript module.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo -n"
@@ -33,4 +37,4 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
-  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e::'
+  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway::'

@@ -35,6 +35,16 @@ pub enum Status {
     Revoked,
     /// The provider refused it; widgets pause until a test passes.
     Rejected(String),
+    /// Team mode's gateway refused this client (unknown or revoked);
+    /// widgets pause the same way.
+    RefusedByGateway(String),
+}
+
+impl Status {
+    /// Refused by the provider or the gateway: its widgets are paused.
+    pub fn refused(&self) -> bool {
+        matches!(self, Status::Rejected(_) | Status::RefusedByGateway(_))
+    }
 }
 
 impl Status {
@@ -51,6 +61,10 @@ impl Status {
             Status::Rejected(why) => format!(
                 "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated (c)",
                 homedash_widgets::format::fit(why, 160)
+            ),
+            Status::RefusedByGateway(why) => format!(
+                "{}; polling paused until credential \"{name}\" is tested or changed (c)",
+                homedash_widgets::format::fit(why, 200)
             ),
         }
     }
@@ -320,13 +334,20 @@ impl Broker {
     }
 
     /// The provider refused the credential: pause its widgets.
-    pub fn reject(&self, name: &str, why: &str) {
+    /// Pause every widget of credential `name`: the provider (or team
+    /// mode's gateway) refused it.
+    pub fn reject(&self, name: &str, e: &homedash_widgets::FetchError) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
         if slot.status != Status::Ready {
             return;
         }
-        slot.status = Status::Rejected(why.to_string());
+        slot.status = match &e.class {
+            homedash_widgets::ErrorClass::Gateway { refusal, .. } => {
+                Status::RefusedByGateway(format!("{}: {}", refusal.label(), e.detail))
+            }
+            _ => Status::Rejected(e.detail.clone()),
+        };
         slot.generation += 1;
         drop(slots);
         self.bump();
@@ -336,7 +357,7 @@ impl Broker {
     pub fn accept(&self, name: &str) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
-        if matches!(slot.status, Status::Rejected(_)) && slot.secret.is_some() {
+        if slot.status.refused() && slot.secret.is_some() {
             slot.status = Status::Ready;
             drop(slots);
             self.bump();
@@ -506,7 +527,7 @@ mod tests {
         assert!(rx.has_changed().unwrap());
         rx.mark_unchanged();
         assert_eq!(b.secret("fh").unwrap().expose_secret(), "hd-canary-broker-123456");
-        b.reject("fh", "Invalid API key.");
+        b.reject("fh", &FetchError::new(ErrorClass::Rejected, "Invalid API key."));
         assert!(matches!(b.secret("fh"), Err(Status::Rejected(_))));
         assert!(rx.has_changed().unwrap());
         b.accept("fh");

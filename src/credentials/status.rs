@@ -65,7 +65,7 @@ impl CredState {
     /// a token for a keyring credential (none when not known or not asked).
     pub fn derive(meta: Option<&Meta>, live: Option<&Status>, stored: Option<bool>) -> CredState {
         match live {
-            Some(Status::Rejected(_)) => return CredState::Rejected,
+            Some(Status::Rejected(_) | Status::RefusedByGateway(_)) => return CredState::Rejected,
             Some(Status::Revoked) => return CredState::Revoked,
             Some(Status::NotStored) => return CredState::NotStored,
             Some(Status::Unavailable(_)) => return CredState::Unavailable,

@@ -385,7 +385,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             && rejects_credential(&e.class)
         {
             // Every widget of this credential pauses at its next poll.
-            c.broker.reject(&c.name, &e.detail);
+            c.broker.reject(&c.name, e);
             crate::credentials::audit::record_rejected(&c.name, &e.detail);
         }
         job.drain();

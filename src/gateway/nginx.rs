@@ -21,11 +21,24 @@ pub enum NginxError {
     },
 }
 
-/// `$HOMEDASH_NGINX`, else `nginx` on PATH.
+/// `$HOMEDASH_NGINX`, else `nginx` on PATH, else Debian's
+/// `/usr/sbin/nginx` (not on a normal user's PATH).
 pub fn program() -> PathBuf {
-    std::env::var_os("HOMEDASH_NGINX")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from("nginx"), PathBuf::from)
+    if let Some(p) = std::env::var_os("HOMEDASH_NGINX").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let on_path = std::env::var_os("PATH")
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("nginx"))
+                .any(|p| p.is_file())
+        })
+        .unwrap_or(false);
+    let sbin = Path::new("/usr/sbin/nginx");
+    if !on_path && sbin.is_file() {
+        return sbin.to_path_buf();
+    }
+    PathBuf::from("nginx")
 }
 
 /// The arguments every run takes: the config, its directory as prefix,

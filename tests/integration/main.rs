@@ -20,6 +20,7 @@ mod creds_keyring;
 mod creds_truth;
 mod fault_matrix;
 mod fuzz_smoke;
+mod gateway;
 mod hostile;
 mod hot_reload;
 mod http_faults;
