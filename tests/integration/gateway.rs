@@ -87,7 +87,8 @@ fn bad_input_is_refused_and_the_running_config_stays() {
     assert_eq!(mode & 0o777, 0o600);
 
     let original = std::fs::read_to_string(&gw.config).unwrap();
-    let cases: [(&str, String, &[(&str, &str)], &str); 4] = [
+    type Case<'a> = (&'a str, String, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case<'_>; 4] = [
         (
             "an unknown provider",
             format!("{original}\n[gateway_server.route.nosuch]\nttl = \"5s\"\n"),
