@@ -94,9 +94,11 @@ pub fn clients_conf(clients: &Clients) -> String {
     out
 }
 
-/// Seconds a client over its rate should wait: one request's share.
+/// Seconds a client over its rate should wait: long enough to slow it
+/// down (a client retrying at once would only be refused again), or one
+/// request's share of a minute if that is longer.
 fn retry_after(per_minute: u32) -> u32 {
-    60_u32.div_ceil(per_minute.max(1)).max(1)
+    60_u32.div_ceil(per_minute.max(1)).max(5)
 }
 
 fn zone(route: &str) -> String {
@@ -241,6 +243,11 @@ http {{
         '"route":"$hd_route","status":$status,"upstream_status":"$upstream_status",'
         '"cache":"$upstream_cache_status","gateway":"$sent_http_{vh_var}",'
         '"request_time":$request_time,"upstream_time":"$upstream_response_time"}}';
+    # The upstream side's own line per call to a provider (cache refreshes
+    # in the background included): no client, no query (the key is in it).
+    log_format hd_upstream_json escape=json '{{"time":"$time_iso8601","side":"upstream",'
+        '"route":"$hd_route","path":"$uri","status":$status,"upstream_status":"$upstream_status",'
+        '"gateway":"$sent_http_{vh_var}","upstream_time":"$upstream_response_time"}}';
 
     proxy_cache_path {dir}/cache levels=1:2 keys_zone=hd_cache:10m max_size=1g inactive=1h use_temp_path=off;
     limit_req_zone $hd_client zone=hd_clients:10m rate={per_client}r/m;
@@ -271,6 +278,7 @@ http {{
     # The upstream side: only the front reaches it. Keys are added here.
     server {{
         listen unix:{dir}/sock/upstream.sock;
+        access_log {log} hd_upstream_json;
         proxy_ssl_server_name on;
         proxy_ssl_verify on;
         proxy_ssl_verify_depth 4;
@@ -280,6 +288,7 @@ http {{
         proxy_hide_header Set-Cookie;
 "#,
         ca = s.upstream_ca.display(),
+        log = s.access_log.display(),
     );
     for r in &s.routes {
         let burst = (r.per_key.per_minute / 6).clamp(2, 60);
@@ -457,7 +466,7 @@ mod tests {
     #[test]
     fn the_header_is_spelled_as_nginx_sends_it() {
         assert_eq!(verdict_header(), "X-Homedash-Gateway");
-        assert_eq!(retry_after(120), 1);
+        assert_eq!(retry_after(120), 5);
         assert_eq!(retry_after(7), 9);
     }
 }

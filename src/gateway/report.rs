@@ -12,7 +12,12 @@ use homedash_widgets::gateway::Refusal;
 #[derive(Debug, Deserialize)]
 struct Line {
     time: String,
+    /// "upstream" for the upstream side's line per call to a provider.
+    #[serde(default)]
+    side: String,
+    #[serde(default)]
     client: String,
+    #[serde(default)]
     remote: String,
     #[serde(default)]
     route: String,
@@ -38,8 +43,10 @@ pub struct ClientStats {
 #[derive(Debug, Default, Serialize, PartialEq)]
 pub struct RouteStats {
     pub requests: u64,
-    /// Requests that went to the provider.
+    /// Requests that went to the provider (cache refreshes included).
     pub upstream_calls: u64,
+    /// Requests the gateway held to keep the key inside its plan.
+    pub held: u64,
     /// The most upstream calls in one minute.
     pub peak_per_minute: u64,
     /// The plan's per-minute limit, when the config names the route.
@@ -61,7 +68,7 @@ pub enum Anomaly {
         client: String,
         minute: String,
         count: u64,
-        usual: u64,
+        usual_per_minute: u64,
     },
 }
 
@@ -75,7 +82,7 @@ pub struct Report {
     pub anomalies: Vec<Anomaly>,
 }
 
-/// A minute far above a client's median minute: at least this many times
+/// A minute far above a client's median rate: at least this many times
 /// it, and at least `JUMP_MIN` requests.
 const JUMP_FACTOR: u64 = 3;
 const JUMP_MIN: u64 = 20;
@@ -89,7 +96,8 @@ fn minute(t: &DateTime<FixedOffset>) -> String {
 /// `plans`: each route's per-minute limit, from the config when given.
 pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
     let mut r = Report::default();
-    let mut per_minute: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    // Per client and minute: requests, and the first and last second seen.
+    let mut per_minute: BTreeMap<String, BTreeMap<String, (u64, u32, u32)>> = BTreeMap::new();
     let mut upstream_minutes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
     let mut revoked: BTreeMap<String, u64> = BTreeMap::new();
@@ -107,6 +115,22 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             ..l
         };
         let at = DateTime::parse_from_rfc3339(&l.time).ok();
+        if l.side == "upstream" {
+            let rs = r.routes.entry(l.route.clone()).or_default();
+            if Refusal::from_code(&l.gateway) == Some(Refusal::UpstreamRateLimited) {
+                rs.held += 1;
+            } else if !l.upstream_status.is_empty() && l.upstream_status != "-" {
+                rs.upstream_calls += 1;
+                if let Some(at) = &at {
+                    *upstream_minutes
+                        .entry(l.route.clone())
+                        .or_default()
+                        .entry(minute(at))
+                        .or_default() += 1;
+                }
+            }
+            continue;
+        }
         match Refusal::from_code(&l.gateway) {
             Some(Refusal::ClientRejected) => *unknown.entry(l.remote.clone()).or_default() += 1,
             Some(Refusal::ClientRevoked) => *revoked.entry(l.client.clone()).or_default() += 1,
@@ -120,11 +144,15 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             c.cache_hits += 1;
         }
         if let Some(at) = &at {
-            *per_minute
+            let sec = at.second();
+            let m = per_minute
                 .entry(l.client.clone())
                 .or_default()
                 .entry(minute(at))
-                .or_default() += 1;
+                .or_insert((0, sec, sec));
+            m.0 += 1;
+            m.1 = m.1.min(sec);
+            m.2 = m.2.max(sec);
         }
         let stopped_at_front = matches!(
             Refusal::from_code(&l.gateway),
@@ -137,21 +165,7 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             )
         );
         if !l.route.is_empty() && !stopped_at_front {
-            let rs = r.routes.entry(l.route.clone()).or_default();
-            rs.requests += 1;
-            let went_upstream = !matches!(l.cache.as_str(), "HIT" | "STALE" | "UPDATING")
-                && !l.upstream_status.is_empty()
-                && l.upstream_status != "-";
-            if went_upstream {
-                rs.upstream_calls += 1;
-                if let Some(at) = &at {
-                    *upstream_minutes
-                        .entry(l.route.clone())
-                        .or_default()
-                        .entry(minute(at))
-                        .or_default() += 1;
-                }
-            }
+            r.routes.entry(l.route.clone()).or_default().requests += 1;
         }
     }
     for c in r.clients.values_mut() {
@@ -181,17 +195,21 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
     for (remote, count) in denied {
         r.anomalies.push(Anomaly::DeniedAddress { remote, count });
     }
+    // A minute's rate is its requests over the seconds it was active, so a
+    // client's first and last (partial) minutes compare fairly.
     for (client, minutes) in per_minute.iter().filter(|(c, _)| c.as_str() != "-") {
-        let mut counts: Vec<u64> = minutes.values().copied().collect();
-        counts.sort_unstable();
-        let usual = counts.get(counts.len() / 2).copied().unwrap_or(0).max(1);
-        for (m, &count) in minutes {
-            if count >= JUMP_MIN && count >= usual * JUMP_FACTOR && minutes.len() > 2 {
+        let rate = |&(n, first, last): &(u64, u32, u32)| n as f64 / f64::from(last - first + 1);
+        let mut rates: Vec<f64> = minutes.values().map(rate).collect();
+        rates.sort_by(f64::total_cmp);
+        let usual = rates.get(rates.len() / 2).copied().unwrap_or(0.0);
+        for (m, counts) in minutes {
+            let count = counts.0;
+            if minutes.len() > 2 && count >= JUMP_MIN && rate(counts) >= usual * JUMP_FACTOR as f64 {
                 r.anomalies.push(Anomaly::RateJump {
                     client: client.clone(),
                     minute: m.clone(),
                     count,
-                    usual,
+                    usual_per_minute: (usual * 60.0).round() as u64,
                 });
             }
         }
@@ -259,8 +277,10 @@ pub fn text(r: &Report) -> String {
                 client,
                 minute,
                 count,
-                usual,
-            } => format!("client \"{client}\" sent {count} requests in the minute from {minute}, usually {usual}"),
+                usual_per_minute,
+            } => format!(
+                "client \"{client}\" sent {count} requests in the minute from {minute}, usually {usual_per_minute} a minute"
+            ),
         };
         let _ = writeln!(o, "- {line}");
     }
@@ -280,22 +300,23 @@ mod tests {
     #[test]
     fn counts_clients_routes_and_flags_what_looks_wrong() {
         let mut log = String::new();
-        // alice: 3 quiet minutes of 5, then a minute of 40.
+        // alice: 3 quiet minutes of 5 (one every 12 s), then 40 in 40 s.
         for m in 0..3 {
             for s in 0..5 {
+                let t = format!("2026-12-03T10:0{m}:{:02}+00:00", s * 12);
                 let (up, cache) = if s == 0 { ("200", "MISS") } else { ("", "HIT") };
-                log.push_str(&line(
-                    &format!("2026-12-03T10:0{m}:{s:02}+00:00"),
-                    "alice",
-                    "127.0.0.1",
-                    200,
-                    up,
-                    cache,
-                    "",
-                ));
+                log.push_str(&line(&t, "alice", "127.0.0.1", 200, up, cache, ""));
                 log.push('\n');
+                if s == 0 {
+                    log.push_str(&format!(
+                        r#"{{"time":"{t}","side":"upstream","route":"finnhub","path":"/finnhub/quote","status":200,"upstream_status":"200","gateway":"","upstream_time":"0.010"}}"#
+                    ));
+                    log.push('\n');
+                }
             }
         }
+        log.push_str(r#"{"time":"2026-12-03T10:04:00+00:00","side":"upstream","route":"finnhub","path":"/finnhub/quote","status":429,"upstream_status":"","gateway":"upstream-rate-limited","upstream_time":""}"#);
+        log.push('\n');
         for s in 0..40 {
             log.push_str(&line(
                 &format!("2026-12-03T10:05:{s:02}+00:00"),
@@ -339,14 +360,14 @@ mod tests {
         ));
         log.push_str("\nnot json\n");
         let r = build(&log, &BTreeMap::from([("finnhub".to_string(), 2)]));
-        assert_eq!(r.lines, 59);
+        assert_eq!(r.lines, 63);
         assert_eq!(r.unreadable, 1);
         let a = &r.clients["alice"];
         assert_eq!(a.requests, 55);
         assert_eq!(a.cache_hits, 52);
         assert_eq!(r.clients["bob"].statuses["4xx"], 1);
         let f = &r.routes["finnhub"];
-        assert_eq!((f.requests, f.upstream_calls, f.peak_per_minute), (55, 3, 1));
+        assert_eq!((f.requests, f.upstream_calls, f.held, f.peak_per_minute), (55, 3, 1, 1));
         assert!(!f.over_plan);
         assert!(r.anomalies.contains(&Anomaly::RevokedClient {
             client: "bob".into(),
@@ -360,10 +381,19 @@ mod tests {
             remote: "127.0.0.2".into(),
             count: 1
         }));
-        assert!(
-            r.anomalies
-                .iter()
-                .any(|x| matches!(x, Anomaly::RateJump { client, count: 40, usual: 5, .. } if client == "alice"))
+        let jumps: Vec<_> = r
+            .anomalies
+            .iter()
+            .filter(|x| matches!(x, Anomaly::RateJump { .. }))
+            .collect();
+        assert_eq!(
+            jumps,
+            [&Anomaly::RateJump {
+                client: "alice".into(),
+                minute: "2026-12-03T10:05+00:00".into(),
+                count: 40,
+                usual_per_minute: 6
+            }]
         );
         let t = text(&r);
         assert!(t.contains("revoked client \"bob\""), "{t}");

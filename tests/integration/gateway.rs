@@ -2,9 +2,12 @@
 //! the config `homedash gateway render` wrote. The Secret Service tests
 //! (`three_clients_share_one_gateway`) run in `tests/secret-service.sh`.
 
-use crate::support::gateway::GatewayHost;
+use std::time::{Duration, Instant};
+
+use crate::support::gateway::{GatewayHost, client_config};
 use crate::support::output_text;
 use crate::support::providers::ProviderServer;
+use crate::support::pty::Running;
 
 const FH_KEY: &str = "hdcanaryFHupstream0001";
 
@@ -165,4 +168,444 @@ fn an_address_outside_the_allowlist_is_refused_and_logged() {
         .filter(|l| l["remote"] == "127.0.0.2" && l["gateway"] == "address-denied" && l["status"] == 403)
         .collect();
     assert_eq!(denied.len(), 2, "{log:#?}");
+}
+
+const OWM_KEY: &str = "hdcanaryOWMupstream002";
+const FH_NEW: &str = "hdcanaryFHrotated0003";
+
+/// One client machine: its own HOME, config and gateway credential (in the
+/// real Secret Service), and the dashboard in a pty.
+struct Client {
+    name: &'static str,
+    token: String,
+    home: tempfile::TempDir,
+    app: Option<Running>,
+}
+
+impl Client {
+    fn new(gw: &GatewayHost, name: &'static str, widgets: &str) -> Client {
+        let token = gw.add_client(name);
+        // The documented order: add the client, reload the gateway.
+        gw.ok(&["gateway", "reload"], None, &[]);
+        gw.wait_for_status(&token, 200);
+        let home = tempfile::tempdir().unwrap();
+        let cred = format!("gw-{name}-{}", std::process::id());
+        std::fs::write(home.path().join("config.toml"), client_config(gw, &cred, widgets)).unwrap();
+        let c = Client {
+            name,
+            token,
+            home,
+            app: None,
+        };
+        // The token arrives on stdin, as `creds add` takes it: stored in
+        // the keyring, its origin (the gateway) approved, and tested.
+        let mut cmd = crate::support::homedash(c.home.path(), &["creds", "add", &cred, "--provider", "gateway"]);
+        let out = crate::support::run_with_stdin(&mut cmd, &c.token);
+        let shown = output_text(&out);
+        assert!(out.status.success(), "{name}: {shown}");
+        assert!(
+            shown.contains(&format!("will be sent to {}", gw.url())),
+            "{name}: {shown}"
+        );
+        assert!(shown.contains(&format!("{cred}: valid")), "{name}: {shown}");
+        c
+    }
+
+    fn start(&mut self) {
+        let cfg = self.home.path().join("config.toml");
+        self.app = Some(Running::start_in(
+            self.home.path(),
+            &["--config", cfg.to_str().unwrap()],
+            &[],
+        ));
+    }
+
+    fn app(&self) -> &Running {
+        self.app.as_ref().unwrap()
+    }
+
+    fn log(&self) -> String {
+        crate::support::files_under(&self.home.path().join("state"))
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("homedash."))
+            })
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut app) = self.app.take() {
+            app.send("q");
+            app.wait_exit(Duration::from_secs(10));
+        }
+    }
+}
+
+/// Every access-log line of `client` after the first `from` lines.
+fn lines_of<'a>(log: &'a [serde_json::Value], from: usize, client: &str) -> Vec<&'a serde_json::Value> {
+    log.iter().skip(from).filter(|l| l["client"] == client).collect()
+}
+
+/// The three widgets' data: Finnhub's quote, OpenWeatherMap's and
+/// Open-Meteo's current temperatures (the recorded answers).
+fn shows_data(screen: &str) -> bool {
+    ["261.", "298.5°C", "6.3°C"].iter().all(|n| screen.contains(n))
+}
+
+fn wait_until(what: &str, within: Duration, mut ok: impl FnMut() -> bool) {
+    let end = Instant::now() + within;
+    while !ok() {
+        assert!(Instant::now() < end, "never: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+const THREE_WIDGETS: &str = r#"[widget.stocks]
+kind = "stocks"
+provider = "finnhub"
+symbols = ["AAPL"]
+refresh = "1s"
+
+[widget.owm]
+kind = "weather"
+provider = "openweathermap"
+title = "OWM"
+latitude = 44.35
+longitude = 10.99
+hours = 0
+refresh = "1s"
+
+[widget.meteo]
+kind = "weather"
+title = "Meteo"
+latitude = 52.52
+longitude = 13.41
+refresh = "1s"
+"#;
+
+#[test]
+#[ignore = "needs a Secret Service: tests/run.sh runs it in tests/secret-service.sh"]
+fn three_clients_share_one_gateway() {
+    let pid = std::process::id();
+    let fh = ProviderServer::start("finnhub", &[FH_KEY]);
+    let owm = ProviderServer::start("openweathermap", &[OWM_KEY]);
+    let meteo = ProviderServer::start("open-meteo", &[]);
+    let (fh_cred, owm_cred) = (format!("gwfh{pid}"), format!("gwowm{pid}"));
+    let mut gw = GatewayHost::new(
+        "allow = [\"127.0.0.1\"]\nper_client = \"600r/m\"\nclient_burst = 20",
+        &format!(
+            r#"[credential.{fh_cred}]
+provider = "finnhub"
+
+[credential.{owm_cred}]
+provider = "openweathermap"
+
+[gateway_server.route.finnhub]
+credential = "{fh_cred}"
+upstream = "{fh}"
+ttl = "10s"
+
+[gateway_server.route.openweathermap]
+credential = "{owm_cred}"
+upstream = "{owm}"
+ttl = "10s"
+
+[gateway_server.route.open-meteo]
+upstream = "{meteo}"
+ttl = "10s"
+"#,
+            fh = fh.base(),
+            owm = owm.base(),
+            meteo = meteo.base(),
+        ),
+    );
+    // The upstream keys go into the gateway host's keyring, tested against
+    // the routes' upstreams (which `creds add` approves).
+    for (name, key) in [(&fh_cred, FH_KEY), (&owm_cred, OWM_KEY)] {
+        let out = gw.ok(&["creds", "add", name], Some(key), &[]);
+        assert!(out.contains(&format!("{name}: valid")), "{out}");
+    }
+    gw.ok(&["gateway", "render"], None, &[]);
+    gw.start_nginx();
+    let mut clients: Vec<Client> = ["alice", "bob", "carol"]
+        .into_iter()
+        .map(|n| Client::new(&gw, n, THREE_WIDGETS))
+        .collect();
+
+    // Keys stay on the gateway; three clients share its cache.
+    let before = (fh.requests(), owm.requests(), meteo.requests());
+    let started = Instant::now();
+    for c in &mut clients {
+        c.start();
+    }
+    for c in &clients {
+        let end = Instant::now() + Duration::from_secs(20);
+        while !shows_data(&c.app().text()) {
+            let t = c.app().text();
+            assert!(
+                Instant::now() < end,
+                "{} never showed three widgets with data:\n{t}",
+                c.name
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let t = c.app().text();
+        assert!(
+            t.contains("AAPL") && t.contains("261.") && !t.contains("failing"),
+            "{}:\n{t}",
+            c.name
+        );
+    }
+    std::thread::sleep(Duration::from_secs(60).saturating_sub(started.elapsed()));
+    let upstream = (
+        fh.requests() - before.0,
+        owm.requests() - before.1,
+        meteo.requests() - before.2,
+    );
+    println!(
+        "upstream requests in 60 s from three clients at 1 s, 10 s TTL: finnhub {}, openweathermap {}, open-meteo {}",
+        upstream.0, upstream.1, upstream.2
+    );
+    for (route, n) in [
+        ("finnhub", upstream.0),
+        ("openweathermap", upstream.1),
+        ("open-meteo", upstream.2),
+    ] {
+        assert!((1..=7).contains(&n), "{route}: {n} upstream requests in 60 s");
+    }
+    let log = gw.access_log();
+    for route in ["finnhub", "openweathermap", "open-meteo"] {
+        let hits = log
+            .iter()
+            .filter(|l| l["route"] == route && l["cache"] == "HIT")
+            .count();
+        assert!(hits > 60, "{route}: only {hits} cache hits");
+    }
+    // Where the keys travelled: only in their own place, never a client's
+    // token upstream.
+    assert_eq!((fh.misplaced(), owm.misplaced()), (0, 0));
+    for (srv, key) in [(&fh, FH_KEY), (&owm, OWM_KEY)] {
+        for head in srv.heads() {
+            let lower = head.to_ascii_lowercase();
+            assert!(!lower.contains("hdgw_") && !lower.contains("authorization"), "{head}");
+            if srv.provider == "finnhub" {
+                assert_eq!(crate::support::header(&head, "x-finnhub-token"), Some(key), "{head}");
+            } else {
+                assert!(head.contains(&format!("appid={key}")), "{head}");
+            }
+        }
+    }
+    for head in meteo.heads() {
+        let lower = head.to_ascii_lowercase();
+        assert!(!lower.contains("hdgw_") && !lower.contains("authorization"), "{head}");
+    }
+    // The canary provider keys are nowhere on the clients.
+    for c in &clients {
+        let pid = c.app().pid();
+        let mut places: Vec<(String, Vec<u8>)> = crate::support::files_under(c.home.path())
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap_or_default()))
+            .collect();
+        places.push(("screen".into(), c.app().raw.lock().unwrap().clone()));
+        for f in ["cmdline", "environ"] {
+            places.push((
+                format!("/proc/{pid}/{f}"),
+                std::fs::read(format!("/proc/{pid}/{f}")).unwrap(),
+            ));
+        }
+        for (what, bytes) in &places {
+            let text = String::from_utf8_lossy(bytes);
+            for key in [FH_KEY, OWM_KEY] {
+                assert!(!text.contains(key), "{}: the provider key is in {what}", c.name);
+            }
+        }
+    }
+    // The client tokens are nowhere on the gateway host but as hashes.
+    let files = gw.files();
+    for c in &clients {
+        for (p, bytes) in &files {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(&c.token),
+                "{}'s token is in {}",
+                c.name,
+                p.display()
+            );
+        }
+        let hash = homedash::gateway::clients::sha256_hex(c.token.as_bytes());
+        let list = std::fs::read_to_string(gw.dir.join("clients.json")).unwrap();
+        assert!(list.contains(&hash), "{}'s hash is not kept", c.name);
+    }
+
+    // Limits: a greedy fourth client is held to its rate, the others not.
+    let mut greedy = String::new();
+    for i in 0..20 {
+        greedy.push_str(&format!(
+            "[widget.s{i}]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\nrefresh = \"1s\"\n\n"
+        ));
+    }
+    let mut dave = Client::new(&gw, "dave", &greedy);
+    let mark = gw.access_log().len();
+    dave.start();
+    let end = Instant::now() + Duration::from_secs(20);
+    while !dave.log().contains("rate-limited by the gateway") {
+        assert!(
+            Instant::now() < end,
+            "dave was never rate-limited by the gateway:\n{}\nlog:\n{}",
+            dave.app().text(),
+            dave.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let first_429 = Instant::now();
+    std::thread::sleep(Duration::from_secs(20));
+    let log = gw.access_log();
+    let daves = lines_of(&log, mark, "dave");
+    let limited: Vec<_> = daves.iter().filter(|l| l["status"] == 429).collect();
+    assert!(!limited.is_empty());
+    assert!(limited.iter().all(|l| l["gateway"] == "rate-limited"));
+    // 20 widgets at 1 s would send 20 a second; backing off after each 429
+    // (Retry-After, then longer) keeps it well below.
+    let span = first_429.elapsed().as_secs_f64() + 5.0;
+    let rate = daves.len() as f64 / span;
+    println!(
+        "dave: {} requests ({} refused) in {span:.0} s, {rate:.1}/s against 20 widgets at 1 s",
+        daves.len(),
+        limited.len()
+    );
+    assert!(rate < 14.0, "dave did not back off: {rate:.1} requests a second");
+    // Without backing off, half of 20 a second would be refused.
+    assert!(
+        limited.len() * 4 < daves.len(),
+        "dave kept retrying: {} of {} refused",
+        limited.len(),
+        daves.len()
+    );
+    assert!(dave.app().text().contains("failing"), "{}", dave.app().text());
+    for c in &clients {
+        let mine = lines_of(&log, mark, c.name);
+        assert!(
+            !mine.is_empty() && mine.iter().all(|l| l["status"] == 200),
+            "{}: {mine:?}",
+            c.name
+        );
+        let t = c.app().text();
+        assert!(!t.contains("failing") && shows_data(&t), "{}:\n{t}", c.name);
+    }
+    dave.stop();
+
+    // Revocation while all three poll.
+    let mark = gw.access_log().len();
+    gw.ok(&["gateway", "client", "rm", "carol"], None, &[]);
+    gw.ok(&["gateway", "reload"], None, &[]);
+    clients[2]
+        .app()
+        .wait_for(&["gateway rejected this client (revoked)"], Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(5));
+    let log = gw.access_log();
+    let carols = lines_of(&log, mark, "carol");
+    let refused: Vec<_> = carols.iter().filter(|l| l["status"] == 401).collect();
+    assert!(
+        !refused.is_empty() && refused.len() <= 3,
+        "carol should stop after one refusal per widget: {refused:?}"
+    );
+    assert!(refused.iter().all(|l| l["gateway"] == "client-revoked"));
+    let last = log.len();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        lines_of(&gw.access_log(), last, "carol").is_empty(),
+        "carol still polls"
+    );
+    for c in &clients[..2] {
+        let mine = lines_of(&log, mark, c.name);
+        assert!(
+            !mine.is_empty() && mine.iter().all(|l| l["status"] == 200),
+            "{}: {mine:?}",
+            c.name
+        );
+    }
+
+    // Rotation of an upstream key on the gateway host while clients poll.
+    fh.set_valid(&[FH_KEY, FH_NEW]);
+    let mark = gw.access_log().len();
+    let out = gw.ok(&["creds", "rotate", &fh_cred], Some(FH_NEW), &[]);
+    assert!(out.contains("rotated"), "{out}");
+    gw.ok(&["gateway", "reload"], None, &[]);
+    std::thread::sleep(Duration::from_secs(2));
+    // From here on only the new key works: an old one would fail a poll.
+    fh.set_valid(&[FH_NEW]);
+    let seen = fh.heads().len();
+    std::thread::sleep(Duration::from_secs(15));
+    let after: Vec<String> = fh.heads().into_iter().skip(seen).collect();
+    assert!(!after.is_empty(), "no upstream request after the rotation");
+    for head in &after {
+        assert_eq!(crate::support::header(head, "x-finnhub-token"), Some(FH_NEW), "{head}");
+    }
+    let log = gw.access_log();
+    for c in &clients[..2] {
+        let mine = lines_of(&log, mark, c.name);
+        assert!(
+            !mine.is_empty() && mine.iter().all(|l| l["status"] == 200),
+            "{}: {mine:?}",
+            c.name
+        );
+        assert!(
+            !c.log().contains("poll failed"),
+            "{} saw a failed poll:\n{}",
+            c.name,
+            c.log()
+        );
+    }
+
+    // A request from outside the allowlist, then the report of all this.
+    for c in &mut clients {
+        c.stop();
+    }
+    assert_eq!(gw.whoami(&clients[0].token, Some("127.0.0.2")).0, 403);
+    // nginx logs a request after it answers it.
+    wait_until("the denied request is logged", Duration::from_secs(5), || {
+        gw.access_log().iter().any(|l| l["remote"] == "127.0.0.2")
+    });
+    let log = gw.access_log();
+    let report = gw.ok(
+        &["gateway", "report", gw.dir.join("access.json").to_str().unwrap()],
+        None,
+        &[],
+    );
+    println!("{report}");
+    for name in ["alice", "bob", "carol", "dave"] {
+        let n = log.iter().filter(|l| l["client"] == name).count();
+        let row = report
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {report}"));
+        assert_eq!(row.split_whitespace().nth(1), Some(n.to_string().as_str()), "{row}");
+    }
+    assert!(
+        report.contains("request(s) from revoked client \"carol\" (401)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("from 127.0.0.2, outside the allowlist (403)"),
+        "{report}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&gw.ok(
+        &[
+            "gateway",
+            "report",
+            "--json",
+            gw.dir.join("access.json").to_str().unwrap(),
+        ],
+        None,
+        &[],
+    ))
+    .unwrap();
+    assert_eq!(
+        json["routes"]["finnhub"]["upstream_calls"].as_u64().map(|n| n > 0),
+        Some(true)
+    );
+    for c in &mut clients {
+        c.stop();
+    }
 }
