@@ -32,8 +32,27 @@ fn check(origin: &Origin) -> ExitCode {
             {
                 eprintln!("warning: {w}");
             }
+            let through = c.widgets.iter().filter(|w| w.via_gateway).count();
+            let team = match (&c.gateway, through) {
+                (Some(g), n) if n > 0 => format!(
+                    "; {n} through the gateway at {} with credential \"{}\" (no provider key needed here)",
+                    g.url.origin().ascii_serialization(),
+                    g.credential
+                ),
+                _ => String::new(),
+            };
+            let server = c
+                .gateway_server
+                .as_ref()
+                .map(|s| {
+                    format!(
+                        "; a gateway of {} route(s) (render with `homedash gateway render`)",
+                        s.routes.len()
+                    )
+                })
+                .unwrap_or_default();
             println!(
-                "{}: ok, {} widget{}",
+                "{}: ok, {} widget{}{team}{server}",
                 c.source_name,
                 c.widgets.len(),
                 if c.widgets.len() == 1 { "" } else { "s" }

@@ -47,6 +47,13 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
         config::load(&origin)
     };
     match loaded {
+        Ok(config) if config.widgets.is_empty() => {
+            eprintln!(
+                "{} has no widgets: it describes a gateway ([gateway_server]), which nginx serves; run `homedash gateway render`, or give the dashboard a config with widgets",
+                config.source_name
+            );
+            ExitCode::FAILURE
+        }
         Ok(config) => drive(
             &cli,
             Start::Dashboard {

@@ -44,7 +44,7 @@ pub enum KeysError {
         origin: String,
     },
     #[error(
-        "the upstream key \"{name}\" holds characters an nginx config cannot carry safely (quotes, backslashes, `$`, braces, `;` or white space); nothing was written"
+        "the upstream key \"{name}\" is empty (a two-part key is FIRST:SECOND) or holds characters an nginx config cannot carry safely (quotes, backslashes, `$`, braces, `;` or white space); nothing was written"
     )]
     Unsafe { name: String },
     #[error("cannot write {}: {source}", path.display())]

@@ -192,6 +192,7 @@ http {{
     server_tokens off;
     # Room for 64-character hashes as map keys.
     map_hash_bucket_size 128;
+    map_hash_max_size 65536;
     client_body_temp_path {dir}/tmp/body;
     proxy_temp_path {dir}/tmp/proxy;
     fastcgi_temp_path {dir}/tmp/fastcgi;

@@ -44,7 +44,7 @@ struct RawRoute {
     upstream: Option<String>,
     credential: Option<String>,
     ttl: Option<String>,
-    per_key: Option<String>,
+    upstream_rate: Option<String>,
 }
 
 const DEFAULT_PER_CLIENT: Rate = Rate { per_minute: 120 };
@@ -410,13 +410,13 @@ impl<'t> Checker<'t> {
         let default_rate = Rate {
             per_minute: keyed.map_or(600, |p| p.budget.per_minute),
         };
-        let per_key = match r.per_key.as_deref() {
+        let per_key = match r.upstream_rate.as_deref() {
             None => default_rate,
             Some(raw) => match parse_rate(raw) {
                 Some(rate) => rate,
                 None => {
                     self.at(
-                        &key("per_key"),
+                        &key("upstream_rate"),
                         false,
                         format!("\"{raw}\" is not a rate; write e.g. \"60r/m\""),
                     );
@@ -449,5 +449,126 @@ mod tests {
         assert_eq!(parse_cidr("::1").as_deref(), Some("::1/128"));
         assert_eq!(parse_cidr("10.0.0.0/33"), None);
         assert_eq!(parse_cidr("10.0.0.0/8; allow all"), None);
+    }
+}
+
+#[cfg(test)]
+mod routing {
+    use crate::config::parse;
+
+    const GW: &str = r#"
+[gateway]
+url = "https://gw.example:8443"
+credential = "team"
+
+[credential.team]
+provider = "gateway"
+"#;
+
+    #[test]
+    fn widgets_the_gateway_serves_go_through_it_and_need_no_provider_key() {
+        let text = format!(
+            r#"{GW}
+[widget.stocks]
+kind = "stocks"
+provider = "finnhub"
+symbols = ["AAPL"]
+
+[widget.meteo]
+kind = "weather"
+latitude = 52.52
+longitude = 13.41
+
+[widget.own]
+kind = "weather"
+latitude = 52.52
+longitude = 13.41
+gateway = false
+
+[widget.clock]
+kind = "clock"
+"#
+        );
+        let c = parse("t.toml", &text).unwrap();
+        let w = |id: &str| c.widgets.iter().find(|w| w.id == id).unwrap();
+        assert!(w("stocks").via_gateway);
+        assert_eq!(w("stocks").credential.as_deref(), Some("team"));
+        assert_eq!(w("stocks").base().unwrap().as_str(), "https://gw.example:8443/finnhub/");
+        assert_eq!(
+            w("meteo").base().unwrap().as_str(),
+            "https://gw.example:8443/open-meteo/"
+        );
+        assert!(!w("own").via_gateway && w("own").credential.is_none());
+        assert!(!w("clock").via_gateway);
+        // Without the gateway, Finnhub needs a key of its own.
+        let direct = text.replace("[gateway]", "[unused]").replace("url = ", "#");
+        assert!(parse("t.toml", &direct).is_err());
+    }
+
+    #[test]
+    fn a_gateway_table_that_cannot_work_says_why() {
+        let problems = |text: &str| parse("t.toml", text).unwrap_err().lines.join("\n");
+        let no_cred = "[gateway]\nurl = \"https://gw.example\"\ncredential = \"team\"\n[widget.c]\nkind = \"clock\"\n";
+        assert!(
+            problems(no_cred).contains("no credential \"team\" is defined"),
+            "{}",
+            problems(no_cred)
+        );
+        let wrong = format!("{no_cred}[credential.team]\nprovider = \"finnhub\"\n");
+        assert!(
+            problems(&wrong).contains("needs provider = \"gateway\""),
+            "{}",
+            problems(&wrong)
+        );
+        let plain =
+            format!("{GW}[widget.c]\nkind = \"clock\"\n").replace("https://gw.example:8443", "http://gw.example");
+        assert!(
+            problems(&plain).contains("plain http to another machine"),
+            "{}",
+            problems(&plain)
+        );
+        let served = "[gateway]\nurl = \"https://gw.example\"\ncredential = \"team\"\nproviders = [\"open-meteo\"]\n[credential.team]\nprovider = \"gateway\"\n[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"A\"]\ngateway = true\n";
+        assert!(
+            problems(served).contains("its provider is not in the gateway's `providers`"),
+            "{}",
+            problems(served)
+        );
+    }
+
+    #[test]
+    fn a_gateway_server_table_is_checked_before_anything_is_rendered() {
+        let problems = |text: &str| parse("t.toml", text).unwrap_err().lines.join("\n");
+        let base = r#"[gateway_server]
+listen = ["127.0.0.1:8443"]
+certificate_file = "/etc/gw.pem"
+private_key_file = "/etc/gw-key.pem"
+allow = ["10.0.0.0/8"]
+directory = "/srv/gw"
+"#;
+        let ok = format!("{base}[gateway_server.route.open-meteo]\nttl = \"30s\"\nupstream_rate = \"2r/s\"\n");
+        let c = parse("t.toml", &ok).unwrap();
+        let s = c.gateway_server.unwrap();
+        assert_eq!(s.routes[0].upstream.as_str(), "https://api.open-meteo.com/");
+        assert_eq!(s.routes[0].per_key.per_minute, 120);
+        assert_eq!(s.access_log, std::path::PathBuf::from("/srv/gw/access.json"));
+        for (text, said) in [
+            (
+                format!("{base}[gateway_server.route.nosuch]\n"),
+                "unknown provider \"nosuch\" for a route",
+            ),
+            (ok.replace("[\"10.0.0.0/8\"]", "[]"), "`allow` is empty"),
+            (
+                ok.replace("10.0.0.0/8", "10.0.0.0/40"),
+                "is not an address or a network",
+            ),
+            (format!("{base}[gateway_server.route.finnhub]\n"), "needs `credential`"),
+            (ok.replace("/srv/gw", "srv/gw"), "is not an absolute path"),
+            (
+                format!("{base}[gateway_server.route.open-meteo]\nupstream = \"http://meteo.example\"\n"),
+                "plain http",
+            ),
+        ] {
+            assert!(problems(&text).contains(said), "{said}: {}", problems(&text));
+        }
     }
 }
