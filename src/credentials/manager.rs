@@ -120,6 +120,11 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 impl Manager {
+    /// Probe with `http` from now on (one that trusts a gateway's CA).
+    pub fn set_http(&mut self, http: Http) {
+        self.http = http;
+    }
+
     pub fn new(state_dir: &Path, http: Http, keyring: Option<Keyring>) -> Self {
         Manager {
             keyring,

@@ -98,10 +98,27 @@ impl Preset {
     }
 }
 
+/// Where a provider goes through a gateway: its URL and private CA.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViaGateway {
+    pub url: Url,
+    pub ca: Option<std::path::PathBuf>,
+}
+
+/// Team mode: `[gateway]`, for the providers whose key page chose it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayPlan {
+    pub url: Url,
+    pub ca: Option<std::path::PathBuf>,
+    pub credential: String,
+    pub providers: Vec<&'static str>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub widgets: Vec<WidgetPlan>,
     pub credentials: Vec<CredPlan>,
+    pub gateway: Option<GatewayPlan>,
     pub layout: Preset,
 }
 
@@ -130,6 +147,9 @@ pub fn apply(plan: &Plan, edit: &mut Edit) {
     }
     for c in &plan.credentials {
         apply_credential(c, edit);
+    }
+    if let Some(g) = &plan.gateway {
+        apply_gateway(g, &mut edit.doc);
     }
     let ids = widget_ids(&edit.doc);
     apply_layout(plan, &ids, &mut edit.doc);
@@ -208,6 +228,24 @@ fn apply_credential(c: &CredPlan, edit: &mut Edit) {
             set(t, "command", Value::from_iter(argv.iter().map(String::as_str)));
         }
     }
+}
+
+fn apply_gateway(g: &GatewayPlan, doc: &mut DocumentMut) {
+    if !doc.contains_key("gateway") {
+        doc["gateway"] = Item::Table(Table::new());
+    }
+    let Some(t) = doc.get_mut("gateway").and_then(Item::as_table_mut) else {
+        return;
+    };
+    set(t, "url", g.url.as_str().trim_end_matches('/').into());
+    set(t, "credential", g.credential.as_str().into());
+    match &g.ca {
+        Some(ca) => set(t, "ca_file", ca.display().to_string().into()),
+        None => {
+            t.remove("ca_file");
+        }
+    }
+    set(t, "providers", Value::from_iter(g.providers.iter().copied()));
 }
 
 /// Widget ids in file order.
@@ -379,6 +417,7 @@ mod tests {
     #[test]
     fn a_fresh_plan_is_a_valid_config_without_a_secret() {
         let plan = Plan {
+            gateway: None,
             widgets: vec![clock(), stocks("finnhub", Some("finnhub"))],
             credentials: vec![CredPlan {
                 name: "finnhub".into(),
@@ -405,6 +444,7 @@ mod tests {
         let before = "[widget.stocks]\nkind = \"stocks\"\nprovider = \"finnhub\"\ncredential = \"finnhub\"\ntitle = \"Mine\"\nsymbols = [\"X\"]\n\n[credential.finnhub]\nprovider = \"finnhub\"\n";
         let mut e = edit(Some(before));
         let plan = Plan {
+            gateway: None,
             widgets: vec![stocks("yahoo", None)],
             credentials: vec![],
             layout: Preset::Grid,
@@ -422,6 +462,7 @@ mod tests {
         let before = "# mine\n[widget.clock]\nkind = \"clock\"\n\n[[layout.row]]\nwidget = \"clock\" # top\n";
         let mut e = edit(Some(before));
         let plan = Plan {
+            gateway: None,
             widgets: vec![clock(), stocks("yahoo", None)],
             credentials: vec![],
             layout: Preset::Keep,
@@ -438,6 +479,7 @@ mod tests {
         for preset in Preset::offered(false) {
             let mut e = edit(Some("[widget.other]\nkind = \"system\"\n"));
             let plan = Plan {
+                gateway: None,
                 widgets: vec![clock(), stocks("yahoo", None)],
                 credentials: vec![],
                 layout: preset,
@@ -452,6 +494,7 @@ mod tests {
     fn env_and_command_sources_are_references() {
         let mut e = edit(None);
         let plan = Plan {
+            gateway: None,
             widgets: vec![stocks("finnhub", Some("fh"))],
             credentials: vec![CredPlan {
                 name: "fh".into(),

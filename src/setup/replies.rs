@@ -80,7 +80,7 @@ impl Wizard {
                 return flow;
             }
             Reply::Stored { name, result } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
                     p.state = match result {
                         Ok(s) => {
                             p.created = true;
@@ -98,7 +98,7 @@ impl Wizard {
                 }
             }
             Reply::Unconfirmed { name, text, secret } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
                     p.token = TokenInput::default();
                     p.token.push_str(secrecy::ExposeSecret::expose_secret(&secret));
                     p.state = CredState::Unconfirmed(text);

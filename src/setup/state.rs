@@ -70,19 +70,28 @@ pub enum SrcKind {
     Keyring,
     Env,
     Command,
+    /// Team mode: no key of the provider's here; a gateway holds it, and
+    /// this machine holds a client token for the gateway.
+    Gateway,
 }
 
 impl SrcKind {
-    pub const ALL: [SrcKind; 3] = [SrcKind::Keyring, SrcKind::Env, SrcKind::Command];
+    pub const ALL: [SrcKind; 4] = [SrcKind::Keyring, SrcKind::Env, SrcKind::Command, SrcKind::Gateway];
 
     pub fn label(self) -> &'static str {
         match self {
             SrcKind::Keyring => "OS keyring",
             SrcKind::Env => "environment variable",
             SrcKind::Command => "command (pass, op, vault...)",
+            SrcKind::Gateway => "through a team gateway (homedash gateway)",
         }
     }
 }
+
+/// The credential that holds this machine's gateway token, in the keyring.
+pub const GATEWAY_CRED: &str = "gateway";
+
+pub use super::plan::ViaGateway;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredState {
@@ -133,6 +142,11 @@ pub struct CredPage {
     pub created: bool,
     /// Its provider is no longer chosen; kept so its token can be deleted.
     pub dropped: bool,
+    /// Through a gateway: its URL, a private CA's PEM file (may be empty),
+    /// and which of URL (0), CA (1) and token (2) has the focus.
+    pub gw_url: String,
+    pub gw_ca: String,
+    pub gw_field: usize,
 }
 
 impl CredPage {
@@ -149,12 +163,42 @@ impl CredPage {
             tested: None,
             created: false,
             dropped: false,
+            gw_url: String::new(),
+            gw_ca: String::new(),
+            gw_field: 0,
         }
+    }
+
+    /// A reply about credential `name` is this page's: its own, or the
+    /// gateway's while this page waits for it.
+    pub fn answers(&self, name: &str) -> bool {
+        self.name == name
+            || (name == GATEWAY_CRED && self.src == SrcKind::Gateway && matches!(self.state, CredState::Busy(_)))
+    }
+
+    /// The credential this page stores: its own, or the gateway's.
+    pub fn cred_name(&self) -> &str {
+        if self.src == SrcKind::Gateway {
+            GATEWAY_CRED
+        } else {
+            &self.name
+        }
+    }
+
+    /// The gateway this page's provider goes through, once its URL reads.
+    pub fn via_gateway(&self) -> Option<ViaGateway> {
+        if self.src != SrcKind::Gateway {
+            return None;
+        }
+        let url = Url::parse(self.gw_url.trim()).ok()?;
+        let ca = Some(self.gw_ca.trim()).filter(|c| !c.is_empty()).map(PathBuf::from);
+        Some(ViaGateway { url, ca })
     }
 
     pub(super) fn value_text(&self) -> &str {
         match self.src {
             SrcKind::Keyring => "",
+            SrcKind::Gateway => &self.gw_url,
             SrcKind::Env => &self.env,
             SrcKind::Command => &self.command,
         }
@@ -162,7 +206,9 @@ impl CredPage {
 
     pub fn ready(&self) -> bool {
         match self.src {
-            SrcKind::Keyring => matches!(self.state, CredState::Existing { .. } | CredState::Stored { .. }),
+            SrcKind::Keyring | SrcKind::Gateway => {
+                matches!(self.state, CredState::Existing { .. } | CredState::Stored { .. })
+            }
             SrcKind::Env | SrcKind::Command => {
                 matches!(self.state, CredState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
             }
@@ -185,7 +231,7 @@ impl CredPage {
 
     fn source_plan(&self) -> SourcePlan {
         match self.src {
-            SrcKind::Keyring => SourcePlan::Keyring,
+            SrcKind::Keyring | SrcKind::Gateway => SourcePlan::Keyring,
             SrcKind::Env => SourcePlan::Env(self.env.trim().to_string()),
             SrcKind::Command => SourcePlan::Command(shell_words::split(&self.command).unwrap_or_default()),
         }
@@ -592,6 +638,9 @@ impl Wizard {
             .iter()
             .filter(|c| !c.dropped)
             .filter_map(|c| {
+                if let Some(g) = c.via_gateway() {
+                    return Some((GATEWAY_CRED.to_string(), crate::net::destinations::origin_of(&g.url)));
+                }
                 let o = self.destination(c.provider);
                 let own = crate::net::destinations::provider_origin(c.provider);
                 (own.as_deref() != Some(o.as_str())).then(|| (c.name.clone(), o))
@@ -618,13 +667,30 @@ impl Wizard {
     pub fn to_discard(&self, cancelled: bool) -> Vec<String> {
         self.creds
             .iter()
-            .filter(|c| c.created && (cancelled || c.dropped || c.src != SrcKind::Keyring))
-            .map(|c| c.name.clone())
+            .filter(|c| c.created && (cancelled || c.dropped || !matches!(c.src, SrcKind::Keyring | SrcKind::Gateway)))
+            .map(|c| c.cred_name().to_string())
             .collect()
     }
 
     pub fn busy_storing(&self) -> bool {
         self.creds.iter().any(|c| matches!(c.state, CredState::Busy(_)))
+    }
+
+    /// Where a live try of `provider` goes, and with which credential.
+    pub(super) fn try_target(&self, provider: &str) -> (Url, Option<(String, SecretSource)>, Option<ViaGateway>) {
+        let page = self.cred_for(provider);
+        match page.and_then(CredPage::via_gateway) {
+            Some(g) => (
+                homedash_widgets::gateway::route_base(&g.url, provider),
+                Some((GATEWAY_CRED.to_string(), SecretSource::Keyring)),
+                Some(g),
+            ),
+            None => (
+                self.base_for(provider),
+                page.map(|c| (c.name.clone(), c.secret_source(self.env_vars()))),
+                None,
+            ),
+        }
     }
 
     pub(super) fn cred_for(&self, provider: &str) -> Option<&CredPage> {
@@ -678,7 +744,11 @@ impl Wizard {
             provider,
             keys,
             initial,
-            credential: provider.and_then(|p| self.cred_for(p)).map(|c| c.name.clone()),
+            // Through the gateway a widget names no credential: `[gateway]` does.
+            credential: provider
+                .and_then(|p| self.cred_for(p))
+                .filter(|c| c.src != SrcKind::Gateway)
+                .map(|c| c.name.clone()),
             base_url,
         }
     }
@@ -689,20 +759,39 @@ impl Wizard {
             .filter(|k| self.kind_picked(**k))
             .map(|k| self.widget_plan(*k))
             .collect();
-        let credentials = self
+        let mut credentials: Vec<CredPlan> = self
             .creds
             .iter()
-            .filter(|c| !c.dropped)
+            .filter(|c| !c.dropped && c.src != SrcKind::Gateway)
             .map(|c| CredPlan {
                 name: c.name.clone(),
                 provider: c.provider.name,
                 source: c.source_plan(),
             })
             .collect();
+        let through: Vec<&CredPage> = self
+            .creds
+            .iter()
+            .filter(|c| !c.dropped && c.src == SrcKind::Gateway)
+            .collect();
+        let gateway = through.first().and_then(|c| c.via_gateway()).map(|g| {
+            credentials.push(CredPlan {
+                name: GATEWAY_CRED.to_string(),
+                provider: homedash_widgets::gateway::PROVIDER.name,
+                source: SourcePlan::Keyring,
+            });
+            plan::GatewayPlan {
+                url: g.url,
+                ca: g.ca,
+                credential: GATEWAY_CRED.to_string(),
+                providers: through.iter().map(|c| c.provider.name).collect(),
+            }
+        });
         let presets = self.presets();
         Plan {
             widgets,
             credentials,
+            gateway,
             layout: presets.get(self.layout).copied().unwrap_or(Preset::Grid),
         }
     }
@@ -798,6 +887,11 @@ impl Wizard {
         match self.step {
             Step::Credentials => match self.page_mut() {
                 Some(p) if p.src == SrcKind::Keyring => p.token.push_str(text),
+                Some(p) if p.src == SrcKind::Gateway => match p.gw_field {
+                    0 => p.gw_url.push_str(clean.trim()),
+                    1 => p.gw_ca.push_str(clean.trim()),
+                    _ => p.token.push_str(text),
+                },
                 Some(p) if p.src == SrcKind::Env => p.env.push_str(clean.trim()),
                 Some(p) => p.command.push_str(&clean),
                 None => return Flow::none(),
@@ -1067,6 +1161,92 @@ mod tests {
         assert!(w.update(&key(KeyCode::Char('n'))).exit_of().is_none());
         w.update(&key(KeyCode::Esc));
         assert_eq!(w.update(&key(KeyCode::Char('y'))).exit_of(), Some(&Exit::Cancelled));
+    }
+
+    /// A key page set to "through a team gateway": URL, no CA, the client
+    /// token; stored as the gateway's credential, written as `[gateway]`.
+    #[test]
+    fn a_provider_through_a_gateway_stores_the_client_token_and_writes_the_gateway() {
+        let canary = "hdgw_canary_wizard_0123456789";
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        // The source row, then ← to the last source: the gateway.
+        w.update(&key(KeyCode::Tab));
+        w.update(&key(KeyCode::Left));
+        assert_eq!(w.page().unwrap().src, SrcKind::Gateway);
+        w.update(&key(KeyCode::Tab));
+        for c in "https://gw.home.arpa:8443".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        // Enter without a token asks for it and moves there.
+        w.update(&key(KeyCode::Enter));
+        assert!(w.note.as_ref().unwrap().1.contains("client token"), "{:?}", w.note);
+        assert_eq!(w.page().unwrap().gw_field, 2);
+        w.update(&Event::Paste(canary.into()));
+        assert!(!format!("{w:?}").contains(canary), "Debug shows the token");
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        let [
+            Op::Store {
+                name,
+                provider,
+                base,
+                ca,
+                ..
+            },
+        ] = &ops[..]
+        else {
+            panic!("{ops:?}")
+        };
+        assert_eq!((name.as_str(), *provider), (GATEWAY_CRED, "gateway"));
+        assert_eq!((base.as_str(), ca), ("https://gw.home.arpa:8443/", &None));
+        w.on(Reply::Stored {
+            name: GATEWAY_CRED.into(),
+            result: Ok(Stored {
+                fingerprint: "6789".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        assert!(w.page().unwrap().ready());
+        assert_eq!(
+            w.to_discard(true),
+            [GATEWAY_CRED],
+            "a cancel deletes the gateway's token"
+        );
+        assert_eq!(w.to_discard(false), Vec::<String>::new());
+        let plan = w.plan();
+        let g = plan.gateway.as_ref().unwrap();
+        assert_eq!(
+            (g.url.as_str(), g.providers.as_slice()),
+            ("https://gw.home.arpa:8443/", &["finnhub"][..])
+        );
+        assert!(plan.credentials.iter().all(|c| c.name != "finnhub"));
+        assert!(
+            plan.credentials
+                .iter()
+                .any(|c| c.name == GATEWAY_CRED && c.provider == "gateway")
+        );
+        // What the review shows and the write writes: the stocks widget
+        // goes through the gateway, with no key of Finnhub's here.
+        w.location.chosen = Some(Chosen {
+            name: "Berlin".into(),
+            latitude: 52.52,
+            longitude: 13.41,
+        });
+        let (edit, config) = w.edit().unwrap();
+        let stocks = config
+            .widgets
+            .iter()
+            .find(|x| x.source.provider() == "finnhub")
+            .unwrap();
+        assert!(stocks.via_gateway, "{}", edit.text());
+        assert_eq!(stocks.credential.as_deref(), Some(GATEWAY_CRED));
+        assert!(edit.text().contains("[gateway]") && !edit.text().contains(canary));
+        assert_eq!(
+            w.origins_to_approve(),
+            [(GATEWAY_CRED.to_string(), "https://gw.home.arpa:8443".to_string())]
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, mpsc};
 use url::Url;
 
 use super::error::SetupError;
+use super::plan::ViaGateway;
 use crate::config::write::Edit;
 use crate::credentials::manager::{self, Manager};
 use crate::credentials::source::{self, Source as SecretSource};
@@ -48,6 +49,8 @@ pub enum Op {
         secret: SecretString,
         /// Store it even if the test cannot confirm it (a second Enter).
         force: bool,
+        /// A private CA that signed `base`'s certificate (a gateway's).
+        ca: Option<std::path::PathBuf>,
     },
     /// Read a credential from its env or command source and test it.
     Check {
@@ -56,13 +59,15 @@ pub enum Op {
         base: Url,
         source: SecretSource,
     },
-    /// One poll of each source, labelled, with credential `cred` if any.
+    /// One poll of each source, labelled, with credential `cred` if any;
+    /// through a gateway when `gateway` says so.
     Try {
         what: TryWhat,
         key: String,
         items: Vec<(String, Source)>,
         base: Url,
         cred: Option<(String, SecretSource)>,
+        gateway: Option<ViaGateway>,
     },
     /// Write the config, then approve the origins the review showed for
     /// each credential (name, origin).
@@ -202,7 +207,8 @@ impl Worker {
                 base,
                 secret,
                 force,
-            } => match self.store(&name, provider, &base, secret, force).await {
+                ca,
+            } => match self.store(&name, provider, &base, secret, force, ca.as_deref()).await {
                 Ok(stored) => Reply::Stored {
                     result: Ok(stored),
                     name,
@@ -237,7 +243,21 @@ impl Worker {
                 items,
                 base,
                 cred,
+                gateway,
             } => {
+                let http = match gateway.as_ref().and_then(|g| Some((&g.url, g.ca.as_deref()?))) {
+                    Some((url, ca)) => match self.http.trusting_file(url, ca) {
+                        Ok(h) => h,
+                        Err(e) => {
+                            return Reply::Tried {
+                                what,
+                                key,
+                                lines: vec![(Verdict::Unchecked, format!("the gateway's CA: {e}"))],
+                            };
+                        }
+                    },
+                    None => self.http.clone(),
+                };
                 let secret = match cred {
                     Some((name, source)) => match self.secret(&name, &source).await {
                         Ok(s) => Some((name, s)),
@@ -253,11 +273,15 @@ impl Worker {
                 };
                 let mut lines = Vec::new();
                 for (label, source) in items {
-                    let grant = match (&secret, source.keyed()) {
+                    let keyed = match gateway {
+                        Some(_) => Some(&homedash_widgets::gateway::PROVIDER),
+                        None => source.keyed(),
+                    };
+                    let grant = match (&secret, keyed) {
                         (Some((name, s)), Some(p)) => Some((name.as_str(), s, shown(p, &base))),
                         _ => None,
                     };
-                    let r = self.poll_once(&source, &base, grant.as_ref()).await;
+                    let r = poll_once(&http, &source, &base, grant.as_ref(), gateway.is_some()).await;
                     lines.extend(describe(&label, r));
                 }
                 Reply::Tried { what, key, lines }
@@ -300,9 +324,17 @@ impl Worker {
         base: &Url,
         secret: SecretString,
         force: bool,
+        ca: Option<&std::path::Path>,
     ) -> Result<Stored, Refused> {
         let p = self::provider(provider).map_err(Refused::Failed)?;
         let mut m = self.manager.lock().await;
+        if let Some(ca) = ca {
+            let http = self
+                .http
+                .trusting_file(base, ca)
+                .map_err(|e| Refused::Failed(crate::credentials::error::CredError::from(e).into()))?;
+            m.set_http(http);
+        }
         let to = shown(p, base);
         let verdict = ProbeVerdict::of(&m.probe(name, p, base, &secret, &to).await);
         match &verdict {
@@ -345,21 +377,30 @@ impl Worker {
             other => Ok(source::read(other, name, None).await?),
         }
     }
+}
 
-    async fn poll_once(
-        &self,
-        source: &Source,
-        base: &Url,
-        grant: Option<&(&str, &SecretString, Destinations)>,
-    ) -> Result<Data, FetchError> {
-        let now = Utc::now();
-        let mut replies = Vec::new();
-        for spec in source.requests(base, now) {
-            let g = grant.map(|(name, secret, to)| Grant { name, secret, to });
-            replies.push(self.http.fetch(&spec, TRY_TIMEOUT, g).await?);
+/// One poll of `source` at `base`: through a gateway, the client's token
+/// goes as a bearer token and the gateway's refusals are read first.
+async fn poll_once(
+    http: &Http,
+    source: &Source,
+    base: &Url,
+    grant: Option<&(&str, &SecretString, Destinations)>,
+    via_gateway: bool,
+) -> Result<Data, FetchError> {
+    let now = Utc::now();
+    let mut replies = Vec::new();
+    for mut spec in source.requests(base, now) {
+        if via_gateway {
+            spec.auth = homedash_widgets::AuthPlacement::Bearer;
         }
-        source.parse(&replies, now)
+        let g = grant.map(|(name, secret, to)| Grant { name, secret, to });
+        replies.push(http.fetch(&spec, TRY_TIMEOUT, g).await?);
     }
+    if via_gateway && let Some(e) = replies.iter().find_map(|r| homedash_widgets::gateway::refusal(r, now)) {
+        return Err(e);
+    }
+    source.parse(&replies, now)
 }
 
 /// Where the wizard shows a key will be sent: the provider's own API and
@@ -469,6 +510,7 @@ mod tests {
                 base: base.clone(),
                 secret: SecretString::from("hd-canary-wizard-01:pair-000001"),
                 force,
+                ca: None,
             };
             ops.send(store(false)).await.unwrap();
             let Some(Reply::Unconfirmed { text, secret, .. }) = replies.recv().await else {

@@ -11,7 +11,7 @@ use url::Url;
 use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
 use crate::credentials::token_input::TokenInput;
 use crate::setup::look::{field, label, para};
-use crate::setup::state::{Cmd, CredPage, CredState, Flow, SrcKind, Wizard};
+use crate::setup::state::{Cmd, CredPage, CredState, Flow, GATEWAY_CRED, SrcKind, Wizard};
 use crate::setup::worker::Op;
 
 impl Wizard {
@@ -27,6 +27,25 @@ impl Wizard {
             return Flow::none();
         }
         match code {
+            // Through a gateway, Tab walks URL, CA file and token.
+            KeyCode::Tab | KeyCode::Down if p.src == SrcKind::Gateway => {
+                if !p.on_value {
+                    p.on_value = true;
+                    p.gw_field = 0;
+                } else if p.gw_field < 2 {
+                    p.gw_field += 1;
+                } else {
+                    p.on_value = false;
+                }
+            }
+            KeyCode::Up if p.src == SrcKind::Gateway => {
+                if p.on_value && p.gw_field > 0 {
+                    p.gw_field -= 1;
+                } else {
+                    p.on_value = !p.on_value;
+                    p.gw_field = 2;
+                }
+            }
             KeyCode::Tab | KeyCode::Up | KeyCode::Down => p.on_value = !p.on_value,
             KeyCode::Left | KeyCode::Right if !p.on_value => {
                 let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
@@ -39,6 +58,15 @@ impl Wizard {
             }
             KeyCode::Backspace => match p.src {
                 SrcKind::Keyring => p.token.pop(),
+                SrcKind::Gateway => match p.gw_field {
+                    0 => {
+                        p.gw_url.pop();
+                    }
+                    1 => {
+                        p.gw_ca.pop();
+                    }
+                    _ => p.token.pop(),
+                },
                 SrcKind::Env => {
                     p.env.pop();
                 }
@@ -50,6 +78,11 @@ impl Wizard {
                 p.on_value = true;
                 match p.src {
                     SrcKind::Keyring => p.token.push_str(&c.to_string()),
+                    SrcKind::Gateway => match p.gw_field {
+                        0 => p.gw_url.push(c),
+                        1 => p.gw_ca.push(c),
+                        _ => p.token.push_str(&c.to_string()),
+                    },
                     SrcKind::Env => p.env.push(c),
                     SrcKind::Command => p.command.push(c),
                 }
@@ -62,6 +95,9 @@ impl Wizard {
 
     pub(in crate::setup) fn cred_enter(&mut self, base: Url) -> Flow {
         let hide_env = self.env_vars();
+        if self.creds.get(self.cred_at).is_some_and(|p| p.src == SrcKind::Gateway) {
+            return self.gateway_enter();
+        }
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
@@ -89,6 +125,7 @@ impl Wizard {
                 base,
                 secret,
                 force,
+                ca: None,
             };
             if p.created {
                 // Storing again: the first one goes, so add does not refuse.
@@ -115,7 +152,7 @@ impl Wizard {
             return self.next();
         }
         match p.src {
-            SrcKind::Keyring => {
+            SrcKind::Keyring | SrcKind::Gateway => {
                 self.note = Some((
                     false,
                     match &p.state {
@@ -156,6 +193,101 @@ impl Wizard {
                 })
             }
         }
+    }
+}
+
+impl Wizard {
+    /// Enter on a page that goes through a gateway: the URL and CA are
+    /// checked here, the client token by the gateway itself (its whoami).
+    fn gateway_enter(&mut self) -> Flow {
+        // Another page already stored the gateway's token: this provider
+        // goes through the same gateway with it.
+        let stored = self
+            .creds
+            .iter()
+            .find(|c| c.src == SrcKind::Gateway && !c.dropped && c.ready())
+            .map(|c| (c.gw_url.clone(), c.gw_ca.clone(), c.state.clone()));
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if p.ready() {
+            if self.cred_at + 1 < self.live_creds() {
+                self.cred_at += 1;
+                self.note = None;
+                return Flow::redraw();
+            }
+            return self.next();
+        }
+        if let Some((url, ca, state)) = stored.filter(|_| p.token.is_empty()) {
+            p.gw_url = url;
+            p.gw_ca = ca;
+            p.state = state;
+            self.note = Some((true, "the gateway's token stored above serves this provider too".into()));
+            return Flow::redraw();
+        }
+        let url = match url::Url::parse(p.gw_url.trim()) {
+            Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && crate::net::transport::is_loopback(&u)) => u,
+            Ok(_) => {
+                self.note = Some((
+                    false,
+                    "the gateway's URL must be https:// (plain http only to this machine)".into(),
+                ));
+                return Flow::redraw();
+            }
+            Err(_) => {
+                self.note = Some((false, "type the gateway's URL, e.g. https://gw.home.arpa:8443".into()));
+                return Flow::redraw();
+            }
+        };
+        let ca = Some(p.gw_ca.trim())
+            .filter(|c| !c.is_empty())
+            .map(std::path::PathBuf::from);
+        if let Some(ca) = &ca
+            && !(ca.is_absolute() && ca.is_file())
+        {
+            self.note = Some((
+                false,
+                format!(
+                    "{} is not a file (give the whole path of the CA's PEM file, or leave it empty)",
+                    ca.display()
+                ),
+            ));
+            return Flow::redraw();
+        }
+        if p.token.is_empty() {
+            p.on_value = true;
+            p.gw_field = 2;
+            self.note = Some((
+                false,
+                "paste this machine's client token (the gateway's owner makes it with `homedash gateway client add`)"
+                    .into(),
+            ));
+            return Flow::redraw();
+        }
+        let force = matches!(p.state, CredState::Unconfirmed(_));
+        let secret = p.token.take();
+        let host = url.host_str().unwrap_or("the gateway").to_string();
+        p.state = CredState::Busy(format!("asking the gateway at {host} who this client is…"));
+        let op = Op::Store {
+            name: GATEWAY_CRED.to_string(),
+            provider: homedash_widgets::gateway::PROVIDER.name,
+            base: url,
+            secret,
+            force,
+            ca,
+        };
+        if p.created {
+            return Flow {
+                redraw: true,
+                cmds: vec![
+                    Cmd::Op(Op::Discard {
+                        names: vec![GATEWAY_CRED.to_string()],
+                    }),
+                    Cmd::Op(op),
+                ],
+            };
+        }
+        Flow::op(op)
     }
 }
 
@@ -230,26 +362,35 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
             Span::styled(format!("Key {} of {}: ", w.cred_at + 1, w.live_creds()), style::label()),
             Span::styled(p.provider.label.to_string(), style::value()),
             Span::styled(
-                format!("   credential \"{}\", for {}", p.name, users.join(" and ")),
+                format!("   credential \"{}\", for {}", p.cred_name(), users.join(" and ")),
                 style::dim(),
             ),
         ]),
         Line::default(),
+    ];
+    // Through a gateway, what this machine keeps is a client token for
+    // the gateway, and it goes to the gateway only.
+    let through = p.src == SrcKind::Gateway;
+    let shown = if through {
+        &homedash_widgets::gateway::PROVIDER
+    } else {
+        p.provider
+    };
+    let to = match p.via_gateway() {
+        Some(g) => crate::net::destinations::origin_of(&g.url),
+        None if through => "the gateway's URL below".to_string(),
+        None => w.destination(p.provider),
+    };
+    lines.extend([
         Line::from(vec![
             label("Create it at     "),
-            Span::styled(p.provider.key_page.to_string(), style::value()),
+            Span::styled(shown.key_page.to_string(), style::value()),
         ]),
-        Line::from(vec![
-            label("Least privilege  "),
-            Span::raw(p.provider.advice.to_string()),
-        ]),
-        Line::from(vec![label("Sent as          "), Span::raw(p.provider.placement())]),
-        Line::from(vec![
-            label("Will be sent to  "),
-            Span::styled(w.destination(p.provider), style::value()),
-        ]),
+        Line::from(vec![label("Least privilege  "), Span::raw(shown.advice.to_string())]),
+        Line::from(vec![label("Sent as          "), Span::raw(shown.placement())]),
+        Line::from(vec![label("Will be sent to  "), Span::styled(to, style::value())]),
         Line::default(),
-    ];
+    ]);
     let src_style = if p.on_value {
         style::value()
     } else {
@@ -259,12 +400,21 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         label(&format!("{:<11}", "Keep it in")),
         Span::styled(format!("‹ {} ›", p.src.label()), src_style),
     ]));
+    if p.src == SrcKind::Gateway {
+        lines.push(field("Gateway", &p.gw_url, p.on_value && p.gw_field == 0));
+        lines.push(field("CA file", &p.gw_ca, p.on_value && p.gw_field == 1));
+    }
     lines.push(match p.src {
         SrcKind::Keyring => field("Key", &p.token.masked(), p.on_value),
+        SrcKind::Gateway => field("Token", &p.token.masked(), p.on_value && p.gw_field == 2),
         SrcKind::Env => field("Variable", &p.env, p.on_value),
         SrcKind::Command => field("Command", &p.command, p.on_value),
     });
     match p.src {
+        SrcKind::Gateway => lines.push(Line::from(Span::styled(
+            "The gateway holds the provider's key; this machine keeps only its own client token (keyring). CA file: a private CA's PEM, or empty. Tab moves between fields.",
+            style::dim(),
+        ))),
         SrcKind::Env => lines.push(Line::from(Span::styled(
             "homedash reads the variable when it starts; set it in your shell profile, not in the config.",
             style::dim(),

@@ -69,14 +69,15 @@ impl Wizard {
             true,
             format!("running the query on {}…", base.host_str().unwrap_or("?")),
         ));
+        let (gbase, cred, gateway) = self.try_target(provider);
+        let base = if gateway.is_some() { gbase } else { base };
         Flow::op(Op::Try {
             what: TryWhat::Metrics,
             key,
             items: vec![(query, src)],
             base,
-            cred: self
-                .cred_for(provider)
-                .map(|c| (c.name.clone(), c.secret_source(self.env_vars()))),
+            cred,
+            gateway,
         })
     }
 }

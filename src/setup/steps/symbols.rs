@@ -80,14 +80,14 @@ impl Wizard {
             busy: true,
         };
         self.note = Some((true, format!("asking {provider} for each symbol…")));
+        let (base, cred, gateway) = self.try_target(provider);
         Flow::op(Op::Try {
             what: TryWhat::Symbols,
             key,
             items,
-            base: self.base_for(provider),
-            cred: self
-                .cred_for(provider)
-                .map(|c| (c.name.clone(), c.secret_source(self.env_vars()))),
+            base,
+            cred,
+            gateway,
         })
     }
 }
