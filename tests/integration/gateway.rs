@@ -162,12 +162,18 @@ fn an_address_outside_the_allowlist_is_refused_and_logged() {
     let (status, verdict) = gw.get("/finnhub/api/v1/quote?symbol=AAPL", &token, Some("127.0.0.2"));
     assert_eq!((status, verdict.as_str()), (403, "address-denied"));
     assert_eq!(fh.requests(), 0, "a denied address reached the provider");
+    // nginx logs a request after it answers it: wait for both lines.
+    let denied = |log: &[serde_json::Value]| {
+        log.iter()
+            .filter(|l| l["remote"] == "127.0.0.2" && l["gateway"] == "address-denied" && l["status"] == 403)
+            .count()
+    };
+    let end = Instant::now() + Duration::from_secs(5);
+    while denied(&gw.access_log()) < 2 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let log = gw.access_log();
-    let denied: Vec<_> = log
-        .iter()
-        .filter(|l| l["remote"] == "127.0.0.2" && l["gateway"] == "address-denied" && l["status"] == 403)
-        .collect();
-    assert_eq!(denied.len(), 2, "{log:#?}");
+    assert_eq!(denied(&log), 2, "{log:#?}");
 }
 
 const OWM_KEY: &str = "hdcanaryOWMupstream002";
@@ -562,6 +568,8 @@ ttl = "10s"
     for c in &mut clients {
         c.stop();
     }
+    // Their last answers are logged just after they are sent.
+    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(gw.whoami(&clients[0].token, Some("127.0.0.2")).0, 403);
     // nginx logs a request after it answers it.
     wait_until("the denied request is logged", Duration::from_secs(5), || {
