@@ -61,6 +61,24 @@ fn with_suffix(dir: &Path, name: &str, next: bool) -> PathBuf {
     })
 }
 
+/// The main config, including the candidates (`next`) or the live files.
+fn main_conf(s: &GatewayServer, next: bool) -> String {
+    let dir = &s.directory;
+    let (clients, keys, js) = (
+        with_suffix(dir, CLIENTS, next),
+        with_suffix(dir, KEYS, next),
+        with_suffix(dir, JS, next),
+    );
+    render::main_conf(
+        s,
+        &render::Names {
+            clients: &clients,
+            keys: &keys,
+            js: &js,
+        },
+    )
+}
+
 fn write(path: &Path, text: &str) -> Result<(), GatewayError> {
     crate::atomic::write(path, text.as_bytes()).map_err(|source| GatewayError::Write {
         path: path.to_path_buf(),
@@ -128,18 +146,8 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
         nginx_keys::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
         write(&with_suffix(dir, CLIENTS, true), &render::clients_conf(&clients))?;
         write(&with_suffix(dir, JS, true), render::JS)?;
-        let (c, k, j) = (
-            with_suffix(dir, CLIENTS, true),
-            with_suffix(dir, KEYS, true),
-            with_suffix(dir, JS, true),
-        );
-        let names = render::Names {
-            clients: &c,
-            keys: &k,
-            js: &j,
-        };
         let candidate = with_suffix(dir, MAIN, true);
-        write(&candidate, &render::main_conf(s, &names))?;
+        write(&candidate, &main_conf(s, true))?;
         nginx::test(&candidate, dir)?;
         Ok::<(), GatewayError>(())
     }
@@ -154,18 +162,8 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
         let (from, to) = (with_suffix(dir, name, true), with_suffix(dir, name, false));
         std::fs::rename(&from, &to).map_err(|source| GatewayError::Write { path: to, source })?;
     }
-    let (c, k, j) = (
-        with_suffix(dir, CLIENTS, false),
-        with_suffix(dir, KEYS, false),
-        with_suffix(dir, JS, false),
-    );
-    let names = render::Names {
-        clients: &c,
-        keys: &k,
-        js: &j,
-    };
     let main = with_suffix(dir, MAIN, false);
-    write(&main, &render::main_conf(s, &names))?;
+    write(&main, &main_conf(s, false))?;
     let _ = std::fs::remove_file(with_suffix(dir, MAIN, true));
     crate::credentials::audit::record(
         crate::credentials::audit::Event::GatewayKeysWritten,

@@ -11,26 +11,24 @@ use crate::support::pty::Running;
 
 const FH_KEY: &str = "hdcanaryFHupstream0001";
 
+/// `[gateway_server.route.NAME]` to `server`, with credential `cred`
+/// for a keyed provider, cached for 10 s.
+fn route(server: &ProviderServer, cred: Option<&str>) -> String {
+    let cred = cred.map(|c| format!("credential = \"{c}\"\n")).unwrap_or_default();
+    format!(
+        "[gateway_server.route.{}]\n{cred}upstream = \"{}\"\nttl = \"10s\"\n\n",
+        server.provider,
+        server.base()
+    )
+}
+
 fn host(fh: &ProviderServer, meteo: &ProviderServer, allow: &str) -> GatewayHost {
     GatewayHost::new(
         &format!("allow = [{allow}]\nper_client = \"600r/m\""),
         &format!(
-            r#"[credential.finnhub]
-provider = "finnhub"
-source = "env"
-env = "HD_GW_FH_KEY"
-
-[gateway_server.route.finnhub]
-credential = "finnhub"
-upstream = "{fh}"
-ttl = "10s"
-
-[gateway_server.route.open-meteo]
-upstream = "{meteo}"
-ttl = "10s"
-"#,
-            fh = fh.base(),
-            meteo = meteo.base(),
+            "[credential.finnhub]\nprovider = \"finnhub\"\nsource = \"env\"\nenv = \"HD_GW_FH_KEY\"\n\n{}{}",
+            route(fh, Some("finnhub")),
+            route(meteo, None)
         ),
     )
 }
@@ -302,29 +300,10 @@ fn three_clients_share_one_gateway() {
     let mut gw = GatewayHost::new(
         "allow = [\"127.0.0.1\"]\nper_client = \"600r/m\"\nclient_burst = 20",
         &format!(
-            r#"[credential.{fh_cred}]
-provider = "finnhub"
-
-[credential.{owm_cred}]
-provider = "openweathermap"
-
-[gateway_server.route.finnhub]
-credential = "{fh_cred}"
-upstream = "{fh}"
-ttl = "10s"
-
-[gateway_server.route.openweathermap]
-credential = "{owm_cred}"
-upstream = "{owm}"
-ttl = "10s"
-
-[gateway_server.route.open-meteo]
-upstream = "{meteo}"
-ttl = "10s"
-"#,
-            fh = fh.base(),
-            owm = owm.base(),
-            meteo = meteo.base(),
+            "[credential.{fh_cred}]\nprovider = \"finnhub\"\n\n[credential.{owm_cred}]\nprovider = \"openweathermap\"\n\n{}{}{}",
+            route(&fh, Some(&fh_cred)),
+            route(&owm, Some(&owm_cred)),
+            route(&meteo, None)
         ),
     );
     // The upstream keys go into the gateway host's keyring, tested against

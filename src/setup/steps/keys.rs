@@ -144,12 +144,7 @@ impl Wizard {
             return Flow::op(op);
         }
         if p.ready() {
-            if self.cred_at + 1 < self.live_creds() {
-                self.cred_at += 1;
-                self.note = None;
-                return Flow::redraw();
-            }
-            return self.next();
+            return self.next_key_page();
         }
         match p.src {
             SrcKind::Keyring | SrcKind::Gateway => {
@@ -197,6 +192,16 @@ impl Wizard {
 }
 
 impl Wizard {
+    /// The next key page, or the next step after the last.
+    fn next_key_page(&mut self) -> Flow {
+        if self.cred_at + 1 < self.live_creds() {
+            self.cred_at += 1;
+            self.note = None;
+            return Flow::redraw();
+        }
+        self.next()
+    }
+
     /// Enter on a page that goes through a gateway: the URL and CA are
     /// checked here, the client token by the gateway itself (its whoami).
     fn gateway_enter(&mut self) -> Flow {
@@ -211,12 +216,7 @@ impl Wizard {
             return Flow::none();
         };
         if p.ready() {
-            if self.cred_at + 1 < self.live_creds() {
-                self.cred_at += 1;
-                self.note = None;
-                return Flow::redraw();
-            }
-            return self.next();
+            return self.next_key_page();
         }
         if let Some((url, ca, state)) = stored.filter(|_| p.token.is_empty()) {
             p.gw_url = url;
