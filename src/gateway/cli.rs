@@ -66,19 +66,18 @@ pub fn main(cmd: Gateway, origin: &Origin) -> ExitCode {
 fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
     match cmd {
         Gateway::Render => {
-            let main = render(origin)?;
-            println!("wrote {} (checked with nginx -t)", main.display());
             let config = config::load(origin)?;
-            let s = super::server(&config)?;
-            println!("start nginx with: {}", nginx::start_command(&main, &s.directory));
+            let main = render(&config)?;
+            println!("wrote {} (checked with nginx -t)", main.display());
+            let dir = &super::server(&config)?.directory;
+            println!("start nginx with: {}", nginx::start_command(&main, dir));
             println!("after a change or a `creds rotate`: homedash gateway reload");
             Ok(())
         }
         Gateway::Reload => {
-            let main = render(origin)?;
             let config = config::load(origin)?;
-            let s = super::server(&config)?;
-            nginx::reload(&main, &s.directory).map_err(GatewayError::from)?;
+            let main = render(&config)?;
+            nginx::reload(&main, &super::server(&config)?.directory).map_err(GatewayError::from)?;
             println!("reloaded nginx with {} (checked with nginx -t first)", main.display());
             Ok(())
         }
@@ -109,9 +108,8 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
     }
 }
 
-fn render(origin: &Origin) -> Result<PathBuf, CliError> {
-    let config = config::load(origin)?;
-    super::server(&config)?;
+fn render(config: &config::Config) -> Result<PathBuf, CliError> {
+    super::server(config)?;
     let state = logging::private_state_dir()?;
     let _ = audit::init(&state);
     let meta = MetaFile::load(&meta::path(&state))?;
@@ -119,7 +117,7 @@ fn render(origin: &Origin) -> Result<PathBuf, CliError> {
         .enable_all()
         .build()
         .map_err(CliError::Runtime)?;
-    Ok(rt.block_on(super::render(&config, &meta))?)
+    Ok(rt.block_on(super::render(config, &meta))?)
 }
 
 fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
@@ -137,10 +135,6 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
                 return Err(CliError::Exists(name));
             }
             let (token, sha256) = clients::new_token()?;
-            std::fs::create_dir_all(&s.directory).map_err(|source| GatewayError::Write {
-                path: s.directory.clone(),
-                source,
-            })?;
             list.clients.insert(
                 name.clone(),
                 Client {

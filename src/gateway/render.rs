@@ -10,8 +10,8 @@
 //!   key's plan, and talks https to the provider.
 //!
 //! Every refusal of the gateway's own carries `X-Homedash-Gateway` (the
-//! codes in `homedash_widgets::gateway::Refusal`), so a client tells it
-//! from the provider's answer.
+//! codes and statuses of `homedash_widgets::gateway::Refusal`), so a
+//! client tells it from the provider's answer.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -321,11 +321,11 @@ http {{
         location @hd_upstream_limited {{
             add_header {vh} {up_limited} always;
             add_header Retry-After 10 always;
-            return 429 {up_limited_body};
+            return {up_limited_status} {up_limited_body};
         }}
         location @hd_upstream_unreachable {{
             add_header {vh} {unreachable} always;
-            return 502 {unreachable_body};
+            return {unreachable_status} {unreachable_body};
         }}
         location / {{
             return 404;
@@ -336,6 +336,8 @@ http {{
     server {{
 "#,
         up_limited = Refusal::UpstreamRateLimited.code(),
+        up_limited_status = Refusal::UpstreamRateLimited.status(),
+        unreachable_status = Refusal::UpstreamUnreachable.status(),
         up_limited_body = json_body("the gateway is holding requests to keep its key inside the plan of the provider"),
         unreachable = Refusal::UpstreamUnreachable.code(),
         unreachable_body = json_body("the gateway cannot reach the provider"),
@@ -424,29 +426,34 @@ http {{
         }}
         location @hd_client_refused {{
             add_header {vh} $hd_client_refusal always;
-            return 401 {refused_body};
+            return {refused_status} {refused_body};
         }}
         location @hd_address_denied {{
             add_header {vh} {denied} always;
-            return 403 {denied_body};
+            return {denied_status} {denied_body};
         }}
         location @hd_no_route {{
             add_header {vh} {no_route} always;
-            return 404 {no_route_body};
+            return {no_route_status} {no_route_body};
         }}
         location @hd_rate_limited {{
             add_header {vh} {limited} always;
             add_header Retry-After {retry} always;
-            return 429 {limited_body};
+            return {limited_status} {limited_body};
         }}
         location @hd_upstream_unreachable {{
             add_header {vh} {unreachable} always;
-            return 502 {unreachable_body};
+            return {unreachable_status} {unreachable_body};
         }}
     }}
 }}
 "#,
+        refused_status = Refusal::ClientRejected.status(),
         refused_body = json_body("the gateway does not accept the token of this client"),
+        denied_status = Refusal::AddressDenied.status(),
+        no_route_status = Refusal::NoRoute.status(),
+        limited_status = Refusal::RateLimited.status(),
+        unreachable_status = Refusal::UpstreamUnreachable.status(),
         denied = Refusal::AddressDenied.code(),
         denied_body = json_body("this address is not allowed to use the gateway"),
         no_route = Refusal::NoRoute.code(),

@@ -173,18 +173,6 @@ impl Http {
         })
     }
 
-    /// This client, and for requests to `origin` only, one that also
-    /// trusts the CA certificates in `ca_pem`.
-    pub fn trusting_for(&self, origin: &str, ca_pem: &[u8]) -> Result<Self, ClientError> {
-        let mut o = self.options.clone();
-        o.roots_pem.push(ca_pem.to_vec());
-        let scoped = Self::with_options(o)?;
-        Ok(Http {
-            scoped: Some(std::sync::Arc::new((origin.to_string(), scoped.client))),
-            ..self.clone()
-        })
-    }
-
     /// For requests to `url`'s origin only, also trust the CA certificates
     /// in the PEM file `ca` (team mode's `[gateway] ca_file`).
     pub fn trusting_file(&self, url: &url::Url, ca: &std::path::Path) -> Result<Self, ClientError> {
@@ -192,7 +180,13 @@ impl Http {
             path: ca.to_path_buf(),
             source: e,
         })?;
-        self.trusting_for(&destinations::origin_of(url), &pem)
+        let mut o = self.options.clone();
+        o.roots_pem.push(pem);
+        let scoped = Self::with_options(o)?;
+        Ok(Http {
+            scoped: Some(std::sync::Arc::new((destinations::origin_of(url), scoped.client))),
+            ..self.clone()
+        })
     }
 
     /// This client, or with `private_ca` (a gateway's URL and CA file)

@@ -4,19 +4,12 @@
 use homedash_widgets::{AuthPlacement, ErrorClass, FetchError};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
-use url::{Host, Url};
+use url::Url;
 use zeroize::Zeroizing;
 
 const REDACTED: &str = "REDACTED";
 
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
+pub use homedash_widgets::request::is_loopback;
 
 /// Scheme, host and port all equal: the only place a credential follows
 /// a redirect to.

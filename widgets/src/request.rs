@@ -47,6 +47,17 @@ impl AuthPlacement {
     }
 }
 
+/// This machine: `localhost`, 127.0.0.0/8 or `::1`. The one place plain
+/// http may carry a credential to.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestSpec {
     pub url: Url,

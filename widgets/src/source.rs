@@ -99,8 +99,10 @@ macro_rules! registry {
             /// others draw nothing until their first data arrives, and the
             /// caller says why.
             pub fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-                match self {
-                    $(Source::$variant(c) => Registered::render(c, data, ctx, area, buf),)*
+                match (self, data) {
+                    (_, Some(Data::Weather(w))) => crate::weather::render(w, area, buf),
+                    (_, Some(Data::Quotes(q))) => crate::stocks::render(q, area, buf),
+                    $((Source::$variant(c), _) => Registered::render(c, data, ctx, area, buf),)*
                 }
             }
         }
@@ -173,15 +175,18 @@ pub fn info(kind: Kind, name: &str) -> Option<&'static Info> {
 /// Every provider that takes a credential, and last the homedash gateway
 /// (team mode), whose credential stands in for theirs.
 pub fn keyed_all() -> Vec<&'static Provider> {
-    ALL.iter()
-        .filter_map(|i| i.keyed)
-        .chain(std::iter::once(&crate::gateway::PROVIDER))
-        .collect()
+    keyed_iter().collect()
 }
 
 /// A provider that takes a credential, by config name.
 pub fn keyed(name: &str) -> Option<&'static Provider> {
-    keyed_all().into_iter().find(|p| p.name == name)
+    keyed_iter().find(|p| p.name == name)
+}
+
+fn keyed_iter() -> impl Iterator<Item = &'static Provider> {
+    ALL.iter()
+        .filter_map(|i| i.keyed)
+        .chain(std::iter::once(&crate::gateway::PROVIDER))
 }
 
 #[cfg(test)]

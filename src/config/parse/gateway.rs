@@ -83,22 +83,12 @@ fn absolute(raw: &str) -> Option<PathBuf> {
     p.is_absolute().then_some(p)
 }
 
-/// This machine: localhost, 127.0.0.0/8 or ::1.
-fn loopback(u: &Url) -> bool {
-    match u.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 /// https anywhere, plain http only to this machine.
 fn endpoint(raw: &str) -> Result<Url, String> {
     let u = Url::parse(raw).map_err(|e| format!("\"{raw}\" is not a URL: {e}"))?;
     match u.scheme() {
         "https" if u.host().is_some() => Ok(u),
-        "http" if loopback(&u) => Ok(u),
+        "http" if homedash_widgets::request::is_loopback(&u) => Ok(u),
         "http" => Err(format!(
             "\"{raw}\" is plain http to another machine; tokens never travel unencrypted, so use https"
         )),
@@ -198,11 +188,10 @@ impl<'t> Checker<'t> {
                 (None, Some(true)) => {
                     self.at(&at, false, "there is no [gateway] table to send this widget through");
                 }
-                (Some(gw), want) if able && gw.serves(w.source.provider()) => {
+                (Some(gw), _) if able && gw.serves(w.source.provider()) => {
                     w.base_url = Some(homedash_widgets::gateway::route_base(&gw.url, w.source.provider()));
                     w.credential = Some(gw.credential.clone());
                     w.via_gateway = true;
-                    let _ = want;
                 }
                 (Some(_), Some(true)) => {
                     let why = if !able {

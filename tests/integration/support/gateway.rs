@@ -183,10 +183,6 @@ directory = "{dir}"
         }
     }
 
-    pub fn nginx_pid(&self) -> Option<u32> {
-        self.nginx.as_ref().map(Child::id)
-    }
-
     pub fn error_log(&self) -> String {
         std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default()
     }

@@ -7,7 +7,6 @@ use url::Url;
 
 use super::{Quote, Quotes};
 use crate::data::Data;
-use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::Budget;
@@ -15,8 +14,6 @@ use crate::provider::Provider;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://finnhub.io";
 pub const AUTH: AuthPlacement = AuthPlacement::Header(std::borrow::Cow::Borrowed("X-Finnhub-Token"));
@@ -180,12 +177,6 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         "Stocks (Finnhub)".into()
-    }
-
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-        if let Some(Data::Quotes(q)) = data {
-            crate::stocks::render(q, area, buf);
-        }
     }
 }
 

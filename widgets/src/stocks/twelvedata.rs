@@ -9,7 +9,6 @@ use url::Url;
 use super::common::{next_minute, next_utc_day, symbol_problems};
 use super::{Quote, Quotes};
 use crate::data::Data;
-use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::json::flex_f64;
 use crate::kind::Kind;
@@ -18,8 +17,6 @@ use crate::provider::Provider;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.twelvedata.com";
 pub const AUTH: AuthPlacement = AuthPlacement::Scheme("apikey");
@@ -241,12 +238,6 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         "Stocks (Twelve Data)".into()
-    }
-
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-        if let Some(Data::Quotes(q)) = data {
-            crate::stocks::render(q, area, buf);
-        }
     }
 }
 

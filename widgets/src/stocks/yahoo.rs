@@ -8,14 +8,11 @@ use url::Url;
 use super::common::{next_minute, symbol_problems};
 use super::{Quote, Quotes};
 use crate::data::Data;
-use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{HttpReply, RequestSpec};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://query1.finance.yahoo.com";
 
@@ -196,12 +193,6 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         "Stocks".into()
-    }
-
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-        if let Some(Data::Quotes(q)) = data {
-            crate::stocks::render(q, area, buf);
-        }
     }
 }
 

@@ -9,7 +9,6 @@ use url::Url;
 
 use super::{HourPoint, Weather};
 use crate::data::Data;
-use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::registry::Info;
@@ -17,8 +16,6 @@ use crate::registry::Registered;
 use crate::request::{HttpReply, RequestSpec};
 use chrono::DateTime;
 use chrono::Utc;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.open-meteo.com";
 
@@ -241,12 +238,6 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
-    }
-
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-        if let Some(Data::Weather(w)) = data {
-            crate::weather::render(w, area, buf);
-        }
     }
 }
 

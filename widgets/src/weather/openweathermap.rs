@@ -10,7 +10,6 @@ use url::Url;
 use super::open_meteo::Units;
 use super::{HourPoint, Weather, wmo};
 use crate::data::Data;
-use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::Budget;
@@ -18,8 +17,6 @@ use crate::provider::Provider;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.openweathermap.org";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("appid");
@@ -286,12 +283,6 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
-    }
-
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
-        if let Some(Data::Weather(w)) = data {
-            crate::weather::render(w, area, buf);
-        }
     }
 }
 
