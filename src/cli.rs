@@ -133,8 +133,15 @@ pub enum Creds {
     Confirm { name: String },
     /// Put back the token that the last rotation replaced
     Rollback { name: String },
-    /// Delete a credential's tokens from the keyring (local revocation)
-    Rm { name: String },
+    /// Delete a credential's tokens from the keyring; an OAuth credential's are revoked at the authorization server first (RFC 7009)
+    Rm {
+        name: String,
+        /// OAuth: delete locally even though the server's grant stays alive (when the server cannot be reached)
+        #[arg(long)]
+        local_only: bool,
+    },
+    /// Log in an OAuth credential with its grant: a code for another device, the browser on this machine, or the client's own secret
+    Login { name: String },
     /// Approve an origin (scheme://host[:port]) that a credential may be sent to, besides its provider's own API
     Allow { name: String, origin: String },
     /// Withdraw an approval: the credential is no longer sent to that origin

@@ -101,7 +101,7 @@ pub fn init(filter_text: &str) -> Result<Logging, LogError> {
     Ok(Logging { dir, _guard: guard })
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # The keyring tests need a real Secret Service on a private D-Bus session;
 # the command-source test needs the real `pass` and GnuPG; team mode's
-# tests need nginx.
+# tests need nginx; OAuth's need Node.js for oidc-provider.
 missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
@@ -18,6 +18,9 @@ command -v gpg >/dev/null || missing+=(gnupg)
 # Team mode's tests run a real nginx with its JavaScript module.
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -f /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)
+# OAuth's tests run a real authorization server (oidc-provider) on Node.js.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo -n"
@@ -29,6 +32,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# The authorization server for OAuth's tests, pinned by tests/oidc/package-lock.json.
+if [ ! -d tests/oidc/node_modules/oidc-provider ]; then
+  echo "tests/run.sh: installing oidc-provider (npm ci in tests/oidc)" >&2
+  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >&2
+fi
+
 # Snapshots are compared, never rewritten, here.
 export INSTA_UPDATE=no
 export CARGO_TERM_COLOR=never
@@ -37,4 +46,4 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
-  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway::'
+  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth::'

@@ -11,7 +11,10 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use model::{Config, Content, CredentialConfig, Node, Size, WidgetConfig};
+pub use model::{
+    AuthServer, ClientAuth, Config, Content, CredentialConfig, Endpoints, Node, OAuthConfig, OAuthGrant, Size,
+    WidgetConfig,
+};
 pub use parse::{MIN_REFRESH, parse};
 pub use problem::ConfigError;
 pub use secrets::{is_secret_key, looks_like_token};

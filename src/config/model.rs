@@ -76,6 +76,9 @@ pub struct CredentialConfig {
     pub expires: Option<NaiveDate>,
     /// Overrides the provider's free-plan budget.
     pub budget: Option<Budget>,
+    /// `type = "oauth2"`: short-lived access tokens from an authorization
+    /// server; `source` is then where the client secret (if any) comes from.
+    pub oauth: Option<Box<OAuthConfig>>,
 }
 
 impl PartialEq for CredentialConfig {
@@ -86,7 +89,72 @@ impl PartialEq for CredentialConfig {
             && self.rotate_after == other.rotate_after
             && self.expires == other.expires
             && self.budget == other.budget
+            && self.oauth == other.oauth
     }
+}
+
+/// How an OAuth 2.0 credential gets its tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OAuthGrant {
+    /// RFC 8628: a code the user enters on another device.
+    DeviceCode,
+    /// RFC 6749 with PKCE (RFC 7636) through a loopback redirect (RFC 8252).
+    AuthorizationCode,
+    /// Machine to machine: the client's own secret, no user.
+    ClientCredentials,
+}
+
+impl OAuthGrant {
+    pub fn name(self) -> &'static str {
+        match self {
+            OAuthGrant::DeviceCode => "device_code",
+            OAuthGrant::AuthorizationCode => "authorization_code",
+            OAuthGrant::ClientCredentials => "client_credentials",
+        }
+    }
+
+    /// A user logs in once and a refresh token renews the access token.
+    pub fn has_user(self) -> bool {
+        self != OAuthGrant::ClientCredentials
+    }
+}
+
+/// The authorization server's endpoints: found by discovery from an
+/// issuer (RFC 8414 or OpenID Connect), or written out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthServer {
+    Issuer(Url),
+    Endpoints(Box<Endpoints>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoints {
+    pub token: Url,
+    pub authorization: Option<Url>,
+    pub device_authorization: Option<Url>,
+    pub revocation: Option<Url>,
+}
+
+/// How the client proves itself at the token endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// HTTP Basic (RFC 6749 2.3.1), the default.
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
+}
+
+/// `[credential.NAME] type = "oauth2"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuthConfig {
+    pub grant: OAuthGrant,
+    pub server: AuthServer,
+    /// Public, not a secret (RFC 6749 2.2).
+    pub client_id: String,
+    /// Where the client secret comes from; `None` for a public client.
+    pub client_secret: Option<SecretSource>,
+    pub client_auth: ClientAuth,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -24,6 +24,7 @@ use super::secrets;
 use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 mod gateway;
+mod oauth;
 
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -56,6 +57,41 @@ struct RawCredential {
     rotate_after: Option<String>,
     expires: Option<toml::value::Datetime>,
     budget: Option<RawBudget>,
+    /// "token" (the default) or "oauth2"; the keys below are OAuth's.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    grant: Option<String>,
+    issuer: Option<String>,
+    authorization_endpoint: Option<String>,
+    token_endpoint: Option<String>,
+    device_authorization_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<RawSource>,
+    client_auth: Option<String>,
+    scopes: Option<Vec<String>>,
+}
+
+impl RawCredential {
+    fn has(&self, key: &str) -> bool {
+        match key {
+            "source" => self.source.is_some(),
+            "env" => self.env.is_some(),
+            "command" => self.command.is_some(),
+            "command_timeout" => self.command_timeout.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Where a secret comes from, as a credential's own keys or a client
+/// secret's table say.
+#[derive(Deserialize)]
+struct RawSource {
+    source: Option<String>,
+    env: Option<String>,
+    command: Option<Vec<String>>,
+    command_timeout: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -262,8 +298,9 @@ impl<'t> Checker<'t> {
         match value.get_ref() {
             DeValue::Table(t) => {
                 for (k, v) in t.iter() {
+                    let reference = oauth::reference_key(path, k.get_ref(), matches!(v.get_ref(), DeValue::Table(_)));
                     path.push(Seg::Key(k.get_ref().to_string()));
-                    if secrets::is_secret_key(k.get_ref()) {
+                    if secrets::is_secret_key(k.get_ref()) && !reference {
                         let shown = paths::display(path);
                         self.problems.push(Problem {
                             span: k.span(),
@@ -287,8 +324,10 @@ impl<'t> Checker<'t> {
                     path.pop();
                 }
             }
-            // Names of credentials and variables are references, not values.
-            DeValue::String(_) if matches!(path.last(), Some(Seg::Key(k)) if k == "credential" || k == "env") => {}
+            // Names of credentials and variables are references, and an
+            // OAuth client id is public (RFC 6749 2.2), not a secret.
+            DeValue::String(_) if matches!(path.last(), Some(Seg::Key(k)) if k == "credential" || k == "env" || k == "client_id") =>
+                {}
             DeValue::String(s) if secrets::looks_like_token(s) => {
                 let shown = paths::display(path);
                 self.problems.push(Problem {
@@ -509,83 +548,43 @@ impl<'t> Checker<'t> {
             );
             return None;
         };
-        let source = match raw.source.as_deref().unwrap_or("keyring") {
-            "keyring" => {
-                for (k, set) in [("env", raw.env.is_some()), ("command", raw.command.is_some())] {
-                    if set {
-                        self.at(
-                            &key(k),
-                            true,
-                            format!("`{k}` only applies with source = \"{k}\"; this credential lives in the keyring"),
-                        );
-                    }
-                }
-                SecretSource::Keyring
+        let oauth = match raw.kind.as_deref() {
+            None | Some("token") => {
+                self.no_oauth_keys(&raw, &base);
+                None
             }
-            "env" => match &raw.env {
-                Some(var) if !var.is_empty() && !var.contains('=') && !var.contains('\0') => {
-                    SecretSource::Env { var: var.clone() }
-                }
-                Some(var) => {
-                    self.at(
-                        &key("env"),
-                        false,
-                        format!("\"{var}\" is not an environment variable name"),
-                    );
-                    return None;
-                }
-                None => {
-                    self.at(
-                        &key("source"),
-                        false,
-                        "source = \"env\" needs `env = \"VAR\"`, the variable that holds the token",
-                    );
-                    return None;
-                }
-            },
-            "command" => {
-                let argv = match &raw.command {
-                    Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => argv.clone(),
-                    Some(_) => {
-                        self.at(
-                            &key("command"),
-                            false,
-                            "the command is empty; write e.g. [\"pass\", \"show\", \"homedash/finnhub\"]",
-                        );
-                        return None;
-                    }
-                    None => {
-                        self.at(
-                            &key("source"),
-                            false,
-                            "source = \"command\" needs `command = [\"program\", \"arg\", ...]`, run directly (no shell); its stdout is the token",
-                        );
-                        return None;
-                    }
-                };
-                let timeout = match &raw.command_timeout {
-                    Some(t) => self.duration(
-                        t,
-                        &key("command_timeout"),
-                        Duration::from_millis(100),
-                        Duration::from_secs(120),
-                    )?,
-                    None => DEFAULT_COMMAND_TIMEOUT,
-                };
-                SecretSource::Command {
-                    argv,
-                    timeout,
-                    hide_env: Vec::new(),
-                }
-            }
-            other => {
+            Some("oauth2") => Some(Box::new(self.oauth(&raw, provider, &base)?)),
+            Some(other) => {
                 self.at(
-                    &key("source"),
+                    &key("type"),
                     false,
-                    format!("unknown source \"{other}\"; use \"keyring\" (the default), \"env\" or \"command\""),
+                    format!("unknown credential type \"{other}\"; use \"token\" (the default: one static token) or \"oauth2\""),
                 );
                 return None;
             }
+        };
+        let source = if oauth.is_some() {
+            for k in ["source", "env", "command", "command_timeout"] {
+                if raw.has(k) {
+                    self.at(
+                        &key(k),
+                        true,
+                        format!("`{k}` does not apply to an OAuth credential: its tokens live in the keyring; a client secret's source goes in `client_secret = {{ source = \"env\", env = \"VAR\" }}`"),
+                    );
+                }
+            }
+            SecretSource::Keyring
+        } else {
+            self.secret_source(
+                RawSource {
+                    source: raw.source.clone(),
+                    env: raw.env.clone(),
+                    command: raw.command.clone(),
+                    command_timeout: raw.command_timeout.clone(),
+                },
+                &base,
+                "token",
+            )?
         };
         let rotate_after = match &raw.rotate_after {
             Some(r) => Some(self.duration(
@@ -634,7 +633,97 @@ impl<'t> Checker<'t> {
             rotate_after,
             expires,
             budget,
+            oauth,
         })
+    }
+
+    /// Where a secret comes from: `source` ("keyring", "env" or
+    /// "command") and its keys, in the table at `base`.
+    fn secret_source(&mut self, raw: RawSource, base: &[Seg], what: &str) -> Option<SecretSource> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
+        };
+        let source = match raw.source.as_deref().unwrap_or("keyring") {
+            "keyring" => {
+                for (k, set) in [("env", raw.env.is_some()), ("command", raw.command.is_some())] {
+                    if set {
+                        self.at(
+                            &key(k),
+                            true,
+                            format!("`{k}` only applies with source = \"{k}\"; this {what} lives in the keyring"),
+                        );
+                    }
+                }
+                SecretSource::Keyring
+            }
+            "env" => match &raw.env {
+                Some(var) if !var.is_empty() && !var.contains('=') && !var.contains('\0') => {
+                    SecretSource::Env { var: var.clone() }
+                }
+                Some(var) => {
+                    self.at(
+                        &key("env"),
+                        false,
+                        format!("\"{var}\" is not an environment variable name"),
+                    );
+                    return None;
+                }
+                None => {
+                    self.at(
+                        &key("source"),
+                        false,
+                        format!("source = \"env\" needs `env = \"VAR\"`, the variable that holds the {what}"),
+                    );
+                    return None;
+                }
+            },
+            "command" => {
+                let argv = match &raw.command {
+                    Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => argv.clone(),
+                    Some(_) => {
+                        self.at(
+                            &key("command"),
+                            false,
+                            "the command is empty; write e.g. [\"pass\", \"show\", \"homedash/finnhub\"]",
+                        );
+                        return None;
+                    }
+                    None => {
+                        self.at(
+                            &key("source"),
+                            false,
+                            format!("source = \"command\" needs `command = [\"program\", \"arg\", ...]`, run directly (no shell); its stdout is the {what}"),
+                        );
+                        return None;
+                    }
+                };
+                let timeout = match &raw.command_timeout {
+                    Some(t) => self.duration(
+                        t,
+                        &key("command_timeout"),
+                        Duration::from_millis(100),
+                        Duration::from_secs(120),
+                    )?,
+                    None => DEFAULT_COMMAND_TIMEOUT,
+                };
+                SecretSource::Command {
+                    argv,
+                    timeout,
+                    hide_env: Vec::new(),
+                }
+            }
+            other => {
+                self.at(
+                    &key("source"),
+                    false,
+                    format!("unknown source \"{other}\"; use \"keyring\" (the default), \"env\" or \"command\""),
+                );
+                return None;
+            }
+        };
+        Some(source)
     }
 
     /// Each widget's `credential` names a table of the widget's provider,

@@ -41,6 +41,14 @@ pub enum Event {
     GatewayClientRevoked,
     /// Team mode: the upstream keys written for nginx.
     GatewayKeysWritten,
+    /// OAuth: a login stored a new grant.
+    LoggedIn,
+    /// OAuth: a refresh token renewed the access token (and perhaps itself).
+    Refreshed,
+    /// OAuth: the grant is gone (expired, revoked, reused); a new login is needed.
+    LoginNeeded,
+    /// OAuth: the grant was revoked at the authorization server (RFC 7009).
+    RevokedAtServer,
 }
 
 #[derive(Serialize)]

@@ -15,9 +15,10 @@ use homedash_widgets::{ErrorClass, FetchError};
 use super::budget::{Limiter, Reservation, reset_after};
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{MetaFile, Usage};
+use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
-use crate::config::CredentialConfig;
+use crate::config::{CredentialConfig, OAuthConfig};
 use crate::net::destinations::Destinations;
 
 /// A per-minute budget's windows reach the state file at most this often.
@@ -38,6 +39,9 @@ pub enum Status {
     /// Team mode's gateway refused this client (unknown or revoked);
     /// widgets pause the same way.
     RefusedByGateway(String),
+    /// An OAuth credential whose grant is gone or was never made: only
+    /// `homedash creds login NAME` helps, so nothing retries it.
+    LoginNeeded(String),
 }
 
 impl Status {
@@ -66,6 +70,10 @@ impl Status {
                 "{}; polling paused until credential \"{name}\" is tested or changed (c)",
                 homedash_widgets::format::fit(why, 200)
             ),
+            Status::LoginNeeded(why) => format!(
+                "log in again: `homedash creds login {name}` ({}); polling paused",
+                homedash_widgets::format::fit(why, 200)
+            ),
         }
     }
 }
@@ -84,6 +92,19 @@ struct Slot {
     limiter: Limiter,
     /// When the budget's windows were last written to the state file.
     persisted: Option<tokio::time::Instant>,
+    /// OAuth credentials: the access token's facts and the renewal's turn.
+    oauth: Option<OAuthSlot>,
+}
+
+#[derive(Default)]
+struct OAuthSlot {
+    stored: Option<Stored>,
+    /// One renewal at a time in this process (the file lock orders
+    /// processes).
+    renewing: Arc<tokio::sync::Mutex<()>>,
+    /// A 401 drops the access token for one renewal; a second 401 right
+    /// after it is a real rejection.
+    renewed_after_401: bool,
 }
 
 /// What the UI may know of a credential: never the value.
@@ -96,6 +117,10 @@ pub struct View {
 
 pub struct Broker {
     slots: Mutex<BTreeMap<String, Slot>>,
+    /// The keyring connection of the batch read, for OAuth renewals.
+    keyring: Mutex<Option<Keyring>>,
+    /// Each credential's stored facts as last seen in the state file.
+    seen: Mutex<Option<BTreeMap<String, String>>>,
     changed: watch::Sender<u64>,
     /// The state file, where budget windows are kept; none in the demo.
     meta_path: Mutex<Option<std::path::PathBuf>>,
@@ -124,12 +149,15 @@ impl Broker {
                         generation: 0,
                         limiter: Limiter::new(c.budget.unwrap_or(c.provider.budget)),
                         persisted: None,
+                        oauth: c.oauth.is_some().then(OAuthSlot::default),
                     },
                 )
             })
             .collect();
         Arc::new(Broker {
             slots: Mutex::new(slots),
+            keyring: Mutex::new(None),
+            seen: Mutex::new(None),
             changed: watch::channel(0).0,
             meta_path: Mutex::new(None),
         })
@@ -165,13 +193,15 @@ impl Broker {
                 Ok(Ok(m)) => {
                     self.set_approvals(&m.approvals());
                     self.restore_windows(&m);
+                    // What another process changes from now on is news.
+                    let _ = self.changed_elsewhere(&m);
                 }
                 Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the credential state"),
                 Err(e) => tracing::warn!(error = %e, "cannot read the credential state"),
             }
         }
         let configs: Vec<CredentialConfig> = self.lock().values().map(|s| s.config.clone()).collect();
-        let keyring = if configs.iter().any(|c| c.source == Source::Keyring) {
+        let keyring = if configs.iter().any(|c| c.source == Source::Keyring || c.oauth.is_some()) {
             Some(
                 tokio::task::spawn_blocking(Keyring::connect)
                     .await
@@ -180,13 +210,162 @@ impl Broker {
         } else {
             None
         };
+        if let Some(Ok(k)) = &keyring {
+            *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
+        }
         for c in configs {
+            if let Some(o) = &c.oauth {
+                let k = keyring.as_ref().and_then(|k| k.as_ref().ok());
+                self.load_oauth(&c, o, k, keyring.as_ref().and_then(|k| k.as_ref().err()))
+                    .await;
+                continue;
+            }
             let value = match (&c.source, &keyring) {
                 (Source::Keyring, Some(Err(e))) => Err(SourceError::Keyring(e.clone())),
                 (Source::Keyring, Some(Ok(k))) => source::read(&c.source, &c.name, Some(k)).await,
                 _ => source::read(&c.source, &c.name, None).await,
             };
             self.set_read(&c.name, value);
+        }
+    }
+
+    /// An OAuth credential's record, read from the keyring: its access
+    /// token is used while it has time left; `fresh` renews it.
+    async fn load_oauth(&self, c: &CredentialConfig, o: &OAuthConfig, k: Option<&Keyring>, err: Option<&KeyringError>) {
+        if !o.grant.has_user() {
+            // A client-credentials token is fetched at the first poll.
+            return;
+        }
+        let read = match (k, err) {
+            (Some(k), _) => oauth::renew::read(k, &c.name).await,
+            (None, Some(e)) => Err(OAuthError::Keyring(e.clone())),
+            (None, None) => Err(OAuthError::Keyring(KeyringError::Unavailable {
+                detail: "no keyring connection".into(),
+            })),
+        };
+        self.set_oauth(&c.name, read);
+    }
+
+    /// A login record (or why there is none) for OAuth credential `name`.
+    fn set_oauth(&self, name: &str, read: Result<Stored, OAuthError>) {
+        let mut slots = self.lock();
+        let Some(slot) = slots.get_mut(name) else { return };
+        match read {
+            Ok(stored) => {
+                // A routine renewal changes nothing a paused widget waits
+                // for: only a new status wakes them.
+                if slot.status != Status::Ready || slot.secret.is_none() {
+                    slot.generation += 1;
+                }
+                slot.fingerprint = stored
+                    .refresh
+                    .as_ref()
+                    .or(stored.access.as_ref())
+                    .map(|s| fingerprint(s.expose_secret()));
+                slot.secret = stored.access.clone();
+                slot.status = Status::Ready;
+                if let Some(o) = slot.oauth.as_mut() {
+                    o.stored = Some(stored);
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                slot.secret = None;
+                slot.fingerprint = None;
+                if e.needs_login() {
+                    if !matches!(slot.status, Status::LoginNeeded(_)) {
+                        tracing::warn!(credential = name, error = %why, "OAuth login needed");
+                        super::audit::record(super::audit::Event::LoginNeeded, name, None, &why);
+                    }
+                    slot.status = Status::LoginNeeded(why);
+                } else {
+                    tracing::warn!(credential = name, error = %why, "credential unavailable");
+                    slot.status = Status::Unavailable(why);
+                }
+                if let Some(o) = slot.oauth.as_mut() {
+                    o.stored = None;
+                }
+                slot.generation += 1;
+            }
+        }
+        drop(slots);
+        self.bump();
+    }
+
+    /// Before a poll: make sure an OAuth credential's access token has
+    /// time left, renewing it if not. A renewal that cannot reach the
+    /// server fails this poll only (the widget backs off and tries again);
+    /// a dead grant pauses every widget of it on "log in again".
+    pub async fn fresh(&self, name: &str, http: &crate::net::http::Http) -> Result<(), FetchError> {
+        let (cred, renewing) = {
+            let slots = self.lock();
+            let Some(slot) = slots.get(name) else { return Ok(()) };
+            let Some(o) = &slot.oauth else { return Ok(()) };
+            if matches!(
+                slot.status,
+                Status::LoginNeeded(_) | Status::Revoked | Status::Rejected(_)
+            ) {
+                return Ok(());
+            }
+            if slot.secret.is_some() && o.stored.as_ref().is_some_and(|s| s.fresh_access(Utc::now()).is_some()) {
+                return Ok(());
+            }
+            (slot.config.clone(), o.renewing.clone())
+        };
+        let Some(cfg) = cred.oauth.as_deref() else {
+            return Ok(());
+        };
+        let _turn = renewing.lock().await;
+        // Another poller may have renewed it while this one waited.
+        let held = {
+            let slots = self.lock();
+            let Some(slot) = slots.get(name) else { return Ok(()) };
+            if slot.secret.is_some()
+                && slot
+                    .oauth
+                    .as_ref()
+                    .and_then(|o| o.stored.as_ref())
+                    .is_some_and(|s| s.fresh_access(Utc::now()).is_some())
+            {
+                return Ok(());
+            }
+            let o = slot.oauth.as_ref();
+            (
+                o.and_then(|o| o.stored.as_ref()).and_then(|s| s.access.clone()),
+                o.is_some_and(|o| o.renewed_after_401),
+            )
+        };
+        let (held, refused) = held;
+        let keyring = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let r = if cfg.grant.has_user() {
+            match &keyring {
+                // After a 401 the stored token is spent even if its clock
+                // says otherwise: refresh, unless another process already
+                // stored a newer one.
+                Some(k) => oauth::renew::current(&cred, cfg, http, k, refused, held.as_ref()).await,
+                None => Err(OAuthError::Keyring(KeyringError::Unavailable {
+                    detail: "no keyring connection".into(),
+                })),
+            }
+        } else {
+            oauth::renew::client_token(&cred, cfg, http, keyring.as_ref()).await
+        };
+        match r {
+            Ok(stored) => {
+                self.set_oauth(name, Ok(stored));
+                Ok(())
+            }
+            Err(e) if e.needs_login() => {
+                self.set_oauth(name, Err(e));
+                Ok(())
+            }
+            Err(e) => {
+                let class = match e {
+                    OAuthError::Unreachable { .. } => homedash_widgets::ErrorClass::Offline,
+                    _ => homedash_widgets::ErrorClass::NoCredential,
+                };
+                Err(FetchError::new(class, format!("credential \"{name}\": {e}")))
+            }
         }
     }
 
@@ -217,8 +396,54 @@ impl Broker {
         let Some(c) = self.lock().get(name).map(|s| s.config.clone()) else {
             return;
         };
+        if let Some(o) = &c.oauth {
+            if !o.grant.has_user() {
+                return;
+            }
+            let k = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let k = match k {
+                Some(k) => Ok(k),
+                None => tokio::task::spawn_blocking(Keyring::connect)
+                    .await
+                    .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() })),
+            };
+            match k {
+                Ok(k) => {
+                    *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
+                    self.load_oauth(&c, o, Some(&k), None).await;
+                }
+                Err(e) => self.load_oauth(&c, o, None, Some(&e)).await,
+            }
+            return;
+        }
         let value = source::read(&c.source, &c.name, None).await;
         self.set_read(name, value);
+    }
+
+    /// The credentials another homedash process changed (a login, a
+    /// rotation, a removal), as the state file now says: each one's
+    /// stored facts differ from what this broker last saw. The first look
+    /// only takes note.
+    pub fn changed_elsewhere(&self, meta: &MetaFile) -> Vec<String> {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let first = seen.is_none();
+        let seen = seen.get_or_insert_with(BTreeMap::new);
+        let mut changed = Vec::new();
+        for name in self.lock().keys() {
+            let now = meta
+                .credentials
+                .get(name)
+                .map(|m| format!("{:?}|{:?}|{:?}|{:?}", m.fingerprint, m.rotated, m.revoked, m.created))
+                .unwrap_or_default();
+            if seen
+                .insert(name.clone(), now.clone())
+                .is_some_and(|before| before != now)
+                && !first
+            {
+                changed.push(name.clone());
+            }
+        }
+        changed
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -342,6 +567,22 @@ impl Broker {
         if slot.status != Status::Ready {
             return;
         }
+        // An OAuth access token refused before its expiry (revoked at the
+        // server, say): renew once; the renewal tells whether the grant
+        // itself is gone.
+        if let Some(o) = slot.oauth.as_mut()
+            && !o.renewed_after_401
+            && !matches!(e.class, homedash_widgets::ErrorClass::Gateway { .. })
+        {
+            o.renewed_after_401 = true;
+            if let Some(s) = o.stored.as_mut() {
+                s.expires_at = Some(Utc::now());
+            }
+            slot.generation += 1;
+            drop(slots);
+            self.bump();
+            return;
+        }
         slot.status = match &e.class {
             homedash_widgets::ErrorClass::Gateway { refusal, .. } => {
                 Status::RefusedByGateway(format!("{}: {}", refusal.label(), e.detail))
@@ -373,9 +614,14 @@ impl Broker {
     pub fn record(&self, name: &str, status: Option<u16>, at: DateTime<Utc>) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
+        slot.usage.requests += 1;
+        slot.usage.last_used = Some(at);
+        if matches!(status, Some(200..=299))
+            && let Some(o) = slot.oauth.as_mut()
+        {
+            o.renewed_after_401 = false;
+        }
         let u = &mut slot.usage;
-        u.requests += 1;
-        u.last_used = Some(at);
         match status {
             Some(200..=299) => u.ok += 1,
             Some(401 | 403) => u.rejected += 1,

@@ -84,7 +84,8 @@ fn named(cmd: &Creds) -> Option<&str> {
         | Creds::Rotate { name, .. }
         | Creds::Confirm { name }
         | Creds::Rollback { name }
-        | Creds::Rm { name }
+        | Creds::Rm { name, .. }
+        | Creds::Login { name }
         | Creds::Allow { name, .. }
         | Creds::Deny { name, .. } => Some(name),
     }
@@ -102,6 +103,22 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
     })?;
     let http = Http::new()?.with_private_ca(config.private_ca())?;
     let mut m = Manager::new(&state, http, None);
+    if let Some(c) = named(&cmd).and_then(|n| config.credential(n))
+        && c.oauth.is_some()
+    {
+        let what = match &cmd {
+            Creds::Add { .. } => Some("add a token to"),
+            Creds::Rotate { .. } => Some("rotate"),
+            Creds::Confirm { .. } | Creds::Rollback { .. } => Some("roll back"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            return Err(CredError::OAuthOnly {
+                name: c.name.clone(),
+                what,
+            });
+        }
+    }
     let find = |name: &str| {
         config.credential(name).ok_or_else(|| CredError::NotInConfig {
             name: name.to_string(),
@@ -151,6 +168,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
                     rotate_after: None,
                     expires: None,
                     budget: None,
+                    oauth: None,
                 },
             };
             test_some(&config, &mut m, &[cred]).await
@@ -208,7 +226,21 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
         }
         Creds::Allow { name, origin } => allow(&config, &mut m, &name, &origin).await,
         Creds::Deny { name, origin } => deny(&config, &mut m, &name, &origin).await,
-        Creds::Rm { name } => {
+        Creds::Login { name } => {
+            let c = find(&name)?.clone();
+            let Some(o) = c.oauth.clone() else {
+                return Err(CredError::NotOAuth { name });
+            };
+            crate::credentials::oauth::cli::login(&config, &mut m, &c, &o).await
+        }
+        Creds::Rm { name, local_only } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
+            let c = find(&name)?.clone();
+            let Some(o) = c.oauth.clone() else {
+                return Err(CredError::NotOAuth { name });
+            };
+            crate::credentials::oauth::cli::remove(&mut m, &c, &o, local_only).await
+        }
+        Creds::Rm { name, .. } => {
             if let Some(c) = config.credential(&name) {
                 manager::keyring_only(c, "remove")?;
             }

@@ -30,6 +30,16 @@ pub enum CredError {
     Client(#[from] ClientError),
     #[error(transparent)]
     StateDir(#[from] StateDirError),
+    #[error(transparent)]
+    OAuth(#[from] crate::credentials::oauth::OAuthError),
+    #[error(
+        "credential \"{name}\" is an OAuth credential: its tokens come from its authorization server, so there is nothing to {what} by hand; `homedash creds login {name}` starts a new login"
+    )]
+    OAuthOnly { name: String, what: &'static str },
+    #[error(
+        "credential \"{name}\" is not an OAuth credential (no `type = \"oauth2\"`); store its token with `homedash creds add {name}`"
+    )]
+    NotOAuth { name: String },
     /// A blocking keyring or file task died.
     #[error(transparent)]
     Task(#[from] tokio::task::JoinError),

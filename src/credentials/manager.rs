@@ -36,7 +36,7 @@ pub fn previous(name: &str) -> String {
 
 /// Debug builds only: stop at a named rotation step so a test can kill the
 /// process there.
-fn pause_point(step: &str) {
+pub(crate) fn pause_point(step: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("HOMEDASH_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
         eprintln!("paused at {step}");
@@ -133,6 +133,10 @@ impl Manager {
         }
     }
 
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
     pub fn meta_path(&self) -> &Path {
         &self.meta_path
     }
@@ -158,20 +162,20 @@ impl Manager {
         }
     }
 
-    async fn set(&mut self, account: &str, value: &SecretString) -> Result<(), CredError> {
+    pub(crate) async fn set(&mut self, account: &str, value: &SecretString) -> Result<(), CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
         let value = value.clone();
         kr(blocking(move || k.set(&account, &value)).await?)
     }
 
-    async fn delete(&mut self, account: &str) -> Result<(), CredError> {
+    pub(crate) async fn delete(&mut self, account: &str) -> Result<(), CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
         kr(blocking(move || k.delete(&account)).await?)
     }
 
-    async fn update_meta<T: Send + 'static>(
+    pub(crate) async fn update_meta<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut MetaFile) -> T + Send + 'static,
     ) -> Result<T, CredError> {
@@ -331,21 +335,39 @@ impl Manager {
                 origin: origin_of(base),
             });
         }
-        let keyring = match cred.source {
-            Source::Keyring => Some(self.keyring().await?),
-            _ => None,
-        };
-        let secret = match source::read(&cred.source, &cred.name, keyring.as_ref()).await {
-            Ok(s) => s,
-            Err(e) => {
-                audit::record(Event::ReadFailed, &cred.name, None, &e.to_string());
-                return Err(e.into());
+        let (secret, oauth) = match &cred.oauth {
+            Some(o) => {
+                let stored = self.oauth_access(cred, o).await?;
+                let access = stored.access.clone().ok_or_else(|| {
+                    CredError::OAuth(crate::credentials::oauth::OAuthError::NotLoggedIn {
+                        name: cred.name.clone(),
+                    })
+                })?;
+                (access, Some((stored, o.scopes.clone())))
+            }
+            None => {
+                let keyring = match cred.source {
+                    Source::Keyring => Some(self.keyring().await?),
+                    _ => None,
+                };
+                match source::read(&cred.source, &cred.name, keyring.as_ref()).await {
+                    Ok(s) => (s, None),
+                    Err(e) => {
+                        audit::record(Event::ReadFailed, &cred.name, None, &e.to_string());
+                        return Err(e.into());
+                    }
+                }
             }
         };
         self.spend_one(cred).await?;
         let fp = fingerprint(secret.expose_secret());
         let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
-        let result = TestResult::new(&Verdict::of(&r), Utc::now());
+        let mut result = TestResult::new(&Verdict::of(&r), Utc::now());
+        if let Some((stored, asked)) = &oauth {
+            result
+                .outcome
+                .push_str(&crate::credentials::oauth::stored::facts(stored, asked, Utc::now()));
+        }
         audit::record(Event::Tested, &cred.name, Some(&fp), &result.outcome);
         let (name, kept, src, provider) = (
             cred.name.clone(),

@@ -10,6 +10,7 @@ pub mod keyring;
 pub mod manager;
 pub mod meta;
 pub mod nginx_keys;
+pub mod oauth;
 pub mod ops;
 pub mod origins;
 pub mod screen;

@@ -31,6 +31,8 @@ pub enum CredState {
     Reading,
     /// Whether a token is stored needs the keyring, which cannot be asked.
     Unknown,
+    /// An OAuth credential whose grant is gone or was never made.
+    LoginNeeded,
 }
 
 impl CredState {
@@ -47,6 +49,7 @@ impl CredState {
             CredState::Unavailable => "unavailable",
             CredState::Reading => "reading",
             CredState::Unknown => "unknown",
+            CredState::LoginNeeded => "log in",
         }
     }
 
@@ -54,7 +57,7 @@ impl CredState {
     pub fn tone(self) -> Tone {
         match self {
             CredState::Valid => Tone::Good,
-            CredState::Rejected | CredState::Revoked | CredState::NotStored => Tone::Bad,
+            CredState::Rejected | CredState::Revoked | CredState::NotStored | CredState::LoginNeeded => Tone::Bad,
             CredState::Reading | CredState::Untested | CredState::Unknown => Tone::Neutral,
             _ => Tone::Warn,
         }
@@ -70,6 +73,7 @@ impl CredState {
             Some(Status::NotStored) => return CredState::NotStored,
             Some(Status::Unavailable(_)) => return CredState::Unavailable,
             Some(Status::Loading) => return CredState::Reading,
+            Some(Status::LoginNeeded(_)) => return CredState::LoginNeeded,
             Some(Status::Ready) | None => {}
         }
         let revoked = meta.is_some_and(|m| m.revoked.is_some() && m.fingerprint.is_none());

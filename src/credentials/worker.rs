@@ -98,6 +98,10 @@ async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mp
     match m.load_meta().await {
         Ok(meta) => {
             broker.set_approvals(&meta.approvals());
+            for name in broker.changed_elsewhere(&meta) {
+                tracing::info!(credential = %name, "changed by another homedash process; reading it again");
+                broker.reload(&name).await;
+            }
             let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {

@@ -309,6 +309,23 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         let grant = match cred.as_mut() {
             None => None,
             Some(c) => {
+                // An OAuth access token is renewed before it runs out; a
+                // renewal that fails is this poll's failure, backed off
+                // like any other.
+                let renewed = tokio::select! {
+                    r = c.broker.fresh(&c.name, &fetch.http) => r,
+                    () = job.cancel.cancelled() => return,
+                };
+                if let Err(e) = renewed {
+                    failures = failures.saturating_add(1);
+                    tracing::warn!(widget = job.id, error = %e, failures, "credential renewal failed");
+                    let delay = schedule::after_failure(job.refresh, failures, None, false, jitter());
+                    if !job.report(Err(e), Some(delay)).await {
+                        return;
+                    }
+                    next = Instant::now() + delay;
+                    continue;
+                }
                 c.changes.borrow_and_update();
                 match c.broker.grant(&c.name, &fetch.base) {
                     Ok(g) => Some(g),

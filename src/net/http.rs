@@ -295,6 +295,47 @@ impl Http {
         )))
     }
 
+    /// Send one exchange with an OAuth authorization server (a form POST
+    /// to its token, device or revocation endpoint): https, or plain http
+    /// to loopback only; never through a redirect, which RFC 6749 does not
+    /// allow there; the answer capped like any other.
+    pub async fn exchange(
+        &self,
+        req: http::Request<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<http::Response<Vec<u8>>, FetchError> {
+        let url =
+            url::Url::parse(&req.uri().to_string()).map_err(|e| FetchError::bad_response(format!("not a URL: {e}")))?;
+        transport::check(&url)?;
+        let host = url.host_str().unwrap_or("?").to_string();
+        let req = reqwest::Request::try_from(req).map_err(|e| FetchError::bad_response(root_cause(&e)))?;
+        let fail = |e: reqwest::Error| classify(e, &host, timeout);
+        let resp = tokio::time::timeout(timeout, self.client_for(&url).execute(req))
+            .await
+            .map_err(|_| {
+                FetchError::new(
+                    ErrorClass::Timeout,
+                    format!("no answer from {host} within {}", humantime::format_duration(timeout)),
+                )
+            })?
+            .map_err(fail)?;
+        if resp.status().is_redirection() {
+            return Err(FetchError::bad_response(format!(
+                "{host} answered an OAuth request with a redirect (HTTP {}); not followed",
+                resp.status().as_u16()
+            )));
+        }
+        let reply = tokio::time::timeout(timeout, self.read(resp, &host, timeout))
+            .await
+            .map_err(|_| FetchError::new(ErrorClass::Timeout, format!("the answer from {host} broke off")))??;
+        let mut out = http::Response::builder().status(reply.status);
+        for (k, v) in &reply.headers {
+            out = out.header(k, v);
+        }
+        out.body(reply.body)
+            .map_err(|e| FetchError::bad_response(e.to_string()))
+    }
+
     async fn read(&self, resp: reqwest::Response, host: &str, timeout: Duration) -> Result<HttpReply, FetchError> {
         let fail = |e: reqwest::Error| classify(e, host, timeout);
         let status = resp.status().as_u16();

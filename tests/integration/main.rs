@@ -26,6 +26,7 @@ mod hot_reload;
 mod http_faults;
 mod keyring_secret_service;
 mod no_keyring;
+mod oauth;
 mod providers_e2e;
 mod proxy;
 mod pty_e2e;

@@ -72,6 +72,18 @@ pub struct Weather {
     pub high: Option<f64>,
     pub low: Option<f64>,
     pub hourly: Vec<HourPoint>,
+    /// A personal station's own readings (Netatmo), besides the conditions.
+    pub station: Option<Station>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Station {
+    /// Sea-level pressure, mbar.
+    pub pressure: Option<f64>,
+    /// Indoor CO2, ppm, where the station has the sensor.
+    pub co2: Option<f64>,
+    /// How old the last reading was when it was fetched, in seconds.
+    pub reading_age_secs: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

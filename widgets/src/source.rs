@@ -17,7 +17,7 @@ use crate::registry::{Info, Registered};
 use crate::request::{HttpReply, RequestSpec};
 use crate::stocks::{alphavantage, finnhub, polygon, twelvedata, yahoo};
 use crate::text::Clean as _;
-use crate::weather::{open_meteo, openweathermap, weatherapi};
+use crate::weather::{netatmo, open_meteo, openweathermap, weatherapi};
 use crate::{clock, system};
 
 /// Writes the `Source` enum, its dispatch to each provider's `Registered`
@@ -118,6 +118,7 @@ registry! {
     OpenMeteo(open_meteo::Config),
     OpenWeatherMap(openweathermap::Config),
     WeatherApi(weatherapi::Config),
+    Netatmo(netatmo::Config),
     Prometheus(prometheus::Config),
     Exposition(exposition::Config),
     Json(json::Config),

@@ -84,7 +84,7 @@ fn absolute(raw: &str) -> Option<PathBuf> {
 }
 
 /// https anywhere, plain http only to this machine.
-fn endpoint(raw: &str) -> Result<Url, String> {
+pub(super) fn endpoint(raw: &str) -> Result<Url, String> {
     let u = Url::parse(raw).map_err(|e| format!("\"{raw}\" is not a URL: {e}"))?;
     match u.scheme() {
         "https" if u.host().is_some() => Ok(u),

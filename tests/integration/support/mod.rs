@@ -6,6 +6,7 @@
 
 pub mod gateway;
 pub mod hostile;
+pub mod oidc;
 pub mod providers;
 pub mod proxy;
 pub mod pty;

@@ -1,6 +1,7 @@
 //! Weather providers and the view they share.
 
 pub mod geocoding;
+pub mod netatmo;
 pub mod open_meteo;
 pub mod openweathermap;
 mod view;

@@ -200,6 +200,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
         high,
         low,
         hourly,
+        station: None,
     })
 }
 

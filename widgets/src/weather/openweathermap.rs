@@ -215,6 +215,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         high: c.main.temp_max,
         low: c.main.temp_min,
         hourly,
+        station: None,
     })
 }
 

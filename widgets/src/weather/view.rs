@@ -43,7 +43,18 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Line> = Vec::new();
     let code = w.code.unwrap_or(255);
     lines.push(Line::from(vec![
-        Span::styled(format!("{} ", wmo::glyph(code)), style::label()),
+        // A personal station measures; it names no conditions.
+        Span::styled(
+            format!(
+                "{} ",
+                if w.code.is_none() && w.station.is_some() {
+                    "⌂"
+                } else {
+                    wmo::glyph(code)
+                }
+            ),
+            style::label(),
+        ),
         Span::styled(temp(w.temperature, &w.temp_unit), style::value()),
         Span::raw("  "),
         Span::raw(w.description.clone().unwrap_or_else(|| wmo::describe(code).to_string())),
@@ -75,6 +86,26 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
     }
     if !third.is_empty() {
         lines.push(Line::from(third));
+    }
+    if let Some(st) = &w.station {
+        let mut fourth = Vec::new();
+        if let Some(p) = st.pressure {
+            second_push(&mut fourth, "pressure ", format!("{p:.0} mbar  "));
+        }
+        if let Some(c) = st.co2 {
+            second_push(&mut fourth, "CO₂ ", format!("{c:.0} ppm  "));
+        }
+        if let Some(a) = st.reading_age_secs {
+            let then = chrono::DateTime::UNIX_EPOCH;
+            second_push(
+                &mut fourth,
+                "read ",
+                format::age(then + chrono::Duration::seconds(a), then),
+            );
+        }
+        if !fourth.is_empty() {
+            lines.push(Line::from(fourth));
+        }
     }
     for (i, line) in lines.iter().enumerate() {
         let y = area.y + i as u16;

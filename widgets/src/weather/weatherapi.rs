@@ -232,6 +232,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
             .and_then(|d| d.day.as_ref())
             .and_then(|d| pick(d.mintemp_c, d.mintemp_f)),
         hourly,
+        station: None,
     })
 }
 

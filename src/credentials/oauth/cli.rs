@@ -1,0 +1,158 @@
+//! `homedash creds login` and the OAuth side of `creds rm`, on a terminal.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::Utc;
+use url::Url;
+
+use super::exchange::DeviceStart;
+use super::login::Show;
+use super::stored::{extra_scopes, facts};
+use crate::config::{Config, CredentialConfig, OAuthConfig, OAuthGrant};
+use crate::credentials::error::CredError;
+use crate::credentials::manager::Manager;
+
+/// Progress on stderr, as `gh auth login` shows it.
+struct Terminal;
+
+fn say(text: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{text}");
+    let _ = e.flush();
+}
+
+impl Show for Terminal {
+    fn device_code(&self, start: &DeviceStart) {
+        say(&format!(
+            "First copy your one-time code: {}\nThen open {} on any device and enter it.",
+            start.user_code(),
+            start.verification_uri()
+        ));
+        if let Some(qr) = start
+            .verification_uri_complete()
+            .and_then(|u| super::qr::lines(&u).map(|l| (u, l)))
+        {
+            say(&format!("Or scan this code with a phone (it opens {}):", qr.0));
+            for line in qr.1 {
+                say(&line);
+            }
+        }
+        say(&format!(
+            "The code expires in {}.",
+            humantime::format_duration(start.expires_in())
+        ));
+    }
+
+    fn waiting(&self, every: Duration, slowed: bool) {
+        if slowed {
+            say(&format!(
+                "The server asked homedash to slow down (slow_down): checking every {} s now.",
+                every.as_secs()
+            ));
+        } else {
+            say(&format!(
+                "Waiting for you to approve (authorization_pending); checking every {} s…",
+                every.as_secs()
+            ));
+        }
+    }
+
+    fn browser(&self, url: &Url, opened: bool) {
+        if opened {
+            say("Your browser is open at the login page; finish there.");
+            say(&format!("If it did not open, open this URL on this machine:\n{url}"));
+        } else {
+            say(&format!("Open this URL in a browser on this machine to log in:\n{url}"));
+        }
+        say("homedash is waiting for the browser's redirect on 127.0.0.1…");
+    }
+}
+
+pub async fn login(
+    config: &Config,
+    m: &mut Manager,
+    c: &CredentialConfig,
+    o: &OAuthConfig,
+) -> Result<ExitCode, CredError> {
+    if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
+        let account = super::renew::client_secret_account(&c.name);
+        if m.get(&account).await?.is_none() {
+            let secret = read_client_secret(&c.name)?;
+            m.set(&account, &secret).await?;
+            say(&format!("{}: client secret stored in the keyring", c.name));
+        }
+    }
+    let origins = crate::credentials::origins::origins_to_approve(config, &c.name, c.provider);
+    let stored = m.oauth_login(c, o, &Terminal).await?;
+    if !origins.is_empty() {
+        m.approve(&c.name, &origins).await?;
+        for origin in &origins {
+            say(&format!(
+                "{}: approved; its access tokens may be sent to {origin}",
+                c.name
+            ));
+        }
+    }
+    let what = match o.grant {
+        OAuthGrant::ClientCredentials => "the client's secret works; tokens are fetched as widgets need them",
+        _ => "logged in; the refresh token is in the keyring",
+    };
+    println!("{}: {what}{}", c.name, facts(&stored, &o.scopes, Utc::now()));
+    if let Some(granted) = &stored.scopes
+        && !extra_scopes(granted, &o.scopes).is_empty()
+    {
+        eprintln!(
+            "{}: the server granted more scopes than asked; ask its administrator for a client limited to {}",
+            c.name,
+            o.scopes.join(" ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_client_secret(name: &str) -> Result<secrecy::SecretString, CredError> {
+    use std::io::{IsTerminal, Read};
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Client secret for {name} (input hidden): "))
+            .map_err(|source| CredError::TokenInput { from: "", source })?
+    } else {
+        let mut s = String::with_capacity(16 * 1024);
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|source| CredError::TokenInput {
+                from: " from stdin",
+                source,
+            })?;
+        s
+    };
+    let secret = crate::credentials::secret::from_string(text);
+    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
+        return Err(CredError::NoToken);
+    }
+    Ok(secret)
+}
+
+pub async fn remove(
+    m: &mut Manager,
+    c: &CredentialConfig,
+    o: &OAuthConfig,
+    local_only: bool,
+) -> Result<ExitCode, CredError> {
+    match m.oauth_remove(c, o, local_only).await? {
+        Some(true) => println!(
+            "{}: revoked at the authorization server, then deleted from the keyring",
+            c.name
+        ),
+        Some(false) => println!(
+            "{}: deleted from the keyring; the authorization server offers no revocation endpoint, so revoke the app's access in your account there",
+            c.name
+        ),
+        None => println!(
+            "{}: deleted from the keyring only (--local-only); the grant stays alive at the server until you revoke it there",
+            c.name
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,235 @@
+//! Renewing an access token so that no refresh token is ever spent twice:
+//! one process at a time holds the credential's lock file; inside it the
+//! keyring record is read again (another process may have renewed it
+//! already, and its result is taken as it is), the refresh is sent to the
+//! token endpoint the login came from, and the answer is written back to
+//! the keyring before the new access token is handed to anyone.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use secrecy::SecretString;
+
+use super::error::OAuthError;
+use super::exchange::{Exchange, Tokens};
+use super::server::Ends;
+use super::stored::Stored;
+use crate::config::{CredentialConfig, OAuthConfig};
+use crate::credentials::keyring::{Keyring, KeyringError};
+use crate::credentials::manager::pause_point;
+use crate::net::http::Http;
+
+/// Longer than any refresh takes; a holder that long is stuck.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Where the client secret of `name` lives when its source is the keyring.
+pub fn client_secret_account(name: &str) -> String {
+    format!("{name}#client")
+}
+
+/// The credential's lock, held until dropped (the OS releases it if the
+/// process dies).
+pub struct Held(#[allow(dead_code)] std::fs::File);
+
+fn lock_path(name: &str) -> Result<PathBuf, OAuthError> {
+    let dir = crate::logging::private_state_dir()
+        .map_err(|e| OAuthError::Lock {
+            path: "the state directory".into(),
+            detail: e.to_string(),
+        })?
+        .join("locks");
+    crate::logging::create_private_dir(&dir).map_err(|e| OAuthError::Lock {
+        path: dir.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    Ok(dir.join(format!("{name}.lock")))
+}
+
+pub async fn lock(name: &str) -> Result<Held, OAuthError> {
+    let path = lock_path(name)?;
+    let bad = |e: std::io::Error| OAuthError::Lock {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(bad)?;
+    let end = tokio::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Held(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => return Err(bad(e)),
+        }
+        if tokio::time::Instant::now() >= end {
+            return Err(OAuthError::LockTimedOut {
+                name: name.to_string(),
+                secs: LOCK_WAIT.as_secs(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, OAuthError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        OAuthError::Keyring(KeyringError::Unavailable {
+            detail: format!("a keyring task failed: {e}"),
+        })
+    })
+}
+
+pub async fn read(keyring: &Keyring, name: &str) -> Result<Stored, OAuthError> {
+    let (k, n) = (keyring.clone(), name.to_string());
+    match blocking(move || k.get(&n)).await? {
+        Ok(v) => Stored::from_secret(&v).map_err(|detail| OAuthError::Damaged {
+            name: name.to_string(),
+            detail,
+        }),
+        Err(KeyringError::NotFound { .. }) => Err(OAuthError::NotLoggedIn { name: name.to_string() }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn write(keyring: &Keyring, name: &str, stored: &Stored) -> Result<(), OAuthError> {
+    let (k, n, v) = (keyring.clone(), name.to_string(), stored.to_secret());
+    blocking(move || k.set(&n, &v)).await??;
+    Ok(())
+}
+
+/// The client secret, from wherever the config says it lives.
+pub async fn client_secret(
+    name: &str,
+    cfg: &OAuthConfig,
+    keyring: Option<&Keyring>,
+) -> Result<Option<SecretString>, OAuthError> {
+    let Some(source) = &cfg.client_secret else {
+        return Ok(None);
+    };
+    crate::credentials::source::read(source, &client_secret_account(name), keyring)
+        .await
+        .map(Some)
+        .map_err(OAuthError::ClientSecret)
+}
+
+impl Stored {
+    /// This record after a refresh answered `t`. A server that does not
+    /// rotate refresh tokens sends none back: the old one stays.
+    pub fn renewed(&self, t: Tokens) -> Stored {
+        let now = Utc::now();
+        let rotated = t.refresh.is_some();
+        Stored {
+            refresh: t.refresh.or_else(|| self.refresh.clone()),
+            access: Some(t.access),
+            expires_at: t
+                .expires_in
+                .map(|d| now + chrono::Duration::from_std(d).unwrap_or_default()),
+            lifetime_secs: t.expires_in.map(|d| d.as_secs()),
+            scopes: t.scopes.or_else(|| self.scopes.clone()),
+            refresh_issued: if rotated { now } else { self.refresh_issued },
+            refreshed: Some(now),
+            ..self.clone()
+        }
+    }
+}
+
+/// A working access token for a user grant: the stored one if it still
+/// has time, else a refresh under the lock. `held` is the access token the
+/// caller had: if the stored one differs, another process renewed it.
+pub async fn current(
+    cred: &CredentialConfig,
+    cfg: &OAuthConfig,
+    http: &Http,
+    keyring: &Keyring,
+    force: bool,
+    held: Option<&SecretString>,
+) -> Result<Stored, OAuthError> {
+    let name = &cred.name;
+    let _lock = lock(name).await?;
+    let stored = read(keyring, name).await?;
+    if stored.client_id != cfg.client_id {
+        return Err(OAuthError::ClientChanged {
+            name: name.clone(),
+            stored: stored.client_id.clone(),
+            configured: cfg.client_id.clone(),
+        });
+    }
+    let renewed_elsewhere = {
+        use secrecy::ExposeSecret;
+        match (&stored.access, held) {
+            (Some(a), Some(h)) => a.expose_secret() != h.expose_secret(),
+            _ => false,
+        }
+    };
+    if stored.fresh_access(Utc::now()).is_some() && (!force || renewed_elsewhere) {
+        return Ok(stored);
+    }
+    let Some(refresh) = &stored.refresh else {
+        return Err(OAuthError::InvalidGrant {
+            name: name.clone(),
+            detail: "the access token expired and the server gave no refresh token".into(),
+        });
+    };
+    let secret = client_secret(name, cfg, Some(keyring)).await?;
+    // The refresh goes where the login's tokens came from, whatever the
+    // config says now.
+    let ends = Ends {
+        token: stored.token_endpoint.clone(),
+        authorization: None,
+        device_authorization: None,
+        revocation: stored.revocation_endpoint.clone(),
+    };
+    let ex = Exchange::new(name, cfg, &ends, secret.as_ref(), http);
+    pause_point("refresh:before-send");
+    let answer = ex.refresh(refresh).await;
+    pause_point("refresh:answered");
+    let t = answer?;
+    let next = stored.renewed(t);
+    write(keyring, name, &next).await?;
+    pause_point("refresh:stored");
+    crate::credentials::audit::record(
+        crate::credentials::audit::Event::Refreshed,
+        name,
+        None,
+        if next.refresh_issued == next.refreshed.unwrap_or_default() {
+            "access and refresh token renewed"
+        } else {
+            "access token renewed"
+        },
+    );
+    Ok(next)
+}
+
+/// A token for the client itself (client credentials): nothing stored.
+pub async fn client_token(
+    cred: &CredentialConfig,
+    cfg: &OAuthConfig,
+    http: &Http,
+    keyring: Option<&Keyring>,
+) -> Result<Stored, OAuthError> {
+    let ends = super::server::resolve(cfg, http).await?;
+    let secret = client_secret(&cred.name, cfg, keyring).await?;
+    let t = Exchange::new(&cred.name, cfg, &ends, secret.as_ref(), http)
+        .client_credentials()
+        .await?;
+    let now = Utc::now();
+    let fresh = Stored {
+        grant: cfg.grant,
+        token_endpoint: ends.token,
+        revocation_endpoint: ends.revocation,
+        client_id: cfg.client_id.clone(),
+        refresh: None,
+        access: None,
+        expires_at: None,
+        lifetime_secs: None,
+        scopes: None,
+        logged_in: now,
+        refresh_issued: now,
+        refreshed: None,
+    };
+    Ok(fresh.renewed(t))
+}

@@ -1,0 +1,154 @@
+//! The authorization server's endpoints: written in the config, or
+//! discovered from its issuer (RFC 8414, then OpenID Connect Discovery).
+
+use std::time::Duration;
+
+use homedash_widgets::RequestSpec;
+use serde::Deserialize;
+use url::Url;
+
+use super::error::OAuthError;
+use super::{clean, clean_to};
+use crate::config::{AuthServer, OAuthConfig};
+use crate::net::http::Http;
+
+const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ends {
+    pub token: Url,
+    pub authorization: Option<Url>,
+    pub device_authorization: Option<Url>,
+    pub revocation: Option<Url>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    issuer: String,
+    token_endpoint: Option<String>,
+    authorization_endpoint: Option<String>,
+    device_authorization_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
+}
+
+/// https anywhere, plain http to this machine only: an endpoint that the
+/// metadata names is held to the rule the config's own are.
+fn endpoint(raw: &str, issuer: &Url) -> Result<Url, OAuthError> {
+    let u = Url::parse(raw).map_err(|e| OAuthError::Discovery {
+        issuer: issuer.to_string(),
+        detail: clean(&format!("a bad endpoint URL: {e}")),
+    })?;
+    match u.scheme() {
+        "https" => Ok(u),
+        "http" if homedash_widgets::request::is_loopback(&u) => Ok(u),
+        _ => Err(OAuthError::Discovery {
+            issuer: issuer.to_string(),
+            detail: format!(
+                "it names an endpoint on {} that is not https",
+                clean(u.host_str().unwrap_or("?"))
+            ),
+        }),
+    }
+}
+
+/// The two well-known addresses, RFC 8414's first.
+fn candidates(issuer: &Url) -> Vec<Url> {
+    let path = issuer.path().trim_end_matches('/');
+    let mut rfc8414 = issuer.clone();
+    rfc8414.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
+    let mut oidc = issuer.clone();
+    oidc.set_path(&format!("{path}/.well-known/openid-configuration"));
+    vec![rfc8414, oidc]
+}
+
+pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Ends, OAuthError> {
+    let issuer = match &cfg.server {
+        AuthServer::Endpoints(e) => {
+            return Ok(Ends {
+                token: e.token.clone(),
+                authorization: e.authorization.clone(),
+                device_authorization: e.device_authorization.clone(),
+                revocation: e.revocation.clone(),
+            });
+        }
+        AuthServer::Issuer(i) => i,
+    };
+    let mut last = String::new();
+    for url in candidates(issuer) {
+        let spec = RequestSpec {
+            url,
+            headers: vec![("accept", "application/json".into())],
+            auth: homedash_widgets::AuthPlacement::None,
+        };
+        let reply = match http.fetch(&spec, DISCOVERY_TIMEOUT, None).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(OAuthError::Unreachable {
+                    detail: format!("discovery at {issuer}: {}", e.detail),
+                });
+            }
+        };
+        if !reply.is_success() {
+            last = format!("HTTP {} at {}", reply.status, spec.url.path());
+            continue;
+        }
+        let meta: Metadata = serde_json::from_slice(&reply.body).map_err(|e| OAuthError::Discovery {
+            issuer: issuer.to_string(),
+            detail: clean(&format!("the metadata is not JSON of the right shape: {e}")),
+        })?;
+        // RFC 8414 3.3: metadata for another issuer is not this one's.
+        if meta.issuer.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
+            return Err(OAuthError::Discovery {
+                issuer: issuer.to_string(),
+                detail: format!("the metadata is for issuer \"{}\"", clean_to(&meta.issuer, 100)),
+            });
+        }
+        let opt = |s: &Option<String>| s.as_deref().map(|s| endpoint(s, issuer)).transpose();
+        let token = opt(&meta.token_endpoint)?.ok_or_else(|| OAuthError::Discovery {
+            issuer: issuer.to_string(),
+            detail: "the metadata names no token_endpoint".into(),
+        })?;
+        return Ok(Ends {
+            token,
+            authorization: opt(&meta.authorization_endpoint)?,
+            device_authorization: opt(&meta.device_authorization_endpoint)?,
+            revocation: opt(&meta.revocation_endpoint)?,
+        });
+    }
+    Err(OAuthError::Discovery {
+        issuer: issuer.to_string(),
+        detail: format!("no metadata at either well-known address ({last})"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_addresses_follow_both_rfcs() {
+        let c = candidates(&Url::parse("https://auth.example/tenant1").unwrap());
+        assert_eq!(
+            c[0].as_str(),
+            "https://auth.example/.well-known/oauth-authorization-server/tenant1"
+        );
+        assert_eq!(
+            c[1].as_str(),
+            "https://auth.example/tenant1/.well-known/openid-configuration"
+        );
+        let c = candidates(&Url::parse("https://auth.example").unwrap());
+        assert_eq!(
+            c[0].as_str(),
+            "https://auth.example/.well-known/oauth-authorization-server"
+        );
+        assert_eq!(c[1].as_str(), "https://auth.example/.well-known/openid-configuration");
+    }
+
+    #[test]
+    fn a_plain_http_endpoint_elsewhere_is_refused() {
+        let issuer = Url::parse("https://auth.example").unwrap();
+        assert!(endpoint("http://evil.example/token", &issuer).is_err());
+        assert!(endpoint("http://127.0.0.1:9/token", &issuer).is_ok());
+        assert!(endpoint("https://auth.example/token", &issuer).is_ok());
+    }
+}
