@@ -70,10 +70,7 @@ impl Status {
                 "{}; polling paused until credential \"{name}\" is tested or changed (c)",
                 homedash_widgets::format::fit(why, 200)
             ),
-            Status::LoginNeeded(why) => format!(
-                "log in again: `homedash creds login {name}` ({}); polling paused",
-                homedash_widgets::format::fit(why, 200)
-            ),
+            Status::LoginNeeded(why) => format!("{}; polling paused", homedash_widgets::format::fit(why, 240)),
         }
     }
 }
@@ -113,6 +110,21 @@ pub struct View {
     pub name: String,
     pub status: Status,
     pub fingerprint: Option<String>,
+    /// An OAuth credential's token facts.
+    pub oauth: Option<OAuthView>,
+}
+
+/// An OAuth credential as the Credentials screen shows it: times and
+/// scopes, never a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthView {
+    pub grant: &'static str,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When the refresh token in use was issued; `None` without one.
+    pub refresh_issued: Option<DateTime<Utc>>,
+    /// What the server granted, when it said.
+    pub granted: Option<Vec<String>>,
+    pub asked: Vec<String>,
 }
 
 pub struct Broker {
@@ -736,6 +748,16 @@ impl Broker {
                 name: n.clone(),
                 status: s.status.clone(),
                 fingerprint: s.fingerprint.clone(),
+                oauth: s.config.oauth.as_deref().map(|o| {
+                    let stored = s.oauth.as_ref().and_then(|x| x.stored.as_ref());
+                    OAuthView {
+                        grant: o.grant.name(),
+                        expires_at: stored.and_then(|st| st.expires_at),
+                        refresh_issued: stored.filter(|st| st.refresh.is_some()).map(|st| st.refresh_issued),
+                        granted: stored.and_then(|st| st.scopes.clone()),
+                        asked: o.scopes.clone(),
+                    }
+                }),
             })
             .collect()
     }

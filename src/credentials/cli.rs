@@ -437,7 +437,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             (Some(a), true) => Some(a.contains(&c.name)),
             _ => None,
         };
-        let mut r = Row::new(&c.name, c.provider.name, manager::describe_source(&c.source), e);
+        let mut r = Row::new(&c.name, c.provider.name, manager::describe(c), e);
         r.in_config = true;
         r.stored = stored;
         r.state = match (keyring, stored, e) {

@@ -61,6 +61,15 @@ pub fn describe_source(s: &Source) -> String {
     }
 }
 
+/// Where a credential's value comes from, in the words `creds list` and
+/// the screen use: an OAuth credential's tokens are its grant's.
+pub fn describe(c: &CredentialConfig) -> String {
+    match &c.oauth {
+        Some(o) => format!("oauth2 {}", o.grant.name()),
+        None => describe_source(&c.source),
+    }
+}
+
 /// Only keyring credentials are changed by homedash; the others live
 /// where their source says.
 pub fn keyring_only(c: &CredentialConfig, what: &'static str) -> Result<(), CredError> {
@@ -372,7 +381,7 @@ impl Manager {
         let (name, kept, src, provider) = (
             cred.name.clone(),
             result.clone(),
-            describe_source(&cred.source),
+            describe(cred),
             cred.provider.name.to_string(),
         );
         self.update_meta(move |m| {

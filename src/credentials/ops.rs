@@ -36,6 +36,15 @@ pub enum CredOp {
         name: String,
         origins: Vec<String>,
     },
+    /// Run an OAuth credential's grant; its progress comes back as
+    /// `CredEvent::Login`.
+    Login {
+        name: String,
+    },
+    /// Stop the login in progress; nothing is stored.
+    CancelLogin {
+        name: String,
+    },
 }
 
 impl CredOp {
@@ -47,7 +56,9 @@ impl CredOp {
             | CredOp::Confirm { name }
             | CredOp::Rollback { name }
             | CredOp::Revoke { name }
-            | CredOp::Allow { name, .. } => name,
+            | CredOp::Allow { name, .. }
+            | CredOp::Login { name }
+            | CredOp::CancelLogin { name } => name,
         }
     }
 
@@ -67,6 +78,8 @@ impl CredOp {
             CredOp::Rollback { .. } => "rolling back",
             CredOp::Revoke { .. } => "revoking",
             CredOp::Allow { .. } => "approving origins of",
+            CredOp::Login { .. } => "logging in",
+            CredOp::CancelLogin { .. } => "cancelling the login of",
         }
     }
 }
@@ -93,4 +106,7 @@ pub enum CredEvent {
     /// A background problem for the status bar (the state file could not
     /// be read, say).
     Notice(String),
+    /// What a login in progress asks of the person: the lines to show
+    /// (a code, a URL, a QR code, or what it waits for).
+    Login(Vec<String>),
 }

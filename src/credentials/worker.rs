@@ -15,6 +15,7 @@ use super::manager::{self, Manager};
 use super::meta::MetaFile;
 use crate::config::Config;
 use crate::credentials::error::CredError;
+use crate::credentials::oauth;
 use crate::credentials::ops::{CredEvent, CredOp};
 
 /// Usage counters reach the state file this often, and at exit.
@@ -162,7 +163,7 @@ pub async fn watch<M: From<CredEvent> + Send>(
     }
 }
 
-async fn work<M: From<CredEvent>>(
+async fn work<M: From<CredEvent> + Send + 'static>(
     config: Config,
     mut m: Manager,
     broker: Arc<Broker>,
@@ -175,7 +176,24 @@ async fn work<M: From<CredEvent>>(
             op = ops.recv() => match op { Some(op) => op, None => return },
             () = cancel.cancelled() => return,
         };
-        let (ok, text) = match run(&config, &mut m, &broker, op).await {
+        // A login waits for the person (minutes, perhaps): the screen may
+        // cancel it meanwhile, and nothing else runs until it ends.
+        let login = matches!(op, CredOp::Login { .. });
+        let progress = Progress::new(tx.clone());
+        let running = run(&config, &mut m, &broker, op, &progress);
+        let outcome = if login {
+            tokio::select! {
+                r = running => r,
+                cancelled = wait_cancel(&mut ops) => match cancelled {
+                    Some(name) => Ok((false, format!("{name}: login cancelled; nothing was stored"))),
+                    None => return,
+                },
+                () = cancel.cancelled() => return,
+            }
+        } else {
+            running.await
+        };
+        let (ok, text) = match outcome {
             Ok(done) => done,
             Err(e) => (false, e.to_string()),
         };
@@ -186,8 +204,77 @@ async fn work<M: From<CredEvent>>(
     }
 }
 
+/// The next `CancelLogin` (other ops are not sent while a login runs);
+/// `None` when the screen is gone.
+async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
+    loop {
+        match ops.recv().await? {
+            CredOp::CancelLogin { name } => return Some(name),
+            other => tracing::warn!(op = other.verb(), "ignored while a login runs"),
+        }
+    }
+}
+
+/// A login's progress, as lines for the screen's login dialog.
+struct Progress<M> {
+    tx: mpsc::Sender<M>,
+}
+
+impl<M: From<CredEvent> + Send + 'static> Progress<M> {
+    fn new(tx: mpsc::Sender<M>) -> Self {
+        Progress { tx }
+    }
+
+    fn send(&self, lines: Vec<String>) {
+        // The UI drains its channel promptly; a full one only drops a
+        // progress note, never the result.
+        let _ = self.tx.try_send(CredEvent::Login(lines).into());
+    }
+}
+
+impl<M: From<CredEvent> + Send + 'static> oauth::login::Show for Progress<M> {
+    fn device_code(&self, start: &oauth::exchange::DeviceStart) {
+        let mut lines = vec![
+            format!("Open {} on any device", start.verification_uri()),
+            format!("and enter the code  {}", start.user_code()),
+        ];
+        if let Some(qr) = start.verification_uri_complete().and_then(|u| oauth::qr::lines(&u)) {
+            lines.push("or scan this with a phone:".into());
+            lines.extend(qr);
+        }
+        lines.push(format!(
+            "The code expires in {}.",
+            humantime::format_duration(start.expires_in())
+        ));
+        self.send(lines);
+    }
+
+    fn waiting(&self, every: Duration, slowed: bool) {
+        let _ = (every, slowed);
+    }
+
+    fn browser(&self, url: &url::Url, opened: bool) {
+        let first = if opened {
+            "Your browser is open at the login page; finish there.".to_string()
+        } else {
+            "Open this URL in a browser on this machine:".to_string()
+        };
+        self.send(vec![
+            first,
+            url.to_string(),
+            "homedash waits for the browser's redirect on 127.0.0.1.".into(),
+        ]);
+    }
+}
+
 /// Carries out `op`: whether it did what was asked, and what to say.
-async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> Result<(bool, String), CredError> {
+async fn run<M: From<CredEvent> + Send + 'static>(
+    config: &Config,
+    m: &mut Manager,
+    broker: &Broker,
+    op: CredOp,
+    progress: &Progress<M>,
+) -> Result<(bool, String), CredError> {
     let find = |name: &str| {
         config.credential(name).ok_or_else(|| CredError::NotConfigured {
             name: name.to_string(),
@@ -277,6 +364,43 @@ async fn run(config: &Config, m: &mut Manager, broker: &Broker, op: CredOp) -> R
                     format!("{name}: {all} already approved")
                 } else {
                     format!("{name}: approved; it may now be sent to {all}")
+                },
+            ))
+        }
+        CredOp::Login { name } => {
+            let c = find(&name)?;
+            let Some(o) = c.oauth.as_deref() else {
+                return Err(CredError::NotOAuth { name });
+            };
+            let stored = m.oauth_login(c, o, progress).await?;
+            let origins = crate::credentials::origins::origins_to_approve(config, &name, c.provider);
+            if !origins.is_empty() {
+                m.approve(&name, &origins).await?;
+            }
+            broker.reload(&name).await;
+            Ok((
+                true,
+                format!(
+                    "{name}: logged in{}",
+                    oauth::stored::facts(&stored, &o.scopes, chrono::Utc::now())
+                ),
+            ))
+        }
+        CredOp::CancelLogin { name } => Ok((false, format!("{name}: no login is running"))),
+        CredOp::Revoke { name } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
+            let c = find(&name)?;
+            let Some(o) = c.oauth.as_deref() else {
+                return Err(CredError::NotOAuth { name });
+            };
+            let at_server = m.oauth_remove(c, o, false).await?;
+            broker.revoke(&name);
+            Ok((
+                true,
+                match at_server {
+                    Some(true) => format!("{name}: revoked at the authorization server and deleted from the {BACKEND}"),
+                    _ => format!(
+                        "{name}: deleted from the {BACKEND}; the server offers no revocation, so end the app's access in your account there"
+                    ),
                 },
             ))
         }

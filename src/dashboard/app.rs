@@ -268,6 +268,11 @@ impl App {
                         None => self.notice = Some(text),
                     },
                     CredEvent::Notice(n) => self.notice = Some(n),
+                    CredEvent::Login(lines) => {
+                        if let Some(screen) = &mut self.creds {
+                            screen.login_progress(lines);
+                        }
+                    }
                 }
                 Flow::redraw()
             }
@@ -352,10 +357,10 @@ impl App {
         if self.creds.is_some() {
             let (names, providers) = (self.facts().cred_names(), self.facts().cred_providers());
             let pending: Vec<Vec<String>> = names.iter().map(|n| self.facts().cred_pending(n)).collect();
-            let out = self
-                .creds
-                .as_mut()
-                .map_or(Outcome::Nothing, |screen| screen.key(k, &names, &providers, &pending));
+            let oauth: Vec<bool> = names.iter().map(|n| self.facts().cred_is_oauth(n)).collect();
+            let out = self.creds.as_mut().map_or(Outcome::Nothing, |screen| {
+                screen.key(k, &names, &providers, &pending, &oauth)
+            });
             return self.cred_outcome(out);
         }
         if self.status_open {

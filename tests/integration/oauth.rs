@@ -432,3 +432,43 @@ fn sigkill_at_each_step_of_a_refresh_leaves_a_working_login_or_log_in_again() {
         .unwrap();
     assert!(out.status.success(), "{}", output_text(&out));
 }
+
+#[test]
+#[ignore = "needs a Secret Service: tests/run.sh runs it in tests/secret-service.sh"]
+fn the_credentials_screen_logs_in_by_keystrokes() {
+    let oidc = Oidc::start(3600, true, "unused");
+    let tmp = tempfile::tempdir().unwrap();
+    let name = format!("scr{}", std::process::id());
+    let cfg = write_config(tmp.path(), &config(&name, &oidc, "device_code", "hd-device", ""));
+    let mut app = Running::start_in(tmp.path(), &["--config", cfg.to_str().unwrap()], &[]);
+    // Not logged in yet: the widget says what to do.
+    app.wait_for(&["creds login"], Duration::from_secs(15));
+    app.send("c");
+    app.wait_for(&["Credentials", "l logs in"], Duration::from_secs(5));
+    app.send("l");
+    app.wait_for(&["enter the code", "scan this"], Duration::from_secs(15));
+    let text = app.text();
+    let code = text
+        .split("enter the code")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    match oidc::browse(&format!("{}/device", oidc.issuer), &code) {
+        Landing::Page(_) => {}
+        Landing::Redirect(u) => panic!("the device flow redirected to {u}"),
+    }
+    app.wait_for(&["logged in", "granted"], Duration::from_secs(20));
+    // The login approved the widget's origin; its data arrives.
+    app.send("\x1b");
+    app.wait_for(&["served", "42"], Duration::from_secs(15));
+    assert!(secret_tool(&name).is_some());
+    let screen = app.text();
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(10)), 0);
+    assert_no_token_anywhere(&oidc, tmp.path(), &[screen], &[]);
+    let out = homedash_with(tmp.path(), &cfg, &["creds", "rm", &name])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+}

@@ -298,11 +298,13 @@ fn keyed(w: u16, h: u16) -> App {
             name: "finnhub".into(),
             status: Status::Ready,
             fingerprint: Some("…7Q2x".into()),
+            oauth: None,
         },
         View {
             name: "finnhub-ci".into(),
             status: Status::Rejected("Invalid API key.".into()),
             fingerprint: Some("…c0de".into()),
+            oauth: None,
         },
     ])));
     a
@@ -329,6 +331,67 @@ fn credentials_screen() {
     key(&mut small, KeyCode::Char('c'));
     key(&mut small, KeyCode::Down);
     insta::assert_snapshot!("credentials_80x24_second_row", render(&small));
+}
+
+const OAUTH: &str = r#"[widget.garden]
+kind = "weather"
+provider = "netatmo"
+credential = "station"
+
+[credential.station]
+provider = "netatmo"
+type = "oauth2"
+grant = "device_code"
+issuer = "https://auth.example"
+client_id = "hd-station"
+scopes = ["read_station"]
+"#;
+
+#[test]
+fn credentials_screen_shows_an_oauth_credential_and_its_login() {
+    use homedash::credentials::broker::{OAuthView, Status, View};
+    use homedash::credentials::ops::CredEvent;
+    let mut a = app(OAUTH, 120, 40);
+    a.update(Msg::Cred(CredEvent::Views(vec![View {
+        name: "station".into(),
+        status: Status::Ready,
+        fingerprint: Some("…R7fw".into()),
+        oauth: Some(OAuthView {
+            grant: "device_code",
+            expires_at: Some(now() + chrono::Duration::minutes(14)),
+            refresh_issued: Some(now() - chrono::Duration::hours(2)),
+            granted: Some(vec!["read_station".into(), "write_thermostat".into()]),
+            asked: vec!["read_station".into()],
+        }),
+    }])));
+    key(&mut a, KeyCode::Char('c'));
+    let shot = render(&a);
+    let text = format!("{shot}");
+    assert!(text.contains("14m left") && text.contains("2h old"), "{text}");
+    assert!(text.contains("more than asked (write_thermostat)"), "{text}");
+    insta::assert_snapshot!("credentials_oauth", shot);
+    // l starts the login; its code, URL and QR code come from the worker.
+    key(&mut a, KeyCode::Char('l'));
+    let qr = homedash::credentials::oauth::qr::lines("https://auth.example/device?user_code=WDJB-MJHT").unwrap();
+    let mut lines = vec![
+        "Open https://auth.example/device on any device".to_string(),
+        "and enter the code  WDJB-MJHT".to_string(),
+        "or scan this with a phone:".to_string(),
+    ];
+    lines.extend(qr);
+    lines.push("The code expires in 10m.".into());
+    a.update(Msg::Cred(CredEvent::Login(lines)));
+    let shot = render(&a);
+    assert!(format!("{shot}").contains("WDJB-MJHT"));
+    insta::assert_snapshot!("credentials_oauth_login", shot);
+    // a and r make no sense for it, and say so.
+    key(&mut a, KeyCode::Esc);
+    a.update(Msg::Cred(CredEvent::Done {
+        ok: false,
+        text: "station: login cancelled; nothing was stored".into(),
+    }));
+    key(&mut a, KeyCode::Char('r'));
+    assert!(format!("{}", render(&a)).contains("l logs in"));
 }
 
 #[test]

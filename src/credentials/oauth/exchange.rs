@@ -391,38 +391,41 @@ impl<'a> Exchange<'a> {
                 hint: " (RFC 7009)",
             });
         };
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("token", token.expose_secret());
-        form.append_pair(
-            "token_type_hint",
-            if refresh { "refresh_token" } else { "access_token" },
-        );
-        let mut req = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(url.as_str())
-            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(http::header::ACCEPT, "application/json");
-        match (&self.secret, self.auth) {
-            (Some(secret), ClientAuth::Basic) => {
-                use base64::Engine;
-                let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-                let pair = format!(
-                    "{}:{}",
-                    enc(self.client.client_id().as_str()),
-                    enc(secret.expose_secret())
-                );
-                let basic = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
-                req = req.header(http::header::AUTHORIZATION, format!("Basic {basic}"));
+        let (req, body) = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("token", token.expose_secret());
+            form.append_pair(
+                "token_type_hint",
+                if refresh { "refresh_token" } else { "access_token" },
+            );
+            let mut req = http::Request::builder()
+                .method(http::Method::POST)
+                .uri(url.as_str())
+                .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(http::header::ACCEPT, "application/json");
+            match (&self.secret, self.auth) {
+                (Some(secret), ClientAuth::Basic) => {
+                    use base64::Engine;
+                    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                    let pair = zeroize::Zeroizing::new(format!(
+                        "{}:{}",
+                        enc(self.client.client_id().as_str()),
+                        enc(secret.expose_secret())
+                    ));
+                    let basic = base64::engine::general_purpose::STANDARD.encode(pair.as_bytes());
+                    req = req.header(http::header::AUTHORIZATION, format!("Basic {basic}"));
+                }
+                (Some(secret), ClientAuth::Body) => {
+                    form.append_pair("client_id", self.client.client_id().as_str());
+                    form.append_pair("client_secret", secret.expose_secret());
+                }
+                (None, _) => {
+                    form.append_pair("client_id", self.client.client_id().as_str());
+                }
             }
-            (Some(secret), ClientAuth::Body) => {
-                form.append_pair("client_id", self.client.client_id().as_str());
-                form.append_pair("client_secret", secret.expose_secret());
-            }
-            (None, _) => {
-                form.append_pair("client_id", self.client.client_id().as_str());
-            }
-        }
-        let body = zeroize::Zeroizing::new(form.finish());
+            let body = zeroize::Zeroizing::new(form.finish());
+            (req, body)
+        };
         let req = req
             .body(body.as_bytes().to_vec())
             .map_err(|e| OAuthError::BadAnswer(clean_to(&e.to_string(), 200)))?;

@@ -93,6 +93,10 @@ impl<'a> Facts<'a> {
             .collect()
     }
 
+    pub fn cred_is_oauth(&self, name: &str) -> bool {
+        self.credentials.iter().any(|c| c.name == name && c.oauth.is_some())
+    }
+
     pub fn cred_view(&self, name: &str) -> Option<&'a View> {
         self.cred_views.iter().find(|v| v.name == name)
     }
@@ -104,6 +108,7 @@ impl<'a> Facts<'a> {
             Some(Status::Rejected(_)) => return Some("credential rejected".into()),
             Some(Status::RefusedByGateway(_)) => return Some("refused by the gateway".into()),
             Some(Status::Revoked) => return Some("credential revoked".into()),
+            Some(Status::LoginNeeded(_)) => return Some("log in again".into()),
             _ => {}
         }
         let c = self.credentials.iter().find(|c| c.name == name)?;

@@ -41,6 +41,12 @@ pub enum Mode {
         name: String,
         origins: Vec<String>,
     },
+    /// An OAuth login runs in the worker: what it asks of the person (a
+    /// code, a URL, a QR code). Esc cancels it.
+    Login {
+        name: String,
+        lines: Vec<String>,
+    },
     /// An operation is running in the worker; `back` is the dialog it
     /// came from, which comes back, input and all, if the operation fails.
     Busy {
@@ -99,9 +105,17 @@ impl CredScreen {
         all[i % all.len()]
     }
 
-    /// `names` are the rows on screen, in order, `providers` theirs, and
-    /// `pending` the origins each is sent to without approval.
-    pub fn key(&mut self, k: KeyEvent, names: &[String], providers: &[String], pending: &[Vec<String>]) -> Outcome {
+    /// `names` are the rows on screen, in order, `providers` theirs,
+    /// `pending` the origins each is sent to without approval, and `oauth`
+    /// whether each is an OAuth credential.
+    pub fn key(
+        &mut self,
+        k: KeyEvent,
+        names: &[String],
+        providers: &[String],
+        pending: &[Vec<String>],
+        oauth: &[bool],
+    ) -> Outcome {
         let waiting = pending.get(self.selected).cloned().unwrap_or_default();
         let selected = names.get(self.selected).cloned();
         let selected_provider = providers
@@ -109,11 +123,22 @@ impl CredScreen {
             .and_then(|p| source::keyed_all().iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
+            Mode::Login { name, .. } => match k.code {
+                KeyCode::Esc => {
+                    let name = name.clone();
+                    self.mode = Mode::Busy {
+                        what: format!("cancelling the login of {name}…"),
+                        back: None,
+                    };
+                    Outcome::Run(CredOp::CancelLogin { name })
+                }
+                _ => Outcome::Nothing,
+            },
             Mode::Browse
                 if self.demo
                     && matches!(
                         k.code,
-                        KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o') | KeyCode::Delete
+                        KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o' | 'l') | KeyCode::Delete
                     ) =>
             {
                 self.message = Some((false, DEMO_NOTE.into()));
@@ -128,6 +153,30 @@ impl CredScreen {
                 }
                 (KeyCode::Up | KeyCode::Char('k'), _) if self.selected > 0 => {
                     self.selected -= 1;
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('l'), Some(name)) if oauth.get(self.selected).copied().unwrap_or(false) => {
+                    self.mode = Mode::Login {
+                        name: name.clone(),
+                        lines: vec!["asking the authorization server…".into()],
+                    };
+                    self.message = None;
+                    Outcome::Run(CredOp::Login { name })
+                }
+                (KeyCode::Char('l'), Some(name)) => {
+                    self.message = Some((
+                        false,
+                        format!("{name} is not an OAuth credential: a adds a token, r rotates it"),
+                    ));
+                    Outcome::Redraw
+                }
+                (KeyCode::Char('a' | 'r' | 'y' | 'b'), Some(name))
+                    if oauth.get(self.selected).copied().unwrap_or(false) =>
+                {
+                    self.message = Some((
+                        false,
+                        format!("{name} is an OAuth credential: l logs in, and its tokens renew on their own"),
+                    ));
                     Outcome::Redraw
                 }
                 (KeyCode::Char('a'), sel) => {
@@ -362,6 +411,13 @@ impl CredScreen {
         Outcome::Run(op)
     }
 
+    /// The running login's news: shown in its dialog.
+    pub fn login_progress(&mut self, lines: Vec<String>) {
+        if let Mode::Login { lines: shown, .. } = &mut self.mode {
+            *shown = lines;
+        }
+    }
+
     /// The worker finished. A dialog whose action failed is shown again,
     /// with what was typed in it and the whole error.
     pub fn done(&mut self, ok: bool, text: String) {
@@ -400,7 +456,7 @@ mod tests {
 
     fn typed(s: &mut CredScreen, text: &str, names: &[String]) {
         for c in text.chars() {
-            s.key(k(KeyCode::Char(c)), names, &[], &[]);
+            s.key(k(KeyCode::Char(c)), names, &[], &[], &[]);
         }
     }
 
@@ -408,7 +464,7 @@ mod tests {
     fn add_by_paste_never_shows_or_debugs_the_token() {
         let names = vec!["fh".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[], &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[], &[], &[]), Outcome::Redraw);
         assert_eq!(s.paste("hd-canary-screen-0123456789\n"), Outcome::Redraw);
         let Mode::Add { token, name, .. } = &s.mode else {
             panic!()
@@ -416,7 +472,7 @@ mod tests {
         assert_eq!(name, "fh", "the selected row");
         assert_eq!(token.masked(), "•".repeat(27));
         assert!(!format!("{s:?}").contains("canary"), "{s:?}");
-        let out = s.key(k(KeyCode::Enter), &names, &[], &[]);
+        let out = s.key(k(KeyCode::Enter), &names, &[], &[], &[]);
         let Outcome::Run(op) = out else { panic!("{out:?}") };
         assert_eq!(
             op,
@@ -437,8 +493,8 @@ mod tests {
         let names = vec!["fh".to_string(), "wx".to_string()];
         let providers = vec!["finnhub".to_string(), "weatherapi".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &providers, &[]);
-        s.key(k(KeyCode::Char('a')), &names, &providers, &[]);
+        s.key(k(KeyCode::Down), &names, &providers, &[], &[]);
+        s.key(k(KeyCode::Char('a')), &names, &providers, &[], &[]);
         let Mode::Add { name, provider, .. } = &s.mode else {
             panic!()
         };
@@ -446,7 +502,7 @@ mod tests {
             (name.as_str(), CredScreen::provider_at(*provider).name),
             ("wx", "weatherapi")
         );
-        s.key(k(KeyCode::Right), &names, &providers, &[]);
+        s.key(k(KeyCode::Right), &names, &providers, &[], &[]);
         let Mode::Add { provider: next, .. } = &s.mode else {
             panic!()
         };
@@ -462,10 +518,13 @@ mod tests {
         let names = vec!["av".to_string()];
         let providers = vec!["alphavantage".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('t')), &names, &providers, &[]), Outcome::Redraw);
+        assert_eq!(
+            s.key(k(KeyCode::Char('t')), &names, &providers, &[], &[]),
+            Outcome::Redraw
+        );
         assert!(matches!(s.mode, Mode::ConfirmTest { .. }));
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &providers, &[]),
+            s.key(k(KeyCode::Char('y')), &names, &providers, &[], &[]),
             Outcome::Run(CredOp::Test { name: "av".into() })
         );
     }
@@ -474,32 +533,32 @@ mod tests {
     fn browse_keys_and_revoke_asks_first() {
         let names = vec!["a".to_string(), "b".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &[], &[]);
+        s.key(k(KeyCode::Down), &names, &[], &[], &[]);
         assert_eq!(s.selected, 1);
-        assert_eq!(s.key(k(KeyCode::Down), &names, &[], &[]), Outcome::Nothing);
+        assert_eq!(s.key(k(KeyCode::Down), &names, &[], &[], &[]), Outcome::Nothing);
         assert_eq!(
-            s.key(k(KeyCode::Char('t')), &names, &[], &[]),
+            s.key(k(KeyCode::Char('t')), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Test { name: "b".into() })
         );
         s.done(true, "valid".into());
-        s.key(k(KeyCode::Char('d')), &names, &[], &[]);
+        s.key(k(KeyCode::Char('d')), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('n')), &names, &[], &[]),
+            s.key(k(KeyCode::Char('n')), &names, &[], &[], &[]),
             Outcome::Redraw,
             "anything but y cancels"
         );
         assert!(matches!(s.mode, Mode::Browse));
-        s.key(k(KeyCode::Char('d')), &names, &[], &[]);
+        s.key(k(KeyCode::Char('d')), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &[], &[]),
+            s.key(k(KeyCode::Char('y')), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Revoke { name: "b".into() })
         );
         s.done(true, "revoked".into());
-        s.key(k(KeyCode::Char('r')), &names, &[], &[]);
+        s.key(k(KeyCode::Char('r')), &names, &[], &[], &[]);
         typed(&mut s, "new-token", &names);
-        s.key(k(KeyCode::Backspace), &names, &[], &[]);
+        s.key(k(KeyCode::Backspace), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Enter), &names, &[], &[]),
+            s.key(k(KeyCode::Enter), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Rotate {
                 name: "b".into(),
                 secret: SecretString::from("new-toke")
@@ -512,10 +571,10 @@ mod tests {
         };
         assert_eq!(token.len(), 8, "nothing typed is lost");
         assert_eq!(s.dialog_error.as_deref(), Some("the keyring is locked"));
-        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Redraw);
         assert_eq!(s.dialog_error, None);
-        assert_eq!(s.key(k(KeyCode::Char('q')), &names, &[], &[]), Outcome::Quit);
-        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[]), Outcome::Close);
+        assert_eq!(s.key(k(KeyCode::Char('q')), &names, &[], &[], &[]), Outcome::Quit);
+        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Close);
     }
 
     #[test]
@@ -528,10 +587,10 @@ mod tests {
         erase(&mut s, false);
         assert_eq!(s, "");
         let mut c = CredScreen::new();
-        c.key(k(KeyCode::Char('a')), &[], &[], &[]);
+        c.key(k(KeyCode::Char('a')), &[], &[], &[], &[]);
         c.paste("hd-canary-erase-0123456789");
         let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert_eq!(c.key(ctrl_u, &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(c.key(ctrl_u, &[], &[], &[], &[]), Outcome::Redraw);
         let Mode::Add { token, .. } = &c.mode else { panic!() };
         assert!(token.is_empty(), "Ctrl-U cleared the token, and typed no 'u'");
     }
@@ -539,17 +598,17 @@ mod tests {
     #[test]
     fn add_form_fields_and_validation() {
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Char('a')), &[], &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[], &[]);
+        s.key(k(KeyCode::Char('a')), &[], &[], &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[], &[], &[]);
+        s.key(k(KeyCode::BackTab), &[], &[], &[], &[]);
         for _ in 0.."finnhub".len() {
-            s.key(k(KeyCode::Backspace), &[], &[], &[]);
+            s.key(k(KeyCode::Backspace), &[], &[], &[], &[]);
         }
         typed(&mut s, "my key", &[]);
-        s.key(k(KeyCode::Tab), &[], &[], &[]);
-        s.key(k(KeyCode::Tab), &[], &[], &[]);
+        s.key(k(KeyCode::Tab), &[], &[], &[], &[]);
+        s.key(k(KeyCode::Tab), &[], &[], &[], &[]);
         typed(&mut s, "tok", &[]);
-        assert_eq!(s.key(k(KeyCode::Enter), &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(s.key(k(KeyCode::Enter), &[], &[], &[], &[]), Outcome::Redraw);
         assert!(s.message.as_ref().unwrap().1.contains("letters, digits"));
     }
 }

@@ -13,15 +13,16 @@ use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableStat
 use super::facts::Facts;
 use crate::credentials::broker::Status;
 use crate::credentials::keyring::BACKEND;
-use crate::credentials::manager::{Due, describe_source};
+use crate::credentials::manager::{Due, describe};
 use crate::credentials::screen::state::{CredScreen, Field, Mode};
 use crate::credentials::status::{CredState, Tone};
 use crate::net::destinations::{origin_of, provider_origin};
 use crate::ui::dialog::dialog;
 
-const HINTS: &str = "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  Esc back  q quit";
+const HINTS: &str =
+    "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  l log in  Esc back  q quit";
 /// For narrow terminals: every key still named.
-const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve Esc back q quit";
+const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve l login Esc back q quit";
 
 fn when(t: DateTime<Utc>, cx: &Facts) -> String {
     t.with_timezone(&cx.local).format("%Y-%m-%d %H:%M").to_string()
@@ -216,6 +217,22 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 " y approve · any other key cancels ",
             );
         }
+        Mode::ConfirmRevoke { name } if cx.cred_is_oauth(name) => {
+            let users = cx.cred_users(name).join(", ");
+            let lines = vec![
+                Line::from(format!(
+                    "Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?"
+                )),
+                Line::default(),
+                Line::from(if users.is_empty() {
+                    "No widget uses it.".to_string()
+                } else {
+                    format!("These widgets stop polling at once: {users}.")
+                }),
+                Line::from("If the server cannot be reached, nothing is deleted."),
+            ];
+            dialog(f, body, " Revoke ", lines, " y revoke · any other key cancels ");
+        }
         Mode::ConfirmRevoke { name } => {
             let users = cx.cred_users(name).join(", ");
             let lines = vec![
@@ -229,6 +246,10 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::from("Revoke the token at the provider too; homedash cannot do that for you."),
             ];
             dialog(f, body, " Revoke locally ", lines, " y revoke · any other key cancels ");
+        }
+        Mode::Login { name, lines } => {
+            let lines = lines.iter().map(|l| Line::from(l.clone())).collect();
+            dialog(f, body, &format!(" Log in {name} "), lines, " Esc cancels ");
         }
         Mode::Busy { what, .. } => {
             dialog(f, body, " Working ", vec![Line::from(what.clone())], "");
@@ -308,8 +329,7 @@ fn table(cx: &Facts, screen: &CredScreen, names: &[String], f: &mut Frame, area:
                 Cell::from(if cx.demo {
                     "demo, in memory".to_string()
                 } else {
-                    cfg.map(|c| describe_source(&c.source))
-                        .unwrap_or_else(|| "keyring".into())
+                    cfg.map(describe).unwrap_or_else(|| "keyring".into())
                 }),
                 Cell::from(fp),
                 Cell::from(age),
@@ -370,13 +390,22 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
         Some(c) => {
             lines.push(row(
                 "source",
-                match describe_source(&c.source).as_str() {
+                match describe(c).as_str() {
                     _ if cx.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
                     "keyring" => format!("keyring: {BACKEND}"),
+                    "oauth2 client_credentials" => {
+                        "OAuth client credentials: tokens fetched with the client's secret as widgets need them, never stored".to_string()
+                    }
+                    other if other.starts_with("oauth2") => {
+                        format!("{other}: the refresh token in the {BACKEND}, the access token renewed on its own")
+                    }
                     other => other.to_string(),
                 },
             ));
             lines.push(row("sent as", c.provider.placement()));
+            if let Some(o) = c.oauth.as_deref() {
+                oauth_rows(cx, name, o, &mut lines);
+            }
             lines.push(Line::from(sent_to(cx, name)));
         }
         None => lines.push(row(
@@ -454,6 +483,71 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
         ),
         area,
     );
+}
+
+/// An OAuth credential: its grant, the access token's time left, the
+/// refresh token's age, and the scopes granted against those asked.
+fn oauth_rows(cx: &Facts, name: &str, o: &crate::config::OAuthConfig, lines: &mut Vec<Line<'static>>) {
+    let row = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<11}"), style::label()), Span::raw(v)]);
+    lines.push(row(
+        "oauth",
+        format!(
+            "{} grant, client {} · l logs in, d revokes at the server",
+            o.grant.name(),
+            o.client_id
+        ),
+    ));
+    let view = cx.cred_view(name).and_then(|v| v.oauth.as_ref());
+    let left = |at: DateTime<Utc>| {
+        let secs = (at - cx.now).num_seconds();
+        if secs <= 0 {
+            format!("expired at {}", at.with_timezone(&cx.local).format("%H:%M:%S"))
+        } else {
+            format!(
+                "until {} ({} left)",
+                at.with_timezone(&cx.local).format("%H:%M:%S"),
+                format::duration(std::time::Duration::from_secs(secs as u64))
+            )
+        }
+    };
+    match view {
+        Some(v) => {
+            let access = v.expires_at.map_or_else(|| "none held".to_string(), left);
+            let refresh = match v.refresh_issued {
+                Some(t) => format!(
+                    "issued {} ({} old)",
+                    when(t, cx),
+                    format::duration(std::time::Duration::from_secs((cx.now - t).num_seconds().max(0) as u64))
+                ),
+                None if o.grant.has_user() => "none: log in (l)".into(),
+                None => "none: client credentials renew with the client's secret".into(),
+            };
+            lines.push(row("access", access));
+            lines.push(row("refresh", refresh));
+            let asked = if v.asked.is_empty() {
+                "(none)".to_string()
+            } else {
+                v.asked.join(" ")
+            };
+            match &v.granted {
+                Some(granted) => {
+                    lines.push(row("scopes", format!("granted {} · asked {asked}", granted.join(" "))));
+                    let extra = crate::credentials::oauth::stored::extra_scopes(granted, &v.asked);
+                    if !extra.is_empty() {
+                        lines.push(Line::from(Span::styled(
+                            format!(
+                                "least privilege: the server granted more than asked ({}); ask for a client limited to {asked}",
+                                extra.join(" ")
+                            ),
+                            Style::new().fg(style::WARN),
+                        )));
+                    }
+                }
+                None => lines.push(row("scopes", format!("asked {asked}"))),
+            }
+        }
+        None => lines.push(row("access", "not read yet".into())),
+    }
 }
 
 /// A dialog's lines, then why its action failed, whole: the paragraph
