@@ -432,6 +432,55 @@ impl Broker {
         self.set_read(name, value);
     }
 
+    /// Read `name` again after the state file said it changed: a no-op
+    /// when what is stored is what this broker holds (the change was this
+    /// process's own), and a removal of what was already revoked or
+    /// missing keeps saying so.
+    pub async fn reload_changed(&self, name: &str) {
+        let Some((c, status, fp)) = self
+            .lock()
+            .get(name)
+            .map(|s| (s.config.clone(), s.status.clone(), s.fingerprint.clone()))
+        else {
+            return;
+        };
+        let gone = matches!(status, Status::Revoked | Status::NotStored);
+        if let Some(o) = &c.oauth {
+            if !o.grant.has_user() {
+                return;
+            }
+            let k = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let Some(k) = k else {
+                return self.reload(name).await;
+            };
+            let read = oauth::renew::read(&k, name).await;
+            let same = match &read {
+                Err(OAuthError::NotLoggedIn { .. }) => gone,
+                Ok(st) => {
+                    st.refresh
+                        .as_ref()
+                        .or(st.access.as_ref())
+                        .map(|s| fingerprint(s.expose_secret()))
+                        == fp
+                }
+                Err(_) => false,
+            };
+            if !same {
+                self.set_oauth(name, read);
+            }
+            return;
+        }
+        let value = source::read(&c.source, &c.name, None).await;
+        let same = match &value {
+            Err(SourceError::Keyring(KeyringError::NotFound { .. })) => gone,
+            Ok(s) => Some(fingerprint(s.expose_secret())) == fp,
+            Err(_) => false,
+        };
+        if !same {
+            self.set_read(name, value);
+        }
+    }
+
     /// The credentials another homedash process changed (a login, a
     /// rotation, a removal), as the state file now says: each one's
     /// stored facts differ from what this broker last saw. The first look

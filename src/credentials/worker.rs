@@ -100,8 +100,8 @@ async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mp
         Ok(meta) => {
             broker.set_approvals(&meta.approvals());
             for name in broker.changed_elsewhere(&meta) {
-                tracing::info!(credential = %name, "changed by another homedash process; reading it again");
-                broker.reload(&name).await;
+                tracing::info!(credential = %name, "its stored facts changed; reading it again");
+                broker.reload_changed(&name).await;
             }
             let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }

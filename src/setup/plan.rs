@@ -41,6 +41,60 @@ pub enum SourcePlan {
     Keyring,
     Env(String),
     Command(Vec<String>),
+    /// An OAuth login: the refresh token and the client secret in the
+    /// keyring, the rest in the table.
+    OAuth(OAuthPlan),
+}
+
+/// An OAuth credential as setup writes it: the provider's own login, or
+/// (in tests) a server found by discovery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthPlan {
+    pub issuer: Option<Url>,
+    pub authorization_endpoint: &'static str,
+    pub token_endpoint: &'static str,
+    pub client_id: String,
+    pub client_in_body: bool,
+    pub scopes: Vec<String>,
+}
+
+impl OAuthPlan {
+    pub fn of(hints: &homedash_widgets::provider::OAuthHints, client_id: &str, issuer: Option<Url>) -> Self {
+        OAuthPlan {
+            issuer,
+            authorization_endpoint: hints.authorization_endpoint,
+            token_endpoint: hints.token_endpoint,
+            client_id: client_id.to_string(),
+            client_in_body: hints.client_in_body,
+            scopes: hints.scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// The credential's OAuth settings, for the login setup runs.
+    pub fn config(&self) -> Option<crate::config::OAuthConfig> {
+        use crate::config::{AuthServer, ClientAuth, Endpoints, OAuthConfig, OAuthGrant};
+        let server = match &self.issuer {
+            Some(i) => AuthServer::Issuer(i.clone()),
+            None => AuthServer::Endpoints(Box::new(Endpoints {
+                token: Url::parse(self.token_endpoint).ok()?,
+                authorization: Url::parse(self.authorization_endpoint).ok(),
+                device_authorization: None,
+                revocation: None,
+            })),
+        };
+        Some(OAuthConfig {
+            grant: OAuthGrant::AuthorizationCode,
+            server,
+            client_id: self.client_id.clone(),
+            client_secret: Some(crate::credentials::source::Source::Keyring),
+            client_auth: if self.client_in_body {
+                ClientAuth::Body
+            } else {
+                ClientAuth::Basic
+            },
+            scopes: self.scopes.clone(),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,6 +281,33 @@ fn apply_credential(c: &CredPlan, edit: &mut Edit) {
             set(t, "source", "command".into());
             set(t, "command", Value::from_iter(argv.iter().map(String::as_str)));
         }
+        SourcePlan::OAuth(o) => {
+            for k in ["source", "env", "command"] {
+                t.remove(k);
+            }
+            set(t, "type", "oauth2".into());
+            set(t, "grant", "authorization_code".into());
+            match &o.issuer {
+                Some(i) => {
+                    t.remove("authorization_endpoint");
+                    t.remove("token_endpoint");
+                    set(t, "issuer", i.as_str().into());
+                }
+                None => {
+                    t.remove("issuer");
+                    set(t, "authorization_endpoint", o.authorization_endpoint.into());
+                    set(t, "token_endpoint", o.token_endpoint.into());
+                }
+            }
+            set(t, "client_id", o.client_id.as_str().into());
+            let mut secret = toml_edit::InlineTable::new();
+            secret.insert("source", "keyring".into());
+            set(t, "client_secret", Value::InlineTable(secret));
+            if o.client_in_body {
+                set(t, "client_auth", "body".into());
+            }
+            set(t, "scopes", Value::from_iter(o.scopes.iter().map(String::as_str)));
+        }
     }
 }
 
@@ -385,6 +466,41 @@ fn apply_layout(plan: &Plan, ids: &[String], doc: &mut DocumentMut) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oauth_login_is_written_as_references_only() {
+        let hints = homedash_widgets::weather::netatmo::OAUTH;
+        let plan = Plan {
+            gateway: None,
+            widgets: vec![WidgetPlan {
+                id: "weather".into(),
+                kind: Kind::Weather,
+                provider: Some("netatmo"),
+                keys: vec![],
+                initial: vec![],
+                credential: Some("netatmo".into()),
+                base_url: None,
+            }],
+            credentials: vec![CredPlan {
+                name: "netatmo".into(),
+                provider: "netatmo",
+                source: SourcePlan::OAuth(OAuthPlan::of(&hints, "5f0c2b7e9a1d4c3b8e6f0a2d", None)),
+            }],
+            layout: Preset::Grid,
+        };
+        let mut e = edit(None);
+        apply(&plan, &mut e);
+        let text = e.text();
+        let c = crate::config::parse("new", &text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+        let o = c.credentials[0].oauth.as_deref().unwrap();
+        assert_eq!(
+            Some(o),
+            OAuthPlan::of(&hints, "5f0c2b7e9a1d4c3b8e6f0a2d", None)
+                .config()
+                .as_ref()
+        );
+        assert!(text.contains("client_secret = { source = \"keyring\" }"), "{text}");
+    }
 
     fn stocks(provider: &'static str, credential: Option<&str>) -> WidgetPlan {
         WidgetPlan {

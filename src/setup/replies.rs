@@ -59,6 +59,12 @@ impl Wizard {
                         continue;
                     };
                     p.state = match fp {
+                        // A login from an earlier run: its record is not a
+                        // token to test as one; Enter keeps it.
+                        Ok(Some(fingerprint)) if p.is_oauth() => CredState::Existing {
+                            fingerprint,
+                            test: Some((true, "logged in before this setup".into())),
+                        },
                         Ok(Some(fingerprint)) => {
                             // A key from an earlier run: test it, so the user
                             // knows whether keeping it is wise.
@@ -81,6 +87,7 @@ impl Wizard {
             }
             Reply::Stored { name, result } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
+                    p.login.clear();
                     p.state = match result {
                         Ok(s) => {
                             p.created = true;
@@ -142,6 +149,11 @@ impl Wizard {
             Reply::Written(Err(e)) => {
                 self.writing = false;
                 self.note = Some((false, format!("{e}; nothing is lost: fix it and press Enter again")));
+            }
+            Reply::LoginProgress { name, lines } => {
+                if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
+                    p.login = lines;
+                }
             }
             Reply::Discarded(problems) => {
                 if !problems.is_empty() {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use homedash_widgets::Source;
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source::Kind;
 use homedash_widgets::weather::geocoding::Place;
@@ -147,6 +148,15 @@ pub struct CredPage {
     pub gw_url: String,
     pub gw_ca: String,
     pub gw_field: usize,
+    /// An OAuth provider's page: the app's client id, and which of client
+    /// id (0) and client secret (1, in `token`) has the focus.
+    pub client_id: String,
+    pub oauth_field: usize,
+    /// What the login in progress asks of the person (the URL to open).
+    pub login: Vec<String>,
+    /// Tests only: the authorization server to discover instead of the
+    /// provider's own endpoints (`HOMEDASH_SETUP_ENDPOINTS`, `NAME-oauth=`).
+    pub oauth_issuer: Option<Url>,
 }
 
 impl CredPage {
@@ -166,6 +176,10 @@ impl CredPage {
             gw_url: String::new(),
             gw_ca: String::new(),
             gw_field: 0,
+            client_id: String::new(),
+            oauth_field: 0,
+            login: Vec::new(),
+            oauth_issuer: None,
         }
     }
 
@@ -204,7 +218,18 @@ impl CredPage {
         }
     }
 
+    /// The provider's tokens come only from an OAuth login.
+    pub fn is_oauth(&self) -> bool {
+        self.provider.oauth.is_some()
+    }
+
     pub fn ready(&self) -> bool {
+        if self.is_oauth() {
+            return matches!(
+                self.state,
+                CredState::Existing { .. } | CredState::Stored { ok: true, .. }
+            );
+        }
         match self.src {
             SrcKind::Keyring | SrcKind::Gateway => {
                 matches!(self.state, CredState::Existing { .. } | CredState::Stored { .. })
@@ -219,7 +244,8 @@ impl CredPage {
     /// without the variables in `hide_env`.
     pub fn secret_source(&self, hide_env: Vec<String>) -> SecretSource {
         match self.source_plan() {
-            SourcePlan::Keyring => SecretSource::Keyring,
+            // A try never carries an OAuth record (try_target leaves it out).
+            SourcePlan::Keyring | SourcePlan::OAuth(_) => SecretSource::Keyring,
             SourcePlan::Env(var) => SecretSource::Env { var },
             SourcePlan::Command(argv) => SecretSource::Command {
                 argv,
@@ -230,6 +256,13 @@ impl CredPage {
     }
 
     fn source_plan(&self) -> SourcePlan {
+        if let Some(hints) = &self.provider.oauth {
+            return SourcePlan::OAuth(plan::OAuthPlan::of(
+                hints,
+                self.client_id.trim(),
+                self.oauth_issuer.clone(),
+            ));
+        }
         match self.src {
             SrcKind::Keyring | SrcKind::Gateway => SourcePlan::Keyring,
             SrcKind::Env => SourcePlan::Env(self.env.trim().to_string()),
@@ -547,12 +580,19 @@ impl Wizard {
             (Kind::Stocks, Step::Symbols),
             (Kind::Metrics, Step::Metrics),
         ] {
-            if self.kind_picked(kind) {
+            if self.kind_picked(kind) && (kind != Kind::Weather || self.weather_needs_place()) {
                 v.push(step);
             }
         }
         v.extend([Step::Layout, Step::Review]);
         v
+    }
+
+    /// A weather provider that needs a place (a personal station does
+    /// not): its config is incomplete without one.
+    pub(super) fn weather_needs_place(&self) -> bool {
+        self.provider(Kind::Weather)
+            .is_none_or(|p| Source::deserialize_for(Kind::Weather, p, serde_json::json!({})).is_none_or(|r| r.is_err()))
     }
 
     /// The page of the Credentials step in view.
@@ -588,6 +628,9 @@ impl Wizard {
             let mut page = match known {
                 Some(c) => {
                     let mut page = CredPage::new(c.name.clone(), p);
+                    if let Some(o) = c.oauth.as_deref() {
+                        page.client_id = o.client_id.clone();
+                    }
                     match &c.source {
                         SecretSource::Keyring => {}
                         SecretSource::Env { var } => {
@@ -613,6 +656,7 @@ impl Wizard {
                 }
             };
             page.on_value = true;
+            page.oauth_issuer = self.endpoints.get(&format!("{}-oauth", p.name)).cloned();
             self.creds.push(page);
         }
         // Pages left over were stored by this run for a provider no longer
@@ -668,7 +712,13 @@ impl Wizard {
         self.creds
             .iter()
             .filter(|c| c.created && (cancelled || c.dropped || !matches!(c.src, SrcKind::Keyring | SrcKind::Gateway)))
-            .map(|c| c.cred_name().to_string())
+            .flat_map(|c| {
+                let mut names = vec![c.cred_name().to_string()];
+                if c.is_oauth() {
+                    names.push(crate::credentials::oauth::renew::client_secret_account(&c.name));
+                }
+                names
+            })
             .collect()
     }
 
@@ -678,7 +728,7 @@ impl Wizard {
 
     /// Where a live try of `provider` goes, and with which credential.
     pub(super) fn try_target(&self, provider: &str) -> (Url, Option<(String, SecretSource)>, Option<ViaGateway>) {
-        let page = self.cred_for(provider);
+        let page = self.cred_for(provider).filter(|c| !c.is_oauth());
         match page.and_then(CredPage::via_gateway) {
             Some(g) => (
                 homedash_widgets::gateway::route_base(&g.url, provider),
@@ -720,6 +770,7 @@ impl Wizard {
         let mut initial: Vec<(&'static str, Value)> = Vec::new();
         let mut base_url = provider.and_then(|p| self.endpoints.get(p).cloned());
         match kind {
+            Kind::Weather if !self.weather_needs_place() => {}
             Kind::Weather => {
                 if let Some(c) = &self.location.chosen {
                     keys.push(("location", c.name.as_str().into()));
@@ -1089,6 +1140,20 @@ mod tests {
         let flow = w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Credentials);
         flow.ops()
+    }
+
+    #[test]
+    fn a_personal_station_needs_a_login_and_no_place() {
+        let mut w = new();
+        w.providers[0] = offered(Kind::Weather).iter().position(|p| *p == "netatmo").unwrap();
+        let steps = w.steps();
+        assert!(
+            steps.contains(&Step::Credentials) && !steps.contains(&Step::Location),
+            "{steps:?}"
+        );
+        let plan = w.plan();
+        let weather = plan.widgets.iter().find(|p| p.kind == Kind::Weather).unwrap();
+        assert!(weather.keys.is_empty(), "no latitude or longitude for a station");
     }
 
     #[test]

@@ -78,6 +78,14 @@ pub enum Op {
     Discard {
         names: Vec<String>,
     },
+    /// An OAuth provider's login: the client secret goes into the keyring
+    /// (as `NAME#client`), the grant runs, and the tokens are stored.
+    Login {
+        name: String,
+        provider: &'static str,
+        oauth: Box<super::plan::OAuthPlan>,
+        secret: Option<SecretString>,
+    },
 }
 
 /// A try's verdict on one line.
@@ -121,6 +129,44 @@ pub enum Reply {
     },
     Written(Result<(), SetupError>),
     Discarded(Vec<String>),
+    /// What a login in progress asks of the person.
+    LoginProgress {
+        name: String,
+        lines: Vec<String>,
+    },
+}
+
+/// A login's progress, as lines for the key page.
+struct Progress {
+    name: String,
+    tx: mpsc::Sender<Reply>,
+}
+
+impl crate::credentials::oauth::login::Show for Progress {
+    fn device_code(&self, start: &crate::credentials::oauth::exchange::DeviceStart) {
+        let _ = self.tx.try_send(Reply::LoginProgress {
+            name: self.name.clone(),
+            lines: vec![format!(
+                "Open {} and enter the code {}",
+                start.verification_uri(),
+                start.user_code()
+            )],
+        });
+    }
+
+    fn waiting(&self, _every: Duration, _slowed: bool) {}
+
+    fn browser(&self, url: &Url, opened: bool) {
+        let first = if opened {
+            "Your browser is open at the login page; finish there, or open:"
+        } else {
+            "Open this URL in a browser on this machine:"
+        };
+        let _ = self.tx.try_send(Reply::LoginProgress {
+            name: self.name.clone(),
+            lines: vec![first.to_string(), url.to_string()],
+        });
+    }
 }
 
 /// Why a key was not stored.
@@ -216,6 +262,15 @@ impl Worker {
                 Err(Refused::Failed(e)) => Reply::Stored { result: Err(e), name },
                 Err(Refused::Unconfirmed { text, secret }) => Reply::Unconfirmed { name, text, secret },
             },
+            Op::Login {
+                name,
+                provider,
+                oauth,
+                secret,
+            } => {
+                let result = self.login(&name, provider, &oauth, secret).await;
+                Reply::Stored { name, result }
+            }
             Op::Check {
                 name,
                 provider,
@@ -317,6 +372,65 @@ impl Worker {
 
     /// Store a key the provider proved valid; with `force`, also one its
     /// test could not confirm either way. A rejected key is never stored.
+    /// Store the client secret, run the login, and say what it gave.
+    async fn login(
+        &self,
+        name: &str,
+        provider: &str,
+        oauth: &super::plan::OAuthPlan,
+        secret: Option<SecretString>,
+    ) -> Result<Stored, SetupError> {
+        let p = self::provider(provider)?;
+        let o = oauth
+            .config()
+            .ok_or_else(|| SetupError::UnknownProvider(provider.to_string()))?;
+        // Not the manager behind the lock: a login waits for a person.
+        let mut m = self.manager.lock().await.clone();
+        if let Some(secret) = &secret {
+            m.set(&crate::credentials::oauth::renew::client_secret_account(name), secret)
+                .await?;
+        }
+        let cred = crate::config::CredentialConfig {
+            name: name.to_string(),
+            provider: p,
+            source: SecretSource::Keyring,
+            rotate_after: None,
+            expires: None,
+            budget: None,
+            oauth: Some(Box::new(o.clone())),
+        };
+        let show = Progress {
+            name: name.to_string(),
+            tx: self.tx.clone(),
+        };
+        let stored = match m.oauth_login(&cred, &o, &show).await {
+            Ok(s) => s,
+            Err(e) => {
+                // Nothing of a failed login stays behind.
+                if secret.is_some() {
+                    let _ = m
+                        .delete(&crate::credentials::oauth::renew::client_secret_account(name))
+                        .await;
+                }
+                return Err(e.into());
+            }
+        };
+        let fingerprint = stored
+            .refresh
+            .as_ref()
+            .or(stored.access.as_ref())
+            .map(|s| crate::credentials::secret::fingerprint(secrecy::ExposeSecret::expose_secret(s)))
+            .unwrap_or_default();
+        Ok(Stored {
+            fingerprint,
+            ok: true,
+            text: format!(
+                "logged in{}",
+                crate::credentials::oauth::stored::facts(&stored, &o.scopes, Utc::now())
+            ),
+        })
+    }
+
     async fn store(
         &self,
         name: &str,

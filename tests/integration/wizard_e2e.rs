@@ -419,3 +419,119 @@ fn sigterm_during_setup_writes_nothing_and_exits_143() {
     assert!(app.text().contains("cancelled; no file was written"), "{}", app.text());
     assert!(files(&dir.path().join("config")).is_empty());
 }
+
+/// Setup for Netatmo, whose tokens come only from an OAuth login: the app's
+/// client id and secret on the key page, the login in "the browser" (here
+/// `$BROWSER`, a script that hands the URL to the test, which acts as the
+/// person), and a config that logs in by itself from then on.
+#[test]
+#[ignore = "needs a Secret Service: run by tests/run.sh"]
+fn setup_logs_in_to_an_oauth_provider_and_writes_a_working_credential() {
+    use support::oidc::{self, Landing, Oidc};
+    let secret = format!("hd-canary-client-secret-{:016x}", fastrand::u64(..));
+    let oidc = Oidc::start(3600, true, &secret);
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened-url");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let endpoints = format!("netatmo={},netatmo-oauth={}", oidc.resource, oidc.issuer);
+    let mut app = Running::start_in(
+        dir.path(),
+        &["setup"],
+        &[
+            ("HOMEDASH_SETUP_ENDPOINTS", endpoints.as_str()),
+            ("BROWSER", browser.to_str().unwrap()),
+            ("DISPLAY", ":hd-test"),
+        ],
+    );
+    let left = "\x1b[D";
+    let steps: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("welcome", vec![], vec!["Let's build your homepage"]),
+        ("widgets", vec![ENTER.into()], vec!["Which widgets"]),
+        // No stocks: the weather is the point here.
+        (
+            "providers",
+            vec![DOWN.into(), DOWN.into(), " ".into(), ENTER.into()],
+            vec!["Where should each widget"],
+        ),
+        (
+            "credentials",
+            vec![left.into(), ENTER.into()],
+            vec!["Signs in with", "not logged in yet"],
+        ),
+    ];
+    run_to(&mut app, &steps);
+    for k in ["hd-web", "\t"] {
+        app.send(k);
+    }
+    app.send(&paste(&secret));
+    app.send(ENTER);
+    // "The browser" opens the login page; the person logs in and consents.
+    let end = std::time::Instant::now() + WAIT;
+    while !opened.exists() {
+        assert!(
+            std::time::Instant::now() < end,
+            "no browser was opened:\n{}",
+            app.text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = std::fs::read_to_string(&opened).unwrap();
+    let Landing::Redirect(cb) = oidc::browse(&url, "") else {
+        panic!("the login did not come back to homedash")
+    };
+    assert_eq!(oidc::get(&cb).0, 200);
+    app.wait_for(&["✓ logged in", "scopes read_station"], WAIT);
+    let login_screen = app.text();
+    let rest: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("layout", vec![ENTER.into()], vec!["How should the widgets be arranged"]),
+        ("review", vec![ENTER.into()], vec!["This will be written to"]),
+    ];
+    run_to(&mut app, &rest);
+    app.send(ENTER);
+    app.wait_for(&["setup wrote", "7.8°C", "Home, outdoor"], WAIT);
+    let dashboard = app.text();
+    app.send("q");
+    assert_eq!(app.wait_exit(WAIT), 0);
+    let path = dir.path().join("config/homedash/config.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    check(&path);
+    for want in [
+        "type = \"oauth2\"",
+        "grant = \"authorization_code\"",
+        "client_id = \"hd-web\"",
+        "client_secret = { source = \"keyring\" }",
+        "client_auth = \"body\"",
+        "scopes = [\"read_station\"]",
+    ] {
+        assert!(written.contains(want), "{want} missing:\n{written}");
+    }
+    assert!(!written.contains(&secret));
+    assert_eq!(secret_tool("netatmo#client").as_deref(), Some(secret.as_str()));
+    assert!(secret_tool("netatmo").is_some_and(|r| r.contains("refresh_token")));
+    for f in files(dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(!text.contains(&secret), "{} holds the client secret", f.display());
+        for t in oidc.tokens() {
+            assert!(!text.contains(&t), "{} holds a token", f.display());
+        }
+    }
+    for s in [&login_screen, &dashboard] {
+        assert!(!s.contains(&secret));
+    }
+    // Leave the shared keyring as we found it.
+    for account in ["netatmo", "netatmo#client"] {
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", "homedash", "username", account])
+            .status();
+    }
+}

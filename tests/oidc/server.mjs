@@ -21,6 +21,10 @@ const provider = new Provider(issuer, {
       grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'], response_types: [], redirect_uris: [] },
     { client_id: 'hd-browser', token_endpoint_auth_method: 'none', application_type: 'native',
       grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: ['http://127.0.0.1/callback'] },
+    // A confidential app with its secret in the form, as Netatmo's are.
+    { client_id: 'hd-web', client_secret: process.env.HD_OIDC_CLIENT_SECRET || 'hd-machine-secret',
+      token_endpoint_auth_method: 'client_secret_post', application_type: 'native',
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: ['http://127.0.0.1/callback'] },
     { client_id: 'hd-machine', client_secret: process.env.HD_OIDC_CLIENT_SECRET || 'hd-machine-secret',
       grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'metrics:read' },
   ],

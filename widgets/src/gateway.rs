@@ -91,6 +91,7 @@ pub const PROVIDER: Provider = Provider {
     credential_optional: false,
     probe,
     probe_result,
+    oauth: None,
 };
 
 #[cfg(test)]

@@ -36,6 +36,21 @@ pub struct Provider {
     pub probe: fn(&Url) -> RequestSpec,
     /// `Ok` when the probe's answer shows the credential was accepted.
     pub probe_result: fn(&HttpReply, DateTime<Utc>) -> Result<(), FetchError>,
+    /// A provider whose tokens come only from an OAuth 2.0 login.
+    pub oauth: Option<OAuthHints>,
+}
+
+/// Where a provider's OAuth 2.0 login happens, and the least scopes
+/// homedash needs of it: what setup writes into `[credential.NAME]`.
+#[derive(Debug)]
+pub struct OAuthHints {
+    pub authorization_endpoint: &'static str,
+    pub token_endpoint: &'static str,
+    pub scopes: &'static [&'static str],
+    /// The client's id and secret go in the form body, not HTTP Basic.
+    pub client_in_body: bool,
+    /// Where the user registers an app and finds its client id and secret.
+    pub app_page: &'static str,
 }
 
 impl Provider {

@@ -26,6 +26,20 @@ impl Wizard {
         if matches!(p.state, CredState::Busy(_)) {
             return Flow::none();
         }
+        if p.is_oauth() {
+            match code {
+                KeyCode::Tab | KeyCode::Down | KeyCode::Up => p.oauth_field = 1 - p.oauth_field.min(1),
+                KeyCode::Backspace if p.oauth_field == 0 => {
+                    p.client_id.pop();
+                }
+                KeyCode::Backspace => p.token.pop(),
+                KeyCode::Char(c) if p.oauth_field == 0 => p.client_id.push(c),
+                KeyCode::Char(c) => p.token.push_str(&c.to_string()),
+                KeyCode::Enter => return self.oauth_enter(),
+                _ => return Flow::none(),
+            }
+            return Flow::redraw();
+        }
         match code {
             // Through a gateway, Tab walks URL, CA file and token.
             KeyCode::Tab | KeyCode::Down if p.src == SrcKind::Gateway => {
@@ -192,6 +206,59 @@ impl Wizard {
 }
 
 impl Wizard {
+    /// Enter on an OAuth provider's page: log in with the app's client id
+    /// and secret (the login opens the browser, or shows the URL).
+    fn oauth_enter(&mut self) -> Flow {
+        let Some(p) = self.creds.get_mut(self.cred_at) else {
+            return Flow::none();
+        };
+        if p.ready() && p.token.is_empty() {
+            return self.next_key_page();
+        }
+        let Some(hints) = &p.provider.oauth else {
+            return Flow::none();
+        };
+        if p.client_id.trim().is_empty() {
+            p.oauth_field = 0;
+            self.note = Some((
+                false,
+                format!("type the client id of your app (from {})", hints.app_page),
+            ));
+            return Flow::redraw();
+        }
+        if p.token.is_empty() {
+            p.oauth_field = 1;
+            self.note = Some((
+                false,
+                "paste the app's client secret: it shows as dots and goes into the keyring".into(),
+            ));
+            return Flow::redraw();
+        }
+        let plan = crate::setup::plan::OAuthPlan::of(hints, p.client_id.trim(), p.oauth_issuer.clone());
+        p.state = CredState::Busy("logging in: finish in the browser…".into());
+        p.login.clear();
+        self.note = None;
+        let op = Op::Login {
+            name: p.name.clone(),
+            provider: p.provider.name,
+            oauth: Box::new(plan),
+            secret: Some(p.token.take()),
+        };
+        if p.created {
+            // Logging in again: the first login's tokens go first.
+            return Flow {
+                redraw: true,
+                cmds: vec![
+                    Cmd::Op(Op::Discard {
+                        names: vec![p.name.clone()],
+                    }),
+                    Cmd::Op(op),
+                ],
+            };
+        }
+        Flow::op(op)
+    }
+
     /// The next key page, or the next step after the last.
     fn next_key_page(&mut self) -> Flow {
         if self.cred_at + 1 < self.live_creds() {
@@ -293,6 +360,17 @@ impl Wizard {
 
 fn state_line(p: &CredPage) -> Line<'static> {
     let (text, color) = match &p.state {
+        CredState::Absent if p.is_oauth() => (
+            "not logged in yet: type the app's client id and secret, then Enter".to_string(),
+            style::WARN,
+        ),
+        CredState::Stored { text, ok: true, .. } if p.is_oauth() => (format!("✓ {text}; Enter to go on"), style::GOOD),
+        CredState::Existing { fingerprint, .. } if p.is_oauth() => (
+            format!(
+                "✓ logged in before this setup ({fingerprint}): Enter keeps it, or type the client secret again to log in anew"
+            ),
+            style::GOOD,
+        ),
         CredState::Unknown => (String::new(), style::WARN),
         CredState::Busy(what) => (what.clone(), style::ACCENT),
         CredState::Absent if p.src == SrcKind::Keyring => ("no key stored yet: paste one".to_string(), style::WARN),
@@ -368,6 +446,45 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         ]),
         Line::default(),
     ];
+    if let Some(hints) = &p.provider.oauth {
+        lines.extend([
+            Line::from(vec![
+                label("Signs in with    "),
+                Span::raw("OAuth 2.0 in your browser (authorization code with PKCE); homedash keeps the refresh token in the keyring and renews the access token on its own"),
+            ]),
+            Line::from(vec![
+                label("Create an app at "),
+                Span::styled(hints.app_page.to_string(), style::value()),
+            ]),
+            Line::from(vec![
+                label("Least privilege  "),
+                Span::raw(format!("homedash asks only for {}", hints.scopes.join(" "))),
+            ]),
+            Line::from(vec![
+                label("Will be sent to  "),
+                Span::styled(w.destination(p.provider), style::value()),
+            ]),
+            Line::default(),
+            field("Client id", &p.client_id, p.oauth_field == 0),
+            field("Secret", &p.token.masked(), p.oauth_field == 1),
+            Line::from(Span::styled(
+                "The client id is public; the secret goes into the keyring, never the config. Tab moves between fields; Enter logs in.",
+                style::dim(),
+            )),
+        ]);
+        if !p.login.is_empty() {
+            lines.push(Line::default());
+            lines.extend(
+                p.login
+                    .iter()
+                    .map(|l| Line::from(Span::styled(l.clone(), style::value()))),
+            );
+        }
+        lines.push(Line::default());
+        lines.push(state_line(p));
+        para(f, area, lines);
+        return;
+    }
     // Through a gateway, what this machine keeps is a client token for
     // the gateway, and it goes to the gateway only.
     let through = p.src == SrcKind::Gateway;

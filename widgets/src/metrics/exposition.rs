@@ -231,6 +231,7 @@ pub const PROVIDER: Provider = Provider {
     credential_optional: true,
     probe: crate::provider::status_probe,
     probe_result: exposition_probe_result,
+    oauth: None,
 };
 
 impl Registered for Config {

@@ -241,6 +241,7 @@ pub const PROVIDER: Provider = Provider {
     credential_optional: true,
     probe,
     probe_result,
+    oauth: None,
 };
 
 impl Registered for Config {

@@ -218,6 +218,7 @@ pub const PROVIDER: Provider = Provider {
     credential_optional: false,
     probe,
     probe_result,
+    oauth: None,
 };
 
 impl Registered for Config {

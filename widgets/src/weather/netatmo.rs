@@ -13,7 +13,7 @@ use super::Weather;
 use crate::data::{Data, Station};
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
-use crate::provider::{Budget, Provider};
+use crate::provider::{Budget, OAuthHints, Provider};
 use crate::registry::{Info, Registered};
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 
@@ -223,6 +223,16 @@ pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchEr
         .map_err(|e| FetchError::bad_response(format!("not a Netatmo answer: {e}")))
 }
 
+/// Netatmo's login: the authorization code grant (it has no device flow),
+/// the client in the form body, and `read_station` only.
+pub const OAUTH: OAuthHints = OAuthHints {
+    authorization_endpoint: "https://api.netatmo.com/oauth2/authorize",
+    token_endpoint: "https://api.netatmo.com/oauth2/token",
+    scopes: &["read_station"],
+    client_in_body: true,
+    app_page: "https://dev.netatmo.com/apps/",
+};
+
 /// Where its token goes and what to ask for: a bearer token from an OAuth
 /// 2.0 login, with the scope `read_station` only.
 pub const PROVIDER: Provider = Provider {
@@ -242,6 +252,7 @@ pub const PROVIDER: Provider = Provider {
     credential_optional: false,
     probe,
     probe_result,
+    oauth: Some(OAUTH),
 };
 
 impl Registered for Config {
@@ -251,7 +262,7 @@ impl Registered for Config {
         label: PROVIDER.label,
         default_base: Some(DEFAULT_BASE),
         keyed: Some(&PROVIDER),
-        in_wizard: false,
+        in_wizard: true,
         fixtures: &[
             (200, "netatmo/getstationsdata_CONSTRUCTED.json"),
             (403, "netatmo/error_403_code2_invalid_token_CONSTRUCTED.json"),
