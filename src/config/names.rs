@@ -45,6 +45,8 @@ pub enum Account {
     Staged(String),
     /// The token a rotation replaced, kept for rollback.
     Previous(String),
+    /// An OAuth credential's client secret (`NAME#client`).
+    Client(String),
     /// Not written by homedash: listed, never changed.
     Foreign(String),
 }
@@ -56,6 +58,9 @@ pub fn classify(account: &str) -> Account {
     }
     if let Some(n) = account.strip_suffix("#previous").filter(|n| named(n)) {
         return Account::Previous(n.to_string());
+    }
+    if let Some(n) = account.strip_suffix("#client").filter(|n| named(n)) {
+        return Account::Client(n.to_string());
     }
     if named(account) {
         return Account::Token(account.to_string());

@@ -666,9 +666,20 @@ impl Broker {
         }
     }
 
-    /// Forget the value at once: the user revoked it.
+    /// Forget the value at once: the user revoked it. An OAuth credential
+    /// then needs a new login, and says so.
     pub fn revoke(&self, name: &str) {
-        self.set_status(name, Status::Revoked);
+        let oauth = self.lock().get(name).is_some_and(|s| s.oauth.is_some());
+        self.set_status(
+            name,
+            if oauth {
+                Status::LoginNeeded(format!(
+                    "credential \"{name}\" was revoked: log in again with l on the Credentials screen or `homedash creds login {name}`"
+                ))
+            } else {
+                Status::Revoked
+            },
+        );
     }
 
     /// Count one request's outcome: `None` when no answer came.

@@ -1,12 +1,10 @@
 //! `homedash creds ...`: the Credentials screen's operations from the
 //! command line, in the manner of `gh auth`.
 
-use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use chrono::Utc;
 use homedash_widgets::provider::Provider;
-use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::cli::Creds;
@@ -17,7 +15,7 @@ use crate::credentials::error::CredError;
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::{Meta, MetaFile};
-use crate::credentials::secret;
+use crate::credentials::prompt::read_secret;
 use crate::credentials::source::Source;
 use crate::credentials::status::CredState;
 use crate::logging;
@@ -39,29 +37,6 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The token, from stdin when it is piped, else a prompt that does not echo.
-fn read_secret(prompt: &str) -> Result<SecretString, CredError> {
-    let text = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(prompt).map_err(|source| CredError::TokenInput { from: "", source })?
-    } else {
-        // Room enough that a token never makes the buffer grow, which would
-        // leave an unwiped copy behind in the old one.
-        let mut s = String::with_capacity(16 * 1024);
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|source| CredError::TokenInput {
-                from: " from stdin",
-                source,
-            })?;
-        s
-    };
-    let secret = secret::from_string(text);
-    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
-        return Err(CredError::NoToken);
-    }
-    Ok(secret)
 }
 
 fn provider_named(name: &str) -> Result<&'static Provider, CredError> {
@@ -414,7 +389,12 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
     // Repairs first (they need the keyring), then one search of it.
     let (accounts, keyring_problem) = match m.keyring().await {
         Ok(k) => {
-            for c in config.credentials.iter().filter(|c| c.source == Source::Keyring) {
+            // An OAuth record is not a token to fingerprint whole.
+            for c in config
+                .credentials
+                .iter()
+                .filter(|c| c.source == Source::Keyring && c.oauth.is_none())
+            {
                 if let Some(n) = m.reconcile(&c.name).await? {
                     notes.push((c.name.clone(), n.to_string()));
                 }
@@ -462,6 +442,10 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             .map(|(_, t)| t.clone())
             .collect();
         match r.state {
+            CredState::NotStored | CredState::Revoked if c.oauth.is_some() => r.notes.push(format!(
+                "not logged in: `homedash creds login {}` (or l on the Credentials screen)",
+                c.name
+            )),
             CredState::NotStored => r.notes.push(format!(
                 "no token stored: `homedash creds add {} --provider {}`",
                 c.name, c.provider.name
@@ -490,14 +474,21 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
                     ));
                     rows.push(r);
                 }
-                names::Account::Staged(n) | names::Account::Previous(n) if !in_config(&n) => {
+                names::Account::Staged(n) | names::Account::Previous(n) | names::Account::Client(n)
+                    if !in_config(&n) =>
+                {
                     let mut r = Row::new(a, "", "keyring".into(), None);
                     r.backend = BACKEND.into();
                     r.stored = Some(true);
                     r.state = CredState::Untested;
-                    r.notes.push(format!(
-                        "a rotation's token for \"{n}\", which is not in the config; left alone"
-                    ));
+                    r.notes
+                        .push(if matches!(names::classify(a), names::Account::Client(_)) {
+                            format!(
+                                "the client secret of OAuth credential \"{n}\", which is not in the config; left alone"
+                            )
+                        } else {
+                            format!("a rotation's token for \"{n}\", which is not in the config; left alone")
+                        });
                     rows.push(r);
                 }
                 names::Account::Foreign(raw) => {

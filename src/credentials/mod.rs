@@ -13,6 +13,7 @@ pub mod nginx_keys;
 pub mod oauth;
 pub mod ops;
 pub mod origins;
+pub mod prompt;
 pub mod screen;
 pub mod secret;
 pub mod source;

@@ -79,7 +79,8 @@ pub async fn login(
     if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
         let account = super::renew::client_secret_account(&c.name);
         if m.get(&account).await?.is_none() {
-            let secret = read_client_secret(&c.name)?;
+            let secret =
+                crate::credentials::prompt::read_secret(&format!("Client secret for {} (input hidden): ", c.name))?;
             m.set(&account, &secret).await?;
             say(&format!("{}: client secret stored in the keyring", c.name));
         }
@@ -112,28 +113,6 @@ pub async fn login(
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_client_secret(name: &str) -> Result<secrecy::SecretString, CredError> {
-    use std::io::{IsTerminal, Read};
-    let text = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Client secret for {name} (input hidden): "))
-            .map_err(|source| CredError::TokenInput { from: "", source })?
-    } else {
-        let mut s = String::with_capacity(16 * 1024);
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|source| CredError::TokenInput {
-                from: " from stdin",
-                source,
-            })?;
-        s
-    };
-    let secret = crate::credentials::secret::from_string(text);
-    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
-        return Err(CredError::NoToken);
-    }
-    Ok(secret)
-}
-
 pub async fn remove(
     m: &mut Manager,
     c: &CredentialConfig,
@@ -153,6 +132,13 @@ pub async fn remove(
             "{}: deleted from the keyring only (--local-only); the grant stays alive at the server until you revoke it there",
             c.name
         ),
+    }
+    if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
+        println!(
+            "{}: the app's client secret stays in the keyring ({}) for the next login",
+            c.name,
+            super::renew::client_secret_account(&c.name)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,8 +14,8 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::error::OAuthError;
-use super::server::Ends;
 use super::{clean, clean_to};
+use crate::config::Endpoints;
 use crate::config::{ClientAuth, OAuthConfig};
 use crate::net::http::Http;
 use homedash_widgets::{ErrorClass, FetchError};
@@ -181,7 +181,7 @@ fn url_of<T>(u: &Url, make: fn(String) -> Result<T, url::ParseError>) -> Option<
 }
 
 impl<'a> Exchange<'a> {
-    pub fn new(name: &str, cfg: &OAuthConfig, ends: &Ends, secret: Option<&SecretString>, http: &'a Http) -> Self {
+    pub fn new(name: &str, cfg: &OAuthConfig, ends: &Endpoints, secret: Option<&SecretString>, http: &'a Http) -> Self {
         let mut client = oauth2::Client::new(ClientId::new(cfg.client_id.clone()))
             .set_auth_uri_option(ends.authorization.as_ref().and_then(|u| url_of(u, AuthUrl::new)))
             .set_device_authorization_url_option(

@@ -22,8 +22,9 @@ use super::clean_to;
 use super::error::OAuthError;
 use super::exchange::{DeviceStart, Exchange, Tokens};
 use super::renew;
-use super::server::{self, Ends};
+use super::server;
 use super::stored::Stored;
+use crate::config::Endpoints;
 use crate::config::{CredentialConfig, OAuthConfig, OAuthGrant};
 use crate::credentials::keyring::Keyring;
 use crate::net::http::Http;
@@ -81,7 +82,7 @@ pub async fn login(
     Ok(stored)
 }
 
-fn first(cfg: &OAuthConfig, ends: &Ends, t: Tokens) -> Stored {
+fn first(cfg: &OAuthConfig, ends: &Endpoints, t: Tokens) -> Stored {
     let now = Utc::now();
     let blank = Stored {
         grant: cfg.grant,
@@ -264,7 +265,7 @@ pub async fn revoke(
     keyring: &Keyring,
     stored: &Stored,
 ) -> Result<bool, OAuthError> {
-    let ends = Ends {
+    let ends = Endpoints {
         token: stored.token_endpoint.clone(),
         authorization: None,
         device_authorization: None,

@@ -13,8 +13,8 @@ use secrecy::SecretString;
 
 use super::error::OAuthError;
 use super::exchange::{Exchange, Tokens};
-use super::server::Ends;
 use super::stored::Stored;
+use crate::config::Endpoints;
 use crate::config::{CredentialConfig, OAuthConfig};
 use crate::credentials::keyring::{Keyring, KeyringError};
 use crate::credentials::manager::pause_point;
@@ -177,7 +177,7 @@ pub async fn current(
     let secret = client_secret(name, cfg, Some(keyring)).await?;
     // The refresh goes where the login's tokens came from, whatever the
     // config says now.
-    let ends = Ends {
+    let ends = Endpoints {
         token: stored.token_endpoint.clone(),
         authorization: None,
         device_authorization: None,

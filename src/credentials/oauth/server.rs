@@ -9,18 +9,10 @@ use url::Url;
 
 use super::error::OAuthError;
 use super::{clean, clean_to};
-use crate::config::{AuthServer, OAuthConfig};
+use crate::config::{AuthServer, Endpoints, OAuthConfig};
 use crate::net::http::Http;
 
 const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(10);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Ends {
-    pub token: Url,
-    pub authorization: Option<Url>,
-    pub device_authorization: Option<Url>,
-    pub revocation: Option<Url>,
-}
 
 #[derive(Deserialize)]
 struct Metadata {
@@ -61,16 +53,9 @@ fn candidates(issuer: &Url) -> Vec<Url> {
     vec![rfc8414, oidc]
 }
 
-pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Ends, OAuthError> {
+pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Endpoints, OAuthError> {
     let issuer = match &cfg.server {
-        AuthServer::Endpoints(e) => {
-            return Ok(Ends {
-                token: e.token.clone(),
-                authorization: e.authorization.clone(),
-                device_authorization: e.device_authorization.clone(),
-                revocation: e.revocation.clone(),
-            });
-        }
+        AuthServer::Endpoints(e) => return Ok((**e).clone()),
         AuthServer::Issuer(i) => i,
     };
     let mut last = String::new();
@@ -108,7 +93,7 @@ pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Ends, OAuthError>
             issuer: issuer.to_string(),
             detail: "the metadata names no token_endpoint".into(),
         })?;
-        return Ok(Ends {
+        return Ok(Endpoints {
             token,
             authorization: opt(&meta.authorization_endpoint)?,
             device_authorization: opt(&meta.device_authorization_endpoint)?,

@@ -217,35 +217,31 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 " y approve · any other key cancels ",
             );
         }
-        Mode::ConfirmRevoke { name } if cx.cred_is_oauth(name) => {
-            let users = cx.cred_users(name).join(", ");
-            let lines = vec![
-                Line::from(format!(
-                    "Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?"
-                )),
-                Line::default(),
-                Line::from(if users.is_empty() {
-                    "No widget uses it.".to_string()
-                } else {
-                    format!("These widgets stop polling at once: {users}.")
-                }),
-                Line::from("If the server cannot be reached, nothing is deleted."),
-            ];
-            dialog(f, body, " Revoke ", lines, " y revoke · any other key cancels ");
-        }
         Mode::ConfirmRevoke { name } => {
+            let oauth = cx.cred_is_oauth(name);
             let users = cx.cred_users(name).join(", ");
             let lines = vec![
-                Line::from(format!("Delete {name}'s tokens from the {BACKEND}?")),
+                Line::from(if oauth {
+                    format!(
+                        "Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?"
+                    )
+                } else {
+                    format!("Delete {name}'s tokens from the {BACKEND}?")
+                }),
                 Line::default(),
                 Line::from(if users.is_empty() {
                     "No widget uses it.".to_string()
                 } else {
                     format!("These widgets stop polling at once: {users}.")
                 }),
-                Line::from("Revoke the token at the provider too; homedash cannot do that for you."),
+                Line::from(if oauth {
+                    "If the server cannot be reached, nothing is deleted."
+                } else {
+                    "Revoke the token at the provider too; homedash cannot do that for you."
+                }),
             ];
-            dialog(f, body, " Revoke locally ", lines, " y revoke · any other key cancels ");
+            let title = if oauth { " Revoke " } else { " Revoke locally " };
+            dialog(f, body, title, lines, " y revoke · any other key cancels ");
         }
         Mode::Login { name, lines } => {
             let lines = lines.iter().map(|l| Line::from(l.clone())).collect();

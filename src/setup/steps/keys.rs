@@ -144,15 +144,7 @@ impl Wizard {
             if p.created {
                 // Storing again: the first one goes, so add does not refuse.
                 p.state = CredState::Busy("replacing the token stored a moment ago…".into());
-                return Flow {
-                    redraw: true,
-                    cmds: vec![
-                        Cmd::Op(Op::Discard {
-                            names: vec![p.name.clone()],
-                        }),
-                        Cmd::Op(op),
-                    ],
-                };
+                return replacing(&p.name, op);
             }
             p.state = CredState::Busy(format!("testing against {host}…"));
             return Flow::op(op);
@@ -246,15 +238,7 @@ impl Wizard {
         };
         if p.created {
             // Logging in again: the first login's tokens go first.
-            return Flow {
-                redraw: true,
-                cmds: vec![
-                    Cmd::Op(Op::Discard {
-                        names: vec![p.name.clone()],
-                    }),
-                    Cmd::Op(op),
-                ],
-            };
+            return replacing(&p.name, op);
         }
         Flow::op(op)
     }
@@ -355,6 +339,19 @@ impl Wizard {
             };
         }
         Flow::op(op)
+    }
+}
+
+/// `op` after deleting what this run stored under `name` a moment ago.
+fn replacing(name: &str, op: Op) -> Flow {
+    Flow {
+        redraw: true,
+        cmds: vec![
+            Cmd::Op(Op::Discard {
+                names: vec![name.to_string()],
+            }),
+            Cmd::Op(op),
+        ],
     }
 }
 

@@ -1,0 +1,31 @@
+//! Reading a secret from the person at the terminal, or from a pipe.
+
+use std::io::{IsTerminal, Read};
+
+use secrecy::SecretString;
+
+use crate::credentials::error::CredError;
+use crate::credentials::secret;
+
+/// The token, from stdin when it is piped, else a prompt that does not echo.
+pub fn read_secret(prompt: &str) -> Result<SecretString, CredError> {
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).map_err(|source| CredError::TokenInput { from: "", source })?
+    } else {
+        // Room enough that a token never makes the buffer grow, which would
+        // leave an unwiped copy behind in the old one.
+        let mut s = String::with_capacity(16 * 1024);
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|source| CredError::TokenInput {
+                from: " from stdin",
+                source,
+            })?;
+        s
+    };
+    let secret = secret::from_string(text);
+    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
+        return Err(CredError::NoToken);
+    }
+    Ok(secret)
+}
