@@ -1138,16 +1138,21 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     // A command source never sees the tokens that other credentials take
     // from the environment.
+    // Nor the client secrets of OAuth credentials read from there.
     let env_vars: Vec<String> = credentials
         .iter()
-        .filter_map(|c| match &c.source {
-            SecretSource::Env { var } => Some(var.clone()),
+        .flat_map(|c| [Some(&c.source), c.oauth.as_ref().and_then(|o| o.client_secret.as_ref())])
+        .filter_map(|s| match s {
+            Some(SecretSource::Env { var }) => Some(var.clone()),
             _ => None,
         })
         .collect();
     for c in &mut credentials {
-        if let SecretSource::Command { hide_env, .. } = &mut c.source {
-            hide_env.clone_from(&env_vars);
+        let oauth_secret = c.oauth.as_mut().and_then(|o| o.client_secret.as_mut());
+        for source in [Some(&mut c.source), oauth_secret].into_iter().flatten() {
+            if let SecretSource::Command { hide_env, .. } = source {
+                hide_env.clone_from(&env_vars);
+            }
         }
     }
     let gateway = gateway_value.and_then(|v| ck.gateway_client(v)).map(Box::new);

@@ -70,7 +70,10 @@ impl Status {
                 "{}; polling paused until credential \"{name}\" is tested or changed (c)",
                 homedash_widgets::format::fit(why, 200)
             ),
-            Status::LoginNeeded(why) => format!("{}; polling paused", homedash_widgets::format::fit(why, 240)),
+            Status::LoginNeeded(why) => format!(
+                "log in again: `homedash creds login {name}`, or l on the Credentials screen ({}); polling paused",
+                homedash_widgets::format::fit(why, 200)
+            ),
         }
     }
 }
@@ -289,7 +292,7 @@ impl Broker {
                         tracing::warn!(credential = name, error = %why, "OAuth login needed");
                         super::audit::record(super::audit::Event::LoginNeeded, name, None, &why);
                     }
-                    slot.status = Status::LoginNeeded(why);
+                    slot.status = Status::LoginNeeded(e.reason());
                 } else {
                     tracing::warn!(credential = name, error = %why, "credential unavailable");
                     slot.status = Status::Unavailable(why);
@@ -673,9 +676,7 @@ impl Broker {
         self.set_status(
             name,
             if oauth {
-                Status::LoginNeeded(format!(
-                    "credential \"{name}\" was revoked: log in again with l on the Credentials screen or `homedash creds login {name}`"
-                ))
+                Status::LoginNeeded("revoked".into())
             } else {
                 Status::Revoked
             },

@@ -215,17 +215,25 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
     }
 }
 
+const WAITING: &str = "Waiting for you to approve";
+
 /// A login's progress, as lines for the screen's login dialog.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
+    /// What the dialog shows now, so a waiting note can follow it.
+    shown: std::sync::Mutex<Vec<String>>,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
-        Progress { tx }
+        Progress {
+            tx,
+            shown: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     fn send(&self, lines: Vec<String>) {
+        *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = lines.clone();
         // The UI drains its channel promptly; a full one only drops a
         // progress note, never the result.
         let _ = self.tx.try_send(CredEvent::Login(lines).into());
@@ -250,7 +258,20 @@ impl<M: From<CredEvent> + Send + 'static> oauth::login::Show for Progress<M> {
     }
 
     fn waiting(&self, every: Duration, slowed: bool) {
-        let _ = (every, slowed);
+        let mut lines = self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        lines.retain(|l| !l.starts_with(WAITING));
+        lines.push(if slowed {
+            format!(
+                "{WAITING}; the server asked to slow down (slow_down): checking every {} s",
+                every.as_secs()
+            )
+        } else {
+            format!(
+                "{WAITING} (authorization_pending); checking every {} s",
+                every.as_secs()
+            )
+        });
+        self.send(lines);
     }
 
     fn browser(&self, url: &url::Url, opened: bool) {

@@ -88,6 +88,12 @@ fn client_credentials_renew_for_two_minutes_without_a_failed_poll() {
     let secret = format!("hd-canary-client-secret-{}", fastrand::u64(..));
     let oidc = Oidc::start(20, true, &secret);
     let tmp = tempfile::tempdir().unwrap();
+    // The client secret comes from a command (as from `pass`), which also
+    // writes down the environment it was given.
+    let vault = tempfile::tempdir().unwrap();
+    let secret_file = vault.path().join("secret");
+    std::fs::write(&secret_file, &secret).unwrap();
+    let child_env = tmp.path().join("child-env");
     let name = "machine";
     let cfg = write_config(
         tmp.path(),
@@ -96,24 +102,23 @@ fn client_credentials_renew_for_two_minutes_without_a_failed_poll() {
             &oidc,
             "client_credentials",
             "hd-machine",
-            "client_secret = { source = \"env\", env = \"HD_TEST_OIDC_SECRET\" }",
+            &format!(
+                "client_secret = {{ source = \"command\", command = [\"sh\", \"-c\", \"env >> {} && cat {}\"] }}",
+                child_env.display(),
+                secret_file.display()
+            ),
         )
         .replace(r#"["openid", "offline_access", "metrics:read"]"#, r#"["metrics:read"]"#),
     );
     crate::support::allow(tmp.path(), &cfg, name, &oidc.resource);
     // The login proves the client's secret and shows what was granted.
     let out = homedash_with(tmp.path(), &cfg, &["creds", "login", name])
-        .env("HD_TEST_OIDC_SECRET", &secret)
         .output()
         .unwrap();
     let said = output_text(&out);
     assert!(out.status.success(), "{said}");
     assert!(said.contains("scopes metrics:read") && said.contains("left"), "{said}");
-    let mut app = Running::start_in(
-        tmp.path(),
-        &["--config", cfg.to_str().unwrap()],
-        &[("HD_TEST_OIDC_SECRET", secret.as_str())],
-    );
+    let mut app = Running::start_in(tmp.path(), &["--config", cfg.to_str().unwrap()], &[]);
     app.wait_for(&["served", "42"], Duration::from_secs(15));
     let started = Instant::now();
     let grants_before = refreshes(&oidc, "client_credentials");
@@ -131,9 +136,10 @@ fn client_credentials_renew_for_two_minutes_without_a_failed_poll() {
     let screen = app.text();
     app.send("q");
     assert_eq!(app.wait_exit(Duration::from_secs(10)), 0);
-    let mut screens = vec![screen, said];
-    screens.push(secret.clone());
-    assert_no_token_anywhere(&oidc, tmp.path(), &screens[..2], &[]);
+    // Every file (the environment the command saw among them), screen and
+    // output: no token, and no client secret.
+    assert!(std::fs::read_to_string(&child_env).unwrap().contains("PATH="));
+    assert_no_token_anywhere(&oidc, tmp.path(), &[screen, said], &[]);
     for f in crate::support::files_under(tmp.path()) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         assert!(!text.contains(&secret), "the client secret is in {}", f.display());
@@ -398,7 +404,20 @@ fn sigkill_at_each_step_of_a_refresh_leaves_a_working_login_or_log_in_again() {
     crate::support::allow(tmp.path(), &cfg, &name, &oidc.resource);
     device_login(tmp.path(), &cfg, &name, &oidc);
     let mut since = Instant::now();
-    for step in ["refresh:before-send", "refresh:stored", "refresh:answered"] {
+    // Before the request, once the request is answered by the server (it
+    // rotated) but before homedash read it, after it read it, and after
+    // the new record is stored.
+    for step in [
+        "refresh:before-send",
+        "refresh:stored",
+        "refresh:sent",
+        "refresh:answered",
+    ] {
+        if step == "refresh:answered" {
+            // The grant died at the step before: a new login first.
+            device_login(tmp.path(), &cfg, &name, &oidc);
+            since = Instant::now();
+        }
         until_due(since);
         // `creds test` renews the due token; it is killed at `step`.
         let mut child = homedash_with(tmp.path(), &cfg, &["creds", "test", &name])
@@ -423,18 +442,18 @@ fn sigkill_at_each_step_of_a_refresh_leaves_a_working_login_or_log_in_again() {
             .output()
             .unwrap();
         let said = output_text(&out);
-        if step == "refresh:answered" {
+        if step == "refresh:sent" || step == "refresh:answered" {
             // The server rotated the refresh token and homedash never
             // stored the new one: the old one is spent, so the grant is
             // gone. "Log in again", once, and nothing loops.
-            assert!(!out.status.success(), "{said}");
-            assert!(said.contains("homedash creds login"), "{said}");
+            assert!(!out.status.success(), "{step}: {said}");
+            assert!(said.contains("homedash creds login"), "{step}: {said}");
             let mut app = Running::start_in(tmp.path(), &["--config", cfg.to_str().unwrap()], &[]);
             app.wait_for(&["creds login"], Duration::from_secs(15));
             let tries = refresh_errors(&oidc) + resource_hits(&oidc, false) + resource_hits(&oidc, true);
             std::thread::sleep(Duration::from_secs(5));
             let now = refresh_errors(&oidc) + resource_hits(&oidc, false) + resource_hits(&oidc, true);
-            assert!(now <= tries + 1, "it keeps trying: {tries} then {now}");
+            assert!(now <= tries + 1, "{step}: it keeps trying: {tries} then {now}");
             app.send("q");
             assert_eq!(app.wait_exit(Duration::from_secs(10)), 0);
         } else {
@@ -488,7 +507,7 @@ fn the_credentials_screen_logs_in_and_another_process_logs_out_and_in() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", output_text(&out));
-    app.wait_for(&["not logged in"], Duration::from_secs(5));
+    app.wait_for(&["creds login"], Duration::from_secs(5));
     std::thread::sleep(Duration::from_secs(1));
     let hits = resource_hits(&oidc, true) + resource_hits(&oidc, false);
     std::thread::sleep(Duration::from_secs(3));

@@ -71,6 +71,20 @@ pub enum OAuthError {
 }
 
 impl OAuthError {
+    /// Why a login is needed, in a few words, for a widget that says
+    /// "log in again" first.
+    pub fn reason(&self) -> String {
+        match self {
+            OAuthError::InvalidGrant { detail, .. } => format!("the server refused the refresh: {detail}"),
+            OAuthError::NotLoggedIn { .. } => "not logged in yet".into(),
+            OAuthError::ClientChanged { stored, configured, .. } => {
+                format!("the config's client_id is \"{configured}\", the login's \"{stored}\"")
+            }
+            OAuthError::Damaged { detail, .. } => format!("the stored record cannot be read: {detail}"),
+            other => other.to_string(),
+        }
+    }
+
     /// Only a new login helps: widgets pause on "log in again".
     pub fn needs_login(&self) -> bool {
         matches!(

@@ -102,8 +102,9 @@ impl TokenResponse for Answer {
 }
 
 /// The crate's HTTP client: `Http::exchange`, boxed so the future is
-/// `Send` for any lifetime (a closure's is not).
-struct Via<'a>(&'a Http);
+/// `Send` for any lifetime (a closure's is not). `pause` names a test
+/// stop after the server answered and before the answer is used.
+struct Via<'a>(&'a Http, Option<&'static str>);
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Via<'_> {
     type Error = FetchError;
@@ -111,7 +112,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Via<'_> {
         std::pin::Pin<Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, FetchError>> + Send + 'c>>;
 
     fn call(&'c self, req: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(self.0.exchange(req, TIMEOUT))
+        Box::pin(async move {
+            let answer = self.0.exchange(req, TIMEOUT).await;
+            if let Some(step) = self.1 {
+                crate::credentials::manager::pause_point(step);
+            }
+            answer
+        })
     }
 }
 
@@ -260,7 +267,7 @@ impl<'a> Exchange<'a> {
 
     /// Machine to machine: a token for the client itself.
     pub async fn client_credentials(&self) -> Result<Tokens, OAuthError> {
-        let http = Via(self.http);
+        let http = Via(self.http, None);
         let req = self
             .client
             .exchange_client_credentials()
@@ -277,7 +284,7 @@ impl<'a> Exchange<'a> {
     }
 
     pub async fn refresh(&self, refresh: &SecretString) -> Result<Tokens, OAuthError> {
-        let http = Via(self.http);
+        let http = Via(self.http, Some("refresh:sent"));
         let rt = RefreshToken::new(refresh.expose_secret().to_string());
         let req = self
             .client
@@ -295,7 +302,7 @@ impl<'a> Exchange<'a> {
 
     /// RFC 8628: ask for a device code and the page where the user enters it.
     pub async fn device_start(&self) -> Result<DeviceStart, OAuthError> {
-        let http = Via(self.http);
+        let http = Via(self.http, None);
         let req = self
             .client
             .exchange_device_code()
@@ -319,7 +326,7 @@ impl<'a> Exchange<'a> {
         start: &DeviceStart,
         waiting: &(dyn Fn(Duration) + Sync),
     ) -> Result<Tokens, OAuthError> {
-        let http = Via(self.http);
+        let http = Via(self.http, None);
         let req = self
             .client
             .exchange_device_access_token(&start.details)
@@ -358,7 +365,7 @@ impl<'a> Exchange<'a> {
     }
 
     pub async fn code(&self, code: String, verifier: PkceCodeVerifier, redirect: &Url) -> Result<Tokens, OAuthError> {
-        let http = Via(self.http);
+        let http = Via(self.http, None);
         let client = self
             .client
             .clone()
