@@ -33,6 +33,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The authorization server for OAuth's tests, pinned by tests/oidc/package-lock.json.
+# oidc-provider 9 needs Node.js 20 or later (Debian 12's own nodejs is 18).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "tests/run.sh: OAuth's tests need Node.js 20 or later (found ${node_major}); install it, e.g. from https://deb.nodesource.com or with nvm" >&2
+  exit 1
+fi
 if [ ! -d tests/oidc/node_modules/oidc-provider ]; then
   echo "tests/run.sh: installing oidc-provider (npm ci in tests/oidc)" >&2
   npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >&2
