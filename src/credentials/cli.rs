@@ -441,6 +441,25 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             .filter(|(n, _)| *n == c.name)
             .map(|(_, t)| t.clone())
             .collect();
+        // An OAuth login's record: the refresh token in use now (renewals
+        // rotate it without writing the state file), its age, the access
+        // token's time left and the scopes granted.
+        if let Some(o) = c.oauth.as_deref()
+            && o.grant.has_user()
+            && stored == Some(true)
+            && let Ok(k) = m.keyring().await
+            && let Ok(st) = crate::credentials::oauth::renew::read(&k, &c.name).await
+        {
+            r.fingerprint = st
+                .refresh
+                .as_ref()
+                .or(st.access.as_ref())
+                .map(|s| crate::credentials::secret::fingerprint(secrecy::ExposeSecret::expose_secret(s)));
+            r.notes.push(format!(
+                "logged in{}",
+                crate::credentials::oauth::stored::facts(&st, &o.scopes, now)
+            ));
+        }
         match r.state {
             CredState::NotStored | CredState::Revoked if c.oauth.is_some() => r.notes.push(format!(
                 "not logged in: `homedash creds login {}` (or l on the Credentials screen)",

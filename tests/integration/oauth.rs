@@ -249,6 +249,20 @@ fn device_login_then_two_dashboards_share_a_rotating_grant_until_the_server_revo
         "still polling"
     );
     assert_eq!(refresh_errors(&oidc), refresh_tries, "still refreshing");
+    // `creds list` tells the refresh token in use, not the login's.
+    let out = homedash_with(tmp.path(), &cfg, &["creds", "list", "--json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name.as_str())
+        .unwrap();
+    let latest = oidc.latest("refresh_token").unwrap();
+    assert_eq!(row["fingerprint"], format!("…{}", &latest[latest.len() - 4..]), "{row}");
+    assert!(row["notes"].to_string().contains("refresh token"), "{row}");
     let screens = vec![login_screen, a.text(), b.text()];
     let pids = [a.pid(), b.pid()];
     assert_no_token_anywhere(&oidc, tmp.path(), &screens, &pids);
