@@ -81,6 +81,17 @@ pub struct CredentialConfig {
     pub oauth: Option<Box<OAuthConfig>>,
 }
 
+impl CredentialConfig {
+    /// Whether reading it needs the keyring: a keyring token, an OAuth
+    /// login's record, or a client secret kept there.
+    pub fn uses_keyring(&self) -> bool {
+        match self.oauth.as_deref() {
+            Some(o) => o.grant.has_user() || o.client_secret == Some(SecretSource::Keyring),
+            None => self.source == SecretSource::Keyring,
+        }
+    }
+}
+
 impl PartialEq for CredentialConfig {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name

@@ -18,7 +18,7 @@ use super::meta::{MetaFile, Usage};
 use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
 use super::source::{self, Source, SourceError};
-use crate::config::{CredentialConfig, OAuthConfig};
+use crate::config::CredentialConfig;
 use crate::net::destinations::Destinations;
 
 /// A per-minute budget's windows reach the state file at most this often.
@@ -216,23 +216,19 @@ impl Broker {
             }
         }
         let configs: Vec<CredentialConfig> = self.lock().values().map(|s| s.config.clone()).collect();
-        let keyring = if configs.iter().any(|c| c.source == Source::Keyring || c.oauth.is_some()) {
-            Some(
-                tokio::task::spawn_blocking(Keyring::connect)
-                    .await
-                    .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() })),
-            )
+        let keyring = if configs.iter().any(CredentialConfig::uses_keyring) {
+            Some(self.keyring().await)
         } else {
             None
         };
-        if let Some(Ok(k)) = &keyring {
-            *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
-        }
         for c in configs {
             if let Some(o) = &c.oauth {
-                let k = keyring.as_ref().and_then(|k| k.as_ref().ok());
-                self.load_oauth(&c, o, k, keyring.as_ref().and_then(|k| k.as_ref().err()))
-                    .await;
+                if o.grant.has_user()
+                    && let Some(k) = &keyring
+                {
+                    self.load_oauth(&c.name, k).await;
+                }
+                // A client-credentials token is fetched at the first poll.
                 continue;
             }
             let value = match (&c.source, &keyring) {
@@ -244,21 +240,27 @@ impl Broker {
         }
     }
 
-    /// An OAuth credential's record, read from the keyring: its access
-    /// token is used while it has time left; `fresh` renews it.
-    async fn load_oauth(&self, c: &CredentialConfig, o: &OAuthConfig, k: Option<&Keyring>, err: Option<&KeyringError>) {
-        if !o.grant.has_user() {
-            // A client-credentials token is fetched at the first poll.
-            return;
+    /// The keyring connection: made once, off the UI path, and kept for
+    /// OAuth renewals and re-reads.
+    async fn keyring(&self) -> Result<Keyring, KeyringError> {
+        if let Some(k) = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(k);
         }
-        let read = match (k, err) {
-            (Some(k), _) => oauth::renew::read(k, &c.name).await,
-            (None, Some(e)) => Err(OAuthError::Keyring(e.clone())),
-            (None, None) => Err(OAuthError::Keyring(KeyringError::Unavailable {
-                detail: "no keyring connection".into(),
-            })),
+        let k = tokio::task::spawn_blocking(Keyring::connect)
+            .await
+            .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() }))?;
+        *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
+        Ok(k)
+    }
+
+    /// An OAuth login's record, read from the keyring: its access token is
+    /// used while it has time left; `fresh` renews it.
+    async fn load_oauth(&self, name: &str, k: &Result<Keyring, KeyringError>) {
+        let read = match k {
+            Ok(k) => oauth::renew::read(k, name).await,
+            Err(e) => Err(OAuthError::Keyring(e.clone())),
         };
-        self.set_oauth(&c.name, read);
+        self.set_oauth(name, read);
     }
 
     /// A login record (or why there is none) for OAuth credential `name`.
@@ -272,11 +274,7 @@ impl Broker {
                 if slot.status != Status::Ready || slot.secret.is_none() {
                     slot.generation += 1;
                 }
-                slot.fingerprint = stored
-                    .refresh
-                    .as_ref()
-                    .or(stored.access.as_ref())
-                    .map(|s| fingerprint(s.expose_secret()));
+                slot.fingerprint = stored.fingerprint();
                 slot.secret = stored.access.clone();
                 slot.status = Status::Ready;
                 if let Some(o) = slot.oauth.as_mut() {
@@ -312,58 +310,53 @@ impl Broker {
     /// server fails this poll only (the widget backs off and tries again);
     /// a dead grant pauses every widget of it on "log in again".
     pub async fn fresh(&self, name: &str, http: &crate::net::http::Http) -> Result<(), FetchError> {
-        let (cred, renewing) = {
-            let slots = self.lock();
-            let Some(slot) = slots.get(name) else { return Ok(()) };
-            let Some(o) = &slot.oauth else { return Ok(()) };
-            if matches!(
+        // Its access token has time left, or nothing may renew it now.
+        fn settled(slot: &Slot) -> bool {
+            let Some(o) = &slot.oauth else { return true };
+            matches!(
                 slot.status,
                 Status::LoginNeeded(_) | Status::Revoked | Status::Rejected(_)
-            ) {
+            ) || (slot.secret.is_some() && o.stored.as_ref().is_some_and(|s| s.fresh_access(Utc::now()).is_some()))
+        }
+        let (cred, renewing) = {
+            let slots = self.lock();
+            let Some(slot) = slots.get(name).filter(|s| !settled(s)) else {
                 return Ok(());
-            }
-            if slot.secret.is_some() && o.stored.as_ref().is_some_and(|s| s.fresh_access(Utc::now()).is_some()) {
-                return Ok(());
-            }
-            (slot.config.clone(), o.renewing.clone())
+            };
+            let renewing = slot.oauth.as_ref().map(|o| o.renewing.clone()).unwrap_or_default();
+            (slot.config.clone(), renewing)
         };
         let Some(cfg) = cred.oauth.as_deref() else {
             return Ok(());
         };
         let _turn = renewing.lock().await;
         // Another poller may have renewed it while this one waited.
-        let held = {
+        let (held, refused) = {
             let slots = self.lock();
-            let Some(slot) = slots.get(name) else { return Ok(()) };
-            if slot.secret.is_some()
-                && slot
-                    .oauth
-                    .as_ref()
-                    .and_then(|o| o.stored.as_ref())
-                    .is_some_and(|s| s.fresh_access(Utc::now()).is_some())
-            {
+            let Some(slot) = slots.get(name).filter(|s| !settled(s)) else {
                 return Ok(());
-            }
+            };
             let o = slot.oauth.as_ref();
             (
                 o.and_then(|o| o.stored.as_ref()).and_then(|s| s.access.clone()),
                 o.is_some_and(|o| o.renewed_after_401),
             )
         };
-        let (held, refused) = held;
-        let keyring = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let r = if cfg.grant.has_user() {
-            match &keyring {
+            match self.keyring().await {
                 // After a 401 the stored token is spent even if its clock
                 // says otherwise: refresh, unless another process already
                 // stored a newer one.
-                Some(k) => oauth::renew::current(&cred, cfg, http, k, refused, held.as_ref()).await,
-                None => Err(OAuthError::Keyring(KeyringError::Unavailable {
-                    detail: "no keyring connection".into(),
-                })),
+                Ok(k) => oauth::renew::current(&cred, cfg, http, &k, refused, held.as_ref()).await,
+                Err(e) => Err(OAuthError::Keyring(e)),
             }
         } else {
-            oauth::renew::client_token(&cred, cfg, http, keyring.as_ref()).await
+            let k = if cred.uses_keyring() {
+                self.keyring().await.ok()
+            } else {
+                None
+            };
+            oauth::renew::client_token(&cred, cfg, http, k.as_ref()).await
         };
         match r {
             Ok(stored) => {
@@ -412,22 +405,9 @@ impl Broker {
             return;
         };
         if let Some(o) = &c.oauth {
-            if !o.grant.has_user() {
-                return;
-            }
-            let k = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            let k = match k {
-                Some(k) => Ok(k),
-                None => tokio::task::spawn_blocking(Keyring::connect)
-                    .await
-                    .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() })),
-            };
-            match k {
-                Ok(k) => {
-                    *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
-                    self.load_oauth(&c, o, Some(&k), None).await;
-                }
-                Err(e) => self.load_oauth(&c, o, None, Some(&e)).await,
+            if o.grant.has_user() {
+                let k = self.keyring().await;
+                self.load_oauth(name, &k).await;
             }
             return;
         }
@@ -452,20 +432,13 @@ impl Broker {
             if !o.grant.has_user() {
                 return;
             }
-            let k = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            let Some(k) = k else {
-                return self.reload(name).await;
+            let read = match self.keyring().await {
+                Ok(k) => oauth::renew::read(&k, name).await,
+                Err(e) => Err(OAuthError::Keyring(e)),
             };
-            let read = oauth::renew::read(&k, name).await;
             let same = match &read {
                 Err(OAuthError::NotLoggedIn { .. }) => gone,
-                Ok(st) => {
-                    st.refresh
-                        .as_ref()
-                        .or(st.access.as_ref())
-                        .map(|s| fingerprint(s.expose_secret()))
-                        == fp
-                }
+                Ok(st) => st.fingerprint() == fp,
                 Err(_) => false,
             };
             if !same {

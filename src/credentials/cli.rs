@@ -412,7 +412,9 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
     let mut rows = Vec::new();
     for c in &config.credentials {
         let e = meta.credentials.get(&c.name);
-        let keyring = c.source == Source::Keyring;
+        // Whether the keyring entry NAME holds its value (a client-
+        // credentials grant keeps nothing there).
+        let keyring = c.source == Source::Keyring && c.oauth.as_deref().is_none_or(|o| o.grant.has_user());
         let stored = match (&accounts, keyring) {
             (Some(a), true) => Some(a.contains(&c.name)),
             _ => None,
@@ -450,11 +452,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             && let Ok(k) = m.keyring().await
             && let Ok(st) = crate::credentials::oauth::renew::read(&k, &c.name).await
         {
-            r.fingerprint = st
-                .refresh
-                .as_ref()
-                .or(st.access.as_ref())
-                .map(|s| crate::credentials::secret::fingerprint(secrecy::ExposeSecret::expose_secret(s)));
+            r.fingerprint = st.fingerprint();
             r.notes.push(format!(
                 "logged in{}",
                 crate::credentials::oauth::stored::facts(&st, &o.scopes, now)

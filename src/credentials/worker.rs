@@ -215,76 +215,28 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
     }
 }
 
-const WAITING: &str = "Waiting for you to approve";
-
-/// A login's progress, as lines for the screen's login dialog.
+/// A login's progress, as the lines of the screen's login dialog.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
-    /// What the dialog shows now, so a waiting note can follow it.
-    shown: std::sync::Mutex<Vec<String>>,
+    shown: oauth::login::Shown,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
         Progress {
             tx,
-            shown: std::sync::Mutex::new(Vec::new()),
+            shown: oauth::login::Shown::default(),
         }
-    }
-
-    fn send(&self, lines: Vec<String>) {
-        *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = lines.clone();
-        // The UI drains its channel promptly; a full one only drops a
-        // progress note, never the result.
-        let _ = self.tx.try_send(CredEvent::Login(lines).into());
     }
 }
 
 impl<M: From<CredEvent> + Send + 'static> oauth::login::Show for Progress<M> {
-    fn device_code(&self, start: &oauth::exchange::DeviceStart) {
-        let mut lines = vec![
-            format!("Open {} on any device", start.verification_uri()),
-            format!("and enter the code  {}", start.user_code()),
-        ];
-        if let Some(qr) = start.verification_uri_complete().and_then(|u| oauth::qr::lines(&u)) {
-            lines.push("or scan this with a phone:".into());
-            lines.extend(qr);
-        }
-        lines.push(format!(
-            "The code expires in {}.",
-            humantime::format_duration(start.expires_in())
-        ));
-        self.send(lines);
-    }
-
-    fn waiting(&self, every: Duration, slowed: bool) {
-        let mut lines = self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        lines.retain(|l| !l.starts_with(WAITING));
-        lines.push(if slowed {
-            format!(
-                "{WAITING}; the server asked to slow down (slow_down): checking every {} s",
-                every.as_secs()
-            )
-        } else {
-            format!(
-                "{WAITING} (authorization_pending); checking every {} s",
-                every.as_secs()
-            )
-        });
-        self.send(lines);
-    }
-
-    fn browser(&self, url: &url::Url, opened: bool) {
-        let first = if opened {
-            "Your browser is open at the login page; finish there.".to_string()
-        } else {
-            "Open this URL in a browser on this machine:".to_string()
-        };
-        self.send(vec![
-            first,
-            url.to_string(),
-            "homedash waits for the browser's redirect on 127.0.0.1.".into(),
-        ]);
+    fn show(&self, lines: Vec<String>, more: bool) {
+        // The UI drains its channel promptly; a full one only drops a
+        // progress note, never the result.
+        let _ = self
+            .tx
+            .try_send(CredEvent::Login(self.shown.update(lines, more)).into());
     }
 }
 

@@ -140,31 +140,14 @@ pub enum Reply {
 struct Progress {
     name: String,
     tx: mpsc::Sender<Reply>,
+    shown: crate::credentials::oauth::login::Shown,
 }
 
 impl crate::credentials::oauth::login::Show for Progress {
-    fn device_code(&self, start: &crate::credentials::oauth::exchange::DeviceStart) {
+    fn show(&self, lines: Vec<String>, more: bool) {
         let _ = self.tx.try_send(Reply::LoginProgress {
             name: self.name.clone(),
-            lines: vec![format!(
-                "Open {} and enter the code {}",
-                start.verification_uri(),
-                start.user_code()
-            )],
-        });
-    }
-
-    fn waiting(&self, _every: Duration, _slowed: bool) {}
-
-    fn browser(&self, url: &Url, opened: bool) {
-        let first = if opened {
-            "Your browser is open at the login page; finish there, or open:"
-        } else {
-            "Open this URL in a browser on this machine:"
-        };
-        let _ = self.tx.try_send(Reply::LoginProgress {
-            name: self.name.clone(),
-            lines: vec![first.to_string(), url.to_string()],
+            lines: self.shown.update(lines, more),
         });
     }
 }
@@ -402,6 +385,7 @@ impl Worker {
         let show = Progress {
             name: name.to_string(),
             tx: self.tx.clone(),
+            shown: Default::default(),
         };
         let stored = match m.oauth_login(&cred, &o, &show).await {
             Ok(s) => s,
@@ -415,12 +399,7 @@ impl Worker {
                 return Err(e.into());
             }
         };
-        let fingerprint = stored
-            .refresh
-            .as_ref()
-            .or(stored.access.as_ref())
-            .map(|s| crate::credentials::secret::fingerprint(secrecy::ExposeSecret::expose_secret(s)))
-            .unwrap_or_default();
+        let fingerprint = stored.fingerprint().unwrap_or_default();
         Ok(Stored {
             fingerprint,
             ok: true,

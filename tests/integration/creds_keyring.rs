@@ -7,7 +7,7 @@ use crate::support;
 
 use support::secret_tool;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -196,23 +196,7 @@ fn sigkill_at_each_rotation_step_leaves_a_working_token() {
         let o = home.creds(&["add", &name, "--provider", "finnhub"], &old);
         assert!(o.status.success(), "{}", text(&o));
 
-        let mut child = home
-            .cmd(&["creds", "rotate", &name])
-            .env("HOMEDASH_TEST_PAUSE_AT", step)
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(new.as_bytes()).unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        loop {
-            line.clear();
-            assert!(err.read_line(&mut line).unwrap() > 0, "rotate ended before {step}");
-            if line.contains(&format!("paused at {step}")) {
-                break;
-            }
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        crate::support::kill_at(&mut home.cmd(&["creds", "rotate", &name]), step, &new);
 
         // Whatever the step, the keyring holds a token the provider takes.
         srv.set_valid(&[&old, &new]);

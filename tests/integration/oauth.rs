@@ -410,7 +410,6 @@ fn until_due(login: Instant) {
 #[test]
 #[ignore = "needs a Secret Service: tests/run.sh runs it in tests/secret-service.sh"]
 fn sigkill_at_each_step_of_a_refresh_leaves_a_working_login_or_log_in_again() {
-    use std::io::BufRead;
     let oidc = Oidc::start(20, true, "unused");
     let tmp = tempfile::tempdir().unwrap();
     let name = format!("kill{}", std::process::id());
@@ -434,23 +433,11 @@ fn sigkill_at_each_step_of_a_refresh_leaves_a_working_login_or_log_in_again() {
         }
         until_due(since);
         // `creds test` renews the due token; it is killed at `step`.
-        let mut child = homedash_with(tmp.path(), &cfg, &["creds", "test", &name])
-            .env("HOMEDASH_TEST_PAUSE_AT", step)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        loop {
-            line.clear();
-            assert!(err.read_line(&mut line).unwrap() > 0, "the test ended before {step}");
-            if line.contains(&format!("paused at {step}")) {
-                break;
-            }
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        crate::support::kill_at(
+            &mut homedash_with(tmp.path(), &cfg, &["creds", "test", &name]),
+            step,
+            "",
+        );
         since = Instant::now();
         let out = homedash_with(tmp.path(), &cfg, &["creds", "test", &name])
             .output()
@@ -496,10 +483,10 @@ fn the_credentials_screen_logs_in_and_another_process_logs_out_and_in() {
     app.send("c");
     app.wait_for(&["Credentials", "l logs in"], Duration::from_secs(5));
     app.send("l");
-    app.wait_for(&["enter the code", "scan this"], Duration::from_secs(15));
+    app.wait_for(&["one-time code:", "scan this code"], Duration::from_secs(15));
     let text = app.text();
     let code = text
-        .split("enter the code")
+        .split("one-time code:")
         .nth(1)
         .and_then(|r| r.split_whitespace().next())
         .unwrap()

@@ -374,9 +374,9 @@ fn credentials_screen_shows_an_oauth_credential_and_its_login() {
     key(&mut a, KeyCode::Char('l'));
     let qr = homedash::credentials::oauth::qr::lines("https://auth.example/device?user_code=WDJB-MJHT").unwrap();
     let mut lines = vec![
-        "Open https://auth.example/device on any device".to_string(),
-        "and enter the code  WDJB-MJHT".to_string(),
-        "or scan this with a phone:".to_string(),
+        "First copy your one-time code: WDJB-MJHT".to_string(),
+        "Then open https://auth.example/device on any device and enter it.".to_string(),
+        "Or scan this code with a phone (it opens https://auth.example/device?user_code=WDJB-MJHT):".to_string(),
     ];
     lines.extend(qr);
     lines.push("The code expires in 10m.".into());

@@ -2,12 +2,9 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use chrono::Utc;
-use url::Url;
 
-use super::exchange::DeviceStart;
 use super::login::Show;
 use super::stored::{extra_scopes, facts};
 use crate::config::{Config, CredentialConfig, OAuthConfig, OAuthGrant};
@@ -24,49 +21,10 @@ fn say(text: &str) {
 }
 
 impl Show for Terminal {
-    fn device_code(&self, start: &DeviceStart) {
-        say(&format!(
-            "First copy your one-time code: {}\nThen open {} on any device and enter it.",
-            start.user_code(),
-            start.verification_uri()
-        ));
-        if let Some(qr) = start
-            .verification_uri_complete()
-            .and_then(|u| super::qr::lines(&u).map(|l| (u, l)))
-        {
-            say(&format!("Or scan this code with a phone (it opens {}):", qr.0));
-            for line in qr.1 {
-                say(&line);
-            }
+    fn show(&self, lines: Vec<String>, _more: bool) {
+        for line in lines {
+            say(&line);
         }
-        say(&format!(
-            "The code expires in {}.",
-            humantime::format_duration(start.expires_in())
-        ));
-    }
-
-    fn waiting(&self, every: Duration, slowed: bool) {
-        if slowed {
-            say(&format!(
-                "The server asked homedash to slow down (slow_down): checking every {} s now.",
-                every.as_secs()
-            ));
-        } else {
-            say(&format!(
-                "Waiting for you to approve (authorization_pending); checking every {} s…",
-                every.as_secs()
-            ));
-        }
-    }
-
-    fn browser(&self, url: &Url, opened: bool) {
-        if opened {
-            say("Your browser is open at the login page; finish there.");
-            say(&format!("If it did not open, open this URL on this machine:\n{url}"));
-        } else {
-            say(&format!("Open this URL in a browser on this machine to log in:\n{url}"));
-        }
-        say("homedash is waiting for the browser's redirect on 127.0.0.1…");
     }
 }
 

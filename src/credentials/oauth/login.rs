@@ -32,13 +32,76 @@ use crate::net::http::Http;
 /// How long the browser login may take.
 pub const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
-/// What the person logging in is shown, as the grant goes.
+/// Where what the person logging in must do is shown: the terminal, the
+/// Credentials screen's dialog, setup's key page. The words are this
+/// module's, the same everywhere.
 pub trait Show: Sync {
-    fn device_code(&self, start: &DeviceStart);
-    /// The device flow waits `every` between polls; `slowed` when the
-    /// server asked to slow down.
-    fn waiting(&self, every: Duration, slowed: bool);
-    fn browser(&self, url: &Url, opened: bool);
+    /// `lines` replace what was shown, or with `more` (a waiting note)
+    /// follow it.
+    fn show(&self, lines: Vec<String>, more: bool);
+}
+
+/// For a face that redraws the whole text: what was shown last, and the
+/// text to draw after `lines` arrive.
+#[derive(Default)]
+pub struct Shown(std::sync::Mutex<Vec<String>>);
+
+impl Shown {
+    pub fn update(&self, lines: Vec<String>, more: bool) -> Vec<String> {
+        let mut base = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if more {
+            base.iter().cloned().chain(lines).collect()
+        } else {
+            base.clone_from(&lines);
+            lines
+        }
+    }
+}
+
+fn device_lines(start: &DeviceStart) -> Vec<String> {
+    let mut lines = vec![
+        format!("First copy your one-time code: {}", start.user_code()),
+        format!("Then open {} on any device and enter it.", start.verification_uri()),
+    ];
+    if let Some(u) = start.verification_uri_complete()
+        && let Some(qr) = super::qr::lines(&u)
+    {
+        lines.push(format!("Or scan this code with a phone (it opens {u}):"));
+        lines.extend(qr);
+    }
+    lines.push(format!(
+        "The code expires in {}.",
+        humantime::format_duration(start.expires_in())
+    ));
+    lines
+}
+
+fn waiting_line(every: Duration, slowed: bool) -> String {
+    if slowed {
+        format!(
+            "The server asked homedash to slow down (slow_down): checking every {} s now.",
+            every.as_secs()
+        )
+    } else {
+        format!(
+            "Waiting for you to approve (authorization_pending); checking every {} s…",
+            every.as_secs()
+        )
+    }
+}
+
+fn browser_lines(url: &Url, opened: bool) -> Vec<String> {
+    let mut lines = if opened {
+        vec![
+            "Your browser is open at the login page; finish there.".to_string(),
+            "If it did not open, open this URL on this machine:".to_string(),
+        ]
+    } else {
+        vec!["Open this URL in a browser on this machine to log in:".to_string()]
+    };
+    lines.push(url.to_string());
+    lines.push("homedash is waiting for the browser's redirect on 127.0.0.1…".into());
+    lines
 }
 
 /// Run the grant of `cred` and store the result (user grants) under the
@@ -106,13 +169,13 @@ fn first(cfg: &OAuthConfig, ends: &Endpoints, t: Tokens) -> Stored {
 
 async fn device(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthError> {
     let start = ex.device_start().await?;
-    show.device_code(&start);
+    show.show(device_lines(&start), false);
     let last = std::sync::Mutex::new(None::<Duration>);
     let waiting = |d: Duration| {
         let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
         let slowed = l.is_some_and(|p| d > p);
         if *l != Some(d) {
-            show.waiting(d, slowed);
+            show.show(vec![waiting_line(d, slowed)], true);
         }
         *l = Some(d);
     };
@@ -143,7 +206,7 @@ async fn browser(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthErro
         Url::parse(&format!("http://127.0.0.1:{port}/callback")).map_err(|e| OAuthError::Listen(e.to_string()))?;
     let (url, verifier, state) = ex.authorize_url(&redirect)?;
     let opened = open_browser(&url);
-    show.browser(&url, opened);
+    show.show(browser_lines(&url, opened), false);
     let (tx, mut rx) = mpsc::channel::<(Callback, tokio::sync::oneshot::Sender<bool>)>(1);
     let serve = async {
         loop {
@@ -253,7 +316,7 @@ fn open_browser(url: &Url) -> bool {
     let graphical = cfg!(any(target_os = "macos", target_os = "windows"))
         || std::env::var_os("DISPLAY").is_some()
         || std::env::var_os("WAYLAND_DISPLAY").is_some();
-    graphical && std::env::var_os("HOMEDASH_NO_BROWSER").is_none() && webbrowser::open(url.as_str()).is_ok()
+    graphical && webbrowser::open(url.as_str()).is_ok()
 }
 
 /// RFC 7009 at the server, when it offers revocation: the refresh token

@@ -2,7 +2,6 @@
 //! for a test, and remove (revoking at the server first).
 
 use chrono::Utc;
-use secrecy::ExposeSecret;
 
 use super::error::OAuthError;
 use super::login::{self, Show};
@@ -12,7 +11,6 @@ use crate::config::{CredentialConfig, OAuthConfig};
 use crate::credentials::audit::{self, Event};
 use crate::credentials::error::CredError;
 use crate::credentials::manager::Manager;
-use crate::credentials::secret::fingerprint;
 
 impl Manager {
     /// A working access token: renewed (under the lock) when it is due.
@@ -43,11 +41,7 @@ impl Manager {
         };
         let stored = login::login(cred, o, &http, keyring.as_ref(), show).await?;
         if o.grant.has_user() {
-            let fp = stored
-                .refresh
-                .as_ref()
-                .or(stored.access.as_ref())
-                .map(|s| fingerprint(s.expose_secret()));
+            let fp = stored.fingerprint();
             let (name, provider, grant) = (cred.name.clone(), cred.provider.name.to_string(), o.grant.name());
             let now = Utc::now();
             self.update_meta(move |m| {

@@ -30,7 +30,9 @@ pub fn client_secret_account(name: &str) -> String {
 
 /// The credential's lock, held until dropped (the OS releases it if the
 /// process dies).
-pub struct Held(#[allow(dead_code)] std::fs::File);
+pub struct Held {
+    _file: std::fs::File,
+}
 
 fn lock_path(name: &str) -> Result<PathBuf, OAuthError> {
     let dir = crate::logging::private_state_dir()
@@ -61,7 +63,7 @@ pub async fn lock(name: &str) -> Result<Held, OAuthError> {
     let end = tokio::time::Instant::now() + LOCK_WAIT;
     loop {
         match file.try_lock() {
-            Ok(()) => return Ok(Held(file)),
+            Ok(()) => return Ok(Held { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => {}
             Err(std::fs::TryLockError::Error(e)) => return Err(bad(e)),
         }

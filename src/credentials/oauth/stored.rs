@@ -137,6 +137,15 @@ impl Stored {
         })
     }
 
+    /// What stands for this login on screen and in the state file: the
+    /// refresh token's fingerprint (the access token's, without one).
+    pub fn fingerprint(&self) -> Option<String> {
+        self.refresh
+            .as_ref()
+            .or(self.access.as_ref())
+            .map(|s| crate::credentials::secret::fingerprint(s.expose_secret()))
+    }
+
     /// The access token, while it has more than the refresh skew left.
     pub fn fresh_access(&self, now: DateTime<Utc>) -> Option<&SecretString> {
         let access = self.access.as_ref()?;

@@ -401,3 +401,30 @@ pub fn run_with_stdin(cmd: &mut std::process::Command, stdin: &str) -> std::proc
     drop(pipe);
     child.wait_with_output().unwrap()
 }
+
+/// Run `cmd` (a homedash command) with `HOMEDASH_TEST_PAUSE_AT=step`,
+/// `stdin` on its standard input, until it says it paused there; then
+/// SIGKILL it.
+pub fn kill_at(cmd: &mut std::process::Command, step: &str, stdin: &str) {
+    use std::io::{BufRead, Write};
+    use std::process::Stdio;
+    let mut child = cmd
+        .env("HOMEDASH_TEST_PAUSE_AT", step)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "it ended before {step}");
+        if line.contains(&format!("paused at {step}")) {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}

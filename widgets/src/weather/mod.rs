@@ -22,3 +22,26 @@ pub fn place_problems(latitude: f64, longitude: f64) -> Vec<(&'static str, Strin
     }
     out
 }
+
+/// `{"error": {"code": N, "message": "…"}}`, the error body WeatherAPI.com
+/// and Netatmo both send: its code and message, `(0, "HTTP nnn")` for a
+/// failure without one, and `None` for a success.
+pub(crate) fn coded_error(reply: &crate::HttpReply) -> Option<(i64, String)> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error: Problem,
+    }
+    #[derive(serde::Deserialize)]
+    struct Problem {
+        code: Option<i64>,
+        message: Option<String>,
+    }
+    let body: Option<Body> = serde_json::from_slice(&reply.body).ok();
+    if reply.is_success() && body.is_none() {
+        return None;
+    }
+    Some(
+        body.map(|b| (b.error.code.unwrap_or(0), b.error.message.unwrap_or_default()))
+            .unwrap_or((0, format!("HTTP {}", reply.status))),
+    )
+}

@@ -64,17 +64,6 @@ pub fn probe(base: &Url) -> RequestSpec {
     get(base, None)
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: Problem,
-}
-
-#[derive(Deserialize)]
-struct Problem {
-    code: Option<i64>,
-    message: Option<String>,
-}
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 struct Readings {
@@ -126,13 +115,7 @@ struct Answer {
 }
 
 fn failure(reply: &HttpReply, now: DateTime<Utc>) -> Option<FetchError> {
-    let body: Option<ErrorBody> = serde_json::from_slice(&reply.body).ok();
-    if reply.is_success() && body.is_none() {
-        return None;
-    }
-    let (code, message) = body
-        .map(|b| (b.error.code.unwrap_or(0), b.error.message.unwrap_or_default()))
-        .unwrap_or((0, format!("HTTP {}", reply.status)));
+    let (code, message) = super::coded_error(reply)?;
     let class = match code {
         // Invalid, expired or malformed token: renew, else log in again.
         1..=3 => ErrorClass::Rejected,

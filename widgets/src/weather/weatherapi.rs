@@ -76,17 +76,6 @@ pub fn probe(base: &Url) -> RequestSpec {
 }
 
 #[derive(Deserialize)]
-struct ErrorBody {
-    error: Problem,
-}
-
-#[derive(Deserialize)]
-struct Problem {
-    code: Option<u32>,
-    message: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct Condition {
     text: Option<String>,
     code: Option<u16>,
@@ -158,13 +147,7 @@ fn next_month(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 }
 
 fn failure(reply: &HttpReply, now: DateTime<Utc>) -> Option<FetchError> {
-    let body: Option<ErrorBody> = serde_json::from_slice(&reply.body).ok();
-    if reply.is_success() && body.is_none() {
-        return None;
-    }
-    let (code, message) = body
-        .map(|b| (b.error.code.unwrap_or(0), b.error.message.unwrap_or_default()))
-        .unwrap_or((0, format!("HTTP {}", reply.status)));
+    let (code, message) = super::coded_error(reply)?;
     let class = match code {
         1002 | 2006 => ErrorClass::Rejected,
         2007 => ErrorClass::RateLimited { until: next_month(now) },
