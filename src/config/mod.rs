@@ -12,8 +12,8 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    AuthServer, ClientAuth, Config, Content, CredentialConfig, Endpoints, Node, OAuthConfig, OAuthGrant, Size,
-    WidgetConfig,
+    AuthServer, ClientAuth, Config, Content, CredentialConfig, Endpoints, Layout, Node, OAuthConfig, OAuthGrant, Page,
+    PageContent, Size, WhenHidden, WidgetConfig,
 };
 pub use parse::{MIN_REFRESH, parse};
 pub use problem::ConfigError;

@@ -36,7 +36,7 @@ pub struct Config {
     pub title: String,
     /// In file order, which is also Tab order.
     pub widgets: Vec<WidgetConfig>,
-    pub layout: Node,
+    pub layout: Layout,
     /// `[credential.NAME]` tables, in file order: references, never values.
     pub credentials: Vec<CredentialConfig>,
     /// Team mode, on a client.
@@ -216,28 +216,65 @@ pub struct Node {
     pub content: Content,
 }
 
+/// Where the widgets go on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Layout {
+    /// Neither `[layout]` nor `[[page]]`: every widget in file order, on as
+    /// many pages as the terminal needs.
+    Auto,
+    /// `[[page]]` tables, or one `[layout]` (a single page without a name).
+    Pages(Vec<Page>),
+}
+
+/// One `[[page]]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Empty for the one page of a `[layout]`.
+    pub name: String,
+    pub content: PageContent,
+    pub when_hidden: WhenHidden,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageContent {
+    /// `row` / `col` cells, as in `[layout]`.
+    Grid(Node),
+    /// `widgets = [...]`: arranged to fit the terminal.
+    Widgets(Vec<usize>),
+}
+
+impl PageContent {
+    /// The page's widgets, in layout order.
+    pub fn widgets(&self) -> Vec<usize> {
+        match self {
+            PageContent::Grid(n) => n.widgets(),
+            PageContent::Widgets(w) => w.clone(),
+        }
+    }
+}
+
+/// What a page's widgets do while another page is on screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WhenHidden {
+    /// Keep polling, so a switch shows fresh data at once (the default).
+    #[default]
+    Poll,
+    /// Send nothing until the page is shown again, to save quota.
+    Pause,
+}
+
 impl Node {
-    /// Rows of up to three widgets each, for a config without `[layout]`.
-    pub fn auto_grid(count: usize) -> Node {
-        let rows = (0..count)
-            .collect::<Vec<_>>()
-            .chunks(3)
-            .map(|chunk| Node {
-                size: Size::Ratio(1),
-                content: Content::Cols(
-                    chunk
-                        .iter()
-                        .map(|&i| Node {
-                            size: Size::Ratio(1),
-                            content: Content::Widget(i),
-                        })
-                        .collect(),
-                ),
-            })
-            .collect();
-        Node {
-            size: Size::Ratio(1),
-            content: Content::Rows(rows),
+    /// Every widget it places, in layout order.
+    pub fn widgets(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out
+    }
+
+    fn collect(&self, out: &mut Vec<usize>) {
+        match &self.content {
+            Content::Widget(i) => out.push(*i),
+            Content::Rows(c) | Content::Cols(c) => c.iter().for_each(|n| n.collect(out)),
         }
     }
 }

@@ -17,13 +17,14 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use url::Url;
 
 use super::introspect::{FieldNames, suggest};
-use super::model::{Config, Content, CredentialConfig, Node, Size, WidgetConfig};
+use super::model::{Config, CredentialConfig, Layout, WidgetConfig};
 use super::paths::{self, Seg};
 use super::problem::{ConfigError, Problem, SourceText};
 use super::secrets;
 use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 mod gateway;
+mod layout;
 mod oauth;
 
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
@@ -98,22 +99,6 @@ struct RawSource {
 struct RawBudget {
     per_minute: Option<u32>,
     per_day: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct RawLayout {
-    row: Option<Vec<RawNode>>,
-    col: Option<Vec<RawNode>>,
-}
-
-#[derive(Deserialize)]
-struct RawNode {
-    ratio: Option<i64>,
-    percent: Option<i64>,
-    length: Option<i64>,
-    widget: Option<String>,
-    row: Option<Vec<RawNode>>,
-    col: Option<Vec<RawNode>>,
 }
 
 /// A wrong-typed value in homedash's words: what `key` must be, and what
@@ -840,160 +825,6 @@ impl<'t> Checker<'t> {
             }
         }
     }
-
-    fn node(
-        &mut self,
-        raw: &RawNode,
-        path: Vec<Seg>,
-        ids: &BTreeMap<String, usize>,
-        placed: &mut BTreeMap<usize, Vec<Seg>>,
-    ) -> Option<Node> {
-        let p = |k: &str| {
-            let mut v = path.clone();
-            v.push(Seg::Key(k.into()));
-            v
-        };
-        let sizes = [raw.ratio.is_some(), raw.percent.is_some(), raw.length.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
-        if sizes > 1 {
-            self.at(&path, false, "give one of `ratio`, `percent` or `length`, not several");
-        }
-        let size = if let Some(r) = raw.ratio {
-            if r <= 0 {
-                self.at(&p("ratio"), false, format!("ratio must be 1 or more, not {r}"));
-            }
-            Size::Ratio(u32::try_from(r.max(1)).unwrap_or(u32::MAX))
-        } else if let Some(pc) = raw.percent {
-            if !(1..=100).contains(&pc) {
-                self.at(&p("percent"), false, format!("percent must be 1 to 100, not {pc}"));
-            }
-            Size::Percent(pc.clamp(1, 100) as u16)
-        } else if let Some(l) = raw.length {
-            if !(1..=1000).contains(&l) {
-                self.at(&p("length"), false, format!("length must be 1 to 1000 cells, not {l}"));
-            }
-            Size::Length(l.clamp(1, 1000) as u16)
-        } else {
-            Size::Ratio(1)
-        };
-        let content = match (&raw.widget, &raw.row, &raw.col) {
-            (Some(w), None, None) => match ids.get(w) {
-                Some(&i) => {
-                    if let Some(first) = placed.get(&i) {
-                        let first = paths::display(first);
-                        self.at(
-                            &p("widget"),
-                            false,
-                            format!("widget \"{w}\" is already placed at {first}"),
-                        );
-                    } else {
-                        placed.insert(i, p("widget"));
-                    }
-                    Content::Widget(i)
-                }
-                None => {
-                    let names: Vec<&str> = ids.keys().map(String::as_str).collect();
-                    let hint = suggest(w, &names)
-                        .map(|s| format!("; did you mean \"{s}\"?"))
-                        .unwrap_or_default();
-                    self.at(
-                        &p("widget"),
-                        false,
-                        format!("no widget \"{w}\" is defined (add a [widget.{w}] table){hint}"),
-                    );
-                    return None;
-                }
-            },
-            (None, Some(rows), None) => Content::Rows(self.children(rows, &path, "row", ids, placed)?),
-            (None, None, Some(cols)) => Content::Cols(self.children(cols, &path, "col", ids, placed)?),
-            (None, None, None) => {
-                self.at(
-                    &path,
-                    false,
-                    "a layout cell needs `widget = \"ID\"`, or `row` or `col` children",
-                );
-                return None;
-            }
-            _ => {
-                self.at(
-                    &path,
-                    false,
-                    "a layout cell holds either one `widget` or one list of `row` or `col` children",
-                );
-                return None;
-            }
-        };
-        Some(Node { size, content })
-    }
-
-    fn children(
-        &mut self,
-        raw: &[RawNode],
-        parent: &[Seg],
-        dir: &str,
-        ids: &BTreeMap<String, usize>,
-        placed: &mut BTreeMap<usize, Vec<Seg>>,
-    ) -> Option<Vec<Node>> {
-        let mut at = parent.to_vec();
-        at.push(Seg::Key(dir.into()));
-        if raw.is_empty() {
-            self.at(&at, false, format!("an empty `{dir}` list shows nothing"));
-            return None;
-        }
-        let nodes: Vec<Option<Node>> = raw
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let mut p = at.clone();
-                p.push(Seg::Index(i));
-                self.node(n, p, ids, placed)
-            })
-            .collect();
-        let percent: u32 = nodes
-            .iter()
-            .flatten()
-            .map(|n| if let Size::Percent(p) = n.size { u32::from(p) } else { 0 })
-            .sum();
-        if percent > 100 {
-            self.at(
-                &at,
-                false,
-                format!("the `percent` sizes of these cells add up to {percent}, over 100"),
-            );
-        }
-        nodes.into_iter().collect()
-    }
-
-    fn layout(
-        &mut self,
-        value: &Spanned<DeValue<'t>>,
-        ids: &BTreeMap<String, usize>,
-        placed: &mut BTreeMap<usize, Vec<Seg>>,
-    ) -> Option<Node> {
-        let base = vec![Seg::Key("layout".into())];
-        let (raw, ignored) = self.de::<RawLayout>(value, &base);
-        let known = field_names::<RawNode>();
-        self.unknown_keys(ignored, "the layout", &known);
-        let raw = raw?;
-        let content = match (&raw.row, &raw.col) {
-            (Some(rows), None) => Content::Rows(self.children(rows, &base, "row", ids, placed)?),
-            (None, Some(cols)) => Content::Cols(self.children(cols, &base, "col", ids, placed)?),
-            _ => {
-                self.at(
-                    &base,
-                    true,
-                    "[layout] needs either [[layout.row]] or [[layout.col]] entries, not both",
-                );
-                return None;
-            }
-        };
-        Some(Node {
-            size: Size::Ratio(1),
-            content,
-        })
-    }
 }
 
 /// Parse and validate. `name` is what messages call the source.
@@ -1045,6 +876,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let mut widget_keys = Vec::new();
     let mut ids = BTreeMap::new();
     let mut layout_value = None;
+    let mut pages_value = None;
     let mut credentials: Vec<CredentialConfig> = Vec::new();
     let mut credential_count = 0;
     let mut gateway_value = None;
@@ -1094,16 +926,18 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                 }
             }
             "layout" => layout_value = Some(v),
+            "page" => pages_value = Some(v),
             "gateway" => gateway_value = Some(v),
             "gateway_server" => gateway_server_value = Some(v),
             other => {
                 let path = [Seg::Key(other.to_string())];
                 if !ck.secret_paths.contains(other) {
-                    const TOP: [&str; 6] = [
+                    const TOP: [&str; 7] = [
                         "dashboard",
                         "widget",
                         "credential",
                         "layout",
+                        "page",
                         "gateway",
                         "gateway_server",
                     ];
@@ -1124,15 +958,39 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     }
     let mut placed = BTreeMap::new();
     let before = ck.problems.len();
-    let layout = match layout_value {
-        Some(v) => ck.layout(v, &ids, &mut placed),
-        None => Some(Node::auto_grid(widget_keys.len())),
+    let (layout, placing) = match (layout_value, pages_value) {
+        (None, None) => (Some(Layout::Auto), None),
+        (Some(v), None) => (
+            ck.layout(v, &ids, &mut placed).map(|p| Layout::Pages(vec![p])),
+            Some("in [layout]; add a cell with widget = \"{id}\""),
+        ),
+        (None, Some(v)) => (
+            ck.pages(v, &ids, &mut placed).map(Layout::Pages),
+            Some("on any [[page]]; add it to one page's `widgets` or cells"),
+        ),
+        (Some(_), Some(_)) => {
+            ck.at(
+                &[Seg::Key("page".into())],
+                true,
+                "give [[page]] tables or one [layout], not both: a [layout] is a dashboard of one page",
+            );
+            (None, None)
+        }
     };
     // A broken layout would make every widget look unplaced.
-    if layout_value.is_some() && ck.problems.len() == before {
+    if let Some(placing) = placing
+        && ck.problems.len() == before
+    {
         for (i, id) in widget_keys.iter().enumerate() {
             if !placed.contains_key(&i) {
-                ck.at(&[Seg::Key("widget".into()), Seg::Key(id.clone())], true, format!("widget \"{id}\" is defined but not placed in [layout]; add a cell with widget = \"{id}\" or remove the table"));
+                ck.at(
+                    &[Seg::Key("widget".into()), Seg::Key(id.clone())],
+                    true,
+                    format!(
+                        "widget \"{id}\" is defined but not placed {} or remove the table",
+                        placing.replace("{id}", id)
+                    ),
+                );
             }
         }
     }

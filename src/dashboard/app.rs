@@ -9,7 +9,7 @@ use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
 use crate::config::LoadError;
-use crate::config::{Config, CredentialConfig, Node, WidgetConfig};
+use crate::config::{Config, CredentialConfig, Layout, WidgetConfig};
 use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
 use crate::credentials::ops::CredEvent;
@@ -17,6 +17,7 @@ use crate::credentials::screen::facts::Facts;
 use crate::credentials::screen::state::{CredScreen, Outcome};
 use crate::dashboard::keys::{self, Action};
 use crate::dashboard::msg::{Cmd, Flow, Msg, WidgetId};
+use crate::dashboard::pages::{self, Marks, ScreenPage};
 use crate::ui::grid;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,7 +53,15 @@ pub struct App {
     pub demo: bool,
     pub widgets: Vec<WidgetConfig>,
     pub states: Vec<WidgetState>,
-    pub layout: Node,
+    pub layout: Layout,
+    /// What `layout` makes of the terminal's size.
+    pub pages: Vec<ScreenPage>,
+    /// Index into `pages`: the one on screen.
+    pub page: usize,
+    /// Each widget's page.
+    pub page_of: Vec<usize>,
+    /// The focus each page had when the user left it.
+    page_focus: Vec<Option<WidgetId>>,
     /// Index into `widgets`.
     pub focus: WidgetId,
     pub zoom: bool,
@@ -105,14 +114,17 @@ const CHROME_ROWS: u16 = 2;
 impl App {
     pub fn new(config: Config, demo: bool, size: Rect, now: DateTime<Utc>, local: FixedOffset) -> Self {
         let n = config.widgets.len();
-        let focus = grid::first_widget(&config.layout).unwrap_or(0);
-        App {
+        let mut app = App {
             title: config.title,
             demo,
             widgets: config.widgets,
             states: vec![WidgetState::default(); n],
             layout: config.layout,
-            focus,
+            pages: Vec::new(),
+            page: 0,
+            page_of: Vec::new(),
+            page_focus: Vec::new(),
+            focus: 0,
             zoom: false,
             help: false,
             size,
@@ -127,7 +139,107 @@ impl App {
             config_error: None,
             reload: None,
             status_open: false,
+        };
+        app.repage();
+        app.focus = app.first_on(0).unwrap_or(0);
+        app
+    }
+
+    /// Lay the pages out again for the terminal's size; focus stays on its
+    /// widget, and the page is the one that holds it.
+    fn repage(&mut self) {
+        self.pages = pages::paginate(&self.layout, self.widgets.len(), self.under_title());
+        self.page_of = vec![usize::MAX; self.widgets.len()];
+        for (p, page) in self.pages.iter().enumerate() {
+            for &w in &page.widgets {
+                if let Some(slot) = self.page_of.get_mut(w) {
+                    *slot = p;
+                }
+            }
         }
+        self.page = self
+            .page_of
+            .get(self.focus)
+            .copied()
+            .filter(|&p| p < self.pages.len())
+            .unwrap_or(0);
+        self.page_focus = vec![None; self.pages.len()];
+    }
+
+    fn first_on(&self, page: usize) -> Option<WidgetId> {
+        self.pages.get(page).and_then(|p| p.widgets.first()).copied()
+    }
+
+    /// The page on screen.
+    pub fn current(&self) -> Option<&ScreenPage> {
+        self.pages.get(self.page)
+    }
+
+    /// Whether widget `id` may poll now: its page is on screen, or its
+    /// page keeps polling while hidden.
+    pub fn shown(&self) -> Vec<bool> {
+        self.page_of
+            .iter()
+            .map(|&p| p == self.page || self.pages.get(p).is_none_or(|pg| !pg.pause_hidden))
+            .collect()
+    }
+
+    /// Show page `p`, with the focus it had there.
+    pub fn show_page(&mut self, p: usize) -> Flow {
+        if p == self.page || p >= self.pages.len() {
+            return Flow::none();
+        }
+        if let Some(slot) = self.page_focus.get_mut(self.page) {
+            *slot = Some(self.focus);
+        }
+        let before = self.shown();
+        self.page = p;
+        self.zoom = false;
+        self.focus = self
+            .page_focus
+            .get(p)
+            .copied()
+            .flatten()
+            .filter(|f| self.page_of.get(*f) == Some(&p))
+            .or_else(|| self.first_on(p))
+            .unwrap_or(self.focus);
+        let shown = self.shown();
+        if shown == before {
+            Flow::redraw()
+        } else {
+            Flow::cmd(Cmd::Shown(shown))
+        }
+    }
+
+    /// What each page's tab marks: failing widgets, credential warnings.
+    pub fn page_marks(&self) -> Vec<Marks> {
+        let warned: Vec<&str> = self
+            .credentials
+            .iter()
+            .filter(|c| self.facts().cred_warning(&c.name).is_some())
+            .map(|c| c.name.as_str())
+            .collect();
+        self.pages
+            .iter()
+            .map(|p| Marks {
+                failing: p
+                    .widgets
+                    .iter()
+                    .any(|&w| self.states.get(w).is_some_and(|s| s.error.is_some())),
+                credential: p.widgets.iter().any(|&w| {
+                    self.widgets
+                        .get(w)
+                        .and_then(|c| c.credential.as_deref())
+                        .is_some_and(|c| warned.contains(&c))
+                }),
+            })
+            .collect()
+    }
+
+    /// The page bar's row, when there is more than one page.
+    pub fn page_bar(&self) -> Option<Rect> {
+        let under = self.under_title();
+        (self.pages.len() > 1 && under.height > 0).then(|| Rect::new(under.x, under.y, under.width, 1))
     }
 
     /// The app for `config` after a reload of `old`: widgets whose config
@@ -155,6 +267,12 @@ impl App {
             && let Some(i) = app.widgets.iter().position(|w| w.id == f.id)
         {
             app.focus = i;
+            app.page = app
+                .page_of
+                .get(i)
+                .copied()
+                .filter(|&p| p < app.pages.len())
+                .unwrap_or(0);
             app.zoom = old.zoom;
         }
         app.help = old.help;
@@ -179,9 +297,19 @@ impl App {
     }
 
     /// The area between the title and status bars.
-    pub fn body(&self) -> Rect {
+    fn under_title(&self) -> Rect {
         let h = self.size.height.saturating_sub(CHROME_ROWS);
         Rect::new(self.size.x, self.size.y + 1, self.size.width, h)
+    }
+
+    /// Where the cards go: under the title bar and the page bar.
+    pub fn body(&self) -> Rect {
+        let under = self.under_title();
+        if self.pages.len() > 1 {
+            Rect::new(under.x, under.y + 1, under.width, under.height.saturating_sub(1))
+        } else {
+            under
+        }
     }
 
     pub fn too_small(&self) -> bool {
@@ -189,7 +317,8 @@ impl App {
         if self.zoom {
             return body.width < grid::MIN_CARD.0 || body.height < grid::MIN_CARD.1;
         }
-        let (w, h) = grid::min_size(&self.layout);
+        let Some(page) = self.current() else { return false };
+        let (w, h) = grid::min_size(&page.node);
         body.width < w || body.height < h
     }
 
@@ -201,7 +330,18 @@ impl App {
         if self.zoom {
             return vec![(self.focus, self.body())];
         }
-        grid::areas(&self.layout, self.body())
+        self.current()
+            .map(|p| grid::areas(&p.node, self.body()))
+            .unwrap_or_default()
+    }
+
+    /// Whether widget `id` has a card on screen, without laying it out.
+    fn on_screen(&self, id: WidgetId) -> bool {
+        if self.zoom {
+            id == self.focus
+        } else {
+            self.page_of.get(id) == Some(&self.page)
+        }
     }
 
     pub fn update(&mut self, msg: Msg) -> Flow {
@@ -212,7 +352,11 @@ impl App {
                     return Flow::none();
                 };
                 s.loading = true;
-                self.redraw_if_visible(id)
+                if self.on_screen(id) {
+                    Flow::redraw()
+                } else {
+                    Flow::none()
+                }
             }
             Msg::Fetched { id, at, result, next } => {
                 let Some(s) = self.states.get_mut(id) else {
@@ -220,6 +364,7 @@ impl App {
                 };
                 s.loading = false;
                 s.next = next;
+                let was_failing = s.error.is_some();
                 match result {
                     Ok(d) => {
                         s.data = Some(d);
@@ -228,9 +373,14 @@ impl App {
                     }
                     Err(e) => s.error = Some(e),
                 }
-                // The status bar names the focused widget's error, and the
-                // title bar counts failing widgets, so any result may show.
-                Flow::redraw()
+                // A hidden widget shows only in the title bar's count of
+                // failing widgets and its page's mark.
+                let failing_changed = was_failing != s.error.is_some();
+                if self.on_screen(id) || failing_changed {
+                    Flow::redraw()
+                } else {
+                    Flow::none()
+                }
             }
             Msg::Tick => Flow::redraw(),
             Msg::Notice(n) => {
@@ -304,19 +454,23 @@ impl App {
         }
     }
 
-    fn redraw_if_visible(&self, id: WidgetId) -> Flow {
-        if self.visible().iter().any(|(v, _)| *v == id) {
-            Flow::redraw()
-        } else {
-            Flow::none()
-        }
-    }
-
     fn input(&mut self, ev: Event) -> Flow {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
             Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
-                if self.help || self.zoom {
+                if self.help || self.creds.is_some() {
+                    return Flow::none();
+                }
+                if let Some(bar) = self.page_bar()
+                    && m.row == bar.y
+                {
+                    let (tabs, _, _) = pages::tabs(&self.pages, &self.page_marks(), self.page, bar.width);
+                    let hit = tabs
+                        .iter()
+                        .find(|t| (t.x..t.x.saturating_add(t.width())).contains(&m.column.saturating_sub(bar.x)));
+                    return hit.map_or_else(Flow::none, |t| self.show_page(t.page));
+                }
+                if self.zoom {
                     return Flow::none();
                 }
                 let at = Position::new(m.column, m.row);
@@ -330,7 +484,14 @@ impl App {
             }
             Event::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
-                Flow::redraw()
+                let before = self.shown();
+                self.repage();
+                let shown = self.shown();
+                if shown == before {
+                    Flow::redraw()
+                } else {
+                    Flow::cmd(Cmd::Shown(shown))
+                }
             }
             Event::Paste(text) => {
                 // A paste may be a token: its buffer is wiped, not just freed.
@@ -417,7 +578,23 @@ impl App {
             }
             Action::LeaveZoom => Flow::none(),
             Action::Refresh => self.refresh(&[self.focus]),
-            Action::RefreshAll => self.refresh(&(0..self.widgets.len()).collect::<Vec<_>>()),
+            Action::RefreshAll => {
+                // Not the widgets of hidden pages that save their quota.
+                let ids: Vec<WidgetId> = self
+                    .shown()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s)
+                    .map(|(i, _)| i)
+                    .collect();
+                self.refresh(&ids)
+            }
+            Action::Page(n) => self.show_page(usize::from(n)),
+            Action::NextPage if !self.pages.is_empty() => self.show_page((self.page + 1) % self.pages.len()),
+            Action::PreviousPage if !self.pages.is_empty() => {
+                self.show_page((self.page + self.pages.len() - 1) % self.pages.len())
+            }
+            Action::NextPage | Action::PreviousPage => Flow::none(),
         }
     }
 
@@ -444,10 +621,7 @@ impl App {
 
     /// Tab order is layout order, so it follows what the user sees.
     fn cycle(&mut self, dir: isize) -> Flow {
-        let order: Vec<WidgetId> = grid::areas(&self.layout, self.body())
-            .into_iter()
-            .map(|(i, _)| i)
-            .collect();
+        let order: Vec<WidgetId> = self.current().map(|p| p.widgets.clone()).unwrap_or_default();
         let Some(pos) = order.iter().position(|&i| i == self.focus) else {
             return Flow::none();
         };
@@ -459,7 +633,10 @@ impl App {
     /// Move focus to the nearest card fully in a direction, preferring
     /// cards that overlap the current one on the other axis.
     fn step(&mut self, dx: i32, dy: i32) -> Flow {
-        let areas = grid::areas(&self.layout, self.body());
+        let Some(page) = self.current() else {
+            return Flow::none();
+        };
+        let areas = grid::areas(&page.node, self.body());
         let Some(&(_, from)) = areas.iter().find(|(i, _)| *i == self.focus) else {
             return Flow::none();
         };

@@ -99,6 +99,10 @@ where
             services.pollers.refresh(id);
             Next::Go
         }
+        Cmd::Shown(shown) => {
+            services.pollers.show(&shown);
+            Next::Go
+        }
         Cmd::Cred(op) => {
             let sent = services.creds.as_ref().map(|tx| tx.try_send(op));
             if matches!(sent, Some(Ok(()))) {

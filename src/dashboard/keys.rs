@@ -16,6 +16,10 @@ pub enum Action {
     LeaveZoom,
     Refresh,
     RefreshAll,
+    /// Page `n`, counted from 0.
+    Page(u8),
+    NextPage,
+    PreviousPage,
     Credentials,
     StatusInFull,
     Help,
@@ -82,7 +86,7 @@ pub const KEYS: &[Row] = &[
     // The mouse is handled apart; the row tells that it can.
     Row {
         keys: "click",
-        what: "focus a widget",
+        what: "focus a widget, or a page's name",
         hint: None,
         binds: &[],
     },
@@ -97,6 +101,28 @@ pub const KEYS: &[Row] = &[
         what: "leave zoom or help",
         hint: None,
         binds: &[(Key::Code(KeyCode::Esc), Action::LeaveZoom)],
+    },
+    Row {
+        keys: "1 … 9",
+        what: "show page 1 to 9",
+        hint: None,
+        binds: &[
+            (ch('1'), Action::Page(0)),
+            (ch('2'), Action::Page(1)),
+            (ch('3'), Action::Page(2)),
+            (ch('4'), Action::Page(3)),
+            (ch('5'), Action::Page(4)),
+            (ch('6'), Action::Page(5)),
+            (ch('7'), Action::Page(6)),
+            (ch('8'), Action::Page(7)),
+            (ch('9'), Action::Page(8)),
+        ],
+    },
+    Row {
+        keys: "[ / ]",
+        what: "previous / next page",
+        hint: None,
+        binds: &[(ch('['), Action::PreviousPage), (ch(']'), Action::NextPage)],
     },
     Row {
         keys: "r",

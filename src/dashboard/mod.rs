@@ -5,6 +5,7 @@ pub mod app;
 pub mod event_loop;
 pub mod keys;
 pub mod msg;
+pub mod pages;
 pub mod poll;
 pub mod reload;
 pub mod sampler;

@@ -62,6 +62,8 @@ impl std::fmt::Debug for Msg {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
     Refresh(WidgetId),
+    /// Which widgets may poll: a hidden page that pauses holds its own.
+    Shown(Vec<bool>),
     Cred(CredOp),
     Quit,
     /// Leave the dashboard for the setup wizard (first run).

@@ -26,6 +26,8 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(86400);
 pub struct Pollers {
     cancel: CancellationToken,
     refresh: Vec<Option<mpsc::Sender<()>>>,
+    /// Per widget: false while its page is hidden and pauses.
+    shown: Vec<watch::Sender<bool>>,
 }
 
 impl Pollers {
@@ -34,26 +36,32 @@ impl Pollers {
         Pollers {
             cancel: CancellationToken::new(),
             refresh: Vec::new(),
+            shown: Vec::new(),
         }
     }
 
     pub fn spawn(widgets: &[WidgetConfig], http: &Http, broker: &Arc<Broker>, tx: &mpsc::Sender<Msg>) -> Self {
-        Self::resume(widgets, http, broker, tx, &[])
+        Self::resume(widgets, http, broker, tx, &[], &[])
     }
 
     /// Like `spawn`, but widget `i` first polls at `first[i]` when given:
     /// after a reload, an unchanged widget keeps its schedule instead of
-    /// spending a request at once.
+    /// spending a request at once. `shown[i]` false: widget `i` waits
+    /// until `show` says otherwise (missing: shown).
     pub fn resume(
         widgets: &[WidgetConfig],
         http: &Http,
         broker: &Arc<Broker>,
         tx: &mpsc::Sender<Msg>,
         first: &[Option<DateTime<Utc>>],
+        shown: &[bool],
     ) -> Self {
         let cancel = CancellationToken::new();
         let mut refresh = Vec::with_capacity(widgets.len());
+        let mut shown_tx = Vec::with_capacity(widgets.len());
         for (id, w) in widgets.iter().enumerate() {
+            let (stx, srx) = watch::channel(shown.get(id).copied().unwrap_or(true));
+            shown_tx.push(stx);
             // Capacity 1: a refresh asked for during a fetch coalesces into one.
             let (rtx, rrx) = mpsc::channel(1);
             let first = first.get(id).copied().flatten().map(|at| {
@@ -66,6 +74,7 @@ impl Pollers {
                 refresh: w.refresh,
                 tx: tx.clone(),
                 wake: rrx,
+                shown: srx,
                 cancel: cancel.clone(),
             };
             // Only networked sources have a base URL (config refuses one on a local source).
@@ -97,7 +106,18 @@ impl Pollers {
             }
             refresh.push(Some(rtx));
         }
-        Pollers { cancel, refresh }
+        Pollers {
+            cancel,
+            refresh,
+            shown: shown_tx,
+        }
+    }
+
+    /// Which widgets may poll; a widget let go polls at once if it is due.
+    pub fn show(&self, shown: &[bool]) {
+        for (tx, &s) in self.shown.iter().zip(shown) {
+            tx.send_if_modified(|v| std::mem::replace(v, s) != s);
+        }
     }
 
     pub fn refresh(&self, id: WidgetId) {
@@ -136,6 +156,8 @@ struct Job {
     refresh: Duration,
     tx: mpsc::Sender<Msg>,
     wake: mpsc::Receiver<()>,
+    /// False while the widget's page is hidden and pauses.
+    shown: watch::Receiver<bool>,
     cancel: CancellationToken,
 }
 
@@ -145,12 +167,33 @@ impl Job {
         self.woke(at).await != Woke::Stop
     }
 
-    /// Wait for `at` or a manual refresh, and say which came.
+    /// Wait for `at` or a manual refresh, and say which came. A timer
+    /// that fires while the widget's page is hidden and paused waits for
+    /// the page to be shown.
     async fn woke(&mut self, at: Instant) -> Woke {
-        tokio::select! {
-            () = sleep_until(at) => Woke::Timer,
+        let woke = tokio::select! {
+            () = sleep_until(slot(at)) => Woke::Timer,
             r = self.wake.recv() => if r.is_some() { Woke::Manual } else { Woke::Stop },
             () = self.cancel.cancelled() => Woke::Stop,
+        };
+        if woke != Woke::Timer {
+            return woke;
+        }
+        self.until_shown(Woke::Timer).await
+    }
+
+    /// `woke` once the widget's page is shown (at once when it is), or
+    /// a manual refresh or the end, if either comes first.
+    async fn until_shown(&mut self, woke: Woke) -> Woke {
+        loop {
+            if *self.shown.borrow_and_update() {
+                return woke;
+            }
+            tokio::select! {
+                r = self.shown.changed() => if r.is_err() { return Woke::Stop },
+                r = self.wake.recv() => return if r.is_some() { Woke::Manual } else { Woke::Stop },
+                () = self.cancel.cancelled() => return Woke::Stop,
+            }
         }
     }
 
@@ -180,6 +223,20 @@ impl Job {
             .await
             .is_ok()
     }
+}
+
+/// Timers fire on a 20 ms grid: polls due close together share one
+/// wake-up of the thread instead of one each (a thousand widgets at 1 s
+/// would otherwise wake it a thousand times a second).
+const SLOT: Duration = Duration::from_millis(20);
+
+fn slot(at: Instant) -> Instant {
+    static BASE: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let base = *BASE.get_or_init(Instant::now);
+    let since = at.saturating_duration_since(base).as_nanos();
+    let step = SLOT.as_nanos();
+    let up = since.div_ceil(step) * step;
+    base + Duration::from_nanos(u64::try_from(up).unwrap_or(u64::MAX))
 }
 
 fn jitter() -> f64 {
@@ -289,7 +346,7 @@ async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> Wo
                     return job.woke(at).await;
                 }
                 if c.broker.generation(&c.name) != before {
-                    return Woke::Cred;
+                    return job.until_shown(Woke::Cred).await;
                 }
             }
         }
@@ -313,7 +370,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 // renewal that fails is this poll's failure, backed off
                 // like any other.
                 let renewed = tokio::select! {
-                    r = c.broker.fresh(&c.name, &fetch.http) => r,
+                    r = Box::pin(c.broker.fresh(&c.name, &fetch.http)) => r,
                     () = job.cancel.cancelled() => return,
                 };
                 if let Err(e) = renewed {
@@ -355,21 +412,23 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         let mut reservation = None;
         if let Some(c) = &cred {
-            match within_budget(&job, c, specs.len() as u32).await {
+            match Box::pin(within_budget(&job, c, specs.len() as u32)).await {
                 Some(r) => reservation = r,
                 None => return,
             }
             // Written before anything is sent, so a restart counts it.
             tokio::select! {
-                () = c.broker.persist_window(&c.name) => {}
+                () = Box::pin(c.broker.persist_window(&c.name)) => {}
                 () = job.cancel.cancelled() => return,
             }
         }
         if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
             return;
         }
+        // Boxed: a request in flight is a large future, and a task that
+        // held one inline would keep its size while it sleeps.
         let fetched = tokio::select! {
-            r = fetch.run(&specs, cred.as_ref(), grant.as_ref()) => r,
+            r = Box::pin(fetch.run(&specs, cred.as_ref(), grant.as_ref())) => r,
             () = job.cancel.cancelled() => return,
         };
         if let (Some(c), Some(r)) = (&cred, reservation) {

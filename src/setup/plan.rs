@@ -108,6 +108,8 @@ pub struct CredPlan {
 pub enum Preset {
     /// The file's own `[layout]`, with new widgets in a row at the bottom.
     Keep,
+    /// The file's own `[[page]]`s, with new widgets on page `n` (from 0).
+    Page(usize),
     /// Clock and weather on a short top row, quotes and metrics below,
     /// the system card at the bottom.
     Homepage,
@@ -120,9 +122,21 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub fn label(self) -> &'static str {
+    /// `pages`: the names of the file's `[[page]]`s.
+    pub fn label(self, pages: &[String]) -> String {
+        match self {
+            Preset::Page(n) => {
+                let name = pages.get(n).map(String::as_str).unwrap_or("");
+                format!("Keep my pages, new widgets on page {} \"{name}\"", n + 1)
+            }
+            other => other.name().to_string(),
+        }
+    }
+
+    fn name(self) -> &'static str {
         match self {
             Preset::Keep => "Keep my layout",
+            Preset::Page(_) => "Keep my pages",
             Preset::Homepage => "Homepage",
             Preset::Grid => "Grid",
             Preset::Stacked => "Stacked",
@@ -133,17 +147,23 @@ impl Preset {
     pub fn describe(self) -> &'static str {
         match self {
             Preset::Keep => "your [layout] stays as it is; widgets it does not place yet go in a new row at the bottom",
+            Preset::Page(_) => "your [[page]] tables stay as they are; widgets they do not place yet go on this page",
             Preset::Homepage => {
                 "clock and weather on a short top row, quotes and metrics in the middle, system at the bottom"
             }
-            Preset::Grid => "rows of up to three widgets, in file order; no [layout] table",
+            Preset::Grid => "every widget in file order, as many as fit the terminal on each page; no [layout] table",
             Preset::Stacked => "one widget per row, full width: good for a tall, narrow terminal",
             Preset::Columns => "every widget side by side: good for a wide, short terminal",
         }
     }
 
-    /// The presets that make sense for a file that has (or has not) a layout.
-    pub fn offered(has_layout: bool) -> Vec<Preset> {
+    /// The presets that make sense for a file that has (or has not) a
+    /// layout. A file with pages keeps them: the choice is which page the
+    /// new widgets join.
+    pub fn offered(has_layout: bool, pages: usize) -> Vec<Preset> {
+        if pages > 0 {
+            return (0..pages).map(Preset::Page).collect();
+        }
         let mut v = vec![Preset::Homepage, Preset::Grid, Preset::Stacked, Preset::Columns];
         if has_layout {
             v.insert(0, Preset::Keep);
@@ -386,6 +406,40 @@ fn apply_layout(plan: &Plan, ids: &[String], doc: &mut DocumentMut) {
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let kind_of = |id: &str| plan.widgets.iter().find(|w| w.id == id).map(|w| w.kind);
     let layout = match plan.layout {
+        Preset::Page(n) => {
+            let Some(pages) = doc.get_mut("page").and_then(Item::as_array_of_tables_mut) else {
+                return;
+            };
+            let mut already = Vec::new();
+            for t in pages.iter() {
+                placed(&Item::Table(t.clone()), &mut already);
+                if let Some(list) = t.get("widgets").and_then(Item::as_array) {
+                    already.extend(list.iter().filter_map(|v| v.as_str().map(str::to_string)));
+                }
+            }
+            let new: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| !already.iter().any(|a| a == id))
+                .collect();
+            let Some(page) = pages.get_mut(n) else { return };
+            if new.is_empty() {
+                return;
+            }
+            if let Some(list) = page.get_mut("widgets").and_then(Item::as_array_mut) {
+                list.extend(new);
+            } else {
+                let (outer, inner) = if page.contains_key("col") {
+                    ("col", "row")
+                } else {
+                    ("row", "col")
+                };
+                if let Some(a) = page.get_mut(outer).and_then(Item::as_array_of_tables_mut) {
+                    a.push(group(&new, inner));
+                }
+            }
+            return;
+        }
         Preset::Grid => {
             doc.remove("layout");
             return;
@@ -591,8 +645,34 @@ mod tests {
     }
 
     #[test]
+    fn a_rerun_adds_new_widgets_to_the_page_picked() {
+        let before = "[widget.clock]\nkind = \"clock\"\n\n[widget.other]\nkind = \"system\"\n\n\
+                      [[page]]\nname = \"Home\"\nwidgets = [\"clock\"] # mine\n\n\
+                      [[page]]\nname = \"More\"\n[[page.row]]\nwidget = \"other\"\n";
+        for (n, page) in [(0, "Home"), (1, "More")] {
+            let mut e = edit(Some(before));
+            let plan = Plan {
+                gateway: None,
+                widgets: vec![clock(), stocks("yahoo", None)],
+                credentials: vec![],
+                layout: Preset::Page(n),
+            };
+            apply(&plan, &mut e);
+            let text = e.text();
+            assert!(text.contains("# mine"), "{text}");
+            let c = crate::config::parse("p", &text).unwrap_or_else(|err| panic!("{err}\n{text}"));
+            let crate::config::Layout::Pages(pages) = &c.layout else {
+                panic!("{text}")
+            };
+            let stocks = c.widgets.iter().position(|w| w.id == "stocks").unwrap();
+            let on = pages.iter().find(|p| p.content.widgets().contains(&stocks)).unwrap();
+            assert_eq!(on.name, page, "{text}");
+        }
+    }
+
+    #[test]
     fn every_preset_places_every_widget() {
-        for preset in Preset::offered(false) {
+        for preset in Preset::offered(false, 0) {
             let mut e = edit(Some("[widget.other]\nkind = \"system\"\n"));
             let plan = Plan {
                 gateway: None,

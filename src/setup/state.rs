@@ -398,6 +398,8 @@ pub struct Wizard {
     pub preview: Option<Config>,
     /// The file already has a `[layout]`, so "Keep my layout" is offered.
     pub has_layout: bool,
+    /// The names of the file's `[[page]]`s: new widgets join one of them.
+    pub pages: Vec<String>,
     pub writing: bool,
     pub confirm_cancel: bool,
     /// One line under the step: what just happened or what is missing.
@@ -467,6 +469,7 @@ impl Wizard {
             review: None,
             preview: None,
             has_layout: false,
+            pages: Vec::new(),
             writing: false,
             confirm_cancel: false,
             note: None,
@@ -484,6 +487,15 @@ impl Wizard {
             return;
         };
         self.has_layout = doc.contains_key("layout");
+        self.pages = doc
+            .get("page")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|p| homedash_widgets::text::clean(p.get("name").and_then(|n| n.as_str()).unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default();
         let widgets = doc.get("widget").and_then(|w| w.as_table());
         for (i, kind) in KINDS.iter().enumerate() {
             let t = widgets
@@ -541,7 +553,7 @@ impl Wizard {
     }
 
     pub fn presets(&self) -> Vec<Preset> {
-        Preset::offered(self.has_layout)
+        Preset::offered(self.has_layout, self.pages.len())
     }
 
     pub fn kind_picked(&self, kind: Kind) -> bool {

@@ -264,8 +264,10 @@ async fn every_kind_shows_each_fault_and_keeps_its_last_good_data() {
         app.focus = i;
         app.zoom = true;
         term.draw(|f| homedash::dashboard::view::draw(&app, f)).unwrap();
+        // The card's top border: under the title bar and the page bar.
+        let y = app.body().y;
         let top: String = (0..120)
-            .map(|x| term.backend().buffer()[(x, 1)].symbol().to_string())
+            .map(|x| term.backend().buffer()[(x, y)].symbol().to_string())
             .collect();
         let label = app.states[i]
             .error

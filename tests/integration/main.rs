@@ -27,6 +27,7 @@ mod http_faults;
 mod keyring_secret_service;
 mod no_keyring;
 mod oauth;
+mod pages;
 mod providers_e2e;
 mod proxy;
 mod pty_e2e;

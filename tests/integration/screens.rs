@@ -441,3 +441,71 @@ fn no_snapshot_holds_a_token() {
     }
     assert!(seen > 10);
 }
+
+/// Twelve pages named after months, a failing widget on "Mar" and a
+/// clock on each.
+fn paged(w: u16, h: u16) -> App {
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "December",
+    ];
+    let mut text = String::new();
+    for (i, m) in months.iter().enumerate() {
+        text.push_str(&format!(
+            "[widget.c{i}]\nkind = \"clock\"\ntitle = \"{m} clock\"\nzones = [\"UTC\"]\n\n"
+        ));
+    }
+    text.push_str(
+        "[widget.rain]\nkind = \"weather\"\nlatitude = 52.52\nlongitude = 13.41\nbase_url = \"http://127.0.0.1:9/\"\n\n",
+    );
+    for (i, m) in months.iter().enumerate() {
+        let extra = if *m == "Mar" { ", \"rain\"" } else { "" };
+        text.push_str(&format!("[[page]]\nname = \"{m}\"\nwidgets = [\"c{i}\"{extra}]\n\n"));
+    }
+    let mut a = app(&text, w, h);
+    fetched(
+        &mut a,
+        "rain",
+        30,
+        Err(FetchError::new(ErrorClass::Offline, "connection refused")),
+    );
+    a
+}
+
+/// The page bar's row as text, and under it `^` where the page on screen
+/// is picked out.
+fn bar(app: &App) -> String {
+    let b = render(app);
+    let buf = b.buffer();
+    let (mut text, mut marks) = (String::new(), String::new());
+    for x in 0..buf.area.width {
+        let cell = &buf[(x, 1)];
+        text.push_str(cell.symbol());
+        marks.push(if cell.bg == homedash_widgets::style::ACCENT {
+            '^'
+        } else {
+            ' '
+        });
+    }
+    format!("{}\n{}", text.trim_end(), marks.trim_end())
+}
+
+#[test]
+fn page_bar_small_and_large() {
+    // 40 wide: a window around the page on screen, cut ends marked.
+    let mut small = paged(40, 12);
+    key(&mut small, KeyCode::Char('8'));
+    // 200 wide: every page, the failing one marked.
+    let mut large = paged(200, 60);
+    key(&mut large, KeyCode::Char(']'));
+    insta::assert_snapshot!(format!(
+        "40x12, page 8:\n{}\n\n200x60, page 2:\n{}\n\n80x24, page 3 (whole screen):\n{}",
+        bar(&small),
+        bar(&large),
+        {
+            let mut a = paged(80, 24);
+            key(&mut a, KeyCode::Char('3'));
+            render(&a)
+        }
+        .to_string()
+    ));
+}

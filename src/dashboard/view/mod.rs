@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 use crate::config::LoadError;
 use crate::dashboard::app::App;
-use crate::dashboard::keys;
+use crate::dashboard::{keys, pages};
 use crate::ui::grid;
 use crate::ui::too_small::too_small;
 
@@ -22,6 +22,11 @@ pub fn draw(app: &App, f: &mut Frame) {
         status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
     }
     let body = app.body().intersection(area);
+    if app.creds.is_none()
+        && let Some(bar) = app.page_bar()
+    {
+        page_bar(app, f, bar.intersection(area));
+    }
     if let Some(screen) = &app.creds {
         if too_small_for(app) {
             too_small(
@@ -40,7 +45,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         return;
     }
     if app.too_small() {
-        let (w, h) = grid::min_size(&app.layout);
+        let (w, h) = app.current().map_or(grid::MIN_CARD, |p| grid::min_size(&p.node));
         too_small(
             f,
             body,
@@ -126,6 +131,39 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     // Hints only where they fit beside the title with a gap.
     if usize::from(area.width) > used + hints.width() + 2 {
         f.render_widget(hints.alignment(Alignment::Right), area);
+    }
+}
+
+/// The pages' numbers and names, the one on screen picked out, and a mark
+/// on each page with a failing widget or a credential to see to.
+fn page_bar(app: &App, f: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let marks = app.page_marks();
+    let (tabs, cut_left, cut_right) = pages::tabs(&app.pages, &marks, app.page, area.width);
+    let buf = f.buffer_mut();
+    let more = style::value().fg(style::ACCENT);
+    if cut_left {
+        buf.set_string(area.x, area.y, "‹", more);
+    }
+    let mut end = area.x;
+    for t in &tabs {
+        let st = if t.page == app.page {
+            Style::new()
+                .fg(Color::Black)
+                .bg(style::ACCENT)
+                .add_modifier(Modifier::BOLD)
+        } else if marks.get(t.page).is_some_and(|m| m.failing || m.credential) {
+            Style::new().fg(style::WARN)
+        } else {
+            style::dim()
+        };
+        buf.set_string(area.x + t.x, area.y, &t.text, st);
+        end = area.x + t.x + t.width();
+    }
+    if cut_right && end < area.right() {
+        buf.set_string(end, area.y, "›", more);
     }
 }
 

@@ -23,7 +23,7 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
             style::value()
         };
         lines.push(Line::from(Span::styled(
-            format!(" {} {}", if sel { "›" } else { " " }, p.label()),
+            format!(" {} {}", if sel { "›" } else { " " }, p.label(&w.pages)),
             st,
         )));
     }
@@ -48,7 +48,10 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         preview.width.min(72),
         (preview.height - 1).min(16),
     );
-    for (id, rect) in grid::areas(&shrunk(&config.layout), preview) {
+    // The first page, as the dashboard would lay it out.
+    let pages = crate::dashboard::pages::paginate(&config.layout, config.widgets.len(), preview);
+    let Some(first) = pages.first() else { return };
+    for (id, rect) in grid::areas(&shrunk(&first.node), preview) {
         if rect.width < 2 || rect.height < 2 {
             continue;
         }

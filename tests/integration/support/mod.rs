@@ -266,7 +266,8 @@ async fn serve(mut sock: TcpStream, hits: Arc<Mutex<HashMap<String, usize>>>, po
             case = CYCLE[n % CYCLE.len()].to_string();
         }
         match case.as_str() {
-            "ok" => respond(&mut sock, "200 OK", &[], FORECAST).await?,
+            // "ok-NAME": as "ok", counted apart.
+            c if c == "ok" || c.starts_with("ok-") => respond(&mut sock, "200 OK", &[], FORECAST).await?,
             "slow" => {
                 tokio::time::sleep(Duration::from_millis(600)).await;
                 respond(&mut sock, "200 OK", &[], FORECAST).await?

@@ -138,6 +138,32 @@ impl Running {
         self.writer.flush().unwrap();
     }
 
+    /// The terminal window resized, as a user drags it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.screen.lock().unwrap().screen_mut().set_size(rows, cols);
+    }
+
+    /// A left click at a cell (0-based), as an xterm in SGR mouse mode sends it.
+    pub fn click(&mut self, col: u16, row: u16) {
+        let (c, r) = (col + 1, row + 1);
+        self.send(&format!("\x1b[<0;{c};{r}M\x1b[<0;{c};{r}m"));
+    }
+
+    /// Row `row` of the screen as text.
+    pub fn row(&self, row: u16) -> String {
+        let p = self.screen.lock().unwrap();
+        let width = p.screen().size().1;
+        p.screen().rows(0, width).nth(usize::from(row)).unwrap_or_default()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("child pid")
     }
