@@ -119,11 +119,11 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
     for p in crate::hardening::problems() {
         tracing::warn!(problem = %p, "hardening");
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    // One thread for the loop and every poller: a poll's answer reaches
+    // the screen without waking another thread (at 1,000 polls a second
+    // the hand-offs cost more than the polls), and there is one malloc
+    // arena. Keyring and file work runs on the blocking pool.
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("homedash: cannot start the async runtime: {e}");
@@ -387,7 +387,7 @@ fn start_services(
         http.clone()
     });
     let http = &http;
-    let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume);
+    let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume, &app.shown());
     let creds = match state {
         Some(state) => {
             if let Err(e) = credentials::audit::init(&state) {

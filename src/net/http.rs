@@ -15,6 +15,11 @@ use crate::net::transport;
 pub const BODY_CAP: usize = 4 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REDIRECTS: usize = 5;
+/// Idle keep-alive connections kept per host: enough for the polls that
+/// overlap in steady state, even with a thousand widgets on one host.
+const MAX_IDLE_PER_HOST: usize = 48;
+/// Polls in flight at once; more wait their turn (within their timeout).
+const MAX_IN_FLIGHT: usize = 64;
 
 /// Proxies, as the environment names them (`HTTPS_PROXY`, `HTTP_PROXY`,
 /// `ALL_PROXY`, `NO_PROXY`, upper or lower case).
@@ -129,6 +134,10 @@ pub struct Http {
     /// (team mode's gateway), so that CA vouches for no other host.
     scoped: Option<std::sync::Arc<(String, reqwest::Client)>>,
     options: Options,
+    /// Polls in flight at once, across every clone: widgets that start
+    /// together queue here instead of each opening a connection and
+    /// holding its buffers and answer at the same moment.
+    in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Http {
@@ -150,6 +159,10 @@ impl Http {
             .user_agent(concat!("homedash/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
             .pool_idle_timeout(Duration::from_secs(90))
+            // Many widgets of one provider open many connections when they
+            // start together; keeping them all would hold their buffers
+            // (tens of KiB each) for as long as they are reused.
+            .pool_max_idle_per_host(MAX_IDLE_PER_HOST)
             // Redirects are followed by hand in `fetch`, which decides per
             // hop whether the credential may go along.
             .redirect(reqwest::redirect::Policy::none());
@@ -170,6 +183,7 @@ impl Http {
             cap: o.cap,
             scoped: None,
             options: o,
+            in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
         })
     }
 
@@ -228,6 +242,15 @@ impl Http {
             ));
         }
         let secret = cred.map(|g| g.secret);
+        let Ok(Ok(_permit)) = tokio::time::timeout_at(deadline, self.in_flight.acquire()).await else {
+            return Err(FetchError::new(
+                ErrorClass::Timeout,
+                format!(
+                    "not sent within {}: {MAX_IN_FLIGHT} other polls were still waiting for answers",
+                    humantime::format_duration(timeout)
+                ),
+            ));
+        };
         let mut url = spec.url.clone();
         transport::strip_key(&mut url, &spec.auth);
         let mut base_headers = HeaderMap::new();

@@ -120,26 +120,35 @@ where
     S: Future<Output = &'static str>,
 {
     tokio::pin!(shutdown);
+    // Input is drawn at once; background news waits for the next frame
+    // slot, so a burst of answers costs one frame, not one each.
     let mut dirty = true;
+    let mut later = false;
+    let mut last_frame = Instant::now();
     let mut senders_alive = true;
     // When the input behind the next frame arrived, for the frame trace.
     let mut input_at: Option<std::time::Instant> = None;
     loop {
-        if dirty {
+        if dirty || (later && Instant::now() >= last_frame + FRAME_GAP) {
             let started = std::time::Instant::now();
             terminal.draw(|f| program.draw(f)).map_err(io::Error::other)?;
             let since_input = input_at.take().map(|t| t.elapsed().as_micros() as u64);
             tracing::trace!(micros = started.elapsed().as_micros() as u64, since_input, "frame");
             dirty = false;
+            later = false;
+            last_frame = Instant::now();
         }
+        let frame_slot = later.then(|| last_frame + FRAME_GAP);
         let wake = program
             .next_wake()
             .and_then(|t| (t - Utc::now()).to_std().ok())
             .map(|d| Instant::now() + d);
+        let mut from_input = false;
         let flow = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
                     input_at.get_or_insert_with(std::time::Instant::now);
+                    from_input = true;
                     program.input(ev)
                 }
                 Some(Err(e)) => return Err(e),
@@ -161,10 +170,20 @@ where
                     continue;
                 }
             },
-            () = sleep_until_opt(wake) => program.tick(),
+            () = sleep_until_opt(wake) => {
+                from_input = true; // a clock's second is due now, not a frame later
+                program.tick()
+            }
+            () = sleep_until_opt(frame_slot) => Flow::none(),
             sig = &mut shutdown => return Ok(End::Signal(sig)),
         };
-        dirty |= flow.redraw;
+        if flow.redraw {
+            if from_input {
+                dirty = true;
+            } else {
+                later = true;
+            }
+        }
         for cmd in flow.cmds {
             match on_cmd(program, cmd) {
                 Next::Go => {}
@@ -174,6 +193,9 @@ where
         }
     }
 }
+
+/// Background news is drawn at most this often (25 frames a second).
+const FRAME_GAP: std::time::Duration = std::time::Duration::from_millis(40);
 
 async fn sleep_until_opt(at: Option<Instant>) {
     match at {
