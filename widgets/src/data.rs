@@ -15,6 +15,9 @@ pub enum Data {
 pub struct RenderCtx {
     pub now: DateTime<Utc>,
     pub local: FixedOffset,
+    /// The card fills the screen: the views show their detail (charts
+    /// with axes, the whole forecast).
+    pub zoomed: bool,
 }
 
 /// How often a source's on-screen text changes by itself.
@@ -122,6 +125,8 @@ pub struct Reading {
     pub value: f64,
     /// Oldest first; empty for an instant value.
     pub history: Vec<f64>,
+    /// The time from the history's first point to its last.
+    pub span: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -95,3 +95,12 @@ pub fn assert_probe_cannot_confirm_with(
         );
     }
 }
+
+/// How the dashboard asks a view to draw: as a card, or zoomed.
+pub fn ctx(zoomed: bool) -> crate::data::RenderCtx {
+    crate::data::RenderCtx {
+        now: chrono::DateTime::UNIX_EPOCH,
+        local: chrono::FixedOffset::east_opt(0).unwrap(),
+        zoomed,
+    }
+}

@@ -53,7 +53,11 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
     let inner = block.inner(area);
     block.render(area, buf);
 
-    let ctx = RenderCtx { now, local: app.local };
+    let ctx = RenderCtx {
+        now,
+        local: app.local,
+        zoomed: app.zoom && app.focus == id,
+    };
     if s.data.is_some() || timed {
         w.source.render(s.data.as_ref(), &ctx, inner, buf);
         return;

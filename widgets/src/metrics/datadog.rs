@@ -149,7 +149,17 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 Some("*") | None => s.display_name.unwrap_or_else(|| cfg.query.clone()),
                 Some(scope) => scope.to_string(),
             };
-            Some(Reading { label, value, history })
+            // Datadog's timestamps are milliseconds.
+            let span = match (s.pointlist.first(), s.pointlist.last()) {
+                (Some((a, _)), Some((b, _))) => std::time::Duration::try_from_secs_f64((b - a) / 1000.0).ok(),
+                _ => None,
+            };
+            Some(Reading {
+                label,
+                value,
+                history,
+                span,
+            })
         })
         .collect();
     if readings.is_empty() {
@@ -231,9 +241,9 @@ impl Registered for Config {
         crate::format::fit(&self.query, 30)
     }
 
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         if let Some(Data::Metrics(m)) = data {
-            crate::metrics::render(m, &self.display(), area, buf);
+            crate::metrics::render(m, &self.display(), ctx, area, buf);
         }
     }
 }
@@ -316,7 +326,9 @@ mod tests {
         )
         .unwrap();
         for (w, h) in [(24u16, 2u16), (60, 3)] {
-            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &cfg().display(), area, buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| {
+                super::super::render(&m, &cfg().display(), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("datadog_{w}x{h}"), drawn);
         }
     }

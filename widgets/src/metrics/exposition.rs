@@ -180,6 +180,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 },
                 value: s.value,
                 history: Vec::new(),
+                span: None,
             }
         })
         .collect();
@@ -266,9 +267,9 @@ impl Registered for Config {
         self.metric.clone()
     }
 
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         if let Some(Data::Metrics(m)) = data {
-            crate::metrics::render(m, &self.display(), area, buf);
+            crate::metrics::render(m, &self.display(), ctx, area, buf);
         }
     }
 }
@@ -378,7 +379,9 @@ mod tests {
         let c = cfg("http_request_duration_seconds_bucket", &[]);
         let m = parse(&c, &[body], now()).unwrap();
         for (w, h) in [(24u16, 3u16), (60, 8)] {
-            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| {
+                super::super::render(&m, &c.display(), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("exposition_{w}x{h}"), drawn);
         }
     }

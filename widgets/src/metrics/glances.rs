@@ -156,6 +156,7 @@ fn reading(label: impl Into<String>, value: f64) -> Reading {
         label: label.into(),
         value,
         history: Vec::new(),
+        span: None,
     }
 }
 

@@ -129,6 +129,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
             label: f.label.clone(),
             value,
             history: Vec::new(),
+            span: None,
         });
     }
     Ok(Metrics { readings })
@@ -196,9 +197,9 @@ impl Registered for Config {
         self.fields.first().map_or_else(|| "JSON".into(), |f| f.label.clone())
     }
 
-    fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         if let Some(Data::Metrics(m)) = data {
-            crate::metrics::render(m, &self.display(), area, buf);
+            crate::metrics::render(m, &self.display(), ctx, area, buf);
         }
     }
 }
@@ -271,7 +272,9 @@ mod tests {
         let c = cfg(&[("/current/temp_c", "Temp"), ("/current/wind_kph", "Wind")]);
         let m = parse(&c, &[reply("weatherapi/current_london.json")], now()).unwrap();
         for (w, h) in [(20u16, 2u16), (50, 3)] {
-            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| {
+                super::super::render(&m, &c.display(), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("json_{w}x{h}"), drawn);
         }
     }

@@ -2,6 +2,7 @@
 //! value with a unit, coloured by thresholds, with a sparkline when the
 //! provider sent a series.
 
+mod chart;
 pub mod datadog;
 pub mod exposition;
 pub mod glances;
@@ -117,8 +118,11 @@ fn bars(points: &[f64], area: Rect, st: Style, buf: &mut Buffer) {
     }
 }
 
-pub fn render(m: &Metrics, display: &Display, area: Rect, buf: &mut Buffer) {
+pub fn render(m: &Metrics, display: &Display, ctx: &crate::data::RenderCtx, area: Rect, buf: &mut Buffer) {
     if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if ctx.zoomed && chart::render(m, display, area, buf) {
         return;
     }
     let w = usize::from(area.width);
@@ -210,10 +214,11 @@ mod tests {
                 label: "cpu".into(),
                 value: 4.0,
                 history: vec![0.0, 1.0, 2.0, 3.0, 4.0],
+                span: None,
             }],
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 4));
-        render(&m, &Display::default(), buf.area, &mut buf);
+        render(&m, &Display::default(), &crate::testing::ctx(false), buf.area, &mut buf);
         insta::assert_snapshot!("metrics_chart_40x4", crate::testing::text(&buf));
         assert_eq!(buf[(4, 1)].symbol(), "█", "the highest point fills every row");
         assert_eq!(buf[(0, 1)].symbol(), " ", "the lowest only the bottom");

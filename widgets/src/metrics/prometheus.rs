@@ -191,16 +191,22 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 label: label(&s.metric, legend),
                 value: value(&s.value.1),
                 history: Vec::new(),
+                span: None,
             })
             .collect(),
         Data::Matrix(m) => m
             .into_iter()
             .map(|s| {
                 let history: Vec<f64> = s.values.iter().map(|(_, v)| value(v)).collect();
+                let span = match (s.values.first(), s.values.last()) {
+                    (Some((a, _)), Some((b, _))) => std::time::Duration::try_from_secs_f64(b - a).ok(),
+                    _ => None,
+                };
                 Reading {
                     label: label(&s.metric, legend),
                     value: history.last().copied().unwrap_or(f64::NAN),
                     history,
+                    span,
                 }
             })
             .collect(),
@@ -208,6 +214,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
             label: cfg.query.clone(),
             value: value(&v),
             history: Vec::new(),
+            span: None,
         }],
     };
     Ok(Metrics { readings })
@@ -278,9 +285,9 @@ impl Registered for Config {
         crate::format::fit(&self.query, 30)
     }
 
-    fn render(&self, data: Option<&SourceData>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+    fn render(&self, data: Option<&SourceData>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         if let Some(SourceData::Metrics(m)) = data {
-            crate::metrics::render(m, &self.display(), area, buf);
+            crate::metrics::render(m, &self.display(), ctx, area, buf);
         }
     }
 }
@@ -373,14 +380,34 @@ mod tests {
         let m = parse(&cfg(Some("1h")), &[reply(200, "query_range_matrix.json")], now()).unwrap();
         let c = cfg(None);
         for (w, h) in [(24u16, 2u16), (60, 4)] {
-            let drawn = crate::testing::drawn(w, h, |area, buf| super::super::render(&m, &c.display(), area, buf));
+            let drawn = crate::testing::drawn(w, h, |area, buf| {
+                super::super::render(&m, &c.display(), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("prometheus_range_{w}x{h}"), drawn);
         }
         let one = Metrics {
             readings: vec![m.readings[0].clone()],
         };
-        let drawn = crate::testing::drawn(40, 3, |area, buf| super::super::render(&one, &c.display(), area, buf));
+        let drawn = crate::testing::drawn(40, 3, |area, buf| {
+            super::super::render(&one, &c.display(), &crate::testing::ctx(false), area, buf)
+        });
         insta::assert_snapshot!("prometheus_single_40x3", drawn);
+    }
+
+    #[test]
+    fn zoomed_charts_have_axes_the_range_and_thresholds() {
+        let m = parse(&cfg(Some("1h")), &[reply(200, "query_range_matrix.json")], now()).unwrap();
+        let mut c = cfg(Some("1h"));
+        c.warn = Some(0.5);
+        c.crit = Some(0.2);
+        for (w, h) in [(78u16, 21u16), (198, 57)] {
+            let drawn = crate::testing::drawn(w, h, |area, buf| {
+                super::super::render(&m, &c.display(), &crate::testing::ctx(true), area, buf)
+            });
+            assert!(drawn.contains("-30s") && drawn.contains("now"), "{drawn}");
+            assert!(drawn.contains("warn") && drawn.contains("crit"), "{drawn}");
+            insta::assert_snapshot!(format!("prometheus_zoomed_{w}x{h}"), drawn);
+        }
     }
 
     #[test]

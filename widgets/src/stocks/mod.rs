@@ -1,6 +1,7 @@
 //! Stock quote providers and the quote table they share.
 
 pub mod alphavantage;
+pub mod chart;
 mod common;
 pub mod finnhub;
 pub mod polygon;

@@ -284,4 +284,21 @@ mod tests {
             insta::assert_snapshot!(format!("yahoo_{w}x{h}"), drawn);
         }
     }
+
+    #[test]
+    fn zoomed_a_full_width_chart_with_the_range_high_and_low() {
+        let q = parse(
+            &Config {
+                symbols: vec!["AAPL".into()],
+            },
+            &[reply(200, "chart_AAPL_1d_5m_CONSTRUCTED.json")],
+            now(),
+        )
+        .unwrap();
+        for (w, h) in [(78u16, 21u16), (198, 57)] {
+            let drawn = crate::testing::drawn(w, h, |area, buf| crate::stocks::chart::render(&q, area, buf));
+            assert!(drawn.contains("day H") && drawn.contains("prev close"), "{drawn}");
+            insta::assert_snapshot!(format!("yahoo_zoomed_{w}x{h}"), drawn);
+        }
+    }
 }
