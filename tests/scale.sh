@@ -122,23 +122,23 @@ run_case() {
   sleep 5 # every widget has polled once and settled into its schedule
   local a_us a_t b_us b_t rss
   a_us=$(now_us); a_t=$(ticks "$pid")
-  local a_lines; a_lines=$(wc -l < "$work/access.log")
   sleep "$SECONDS_RUN"
   b_us=$(now_us); b_t=$(ticks "$pid"); rss=$(rss_kb "$pid")
   sleep 1.2 # nginx flushes its log buffer each second
-  local b_lines; b_lines=$(awk -v end="$b_us" '$1 * 1000000 <= end' "$work/access.log" | wc -l)
-  local span_us=$((b_us - a_us)) reqs=$((b_lines - a_lines))
+  # Only this case's requests, in the window (the log is buffered for a second).
+  local reqs; reqs=$(awk -v a="$a_us" -v b="$b_us" '$1 * 1000000 >= a && $1 * 1000000 <= b' "$work/access.log" | wc -l)
+  local span_us=$((b_us - a_us))
   local cpu rps per_poll
   cpu=$(awk -v d=$((b_t - a_t)) -v hz="$HZ" -v us=$span_us 'BEGIN{printf "%.1f", d/hz/(us/1e6)*100}')
   rps=$(awk -v r=$reqs -v us=$span_us 'BEGIN{printf "%.0f", r/(us/1e6)}')
   per_poll=$(awk -v d=$((b_t - a_t)) -v hz="$HZ" -v r=$reqs 'BEGIN{ if (r > 0) printf "%.0f", d/hz/r*1e6; else print "NA"}')
   # The oldest widget: how long before the window's end its last request came.
   local stale
-  stale=$(awk -v end="$b_us" '$1 * 1000000 <= end { last[$2] = $1 } END {
+  stale=$(awk -v start="$t0" -v end="$b_us" '$1 * 1000000 >= start && $1 * 1000000 <= end { last[$2] = $1 } END {
       n = 0; worst = 0; for (u in last) { n++; a = end/1e6 - last[u]; if (a > worst) worst = a }
       printf "%d %.2f", n, worst }' "$work/access.log")
   local seen=${stale% *} oldest=${stale#* }
-  local bad; bad=$(awk '$3 != 200' "$work/access.log" | wc -l)
+  local bad; bad=$(awk -v start="$t0" '$1 * 1000000 >= start && $3 != 200' "$work/access.log" | wc -l)
   local refresh_s; refresh_s=$(awk -v r="$REFRESH" 'BEGIN{sub(/s$/, "", r); print r}')
   echo "$label: size=$size first_frame_ms=$first_ms cpu_pct=$cpu rss_kib=$rss requests_per_s=$rps us_per_poll=$per_poll widgets_polled=$seen not_200=$bad oldest_poll_s=$oldest ($(awk -v o="$oldest" -v r="$refresh_s" 'BEGIN{printf "%.2f", o/r}') refreshes)"
   if ((pages > 1)); then

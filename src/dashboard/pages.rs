@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 
 use crate::config::{Content, Layout, Node, PageContent, Size, WhenHidden};
 use crate::dashboard::msg::WidgetId;
+use crate::ui::grid;
 
 /// The automatic layout never makes a card smaller than this.
 pub const AUTO_CARD: (u16, u16) = (30, 8);
@@ -79,11 +80,17 @@ fn fits(area: Rect) -> (usize, usize) {
 }
 
 /// `ids` in rows of equal width: up to three across when they fit in
-/// height, more when they need to.
+/// height, more when they need to; a page given more widgets than fit at
+/// the automatic size shrinks its cards toward the smallest there is.
 pub fn arrange(ids: &[WidgetId], area: Rect) -> Node {
     let (max_cols, max_rows) = fits(area);
     let k = ids.len().max(1);
-    let cols = k.min(3).max(k.div_ceil(max_rows)).min(max_cols).max(1);
+    let cols = if k <= max_cols * max_rows {
+        k.min(3).max(k.div_ceil(max_rows)).min(max_cols)
+    } else {
+        k.div_ceil(usize::from((area.height / grid::MIN_CARD.1).max(1)))
+    }
+    .max(1);
     let rows = ids
         .chunks(cols)
         .map(|chunk| Node {
@@ -222,6 +229,16 @@ mod tests {
         // 200x60: 6 x 7 cards.
         let p = auto(100, 200, 58);
         assert_eq!(p.iter().map(|pg| pg.widgets.len()).collect::<Vec<_>>(), [42, 42, 16]);
+    }
+
+    #[test]
+    fn a_page_of_more_than_fit_shrinks_its_cards_to_fit() {
+        let ids: Vec<usize> = (0..200).collect();
+        let area = Rect::new(0, 1, 260, 38);
+        let node = arrange(&ids, area);
+        let (w, h) = grid::min_size(&node);
+        assert!(w <= area.width && h <= area.height, "{w}x{h}");
+        assert_eq!(grid::areas(&node, area).len(), 200);
     }
 
     #[test]
