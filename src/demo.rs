@@ -136,17 +136,33 @@ fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
     };
     let hour = f64::from(local.hour()) + f64::from(local.minute()) / 60.0;
     let code_at = |h: i64| [0, 1, 2, 3, 3, 61, 2, 1][(h.rem_euclid(8)) as usize];
-    let start = local.date().and_hms_opt(0, 0, 0).unwrap_or(local);
-    let times: Vec<String> = (0..48)
-        .map(|h| (start + Duration::hours(h)).format("%Y-%m-%dT%H:%M").to_string())
+    // As the real API: `forecast_hours` steps from this hour, and
+    // `forecast_days` days from today.
+    let steps: i64 = q.get("forecast_hours").and_then(|v| v.parse().ok()).unwrap_or(48);
+    let days: i64 = q.get("forecast_days").and_then(|v| v.parse().ok()).unwrap_or(7);
+    let this_hour = local.date().and_hms_opt(local.hour(), 0, 0).unwrap_or(local);
+    let today = local.date();
+    let hours: Vec<i64> = (0..steps).map(|h| i64::from(local.hour()) + h).collect();
+    let times: Vec<String> = (0..steps)
+        .map(|h| (this_hour + Duration::hours(h)).format("%Y-%m-%dT%H:%M").to_string())
         .collect();
-    let temps: Vec<f64> = (0..48).map(|h| temp_at(h as f64, 0.0)).collect();
-    let codes: Vec<i64> = (0..48).map(|h| code_at(h / 3)).collect();
-    let precip: Vec<i64> = (0..48)
+    let temps: Vec<f64> = hours.iter().map(|h| temp_at(*h as f64, 0.0)).collect();
+    let codes: Vec<i64> = hours.iter().map(|h| code_at(h / 3)).collect();
+    let precip: Vec<i64> = hours
+        .iter()
         .map(|h| if code_at(h / 3) == 61 { 70 } else { h * 7 % 30 })
         .collect();
-    let day_max = |d: usize| temps[d * 24..(d + 1) * 24].iter().copied().fold(f64::MIN, f64::max);
-    let day_min = |d: usize| temps[d * 24..(d + 1) * 24].iter().copied().fold(f64::MAX, f64::min);
+    // Each day a little warmer or colder than the last, so the week varies.
+    let drift = |d: i64| 3.0 * (d as f64 * 1.3).sin();
+    let dates: Vec<String> = (0..days)
+        .map(|d| (today + Duration::days(d)).format("%Y-%m-%d").to_string())
+        .collect();
+    let day_max: Vec<f64> = (0..days).map(|d| temp_at(15.0, drift(d))).collect();
+    let day_min: Vec<f64> = (0..days).map(|d| temp_at(3.0, drift(d))).collect();
+    let day_codes: Vec<i64> = (0..days).map(|d| [61, 3, 2, 0, 71, 1, 45][(d % 7) as usize]).collect();
+    let day_precip: Vec<i64> = (0..days)
+        .map(|d| [80, 35, 10, 0, 65, 5, 20][(d % 7) as usize])
+        .collect();
     let (tu, wu) = if imperial { ("°F", "mp/h") } else { ("°C", "km/h") };
     json!({
         "latitude": lat, "longitude": lon, "generationtime_ms": 0.1,
@@ -165,11 +181,11 @@ fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
         },
         "hourly_units": {"time": "iso8601", "temperature_2m": tu, "weather_code": "wmo code", "precipitation_probability": "%"},
         "hourly": {"time": times, "temperature_2m": temps, "weather_code": codes, "precipitation_probability": precip},
-        "daily_units": {"time": "iso8601", "weather_code": "wmo code", "temperature_2m_max": tu, "temperature_2m_min": tu},
+        "daily_units": {"time": "iso8601", "weather_code": "wmo code", "temperature_2m_max": tu, "temperature_2m_min": tu,
+            "precipitation_probability_max": "%"},
         "daily": {
-            "time": [start.format("%Y-%m-%d").to_string(), (start + Duration::days(1)).format("%Y-%m-%d").to_string()],
-            "weather_code": [code_at(4), code_at(12)],
-            "temperature_2m_max": [day_max(0), day_max(1)], "temperature_2m_min": [day_min(0), day_min(1)]
+            "time": dates, "weather_code": day_codes, "temperature_2m_max": day_max, "temperature_2m_min": day_min,
+            "precipitation_probability_max": day_precip
         }
     })
 }
@@ -190,6 +206,8 @@ mod tests {
             if imperial {
                 q.insert("temperature_unit".into(), "fahrenheit".into());
             }
+            q.insert("forecast_days".into(), "7".into());
+            q.insert("forecast_hours".into(), "25".into());
             let body = open_meteo(&q).to_string().into_bytes();
             let cfg = open_meteo::Config {
                 latitude: 52.5,
@@ -208,8 +226,9 @@ mod tests {
                 Utc::now(),
             )
             .unwrap();
-            assert_eq!(w.hourly.len(), 8);
-            assert!(w.high >= w.low);
+            assert_eq!(w.hourly.len(), 24, "the coming day");
+            assert_eq!(w.days.len(), 7, "the week");
+            assert!(w.high >= w.low && w.high.is_some());
             assert_eq!(w.temp_unit, if imperial { "°F" } else { "°C" });
         }
     }

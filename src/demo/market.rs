@@ -141,7 +141,9 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
                 .map(|i| {
                     let t = now.timestamp() + i * 10800;
                     let id = [800, 801, 803, 500][(i % 4) as usize];
-                    json!({"dt": t, "main": {"temp": round(wave("owm", 11.0, 4.0, t as f64), 1)},
+                    let temp = wave("owm", 11.0, 4.0, t as f64) + 3.0 * ((i / 8) as f64 * 1.3).sin();
+                    json!({"dt": t, "main": {"temp": round(temp, 1), "temp_max": round(temp + 1.5, 1),
+                                              "temp_min": round(temp - 1.5, 1)},
                            "weather": [{"id": id}], "pop": (i * 13 % 90) as f64 / 100.0})
                 })
                 .collect();
@@ -150,22 +152,36 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
         ("weatherapi", "/v1/forecast.json") => {
             let c = wave("weatherapi", 16.0, 5.0, now.timestamp() as f64);
             let local = now + chrono::Duration::hours(9);
-            let hours: Vec<Value> = (0..48)
-                .map(|h| {
-                    let t = local.date_naive().and_hms_opt(0, 0, 0).map(|d| d + chrono::Duration::hours(h));
-                    let code = [1000, 1003, 1006, 1183][(h % 4) as usize];
-                    json!({"time": t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()), "temp_c": round(c + ((h % 24) as f64 - 12.0).abs() * -0.4 + 4.0, 1),
-                           "temp_f": round((c + 4.0) * 1.8 + 32.0, 1), "condition": {"code": code},
-                           "chance_of_rain": (h * 11 % 100)})
+            let days: i64 = q(query, "days").parse().unwrap_or(1);
+            let f = |c: f64| round(c * 1.8 + 32.0, 1);
+            let forecastday: Vec<Value> = (0..days)
+                .map(|d| {
+                    let date = local.date_naive() + chrono::Duration::days(d);
+                    let hours: Vec<Value> = (0..24)
+                        .map(|h| {
+                            let t = date.and_hms_opt(0, 0, 0).map(|t| t + chrono::Duration::hours(h));
+                            let code = [1000, 1003, 1006, 1183][(h % 4) as usize];
+                            let temp = c + (h as f64 - 12.0).abs() * -0.4 + 4.0;
+                            json!({"time": t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()), "temp_c": round(temp, 1),
+                                   "temp_f": f(temp), "condition": {"code": code}, "chance_of_rain": ((d * 24 + h) * 11 % 100)})
+                        })
+                        .collect();
+                    let shift = 3.0 * (d as f64 * 1.3).sin();
+                    let (hi, lo) = (c + 5.0 + shift, c - 4.0 + shift);
+                    let code = [1003, 1183, 1000, 1006, 1210, 1000, 1135][(d % 7) as usize];
+                    let rain = [10, 80, 0, 20, 60, 0, 30][(d % 7) as usize];
+                    json!({"date": date.format("%Y-%m-%d").to_string(),
+                           "day": {"maxtemp_c": round(hi, 1), "mintemp_c": round(lo, 1), "maxtemp_f": f(hi), "mintemp_f": f(lo),
+                                   "condition": {"code": code},
+                                   "daily_chance_of_rain": rain},
+                           "hour": hours})
                 })
                 .collect();
             json!({"location": {"name": "Tokyo", "localtime": local.format("%Y-%m-%d %H:%M").to_string()},
-                   "current": {"temp_c": round(c, 1), "temp_f": round(c * 1.8 + 32.0, 1), "feelslike_c": round(c - 1.0, 1),
-                               "feelslike_f": round((c - 1.0) * 1.8 + 32.0, 1), "humidity": 64, "wind_kph": round(noisy(12.0, 3.0), 1),
+                   "current": {"temp_c": round(c, 1), "temp_f": f(c), "feelslike_c": round(c - 1.0, 1),
+                               "feelslike_f": f(c - 1.0), "humidity": 64, "wind_kph": round(noisy(12.0, 3.0), 1),
                                "wind_mph": 7.5, "wind_degree": 120, "condition": {"text": "Partly cloudy", "code": 1003}},
-                   "forecast": {"forecastday": [{"day": {"maxtemp_c": round(c + 5.0, 1), "mintemp_c": round(c - 4.0, 1),
-                                "maxtemp_f": round((c + 5.0) * 1.8 + 32.0, 1), "mintemp_f": round((c - 4.0) * 1.8 + 32.0, 1)},
-                                "hour": hours}]}})
+                   "forecast": {"forecastday": forecastday}})
         }
         ("prometheus", "/api/v1/query" | "/api/v1/query_range") => {
             let instances = ["web-1:9100", "web-2:9100", "db-1:9100"];

@@ -509,3 +509,78 @@ fn page_bar_small_and_large() {
         .to_string()
     ));
 }
+
+/// One widget of each kind, loaded from fixtures through its source's own
+/// parse.
+const EVERY_KIND: &str = r#"
+[widget.weather]
+kind = "weather"
+provider = "open-meteo"
+location = "Berlin"
+latitude = 52.52
+longitude = 13.41
+
+[widget.quotes]
+kind = "stocks"
+provider = "yahoo"
+symbols = ["AAPL"]
+
+[widget.cpu]
+kind = "metrics"
+provider = "prometheus"
+base_url = "http://127.0.0.1:9090"
+query = "up"
+range = "1h"
+legend = "job"
+warn = 0.5
+crit = 0.2
+
+[widget.system]
+kind = "system"
+
+[widget.clock]
+kind = "clock"
+zones = ["local", "UTC", "Asia/Tokyo"]
+"#;
+
+fn from_fixture(app: &App, name: &str, fixture: &str) -> Data {
+    let path = format!("{}/widgets/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let body = std::fs::read(&path).unwrap();
+    app.widgets[id(app, name)]
+        .source
+        .parse(
+            &[HttpReply {
+                status: 200,
+                headers: vec![],
+                body,
+            }],
+            now(),
+        )
+        .unwrap()
+}
+
+#[test]
+fn zoomed_each_kind_at_80x24_and_200x60() {
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut a = app(EVERY_KIND, w, h);
+        let wx = weather(&a, "weather");
+        fetched(&mut a, "weather", 60, Ok(wx));
+        let q = from_fixture(&a, "quotes", "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json");
+        fetched(&mut a, "quotes", 5, Ok(q));
+        let m = from_fixture(&a, "cpu", "prometheus/query_range_matrix.json");
+        fetched(&mut a, "cpu", 5, Ok(m));
+        fetched(&mut a, "system", 1, Ok(system()));
+        for name in ["weather", "quotes", "cpu", "system", "clock"] {
+            a.focus = id(&a, name);
+            key(&mut a, KeyCode::Char('z'));
+            let screen = render(&a);
+            let text = format!("{screen:?}");
+            assert!(
+                text.contains(&format!("\" {name} · ")),
+                "{name} is the zoomed card:\n{text}"
+            );
+            insta::assert_snapshot!(format!("zoomed_{name}_{w}x{h}"), screen);
+            key(&mut a, KeyCode::Esc);
+        }
+    }
+}

@@ -74,7 +74,13 @@ pub struct Weather {
     /// Today's high and low, when the provider sends a daily block.
     pub high: Option<f64>,
     pub low: Option<f64>,
+    /// The coming hours, up to a day of them (Open-Meteo and WeatherAPI.com
+    /// hourly, OpenWeatherMap in 3-hour steps); the card's strip shows the
+    /// first few, a zoomed card all.
     pub hourly: Vec<HourPoint>,
+    /// The daily forecast from today, as many days as the provider sends
+    /// (up to a week); drawn by a zoomed card.
+    pub days: Vec<DayPoint>,
     /// A personal station's own readings (Netatmo), besides the conditions.
     pub station: Option<Station>,
 }
@@ -87,6 +93,15 @@ pub struct Station {
     pub co2: Option<f64>,
     /// How old the last reading was when it was fetched, in seconds.
     pub reading_age_secs: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayPoint {
+    pub date: chrono::NaiveDate,
+    pub code: Option<u8>,
+    pub high: Option<f64>,
+    pub low: Option<f64>,
+    pub precip_probability: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

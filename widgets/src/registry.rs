@@ -68,9 +68,8 @@ pub trait Registered: Sized + Clone + std::fmt::Debug + PartialEq + DeserializeO
     }
 
     /// Draw the content (no border); nothing until there is data, except
-    /// for sources that need none. Weather and quotes are drawn by their
-    /// kind's one view (`Source::render`), whichever provider they came
-    /// from; metrics, the clock and the system card draw here, with their
-    /// own settings.
+    /// for sources that need none. Quotes are drawn by their kind's one
+    /// view (`Source::render`), whichever provider they came from; the
+    /// others draw here, through their kind's view with their own settings.
     fn render(&self, _data: Option<&Data>, _ctx: &RenderCtx, _area: Rect, _buf: &mut Buffer) {}
 }

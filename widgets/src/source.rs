@@ -100,7 +100,6 @@ macro_rules! registry {
             /// caller says why.
             pub fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
                 match (self, data) {
-                    (_, Some(Data::Weather(w))) => crate::weather::render(w, area, buf),
                     (_, Some(Data::Quotes(q))) if ctx.zoomed => crate::stocks::chart::render(q, area, buf),
                     (_, Some(Data::Quotes(q))) => crate::stocks::render(q, area, buf),
                     $((Source::$variant(c), _) => Registered::render(c, data, ctx, area, buf),)*

@@ -1,14 +1,19 @@
 //! Weather providers and the view they share.
 
 pub mod geocoding;
+mod hours;
 pub mod netatmo;
 pub mod open_meteo;
 pub mod openweathermap;
 mod view;
 pub mod weatherapi;
 pub mod wmo;
+mod zoom;
 
-pub use crate::data::{HourPoint, Weather};
+pub use crate::data::{DayPoint, HourPoint, Weather};
+
+/// How many coming hours a parse keeps: a zoomed card shows a whole day.
+pub const DAY_HOURS: usize = 24;
 pub use view::render;
 
 /// The checks every weather provider's place keys need.

@@ -10,12 +10,14 @@ use serde::Deserialize;
 use url::Url;
 
 use super::Weather;
-use crate::data::{Data, Station};
+use crate::data::{Data, RenderCtx, Station};
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::{Budget, OAuthHints, Provider};
 use crate::registry::{Info, Registered};
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.netatmo.com";
 
@@ -189,6 +191,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         high: main.max_temp,
         low: main.min_temp,
         hourly: Vec::new(),
+        days: Vec::new(),
         station: Some(Station {
             pressure: indoor.and_then(|r| r.pressure),
             co2: indoor.and_then(|r| r.co2),
@@ -273,6 +276,12 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         "Weather station".into()
+    }
+
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            super::render(w, 0, ctx, area, buf);
+        }
     }
 }
 
@@ -359,7 +368,11 @@ mod tests {
     fn renders_the_station() {
         let w = parse(&cfg(), &[reply(200, "getstationsdata_CONSTRUCTED.json")], now()).unwrap();
         insta::assert_snapshot!(crate::testing::drawn(48, 5, |area, buf| super::super::render(
-            &w, area, buf
+            &w,
+            0,
+            &crate::testing::ctx(false),
+            area,
+            buf
         )));
     }
 }

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDateTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde::Deserialize;
 use url::Url;
 
-use super::{HourPoint, Weather};
-use crate::data::Data;
+use super::{DayPoint, HourPoint, Weather};
+use crate::data::{Data, RenderCtx};
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::registry::Info;
@@ -16,6 +16,8 @@ use crate::registry::Registered;
 use crate::request::{HttpReply, RequestSpec};
 use chrono::DateTime;
 use chrono::Utc;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.open-meteo.com";
 
@@ -65,9 +67,14 @@ pub fn request(cfg: &Config, base: &Url) -> RequestSpec {
             "temperature_2m,relative_humidity_2m,apparent_temperature,is_day,weather_code,wind_speed_10m,wind_direction_10m".into(),
         ),
         ("hourly", "temperature_2m,weather_code,precipitation_probability".into()),
-        ("daily", "weather_code,temperature_2m_max,temperature_2m_min".into()),
+        (
+            "daily",
+            "weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max".into(),
+        ),
         ("timezone", "auto".into()),
-        ("forecast_days", "2".into()),
+        ("forecast_days", "7".into()),
+        // From this hour: this one and the day after it, for a zoomed card.
+        ("forecast_hours", "25".into()),
     ];
     if cfg.units == Units::Imperial {
         q.push(("temperature_unit", "fahrenheit".into()));
@@ -117,6 +124,10 @@ struct Daily {
     temperature_2m_max: Vec<Option<f64>>,
     #[serde(default)]
     temperature_2m_min: Vec<Option<f64>>,
+    #[serde(default)]
+    weather_code: Vec<Option<f64>>,
+    #[serde(default)]
+    precipitation_probability_max: Vec<Option<f64>>,
 }
 
 fn local_time(s: &str) -> Result<NaiveDateTime, FetchError> {
@@ -169,19 +180,29 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
                 code: code(at(&h.weather_code, i)),
                 precip_probability: at(&h.precipitation_probability, i),
             });
-            if hourly.len() >= usize::from(cfg.hours) {
+            if hourly.len() >= super::DAY_HOURS {
                 break;
             }
         }
     }
-    let (mut high, mut low) = (None, None);
+    let mut days = Vec::new();
     if let Some(d) = &body.daily {
-        let today = time.date().format("%Y-%m-%d").to_string();
-        if let Some(i) = d.time.iter().position(|t| *t == today) {
-            high = at(&d.temperature_2m_max, i);
-            low = at(&d.temperature_2m_min, i);
+        for (i, t) in d.time.iter().enumerate() {
+            let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|e| FetchError::bad_response(format!("date {t:?}: {e}")))?;
+            if date < time.date() {
+                continue;
+            }
+            days.push(DayPoint {
+                date,
+                code: code(at(&d.weather_code, i)),
+                high: at(&d.temperature_2m_max, i),
+                low: at(&d.temperature_2m_min, i),
+                precip_probability: at(&d.precipitation_probability_max, i),
+            });
         }
     }
+    let today = days.first().filter(|d| d.date == time.date());
     Ok(Weather {
         time,
         temperature,
@@ -197,9 +218,10 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
             u if u == "mp/h" => "mph".into(),
             u => u,
         },
-        high,
-        low,
+        high: today.and_then(|d| d.high),
+        low: today.and_then(|d| d.low),
         hourly,
+        days,
         station: None,
     })
 }
@@ -239,6 +261,12 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
+    }
+
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            super::render(w, usize::from(self.hours), ctx, area, buf);
+        }
     }
 }
 
@@ -283,6 +311,7 @@ mod tests {
         assert_eq!(q["latitude"], "52.52");
         assert_eq!(q["temperature_unit"], "fahrenheit");
         assert!(q["daily"].contains("temperature_2m_max"));
+        assert_eq!((q["forecast_days"].as_str(), q["forecast_hours"].as_str()), ("7", "25"));
         assert_eq!(spec.auth, crate::AuthPlacement::None);
     }
 
@@ -302,7 +331,6 @@ mod tests {
     #[test]
     fn parses_hourly_and_daily_with_nulls() {
         let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
-        assert_eq!(w.hourly.len(), 6);
         assert_eq!(w.hourly[0].time.hour(), 15, "the strip starts at the next hour");
         assert_eq!(w.hourly[2].temperature, None, "17h is null in the fixture");
         assert_eq!(w.high, Some(7.2));
@@ -373,7 +401,7 @@ mod tests {
     fn renders_small_and_large() {
         let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
         let mut small = Buffer::empty(Rect::new(0, 0, 30, 3));
-        super::super::render(&w, small.area, &mut small);
+        super::super::render(&w, 6, &crate::testing::ctx(false), small.area, &mut small);
         assert_eq!(
             text(&small),
             [
@@ -383,7 +411,7 @@ mod tests {
             ]
         );
         let mut large = Buffer::empty(Rect::new(0, 0, 40, 8));
-        super::super::render(&w, large.area, &mut large);
+        super::super::render(&w, 6, &crate::testing::ctx(false), large.area, &mut large);
         let t = text(&large);
         assert_eq!(t[4], "15h   16h   17h   18h   19h   20h       ");
         assert_eq!(
@@ -396,7 +424,55 @@ mod tests {
     #[test]
     fn snapshot_60x8() {
         let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
-        let drawn = crate::testing::drawn(60, 8, |area, buf| crate::weather::render(&w, area, buf));
+        let drawn = crate::testing::drawn(60, 8, |area, buf| {
+            crate::weather::render(&w, usize::from(cfg().hours), &crate::testing::ctx(false), area, buf)
+        });
         insta::assert_snapshot!("open_meteo_60x8", drawn);
+    }
+
+    #[test]
+    fn parses_the_day_and_the_week() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        assert_eq!(w.hourly.len(), 24, "a whole day, whatever the strip shows");
+        assert_eq!(w.hourly[23].time.hour(), 14, "to this hour tomorrow");
+        assert_eq!(w.days.len(), 7);
+        assert_eq!(w.days[1].low, None, "a null stays unknown");
+        assert_eq!(w.days[4].code, Some(73));
+        assert_eq!(w.days[4].precip_probability, Some(90.0));
+        assert_eq!((w.days[4].high, w.days[4].low), (Some(-0.4), Some(-5.1)));
+    }
+
+    #[test]
+    fn the_strip_shows_the_configured_hours_and_zoom_the_rest() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        let card = crate::testing::drawn(78, 8, |area, buf| {
+            crate::weather::render(&w, 2, &crate::testing::ctx(false), area, buf)
+        });
+        assert!(
+            card.contains("15h   16h\n") && !card.contains("17h"),
+            "two hours only:\n{card}"
+        );
+        let zoomed = crate::testing::drawn(78, 21, |area, buf| {
+            crate::weather::render(&w, 2, &crate::testing::ctx(true), area, buf)
+        });
+        assert!(
+            zoomed.contains("Next 24 hours") && zoomed.contains("Next 7 days"),
+            "{zoomed}"
+        );
+        assert!(zoomed.contains("Today") && zoomed.contains("Tue  1"), "{zoomed}");
+    }
+
+    #[test]
+    fn zoomed_snapshots() {
+        let w = parse(&cfg(), &reply(200, "forecast_full_berlin_CONSTRUCTED.json"), now()).unwrap();
+        for (name, width, height) in [
+            ("open_meteo_zoomed_78x21", 78, 21),
+            ("open_meteo_zoomed_198x57", 198, 57),
+        ] {
+            let drawn = crate::testing::drawn(width, height, |area, buf| {
+                crate::weather::render(&w, 8, &crate::testing::ctx(true), area, buf)
+            });
+            insta::assert_snapshot!(name, drawn);
+        }
     }
 }

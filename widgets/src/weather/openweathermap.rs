@@ -8,8 +8,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::open_meteo::Units;
-use super::{HourPoint, Weather, wmo};
-use crate::data::Data;
+use super::{DayPoint, HourPoint, Weather, wmo};
+use crate::data::{Data, RenderCtx};
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::Budget;
@@ -17,6 +17,8 @@ use crate::provider::Provider;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.openweathermap.org";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("appid");
@@ -28,7 +30,8 @@ pub struct Config {
     pub location: Option<String>,
     #[serde(default)]
     pub units: Units,
-    /// Upcoming 3-hour steps in the strip (0 to 8); 0 skips the forecast call.
+    /// Upcoming 3-hour steps in the strip (0 to 8); 0 skips the forecast
+    /// call, and with it the zoomed card's day and week.
     #[serde(default = "default_steps")]
     pub hours: u8,
 }
@@ -70,10 +73,19 @@ fn get(cfg: &Config, base: &Url, path: &str, extra: &[(&str, String)]) -> Reques
     spec
 }
 
+/// All the 3-hour steps the free forecast has: five days, for the zoomed
+/// card's week.
+const FORECAST_STEPS: u8 = 40;
+
 pub fn requests(cfg: &Config, base: &Url) -> Vec<RequestSpec> {
     let mut out = vec![get(cfg, base, "/data/2.5/weather", &[])];
     if cfg.hours > 0 {
-        out.push(get(cfg, base, "/data/2.5/forecast", &[("cnt", cfg.hours.to_string())]));
+        out.push(get(
+            cfg,
+            base,
+            "/data/2.5/forecast",
+            &[("cnt", FORECAST_STEPS.to_string())],
+        ));
     }
     out
 }
@@ -181,17 +193,22 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
     let speed = |v: f64| if cfg.units == Units::Metric { v * 3.6 } else { v };
     let cond = c.weather.first();
     let mut hourly = Vec::new();
+    let mut days: Vec<DayPoint> = Vec::new();
     if let Some(r) = replies.get(1) {
         let f: Forecast = serde_json::from_slice(&r.body).map_err(FetchError::bad_response)?;
         let offset = f.city.map_or(c.timezone, |c| c.timezone);
-        for s in f.list.iter().take(usize::from(cfg.hours)) {
-            if let Some(t) = local(s.dt, offset) {
-                hourly.push(HourPoint {
-                    time: t,
-                    temperature: Some(s.main.temp),
-                    code: s.weather.first().map(|w| wmo::from_owm(w.id)),
-                    precip_probability: s.pop.map(|p| p * 100.0),
-                });
+        for s in &f.list {
+            let Some(t) = local(s.dt, offset) else { continue };
+            let point = HourPoint {
+                time: t,
+                temperature: Some(s.main.temp),
+                code: s.weather.first().map(|w| wmo::from_owm(w.id)),
+                precip_probability: s.pop.map(|p| p * 100.0),
+            };
+            add_to_day(&mut days, &point, s.main.temp_max, s.main.temp_min);
+            // Eight 3-hour steps make the day a zoomed card shows.
+            if hourly.len() < super::DAY_HOURS / 3 {
+                hourly.push(point);
             }
         }
     }
@@ -215,8 +232,32 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         high: c.main.temp_max,
         low: c.main.temp_min,
         hourly,
+        days,
         station: None,
     })
+}
+
+/// The forecast gives no days, only 3-hour steps: a day is its steps'
+/// highest and lowest temperature, its likeliest rain and its worst weather
+/// (a higher WMO code is the more severe).
+fn add_to_day(days: &mut Vec<DayPoint>, step: &HourPoint, max: Option<f64>, min: Option<f64>) {
+    let date = step.time.date();
+    if days.last().is_none_or(|d| d.date != date) {
+        days.push(DayPoint {
+            date,
+            code: None,
+            high: None,
+            low: None,
+            precip_probability: None,
+        });
+    }
+    let Some(day) = days.last_mut() else { return };
+    let most = |a: Option<f64>, b: Option<f64>| a.into_iter().chain(b).reduce(f64::max);
+    let least = |a: Option<f64>, b: Option<f64>| a.into_iter().chain(b).reduce(f64::min);
+    day.high = most(day.high, max.or(step.temperature));
+    day.low = least(day.low, min.or(step.temperature));
+    day.precip_probability = most(day.precip_probability, step.precip_probability);
+    day.code = day.code.into_iter().chain(step.code).max();
 }
 
 pub fn probe_result(reply: &HttpReply, now: DateTime<Utc>) -> Result<(), FetchError> {
@@ -286,6 +327,12 @@ impl Registered for Config {
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
     }
+
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            super::render(w, usize::from(self.hours), ctx, area, buf);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -317,7 +364,7 @@ mod tests {
             s[0].url.as_str(),
             "https://api.openweathermap.org/data/2.5/weather?lat=44.34&lon=10.99&units=metric"
         );
-        assert!(s[1].url.as_str().contains("/data/2.5/forecast?") && s[1].url.as_str().contains("cnt=3"));
+        assert!(s[1].url.as_str().contains("/data/2.5/forecast?") && s[1].url.as_str().contains("cnt=40"));
         assert_eq!(s[0].auth, AuthPlacement::Query("appid"));
         assert_eq!(cfg().requests_per_poll(), 2);
     }
@@ -344,6 +391,12 @@ mod tests {
         assert_eq!(w.hourly.len(), 3);
         assert_eq!(w.hourly[0].precip_probability, Some(32.0));
         assert_eq!(w.hourly[2].code, Some(3));
+        assert_eq!(w.days.len(), 1, "the capture's steps are all one local day");
+        let d = &w.days[0];
+        assert_eq!(d.date.to_string(), "2022-08-30");
+        assert_eq!((d.high, d.low), (Some(297.87), Some(290.31)), "the steps' extremes");
+        assert_eq!(d.precip_probability, Some(33.0), "the likeliest step");
+        assert_eq!(d.code, Some(61), "rain outranks overcast");
     }
 
     #[test]
@@ -387,7 +440,9 @@ mod tests {
             h.temperature = h.temperature.map(k);
         }
         for (width, h) in [(30u16, 3u16), (60, 8)] {
-            let drawn = crate::testing::drawn(width, h, |area, buf| super::super::render(&w, area, buf));
+            let drawn = crate::testing::drawn(width, h, |area, buf| {
+                super::super::render(&w, usize::from(cfg().hours), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("owm_{width}x{h}"), drawn);
         }
     }

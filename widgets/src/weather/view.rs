@@ -1,13 +1,12 @@
 //! The weather view every weather provider parses into.
 
-use chrono::Timelike;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::hours::{render_hours, rounded};
 use super::wmo;
-use crate::data::{HourPoint, Weather};
+use crate::data::{RenderCtx, Weather};
 use crate::format;
 use crate::style;
 
@@ -19,27 +18,14 @@ impl crate::text::Clean for Weather {
     }
 }
 
-/// Rounded to `decimals`, with no "-0.0": a value that rounds to zero
-/// shows as zero.
-fn rounded(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-        _ => s,
-    }
-}
-
 fn temp(v: f64, unit: &str) -> String {
     format!("{}{unit}", rounded(v, 1))
 }
 
-fn short_temp(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{}°", rounded(v, 0)))
-}
-
 /// Render the conditions into `area`, most important first: the rows that do
-/// not fit are dropped from the bottom.
-pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
+/// not fit are dropped from the bottom. A card's strip shows the first
+/// `strip` coming hours; zoomed, the whole day and the week follow.
+pub fn render(w: &Weather, strip: usize, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Line> = Vec::new();
     let code = w.code.unwrap_or(255);
     lines.push(Line::from(vec![
@@ -114,10 +100,19 @@ pub fn render(w: &Weather, area: Rect, buf: &mut Buffer) {
         }
         buf.set_line(area.x, y, line, area.width);
     }
-    let used = lines.len() as u16;
+    let used = lines.len() as u16 + 1;
+    if area.height <= used {
+        return;
+    }
+    let below = Rect::new(area.x, area.y + used, area.width, area.height - used);
+    if ctx.zoomed {
+        super::zoom::render(w, below, buf);
+        return;
+    }
     // The hourly strip needs a blank separator row plus three rows.
-    if area.height >= used + 4 && !w.hourly.is_empty() {
-        render_hours(&w.hourly, Rect::new(area.x, area.y + used + 1, area.width, 3), buf);
+    let hours = &w.hourly[..strip.min(w.hourly.len())];
+    if below.height >= 3 && !hours.is_empty() {
+        render_hours(hours, Rect::new(below.x, below.y, below.width, 3), buf);
     }
 }
 
@@ -126,33 +121,15 @@ fn second_push(spans: &mut Vec<Span<'static>>, label: &'static str, value: Strin
     spans.push(Span::raw(value));
 }
 
-const HOUR_COL: u16 = 6;
-
-fn render_hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) {
-    let cols = (area.width / HOUR_COL) as usize;
-    for (i, h) in hours.iter().take(cols).enumerate() {
-        let x = area.x + i as u16 * HOUR_COL;
-        buf.set_string(x, area.y, format!("{:02}h", h.time.hour()), style::dim());
-        let glyph = h.code.map_or("?", wmo::glyph);
-        buf.set_string(
-            x,
-            area.y + 1,
-            format!("{glyph} {}", short_temp(h.temperature)),
-            Style::new(),
-        );
-        if let Some(p) = h.precip_probability {
-            buf.set_string(x, area.y + 2, format!("{p:.0}%"), style::dim());
-        }
-    }
-}
-
 #[cfg(test)]
 mod rounding {
+    use super::super::hours::short_temp;
+
     #[test]
     fn no_negative_zero() {
         assert_eq!(super::temp(-0.04, "°C"), "0.0°C");
         assert_eq!(super::temp(-0.06, "°C"), "-0.1°C");
-        assert_eq!(super::short_temp(Some(-0.4)), "0°");
-        assert_eq!(super::short_temp(Some(-2.6)), "-3°");
+        assert_eq!(short_temp(Some(-0.4)), "0°");
+        assert_eq!(short_temp(Some(-2.6)), "-3°");
     }
 }

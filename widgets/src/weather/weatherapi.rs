@@ -3,13 +3,13 @@
 //! parameter, so it is redacted everywhere. The monthly quota is answered
 //! with 403 and code 2007. <https://www.weatherapi.com/docs/>
 
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use url::Url;
 
 use super::open_meteo::Units;
-use super::{HourPoint, Weather, wmo};
-use crate::data::Data;
+use super::{DayPoint, HourPoint, Weather, wmo};
+use crate::data::{Data, RenderCtx};
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::Budget;
@@ -17,6 +17,8 @@ use crate::provider::Provider;
 use crate::registry::Info;
 use crate::registry::Registered;
 use crate::request::{AuthPlacement, HttpReply, RequestSpec};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.weatherapi.com";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("key");
@@ -52,7 +54,8 @@ fn get(base: &Url, q: String) -> RequestSpec {
         "/v1/forecast.json",
         &[
             ("q", q),
-            ("days", "2".into()),
+            // A week; a plan that has fewer days sends what it has.
+            ("days", "7".into()),
             ("aqi", "no".into()),
             ("alerts", "no".into()),
         ],
@@ -106,6 +109,8 @@ struct Day {
     maxtemp_f: Option<f64>,
     mintemp_c: Option<f64>,
     mintemp_f: Option<f64>,
+    condition: Option<Condition>,
+    daily_chance_of_rain: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +124,7 @@ struct Hour {
 
 #[derive(Deserialize)]
 struct ForecastDay {
+    date: Option<String>,
     day: Option<Day>,
     #[serde(default)]
     hour: Vec<Hour>,
@@ -192,11 +198,28 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 code: h.condition.as_ref().and_then(|c| c.code).map(wmo::from_weatherapi),
                 precip_probability: h.chance_of_rain,
             });
-            if hourly.len() >= usize::from(cfg.hours) {
+            if hourly.len() >= super::DAY_HOURS {
                 break;
             }
         }
     }
+    let days: Vec<DayPoint> = b
+        .forecast
+        .iter()
+        .flat_map(|f| &f.forecastday)
+        .filter_map(|d| {
+            let date = NaiveDate::parse_from_str(d.date.as_deref()?, "%Y-%m-%d").ok()?;
+            let day = d.day.as_ref()?;
+            Some(DayPoint {
+                date,
+                code: day.condition.as_ref().and_then(|c| c.code).map(wmo::from_weatherapi),
+                high: pick(day.maxtemp_c, day.maxtemp_f),
+                low: pick(day.mintemp_c, day.mintemp_f),
+                precip_probability: day.daily_chance_of_rain,
+            })
+        })
+        .filter(|d| d.date >= at.date())
+        .collect();
     Ok(Weather {
         time: at,
         temperature: if imperial { c.temp_f } else { c.temp_c },
@@ -215,6 +238,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
             .and_then(|d| d.day.as_ref())
             .and_then(|d| pick(d.mintemp_c, d.mintemp_f)),
         hourly,
+        days,
         station: None,
     })
 }
@@ -282,6 +306,12 @@ impl Registered for Config {
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
     }
+
+    fn render(&self, data: Option<&Data>, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+        if let Some(Data::Weather(w)) = data {
+            super::render(w, usize::from(self.hours), ctx, area, buf);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -319,7 +349,7 @@ mod tests {
         let s = requests(&cfg(), &Url::parse(DEFAULT_BASE).unwrap());
         assert_eq!(
             s[0].url.as_str(),
-            "https://api.weatherapi.com/v1/forecast.json?q=51.52%2C-0.11&days=2&aqi=no&alerts=no"
+            "https://api.weatherapi.com/v1/forecast.json?q=51.52%2C-0.11&days=7&aqi=no&alerts=no"
         );
         assert_eq!(s[0].auth, AuthPlacement::Query("key"));
     }
@@ -337,7 +367,8 @@ mod tests {
     #[test]
     fn parses_a_forecast_block() {
         let body = r#"{"location":{"localtime":"2025-04-17 05:45"},"current":{"temp_c":3.3,"temp_f":37.9,"condition":{"text":"Clear","code":1000}},
-            "forecast":{"forecastday":[{"day":{"maxtemp_c":14.1,"maxtemp_f":57.4,"mintemp_c":2.9,"mintemp_f":37.2},
+            "forecast":{"forecastday":[{"date":"2025-04-17","day":{"maxtemp_c":14.1,"maxtemp_f":57.4,"mintemp_c":2.9,"mintemp_f":37.2,
+              "condition":{"code":1183},"daily_chance_of_rain":80},
             "hour":[{"time":"2025-04-17 05:00","temp_c":3.4,"condition":{"code":1000},"chance_of_rain":0},
                     {"time":"2025-04-17 06:00","temp_c":3.6,"condition":{"code":1003},"chance_of_rain":10},
                     {"time":"2025-04-17 07:00","temp_c":5.0,"condition":{"code":1183},"chance_of_rain":80}]}]}}"#;
@@ -346,6 +377,9 @@ mod tests {
         assert_eq!(w.hourly.len(), 2, "hours after the local time");
         assert_eq!(w.hourly[1].code, Some(61));
         assert_eq!(w.hourly[1].precip_probability, Some(80.0));
+        assert_eq!(w.days.len(), 1);
+        assert_eq!((w.days[0].code, w.days[0].precip_probability), (Some(61), Some(80.0)));
+        assert_eq!((w.days[0].high, w.days[0].low), (Some(14.1), Some(2.9)));
     }
 
     #[test]
@@ -389,7 +423,9 @@ mod tests {
     fn snapshots_small_and_large() {
         let w = parse(&cfg(), &[reply(200, "current_london.json")], now()).unwrap();
         for (width, h) in [(30u16, 3u16), (60, 8)] {
-            let drawn = crate::testing::drawn(width, h, |area, buf| super::super::render(&w, area, buf));
+            let drawn = crate::testing::drawn(width, h, |area, buf| {
+                super::super::render(&w, usize::from(cfg().hours), &crate::testing::ctx(false), area, buf)
+            });
             insta::assert_snapshot!(format!("weatherapi_{width}x{h}"), drawn);
         }
     }
