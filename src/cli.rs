@@ -40,7 +40,7 @@ pub const EXIT_CODES: &str = "Exit codes:
 /// A `--log-level` is checked where it is given: a bad one is a usage
 /// error, not a log file that silently never fills.
 fn log_filter(text: &str) -> Result<String, BadLogFilter> {
-    tracing_subscriber::EnvFilter::try_new(text)
+    text.parse::<tracing_subscriber::filter::Targets>()
         .map(|_| text.to_string())
         .map_err(BadLogFilter)
 }

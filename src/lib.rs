@@ -9,6 +9,7 @@ pub mod demo;
 pub mod gateway;
 pub mod hardening;
 pub mod logging;
+pub mod malloc;
 pub mod net;
 pub mod setup;
 pub mod startup;

@@ -5,6 +5,7 @@ use homedash::cli::{Cli, Command};
 use homedash::config::{self, Origin};
 
 fn main() -> ExitCode {
+    homedash::malloc::at_start();
     homedash::hardening::at_start();
     let cli = Cli::parse();
     let origin = Origin::locate(

@@ -183,7 +183,7 @@ case_default() {
   local tmq=$root/tests/tui-measure.sh args=(-q -r 3 -i 20 -s 160x48)
   bash "$tmq" "${args[@]}" -l homedash -k '?' -e 'Keys' -- env -u HOMEDASH_CONFIG "$HOMEDASH"
   command -v btop >/dev/null && bash "$tmq" "${args[@]}" -l btop -k 'm' -- btop
-  command -v htop >/dev/null && bash "$tmq" "${args[@]}" -l htop -k 'h' -e 'Help' -K 'Escape' -- htop
+  command -v htop >/dev/null && bash "$tmq" "${args[@]}" -l htop -k 'h' -e 'CPU usage bar' -K 'Escape' -- htop
   true
 }
 

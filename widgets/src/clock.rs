@@ -1,7 +1,6 @@
 //! Clock and date, in local time and any IANA time zones.
 
-use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -43,17 +42,17 @@ impl Default for Config {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Zone {
     Local,
-    Named(Tz),
+    Named(crate::zone::TimeZone),
 }
 
 fn zone(name: &str) -> Option<Zone> {
     if name.eq_ignore_ascii_case("local") {
         return Some(Zone::Local);
     }
-    name.parse::<Tz>().ok().map(Zone::Named)
+    crate::zone::named(name).map(Zone::Named)
 }
 
 impl Config {
@@ -81,10 +80,10 @@ fn label(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).replace('_', " ")
 }
 
-fn offset_at(z: Zone, now: DateTime<Utc>, local: FixedOffset) -> FixedOffset {
+fn offset_at(z: &Zone, now: DateTime<Utc>, local: FixedOffset) -> FixedOffset {
     match z {
         Zone::Local => local,
-        Zone::Named(tz) => tz.offset_from_utc_datetime(&now.naive_utc()).fix(),
+        Zone::Named(tz) => crate::zone::offset(tz, now),
     }
 }
 
@@ -140,7 +139,7 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         .iter()
         .filter_map(|n| zone(n).map(|z| (label(n), z)))
         .collect();
-    let Some(&(_, first)) = zones.first() else {
+    let Some((_, first)) = zones.first() else {
         return;
     };
     let first_off = offset_at(first, now, local);
@@ -186,7 +185,7 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         if first_is_local_utc && is_utc(name) {
             continue;
         }
-        let off = offset_at(*z, now, local);
+        let off = offset_at(z, now, local);
         let zt = now.with_timezone(&off);
         let diff_min = (off.local_minus_utc() - first_off.local_minus_utc()) / 60;
         let diff = if diff_min % 60 == 0 {

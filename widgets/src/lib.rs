@@ -26,6 +26,7 @@ pub mod system;
 mod testing;
 pub mod text;
 pub mod weather;
+pub mod zone;
 
 pub use error::{ErrorClass, FetchError};
 pub use request::{AuthPlacement, HttpReply, RequestSpec};

@@ -16,6 +16,20 @@ pub use crate::data::{DayPoint, HourPoint, Weather};
 pub const DAY_HOURS: usize = 24;
 pub use view::render;
 
+/// "YYYY-MM-DD" then `sep` then "HH:MM", the local times Open-Meteo ('T')
+/// and WeatherAPI.com (' ') send. By hand: a forecast holds dozens of them,
+/// and `parse_from_str` reads its format string again for each (a tenth of
+/// a poll's cost at 1,000 widgets).
+pub(crate) fn local_minute(s: &str, sep: u8) -> Option<chrono::NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b.get(10) != Some(&sep) || b.get(13) != Some(&b':') {
+        return None;
+    }
+    let date = s.get(..10)?.parse::<chrono::NaiveDate>().ok()?;
+    let two = |i: usize| s.get(i..i + 2)?.parse::<u32>().ok();
+    date.and_hms_opt(two(11)?, two(14)?, 0)
+}
+
 /// The checks every weather provider's place keys need.
 pub fn place_problems(latitude: f64, longitude: f64) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
@@ -49,4 +63,28 @@ pub(crate) fn coded_error(reply: &crate::HttpReply) -> Option<(i64, String)> {
         body.map(|b| (b.error.code.unwrap_or(0), b.error.message.unwrap_or_default()))
             .unwrap_or((0, format!("HTTP {}", reply.status))),
     )
+}
+
+#[cfg(test)]
+mod times {
+    #[test]
+    fn local_minute_takes_only_the_exact_shape() {
+        let t = super::local_minute("2026-11-27T14:05", b'T').unwrap();
+        assert_eq!(t.to_string(), "2026-11-27 14:05:00");
+        assert_eq!(
+            super::local_minute("2025-04-17 05:45", b' ').unwrap().to_string(),
+            "2025-04-17 05:45:00"
+        );
+        for bad in [
+            "2026-11-27T14:05",
+            "2026-11-27 24:00",
+            "2026-13-01 00:00",
+            "2026-11-27 1:05",
+            "2026-11-27 14:05:00",
+            "x",
+            "２026-11-27 14:05",
+        ] {
+            assert!(super::local_minute(bad, b' ').is_none(), "{bad}");
+        }
+    }
 }

@@ -164,13 +164,13 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         .or_else(|| indoor.and_then(|r| r.time_utc))
         .and_then(|t| DateTime::from_timestamp(t, 0))
         .ok_or_else(|| FetchError::bad_response("no reading time"))?;
-    let tz: Option<chrono_tz::Tz> = device
+    let tz = device
         .place
         .as_ref()
         .and_then(|p| p.timezone.as_deref())
-        .and_then(|t| t.parse().ok());
+        .and_then(crate::zone::named);
     let local = match tz {
-        Some(tz) => at.with_timezone(&tz).naive_local(),
+        Some(tz) => at.with_timezone(&crate::zone::offset(&tz, at)).naive_local(),
         None => at.naive_utc(),
     };
     Ok(Weather {

@@ -131,7 +131,7 @@ struct Daily {
 }
 
 fn local_time(s: &str) -> Result<NaiveDateTime, FetchError> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").map_err(|e| FetchError::bad_response(format!("time {s:?}: {e}")))
+    super::local_minute(s, b'T').ok_or_else(|| FetchError::bad_response(format!("time {s:?} is not YYYY-MM-DDTHH:MM")))
 }
 
 fn code(v: Option<f64>) -> Option<u8> {
@@ -188,7 +188,8 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     let mut days = Vec::new();
     if let Some(d) = &body.daily {
         for (i, t) in d.time.iter().enumerate() {
-            let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            let date = t
+                .parse::<NaiveDate>()
                 .map_err(|e| FetchError::bad_response(format!("date {t:?}: {e}")))?;
             if date < time.date() {
                 continue;

@@ -165,7 +165,7 @@ fn failure(reply: &HttpReply, now: DateTime<Utc>) -> Option<FetchError> {
 }
 
 fn time(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").ok()
+    super::local_minute(s, b' ')
 }
 
 pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Weather, FetchError> {
@@ -208,7 +208,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         .iter()
         .flat_map(|f| &f.forecastday)
         .filter_map(|d| {
-            let date = NaiveDate::parse_from_str(d.date.as_deref()?, "%Y-%m-%d").ok()?;
+            let date = d.date.as_deref()?.parse::<NaiveDate>().ok()?;
             let day = d.day.as_ref()?;
             Some(DayPoint {
                 date,
