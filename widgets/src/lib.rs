@@ -15,6 +15,7 @@ pub mod gateway;
 pub mod json;
 pub mod kind;
 pub mod metrics;
+pub mod plot;
 pub mod provider;
 pub mod registry;
 pub mod request;

@@ -6,12 +6,10 @@ use std::time::Duration;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
 use super::{Display, Metrics, Reading};
-use crate::style;
+use crate::{plot, style};
 
 /// Below this a chart says nothing a sparkline does not.
 const MIN_CHART_ROWS: u16 = 6;
@@ -42,19 +40,10 @@ fn span(d: Duration) -> String {
 }
 
 fn chart(r: &Reading, display: &Display, area: Rect, buf: &mut Buffer) {
-    let pts: Vec<(f64, f64)> = r
-        .history
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .map(|(i, v)| (i as f64, *v))
-        .collect();
-    let (lo, hi) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| (lo.min(*v), hi.max(*v)));
-    if pts.len() < 2 || lo > hi {
+    let pts = plot::points(&r.history);
+    let Some((lo, hi)) = plot::extent(&pts) else {
         return;
-    }
+    };
     let last = (r.history.len() - 1) as f64;
     let limits: Vec<(&str, f64, Style)> = [
         ("warn", display.warn, Style::new().fg(style::WARN)),
@@ -63,32 +52,14 @@ fn chart(r: &Reading, display: &Display, area: Rect, buf: &mut Buffer) {
     .into_iter()
     .filter_map(|(n, v, st)| v.filter(|v| v.is_finite()).map(|v| (n, v, st)))
     .collect();
-    let (mut y0, mut y1) = limits.iter().fold((lo, hi), |(a, b), (_, v, _)| (a.min(*v), b.max(*v)));
-    if (y1 - y0).abs() < f64::EPSILON {
-        y0 -= 1.0;
-        y1 += 1.0;
-    }
-    let pad = (y1 - y0) * 0.05;
-    let (y0, y1) = (y0 - pad, y1 + pad);
+    let (y0, y1) = limits.iter().fold((lo, hi), |(a, b), (_, v, _)| (a.min(*v), b.max(*v)));
     let lines: Vec<Vec<(f64, f64)>> = limits.iter().map(|(_, v, _)| vec![(0.0, *v), (last, *v)]).collect();
-    let mut sets: Vec<Dataset> = limits
+    let mut sets: Vec<_> = limits
         .iter()
         .zip(&lines)
-        .map(|((_, _, st), pts)| {
-            Dataset::default()
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Line)
-                .style(*st)
-                .data(pts)
-        })
+        .map(|((_, _, st), pts)| plot::level(pts, *st))
         .collect();
-    sets.push(
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(display.style(r.value))
-            .data(&pts),
-    );
+    sets.push(plot::line(&pts, display.style(r.value)));
     let mut title = vec![
         Span::styled(format!("{} ", r.label), style::label()),
         Span::styled(
@@ -103,34 +74,25 @@ fn chart(r: &Reading, display: &Display, area: Rect, buf: &mut Buffer) {
     for (name, v, st) in &limits {
         title.push(Span::styled(format!("  ··· {name} {}", display.format(*v)), *st));
     }
-    Line::from(title).render(Rect::new(area.x, area.y, area.width, 1), buf);
-    let label = |v: f64| Span::styled(display.format(v), style::dim());
-    Chart::new(sets)
-        .x_axis(
-            Axis::default()
-                .bounds([0.0, last])
-                .labels(vec![
-                    Span::styled(
-                        r.span.map_or_else(
-                            || format!("{} points ago", r.history.len()),
-                            |d| format!("-{}", span(d)),
-                        ),
-                        style::dim(),
-                    ),
-                    Span::styled("now", style::dim()),
-                ])
-                .style(style::dim()),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([y0, y1])
-                .labels(vec![label(y0), label((y0 + y1) / 2.0), label(y1)])
-                .style(style::dim()),
-        )
-        .render(
-            Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)),
-            buf,
-        );
+    let x_labels = vec![
+        Span::styled(
+            r.span.map_or_else(
+                || format!("{} points ago", r.history.len()),
+                |d| format!("-{}", span(d)),
+            ),
+            style::dim(),
+        ),
+        Span::styled("now", style::dim()),
+    ];
+    plot::draw(
+        Line::from(title),
+        sets,
+        (last, x_labels),
+        plot::padded(y0, y1),
+        |v| display.format(v),
+        area,
+        buf,
+    );
 }
 
 #[cfg(test)]

@@ -5,12 +5,11 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
+use ratatui::widgets::Widget;
 
 use crate::data::{Quote, Quotes};
-use crate::style;
+use crate::{plot, style};
 
 /// Below this a chart says nothing a sparkline does not.
 const MIN_CHART_ROWS: u16 = 6;
@@ -40,33 +39,17 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
 }
 
 fn chart(q: &Quote, area: Rect, buf: &mut Buffer) {
-    let pts: Vec<(f64, f64)> = q
-        .series
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_finite())
-        .map(|(i, v)| (i as f64, *v))
-        .collect();
-    let (lo, hi) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, v)| (lo.min(*v), hi.max(*v)));
-    if pts.len() < 2 || lo > hi {
+    let pts = plot::points(&q.series);
+    let Some((lo, hi)) = plot::extent(&pts) else {
         return;
-    }
+    };
     let day_lo = q.low.unwrap_or(lo).min(lo);
     let day_hi = q.high.unwrap_or(hi).max(hi);
     let prev = q.change.map(|c| q.price - c);
-    let (mut y0, mut y1) = (day_lo, day_hi);
-    if let Some(p) = prev {
-        y0 = y0.min(p);
-        y1 = y1.max(p);
-    }
-    if (y1 - y0).abs() < f64::EPSILON {
-        y0 -= 1.0;
-        y1 += 1.0;
-    }
-    let pad = (y1 - y0) * 0.05;
-    let (y0, y1) = (y0 - pad, y1 + pad);
+    let bounds = match prev {
+        Some(p) => plot::padded(day_lo.min(p), day_hi.max(p)),
+        None => plot::padded(day_lo, day_hi),
+    };
     let last = (pts.len() - 1) as f64;
     let colour = match q.change {
         Some(c) if c < 0.0 => style::BAD,
@@ -74,23 +57,11 @@ fn chart(q: &Quote, area: Rect, buf: &mut Buffer) {
         _ => style::ACCENT,
     };
     let prev_line: Vec<(f64, f64)> = prev.map(|p| vec![(0.0, p), (last, p)]).unwrap_or_default();
-    let mut sets = vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(Style::new().fg(colour))
-            .data(&pts),
-    ];
+    let mut sets = Vec::new();
     if !prev_line.is_empty() {
-        sets.insert(
-            0,
-            Dataset::default()
-                .marker(Marker::Dot)
-                .graph_type(GraphType::Line)
-                .style(style::dim())
-                .data(&prev_line),
-        );
+        sets.push(plot::level(&prev_line, style::dim()));
     }
+    sets.push(plot::line(&pts, Style::new().fg(colour)));
     let range = day_hi - day_lo;
     let pct = if day_lo > 0.0 { range / day_lo * 100.0 } else { 0.0 };
     let mut title = vec![
@@ -102,27 +73,18 @@ fn chart(q: &Quote, area: Rect, buf: &mut Buffer) {
     if let Some(p) = prev {
         title.push(Span::styled(format!("  ··· prev close {p:.2}"), style::dim()));
     }
-    Line::from(title).render(Rect::new(area.x, area.y, area.width, 1), buf);
-    let label = |v: f64| Span::styled(format!("{v:.2}"), style::dim());
-    Chart::new(sets)
-        .x_axis(
-            Axis::default()
-                .bounds([0.0, last])
-                .labels(vec![
-                    Span::styled("first", style::dim()),
-                    Span::styled(format!("{} points", pts.len()), style::dim()),
-                    Span::styled("last", style::dim()),
-                ])
-                .style(style::dim()),
-        )
-        .y_axis(
-            Axis::default()
-                .bounds([y0, y1])
-                .labels(vec![label(y0), label((y0 + y1) / 2.0), label(y1)])
-                .style(style::dim()),
-        )
-        .render(
-            Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)),
-            buf,
-        );
+    let x_labels = vec![
+        Span::styled("first", style::dim()),
+        Span::styled(format!("{} points", pts.len()), style::dim()),
+        Span::styled("last", style::dim()),
+    ];
+    plot::draw(
+        Line::from(title),
+        sets,
+        (last, x_labels),
+        bounds,
+        |v| format!("{v:.2}"),
+        area,
+        buf,
+    );
 }

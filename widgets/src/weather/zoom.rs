@@ -6,14 +6,13 @@ use chrono::{Datelike, NaiveDate, Timelike};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
+use ratatui::widgets::Widget;
 
 use super::hours::{HOUR_COL, render_hours, short_temp};
 use super::wmo;
 use crate::data::{DayPoint, HourPoint, Weather};
-use crate::style;
+use crate::{plot, style};
 
 /// Below this a chart says nothing the hours above it do not.
 const MIN_CHART_ROWS: u16 = 8;
@@ -166,37 +165,21 @@ fn chart(hours: &[HourPoint], unit: &str, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .filter_map(|(i, h)| h.temperature.map(|t| (i as f64, t)))
         .collect();
-    let (lo, hi) = pts
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, t)| (lo.min(*t), hi.max(*t)));
-    if pts.len() < 2 {
+    let Some((lo, hi)) = plot::extent(&pts) else {
         return;
-    }
-    let (y0, y1) = (lo.floor() - 1.0, hi.ceil() + 1.0);
-    let last = (hours.len() - 1) as f64;
+    };
     let hour = |h: &HourPoint| Span::styled(format!("{:02}h", h.time.hour()), style::dim());
     let x_labels = match hours {
         [first, .., end] => vec![hour(first), hour(&hours[hours.len() / 2]), hour(end)],
         _ => Vec::new(),
     };
-    let deg = |v: f64| Span::styled(format!("{v:.0}°"), style::dim());
-    heading(format!("Temperature, {unit}"), area.x, area.y, area.width, buf);
-    Chart::new(vec![
-        Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(Style::new().fg(style::ACCENT))
-            .data(&pts),
-    ])
-    .x_axis(Axis::default().bounds([0.0, last]).labels(x_labels).style(style::dim()))
-    .y_axis(
-        Axis::default()
-            .bounds([y0, y1])
-            .labels(vec![deg(y0), deg((y0 + y1) / 2.0), deg(y1)])
-            .style(style::dim()),
-    )
-    .render(
-        Rect::new(area.x, area.y + 1, area.width, area.height.saturating_sub(1)),
+    plot::draw(
+        Line::from(Span::styled(format!("Temperature, {unit}"), style::label())),
+        vec![plot::line(&pts, Style::new().fg(style::ACCENT))],
+        ((hours.len() - 1) as f64, x_labels),
+        (lo.floor() - 1.0, hi.ceil() + 1.0),
+        |v| format!("{v:.0}°"),
+        area,
         buf,
     );
 }
