@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
-use crossterm::event::EventStream;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -23,6 +22,7 @@ use crate::dashboard::poll::Pollers;
 use crate::net::http::Http;
 use crate::setup::error::OpenError;
 use crate::setup::{self, Endpoints, Wizard};
+use crate::ui::input::Input;
 use crate::{dashboard::reload, dashboard::view, demo, logging, ui::terminal};
 
 /// What the terminal shows next.
@@ -162,6 +162,7 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
 /// terminal is back.
 async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<String>) -> color_eyre::Result<Exit> {
     let mut term = terminal::enter()?;
+    let mut input = Input::start();
     let mut notice = log_problem.map(|p| format!("logging off: {p}"));
     loop {
         next = match next {
@@ -170,7 +171,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 demo,
                 first_run,
                 watch,
-            } => match session(&mut term, config, demo, first_run, notice.take(), watch).await? {
+            } => match session(&mut term, &mut input, config, demo, first_run, notice.take(), watch).await? {
                 Exit::Setup => Start::Setup {
                     wizard: Box::new(setup_wizard(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?),
                     back: true,
@@ -183,7 +184,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 },
                 exit => return Ok(exit),
             },
-            Start::Setup { wizard: w, back } => match wizard(&mut term, *w).await? {
+            Start::Setup { wizard: w, back } => match wizard(&mut term, &mut input, *w).await? {
                 (setup::Exit::Written(path), _) => {
                     notice = Some(format!(
                         "setup wrote {}; homedash setup changes it again",
@@ -224,7 +225,11 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
 }
 
 /// The wizard on `term`; on a cancel, also what could not be cleaned up.
-async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(setup::Exit, Option<String>)> {
+async fn wizard(
+    term: &mut terminal::Tui,
+    input: &mut Input,
+    mut w: Wizard,
+) -> color_eyre::Result<(setup::Exit, Option<String>)> {
     let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
     if let Err(e) = credentials::audit::init(&state) {
         w.note = Some((
@@ -234,21 +239,14 @@ async fn wizard(term: &mut terminal::Tui, mut w: Wizard) -> color_eyre::Result<(
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
     let (ops, mut replies) = setup::worker::spawn(Manager::new(&state, http.clone(), None), http);
-    let exit = setup::session::run(
-        term,
-        &mut w,
-        EventStream::new(),
-        &ops,
-        &mut replies,
-        event_loop::termination(),
-    )
-    .await?;
+    let exit = setup::session::run(term, &mut w, input, &ops, &mut replies, event_loop::termination()).await?;
     let problem = w.note.filter(|(ok, _)| !ok).map(|(_, t)| t);
     Ok((exit, problem))
 }
 
 async fn session(
     term: &mut terminal::Tui,
+    input: &mut Input,
     mut config: config::Config,
     demo_mode: bool,
     first_run: bool,
@@ -321,7 +319,7 @@ async fn session(
         let exit = event_loop::run(
             term,
             &mut app,
-            EventStream::new(),
+            &mut *input,
             &mut rx,
             &services,
             event_loop::termination(),

@@ -14,10 +14,11 @@
 # measured when installed.
 #
 # Printed per case: CPU (% of one core over the window), RSS, requests a
-# second that reached nginx, cost per poll (CPU time / requests), the
+# second that reached nginx, the connections they came on, cost per poll (CPU time / requests), the
 # oldest widget's last request at the end of the window (in refreshes),
 # and key-to-screen latency of page switches (p50, p99, max), timed from
-# tmux send-keys to the pane showing the new page.
+# tmux send-keys to the pane showing the new page, and the same switches
+# timed inside homedash by its frame trace (key read to frame written).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -59,7 +60,7 @@ pid $work/nginx.pid;
 error_log $work/error.log;
 events { worker_connections 4096; }
 http {
-  log_format t '\$msec \$request_uri \$status';
+  log_format t '\$msec \$request_uri \$status \$connection';
   access_log $work/access.log t buffer=256k flush=1s;
   keepalive_requests 1000000;
   keepalive_timeout 120s;
@@ -110,7 +111,9 @@ run_case() {
   local label=$1 cfg=$2 size=$3 pages=$4 per=$5
   local w=${size%x*} h=${size#*x}
   : > "$work/access.log"
-  tm -f /dev/null new-session -d -s hd -x "$w" -y "$h" "exec $HOMEDASH --config $cfg"
+  rm -f "$XDG_STATE_HOME"/homedash/homedash.*.log
+  # The frame trace: homedash's own time from reading a key to a drawn frame.
+  tm -f /dev/null new-session -d -s hd -x "$w" -y "$h" "HOMEDASH_LOG=warn,homedash::ui=trace exec $HOMEDASH --config $cfg"
   tm set -g status off
   local pid; pid=$(tm list-panes -t hd -F '#{pane_pid}')
   local t0; t0=$(now_us)
@@ -138,9 +141,11 @@ run_case() {
       n = 0; worst = 0; for (u in last) { n++; a = end/1e6 - last[u]; if (a > worst) worst = a }
       printf "%d %.2f", n, worst }' "$work/access.log")
   local seen=${stale% *} oldest=${stale#* }
+  # TCP connections that carried the window's requests (kept alive: few).
+  local conns; conns=$(awk -v a="$a_us" -v b="$b_us" '$1 * 1000000 >= a && $1 * 1000000 <= b { c[$4] = 1 } END { print length(c) }' "$work/access.log")
   local bad; bad=$(awk -v start="$t0" '$1 * 1000000 >= start && $3 != 200' "$work/access.log" | wc -l)
   local refresh_s; refresh_s=$(awk -v r="$REFRESH" 'BEGIN{sub(/s$/, "", r); print r}')
-  echo "$label: size=$size first_frame_ms=$first_ms cpu_pct=$cpu rss_kib=$rss requests_per_s=$rps us_per_poll=$per_poll widgets_polled=$seen not_200=$bad oldest_poll_s=$oldest ($(awk -v o="$oldest" -v r="$refresh_s" 'BEGIN{printf "%.2f", o/r}') refreshes)"
+  echo "$label: size=$size first_frame_ms=$first_ms cpu_pct=$cpu rss_kib=$rss requests_per_s=$rps connections=$conns us_per_poll=$per_poll widgets_polled=$seen not_200=$bad oldest_poll_s=$oldest ($(awk -v o="$oldest" -v r="$refresh_s" 'BEGIN{printf "%.2f", o/r}') refreshes)"
   if ((pages > 1)); then
     # Page switches: ] to the next page, timed until its first widget shows.
     local -a lat=()
@@ -149,18 +154,29 @@ run_case() {
       page=$(((page + 1) % pages))
       printf -v want 'w%04d' $((page * per))
       sleep 0.0$((RANDOM % 5 + 3))
-      ts=$(now_us)
       tm send-keys -t hd ']'
+      ts=$(now_us) # the key is in the pty once send-keys returns
       while :; do
-        tm capture-pane -p -t hd | grep -q "$want" && break
-        (( $(now_us) - ts > 3000000 )) && { echo "$label: page $((page + 1)) never showed" >&2; break; }
+        # As tui-measure.sh does: the screen is read in the middle of a
+        # capture (one fork, no grep), so the figure is not the probe's cost.
+        local tp=$EPOCHREALTIME cap
+        cap=$(tm capture-pane -p -t hd)
+        tp=$(( (${tp/./} + $(now_us)) / 2 ))
+        [[ $cap == *"$want"* ]] && break
+        (( tp - ts > 3000000 )) && { echo "$label: page $((page + 1)) never showed" >&2; break; }
       done
-      lat+=($(( $(now_us) - ts )))
+      lat+=($(( tp - ts )))
     done
     printf '%s\n' "${lat[@]}" | sort -n | awk -v label="$label" '{a[NR] = $1} END {
       p = int(NR * 0.99 + 0.999); if (p > NR) p = NR
       printf "%s: page switches=%d key_to_screen_ms p50=%.1f p99=%.1f max=%.1f\n", label, NR,
         a[int((NR + 1) / 2)] / 1000, a[p] / 1000, a[NR] / 1000 }'
+    # The same switches inside homedash: key read to frame written.
+    grep -ho 'since_input=[0-9]*' "$XDG_STATE_HOME"/homedash/homedash.*.log 2>/dev/null | cut -d= -f2 | sort -n |
+      awk -v label="$label" '{a[NR] = $1} END { if (NR == 0) exit
+        p = int(NR * 0.99 + 0.999); if (p > NR) p = NR
+        printf "%s: inside homedash, key read to frame written (frame trace, %d frames) p50=%.1f p99=%.1f max=%.1f ms\n",
+          label, NR, a[int((NR + 1) / 2)] / 1000, a[p] / 1000, a[NR] / 1000 }'
   fi
   tm kill-server 2>/dev/null || true
   sleep 0.5

@@ -16,7 +16,7 @@ use crate::credentials::ops::CredEvent;
 use crate::credentials::screen::facts::Facts;
 use crate::credentials::screen::state::{CredScreen, Outcome};
 use crate::dashboard::keys::{self, Action};
-use crate::dashboard::msg::{Cmd, Flow, Msg, WidgetId};
+use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
 use crate::dashboard::pages::{self, Marks, ScreenPage};
 use crate::ui::grid;
 
@@ -175,12 +175,20 @@ impl App {
         self.pages.get(self.page)
     }
 
-    /// Whether widget `id` may poll now: its page is on screen, or its
-    /// page keeps polling while hidden.
-    pub fn shown(&self) -> Vec<bool> {
+    /// Where each widget stands: on the page on screen, on a hidden page
+    /// that keeps polling, or on one that pauses.
+    pub fn shown(&self) -> Vec<Seen> {
         self.page_of
             .iter()
-            .map(|&p| p == self.page || self.pages.get(p).is_none_or(|pg| !pg.pause_hidden))
+            .map(|&p| {
+                if p == self.page {
+                    Seen::OnScreen
+                } else if self.pages.get(p).is_none_or(|pg| !pg.pause_hidden) {
+                    Seen::Hidden
+                } else {
+                    Seen::Paused
+                }
+            })
             .collect()
     }
 
@@ -584,7 +592,7 @@ impl App {
                     .shown()
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| **s)
+                    .filter(|(_, s)| s.may_poll())
                     .map(|(i, _)| i)
                     .collect();
                 self.refresh(&ids)

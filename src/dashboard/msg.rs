@@ -59,11 +59,30 @@ impl std::fmt::Debug for Msg {
     }
 }
 
+/// Where a widget stands, as its poller needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// On the page on screen: a poll says when it starts, for the card's
+    /// loading mark.
+    OnScreen,
+    /// On a hidden page that keeps polling: only each poll's end matters
+    /// (for the page bar's marks), so its start costs no message.
+    Hidden,
+    /// On a hidden page that pauses: no poll until it is shown.
+    Paused,
+}
+
+impl Seen {
+    pub fn may_poll(self) -> bool {
+        self != Seen::Paused
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
     Refresh(WidgetId),
-    /// Which widgets may poll: a hidden page that pauses holds its own.
-    Shown(Vec<bool>),
+    /// Where each widget stands for its poller.
+    Shown(Vec<Seen>),
     Cred(CredOp),
     Quit,
     /// Leave the dashboard for the setup wizard (first run).

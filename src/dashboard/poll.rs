@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WidgetConfig;
 use crate::credentials::broker::Broker;
 use crate::credentials::budget::Reservation;
-use crate::dashboard::msg::{Msg, WidgetId};
+use crate::dashboard::msg::{Msg, Seen, WidgetId};
 use crate::dashboard::sampler::Sampler;
 use crate::dashboard::schedule;
 use crate::net::destinations::{Destinations, Grant};
@@ -26,8 +26,8 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(86400);
 pub struct Pollers {
     cancel: CancellationToken,
     refresh: Vec<Option<mpsc::Sender<()>>>,
-    /// Per widget: false while its page is hidden and pauses.
-    shown: Vec<watch::Sender<bool>>,
+    /// Per widget: where it stands (on screen, hidden, paused).
+    shown: Vec<watch::Sender<Seen>>,
 }
 
 impl Pollers {
@@ -46,21 +46,21 @@ impl Pollers {
 
     /// Like `spawn`, but widget `i` first polls at `first[i]` when given:
     /// after a reload, an unchanged widget keeps its schedule instead of
-    /// spending a request at once. `shown[i]` false: widget `i` waits
-    /// until `show` says otherwise (missing: shown).
+    /// spending a request at once. `shown[i]` paused: widget `i` waits
+    /// until `show` says otherwise (missing: on screen).
     pub fn resume(
         widgets: &[WidgetConfig],
         http: &Http,
         broker: &Arc<Broker>,
         tx: &mpsc::Sender<Msg>,
         first: &[Option<DateTime<Utc>>],
-        shown: &[bool],
+        shown: &[Seen],
     ) -> Self {
         let cancel = CancellationToken::new();
         let mut refresh = Vec::with_capacity(widgets.len());
         let mut shown_tx = Vec::with_capacity(widgets.len());
         for (id, w) in widgets.iter().enumerate() {
-            let (stx, srx) = watch::channel(shown.get(id).copied().unwrap_or(true));
+            let (stx, srx) = watch::channel(shown.get(id).copied().unwrap_or(Seen::OnScreen));
             shown_tx.push(stx);
             // Capacity 1: a refresh asked for during a fetch coalesces into one.
             let (rtx, rrx) = mpsc::channel(1);
@@ -113,8 +113,8 @@ impl Pollers {
         }
     }
 
-    /// Which widgets may poll; a widget let go polls at once if it is due.
-    pub fn show(&self, shown: &[bool]) {
+    /// Where each widget stands; a widget let go polls at once if it is due.
+    pub fn show(&self, shown: &[Seen]) {
         for (tx, &s) in self.shown.iter().zip(shown) {
             tx.send_if_modified(|v| std::mem::replace(v, s) != s);
         }
@@ -156,8 +156,9 @@ struct Job {
     refresh: Duration,
     tx: mpsc::Sender<Msg>,
     wake: mpsc::Receiver<()>,
-    /// False while the widget's page is hidden and pauses.
-    shown: watch::Receiver<bool>,
+    /// Where the widget stands: it polls unless paused, and says when a
+    /// poll starts only while on screen.
+    shown: watch::Receiver<Seen>,
     cancel: CancellationToken,
 }
 
@@ -186,7 +187,7 @@ impl Job {
     /// a manual refresh or the end, if either comes first.
     async fn until_shown(&mut self, woke: Woke) -> Woke {
         loop {
-            if *self.shown.borrow_and_update() {
+            if self.shown.borrow_and_update().may_poll() {
                 return woke;
             }
             tokio::select! {
@@ -422,15 +423,26 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 () = job.cancel.cancelled() => return,
             }
         }
-        if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
-            return;
-        }
         // Boxed: a request in flight is a large future, and a task that
         // held one inline would keep its size while it sleeps.
-        let fetched = tokio::select! {
-            r = Box::pin(fetch.run(&specs, cred.as_ref(), grant.as_ref())) => r,
-            () = job.cancel.cancelled() => return,
+        let mut run = Box::pin(fetch.run(&specs, cred.as_ref(), grant.as_ref()));
+        let mut announced = false;
+        let fetched = loop {
+            // The card's loading mark: said when the poll starts on screen,
+            // or when its page comes on screen while it is in flight.
+            if !announced && *job.shown.borrow_and_update() == Seen::OnScreen {
+                announced = true;
+                if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
+                    return;
+                }
+            }
+            tokio::select! {
+                r = &mut run => break r,
+                r = job.shown.changed(), if !announced => if r.is_err() { return },
+                () = job.cancel.cancelled() => return,
+            }
         };
+        drop(run);
         if let (Some(c), Some(r)) = (&cred, reservation) {
             c.broker.settle(&c.name, r);
         }

@@ -370,7 +370,8 @@ impl Http {
         if resp.content_length().is_some_and(|n| n > self.cap as u64) {
             return Err(too_large(self.cap));
         }
-        let mut body = Vec::new();
+        // One allocation when the length is known (checked against the cap above).
+        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
         let mut resp = resp;
         while let Some(chunk) = resp.chunk().await.map_err(fail)? {
             if body.len() + chunk.len() > self.cap {

@@ -5,5 +5,6 @@ pub mod dialog;
 pub mod edit;
 pub mod event_loop;
 pub mod grid;
+pub mod input;
 pub mod terminal;
 pub mod too_small;

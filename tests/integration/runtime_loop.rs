@@ -148,3 +148,64 @@ async fn a_dashboard_without_pollers_sleeps() {
         "the idle loop used {used:?} of CPU in 1.5 s"
     );
 }
+
+/// A poll says it started only where a card can show it: on screen, or
+/// once its page comes on screen while it is still in flight. Hidden
+/// widgets that keep polling cost one message per poll, not two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_widgets_on_screen_say_a_poll_started() {
+    use homedash::dashboard::msg::{Msg, Seen};
+    let srv = FaultServer::start().await;
+    // "slow" answers after 600 ms: long enough to come on screen mid-poll.
+    let widgets = [("shown", srv.base("slow"), "1h"), ("hidden", srv.base("slow"), "1h")];
+    let cfg = config::parse("seen", &support::weather_config(&widgets, "5s")).unwrap();
+    let id = |name: &str| cfg.widgets.iter().position(|w| w.id == name).unwrap();
+    let (shown, hidden) = (id("shown"), id("hidden"));
+    let mut seen = vec![Seen::Hidden; cfg.widgets.len()];
+    seen[shown] = Seen::OnScreen;
+    let (tx, mut rx) = mpsc::channel(16);
+    let pollers = Pollers::resume(
+        &cfg.widgets,
+        &Http::new().unwrap(),
+        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &tx,
+        &[],
+        &seen,
+    );
+    drop(tx);
+    let mut started = Vec::new();
+    let mut ended = Vec::new();
+    let mut switched = false;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while ended.len() < 2 {
+        let msg = tokio::time::timeout_at(deadline.into(), rx.recv())
+            .await
+            .expect("both polls end within 5 s")
+            .expect("pollers alive");
+        match msg {
+            Msg::Fetching(i) => started.push((i, Instant::now())),
+            Msg::Fetched { id, .. } => ended.push(id),
+            _ => {}
+        }
+        if !switched && started.len() == 1 {
+            // Both polls are in flight now; bring the hidden one on screen.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(
+                ended.is_empty() && rx.is_empty(),
+                "the hidden poll said nothing while hidden"
+            );
+            seen[hidden] = Seen::OnScreen;
+            seen[shown] = Seen::Hidden;
+            pollers.show(&seen);
+            switched = true;
+        }
+    }
+    pollers.shutdown();
+    let order: Vec<usize> = started.iter().map(|(i, _)| *i).collect();
+    assert_eq!(
+        order,
+        vec![shown, hidden],
+        "on screen at the start, then on coming on screen"
+    );
+    assert!(ended.contains(&shown) && ended.contains(&hidden));
+}
