@@ -30,6 +30,99 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The command line with its reference (files, environment, exit
+/// status) under `--help`; the man page renders the same lists.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().after_long_help(reference())
+}
+
+/// FILES, ENVIRONMENT and EXIT STATUS as `--help` shows them.
+pub fn reference() -> String {
+    let mut out = String::new();
+    for (title, items) in [
+        ("Files", FILES),
+        ("Environment", ENVIRONMENT),
+        ("Exit status", EXIT_STATUS),
+    ] {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(title);
+        out.push_str(":\n");
+        for (name, what) in items {
+            out.push_str(&format!("  {name}\n      {what}\n"));
+        }
+    }
+    out.push_str("\nThe manual: man homedash");
+    out
+}
+
+/// Where homedash reads and writes.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "~/.config/homedash/config.toml",
+        "The config ($XDG_CONFIG_HOME/homedash/config.toml), used unless --config or $HOMEDASH_CONFIG names another; without one, an embedded default that needs no token. It holds no secret, and is refused when others can write to it.",
+    ),
+    (
+        "~/.local/state/homedash/",
+        "State ($XDG_STATE_HOME/homedash, mode 0700): credentials.json (fingerprints, dates, approved origins, last tests; never a token), audit.jsonl (every credential change, no secret values) and homedash.YYYY-MM-DD.log (the daily log).",
+    ),
+    (
+        "The OS keyring",
+        "API tokens, under the service \"homedash\" (Secret Service on Linux, the Keychain on macOS, the Credential Manager on Windows); `homedash creds` manages them.",
+    ),
+];
+
+/// The environment homedash reads.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("HOMEDASH_CONFIG", "The config file, when --config is not given."),
+    (
+        "HOMEDASH_LOG",
+        "The log filter, when --log-level is not given, e.g. \"info\" or \"homedash=debug\".",
+    ),
+    (
+        "NO_COLOR",
+        "Set and not empty: every screen in monochrome, with emphasis kept in bold, reverse video and symbols (no-color.org).",
+    ),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "Proxies (either case). Requests that carry a token never go through a proxy in clear text.",
+    ),
+    (
+        "XDG_CONFIG_HOME, XDG_STATE_HOME",
+        "Where the config and the state live.",
+    ),
+    (
+        "HOMEDASH_NGINX",
+        "The nginx binary for `homedash gateway` (default: nginx on PATH).",
+    ),
+    (
+        "COMPLETE",
+        "Set by the script of `homedash completions` to ask for completions; not for use by hand.",
+    ),
+];
+
+/// What every command exits with.
+pub const EXIT_STATUS: &[(&str, &str)] = &[
+    (
+        "0",
+        "Done: the dashboard was quit, the config is valid, the credential command did what it said.",
+    ),
+    (
+        "1",
+        "Not done, and said why on stderr: an invalid config (with file:line:col), a token not proven valid, a keyring or state file that cannot be used.",
+    ),
+    (
+        "2",
+        "The command line is wrong: an unknown command or option, a missing argument.",
+    ),
+    (
+        "129, 143",
+        "The dashboard ended on SIGHUP or SIGTERM, with the terminal restored.",
+    ),
+];
+
 /// What `homedash creds` exits with, in `--help` and the README.
 pub const EXIT_CODES: &str = "Exit codes:
   0  done: stored, rotated, deleted, approved; `test`: every credential tested valid; `list`: listed
@@ -61,7 +154,21 @@ pub enum Command {
     /// Team mode: an nginx gateway that holds the provider keys for many homedash clients
     #[command(subcommand)]
     Gateway(Gateway),
+    /// Print the shell script that completes homedash's commands, options and credential names
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::aot::Shell,
+    },
 }
+
+const COMPLETIONS_HELP: &str = "Load it from the shell's startup file:
+  bash        echo 'source <(homedash completions bash)' >> ~/.bashrc
+  zsh         echo 'source <(homedash completions zsh)' >> ~/.zshrc
+  fish        echo 'homedash completions fish | source' >> ~/.config/fish/config.fish
+  elvish      echo 'eval (homedash completions elvish | slurp)' >> ~/.config/elvish/rc.elv
+  powershell  homedash completions powershell | Out-String | Invoke-Expression  (in $PROFILE)
+Credential names are read from the config at each Tab (--config, $HOMEDASH_CONFIG, the XDG file).";
 
 #[derive(Debug, Subcommand)]
 pub enum Gateway {
@@ -86,13 +193,17 @@ pub enum Gateway {
 pub enum GatewayClientCmd {
     /// Make a client token: shown once (or written to a new 0600 file), only its hash stays here
     Add {
+        /// The client's name, as the gateway's report shows it
         name: String,
         /// Write the token to this new file (mode 0600) instead of stdout
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
     /// Revoke a client: refused after the next `homedash gateway reload`
-    Rm { name: String },
+    Rm {
+        /// The client's name
+        name: String,
+    },
     /// Every client, with when it was made or revoked
     List,
 }
@@ -107,6 +218,7 @@ pub enum Creds {
     },
     /// Store a token in the keyring, read from stdin or a no-echo prompt (never from the command line), then test it
     Add {
+        /// The credential ([credential.NAME] in the config)
         name: String,
         /// Provider the token is for, e.g. finnhub (default: the config's [credential.NAME] provider)
         #[arg(long)]
@@ -117,6 +229,7 @@ pub enum Creds {
     },
     /// Test credentials against their provider; exit 0 only when all tested are valid
     Test {
+        /// The credential ([credential.NAME] in the config)
         name: Option<String>,
         /// Test every credential in the config
         #[arg(long, conflicts_with = "name")]
@@ -124,26 +237,47 @@ pub enum Creds {
     },
     /// Replace a token: the new one (stdin or prompt) must test valid first; the old one is kept for rollback
     Rotate {
+        /// The credential ([credential.NAME] in the config)
         name: String,
         /// Keep the new token even when its test cannot confirm it either way (not found, unexpected answer, offline); a rejected token is never kept
         #[arg(long)]
         force: bool,
     },
     /// Keep the rotated token and delete the previous one
-    Confirm { name: String },
+    Confirm {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+    },
     /// Put back the token that the last rotation replaced
-    Rollback { name: String },
+    Rollback {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+    },
     /// Delete a credential's tokens from the keyring; an OAuth credential's are revoked at the authorization server first (RFC 7009)
     Rm {
+        /// The credential ([credential.NAME] in the config)
         name: String,
         /// OAuth: delete locally even though the server's grant stays alive (when the server cannot be reached)
         #[arg(long)]
         local_only: bool,
     },
     /// Log in an OAuth credential with its grant: a code for another device, the browser on this machine, or the client's own secret
-    Login { name: String },
+    Login {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+    },
     /// Approve an origin (scheme://host[:port]) that a credential may be sent to, besides its provider's own API
-    Allow { name: String, origin: String },
+    Allow {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+        /// scheme://host[:port]
+        origin: String,
+    },
     /// Withdraw an approval: the credential is no longer sent to that origin
-    Deny { name: String, origin: String },
+    Deny {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+        /// scheme://host[:port]
+        origin: String,
+    },
 }

@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod completions;
 pub mod config;
 pub mod credentials;
 pub mod dashboard;

@@ -1,13 +1,17 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use homedash::cli::{Cli, Command};
 use homedash::config::{self, Origin};
 
 fn main() -> ExitCode {
     homedash::malloc::at_start();
     homedash::hardening::at_start();
-    let cli = Cli::parse();
+    homedash::completions::answer_if_asked();
+    let cli = match Cli::from_arg_matches(&homedash::completions::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let origin = Origin::locate(
         cli.config.clone(),
         std::env::var_os("HOMEDASH_CONFIG").map(Into::into),
@@ -18,6 +22,15 @@ fn main() -> ExitCode {
         Some(Command::Creds(cmd)) => homedash::credentials::cli::main(cmd, &origin),
         Some(Command::Gateway(cmd)) => homedash::gateway::cli::main(cmd, &origin),
         Some(Command::Setup) => homedash::startup::setup(cli, origin),
+        Some(Command::Completions { shell }) => {
+            match homedash::completions::write_registration(shell, &mut std::io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("homedash completions {shell}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         None => homedash::startup::main(cli, origin),
     }
 }

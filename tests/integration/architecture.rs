@@ -269,6 +269,7 @@ const ROOM_ORDER: &[&str] = &[
     "ui",
     "credentials",
     "gateway",
+    "completions",
     "demo",
     "dashboard",
     "setup",

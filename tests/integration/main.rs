@@ -15,6 +15,7 @@ mod architecture;
 mod atomic_kill;
 mod budget;
 mod cli;
+mod completions;
 mod config_corpus;
 mod creds_keyring;
 mod creds_truth;
@@ -23,8 +24,10 @@ mod fuzz_smoke;
 mod gateway;
 mod hostile;
 mod hot_reload;
+
 mod http_faults;
 mod keyring_secret_service;
+mod manpage;
 mod no_keyring;
 mod oauth;
 mod pages;

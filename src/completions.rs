@@ -1,0 +1,176 @@
+//! Shell completions. `homedash completions SHELL` prints a small script
+//! that the shell loads once; at each Tab the script runs
+//! `COMPLETE=SHELL homedash -- WORDS…` and homedash answers from its own
+//! command definition (clap_complete's engine), so subcommands and flags
+//! never drift from the binary, and credential names come from the
+//! user's config and state file at the moment they are asked for.
+
+use std::ffi::{OsStr, OsString};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap_complete::aot::Shell;
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+use crate::config::{self, Origin};
+
+/// The variable that turns a run of homedash into a completion request.
+pub const VAR: &str = "COMPLETE";
+
+/// The `creds` subcommands whose `NAME` is a credential.
+const NAMED: &[&str] = &[
+    "add", "test", "rotate", "confirm", "rollback", "rm", "login", "allow", "deny",
+];
+
+/// The command line, with credential names completed from the config.
+pub fn command() -> clap::Command {
+    let names = ArgValueCompleter::new(credential_names);
+    crate::cli::command().mut_subcommand("creds", |creds| {
+        NAMED.iter().fold(creds, |creds, sub| {
+            creds.mut_subcommand(sub, |c| c.mut_arg("name", |a| a.add(names.clone())))
+        })
+    })
+}
+
+/// Answer a completion request and exit, if this run is one; otherwise
+/// return at once. First thing in `main`: nothing may be printed before.
+pub fn answer_if_asked() {
+    clap_complete::CompleteEnv::with_factory(command).var(VAR).complete();
+}
+
+/// The script that `shell` loads, calling back the homedash that printed
+/// it (by its path when it was run by one, so a build outside $PATH works).
+pub fn write_registration(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Elvish => &Elvish,
+        Shell::Fish => &Fish,
+        Shell::PowerShell => &Powershell,
+        Shell::Zsh => &Zsh,
+        // clap's Shell is non-exhaustive; each shell it adds needs its engine here.
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("no completion engine for {shell}"),
+            ));
+        }
+    };
+    let me = std::env::args_os().next().map(PathBuf::from).unwrap_or_default();
+    let me = if me.components().count() > 1 {
+        std::env::current_dir().map(|d| d.join(&me)).unwrap_or(me)
+    } else {
+        PathBuf::from("homedash")
+    };
+    completer.write_registration(VAR, "homedash", "homedash", &me.to_string_lossy(), out)
+}
+
+/// Credential names that start with `current`: those the config declares
+/// or a widget names, and those homedash keeps state for, each with its
+/// provider where known. The config is read leniently: a file with a
+/// mistake elsewhere still completes its names.
+fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(current) = current.to_str() else {
+        return Vec::new();
+    };
+    let words: Vec<OsString> = std::env::args_os().collect();
+    let origin = Origin::locate(
+        config_flag(&words),
+        std::env::var_os("HOMEDASH_CONFIG").map(Into::into),
+        config::xdg_path(),
+    );
+    let mut names: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    let text = match origin.path() {
+        Some(p) => std::fs::read_to_string(p).unwrap_or_default(),
+        None => config::EMBEDDED_DEFAULT.to_string(),
+    };
+    if let Ok(table) = text.parse::<toml::Table>() {
+        if let Some(creds) = table.get("credential").and_then(|c| c.as_table()) {
+            for (name, c) in creds {
+                let provider = c.get("provider").and_then(|p| p.as_str()).map(String::from);
+                names.insert(name.clone(), provider);
+            }
+        }
+        if let Some(widgets) = table.get("widget").and_then(|w| w.as_table()) {
+            for w in widgets.values() {
+                if let Some(name) = w.get("credential").and_then(|c| c.as_str()) {
+                    names.entry(name.to_string()).or_default();
+                }
+            }
+        }
+    }
+    let meta = crate::logging::state_dir()
+        .map(|d| crate::credentials::meta::path(&d))
+        .and_then(|p| crate::credentials::meta::MetaFile::load(&p).ok());
+    for name in meta.iter().flat_map(|m| m.credentials.keys()) {
+        names.entry(name.clone()).or_default();
+    }
+    names
+        .into_iter()
+        .filter(|(n, _)| n.starts_with(current))
+        .map(|(n, provider)| CompletionCandidate::new(n).help(provider.map(Into::into)))
+        .collect()
+}
+
+/// The `--config` / `-c` of the words being completed.
+fn config_flag(words: &[OsString]) -> Option<PathBuf> {
+    let mut it = words.iter().skip_while(|w| *w != "--").skip(1);
+    let mut found = None;
+    while let Some(w) = it.next() {
+        let s = w.to_string_lossy();
+        if s == "--config" || s == "-c" {
+            found = it.next().map(PathBuf::from);
+        } else if let Some(v) = s.strip_prefix("--config=") {
+            found = Some(PathBuf::from(v));
+        } else if let Some(v) = s.strip_prefix("-c").filter(|v| !v.is_empty() && !s.starts_with("--")) {
+            found = Some(PathBuf::from(v));
+        }
+    }
+    found.filter(|p| !p.as_os_str().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(w: &[&str]) -> Vec<OsString> {
+        w.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_config_flag_is_found_in_every_spelling() {
+        for (line, want) in [
+            (
+                &["homedash", "--", "homedash", "--config", "a.toml", "creds", "test", ""][..],
+                Some("a.toml"),
+            ),
+            (
+                &["homedash", "--", "homedash", "-c", "b.toml", "creds", "rm", ""],
+                Some("b.toml"),
+            ),
+            (
+                &["homedash", "--", "homedash", "--config=c.toml", "creds", "rm", ""],
+                Some("c.toml"),
+            ),
+            (
+                &["homedash", "--", "homedash", "-cd.toml", "creds", "rm", ""],
+                Some("d.toml"),
+            ),
+            (&["homedash", "--", "homedash", "creds", "rm", ""], None),
+            // Before the `--`: homedash's own path, not the user's words.
+            (&["homedash", "-c", "x.toml", "--", "homedash", "creds", ""], None),
+        ] {
+            assert_eq!(config_flag(&words(line)), want.map(PathBuf::from), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn every_named_subcommand_has_a_name_argument() {
+        let cmd = command();
+        let creds = cmd.find_subcommand("creds").unwrap();
+        for sub in NAMED {
+            let c = creds.find_subcommand(sub).unwrap_or_else(|| panic!("creds {sub}"));
+            assert!(c.get_arguments().any(|a| a.get_id() == "name"), "creds {sub} NAME");
+        }
+    }
+}
