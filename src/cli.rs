@@ -118,6 +118,10 @@ pub const EXIT_STATUS: &[(&str, &str)] = &[
         "The command line is wrong: an unknown command or option, a missing argument.",
     ),
     (
+        "doctor",
+        "0 when every check is ok; 1 when any is not (a problem, a warning, or a check it could not make).",
+    ),
+    (
         "129, 143",
         "The dashboard ended on SIGHUP or SIGTERM, with the terminal restored.",
     ),
@@ -154,6 +158,12 @@ pub enum Command {
     /// Team mode: an nginx gateway that holds the provider keys for many homedash clients
     #[command(subcommand)]
     Gateway(Gateway),
+    /// Check the config, the state files, the keyring, every credential's source and due dates, proxies, the clock and the terminal; print a fix for each problem; exit 0 only when all is fine
+    Doctor {
+        /// One JSON document, for scripts
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the shell script that completes homedash's commands, options and credential names
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {

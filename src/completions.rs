@@ -28,7 +28,16 @@ pub fn command() -> clap::Command {
     let names = ArgValueCompleter::new(credential_names);
     crate::cli::command().mut_subcommand("creds", |creds| {
         NAMED.iter().fold(creds, |creds, sub| {
-            creds.mut_subcommand(sub, |c| c.mut_arg("name", |a| a.add(names.clone())))
+            creds.mut_subcommand(sub, |c| {
+                // `mut_arg` moves an argument to the end: explicit indexes
+                // keep the positionals in their order (`allow NAME ORIGIN`).
+                let order: Vec<clap::Id> = c.get_positionals().map(|a| a.get_id().clone()).collect();
+                let c = c.mut_arg("name", |a| a.add(names.clone()));
+                order
+                    .iter()
+                    .enumerate()
+                    .fold(c, |c, (i, id)| c.mut_arg(id, |a| a.index(i + 1)))
+            })
         })
     })
 }
@@ -161,6 +170,18 @@ mod tests {
             (&["homedash", "-c", "x.toml", "--", "homedash", "creds", ""], None),
         ] {
             assert_eq!(config_flag(&words(line)), want.map(PathBuf::from), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn names_stay_the_first_positional() {
+        use clap::FromArgMatches;
+        let m = command().get_matches_from(["homedash", "creds", "allow", "fh", "https://x.example"]);
+        match crate::cli::Cli::from_arg_matches(&m).unwrap().command {
+            Some(crate::cli::Command::Creds(crate::cli::Creds::Allow { name, origin })) => {
+                assert_eq!((name.as_str(), origin.as_str()), ("fh", "https://x.example"));
+            }
+            other => panic!("{other:?}"),
         }
     }
 

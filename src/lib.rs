@@ -7,6 +7,7 @@ pub mod config;
 pub mod credentials;
 pub mod dashboard;
 pub mod demo;
+pub mod doctor;
 pub mod gateway;
 pub mod hardening;
 pub mod logging;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Some(Command::Creds(cmd)) => homedash::credentials::cli::main(cmd, &origin),
         Some(Command::Gateway(cmd)) => homedash::gateway::cli::main(cmd, &origin),
         Some(Command::Setup) => homedash::startup::setup(cli, origin),
+        Some(Command::Doctor { json }) => homedash::doctor::main(&origin, json),
         Some(Command::Completions { shell }) => {
             match homedash::completions::write_registration(shell, &mut std::io::stdout().lock()) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -66,6 +66,23 @@ impl std::fmt::Display for KeyringError {
     }
 }
 
+impl KeyringError {
+    /// What happened, without the advice the full message ends with
+    /// (for `homedash doctor`, which gives its own fix on a line of its own).
+    pub fn cause(&self) -> String {
+        match self {
+            KeyringError::Locked { detail } => format!("the {BACKEND} is locked or refused access ({detail})"),
+            KeyringError::Unavailable { detail } => format!("the {BACKEND} is not reachable ({detail})"),
+            KeyringError::TimedOut { what } => format!(
+                "the {BACKEND} did not answer {what} within {} s (its D-Bus activation may be hung)",
+                DEADLINE.as_secs()
+            ),
+            KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {BACKEND}"),
+            KeyringError::BadValue { .. } => self.to_string(),
+        }
+    }
+}
+
 /// The backend's words come from another process (the Secret Service
 /// daemon, D-Bus): cleaned like any outside text.
 fn classify(e: Error, name: &str) -> KeyringError {

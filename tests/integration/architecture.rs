@@ -273,6 +273,7 @@ const ROOM_ORDER: &[&str] = &[
     "demo",
     "dashboard",
     "setup",
+    "doctor",
     "startup",
     "main",
 ];

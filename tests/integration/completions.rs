@@ -17,7 +17,7 @@ credential = "finnhub_main"
 provider = "finnhub"
 source = "keyring"
 
-[credential.weather_key]
+[credential.owm_home]
 provider = "openweathermap"
 source = "keyring"
 "#;
@@ -53,11 +53,11 @@ fn bash_completes_subcommands_and_credential_names_from_the_config() {
 
     // `creds test <Tab><Tab>`: the config's credential names.
     sh.send("\x15homedash creds test \t\t");
-    sh.wait_for(&["finnhub_main", "weather_key"], Duration::from_secs(10));
+    sh.wait_for(&["finnhub_main", "owm_home"], Duration::from_secs(10));
 
     // One name left: completed in the line.
-    sh.send("\x15clear\rhomedash creds rotate w\t");
-    sh.wait_for(&["$ homedash creds rotate weather_key "], Duration::from_secs(10));
+    sh.send("\x15clear\rhomedash creds rotate o\t");
+    sh.wait_for(&["$ homedash creds rotate owm_home "], Duration::from_secs(10));
 
     // --config on the line wins over $HOMEDASH_CONFIG.
     let other = tmp.path().join("other.toml");

@@ -19,6 +19,7 @@ mod completions;
 mod config_corpus;
 mod creds_keyring;
 mod creds_truth;
+mod doctor;
 mod fault_matrix;
 mod fuzz_smoke;
 mod gateway;

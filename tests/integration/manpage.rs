@@ -121,7 +121,10 @@ fn the_man_page_is_rendered_from_the_command_line() {
     let path = manifest().join("assets/homedash.1");
     let fresh = render();
     if std::env::var_os("HOMEDASH_BLESS").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
+        // Renamed into place: the test that runs `man` on it may be reading.
+        let new = path.with_extension("1.new");
+        std::fs::write(&new, &fresh).unwrap();
+        std::fs::rename(&new, &path).unwrap();
     }
     let kept = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(

@@ -15,6 +15,9 @@ use crate::dashboard::{keys, pages};
 use crate::ui::grid;
 use crate::ui::too_small::too_small;
 
+/// The smallest terminal on which every dashboard screen, help included, fits.
+pub const MIN_SIZE: (u16, u16) = help::MIN;
+
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
     title_bar(app, f, Rect::new(area.x, area.y, area.width, 1.min(area.height)));

@@ -235,6 +235,8 @@ async fn serve(provider: &'static str, mut sock: TcpStream, state: Arc<Mutex<Sta
                 rejected(provider)
             }
         };
-        respond(&mut sock, status, &[], body).await?;
+        // Every real server dates its answers (RFC 9110); `doctor` reads it.
+        let date = format!("date: {}", chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT"));
+        respond(&mut sock, status, &[&date], body).await?;
     }
 }

@@ -1,0 +1,237 @@
+//! The checks of the world around homedash: proxies, the clock, the
+//! terminal.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use homedash_widgets::{AuthPlacement, RequestSpec};
+
+use super::{Check, Status};
+use crate::config::Config;
+use crate::net::http::{Http, ProxyEnv};
+
+/// A clock further off than this breaks TLS certificate checks and OAuth
+/// token lifetimes (servers allow a few minutes at most).
+const CLOCK_FAIL: Duration = Duration::from_secs(300);
+/// Further off than this is worth fixing before it grows.
+const CLOCK_WARN: Duration = Duration::from_secs(30);
+
+/// Whether stdout is a terminal that takes colour (and `NO_COLOR` is not set).
+pub fn colour_on_stdout() -> bool {
+    std::io::stdout().is_terminal() && !no_color()
+}
+
+/// no-color.org: set and not empty.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// A proxy URL as it may be shown: its password, if any, replaced.
+fn shown(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn proxy(found: &mut Vec<Check>) {
+    let env = ProxyEnv::from_env();
+    if env.https.is_none() && env.http.is_none() {
+        found.push(Check::ok("proxy", "none set: every request goes direct"));
+        return;
+    }
+    if let Err(e) = Http::new() {
+        found.push(Check::problem(
+            "proxy",
+            Status::Fail,
+            e.to_string(),
+            "fix or unset HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (scheme://host:port)",
+        ));
+        return;
+    }
+    let mut parts = Vec::new();
+    if let Some(p) = &env.https {
+        parts.push(format!(
+            "https through {} (a CONNECT tunnel: it never sees a token)",
+            shown(p)
+        ));
+    }
+    if let Some(p) = &env.http {
+        parts.push(format!("plain http through {} (never with a token)", shown(p)));
+    }
+    parts.push(format!(
+        "direct: loopback{}",
+        env.no_proxy.as_deref().map(|n| format!(", {n}")).unwrap_or_default()
+    ));
+    found.push(Check::ok("proxy", parts.join("; ")));
+}
+
+/// The clock against the `Date` of an answer from the first server the
+/// config polls (any answer carries one).
+pub async fn clock(config: Option<&Config>, found: &mut Vec<Check>) {
+    let Some(base) = config.and_then(|c| c.widgets.iter().find_map(|w| w.base())) else {
+        found.push(Check::ok(
+            "clock",
+            format!(
+                "{} UTC; no server in the config to compare with",
+                Utc::now().format("%Y-%m-%d %H:%M:%S")
+            ),
+        ));
+        return;
+    };
+    let mut origin = base.clone();
+    origin.set_path("/");
+    origin.set_query(None);
+    let spec = RequestSpec {
+        url: origin.clone(),
+        headers: Vec::new(),
+        auth: AuthPlacement::None,
+    };
+    let shown = origin.origin().ascii_serialization();
+    let answer = match Http::new() {
+        Ok(http) => http
+            .fetch(&spec, Duration::from_secs(5), None)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let now = Utc::now();
+    let date = answer.as_ref().ok().and_then(|r| r.header("date")).map(str::to_string);
+    let theirs = match (answer, date) {
+        (Err(e), _) => {
+            found.push(Check::problem(
+                "clock",
+                Status::Warn,
+                format!("not compared: no answer from {shown} ({e})"),
+                "check the network (and the proxy line above); `timedatectl` shows whether the clock is synchronised",
+            ));
+            return;
+        }
+        (Ok(_), None) => {
+            found.push(Check::problem(
+                "clock",
+                Status::Warn,
+                format!("not compared: {shown} sent no Date header"),
+                "`timedatectl` shows whether the clock is synchronised",
+            ));
+            return;
+        }
+        (Ok(_), Some(d)) => match DateTime::parse_from_rfc2822(&d) {
+            Ok(t) => t.to_utc(),
+            Err(_) => {
+                found.push(Check::problem(
+                    "clock",
+                    Status::Warn,
+                    format!("not compared: {shown} sent an unreadable Date"),
+                    "`timedatectl` shows whether the clock is synchronised",
+                ));
+                return;
+            }
+        },
+    };
+    let off = (now - theirs).num_seconds();
+    let by = Duration::from_secs(off.unsigned_abs());
+    let how = if off >= 0 { "ahead of" } else { "behind" };
+    let said = format!(
+        "{}s {how} {shown} (Date: {})",
+        off.abs(),
+        theirs.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    let fix = "turn on time synchronisation: `sudo timedatectl set-ntp true` (or start chrony / systemd-timesyncd)";
+    if by > CLOCK_FAIL {
+        found.push(Check::problem(
+            "clock",
+            Status::Fail,
+            format!("{said}: TLS certificates and OAuth tokens will be refused"),
+            fix,
+        ));
+    } else if by > CLOCK_WARN {
+        found.push(Check::problem("clock", Status::Warn, said, fix));
+    } else {
+        found.push(Check::ok("clock", format!("within {}s of {shown}", off.abs().max(1))));
+    }
+}
+
+/// Colour, Unicode and size, as the terminal and the environment say.
+pub fn terminal(found: &mut Vec<Check>) {
+    let term = std::env::var("TERM").unwrap_or_default();
+    if term.is_empty() || term == "dumb" {
+        found.push(Check::problem(
+            "terminal",
+            Status::Fail,
+            format!(
+                "TERM is {}: homedash cannot move the cursor or draw",
+                if term.is_empty() {
+                    "not set".into()
+                } else {
+                    format!("\"{term}\"")
+                }
+            ),
+            "run homedash in a terminal emulator (TERM=xterm-256color or the like)",
+        ));
+        return;
+    }
+    let colour = if no_color() {
+        "monochrome (NO_COLOR is set: emphasis by bold, reverse and symbols)".to_string()
+    } else {
+        match std::env::var("COLORTERM").unwrap_or_default().as_str() {
+            "truecolor" | "24bit" => "24-bit colour".to_string(),
+            _ if term.contains("256color") => "256 colours".to_string(),
+            _ => format!("{term}: basic colours"),
+        }
+    };
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()).map(|s| (*v, s)));
+    let utf8 = locale
+        .as_ref()
+        .is_some_and(|(_, l)| l.to_ascii_lowercase().replace('-', "").contains("utf8"));
+    let size = if std::io::stdout().is_terminal() {
+        crossterm::terminal::size().ok()
+    } else {
+        None
+    };
+    let need = crate::dashboard::view::MIN_SIZE;
+    let mut facts = vec![format!("TERM={term}"), colour];
+    facts.push(match &locale {
+        Some((var, l)) => format!("{var}={l}"),
+        None => "no locale set".into(),
+    });
+    match size {
+        Some((w, h)) => facts.push(format!("{w}x{h}")),
+        None => facts.push("size not known (output is not a terminal)".into()),
+    }
+    if !utf8 {
+        found.push(Check::problem(
+            "terminal",
+            Status::Warn,
+            format!(
+                "{}: not UTF-8, so borders, charts and marks show as garbage",
+                facts.join(" · ")
+            ),
+            "export LANG=C.UTF-8 (or your language's UTF-8 locale) in your shell's startup file",
+        ));
+        return;
+    }
+    if let Some((w, h)) = size
+        && (w < need.0 || h < need.1)
+    {
+        found.push(Check::problem(
+            "terminal",
+            Status::Warn,
+            format!(
+                "{}: smaller than {}x{}, below which help and some cards do not fit",
+                facts.join(" · "),
+                need.0,
+                need.1
+            ),
+            "enlarge the window or lower the font size",
+        ));
+        return;
+    }
+    found.push(Check::ok("terminal", facts.join(" · ")));
+}
