@@ -26,6 +26,10 @@ pub struct Cli {
     )]
     pub log_level: String,
 
+    /// Colour theme, over the config's [theme] (NO_COLOR, when set, wins: monochrome)
+    #[arg(long, global = true, value_name = "THEME")]
+    pub theme: Option<crate::config::ThemeName>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -23,6 +23,7 @@ use crate::net::http::Http;
 use crate::setup::error::OpenError;
 use crate::setup::{self, Endpoints, Wizard};
 use crate::ui::input::Input;
+use crate::ui::theme::{Look, Theme};
 use crate::{dashboard::reload, dashboard::view, demo, logging, ui::terminal};
 
 /// What the terminal shows next.
@@ -131,7 +132,12 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
         }
     };
     let mut said = Vec::new();
-    let result = rt.block_on(sessions(start, logs.as_ref().err().map(ToString::to_string), &mut said));
+    let result = rt.block_on(sessions(
+        start,
+        Look::from_env(cli.theme),
+        logs.as_ref().err().map(ToString::to_string),
+        &mut said,
+    ));
     let restored = terminal::restore();
     drop(logs);
     for line in said {
@@ -160,7 +166,12 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
 /// One terminal, several screens in turn: the first-run dashboard, the
 /// wizard, the dashboard it wrote. `said` collects what to print once the
 /// terminal is back.
-async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<String>) -> color_eyre::Result<Exit> {
+async fn sessions(
+    mut next: Start,
+    look: Look,
+    log_problem: Option<String>,
+    said: &mut Vec<String>,
+) -> color_eyre::Result<Exit> {
     let mut term = terminal::enter()?;
     let mut input = Input::start();
     let mut notice = log_problem.map(|p| format!("logging off: {p}"));
@@ -171,7 +182,18 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 demo,
                 first_run,
                 watch,
-            } => match session(&mut term, &mut input, config, demo, first_run, notice.take(), watch).await? {
+            } => match session(
+                &mut term,
+                &mut input,
+                look,
+                config,
+                demo,
+                first_run,
+                notice.take(),
+                watch,
+            )
+            .await?
+            {
                 Exit::Setup => Start::Setup {
                     wizard: Box::new(setup_wizard(&Origin::Embedded).map_err(color_eyre::eyre::Error::msg)?),
                     back: true,
@@ -184,7 +206,7 @@ async fn sessions(mut next: Start, log_problem: Option<String>, said: &mut Vec<S
                 },
                 exit => return Ok(exit),
             },
-            Start::Setup { wizard: w, back } => match wizard(&mut term, &mut input, *w).await? {
+            Start::Setup { wizard: w, back } => match wizard(&mut term, &mut input, Wizard { look, ..*w }).await? {
                 (setup::Exit::Written(path), _) => {
                     notice = Some(format!(
                         "setup wrote {}; homedash setup changes it again",
@@ -244,9 +266,11 @@ async fn wizard(
     Ok((exit, problem))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn session(
     term: &mut terminal::Tui,
     input: &mut Input,
+    look: Look,
     mut config: config::Config,
     demo_mode: bool,
     first_run: bool,
@@ -261,8 +285,13 @@ async fn session(
         Utc::now(),
         event_loop::local_offset(),
     );
+    app.look = look;
     // First frame before anything slow: the TLS client reads root certificates.
-    term.draw(|f| view::draw(&app, f))?;
+    let theme = Theme::resolve(&app.theme, app.look);
+    term.draw(|f| {
+        view::draw(&app, f);
+        theme.apply(f.buffer_mut());
+    })?;
 
     let cancel = CancellationToken::new();
     app.notice = notice;

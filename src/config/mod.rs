@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use model::{
     AuthServer, ClientAuth, Config, Content, CredentialConfig, Endpoints, Layout, Node, OAuthConfig, OAuthGrant, Page,
-    PageContent, Size, WhenHidden, WidgetConfig,
+    PageContent, Size, ThemeConfig, ThemeName, WhenHidden, WidgetConfig,
 };
 pub use parse::{MIN_REFRESH, parse};
 pub use problem::ConfigError;

@@ -43,6 +43,32 @@ pub struct Config {
     pub gateway: Option<Box<GatewayClient>>,
     /// Team mode, on the gateway host.
     pub gateway_server: Option<Box<GatewayServer>>,
+    /// `[theme]`: the colours screens draw with.
+    pub theme: ThemeConfig,
+}
+
+/// The built-in themes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    /// Named ANSI colours, so the terminal's own palette decides the shades.
+    #[default]
+    Default,
+    /// Darker shades that read on a light background.
+    Light,
+    /// Bright colours, and emphasis in bold as well as colour.
+    HighContrast,
+}
+
+/// `[theme]`: a built-in theme and any of its role colours replaced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThemeConfig {
+    pub name: ThemeName,
+    pub accent: Option<ratatui::style::Color>,
+    pub good: Option<ratatui::style::Color>,
+    pub warn: Option<ratatui::style::Color>,
+    pub bad: Option<ratatui::style::Color>,
+    pub dim: Option<ratatui::style::Color>,
 }
 
 impl Config {

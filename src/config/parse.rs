@@ -35,6 +35,17 @@ struct Dashboard {
     title: Option<String>,
 }
 
+/// `[theme]`: a name and role colours, each checked where it is written.
+#[derive(Deserialize)]
+struct RawTheme {
+    name: Option<String>,
+    accent: Option<String>,
+    good: Option<String>,
+    warn: Option<String>,
+    bad: Option<String>,
+    dim: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Common {
     kind: Kind,
@@ -261,6 +272,59 @@ impl<'t> Checker<'t> {
             }
         }
     }
+    /// `[theme]`: a built-in name and colours ratatui can read ("cyan",
+    /// "light-red", "#5f87af", "208"); a bad one is reported where it is.
+    fn theme(&mut self, v: &Spanned<DeValue<'t>>) -> crate::config::model::ThemeConfig {
+        use crate::config::model::{ThemeConfig, ThemeName};
+        let base = [Seg::Key("theme".into())];
+        let (raw, ignored) = self.de::<RawTheme>(v, &base);
+        self.unknown_keys(ignored, "[theme]", &field_names::<RawTheme>());
+        let mut out = ThemeConfig::default();
+        let Some(raw) = raw else { return out };
+        if let Some(n) = raw.name {
+            const NAMES: [&str; 3] = ["default", "light", "high-contrast"];
+            match n.as_str() {
+                "default" => out.name = ThemeName::Default,
+                "light" => out.name = ThemeName::Light,
+                "high-contrast" => out.name = ThemeName::HighContrast,
+                other => {
+                    let hint = suggest(other, &NAMES)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    self.at(
+                        &[Seg::Key("theme".into()), Seg::Key("name".into())],
+                        false,
+                        format!(
+                            "`name` must be \"default\", \"light\" or \"high-contrast\", got \"{}\"{hint}",
+                            homedash_widgets::text::clean_to(other, 40)
+                        ),
+                    );
+                }
+            }
+        }
+        for (key, text, slot) in [
+            ("accent", raw.accent, &mut out.accent),
+            ("good", raw.good, &mut out.good),
+            ("warn", raw.warn, &mut out.warn),
+            ("bad", raw.bad, &mut out.bad),
+            ("dim", raw.dim, &mut out.dim),
+        ] {
+            let Some(text) = text else { continue };
+            match text.parse::<ratatui::style::Color>() {
+                Ok(c) if c != ratatui::style::Color::Reset => *slot = Some(c),
+                _ => self.at(
+                    &[Seg::Key("theme".into()), Seg::Key(key.into())],
+                    false,
+                    format!(
+                        "`{key}` must be a colour: a name (\"cyan\", \"light-red\", \"dark-gray\"), \"#rrggbb\" or a 256-colour index (\"208\"), got \"{}\"",
+                        homedash_widgets::text::clean_to(&text, 40)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
     fn unknown_keys(&mut self, ignored: Vec<Vec<Seg>>, what: &str, known: &[&str]) {
         for path in ignored {
             let shown = paths::display(&path);
@@ -881,6 +945,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let mut credential_count = 0;
     let mut gateway_value = None;
     let mut gateway_server_value = None;
+    let mut theme = crate::config::model::ThemeConfig::default();
     for (k, v) in paths::table_entries(top) {
         match k.get_ref().as_ref() {
             "dashboard" => {
@@ -925,6 +990,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                     }
                 }
             }
+            "theme" => theme = ck.theme(v),
             "layout" => layout_value = Some(v),
             "page" => pages_value = Some(v),
             "gateway" => gateway_value = Some(v),
@@ -932,12 +998,13 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             other => {
                 let path = [Seg::Key(other.to_string())];
                 if !ck.secret_paths.contains(other) {
-                    const TOP: [&str; 7] = [
+                    const TOP: [&str; 8] = [
                         "dashboard",
                         "widget",
                         "credential",
                         "layout",
                         "page",
+                        "theme",
                         "gateway",
                         "gateway_server",
                     ];
@@ -1046,5 +1113,6 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         credentials,
         gateway,
         gateway_server,
+        theme,
     })
 }

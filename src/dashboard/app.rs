@@ -9,7 +9,7 @@ use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
 use crate::config::LoadError;
-use crate::config::{Config, CredentialConfig, Layout, WidgetConfig};
+use crate::config::{Config, CredentialConfig, Layout, ThemeConfig, WidgetConfig};
 use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
 use crate::credentials::ops::CredEvent;
@@ -19,6 +19,7 @@ use crate::dashboard::keys::{self, Action};
 use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
 use crate::dashboard::pages::{self, Marks, ScreenPage};
 use crate::ui::grid;
+use crate::ui::theme::Look;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetState {
@@ -49,6 +50,10 @@ impl WidgetState {
 
 #[derive(Debug)]
 pub struct App {
+    /// The config's `[theme]`.
+    pub theme: ThemeConfig,
+    /// `--theme` and `NO_COLOR`, which a reload keeps.
+    pub look: Look,
     pub title: String,
     pub demo: bool,
     pub widgets: Vec<WidgetConfig>,
@@ -115,6 +120,8 @@ impl App {
     pub fn new(config: Config, demo: bool, size: Rect, now: DateTime<Utc>, local: FixedOffset) -> Self {
         let n = config.widgets.len();
         let mut app = App {
+            theme: config.theme,
+            look: Look::default(),
             title: config.title,
             demo,
             widgets: config.widgets,
@@ -255,6 +262,7 @@ impl App {
     /// the open screens stay where they were.
     pub fn reloaded(config: Config, old: App) -> (App, ReloadSummary) {
         let mut app = App::new(config, old.demo, old.size, old.now, old.local);
+        app.look = old.look;
         let mut summary = ReloadSummary::default();
         for (i, w) in app.widgets.iter().enumerate() {
             match old.widgets.iter().position(|o| o.id == w.id) {

@@ -73,6 +73,10 @@ impl Program for App {
         self.now = Utc::now();
         view::draw(self, f);
     }
+
+    fn theme(&self) -> crate::ui::theme::Theme {
+        crate::ui::theme::Theme::resolve(&self.theme, self.look)
+    }
 }
 
 /// Drive `app` until it quits.

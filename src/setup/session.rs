@@ -39,6 +39,11 @@ impl Program for Wizard {
     fn draw(&mut self, f: &mut ratatui::Frame) {
         super::view::draw(self, f);
     }
+
+    fn theme(&self) -> crate::ui::theme::Theme {
+        let own = self.existing.as_ref().map(|c| c.theme.clone()).unwrap_or_default();
+        crate::ui::theme::Theme::resolve(&own, self.look)
+    }
 }
 
 pub async fn run<B, E, S>(

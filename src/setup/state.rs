@@ -404,6 +404,8 @@ pub struct Wizard {
     pub confirm_cancel: bool,
     /// One line under the step: what just happened or what is missing.
     pub note: Option<(bool, String)>,
+    /// `--theme` and `NO_COLOR`; the file's own `[theme]` applies too.
+    pub look: crate::ui::theme::Look,
 }
 
 pub(super) fn provider_slot(kind: Kind) -> Option<usize> {
@@ -434,6 +436,7 @@ impl Wizard {
             None => None,
         };
         let mut w = Wizard {
+            look: crate::ui::theme::Look::default(),
             path,
             before,
             existing,

@@ -110,7 +110,7 @@ fn header(w: &Wizard, f: &mut Frame, area: Rect) {
         Span::styled(
             " homedash setup ",
             Style::new()
-                .fg(ratatui::style::Color::Black)
+                .fg(style::ON_BAR)
                 .bg(style::ACCENT)
                 .add_modifier(Modifier::BOLD),
         ),

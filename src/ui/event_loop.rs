@@ -82,6 +82,11 @@ pub trait Program {
     }
 
     fn draw(&mut self, f: &mut Frame);
+
+    /// The theme each frame is finished with.
+    fn theme(&self) -> crate::ui::theme::Theme {
+        crate::ui::theme::Theme::default()
+    }
 }
 
 /// What the loop does after a command.
@@ -131,7 +136,13 @@ where
     loop {
         if dirty || (later && Instant::now() >= last_frame + FRAME_GAP) {
             let started = std::time::Instant::now();
-            terminal.draw(|f| program.draw(f)).map_err(io::Error::other)?;
+            let theme = program.theme();
+            terminal
+                .draw(|f| {
+                    program.draw(f);
+                    theme.apply(f.buffer_mut());
+                })
+                .map_err(io::Error::other)?;
             let since_input = input_at.take().map(|t| t.elapsed().as_micros() as u64);
             tracing::trace!(micros = started.elapsed().as_micros() as u64, since_input, "frame");
             dirty = false;

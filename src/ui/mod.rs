@@ -7,4 +7,5 @@ pub mod event_loop;
 pub mod grid;
 pub mod input;
 pub mod terminal;
+pub mod theme;
 pub mod too_small;

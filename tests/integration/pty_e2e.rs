@@ -79,3 +79,75 @@ fn a_bad_config_never_touches_the_terminal() {
     let text = app.text();
     assert!(text.contains("config.toml:3:9: widget.x.zones"), "{text}");
 }
+
+/// The SGR parameter lists in `raw` (`ESC [ … m`), split on `;` and `:`.
+fn sgr_params(raw: &[u8]) -> Vec<Vec<u16>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < raw.len() {
+        if raw[i] == 0x1b && raw[i + 1] == b'[' {
+            let start = i + 2;
+            let mut j = start;
+            while j < raw.len() && (raw[j].is_ascii_digit() || raw[j] == b';' || raw[j] == b':') {
+                j += 1;
+            }
+            if j < raw.len() && raw[j] == b'm' {
+                let text = String::from_utf8_lossy(&raw[start..j]);
+                out.push(text.split([';', ':']).map(|p| p.parse().unwrap_or(0)).collect());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `NO_COLOR=1 homedash --demo`: every frame the terminal got, from the
+/// first to the help screen, holds no colour at all (no SGR 30–38, 40–48,
+/// 58, 90–97 or 100–107), and does hold bold and reverse video.
+/// `--theme light` on the same demo sends the light theme's colours.
+#[test]
+fn no_color_sends_no_colour_escape_and_a_theme_sends_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start_in(dir.path(), &["--demo"], &[("NO_COLOR", "1")]);
+    app.wait_for(&["DEMO", "Berlin"], Duration::from_secs(15));
+    app.writer.write_all(b"?").unwrap();
+    app.wait_for(&["Keys"], Duration::from_secs(5));
+    app.writer.write_all(b"\x1b").unwrap();
+    // Esc followed at once by q would read as Alt-q.
+    std::thread::sleep(Duration::from_millis(300));
+    app.writer.write_all(b"q").unwrap();
+    let _ = app.wait_exit(Duration::from_secs(5));
+    let raw = app.raw.lock().unwrap().clone();
+    let params = sgr_params(&raw);
+    assert!(params.len() > 10, "frames were drawn: {} SGRs", params.len());
+    let colour = |p: u16| matches!(p, 30..=38 | 40..=48 | 58 | 90..=97 | 100..=107);
+    for list in &params {
+        // 38;5;N and 38;2;R;G;B carry their own numbers: the 38 is enough.
+        assert!(
+            !list.iter().any(|&p| colour(p)),
+            "a colour escape under NO_COLOR: {list:?}"
+        );
+    }
+    let all: Vec<u16> = params.iter().flatten().copied().collect();
+    assert!(
+        all.contains(&1) && all.contains(&7),
+        "bold and reverse carry the emphasis"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start_in(dir.path(), &["--demo", "--theme", "light"], &[("NO_COLOR", "")]);
+    app.wait_for(&["DEMO", "Berlin"], Duration::from_secs(15));
+    app.writer.write_all(b"q").unwrap();
+    let _ = app.wait_exit(Duration::from_secs(5));
+    let raw = app.raw.lock().unwrap().clone();
+    let light = sgr_params(&raw);
+    let has = |seq: &[u16]| light.iter().any(|l| l.windows(seq.len()).any(|w| w == seq));
+    assert!(has(&[48, 5, 25]), "the light theme's accent bar (256-colour 25)");
+    assert!(has(&[38, 5, 244]), "the light theme's dim grey (256-colour 244)");
+    assert!(
+        !has(&[43]) && !has(&[46]),
+        "no yellow or cyan background on a light terminal"
+    );
+}

@@ -584,3 +584,128 @@ fn zoomed_each_kind_at_80x24_and_200x60() {
         }
     }
 }
+
+/// The frame as the terminal gets it: drawn, then finished with the
+/// app's theme (its `[theme]`, `--theme`, `NO_COLOR`).
+fn themed(app: &App) -> ratatui::buffer::Buffer {
+    use homedash::ui::event_loop::Program;
+    let theme = app.theme();
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| {
+        view::draw(app, f);
+        theme.apply(f.buffer_mut());
+    })
+    .unwrap();
+    t.backend().buffer().clone()
+}
+
+fn look(name: Option<config::ThemeName>, no_color: bool) -> homedash::ui::theme::Look {
+    homedash::ui::theme::Look { name, no_color }
+}
+
+/// Under NO_COLOR nothing is coloured, and what colour meant is still
+/// there: the title bar and the selection in reverse video, warnings in
+/// bold, a rejected credential in bold reverse, hints dim, focus by its
+/// thick border.
+#[test]
+fn no_color_keeps_every_emphasis_as_an_attribute() {
+    let mut a = keyed(100, 20);
+    fetched(
+        &mut a,
+        "stocks",
+        5,
+        Err(FetchError::new(ErrorClass::Offline, "connection refused")),
+    );
+    a.look = look(None, true);
+    let buf = themed(&a);
+    support::assert_monochrome(&buf);
+    let s = support::styled(&buf);
+    for (what, needle) in [
+        ("the title bar", "REVERSED \" homedash"),
+        ("a warning", "BOLD"),
+        ("a hint", "DIM"),
+        ("the focused card's thick border", "┏"),
+    ] {
+        assert!(s.contains(needle), "{what} ({needle}) missing:\n{s}");
+    }
+    insta::assert_snapshot!("no_color_dashboard_100x20", s);
+
+    key(&mut a, KeyCode::Char('c'));
+    let buf = themed(&a);
+    support::assert_monochrome(&buf);
+    let s = support::styled(&buf);
+    assert!(
+        s.contains("BOLD | REVERSED \"rejected"),
+        "the rejected state stands out:\n{s}"
+    );
+    assert!(s.contains("REVERSED \"▶ finnhub"), "the selected row is reversed:\n{s}");
+    insta::assert_snapshot!("no_color_credentials_100x20", s);
+}
+
+/// The light and high-contrast themes recolour every role and paint no
+/// background but the bars; the default theme is what screens draw.
+#[test]
+fn light_and_high_contrast_themes() {
+    use homedash::ui::theme::Palette;
+    use ratatui::style::Color;
+    for (name, palette, label) in [
+        (config::ThemeName::Light, Palette::LIGHT, "light"),
+        (config::ThemeName::HighContrast, Palette::HIGH_CONTRAST, "high_contrast"),
+    ] {
+        let mut a = keyed(100, 20);
+        a.look = look(Some(name), false);
+        let buf = themed(&a);
+        let roles = [
+            palette.accent,
+            palette.good,
+            palette.warn,
+            palette.bad,
+            palette.dim,
+            palette.on_bar,
+        ];
+        for c in &buf.content {
+            assert!(
+                c.fg == Color::Reset || roles.contains(&c.fg),
+                "{label}: {:?} is not a role",
+                c.fg
+            );
+            assert!(
+                c.bg == Color::Reset || [palette.accent, palette.warn].contains(&c.bg),
+                "{label}: a background of {:?}",
+                c.bg
+            );
+        }
+        insta::assert_snapshot!(format!("theme_{label}_dashboard_100x20"), support::styled(&buf));
+    }
+    // The default theme changes nothing of what was drawn.
+    let a = keyed(100, 20);
+    assert_eq!(themed(&a), *render(&a).buffer());
+}
+
+/// `[theme]` in the config, with an override, reaches the frame; a reload
+/// keeps NO_COLOR.
+#[test]
+fn a_config_theme_and_its_override_reach_the_frame() {
+    use homedash::ui::theme::Palette;
+    let text = format!(
+        "{}\n[theme]\nname = \"light\"\nwarn = \"magenta\"\n",
+        config::EMBEDDED_DEFAULT
+    );
+    let mut a = app(&text, 100, 30);
+    fetched(
+        &mut a,
+        "weather",
+        5,
+        Err(FetchError::new(ErrorClass::Offline, "refused")),
+    );
+    let buf = themed(&a);
+    let fgs: std::collections::BTreeSet<String> = buf.content.iter().map(|c| format!("{:?}", c.fg)).collect();
+    assert!(fgs.contains("Magenta"), "the override: {fgs:?}");
+    assert!(
+        fgs.contains(&format!("{:?}", Palette::LIGHT.dim)),
+        "the light theme's dim: {fgs:?}"
+    );
+    a.look = look(None, true);
+    let (b, _) = App::reloaded(config::parse("t", &text).unwrap(), a);
+    support::assert_monochrome(&themed(&b));
+}

@@ -286,3 +286,50 @@ fn every_step_draws_at_every_small_size() {
         }
     }
 }
+
+/// The wizard under NO_COLOR: no colour at all, the step bar's current
+/// step in reverse video, a stored key's ✓ and a refused key's ✗ in
+/// words and symbols, the refusal in bold reverse.
+#[test]
+fn no_color_keeps_the_wizards_emphasis() {
+    use homedash::ui::event_loop::Program;
+    let themed = |w: &Wizard| {
+        let theme = w.theme();
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| {
+            homedash::setup::view::draw(w, f);
+            theme.apply(f.buffer_mut());
+        })
+        .unwrap();
+        t.backend().buffer().clone()
+    };
+    let mono = homedash::ui::theme::Look {
+        name: None,
+        no_color: true,
+    };
+    let mut w = at_credentials();
+    w.look = mono;
+    stored(&mut w);
+    let buf = themed(&w);
+    crate::support::assert_monochrome(&buf);
+    let s = crate::support::styled(&buf);
+    assert!(s.contains("REVERSED"), "the current step:\n{s}");
+    assert!(s.contains("✓"), "{s}");
+    insta::assert_snapshot!("wizard_no_color_stored_100x30", s);
+
+    let mut w = at_credentials();
+    w.look = mono;
+    w.update(&Event::Paste(CANARY.into()));
+    key(&mut w, KeyCode::Enter);
+    w.on(Reply::Stored {
+        name: "finnhub".into(),
+        result: Err(homedash::setup::error::SetupError::Refused(
+            "rejected: Invalid API key".into(),
+        )),
+    });
+    let buf = themed(&w);
+    crate::support::assert_monochrome(&buf);
+    let s = crate::support::styled(&buf);
+    assert!(s.contains("BOLD | REVERSED \"✗"), "the refusal stands out:\n{s}");
+    insta::assert_snapshot!("wizard_no_color_rejected_100x30", s);
+}

@@ -1,5 +1,8 @@
-//! The palette renderers draw with. Named ANSI colours only, so the user's
-//! terminal theme decides the actual shades.
+//! The palette renderers draw with: one named ANSI colour per role, so
+//! the user's terminal theme decides the actual shades. A homedash theme
+//! (or `NO_COLOR`) maps each role afterwards, on the finished frame; so
+//! a renderer draws in these colours only and never paints a background
+//! of its own.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -7,9 +10,13 @@ pub const ACCENT: Color = Color::Cyan;
 pub const GOOD: Color = Color::Green;
 pub const WARN: Color = Color::Yellow;
 pub const BAD: Color = Color::Red;
+/// Hints, frames, what matters less.
+pub const DIM: Color = Color::DarkGray;
+/// Text on a bar painted in ACCENT or WARN (a selection, an alert).
+pub const ON_BAR: Color = Color::Black;
 
 pub fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+    Style::new().fg(DIM)
 }
 
 pub fn label() -> Style {

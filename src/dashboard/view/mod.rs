@@ -6,7 +6,7 @@ mod help;
 use homedash_widgets::style;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::config::LoadError;
@@ -88,7 +88,7 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     let mut left = vec![Span::styled(
         format!(" {} ", app.title),
         Style::new()
-            .fg(Color::Black)
+            .fg(style::ON_BAR)
             .bg(style::ACCENT)
             .add_modifier(Modifier::BOLD),
     )];
@@ -97,7 +97,7 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
         left.push(Span::styled(
             " DEMO ",
             Style::new()
-                .fg(Color::Black)
+                .fg(style::ON_BAR)
                 .bg(style::WARN)
                 .add_modifier(Modifier::BOLD),
         ));
@@ -154,7 +154,7 @@ fn page_bar(app: &App, f: &mut Frame, area: Rect) {
     for t in &tabs {
         let st = if t.page == app.page {
             Style::new()
-                .fg(Color::Black)
+                .fg(style::ON_BAR)
                 .bg(style::ACCENT)
                 .add_modifier(Modifier::BOLD)
         } else if marks.get(t.page).is_some_and(|m| m.failing || m.credential) {

@@ -429,3 +429,61 @@ pub fn kill_at(cmd: &mut std::process::Command, step: &str, stdin: &str) {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 }
+
+/// A screen with its styles, for snapshots where colour and emphasis are
+/// the point (themes, NO_COLOR): the text, then each row's runs of cells
+/// that are not plain, as `row: columns fg/bg modifiers "text"`.
+pub fn styled(buf: &ratatui::buffer::Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let row: String = (0..area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out.push_str("--- styles ---\n");
+    let describe = |c: &ratatui::buffer::Cell| {
+        let mut parts = Vec::new();
+        if c.fg != Color::Reset {
+            parts.push(format!("fg={:?}", c.fg));
+        }
+        if c.bg != Color::Reset {
+            parts.push(format!("bg={:?}", c.bg));
+        }
+        if c.modifier != Modifier::empty() {
+            parts.push(format!("{:?}", c.modifier).replace("Modifier(", "").replace(')', ""));
+        }
+        parts.join(" ")
+    };
+    for y in 0..area.height {
+        let mut x = 0;
+        while x < area.width {
+            let d = describe(&buf[(x, y)]);
+            let start = x;
+            let mut text = String::new();
+            while x < area.width && describe(&buf[(x, y)]) == d {
+                text.push_str(buf[(x, y)].symbol());
+                x += 1;
+            }
+            if !d.is_empty() && !text.trim().is_empty() {
+                out.push_str(&format!("{y:>2}: {start}-{} {d} {:?}\n", x - 1, text.trim_end()));
+            }
+        }
+    }
+    out
+}
+
+/// No cell of `buf` has a colour: only attributes carry emphasis.
+pub fn assert_monochrome(buf: &ratatui::buffer::Buffer) {
+    use ratatui::style::Color;
+    for (i, c) in buf.content.iter().enumerate() {
+        assert!(
+            c.fg == Color::Reset && c.bg == Color::Reset,
+            "cell {i} ({:?}) has colour {:?} on {:?}",
+            c.symbol(),
+            c.fg,
+            c.bg
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Themes. Screens draw with the role colours of `homedash_widgets::style`
+//! (accent, good, warn, bad, dim, and black on a coloured bar), which are
+//! named ANSI colours. A theme is applied to each finished frame, the way
+//! a terminal applies its palette: each role colour becomes the theme's,
+//! and under `NO_COLOR` each becomes an attribute instead (bold, reverse,
+//! dim), so that nothing a colour meant is lost. Nothing paints a
+//! background of its own: the terminal's shows through, except behind
+//! the bars that the selection and alerts draw on purpose.
+
+use homedash_widgets::style;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use crate::config::{ThemeConfig, ThemeName};
+
+/// The colour each role is drawn in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Palette {
+    pub accent: Color,
+    pub good: Color,
+    pub warn: Color,
+    pub bad: Color,
+    pub dim: Color,
+    /// Text on an accent or warning bar.
+    pub on_bar: Color,
+    /// Warnings, failures and the accent also in bold.
+    pub bold_emphasis: bool,
+}
+
+impl Palette {
+    /// What screens draw with: the identity.
+    pub const DEFAULT: Palette = Palette {
+        accent: style::ACCENT,
+        good: style::GOOD,
+        warn: style::WARN,
+        bad: style::BAD,
+        dim: style::DIM,
+        on_bar: style::ON_BAR,
+        bold_emphasis: false,
+    };
+
+    /// For a light background: yellow and cyan are unreadable on white,
+    /// dark grey too faint; 256-colour shades that keep their contrast.
+    pub const LIGHT: Palette = Palette {
+        accent: Color::Indexed(25),
+        good: Color::Indexed(28),
+        warn: Color::Indexed(130),
+        bad: Color::Indexed(124),
+        dim: Color::Indexed(244),
+        on_bar: Color::White,
+        bold_emphasis: false,
+    };
+
+    /// The bright shades, and emphasis in bold too.
+    pub const HIGH_CONTRAST: Palette = Palette {
+        accent: Color::LightCyan,
+        good: Color::LightGreen,
+        warn: Color::LightYellow,
+        bad: Color::LightRed,
+        dim: Color::Gray,
+        on_bar: Color::Black,
+        bold_emphasis: true,
+    };
+}
+
+/// How frames are coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Colour(Palette),
+    /// `NO_COLOR`: attributes instead of colours.
+    Mono,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::Colour(Palette::DEFAULT)
+    }
+}
+
+/// What the user asked for outside the config: `--theme`, and `NO_COLOR`
+/// (no-color.org: set and not empty), which wins over every theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Look {
+    pub name: Option<ThemeName>,
+    pub no_color: bool,
+}
+
+impl Look {
+    pub fn from_env(name: Option<ThemeName>) -> Look {
+        Look {
+            name,
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        }
+    }
+}
+
+impl Theme {
+    /// The config's `[theme]`, with `--theme` replacing its name and
+    /// `NO_COLOR` replacing it all.
+    pub fn resolve(cfg: &ThemeConfig, look: Look) -> Theme {
+        if look.no_color {
+            return Theme::Mono;
+        }
+        let mut p = match look.name.unwrap_or(cfg.name) {
+            ThemeName::Default => Palette::DEFAULT,
+            ThemeName::Light => Palette::LIGHT,
+            ThemeName::HighContrast => Palette::HIGH_CONTRAST,
+        };
+        p.accent = cfg.accent.unwrap_or(p.accent);
+        p.good = cfg.good.unwrap_or(p.good);
+        p.warn = cfg.warn.unwrap_or(p.warn);
+        p.bad = cfg.bad.unwrap_or(p.bad);
+        p.dim = cfg.dim.unwrap_or(p.dim);
+        Theme::Colour(p)
+    }
+
+    /// Recolour a finished frame.
+    pub fn apply(&self, buf: &mut Buffer) {
+        match self {
+            Theme::Colour(p) if *p == Palette::DEFAULT => {}
+            Theme::Colour(p) => {
+                for cell in &mut buf.content {
+                    let emphasis = p.bold_emphasis && matches!(cell.fg, style::ACCENT | style::WARN | style::BAD);
+                    cell.fg = recolour(cell.fg, p);
+                    cell.bg = recolour(cell.bg, p);
+                    if emphasis {
+                        cell.modifier |= Modifier::BOLD;
+                    }
+                }
+            }
+            Theme::Mono => {
+                for cell in &mut buf.content {
+                    let on_bar = cell.bg != Color::Reset;
+                    let add = match cell.fg {
+                        _ if on_bar => Modifier::REVERSED,
+                        style::WARN => Modifier::BOLD,
+                        style::BAD => Modifier::BOLD | Modifier::REVERSED,
+                        style::DIM => Modifier::DIM,
+                        _ => Modifier::empty(),
+                    };
+                    cell.modifier |= add;
+                    cell.fg = Color::Reset;
+                    cell.bg = Color::Reset;
+                    cell.underline_color = Color::Reset;
+                }
+            }
+        }
+    }
+}
+
+fn recolour(c: Color, p: &Palette) -> Color {
+    match c {
+        style::ACCENT => p.accent,
+        style::GOOD => p.good,
+        style::WARN => p.warn,
+        style::BAD => p.bad,
+        style::DIM => p.dim,
+        style::ON_BAR => p.on_bar,
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    fn painted(theme: Theme, fg: Color, bg: Color) -> ratatui::buffer::Cell {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+        buf.set_string(0, 0, "x", Style::new().fg(fg).bg(bg));
+        theme.apply(&mut buf);
+        buf.content[0].clone()
+    }
+
+    #[test]
+    fn no_color_turns_every_role_into_an_attribute() {
+        let cases = [
+            (style::WARN, Color::Reset, Modifier::BOLD),
+            (style::BAD, Color::Reset, Modifier::BOLD | Modifier::REVERSED),
+            (style::DIM, Color::Reset, Modifier::DIM),
+            (style::ON_BAR, style::ACCENT, Modifier::REVERSED),
+            (style::ACCENT, Color::Reset, Modifier::empty()),
+            (style::GOOD, Color::Reset, Modifier::empty()),
+        ];
+        for (fg, bg, want) in cases {
+            let c = painted(Theme::Mono, fg, bg);
+            assert_eq!(
+                (c.fg, c.bg, c.modifier),
+                (Color::Reset, Color::Reset, want),
+                "{fg:?} on {bg:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_theme_recolours_roles_and_leaves_other_colours() {
+        let light = Theme::Colour(Palette::LIGHT);
+        assert_eq!(painted(light, style::WARN, Color::Reset).fg, Palette::LIGHT.warn);
+        assert_eq!(painted(light, style::ON_BAR, style::ACCENT).bg, Palette::LIGHT.accent);
+        assert_eq!(painted(light, Color::Magenta, Color::Reset).fg, Color::Magenta);
+        let hc = painted(Theme::Colour(Palette::HIGH_CONTRAST), style::BAD, Color::Reset);
+        assert_eq!((hc.fg, hc.modifier), (Color::LightRed, Modifier::BOLD));
+    }
+
+    #[test]
+    fn no_color_wins_and_overrides_replace_one_role() {
+        let cfg = ThemeConfig {
+            name: ThemeName::Light,
+            warn: Some(Color::Magenta),
+            ..Default::default()
+        };
+        assert_eq!(
+            Theme::resolve(
+                &cfg,
+                Look {
+                    name: None,
+                    no_color: true
+                }
+            ),
+            Theme::Mono
+        );
+        let Theme::Colour(p) = Theme::resolve(&cfg, Look::default()) else {
+            panic!("colour")
+        };
+        assert_eq!((p.warn, p.accent), (Color::Magenta, Palette::LIGHT.accent));
+        let Theme::Colour(p) = Theme::resolve(
+            &cfg,
+            Look {
+                name: Some(ThemeName::HighContrast),
+                no_color: false,
+            },
+        ) else {
+            panic!("colour")
+        };
+        assert_eq!((p.warn, p.accent), (Color::Magenta, Palette::HIGH_CONTRAST.accent));
+    }
+}
