@@ -172,7 +172,10 @@ fn a_config_others_can_write_is_refused_and_its_commands_never_run() {
         "\n[credential.cmd]\nprovider = \"finnhub\"\nsource = \"command\"\ncommand = [\"touch\", \"{}\"]\n",
         marker.display()
     );
-    let script = r#"chmod 0666 "$CFG"; "$HD" --config "$CFG" doctor; echo "rc=$?""#;
+    // Run twice: with no homedash entry the keyring's lock is tried with a
+    // throw-away entry, which must be gone for the second run.
+    let script =
+        r#"chmod 0666 "$CFG"; "$HD" --config "$CFG" doctor >/dev/null; "$HD" --config "$CFG" doctor; echo "rc=$?""#;
     let o = in_keyring(dir.path(), &config(&p.base(), &more), script);
     let out = String::from_utf8_lossy(&o.stdout);
     let (cfg, fix) = line(&out, "config");
@@ -181,6 +184,11 @@ fn a_config_others_can_write_is_refused_and_its_commands_never_run() {
         "{out}"
     );
     assert!(fix.contains("fix: chmod go-w ") && fix.contains("config.toml"), "{out}");
+    let (keyring, _) = line(&out, "keyring");
+    assert!(
+        keyring.starts_with("ok") && keyring.contains("reachable and unlocked; 0 homedash entries"),
+        "the probe entry was removed: {keyring}"
+    );
     let (creds, _) = line(&out, "credentials");
     assert!(creds.starts_with("skip"), "{out}");
     assert!(out.ends_with("rc=1\n"), "{out}");
