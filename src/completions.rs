@@ -116,8 +116,13 @@ fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
     }
     names
         .into_iter()
-        .filter(|(n, _)| n.starts_with(current))
-        .map(|(n, provider)| CompletionCandidate::new(n).help(provider.map(Into::into)))
+        // Only names homedash accepts: a hand-edited file's odd key never
+        // reaches the shell's line.
+        .filter(|(n, _)| n.starts_with(current) && config::names::check(n).is_ok())
+        .map(|(n, provider)| {
+            let help = provider.map(|p| homedash_widgets::text::clean_to(&p, 40).to_string().into());
+            CompletionCandidate::new(n).help(help)
+        })
         .collect()
 }
 

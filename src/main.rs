@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     homedash::malloc::at_start();
     homedash::hardening::at_start();
     homedash::completions::answer_if_asked();
-    let cli = match Cli::from_arg_matches(&homedash::completions::command().get_matches()) {
+    let cli = match Cli::from_arg_matches(&homedash::cli::command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };

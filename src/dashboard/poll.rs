@@ -442,6 +442,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                 () = job.cancel.cancelled() => return,
             }
         };
+        // The request's borrows of `cred` and `specs` end here.
         drop(run);
         if let (Some(c), Some(r)) = (&cred, reservation) {
             c.broker.settle(&c.name, r);

@@ -159,59 +159,46 @@ pub fn state(found: &mut Vec<Check>) {
 /// Whether the keyring answers and is unlocked. Checked whatever the
 /// config says, since `creds add` and the Credentials screen need it.
 pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<Keyring> {
-    let needed = config.is_none_or(|c| c.credentials.iter().any(CredentialConfig::uses_keyring));
-    let fail = |e: KeyringError, found: &mut Vec<Check>| {
-        let status = if needed { Status::Fail } else { Status::Warn };
-        let fix = match &e {
-            KeyringError::Locked { .. } => {
-                "unlock the keyring: log in to your desktop session, or open Seahorse (Passwords and Keys) and unlock \"Login\"; on a headless machine, `gnome-keyring-daemon --unlock` with the password on stdin"
-            }
-            _ => {
-                "start a Secret Service (GNOME Keyring, KWallet or KeePassXC) in your session, or give each credential `source = \"env\"` or `source = \"command\"`"
-            }
-        };
-        found.push(Check::problem("keyring", status, e.cause(), fix));
-    };
-    let connected = tokio::task::spawn_blocking(Keyring::connect).await;
-    let k = match connected {
-        Ok(Ok(k)) => k,
-        Ok(Err(e)) => {
-            fail(e, found);
-            return None;
+    match unlocked_keyring().await {
+        Ok((k, entries)) => {
+            found.push(Check::ok(
+                "keyring",
+                format!(
+                    "{} reachable and unlocked; {entries} homedash entr{}",
+                    crate::credentials::keyring::BACKEND,
+                    if entries == 1 { "y" } else { "ies" }
+                ),
+            ));
+            Some(k)
         }
         Err(e) => {
-            fail(
-                KeyringError::Unavailable {
-                    detail: format!("the check itself failed: {e}"),
-                },
-                found,
-            );
-            return None;
+            let needed = config.is_none_or(|c| c.credentials.iter().any(CredentialConfig::uses_keyring));
+            let status = if needed { Status::Fail } else { Status::Warn };
+            let fix = match &e {
+                KeyringError::Locked { .. } => {
+                    "unlock the keyring: log in to your desktop session, or open Seahorse (Passwords and Keys) and unlock \"Login\"; on a headless machine, `gnome-keyring-daemon --unlock` with the password on stdin"
+                }
+                _ => {
+                    "start a Secret Service (GNOME Keyring, KWallet or KeePassXC) in your session, or give each credential `source = \"env\"` or `source = \"command\"`"
+                }
+            };
+            found.push(Check::problem("keyring", status, e.cause(), fix));
+            None
         }
-    };
+    }
+}
+
+/// The keyring, connected and proven unlocked, and how many homedash
+/// entries it holds. Finding entries works on a locked keyring; reading
+/// one does not. With none to read, a throw-away entry is written and
+/// removed (its name has a space, which no credential name can).
+async fn unlocked_keyring() -> Result<(Keyring, usize), KeyringError> {
+    let k = off_thread(Keyring::connect).await?;
     let k2 = k.clone();
-    let accounts = match tokio::task::spawn_blocking(move || k2.accounts()).await {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => {
-            fail(e, found);
-            return None;
-        }
-        Err(e) => {
-            fail(
-                KeyringError::Unavailable {
-                    detail: format!("the check itself failed: {e}"),
-                },
-                found,
-            );
-            return None;
-        }
-    };
-    // Finding entries works on a locked keyring; reading one does not.
-    // With none to read, a throw-away entry is written and removed (its
-    // name has a space, which no credential name can).
+    let accounts = off_thread(move || k2.accounts()).await?;
     let k2 = k.clone();
     let first = accounts.first().cloned();
-    let unlocked = tokio::task::spawn_blocking(move || match first {
+    off_thread(move || match first {
         Some(name) => k2.get(&name).map(drop),
         None => {
             let probe = "doctor probe";
@@ -219,34 +206,20 @@ pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<
             k2.set(probe, &value).and_then(|()| k2.delete(probe))
         }
     })
-    .await;
-    match unlocked {
-        Ok(Ok(())) => {
-            found.push(Check::ok(
-                "keyring",
-                format!(
-                    "{} reachable and unlocked; {} homedash entr{}",
-                    crate::credentials::keyring::BACKEND,
-                    accounts.len(),
-                    if accounts.len() == 1 { "y" } else { "ies" }
-                ),
-            ));
-            Some(k)
-        }
-        Ok(Err(e)) => {
-            fail(e, found);
-            None
-        }
-        Err(e) => {
-            fail(
-                KeyringError::Unavailable {
-                    detail: format!("the check itself failed: {e}"),
-                },
-                found,
-            );
-            None
-        }
-    }
+    .await?;
+    Ok((k, accounts.len()))
+}
+
+/// A keyring call on the blocking pool (each is bounded by the keyring's
+/// own deadline); a task that could not run is the keyring unavailable.
+async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, KeyringError> + Send + 'static,
+) -> Result<T, KeyringError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(KeyringError::Unavailable {
+            detail: format!("the check itself failed: {e}"),
+        })
+    })
 }
 
 /// Each credential: its source reads, its last test, its due dates.

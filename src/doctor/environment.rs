@@ -9,7 +9,8 @@ use homedash_widgets::{AuthPlacement, RequestSpec};
 
 use super::{Check, Status};
 use crate::config::Config;
-use crate::net::http::{Http, ProxyEnv};
+use crate::net::http::{ClientError, Http, ProxyEnv};
+use crate::ui::theme::Look;
 
 /// A clock further off than this breaks TLS certificate checks and OAuth
 /// token lifetimes (servers allow a few minutes at most).
@@ -22,29 +23,31 @@ pub fn colour_on_stdout() -> bool {
     std::io::stdout().is_terminal() && !no_color()
 }
 
-/// no-color.org: set and not empty.
 fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    Look::from_env(None).no_color
 }
 
-/// A proxy URL as it may be shown: its password, if any, replaced.
-fn shown(url: &str) -> String {
-    match url::Url::parse(url) {
+/// An environment value as it may be printed: its password, if it is a
+/// URL with one, replaced, and no control characters.
+fn shown(value: &str) -> String {
+    let masked = match url::Url::parse(value) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));
             u.to_string()
         }
-        _ => url.to_string(),
-    }
+        _ => value.to_string(),
+    };
+    homedash_widgets::text::clean(&masked)
 }
 
-pub fn proxy(found: &mut Vec<Check>) {
+/// `http` is the client the proxy variables built, or why they could not.
+pub fn proxy(http: &Result<Http, ClientError>, found: &mut Vec<Check>) {
     let env = ProxyEnv::from_env();
     if env.https.is_none() && env.http.is_none() {
         found.push(Check::ok("proxy", "none set: every request goes direct"));
         return;
     }
-    if let Err(e) = Http::new() {
+    if let Err(e) = http {
         found.push(Check::problem(
             "proxy",
             Status::Fail,
@@ -65,14 +68,17 @@ pub fn proxy(found: &mut Vec<Check>) {
     }
     parts.push(format!(
         "direct: loopback{}",
-        env.no_proxy.as_deref().map(|n| format!(", {n}")).unwrap_or_default()
+        env.no_proxy
+            .as_deref()
+            .map(|n| format!(", {}", shown(n)))
+            .unwrap_or_default()
     ));
     found.push(Check::ok("proxy", parts.join("; ")));
 }
 
 /// The clock against the `Date` of an answer from the first server the
 /// config polls (any answer carries one).
-pub async fn clock(config: Option<&Config>, found: &mut Vec<Check>) {
+pub async fn clock(config: Option<&Config>, http: &Result<Http, ClientError>, found: &mut Vec<Check>) {
     let Some(base) = config.and_then(|c| c.widgets.iter().find_map(|w| w.base())) else {
         found.push(Check::ok(
             "clock",
@@ -92,46 +98,37 @@ pub async fn clock(config: Option<&Config>, found: &mut Vec<Check>) {
         auth: AuthPlacement::None,
     };
     let shown = origin.origin().ascii_serialization();
-    let answer = match Http::new() {
+    let sync = "`timedatectl` shows whether the clock is synchronised";
+    let theirs = match http {
         Ok(http) => http
             .fetch(&spec, Duration::from_secs(5), None)
             .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
+            .map_err(|e| (format!("no answer from {shown} ({e})"), true)),
+        Err(e) => Err((format!("no answer from {shown} ({e})"), true)),
+    }
+    .and_then(|reply| match reply.header("date") {
+        None => Err((format!("{shown} sent no Date header"), false)),
+        Some(d) => DateTime::parse_from_rfc2822(d)
+            .map(|t| t.to_utc())
+            .map_err(|_| (format!("{shown} sent an unreadable Date"), false)),
+    });
     let now = Utc::now();
-    let date = answer.as_ref().ok().and_then(|r| r.header("date")).map(str::to_string);
-    let theirs = match (answer, date) {
-        (Err(e), _) => {
+    let theirs = match theirs {
+        Ok(t) => t,
+        Err((why, network)) => {
+            let fix = if network {
+                format!("check the network (and the proxy line above); {sync}")
+            } else {
+                sync.to_string()
+            };
             found.push(Check::problem(
                 "clock",
                 Status::Warn,
-                format!("not compared: no answer from {shown} ({e})"),
-                "check the network (and the proxy line above); `timedatectl` shows whether the clock is synchronised",
+                format!("not compared: {why}"),
+                fix,
             ));
             return;
         }
-        (Ok(_), None) => {
-            found.push(Check::problem(
-                "clock",
-                Status::Warn,
-                format!("not compared: {shown} sent no Date header"),
-                "`timedatectl` shows whether the clock is synchronised",
-            ));
-            return;
-        }
-        (Ok(_), Some(d)) => match DateTime::parse_from_rfc2822(&d) {
-            Ok(t) => t.to_utc(),
-            Err(_) => {
-                found.push(Check::problem(
-                    "clock",
-                    Status::Warn,
-                    format!("not compared: {shown} sent an unreadable Date"),
-                    "`timedatectl` shows whether the clock is synchronised",
-                ));
-                return;
-            }
-        },
     };
     let off = (now - theirs).num_seconds();
     let by = Duration::from_secs(off.unsigned_abs());
@@ -158,7 +155,7 @@ pub async fn clock(config: Option<&Config>, found: &mut Vec<Check>) {
 
 /// Colour, Unicode and size, as the terminal and the environment say.
 pub fn terminal(found: &mut Vec<Check>) {
-    let term = std::env::var("TERM").unwrap_or_default();
+    let term = shown(&std::env::var("TERM").unwrap_or_default());
     if term.is_empty() || term == "dumb" {
         found.push(Check::problem(
             "terminal",
@@ -186,7 +183,7 @@ pub fn terminal(found: &mut Vec<Check>) {
     };
     let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
         .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()).map(|s| (*v, s)));
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()).map(|s| (*v, shown(&s))));
     let utf8 = locale
         .as_ref()
         .is_some_and(|(_, l)| l.to_ascii_lowercase().replace('-', "").contains("utf8"));

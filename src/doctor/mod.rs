@@ -124,8 +124,11 @@ pub async fn run(origin: &Origin) -> Vec<Check> {
     checks::state(&mut found);
     let keyring = checks::keyring(config.as_ref(), &mut found).await;
     checks::credentials(config.as_ref(), keyring.as_ref(), &mut found).await;
-    environment::proxy(&mut found);
-    environment::clock(config.as_ref(), &mut found).await;
+    // One client for both: building it reads the proxy variables and the
+    // system's root certificates.
+    let http = crate::net::http::Http::new();
+    environment::proxy(&http, &mut found);
+    environment::clock(config.as_ref(), &http, &mut found).await;
     environment::terminal(&mut found);
     found
 }
