@@ -69,6 +69,10 @@ pub const FILES: &[(&str, &str)] = &[
         "The config ($XDG_CONFIG_HOME/homedash/config.toml), used unless --config or $HOMEDASH_CONFIG names another; without one, an embedded default that needs no token. It holds no secret, and is refused when others can write to it.",
     ),
     (
+        "~/.config/homedash/homedash.schema.json",
+        "The config's JSON Schema, for editors: written beside the config by `homedash setup` and `homedash schema --write`, and named by the config's first line, #:schema ./homedash.schema.json.",
+    ),
+    (
         "~/.local/state/homedash/",
         "State ($XDG_STATE_HOME/homedash, mode 0700): credentials.json (fingerprints, dates, approved origins, last tests; never a token), audit.jsonl (every credential change, no secret values) and homedash.YYYY-MM-DD.log (the daily log).",
     ),
@@ -167,6 +171,12 @@ pub enum Command {
         /// One JSON document, for scripts
         #[arg(long)]
         json: bool,
+    },
+    /// Print the config's JSON Schema, which editors read from a `#:schema` line (Taplo, Even Better TOML) to complete and check every key
+    Schema {
+        /// Write it beside the config (homedash.schema.json, as `#:schema ./homedash.schema.json` names it) instead of printing it
+        #[arg(long)]
+        write: bool,
     },
     /// Print the shell script that completes homedash's commands, options and credential names
     #[command(after_help = COMPLETIONS_HELP)]

@@ -1,3 +1,4 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Schema { write }) => schema(&origin, write),
         None => homedash::startup::main(cli, origin),
     }
 }
@@ -76,6 +78,31 @@ fn check(origin: &Origin) -> ExitCode {
         }
         Err(e) => {
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn schema(origin: &Origin, write: bool) -> ExitCode {
+    if !write {
+        println!("{}", config::schema::text());
+        return ExitCode::SUCCESS;
+    }
+    let Some(path) = origin.path().map(Path::to_path_buf).or_else(config::xdg_path) else {
+        eprintln!("homedash schema --write: no config directory (set $HOME or $XDG_CONFIG_HOME, or give --config)");
+        return ExitCode::FAILURE;
+    };
+    match config::write::write_schema_beside(&path) {
+        Ok(at) => {
+            println!(
+                "wrote {}; a config beside it names it with a first line of: {}",
+                at.display(),
+                config::schema::DIRECTIVE
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("homedash schema --write: {e}");
             ExitCode::FAILURE
         }
     }

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 # The keyring tests need a real Secret Service on a private D-Bus session;
 # the command-source test needs the real `pass` and GnuPG; team mode's
-# tests need nginx; OAuth's need Node.js for oidc-provider.
+# tests need nginx; OAuth's need Node.js for oidc-provider, and the
+# schema's the Taplo CLI from npm.
 missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
@@ -44,6 +45,13 @@ fi
 if [ ! -d tests/oidc/node_modules/oidc-provider ]; then
   echo "tests/run.sh: installing oidc-provider (npm ci in tests/oidc)" >&2
   npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >&2
+fi
+
+# The Taplo CLI (the checker behind Even Better TOML), pinned by
+# tests/taplo/package-lock.json: the schema's tests run it on real configs.
+if [ ! -x tests/taplo/node_modules/.bin/taplo ]; then
+  echo "tests/run.sh: installing the Taplo CLI (npm ci in tests/taplo)" >&2
+  npm ci --prefix tests/taplo --no-audit --no-fund --loglevel=error >&2
 fi
 
 # Snapshots are compared, never rewritten, here.

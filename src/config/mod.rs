@@ -15,7 +15,7 @@ pub use model::{
     AuthServer, ClientAuth, Config, Content, CredentialConfig, Endpoints, Layout, Node, OAuthConfig, OAuthGrant, Page,
     PageContent, Size, ThemeConfig, ThemeName, WhenHidden, WidgetConfig,
 };
-pub use parse::{MIN_REFRESH, parse};
+pub use parse::{MIN_REFRESH, parse, schema};
 pub use problem::ConfigError;
 pub use secrets::{is_secret_key, looks_like_token};
 

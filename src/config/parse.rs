@@ -26,61 +26,119 @@ use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 mod gateway;
 mod layout;
 mod oauth;
+pub mod schema;
+
+/// The config's top-level tables.
+pub const TOP_KEYS: [&str; 8] = [
+    "dashboard",
+    "widget",
+    "credential",
+    "layout",
+    "page",
+    "theme",
+    "gateway",
+    "gateway_server",
+];
 
 pub const MIN_REFRESH: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
-#[derive(Deserialize)]
+/// `[dashboard]`: the dashboard as a whole.
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Dashboard {
+    /// Shown at the left of the title bar (default "homedash").
     title: Option<String>,
 }
 
 /// `[theme]`: a name and role colours, each checked where it is written.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawTheme {
+    /// "default" uses the terminal's own named colours; "light" reads on a light background; "high-contrast" is brighter, with emphasis in bold too. `homedash --theme NAME` picks one for a run; NO_COLOR=1 wins over both.
+    #[schemars(extend("enum" = ["default", "light", "high-contrast"]))]
     name: Option<String>,
+    /// Titles, focus, the selection bar: a name ("cyan", "light-red", "dark-gray"), "#rrggbb", or a 256-colour index ("208").
     accent: Option<String>,
+    /// Valid, up, under a threshold: a colour name, "#rrggbb" or a 256-colour index.
     good: Option<String>,
+    /// Warnings, failing widgets, rotation due: a colour name, "#rrggbb" or a 256-colour index.
     warn: Option<String>,
+    /// Rejected, down, over a critical threshold: a colour name, "#rrggbb" or a 256-colour index.
     bad: Option<String>,
+    /// Hints and frames: a colour name, "#rrggbb" or a 256-colour index.
     dim: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Common {
+    /// Required: "weather", "stocks", "metrics", "system" or "clock".
     kind: Kind,
+    /// Which API serves the kind; defaults to the first of the kind's providers.
     provider: Option<String>,
+    /// How often to poll, e.g. "90s", "10m", "1h" (minimum "1s"). Defaults: weather 10m, stocks and metrics 1m, system 2s.
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     refresh: Option<String>,
+    /// Per request, connect to last byte (default "15s", 100ms to 5m).
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     timeout: Option<String>,
+    /// Card title; defaults to the location or the kind.
     title: Option<String>,
+    /// Point the provider at a gateway, mirror or test server: its scheme, host and port, plus a path prefix only if that server puts one in front of the provider's own paths. A credential is sent to a base_url's origin only once its owner approved it: `homedash creds allow NAME ORIGIN`.
+    #[schemars(extend("pattern" = "^[Hh][Tt][Tt][Pp][Ss]?://"))]
     base_url: Option<String>,
+    /// Name of a [credential.NAME] table, for providers that take a key.
     credential: Option<String>,
-    /// `false`: never through the `[gateway]`.
+    /// false: never through the [gateway] (team mode).
     gateway: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawCredential {
+    /// Required: which provider the token is for.
     provider: String,
+    /// Where the value comes from: "keyring" (the default), "env" or "command".
+    #[schemars(extend("enum" = ["keyring", "env", "command"]))]
     source: Option<String>,
+    /// With source = "env": the variable holding the token.
     env: Option<String>,
+    /// With source = "command": program and arguments, run directly (no shell); the first line of stdout is the token.
+    #[schemars(length(min = 1))]
     command: Option<Vec<String>>,
+    /// With source = "command": how long it may take (default "10s").
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     command_timeout: Option<String>,
+    /// Warn when the token is this old, e.g. "90days".
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     rotate_after: Option<String>,
+    /// Warn 14 days before this date, e.g. 2027-06-30.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     expires: Option<toml::value::Datetime>,
+    /// Requests allowed, e.g. { per_minute = 30, per_day = 1000 } (default: the provider's free plan).
     budget: Option<RawBudget>,
-    /// "token" (the default) or "oauth2"; the keys below are OAuth's.
+    /// "token" (the default) or "oauth2": short-lived tokens that homedash renews itself; the keys below are OAuth's.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["token", "oauth2"]))]
     kind: Option<String>,
+    /// OAuth: "authorization_code" (your browser, PKCE), "device_code" (a code you enter on another device) or "client_credentials" (machine to machine).
+    #[schemars(extend("enum" = ["authorization_code", "device_code", "client_credentials"]))]
     grant: Option<String>,
+    /// OAuth: the authorization server's issuer URL, for discovery (instead of the endpoints).
     issuer: Option<String>,
+    /// OAuth: the authorization endpoint (with grant = "authorization_code").
     authorization_endpoint: Option<String>,
+    /// OAuth: the token endpoint (a URL, not a secret).
     token_endpoint: Option<String>,
+    /// OAuth: the device authorization endpoint (with grant = "device_code").
     device_authorization_endpoint: Option<String>,
+    /// OAuth: the token revocation endpoint, used by `creds rm` and `creds logout`.
     revocation_endpoint: Option<String>,
+    /// OAuth: the client id (public, not a secret).
     client_id: Option<String>,
+    /// OAuth: where the client secret lives, e.g. { source = "keyring" } (stored by `creds login`), or env / command.
     client_secret: Option<RawSource>,
+    /// OAuth: "basic" (HTTP Basic, the default) or "body" (in the form, as some providers want).
+    #[schemars(extend("enum" = ["basic", "body"]))]
     client_auth: Option<String>,
+    /// OAuth: the scopes asked for; least privilege.
     scopes: Option<Vec<String>>,
 }
 
@@ -98,17 +156,28 @@ impl RawCredential {
 
 /// Where a secret comes from, as a credential's own keys or a client
 /// secret's table say.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "SecretSource")]
 struct RawSource {
+    /// Where the value comes from: "keyring" (the default), "env" or "command".
+    #[schemars(extend("enum" = ["keyring", "env", "command"]))]
     source: Option<String>,
+    /// With source = "env": the variable holding it.
     env: Option<String>,
+    /// With source = "command": program and arguments, run directly (no shell); the first line of stdout is the value.
+    #[schemars(length(min = 1))]
     command: Option<Vec<String>>,
+    /// With source = "command": how long it may take (default "10s").
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     command_timeout: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Budget")]
 struct RawBudget {
+    /// Requests allowed per minute.
     per_minute: Option<u32>,
+    /// Requests allowed per day.
     per_day: Option<u32>,
 }
 
@@ -250,12 +319,24 @@ impl<'t> Checker<'t> {
             let msg = e.message().trim().to_string();
             match (key, &mut *v.get_mut()) {
                 (Some(k), DeValue::Table(t)) if !removed.contains(&k) && t.iter().any(|(n, _)| n.get_ref() == &k) => {
-                    let mut at = base.to_vec();
-                    at.push(Seg::Key(k.clone()));
-                    let words = t
-                        .iter()
-                        .find(|(n, _)| n.get_ref() == &k)
-                        .map_or_else(|| format!("`{k}`: {msg}"), |(_, val)| in_words(&k, &msg, val.get_ref()));
+                    // The innermost key is the one in the wrong: a budget's
+                    // `per_minute`, not `budget`. The whole of `k` goes.
+                    let inner = path.iter().rev().find_map(|s| match s {
+                        Seg::Key(name) if path.len() > base.len() + 1 => Some(name.clone()),
+                        _ => None,
+                    });
+                    let (at, name) = match inner {
+                        Some(name) => (path.clone(), name),
+                        None => {
+                            let mut at = base.to_vec();
+                            at.push(Seg::Key(k.clone()));
+                            (at, k.clone())
+                        }
+                    };
+                    let words = paths::get(&self.root, &at).map_or_else(
+                        || format!("`{name}`: {msg}"),
+                        |val| in_words(&name, &msg, val.get_ref()),
+                    );
                     self.at(&at, false, words);
                     let found = t.iter().find(|(n, _)| n.get_ref() == &k).map(|(n, _)| n.clone());
                     if let Some(found) = found {
@@ -998,19 +1079,9 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             other => {
                 let path = [Seg::Key(other.to_string())];
                 if !ck.secret_paths.contains(other) {
-                    const TOP: [&str; 8] = [
-                        "dashboard",
-                        "widget",
-                        "credential",
-                        "layout",
-                        "page",
-                        "theme",
-                        "gateway",
-                        "gateway_server",
-                    ];
-                    let hint = suggest(other, &TOP)
+                    let hint = suggest(other, &TOP_KEYS)
                         .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("; known: {}", TOP.join(", ")));
+                        .unwrap_or_else(|| format!("; known: {}", TOP_KEYS.join(", ")));
                     ck.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
                 }
             }

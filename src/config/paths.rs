@@ -77,6 +77,19 @@ pub fn find(root: &Spanned<DeValue<'_>>, segs: &[Seg]) -> Option<(Range<usize>, 
     Some((key_span, cur.span()))
 }
 
+/// The value at `segs`.
+pub fn get<'r, 't>(root: &'r Spanned<DeValue<'t>>, segs: &[Seg]) -> Option<&'r Spanned<DeValue<'t>>> {
+    let mut cur = root;
+    for s in segs {
+        cur = match (s, cur.get_ref()) {
+            (Seg::Key(k), DeValue::Table(t)) => t.iter().find(|(key, _)| key.get_ref() == k)?.1,
+            (Seg::Index(i), DeValue::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 /// The deepest key path whose key or value contains `offset`. Tables made
 /// by `[a.b]` headers do not span their bodies, so every branch is searched.
 pub fn path_at(root: &Spanned<DeValue<'_>>, offset: usize) -> Vec<Seg> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use super::{ConfigError, parse};
+use super::{ConfigError, parse, schema};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -118,14 +118,26 @@ impl Edit {
         }
     }
 
+    /// The file as it will be written. A new file starts with the
+    /// `#:schema` line, so editors that read it (Taplo, Even Better TOML)
+    /// complete and check every key from the schema written beside it.
     pub fn text(&self) -> String {
-        self.doc.to_string()
+        let body = self.doc.to_string();
+        match self.before {
+            None => format!("{}\n{body}", schema::DIRECTIVE),
+            Some(_) => body,
+        }
     }
 
     /// Validate, back up the previous file, and write atomically (0600).
+    /// A config whose `#:schema` line names the schema beside it gets that
+    /// schema written (again) first, so it always matches this homedash.
     pub fn save(&self) -> Result<(), WriteError> {
         let text = self.text();
         parse(&self.path.display().to_string(), &text).map_err(WriteError::Invalid)?;
+        if text.lines().next() == Some(schema::DIRECTIVE) {
+            write_schema_beside(&self.path)?;
+        }
         if let Some(before) = &self.before {
             let backup = backup_path(&self.path);
             crate::atomic::write(&backup, before.as_bytes())
@@ -136,6 +148,18 @@ impl Edit {
             error,
         })
     }
+}
+
+/// `homedash.schema.json` in the config's directory, for its `#:schema` line.
+pub fn write_schema_beside(config: &Path) -> Result<PathBuf, WriteError> {
+    let path = config.with_file_name(schema::FILE_NAME);
+    let mut text = schema::text();
+    text.push('\n');
+    crate::atomic::write(&path, text.as_bytes()).map_err(|error| WriteError::Write {
+        path: path.clone(),
+        error,
+    })?;
+    Ok(path)
 }
 
 pub fn backup_path(path: &Path) -> PathBuf {

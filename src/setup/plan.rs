@@ -13,7 +13,9 @@ use crate::config::write::Edit;
 /// At the top of a file the wizard creates: where to go from here.
 const NEW_FILE_HEADER: &str = "# homedash config, written by `homedash setup`. Edit it freely: running setup
 # again changes only what you change there and keeps your comments.
-# Every key is described in config.example.toml; `homedash check` validates.
+# Every key is described in config.example.toml, and in homedash.schema.json
+# beside this file, which editors (Even Better TOML) read from the first line
+# to complete and check keys. `homedash check` validates.
 # API keys are not in this file: they live in the OS keyring (`homedash creds list`).
 
 ";
@@ -604,7 +606,7 @@ mod tests {
         assert_eq!(c.credentials[0].name, "finnhub");
         assert!(text.contains("[[layout.row]]"), "{text}");
         assert!(
-            text.starts_with("# homedash config, written by `homedash setup`"),
+            text.starts_with("#:schema ./homedash.schema.json\n# homedash config, written by `homedash setup`"),
             "{text}"
         );
     }

@@ -36,6 +36,7 @@ mod providers_e2e;
 mod proxy;
 mod pty_e2e;
 mod runtime_loop;
+mod schema;
 mod screens;
 mod sizes;
 mod soak;

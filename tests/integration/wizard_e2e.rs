@@ -155,6 +155,11 @@ fn setup_by_keystrokes_stores_the_key_and_starts_a_dashboard_with_data() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(check(&path).contains("ok, 5 widgets"), "{written}");
     assert!(written.contains("[credential.finnhub]") && written.contains("credential = \"finnhub\""));
+    // Its first line names the schema written beside it, which the real
+    // Taplo (an editor's checker) then holds the file to.
+    assert!(written.starts_with("#:schema ./homedash.schema.json\n"), "{written}");
+    let lint = crate::support::taplo::lint(&path, None);
+    assert!(lint.ok, "Taplo on the wizard's file:\n{}", lint.output);
     assert_eq!(secret_tool("finnhub").as_deref(), Some(token.as_str()));
     #[cfg(unix)]
     {

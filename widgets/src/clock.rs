@@ -16,11 +16,12 @@ use crate::registry::Registered;
 use crate::style;
 
 /// The `[widget.ID]` keys of a clock widget.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
     /// "local" or IANA names such as "Europe/London". The first is shown large.
     #[serde(default = "local_only")]
     pub zones: Vec<String>,
+    /// A 12-hour clock with AM/PM.
     #[serde(default)]
     pub hour12: bool,
     /// Seconds make the dashboard redraw every second; off by default.

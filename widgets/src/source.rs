@@ -39,6 +39,13 @@ macro_rules! registry {
         #[cfg(test)]
         const MODULES: &[&str] = &[$(stringify!($config),)*];
 
+        /// Each provider's own `[widget.ID]` keys as a JSON Schema, from
+        /// the struct `Source::deserialize_for` reads: the config schema's
+        /// widget tables.
+        pub fn schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static Info, schemars::Schema)> {
+            vec![$((&<$config as Registered>::INFO, <$config as schemars::JsonSchema>::json_schema(generator)),)*]
+        }
+
         impl Source {
             /// Deserialize the kind-specific keys of `provider`; `None` when
             /// this build has no such provider for `kind`.

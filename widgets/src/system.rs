@@ -16,8 +16,9 @@ use crate::registry::Info;
 use crate::registry::Registered;
 use crate::style;
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "SystemRow")]
 pub enum Part {
     Cpu,
     Memory,
@@ -29,7 +30,7 @@ pub enum Part {
 pub const ALL_PARTS: [Part; 5] = [Part::Cpu, Part::Memory, Part::Disk, Part::Network, Part::Load];
 
 /// The `[widget.ID]` keys of a system widget.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
     /// Which rows to show, in order.
     #[serde(default = "all_parts")]

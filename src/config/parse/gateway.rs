@@ -15,35 +15,65 @@ use super::super::model::{CredentialConfig, GatewayClient, GatewayServer, Rate, 
 use super::{Checker, field_names};
 use crate::config::paths::Seg;
 
-#[derive(Deserialize)]
-struct RawClient {
+/// `[gateway]`: team mode, through a homedash gateway that holds the provider keys.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct RawClient {
+    /// The gateway, e.g. "https://gw.home.arpa:8443".
+    #[schemars(extend("pattern" = "^[Hh][Tt][Tt][Pp][Ss]?://"))]
     url: String,
+    /// A [credential.NAME] with provider = "gateway": this dashboard's own token for the gateway.
     credential: String,
+    /// A private CA (PEM) trusted for the gateway only.
     ca_file: Option<String>,
+    /// The providers fetched through the gateway (default: every networked provider).
     providers: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
-struct RawServer {
+/// `[gateway_server]`: this host is the team's gateway (nginx, rendered by `homedash gateway render`).
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct RawServer {
+    /// Addresses clients connect to, e.g. ["0.0.0.0:8443"].
+    #[schemars(length(min = 1))]
     listen: Vec<String>,
+    /// The gateway's TLS certificate (PEM).
     certificate_file: String,
+    /// The certificate's private key (PEM).
     private_key_file: String,
+    /// Required: who may connect, as addresses or CIDR networks, e.g. ["192.168.1.0/24"].
+    #[schemars(length(min = 1))]
     allow: Vec<String>,
+    /// Where the rendered config, keys include, clients and cache go.
     directory: String,
+    /// The JSON access log (default: DIRECTORY/access.json).
     access_log: Option<String>,
+    /// Each client's rate, e.g. "120r/m" (the default) or "2r/s".
+    #[schemars(extend("pattern" = "^\\s*[0-9]+\\s*r/[ms]\\s*$"))]
     per_client: Option<String>,
+    /// Requests a client may send at once above its rate (default 10).
     client_burst: Option<u32>,
+    /// nginx's worker user, when its master runs as root, e.g. "www-data".
     user: Option<String>,
+    /// nginx's njs module (default "/usr/lib/nginx/modules/ngx_http_js_module.so").
     njs_module: Option<String>,
+    /// The CA bundle upstream certificates are checked against (default "/etc/ssl/certs/ca-certificates.crt").
     upstream_ca: Option<String>,
+    /// `[gateway_server.route.PROVIDER]`: one per provider served, at /PROVIDER/.
     route: Option<BTreeMap<String, RawRoute>>,
 }
 
-#[derive(Deserialize)]
-struct RawRoute {
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Route")]
+pub(super) struct RawRoute {
+    /// The provider's API (default: its own public one).
+    #[schemars(extend("pattern" = "^[Hh][Tt][Tt][Pp][Ss]?://"))]
     upstream: Option<String>,
+    /// The [credential.NAME] holding the provider's key (for keyed providers).
     credential: Option<String>,
+    /// The shared cache's lifetime for this route, e.g. "15s" (default "30s").
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     ttl: Option<String>,
+    /// The key's rate, e.g. "60r/m" (default: the provider's free plan).
+    #[schemars(extend("pattern" = "^\\s*[0-9]+\\s*r/[ms]\\s*$"))]
     upstream_rate: Option<String>,
 }
 

@@ -11,31 +11,53 @@ use super::super::model::{Content, Node, Page, PageContent, Size, WhenHidden};
 use super::{Checker, field_names, suggest};
 use crate::config::paths::{self, Seg};
 
-#[derive(Deserialize)]
-struct RawPage {
+/// `[[page]]`: a named page with its own layout.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct RawPage {
+    /// Shown in the page bar (up to 24 characters).
+    #[schemars(length(min = 1, max = 24))]
     name: String,
+    /// Widget ids, arranged to fit (instead of rows or columns).
     widgets: Option<Vec<String>>,
+    /// Cells stacked top to bottom.
     row: Option<Vec<RawNode>>,
+    /// Cells side by side.
     col: Option<Vec<RawNode>>,
+    /// "poll" (the default): keep polling while hidden, so a switch shows fresh data; "pause": send nothing while hidden.
+    #[schemars(extend("enum" = ["poll", "pause"]))]
     when_hidden: Option<String>,
 }
 
 /// Longer names would crowd the page bar.
 const MAX_PAGE_NAME: usize = 24;
 
-#[derive(Deserialize)]
-struct RawLayout {
+/// `[layout]`: rows and columns, nested as deep as you like; every widget placed exactly once.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub(super) struct RawLayout {
+    /// Cells stacked top to bottom.
     row: Option<Vec<RawNode>>,
+    /// Cells side by side.
     col: Option<Vec<RawNode>>,
 }
 
-#[derive(Deserialize)]
-struct RawNode {
+/// A cell: one widget, or a list of children; sized by one of ratio, percent or length.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Cell")]
+pub(super) struct RawNode {
+    /// A share of the space left over (default 1).
+    #[schemars(range(min = 1))]
     ratio: Option<i64>,
+    /// 1 to 100 percent of the parent.
+    #[schemars(range(min = 1, max = 100))]
     percent: Option<i64>,
+    /// A fixed number of rows (in a row list) or columns (in a col list), 1 to 1000.
+    #[schemars(range(min = 1, max = 1000))]
     length: Option<i64>,
+    /// The widget this cell holds, by its id.
     widget: Option<String>,
+    /// Children stacked top to bottom.
     row: Option<Vec<RawNode>>,
+    /// Children side by side.
     col: Option<Vec<RawNode>>,
 }
 
@@ -225,6 +247,7 @@ impl<'t> Checker<'t> {
             v.push(Seg::Key(k.into()));
             v
         };
+        let reported = self.problems.len();
         let (raw, ignored) = self.de::<RawPage>(value, at);
         self.unknown_keys(ignored, "a [[page]]", &field_names::<RawPage>());
         let raw = raw?;
@@ -289,6 +312,8 @@ impl<'t> Checker<'t> {
                 size: Size::Ratio(1),
                 content: Content::Cols(self.children(cols, at, "col", ids, placed)?),
             }),
+            // Its content was reported already: a misspelled or wrong-typed key.
+            (None, None, None) if self.problems.len() > reported => return None,
             (None, None, None) => {
                 self.at(
                     at,

@@ -10,7 +10,7 @@ use super::{Checker, RawCredential};
 use crate::config::paths::Seg;
 
 /// The OAuth keys, which only `type = "oauth2"` takes.
-const OAUTH_KEYS: [&str; 10] = [
+pub(super) const OAUTH_KEYS: [&str; 10] = [
     "grant",
     "issuer",
     "authorization_endpoint",

@@ -10,6 +10,7 @@ pub mod oidc;
 pub mod providers;
 pub mod proxy;
 pub mod pty;
+pub mod taplo;
 pub mod tls;
 
 use std::collections::HashMap;

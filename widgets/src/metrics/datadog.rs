@@ -22,16 +22,21 @@ use ratatui::layout::Rect;
 pub const DEFAULT_BASE: &str = "https://api.datadoghq.com";
 pub const AUTH: AuthPlacement = AuthPlacement::HeaderPair("DD-API-KEY", "DD-APPLICATION-KEY");
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// The Datadog metrics query, e.g. "avg:system.cpu.user{*}".
     pub query: String,
     /// The span drawn, e.g. "1h" (default).
     #[serde(default = "default_range")]
     pub range: String,
+    /// Unit shown after the value, e.g. "%" or "ms".
     #[serde(default)]
     pub unit: String,
+    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
     pub warn: Option<f64>,
+    /// Critical above this value (or below it, when `warn` is above `crit`).
     pub crit: Option<f64>,
+    /// Decimal places shown (default: by the value's size).
     pub decimals: Option<u8>,
 }
 

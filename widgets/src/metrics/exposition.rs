@@ -23,8 +23,9 @@ use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "http://localhost:9100";
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// The metric's name in the Prometheus text format.
     pub metric: String,
     /// Only samples whose labels have these values.
     #[serde(default)]
@@ -32,10 +33,14 @@ pub struct Config {
     /// Path of the endpoint under `base_url`.
     #[serde(default = "default_path")]
     pub path: String,
+    /// Unit shown after the value, e.g. "%" or "ms".
     #[serde(default)]
     pub unit: String,
+    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
     pub warn: Option<f64>,
+    /// Critical above this value (or below it, when `warn` is above `crit`).
     pub crit: Option<f64>,
+    /// Decimal places shown (default: by the value's size).
     pub decimals: Option<u8>,
 }
 

@@ -26,8 +26,9 @@ use crate::style;
 /// Glances' web server listens here by default.
 pub const DEFAULT_BASE: &str = "http://localhost:61208";
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "GlancesRow")]
 pub enum Part {
     Cpu,
     Memory,
@@ -48,7 +49,7 @@ impl Part {
 }
 
 /// The `[widget.ID]` keys of a Glances widget.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
     /// Which rows to show, in order.
     #[serde(default = "all_parts")]

@@ -21,25 +21,33 @@ use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+/// A value to show: where it is in the answer, and its label.
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Field {
     /// RFC 6901, e.g. "/data/0/temperature".
     pub pointer: String,
+    /// Shown before the value.
     pub label: String,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
     /// Path under `base_url`, with its query string if any.
     #[serde(default = "default_path")]
     pub path: String,
+    /// The values to show, e.g. [{ pointer = "/a/b", label = "B" }].
+    #[schemars(length(min = 1))]
     pub fields: Vec<Field>,
     /// A header for the credential instead of `Authorization: Bearer`.
     pub auth_header: Option<String>,
+    /// Unit shown after the value, e.g. "%" or "ms".
     #[serde(default)]
     pub unit: String,
+    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
     pub warn: Option<f64>,
+    /// Critical above this value (or below it, when `warn` is above `crit`).
     pub crit: Option<f64>,
+    /// Decimal places shown (default: by the value's size).
     pub decimals: Option<u8>,
 }
 

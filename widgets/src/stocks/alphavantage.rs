@@ -25,8 +25,10 @@ use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 pub const DEFAULT_BASE: &str = "https://www.alphavantage.co";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("apikey");
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Ticker symbols, e.g. ["AAPL", "^GSPC"] (up to 20).
+    #[schemars(length(min = 1, max = 20))]
     pub symbols: Vec<String>,
     /// Also fetch the 5-minute intraday series: another of the free plan's
     /// 25 daily requests per symbol per refresh.

@@ -19,8 +19,10 @@ pub const DEFAULT_BASE: &str = "https://finnhub.io";
 pub const AUTH: AuthPlacement = AuthPlacement::Header(std::borrow::Cow::Borrowed("X-Finnhub-Token"));
 
 /// The `[widget.ID]` keys specific to Finnhub.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Ticker symbols, e.g. ["AAPL", "^GSPC"] (up to 20).
+    #[schemars(length(min = 1, max = 20))]
     pub symbols: Vec<String>,
 }
 

@@ -21,8 +21,10 @@ use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 pub const DEFAULT_BASE: &str = "https://api.polygon.io";
 pub const AUTH: AuthPlacement = AuthPlacement::Bearer;
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Ticker symbols, e.g. ["AAPL", "^GSPC"] (up to 20).
+    #[schemars(length(min = 1, max = 20))]
     pub symbols: Vec<String>,
 }
 

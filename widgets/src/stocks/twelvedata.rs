@@ -21,8 +21,10 @@ use crate::request::{AuthPlacement, HttpReply, RequestSpec};
 pub const DEFAULT_BASE: &str = "https://api.twelvedata.com";
 pub const AUTH: AuthPlacement = AuthPlacement::Scheme("apikey");
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Ticker symbols, e.g. ["AAPL", "^GSPC"] (up to 20).
+    #[schemars(length(min = 1, max = 20))]
     pub symbols: Vec<String>,
     /// Also fetch today's 5-minute series for a sparkline: one more credit
     /// per symbol per refresh.

@@ -16,8 +16,10 @@ use crate::request::{HttpReply, RequestSpec};
 
 pub const DEFAULT_BASE: &str = "https://query1.finance.yahoo.com";
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Ticker symbols, e.g. ["AAPL", "^GSPC"] (up to 20).
+    #[schemars(length(min = 1, max = 20))]
     pub symbols: Vec<String>,
 }
 

@@ -21,7 +21,7 @@ use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.netatmo.com";
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
     /// The station's MAC address (its `_id`); the account's first station
     /// when absent.

@@ -21,7 +21,8 @@ use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "https://api.open-meteo.com";
 
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+/// "metric" (°C, km/h) or "imperial" (°F, mph).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Units {
     #[default]
@@ -30,15 +31,21 @@ pub enum Units {
 }
 
 /// The `[widget.ID]` keys specific to Open-Meteo.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Degrees north, -90 to 90.
+    #[schemars(range(min = -90.0, max = 90.0))]
     pub latitude: f64,
+    /// Degrees east, -180 to 180.
+    #[schemars(range(min = -180.0, max = 180.0))]
     pub longitude: f64,
     /// Display name of the place; the widget title defaults to it.
     pub location: Option<String>,
+    /// "metric" (°C, km/h, the default) or "imperial" (°F, mph).
     #[serde(default)]
     pub units: Units,
-    /// How many upcoming hours the strip shows (1 to 24).
+    /// How many upcoming hours the strip shows (1 to 24, default 8).
+    #[schemars(range(min = 1, max = 24))]
     #[serde(default = "default_hours")]
     pub hours: u8,
 }

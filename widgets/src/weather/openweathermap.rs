@@ -23,15 +23,22 @@ use ratatui::layout::Rect;
 pub const DEFAULT_BASE: &str = "https://api.openweathermap.org";
 pub const AUTH: AuthPlacement = AuthPlacement::Query("appid");
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Config {
+    /// Degrees north, -90 to 90.
+    #[schemars(range(min = -90.0, max = 90.0))]
     pub latitude: f64,
+    /// Degrees east, -180 to 180.
+    #[schemars(range(min = -180.0, max = 180.0))]
     pub longitude: f64,
+    /// Display name of the place; the widget title defaults to it.
     pub location: Option<String>,
+    /// "metric" (°C, km/h, the default) or "imperial" (°F, mph).
     #[serde(default)]
     pub units: Units,
     /// Upcoming 3-hour steps in the strip (0 to 8); 0 skips the forecast
     /// call, and with it the zoomed card's day and week.
+    #[schemars(range(max = 8))]
     #[serde(default = "default_steps")]
     pub hours: u8,
 }
