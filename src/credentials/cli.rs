@@ -551,28 +551,61 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
 
 fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
     use homedash_widgets::format::fit;
-    println!(
-        "{:<16} {:<15} {:<16} {:<10} {:<8} {:<14} {:<17} {:<32} USED BY",
-        "NAME", "PROVIDER", "SOURCE", "TOKEN", "AGE", "DUE", "STATE", "LAST TEST"
-    );
-    for r in rows {
-        let age = r
-            .rotated
-            .or(r.created)
-            .map(|t| homedash_widgets::format::age(now, t))
-            .unwrap_or_else(|| "–".into());
-        println!(
-            "{:<16} {:<15} {:<16} {:<10} {:<8} {:<14} {:<17} {:<32} {}",
-            fit(&r.name, 16),
-            fit(if r.provider.is_empty() { "–" } else { &r.provider }, 15),
-            fit(&r.source, 16),
-            fit(r.fingerprint.as_deref().unwrap_or("–"), 10),
-            age,
-            fit(r.due.as_deref().unwrap_or("–"), 14),
-            r.state.label(),
-            fit(r.last_test.as_deref().unwrap_or("never"), 32),
-            r.used_by.join(", ")
-        );
+    const HEADERS: [&str; 9] = [
+        "NAME",
+        "PROVIDER",
+        "SOURCE",
+        "TOKEN",
+        "AGE",
+        "DUE",
+        "STATE",
+        "LAST TEST",
+        "USED BY",
+    ];
+    // Each column as wide as its longest cell (up to these), so the table
+    // fits a terminal rather than a fixed 140 columns.
+    const MAX: [usize; 8] = [16, 15, 16, 10, 8, 14, 17, 32];
+    let cells: Vec<[String; 9]> = rows
+        .iter()
+        .map(|r| {
+            let age = r
+                .rotated
+                .or(r.created)
+                .map(|t| homedash_widgets::format::age(now, t))
+                .unwrap_or_else(|| "–".into());
+            [
+                fit(&r.name, MAX[0]),
+                fit(if r.provider.is_empty() { "–" } else { &r.provider }, MAX[1]),
+                fit(&r.source, MAX[2]),
+                fit(r.fingerprint.as_deref().unwrap_or("–"), MAX[3]),
+                age,
+                fit(r.due.as_deref().unwrap_or("–"), MAX[5]),
+                r.state.label().to_string(),
+                fit(r.last_test.as_deref().unwrap_or("never"), MAX[7]),
+                r.used_by.join(", "),
+            ]
+        })
+        .collect();
+    let mut widths = HEADERS.map(|h| h.chars().count());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |row: &[String]| {
+        let mut out = String::new();
+        for (i, c) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                out.push_str(c);
+            } else {
+                out.push_str(&format!("{c:<w$} ", w = widths[i]));
+            }
+        }
+        out.trim_end().to_string()
+    };
+    println!("{}", line(&HEADERS.map(String::from)));
+    for (r, row) in rows.iter().zip(&cells) {
+        println!("{}", line(row));
         if let Some(p) = &r.previous_fingerprint {
             println!(
                 "  previous token {p} kept for rollback (`homedash creds confirm {}` deletes it)",
