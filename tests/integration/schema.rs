@@ -73,9 +73,8 @@ fn taplo_takes_the_example_the_valid_corpus_and_a_new_file() {
     files.push(manifest().join("src/config/default.toml"));
     files.push(manifest().join("src/config/demo.toml"));
     assert!(files.len() >= 7);
-    for f in &files {
+    for (f, lint) in files.iter().zip(taplo::lint_all(&files, Some(&asset()))) {
         assert_eq!(check(f).0, 0, "{} is valid", f.display());
-        let lint = taplo::lint(f, Some(&asset()));
         assert!(lint.ok, "{}:\n{}", f.display(), lint.output);
     }
 
@@ -136,10 +135,13 @@ const SAME_PLACES: &[&str] = &[
 #[test]
 fn taplo_rejects_what_check_rejects_at_the_same_places() {
     let dir = manifest().join("tests/configs/invalid");
-    for name in SAME_PLACES {
-        let f = dir.join(format!("{name}.toml"));
-        let text = std::fs::read_to_string(&f).unwrap();
-        let lint = taplo::lint(&f, Some(&asset()));
+    let files: Vec<PathBuf> = SAME_PLACES.iter().map(|n| dir.join(format!("{n}.toml"))).collect();
+    for ((name, f), lint) in SAME_PLACES
+        .iter()
+        .zip(&files)
+        .zip(taplo::lint_all(&files, Some(&asset())))
+    {
+        let text = std::fs::read_to_string(f).unwrap();
         assert!(!lint.ok, "{name}: Taplo took it");
         for want in text.lines().filter_map(|l| l.strip_prefix("# expect: ")) {
             let at: String = want.split(": ").next().unwrap().to_string();
@@ -195,13 +197,16 @@ fn taplo_rejects_what_check_rejects_at_the_same_places() {
         ),
     ];
     let tmp = tempfile::tempdir().unwrap();
-    for (i, (text, at, says)) in cases.iter().enumerate() {
-        let f = tmp.path().join(format!("case{i}.toml"));
-        std::fs::write(&f, text).unwrap();
-        let (code, err) = check(&f);
+    let files: Vec<PathBuf> = (0..cases.len())
+        .map(|i| tmp.path().join(format!("case{i}.toml")))
+        .collect();
+    for ((text, _, _), f) in cases.iter().zip(&files) {
+        std::fs::write(f, text).unwrap();
+    }
+    for (((text, at, says), f), lint) in cases.iter().zip(&files).zip(taplo::lint_all(&files, Some(&asset()))) {
+        let (code, err) = check(f);
         assert_eq!(code, 1, "check took:\n{text}");
         assert!(err.contains(&format!(":{at}: ")), "check did not point at {at}:\n{err}");
-        let lint = taplo::lint(&f, Some(&asset()));
         assert!(!lint.ok, "Taplo took:\n{text}");
         assert!(
             lint.points_at(at) && lint.output.contains(says),
