@@ -82,6 +82,50 @@ pub fn config(origin: &Origin, found: &mut Vec<Check>) -> Option<Config> {
     }
 }
 
+/// A config whose first line names the schema beside it: the file is
+/// there and is this homedash's, or an editor checks against old keys.
+/// Nothing is said of a config that names no schema.
+pub fn schema(origin: &Origin, found: &mut Vec<Check>) {
+    let Some(path) = origin.path() else { return };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    if text.lines().next() != Some(config::schema::DIRECTIVE) {
+        return;
+    }
+    let beside = path.with_file_name(config::schema::FILE_NAME);
+    let fix = || {
+        format!(
+            "`homedash schema --write --config {}` writes this homedash's",
+            path.display()
+        )
+    };
+    match std::fs::read_to_string(&beside) {
+        Ok(t) if t.trim_end() == config::schema::text() => found.push(Check::ok(
+            "schema",
+            format!("{}: this homedash's, for editors", beside.display()),
+        )),
+        Ok(_) => found.push(Check::problem(
+            "schema",
+            Status::Warn,
+            format!(
+                "{} is another homedash's: an editor checks the config against keys that may have changed",
+                beside.display()
+            ),
+            fix(),
+        )),
+        Err(e) => found.push(Check::problem(
+            "schema",
+            Status::Warn,
+            format!(
+                "{}, which the config's first line names, cannot be read ({e}): an editor checks nothing",
+                beside.display()
+            ),
+            fix(),
+        )),
+    }
+}
+
 /// The state directory and its files: the owner's alone.
 pub fn state(found: &mut Vec<Check>) {
     let Some(dir) = crate::logging::state_dir() else {
@@ -399,5 +443,43 @@ fn command_line(c: &CredentialConfig) -> String {
     match &c.source {
         source::Source::Command { argv, .. } => argv.join(" "),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_beside_a_config_that_names_it_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let origin = Origin::Flag(path.clone());
+        let run = || {
+            let mut found = Vec::new();
+            schema(&origin, &mut found);
+            found
+        };
+        std::fs::write(&path, "[widget.c]\nkind = \"clock\"\n").unwrap();
+        assert!(run().is_empty(), "no #:schema line, nothing to say");
+
+        std::fs::write(
+            &path,
+            format!("{}\n[widget.c]\nkind = \"clock\"\n", config::schema::DIRECTIVE),
+        )
+        .unwrap();
+        let missing = run();
+        assert_eq!(missing[0].status, Status::Warn);
+        assert!(missing[0].fix.as_deref().unwrap().contains("homedash schema --write"));
+
+        let beside = dir.path().join(config::schema::FILE_NAME);
+        std::fs::write(&beside, "{\"title\": \"an older homedash\"}\n").unwrap();
+        let stale = run();
+        assert_eq!(stale[0].status, Status::Warn);
+        assert!(stale[0].summary.contains("another homedash"), "{}", stale[0].summary);
+
+        config::write::write_schema_beside(&path).unwrap();
+        let fine = run();
+        assert_eq!(fine[0].status, Status::Ok, "{}", fine[0].summary);
     }
 }

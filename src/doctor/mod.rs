@@ -121,6 +121,9 @@ pub fn main(origin: &Origin, json: bool) -> ExitCode {
 pub async fn run(origin: &Origin) -> Vec<Check> {
     let mut found = Vec::new();
     let config = checks::config(origin, &mut found);
+    if config.is_some() {
+        checks::schema(origin, &mut found);
+    }
     checks::state(&mut found);
     let keyring = checks::keyring(config.as_ref(), &mut found).await;
     checks::credentials(config.as_ref(), keyring.as_ref(), &mut found).await;
