@@ -1,9 +1,9 @@
 //! Open-Meteo forecast API: keyless, the default weather provider.
 //! <https://open-meteo.com/en/docs>
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use chrono::{NaiveDateTime, Timelike};
 use serde::Deserialize;
 use url::Url;
 
@@ -90,21 +90,34 @@ pub fn request(cfg: &Config, base: &Url) -> RequestSpec {
     RequestSpec::get(base, "/v1/forecast", &q)
 }
 
+// Times are borrowed from the body where they can be (they hold no
+// escapes): a forecast holds dozens, and a String each was a tenth of the
+// parse. Only the two units shown are read.
 #[derive(Deserialize)]
-struct Body {
+struct Body<'a> {
     #[serde(default)]
     error: bool,
     reason: Option<String>,
     #[serde(default)]
-    current_units: HashMap<String, String>,
-    current: Option<Current>,
-    hourly: Option<Hourly>,
-    daily: Option<Daily>,
+    current_units: Units2,
+    #[serde(borrow)]
+    current: Option<Current<'a>>,
+    #[serde(borrow)]
+    hourly: Option<Hourly<'a>>,
+    #[serde(borrow)]
+    daily: Option<Daily<'a>>,
+}
+
+#[derive(Default, Deserialize)]
+struct Units2 {
+    temperature_2m: Option<String>,
+    wind_speed_10m: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Current {
-    time: String,
+struct Current<'a> {
+    #[serde(borrow)]
+    time: Cow<'a, str>,
     temperature_2m: Option<f64>,
     relative_humidity_2m: Option<f64>,
     apparent_temperature: Option<f64>,
@@ -114,8 +127,9 @@ struct Current {
 }
 
 #[derive(Deserialize)]
-struct Hourly {
-    time: Vec<String>,
+struct Hourly<'a> {
+    #[serde(borrow)]
+    time: Vec<Cow<'a, str>>,
     #[serde(default)]
     temperature_2m: Vec<Option<f64>>,
     #[serde(default)]
@@ -125,8 +139,9 @@ struct Hourly {
 }
 
 #[derive(Deserialize)]
-struct Daily {
-    time: Vec<String>,
+struct Daily<'a> {
+    #[serde(borrow)]
+    time: Vec<Cow<'a, str>>,
     #[serde(default)]
     temperature_2m_max: Vec<Option<f64>>,
     #[serde(default)]
@@ -167,7 +182,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     let temperature = cur
         .temperature_2m
         .ok_or_else(|| FetchError::bad_response("no current temperature"))?;
-    let unit = |k: &str, fallback: &str| body.current_units.get(k).cloned().unwrap_or_else(|| fallback.into());
+    let unit = |u: &Option<String>, fallback: &str| u.clone().unwrap_or_else(|| fallback.into());
     let (t_fallback, w_fallback) = match cfg.units {
         Units::Metric => ("°C", "km/h"),
         Units::Imperial => ("°F", "mph"),
@@ -195,9 +210,8 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
     let mut days = Vec::new();
     if let Some(d) = &body.daily {
         for (i, t) in d.time.iter().enumerate() {
-            let date = t
-                .parse::<NaiveDate>()
-                .map_err(|e| FetchError::bad_response(format!("date {t:?}: {e}")))?;
+            let date = super::local_date(t)
+                .ok_or_else(|| FetchError::bad_response(format!("date {t:?} is not YYYY-MM-DD")))?;
             if date < time.date() {
                 continue;
             }
@@ -220,8 +234,8 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
         description: None,
         wind_speed: cur.wind_speed_10m,
         wind_direction: cur.wind_direction_10m,
-        temp_unit: unit("temperature_2m", t_fallback),
-        wind_unit: match unit("wind_speed_10m", w_fallback) {
+        temp_unit: unit(&body.current_units.temperature_2m, t_fallback),
+        wind_unit: match unit(&body.current_units.wind_speed_10m, w_fallback) {
             // Open-Meteo's own spelling; people write mph.
             u if u == "mp/h" => "mph".into(),
             u => u,
@@ -314,7 +328,7 @@ mod tests {
         let mut c = cfg();
         c.units = Units::Imperial;
         let spec = request(&c, &Url::parse(DEFAULT_BASE).unwrap());
-        let q: HashMap<_, _> = spec.url.query_pairs().into_owned().collect();
+        let q: std::collections::HashMap<_, _> = spec.url.query_pairs().into_owned().collect();
         assert_eq!(spec.url.path(), "/v1/forecast");
         assert_eq!(q["latitude"], "52.52");
         assert_eq!(q["temperature_unit"], "fahrenheit");
@@ -343,6 +357,21 @@ mod tests {
         assert_eq!(w.hourly[2].temperature, None, "17h is null in the fixture");
         assert_eq!(w.high, Some(7.2));
         assert_eq!(w.low, Some(1.4));
+    }
+
+    /// Times are borrowed from the body; one written with a JSON escape
+    /// (legal, if odd) is read the same, not refused.
+    #[test]
+    fn escaped_times_read_the_same() {
+        let plain = reply(200, "forecast_full_berlin_CONSTRUCTED.json");
+        let text = String::from_utf8(plain.body.to_vec()).unwrap();
+        let escaped = text.replace("T15:00", "T15\\u003a00").replace("\"2026-11-28\"", "\"2026\\u002d11-28\"");
+        assert_ne!(escaped, text);
+        let mut r = plain.clone();
+        r.body = escaped.into_bytes().into();
+        let (a, b) = (parse(&cfg(), &plain, now()).unwrap(), parse(&cfg(), &r, now()).unwrap());
+        assert_eq!(a.hourly, b.hourly);
+        assert_eq!(a.days, b.days);
     }
 
     #[test]
