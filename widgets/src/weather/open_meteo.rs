@@ -365,10 +365,12 @@ mod tests {
     fn escaped_times_read_the_same() {
         let plain = reply(200, "forecast_full_berlin_CONSTRUCTED.json");
         let text = String::from_utf8(plain.body.to_vec()).unwrap();
-        let escaped = text.replace("T15:00", "T15\\u003a00").replace("\"2026-11-28\"", "\"2026\\u002d11-28\"");
+        let escaped = text
+            .replace("T15:00", "T15\\u003a00")
+            .replace("\"2026-11-28\"", "\"2026\\u002d11-28\"");
         assert_ne!(escaped, text);
         let mut r = plain.clone();
-        r.body = escaped.into_bytes().into();
+        r.body = escaped.into_bytes();
         let (a, b) = (parse(&cfg(), &plain, now()).unwrap(), parse(&cfg(), &r, now()).unwrap());
         assert_eq!(a.hourly, b.hourly);
         assert_eq!(a.days, b.days);
