@@ -92,6 +92,7 @@ struct Common {
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(transform = schema::source_needs_its_key)]
 struct RawCredential {
     /// Required: which provider the token is for.
     provider: String,
@@ -157,7 +158,7 @@ impl RawCredential {
 /// Where a secret comes from, as a credential's own keys or a client
 /// secret's table say.
 #[derive(Deserialize, schemars::JsonSchema)]
-#[schemars(rename = "SecretSource")]
+#[schemars(rename = "SecretSource", transform = schema::source_needs_its_key)]
 struct RawSource {
     /// Where the value comes from: "keyring" (the default), "env" or "command".
     #[schemars(extend("enum" = ["keyring", "env", "command"]))]
@@ -321,10 +322,15 @@ impl<'t> Checker<'t> {
                 (Some(k), DeValue::Table(t)) if !removed.contains(&k) && t.iter().any(|(n, _)| n.get_ref() == &k) => {
                     // The innermost key is the one in the wrong: a budget's
                     // `per_minute`, not `budget`. The whole of `k` goes.
-                    let inner = path.iter().rev().find_map(|s| match s {
-                        Seg::Key(name) if path.len() > base.len() + 1 => Some(name.clone()),
-                        _ => None,
-                    });
+                    let nested = path.len() > base.len() + 1;
+                    let inner = path
+                        .iter()
+                        .rev()
+                        .find_map(|s| match s {
+                            Seg::Key(name) => Some(name.clone()),
+                            Seg::Index(_) => None,
+                        })
+                        .filter(|_| nested);
                     let (at, name) = match inner {
                         Some(name) => (path.clone(), name),
                         None => {

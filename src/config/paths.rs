@@ -57,37 +57,33 @@ pub fn table_entries<'a, 'i>(
 }
 
 /// Span of the key (for "unknown key") and of the value (for "bad value").
+/// An array element has no key: its own span stands for both.
 pub fn find(root: &Spanned<DeValue<'_>>, segs: &[Seg]) -> Option<(Range<usize>, Range<usize>)> {
-    let mut cur = root;
     let mut key_span = root.span();
+    let mut cur = root;
     for s in segs {
-        match (s, cur.get_ref()) {
-            (Seg::Key(k), DeValue::Table(t)) => {
-                let (key, val) = t.iter().find(|(key, _)| key.get_ref() == k)?;
-                key_span = key.span();
-                cur = val;
-            }
-            (Seg::Index(i), DeValue::Array(a)) => {
-                cur = a.get(*i)?;
-                key_span = cur.span();
-            }
-            _ => return None,
-        }
+        let (key, val) = step(cur, s)?;
+        key_span = key.unwrap_or_else(|| val.span());
+        cur = val;
     }
     Some((key_span, cur.span()))
 }
 
 /// The value at `segs`.
 pub fn get<'r, 't>(root: &'r Spanned<DeValue<'t>>, segs: &[Seg]) -> Option<&'r Spanned<DeValue<'t>>> {
-    let mut cur = root;
-    for s in segs {
-        cur = match (s, cur.get_ref()) {
-            (Seg::Key(k), DeValue::Table(t)) => t.iter().find(|(key, _)| key.get_ref() == k)?.1,
-            (Seg::Index(i), DeValue::Array(a)) => a.get(*i)?,
-            _ => return None,
-        };
+    segs.iter().try_fold(root, |cur, s| step(cur, s).map(|(_, v)| v))
+}
+
+/// One segment down: the key's span (none for an array element) and the value.
+fn step<'r, 't>(cur: &'r Spanned<DeValue<'t>>, seg: &Seg) -> Option<(Option<Range<usize>>, &'r Spanned<DeValue<'t>>)> {
+    match (seg, cur.get_ref()) {
+        (Seg::Key(k), DeValue::Table(t)) => t
+            .iter()
+            .find(|(key, _)| key.get_ref() == k)
+            .map(|(key, val)| (Some(key.span()), val)),
+        (Seg::Index(i), DeValue::Array(a)) => a.get(*i).map(|v| (None, v)),
+        _ => None,
     }
-    Some(cur)
 }
 
 /// The deepest key path whose key or value contains `offset`. Tables made

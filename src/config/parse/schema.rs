@@ -60,9 +60,6 @@ pub fn generate() -> Value {
     let mut definitions = Map::new();
     for (name, mut schema) in generator.take_definitions(true) {
         tidy(&mut schema);
-        if name == "SecretSource" {
-            schema["allOf"] = source_needs_its_key();
-        }
         definitions.insert(name, schema);
     }
     json!({
@@ -93,7 +90,10 @@ fn closed<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
 fn tidy(v: &mut Value) {
     match v {
         Value::Object(o) => {
-            if o.contains_key("properties") && !o.contains_key("additionalProperties") {
+            // Only a struct's own schema: an `if`'s properties are a
+            // condition, which must hold whatever else the table has.
+            let is_struct = o.get("type").is_some_and(|t| t == "object") && o.contains_key("properties");
+            if is_struct && !o.contains_key("additionalProperties") {
                 o.insert("additionalProperties".into(), Value::Bool(false));
             }
             if let Some(Value::Array(types)) = o.get_mut("type") {
@@ -153,7 +153,13 @@ fn widget(generator: &mut SchemaGenerator) -> Value {
     let mut listed = common_props.clone();
     let mut branches = Vec::new();
     let providers = source::schemas(generator);
-    for kind in [Kind::Weather, Kind::Stocks, Kind::Metrics, Kind::System, Kind::Clock] {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for info in source::ALL {
+        if !kinds.contains(&info.kind) {
+            kinds.push(info.kind);
+        }
+    }
+    for kind in kinds {
         let names = kind.providers();
         branches.push(json!({
             "if": { "properties": { "kind": { "const": kind.name() } }, "required": ["kind"] },
@@ -167,26 +173,27 @@ fn widget(generator: &mut SchemaGenerator) -> Value {
             tidy(&mut own);
             let mut props = common_props.clone();
             for (k, v) in properties(&own) {
-                listed
-                    .entry(k.clone())
-                    .or_insert_with(|| json!({ "description": v.get("description").cloned().unwrap_or(Value::Null) }));
+                // Listed for completion with its description; the
+                // branch checks its type.
+                listed.entry(k.clone()).or_insert_with(|| {
+                    let described = v.get("description").map(|d| ("description".to_string(), d.clone()));
+                    Value::Object(described.into_iter().collect())
+                });
                 props.insert(k, v);
             }
-            let is_default = names.first() == Some(&info.name);
-            let when = if is_default {
-                json!({ "properties": { "kind": { "const": kind.name() }, "provider": { "const": info.name } }, "required": ["kind"] })
+            // The default provider's branch also holds when `provider` is left out.
+            let required_when: &[&str] = if names.first() == Some(&info.name) {
+                &["kind"]
             } else {
-                json!({ "properties": { "kind": { "const": kind.name() }, "provider": { "const": info.name } }, "required": ["kind", "provider"] })
+                &["kind", "provider"]
             };
             branches.push(json!({
-                "if": when,
+                "if": {
+                    "properties": { "kind": { "const": kind.name() }, "provider": { "const": info.name } },
+                    "required": required_when,
+                },
                 "then": { "properties": props, "required": required(&own), "additionalProperties": false },
             }));
-        }
-    }
-    for v in listed.values_mut() {
-        if let Some(o) = v.as_object_mut() {
-            o.retain(|_, d| !d.is_null());
         }
     }
     json!({
@@ -206,16 +213,20 @@ fn credential(generator: &mut SchemaGenerator) -> Value {
     }
     schema["if"] = json!({ "properties": { "type": { "const": "oauth2" } }, "required": ["type"] });
     schema["else"] = json!({ "propertyNames": { "not": { "enum": OAUTH_KEYS } } });
-    schema["allOf"] = source_needs_its_key();
     schema
 }
 
-/// `source = "env"` needs `env`, and `source = "command"` needs `command`.
-fn source_needs_its_key() -> Value {
-    json!(["env", "command"].map(|s| json!({
-        "if": { "properties": { "source": { "const": s } }, "required": ["source"] },
-        "then": { "required": [s] },
-    })))
+/// `source = "env"` needs `env`, and `source = "command"` needs `command`:
+/// a credential's own keys and a client secret's table alike (their
+/// `#[schemars(transform)]`).
+pub(super) fn source_needs_its_key(schema: &mut schemars::Schema) {
+    schema.insert(
+        "allOf".into(),
+        json!(["env", "command"].map(|s| json!({
+            "if": { "properties": { "source": { "const": s } }, "required": ["source"] },
+            "then": { "required": [s] },
+        }))),
+    );
 }
 
 #[cfg(test)]

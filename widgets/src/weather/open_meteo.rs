@@ -99,7 +99,7 @@ struct Body<'a> {
     error: bool,
     reason: Option<String>,
     #[serde(default)]
-    current_units: Units2,
+    current_units: ShownUnits,
     #[serde(borrow)]
     current: Option<Current<'a>>,
     #[serde(borrow)]
@@ -109,7 +109,7 @@ struct Body<'a> {
 }
 
 #[derive(Default, Deserialize)]
-struct Units2 {
+struct ShownUnits {
     temperature_2m: Option<String>,
     wind_speed_10m: Option<String>,
 }
