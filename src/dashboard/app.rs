@@ -378,9 +378,15 @@ impl App {
                 let Some(s) = self.states.get_mut(id) else {
                     return Flow::none();
                 };
-                s.loading = false;
+                let was_loading = std::mem::take(&mut s.loading);
                 s.next = next;
                 let was_failing = s.error.is_some();
+                // The same answer again, while the card says "just now",
+                // changes nothing on screen but the focused widget's "next"
+                // time in the status bar.
+                let same = matches!(&result, Ok(d) if !was_failing && !was_loading
+                    && s.data.as_ref() == Some(d)
+                    && s.updated.map(|u| format::age(self.now, u)) == Some(format::age(self.now, at)));
                 match result {
                     Ok(d) => {
                         s.data = Some(d);
@@ -392,7 +398,7 @@ impl App {
                 // A hidden widget shows only in the title bar's count of
                 // failing widgets and its page's mark.
                 let failing_changed = was_failing != s.error.is_some();
-                if self.on_screen(id) || failing_changed {
+                if (self.on_screen(id) && !(same && id != self.focus)) || failing_changed {
                     Flow::redraw()
                 } else {
                     Flow::none()
@@ -885,6 +891,55 @@ mod tests {
         });
         assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty());
         assert!(a.notice.as_deref().unwrap_or("").contains("rate-limited until 12:05"));
+    }
+
+    #[test]
+    fn the_same_answer_again_draws_no_frame() {
+        let mut a = app();
+        let w = id(&a, "weather");
+        assert_ne!(a.focus, w, "the focused widget's status bar shows its next poll");
+        let parse = |a: &App, file: &str| {
+            let body = std::fs::read(format!("widgets/tests/fixtures/open-meteo/{file}")).unwrap();
+            let reply = homedash_widgets::HttpReply {
+                status: 200,
+                headers: Vec::new(),
+                body,
+            };
+            a.widgets[w].source.parse(&[reply], a.now).unwrap()
+        };
+        let berlin = parse(&a, "forecast_full_berlin_CONSTRUCTED.json");
+        let chicago = parse(&a, "forecast_current_chicago.json");
+        let fetched = |a: &App, data: &Data, secs: i64| Msg::Fetched {
+            id: w,
+            at: a.now + chrono::Duration::seconds(secs),
+            result: Ok(data.clone()),
+            next: Some(a.now + chrono::Duration::seconds(secs + 1)),
+        };
+        assert!(a.update(fetched(&a, &berlin, 0)).redraw, "the first answer");
+        assert!(
+            !a.update(fetched(&a, &berlin, 1)).redraw,
+            "the same, still \"just now\""
+        );
+        assert!(a.update(fetched(&a, &chicago, 2)).redraw, "new data");
+        a.update(Msg::Fetching(w));
+        assert!(a.update(fetched(&a, &chicago, 3)).redraw, "the loading mark goes");
+        a.now += chrono::Duration::seconds(90);
+        assert!(
+            a.update(fetched(&a, &chicago, 0)).redraw,
+            "\"1m ago\" becomes \"just now\""
+        );
+        a.update(Msg::Fetched {
+            id: w,
+            at: a.now,
+            result: Err(FetchError::new(ErrorClass::Offline, "refused")),
+            next: Some(a.now),
+        });
+        assert!(a.update(fetched(&a, &chicago, 1)).redraw, "the warning goes");
+        a.focus = w;
+        assert!(
+            a.update(fetched(&a, &chicago, 2)).redraw,
+            "focused: its next poll's time changed"
+        );
     }
 
     #[test]

@@ -226,6 +226,9 @@ impl Job {
     }
 }
 
+/// A poll still waiting for its answer this long shows the loading mark.
+const LOADING_MARK_AFTER: Duration = Duration::from_millis(200);
+
 /// Timers fire on a 20 ms grid: polls due close together share one
 /// wake-up of the thread instead of one each (a thousand widgets at 1 s
 /// would otherwise wake it a thousand times a second).
@@ -426,20 +429,31 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         // Boxed: a request in flight is a large future, and a task that
         // held one inline would keep its size while it sleeps.
         let mut run = Box::pin(fetch.run(&specs, cred.as_ref(), grant.as_ref()));
+        // A quick answer gets no loading mark: drawn and gone within a
+        // frame or two, it would only cost frames (two per poll on screen).
+        let quick = tokio::select! {
+            r = &mut run => Some(r),
+            () = tokio::time::sleep(LOADING_MARK_AFTER) => None,
+            () = job.cancel.cancelled() => return,
+        };
         let mut announced = false;
-        let fetched = loop {
-            // The card's loading mark: said when the poll starts on screen,
-            // or when its page comes on screen while it is in flight.
-            if !announced && *job.shown.borrow_and_update() == Seen::OnScreen {
-                announced = true;
-                if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
-                    return;
+        let fetched = if let Some(r) = quick {
+            r
+        } else {
+            loop {
+                // The card's loading mark: said now when the widget is on
+                // screen, or when its page comes on screen while in flight.
+                if !announced && *job.shown.borrow_and_update() == Seen::OnScreen {
+                    announced = true;
+                    if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
+                        return;
+                    }
                 }
-            }
-            tokio::select! {
-                r = &mut run => break r,
-                r = job.shown.changed(), if !announced => if r.is_err() { return },
-                () = job.cancel.cancelled() => return,
+                tokio::select! {
+                    r = &mut run => break r,
+                    r = job.shown.changed(), if !announced => if r.is_err() { return },
+                    () = job.cancel.cancelled() => return,
+                }
             }
         };
         // The request's borrows of `cred` and `specs` end here.
