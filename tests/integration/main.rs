@@ -25,6 +25,7 @@ mod fuzz_smoke;
 mod gateway;
 mod hostile;
 mod hot_reload;
+mod hot_text;
 
 mod http_faults;
 mod keyring_secret_service;
