@@ -15,6 +15,8 @@ type Module = Vec<String>;
 fn imports(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     let mut files = Vec::new();
     walk(root, &mut files);
+    // The build script is compiled on its own, not a module of the crate.
+    files.retain(|f| f.file_name().is_none_or(|n| n != "build.rs"));
     let mut modules: BTreeMap<Module, String> = BTreeMap::new();
     for f in &files {
         let rel = f.strip_prefix(root).unwrap().with_extension("");
