@@ -9,7 +9,8 @@
 #   tests/scale.sh default         the embedded default dashboard beside btop and htop
 #
 # Knobs: SCALE_SECONDS (60), SCALE_WIDGETS, SCALE_PAGES, SCALE_REFRESH (1s),
-# SCALE_SIZE, SCALE_KEYS (page switches timed, 100), HOMEDASH (the binary;
+# SCALE_SIZE, SCALE_KEYS (page switches timed, 100), SCALE_VARY (1: answers
+# that change, so cards on screen are drawn), HOMEDASH (the binary;
 # default: cargo build --release). Needs nginx and tmux; btop and htop are
 # measured when installed.
 #
@@ -48,7 +49,13 @@ export HOME=$work/home XDG_STATE_HOME=$work/home/state XDG_CONFIG_HOME=$work/hom
 mkdir -p "$HOME" "$work/www"
 chmod 711 "$work"; chmod 755 "$work/www" # nginx's workers run as another user
 cp widgets/tests/fixtures/open-meteo/forecast_full_berlin_CONSTRUCTED.json "$work/www/forecast.json"
-chmod 644 "$work/www/forecast.json"
+# SCALE_VARY=1: about every other answer (odd milliseconds) says another
+# temperature, so the cards on screen change and are drawn as they would
+# be for live data; otherwise every answer is the same.
+sed 's/"temperature_2m":6.3/"temperature_2m":7.4/' "$work/www/forecast.json" >"$work/www/forecast-b.json"
+chmod 644 "$work/www/forecast.json" "$work/www/forecast-b.json"
+alt=""
+[ "${SCALE_VARY:-0}" = 1 ] && alt="-b"
 
 # nginx on a free loopback port: one answer for every URI, and an access
 # log of when each widget's request (its URI) arrived.
@@ -60,6 +67,7 @@ pid $work/nginx.pid;
 error_log $work/error.log;
 events { worker_connections 4096; }
 http {
+  map \$msec \$vary { "~[13579]\$" "$alt"; default ""; }
   log_format t '\$msec \$request_uri \$status \$connection';
   access_log $work/access.log t buffer=256k flush=1s;
   keepalive_requests 1000000;
@@ -69,7 +77,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     root $work/www;
-    location / { default_type application/json; try_files /forecast.json =404; }
+    location / { default_type application/json; try_files /forecast\$vary.json =404; }
   }
 }
 EOF
