@@ -430,7 +430,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         if keyring {
             r.backend = BACKEND.into();
         }
-        r.due = Due::of(c, e, now).label();
+        r.due = Due::of(c, e, now).label().or_else(|| Due::next(c, e));
         r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
         r.provider_origin = destinations::provider_origin(c.provider);
         let to = destinations::Destinations::new(c.provider, &r.destinations);
@@ -564,7 +564,7 @@ fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
     ];
     // Each column as wide as its longest cell (up to these), so the table
     // fits a terminal rather than a fixed 140 columns.
-    const MAX: [usize; 8] = [16, 15, 16, 10, 8, 14, 17, 32];
+    const MAX: [usize; 8] = [16, 15, 16, 10, 8, 20, 17, 32];
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {

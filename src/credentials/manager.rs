@@ -656,6 +656,14 @@ pub enum Due {
     Expired { days_ago: i64 },
 }
 
+/// When the credential's `rotate_after` runs out, counted from its last
+/// rotation (or its creation).
+fn rotation_due_at(cred: &CredentialConfig, meta: Option<&Meta>) -> Option<DateTime<Utc>> {
+    let since = meta.and_then(|m| m.rotated.or(m.created))?;
+    let every = chrono::Duration::from_std(cred.rotate_after?).unwrap_or(chrono::Duration::MAX);
+    Some(since.checked_add_signed(every).unwrap_or(DateTime::<Utc>::MAX_UTC))
+}
+
 impl Due {
     pub fn of(cred: &CredentialConfig, meta: Option<&Meta>, now: DateTime<Utc>) -> Due {
         let expires = cred.expires.or(meta.and_then(|m| m.expires));
@@ -668,18 +676,26 @@ impl Due {
                 return Due::ExpiresSoon { days };
             }
         }
-        if let (Some(every), Some(m)) = (cred.rotate_after, meta) {
-            let since = m.rotated.or(m.created);
-            if let Some(since) = since {
-                let due = since + chrono::Duration::from_std(every).unwrap_or(chrono::Duration::MAX);
-                if now >= due {
-                    return Due::RotationDue {
-                        since_days: (now - due).num_days(),
-                    };
-                }
-            }
+        if let Some(due) = rotation_due_at(cred, meta)
+            && now >= due
+        {
+            return Due::RotationDue {
+                since_days: (now - due).num_days(),
+            };
         }
         Due::Fine
+    }
+
+    /// For a credential in good standing: the next date by which it needs
+    /// its owner, and what for ("expires 2027-01-05", "rotate by ...").
+    pub fn next(cred: &CredentialConfig, meta: Option<&Meta>) -> Option<String> {
+        let expires = cred.expires.or(meta.and_then(|m| m.expires)).map(|d| (d, "expires"));
+        let rotate = rotation_due_at(cred, meta).map(|t| (t.date_naive(), "rotate by"));
+        [expires, rotate]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|(date, what)| format!("{what} {date}"))
     }
 
     pub fn label(&self) -> Option<String> {
@@ -772,6 +788,16 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(Due::of(c, Some(&meta), now), Due::Fine);
+        // Good standing still says what comes first: expiry (2027-01-05)
+        // before rotation (created 2026-11-17 + 90 days = 2027-02-15).
+        assert_eq!(Due::next(c, Some(&meta)).as_deref(), Some("expires 2027-01-05"));
+        let mut no_expiry = c.clone();
+        no_expiry.expires = None;
+        assert_eq!(
+            Due::next(&no_expiry, Some(&meta)).as_deref(),
+            Some("rotate by 2027-02-15")
+        );
+        assert_eq!(Due::next(&no_expiry, None), None, "never stored: no rotation date");
         let later = now + chrono::Duration::days(30);
         assert_eq!(Due::of(c, Some(&meta), later), Due::ExpiresSoon { days: 9 });
         assert_eq!(Due::of(c, Some(&meta), later).label().unwrap(), "expires in 9d");
