@@ -10,7 +10,6 @@
 fn main() {
     const SCRIPT: &str = "assets/hot-text.ld";
     println!("cargo::rerun-if-changed={SCRIPT}");
-    println!("cargo::rerun-if-changed=src/build.rs");
     let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
     // "release" for every profile that inherits from release.
     let optimised = std::env::var("PROFILE").is_ok_and(|p| p == "release");

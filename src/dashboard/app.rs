@@ -398,7 +398,8 @@ impl App {
                 // A hidden widget shows only in the title bar's count of
                 // failing widgets and its page's mark.
                 let failing_changed = was_failing != s.error.is_some();
-                if (self.on_screen(id) && !(same && id != self.focus)) || failing_changed {
+                let card_changed = !same || id == self.focus;
+                if (self.on_screen(id) && card_changed) || failing_changed {
                     Flow::redraw()
                 } else {
                     Flow::none()

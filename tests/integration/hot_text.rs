@@ -53,11 +53,9 @@ fn the_script_is_one_output_section_of_patterns() {
 /// links x86_64 Linux with).
 fn linkers() -> Vec<Vec<String>> {
     let mut out = vec![Vec::new()];
-    let sysroot = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-        .args(["--print", "sysroot"])
-        .output()
-        .unwrap();
-    let host = Command::new("rustc").args(["-vV"]).output().unwrap();
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc).args(["--print", "sysroot"]).output().unwrap();
+    let host = Command::new(&rustc).args(["-vV"]).output().unwrap();
     let host = String::from_utf8_lossy(&host.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
