@@ -35,6 +35,28 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Open `path` to append to it (created owner-only), never through a
+/// symlink: a link planted where a state file belongs is an error
+/// (`ELOOP`), not a way to make homedash write elsewhere.
+pub fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    no_follow(&mut opts);
+    opts.open(path)
+}
+
+/// `O_NOFOLLOW | O_CLOEXEC` and mode 0600 on Unix.
+pub fn no_follow(opts: &mut std::fs::OpenOptions) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600)
+            .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32);
+    }
+    #[cfg(not(unix))]
+    let _ = opts;
+}
+
 /// Temp files of writers that were killed mid-write: their process is gone.
 fn clear_stale(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
@@ -68,6 +90,23 @@ fn alive(_pid: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_appended_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, b"theirs").unwrap();
+        let link = dir.path().join("audit.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(super::open_append(&link).is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"theirs");
+        let plain = dir.path().join("plain.log");
+        use std::io::Write;
+        super::open_append(&plain).unwrap().write_all(b"a").unwrap();
+        super::open_append(&plain).unwrap().write_all(b"b").unwrap();
+        assert_eq!(std::fs::read(&plain).unwrap(), b"ab");
+    }
+
     #[test]
     fn replaces_whole_and_private() {
         let dir = tempfile::tempdir().unwrap();

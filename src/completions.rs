@@ -120,7 +120,7 @@ fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
         // reaches the shell's line.
         .filter(|(n, _)| n.starts_with(current) && config::names::check(n).is_ok())
         .map(|(n, provider)| {
-            let help = provider.map(|p| homedash_widgets::text::clean_to(&p, 40).to_string().into());
+            let help = provider.map(|p| crate::outside::admit_to(&p, 40).to_string().into());
             CompletionCandidate::new(n).help(help)
         })
         .collect()

@@ -13,6 +13,7 @@ pub mod hardening;
 pub mod logging;
 pub mod malloc;
 pub mod net;
+pub mod outside;
 pub mod setup;
 pub mod startup;
 pub mod ui;

@@ -39,16 +39,26 @@ fn main() -> ExitCode {
 }
 
 fn check(origin: &Origin) -> ExitCode {
+    if let Err(e) = homedash::net::http::ProxyEnv::from_env().validate() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     match config::load(origin) {
         Ok(c) => {
             // Read again only to point warnings at file:line:col.
             let text = origin.path().and_then(|p| std::fs::read_to_string(p).ok());
-            for w in unapproved(text.as_deref(), &c)
+            let warnings: Vec<String> = unapproved(text.as_deref(), &c)
                 .into_iter()
                 .chain(doubled_paths(text.as_deref(), &c))
-            {
-                eprintln!("warning: {w}");
+                .collect();
+            for w in &warnings {
+                eprintln!("warning: {}", homedash::outside::admit_lines(w, 2000));
             }
+            let warned = match warnings.len() {
+                0 => String::new(),
+                1 => " (1 warning above)".to_string(),
+                n => format!(" ({n} warnings above)"),
+            };
             let through = c.widgets.iter().filter(|w| w.via_gateway).count();
             let team = match (&c.gateway, through) {
                 (Some(g), n) if n > 0 => format!(
@@ -69,15 +79,28 @@ fn check(origin: &Origin) -> ExitCode {
                 })
                 .unwrap_or_default();
             println!(
-                "{}: ok, {} widget{}{team}{server}",
-                c.source_name,
+                "{}: ok, {} widget{}{team}{server}{warned}",
+                homedash::outside::admit(&c.source_name),
                 c.widgets.len(),
                 if c.widgets.len() == 1 { "" } else { "s" }
             );
+            // The programs command sources will run, as resolved now.
+            for cred in &c.credentials {
+                let client = cred.oauth.as_ref().and_then(|o| o.client_secret.as_ref());
+                for (what, source) in [("token", Some(&cred.source)), ("client secret", client)] {
+                    if let Some(config::model::SecretSource::Command { argv, .. }) = source {
+                        println!(
+                            "credential \"{}\": its {what} comes from {}",
+                            cred.name,
+                            homedash::outside::admit(&argv.join(" "))
+                        );
+                    }
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", homedash::outside::admit_lines(&e.to_string(), 2000));
             ExitCode::FAILURE
         }
     }
@@ -175,6 +198,42 @@ fn unapproved(text: Option<&str>, c: &config::Config) -> Vec<String> {
             "{at}: widget \"{}\" would send credential \"{name}\" to {o}, which is not approved; nothing is sent there until `homedash creds allow {name} {o}`",
             w.id
         ));
+    }
+    // An OAuth credential's endpoints: logging in approved them; an edit
+    // that moves one sends nothing there until a new login.
+    for cred in &c.credentials {
+        let Some(o) = &cred.oauth else { continue };
+        let Some(meta) = meta.credentials.get(&cred.name) else {
+            // Never logged in: the login will show and approve them.
+            continue;
+        };
+        let approved = meta.approved();
+        let named: Vec<(&str, &url::Url)> = match &o.server {
+            config::AuthServer::Issuer(i) => vec![("issuer", i)],
+            config::AuthServer::Endpoints(e) => [
+                ("token_endpoint", Some(&e.token)),
+                ("authorization_endpoint", e.authorization.as_ref()),
+                ("device_authorization_endpoint", e.device_authorization.as_ref()),
+                ("revocation_endpoint", e.revocation.as_ref()),
+            ]
+            .into_iter()
+            .filter_map(|(k, u)| u.map(|u| (k, u)))
+            .collect(),
+        };
+        for (key, url) in named {
+            let origin = origin_of(url);
+            if approved.contains(&origin) {
+                continue;
+            }
+            let at = match text {
+                Some(t) => config::locate(&c.source_name, t, &["credential", &cred.name, key]),
+                None => c.source_name.clone(),
+            };
+            out.push(format!(
+                "{at}: credential \"{}\" would send its secrets to {origin}, which its login did not approve; nothing is sent there until `homedash creds login {}`",
+                cred.name, cred.name
+            ));
+        }
     }
     out
 }

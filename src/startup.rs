@@ -42,6 +42,10 @@ enum Start {
 pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     // Everything that can fail on bad input fails here, before the terminal
     // changes, so the message lands on a normal stderr.
+    if let Err(e) = crate::net::http::ProxyEnv::from_env().validate() {
+        eprintln!("homedash: {e}");
+        return ExitCode::FAILURE;
+    }
     let loaded = if cli.demo {
         config::parse("<demo>", config::DEMO).map_err(config::LoadError::Invalid)
     } else {
@@ -65,7 +69,7 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
             },
         ),
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::outside::admit_lines(&e.to_string(), 2000));
             ExitCode::FAILURE
         }
     }
@@ -84,7 +88,7 @@ pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
             },
         ),
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::outside::admit_lines(&e.to_string(), 2000));
             ExitCode::FAILURE
         }
     }
@@ -141,7 +145,7 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
     let restored = terminal::restore();
     drop(logs);
     for line in said {
-        eprintln!("{line}");
+        eprintln!("{}", crate::outside::admit_lines(&line, 2000));
     }
     match (result, restored) {
         (Ok(exit), Ok(())) => {
@@ -290,7 +294,7 @@ async fn session(
     let theme = Theme::resolve(&app.theme, app.look);
     term.draw(|f| {
         view::draw(&app, f);
-        theme.apply(f.buffer_mut());
+        theme.finish(f.buffer_mut());
     })?;
 
     let cancel = CancellationToken::new();
@@ -401,7 +405,7 @@ fn start_services(
                 homedash_widgets::AuthPlacement::HeaderPair(..) => demo::PAIR_TOKEN,
                 _ => demo::TOKEN,
             };
-            broker.set(&c.name, Ok(secrecy::SecretString::from(token)));
+            broker.set(&c.name, Ok(crate::credentials::secret::from_string(token.to_string())));
         }
     } else {
         // One batch, off the UI path; widgets wait for it, never the UI.

@@ -6,6 +6,7 @@ pub mod names;
 mod parse;
 mod paths;
 mod problem;
+pub mod program;
 mod secrets;
 pub mod write;
 

@@ -13,7 +13,7 @@ pub struct BadName {
 
 impl std::fmt::Display for BadName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = homedash_widgets::text::clean_to(&self.name, 80);
+        let shown = crate::outside::admit_to(&self.name, 80);
         if self.name.is_empty() {
             write!(f, "a credential needs a name: letters, digits, '-' and '_'")
         } else {

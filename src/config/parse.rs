@@ -186,7 +186,7 @@ struct RawBudget {
 /// it is. `msg` is serde's "invalid type: string \"8\", expected u8".
 fn in_words(key: &str, msg: &str, value: &DeValue<'_>) -> String {
     let got = match value {
-        DeValue::String(v) => format!("the string \"{}\"", homedash_widgets::text::clean_to(v, 60)),
+        DeValue::String(v) => format!("the string \"{}\"", crate::outside::admit_to(v, 60)),
         DeValue::Integer(v) => format!("the number {v}"),
         DeValue::Float(v) => format!("the number {v}"),
         DeValue::Boolean(b) => b.to_string(),
@@ -383,7 +383,7 @@ impl<'t> Checker<'t> {
                         false,
                         format!(
                             "`name` must be \"default\", \"light\" or \"high-contrast\", got \"{}\"{hint}",
-                            homedash_widgets::text::clean_to(other, 40)
+                            crate::outside::admit_to(other, 40)
                         ),
                     );
                 }
@@ -404,7 +404,7 @@ impl<'t> Checker<'t> {
                     false,
                     format!(
                         "`{key}` must be a colour: a name (\"cyan\", \"light-red\", \"dark-gray\"), \"#rrggbb\" or a 256-colour index (\"208\"), got \"{}\"",
-                        homedash_widgets::text::clean_to(&text, 40)
+                        crate::outside::admit_to(&text, 40)
                     ),
                 ),
             }
@@ -816,7 +816,7 @@ impl<'t> Checker<'t> {
                 }
             },
             "command" => {
-                let argv = match &raw.command {
+                let mut argv = match &raw.command {
                     Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => argv.clone(),
                     Some(_) => {
                         self.at(
@@ -835,6 +835,15 @@ impl<'t> Checker<'t> {
                         return None;
                     }
                 };
+                // What runs is what `check` shows: the absolute path, found
+                // and checked now.
+                match super::program::resolve(&argv[0]) {
+                    Ok(path) => argv[0] = path.to_string_lossy().into_owned(),
+                    Err(e) => {
+                        self.at(&key("command"), false, e.to_string());
+                        return None;
+                    }
+                }
                 let timeout = match &raw.command_timeout {
                     Some(t) => self.duration(
                         t,

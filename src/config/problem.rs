@@ -11,6 +11,10 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A rendered problem is one line, long enough for any message of ours
+/// with the values it quotes (each already cut shorter).
+const RENDERED_CAP: usize = 2000;
+
 /// The text a config came from, for turning byte offsets into line:col.
 pub struct SourceText<'a> {
     pub name: &'a str,
@@ -27,13 +31,17 @@ impl SourceText<'_> {
         (line, col)
     }
 
+    /// `file:line:col: key: message`. A message may quote the config's own
+    /// values (and a key or a file name may hold anything): admitted as
+    /// outside text, so no escape in the file reaches a terminal.
     pub fn render(&self, p: &Problem) -> String {
         let (line, col) = self.line_col(p.span.start);
-        if p.key.is_empty() {
+        let text = if p.key.is_empty() {
             format!("{}:{line}:{col}: {}", self.name, p.message)
         } else {
             format!("{}:{line}:{col}: {}: {}", self.name, p.key, p.message)
-        }
+        };
+        crate::outside::admit_to(&text, RENDERED_CAP)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The audit log: one JSON line per credential event in the state dir,
-//! written through tracing-appender. Names, fingerprints and outcomes only;
-//! a secret value has no way in, since no event carries one.
+//! appended to a file opened once, never through a symlink. Names,
+//! fingerprints and outcomes only; a secret value has no way in, since no
+//! event carries one, and an outcome that quotes a server is scrubbed
+//! again on the way.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,11 +10,10 @@ use std::sync::{Mutex, OnceLock};
 
 use chrono::Utc;
 use serde::Serialize;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
 pub const FILE: &str = "audit.jsonl";
 
-static LOG: OnceLock<Mutex<RollingFileAppender>> = OnceLock::new();
+static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -66,20 +67,8 @@ pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
     let path = dir.join(FILE);
     if LOG.get().is_none() {
         std::fs::create_dir_all(dir)?;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        drop(opts.open(&path)?);
-        let appender = RollingFileAppender::builder()
-            .rotation(Rotation::NEVER)
-            .filename_prefix(FILE)
-            .build(dir)
-            .map_err(std::io::Error::other)?;
-        let _ = LOG.set(Mutex::new(appender));
+        let file = crate::atomic::open_append(&path)?;
+        let _ = LOG.set(Mutex::new(file));
     }
     Ok(path)
 }
@@ -87,12 +76,13 @@ pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
 /// Append one event. Without `init` (unit tests) nothing is written.
 pub fn record(event: Event, name: &str, fingerprint: Option<&str>, outcome: &str) {
     let Some(log) = LOG.get() else { return };
+    let outcome = crate::outside::scrub(outcome);
     let line = Line {
         time: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         event,
         name,
         fingerprint,
-        outcome,
+        outcome: &outcome,
     };
     let Ok(mut text) = serde_json::to_string(&line) else {
         return;

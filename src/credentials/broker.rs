@@ -326,6 +326,7 @@ impl Broker {
             let renewing = slot.oauth.as_ref().map(|o| o.renewing.clone()).unwrap_or_default();
             (slot.config.clone(), renewing)
         };
+        let approved = self.lock().get(name).map(|s| s.approved.clone()).unwrap_or_default();
         let Some(cfg) = cred.oauth.as_deref() else {
             return Ok(());
         };
@@ -347,7 +348,7 @@ impl Broker {
                 // After a 401 the stored token is spent even if its clock
                 // says otherwise: refresh, unless another process already
                 // stored a newer one.
-                Ok(k) => oauth::renew::current(&cred, cfg, http, &k, refused, held.as_ref()).await,
+                Ok(k) => oauth::renew::current(&cred, cfg, http, &k, refused, held.as_ref(), &approved).await,
                 Err(e) => Err(OAuthError::Keyring(e)),
             }
         } else {
@@ -356,7 +357,7 @@ impl Broker {
             } else {
                 None
             };
-            oauth::renew::client_token(&cred, cfg, http, k.as_ref()).await
+            oauth::renew::client_token(&cred, cfg, http, k.as_ref(), &approved, false).await
         };
         match r {
             Ok(stored) => {
@@ -493,6 +494,7 @@ impl Broker {
         let Some(slot) = slots.get_mut(name) else { return };
         match value {
             Ok(secret) => {
+                super::secret::hold(secret.expose_secret());
                 slot.fingerprint = Some(fingerprint(secret.expose_secret()));
                 slot.secret = Some(secret);
                 slot.status = Status::Ready;
@@ -527,9 +529,10 @@ impl Broker {
         self.lock().get(name).map(|s| s.status.clone())
     }
 
-    /// The value of `name` and where it may go, for a poll of `base`; or
-    /// why nothing may be sent there (the error a paused widget shows).
-    pub fn grant(&self, name: &str, base: &url::Url) -> Result<(SecretString, Destinations), FetchError> {
+    /// A lease on `name` for a poll of `base`: its value and where it may
+    /// go, sealed; or why nothing may be sent there (the error a paused
+    /// widget shows).
+    pub fn lease(&self, name: &str, base: &url::Url) -> Result<super::lease::Lease, FetchError> {
         let slots = self.lock();
         let Some(slot) = slots.get(name) else {
             return Err(FetchError::new(
@@ -548,7 +551,7 @@ impl Broker {
                 crate::net::destinations::unapproved(name, &crate::net::destinations::origin_of(base)),
             ));
         }
-        Ok((secret, to))
+        Ok(super::lease::Lease::new(name, secret, to))
     }
 
     /// The origins the owner approved for each credential, as the state
@@ -768,13 +771,6 @@ impl Broker {
             .collect()
     }
 
-    /// `text` with every form of every value the broker holds removed,
-    /// should a provider echo one.
-    pub fn scrub(&self, text: &str) -> String {
-        let slots = self.lock();
-        crate::net::transport::scrub_all(text, slots.values().filter_map(|s| s.secret.as_ref()))
-    }
-
     pub fn views(&self) -> Vec<View> {
         self.lock()
             .iter()
@@ -834,7 +830,7 @@ mod tests {
         assert!(rx.has_changed().unwrap());
         b.accept("fh");
         assert!(b.secret("fh").is_ok());
-        assert_eq!(b.scrub("x hd-canary-broker-123456 y"), "x REDACTED y");
+        assert_eq!(crate::outside::scrub("x hd-canary-broker-123456 y"), "x REDACTED y");
         b.record("fh", Some(200), Utc::now());
         b.record("fh", Some(401), Utc::now());
         let usage = b.take_usage();

@@ -33,7 +33,7 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
     match rt.block_on(run(cmd, origin)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("homedash: {e}");
+            eprintln!("homedash: {}", crate::outside::admit_lines(&e.to_string(), 2000));
             ExitCode::FAILURE
         }
     }
@@ -509,7 +509,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
                     rows.push(r);
                 }
                 names::Account::Foreign(raw) => {
-                    let shown = homedash_widgets::text::clean_to(&raw, 80).into_owned();
+                    let shown = crate::outside::admit_to(&raw, 80);
                     let mut r = Row::new(&shown, "", "keyring".into(), None);
                     r.backend = BACKEND.into();
                     r.stored = Some(true);

@@ -78,6 +78,10 @@ pub enum CredError {
         "credential \"{name}\" has no previous token to delete: nothing was rotated since the last confirm or rollback"
     )]
     NothingToConfirm { name: String },
+    #[error(
+        "the keyring entry \"{account}\" was not written by homedash (no matching seal in the state file), so it is not used and not changed; if you stored it yourself, remove it with `secret-tool clear service homedash username '{account}'`"
+    )]
+    ForeignEntry { account: String },
     #[error("credential \"{name}\" has no previous token to roll back to")]
     NothingToRollBack { name: String },
     #[error("nothing is stored in the keyring for \"{name}\"; nothing was deleted")]
@@ -87,6 +91,8 @@ pub enum CredError {
     TokenInput { from: &'static str, source: std::io::Error },
     #[error("no token given")]
     NoToken,
+    #[error(transparent)]
+    UnsafeToken(#[from] crate::credentials::secret::UnsafeToken),
     #[error("\"{name}\" is not a provider that takes a credential; available: {available}")]
     UnknownProvider { name: String, available: String },
     #[error("no [credential.{name}] in {config}; add one with provider = \"...\" so homedash knows where it is used")]

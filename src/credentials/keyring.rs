@@ -40,6 +40,9 @@ pub enum KeyringError {
     TimedOut { what: &'static str },
     /// The stored value is not text.
     BadValue { name: String },
+    /// The stored value has a control or invisible character (written by
+    /// another program, or before homedash refused them): never used.
+    Unsafe { name: String, at: usize },
 }
 
 impl std::fmt::Display for KeyringError {
@@ -57,6 +60,10 @@ impl std::fmt::Display for KeyringError {
                 f,
                 "the {BACKEND} did not answer {what} within {} s (its D-Bus activation may be hung): {FIXES}",
                 DEADLINE.as_secs()
+            ),
+            KeyringError::Unsafe { name, at } => write!(
+                f,
+                "the {BACKEND} entry for \"{name}\" has a control or invisible character at position {at}, so it is not used; store the token again with `homedash creds rotate {name}` (copy it from the provider's key page)"
             ),
             KeyringError::BadValue { name } => write!(
                 f,
@@ -78,7 +85,7 @@ impl KeyringError {
                 DEADLINE.as_secs()
             ),
             KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {BACKEND}"),
-            KeyringError::BadValue { .. } => self.to_string(),
+            KeyringError::BadValue { .. } | KeyringError::Unsafe { .. } => self.to_string(),
         }
     }
 }
@@ -86,7 +93,7 @@ impl KeyringError {
 /// The backend's words come from another process (the Secret Service
 /// daemon, D-Bus): cleaned like any outside text.
 fn classify(e: Error, name: &str) -> KeyringError {
-    let clean = |t: String| homedash_widgets::text::clean(&t);
+    let clean = |t: String| crate::outside::admit(&t);
     match e {
         Error::NoEntry => KeyringError::NotFound { name: name.to_string() },
         Error::NoStorageAccess(p) => KeyringError::Locked {
@@ -162,9 +169,11 @@ impl Keyring {
     pub fn get(&self, name: &str) -> Result<SecretString, KeyringError> {
         let entry = self.entry(name)?;
         let owned = name.to_string();
-        bounded("a read", move || entry.get_password())?
+        let value = bounded("a read", move || entry.get_password())?
             .map(secret::from_string)
-            .map_err(|e| classify(e, &owned))
+            .map_err(|e| classify(e, &owned))?;
+        secret::check(value.expose_secret()).map_err(|u| KeyringError::Unsafe { name: owned, at: u.at })?;
+        Ok(value)
     }
 
     pub fn set(&self, name: &str, value: &SecretString) -> Result<(), KeyringError> {
@@ -200,6 +209,14 @@ impl Keyring {
         accounts.sort();
         accounts.dedup();
         Ok(accounts)
+    }
+
+    /// Prove the keyring takes a write: a throw-away entry (its name has a
+    /// space, which no credential name can) written and removed.
+    pub fn probe_write(&self) -> Result<(), KeyringError> {
+        let probe = "doctor probe";
+        let value = secrecy::SecretString::from(String::from("probe"));
+        self.set(probe, &value).and_then(|()| self.delete(probe))
     }
 
     /// Removing an entry that is not there is not an error.

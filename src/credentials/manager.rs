@@ -18,7 +18,7 @@ use super::audit::{self, Event};
 use super::error::CredError;
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{self, Meta, MetaFile, TestResult};
-use super::secret::fingerprint;
+use super::secret::{self, fingerprint};
 use super::source::{self, Source};
 use crate::config::{Config, CredentialConfig};
 use crate::net::destinations::{Destinations, Grant, origin_of};
@@ -210,10 +210,9 @@ impl Manager {
         let spec = (provider.probe)(base);
         let grant = Grant { name, secret, to };
         let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await?;
-        (provider.probe_result)(&reply, Utc::now()).map_err(|mut e| {
-            e.detail = crate::net::transport::scrub(&e.detail, secret);
-            e
-        })
+        // The body was scrubbed of every held secret (this one too) as it
+        // was read.
+        (provider.probe_result)(&reply, Utc::now())
     }
 
     /// Store a new token in the keyring, and approve `origins` for it (the
@@ -226,6 +225,7 @@ impl Manager {
         secret: &SecretString,
         origins: &[String],
     ) -> Result<String, CredError> {
+        secret::check(secret.expose_secret())?;
         if self.get(name).await?.is_some() {
             return Err(CredError::AlreadyStored { name: name.to_string() });
         }
@@ -245,6 +245,7 @@ impl Manager {
                 expires: e.expires,
                 fingerprint: Some(fp2),
                 previous_fingerprint: None,
+                previous_seal: None,
                 last_test: None,
                 usage: std::mem::take(&mut e.usage),
                 revoked: None,
@@ -410,6 +411,7 @@ impl Manager {
         origins: &[String],
         force: bool,
     ) -> Result<(String, Verdict), CredError> {
+        secret::check(new.expose_secret())?;
         self.reconcile(name).await?;
         let old = self.get(name).await?;
         let mut approved = self.destinations(name, provider).await?.approved().to_vec();
@@ -436,7 +438,14 @@ impl Manager {
         }
         pause_point("tested");
         let old_fp = old.as_ref().map(|o| fingerprint(o.expose_secret()));
+        let salt = self.update_meta(MetaFile::salt).await?;
+        let old_seal = old.as_ref().map(|o| MetaFile::seal(&salt, o.expose_secret()));
         if let Some(old) = &old {
+            // The seal goes first: a crash after the keyring write still
+            // leaves a previous entry homedash can prove it wrote.
+            let (n, seal) = (name.to_string(), old_seal.clone());
+            self.update_meta(move |m| m.credentials.entry(n).or_default().previous_seal = seal)
+                .await?;
             self.set(&previous(name), old).await?;
         }
         pause_point("previous");
@@ -455,6 +464,7 @@ impl Manager {
             e.rotated = Some(now);
             e.fingerprint = Some(fp2);
             e.previous_fingerprint = old_fp;
+            e.previous_seal = old_seal;
             e.revoked = None;
             e.last_test = Some(tested);
         })
@@ -476,7 +486,7 @@ impl Manager {
     /// Drop the previous token kept since the last rotation.
     pub async fn confirm(&mut self, name: &str) -> Result<(), CredError> {
         self.reconcile(name).await?;
-        if self.get(&previous(name)).await?.is_none() {
+        if self.own_previous(name).await?.is_none() {
             return Err(CredError::NothingToConfirm { name: name.to_string() });
         }
         self.delete(&previous(name)).await?;
@@ -484,6 +494,7 @@ impl Manager {
         self.update_meta(move |m| {
             if let Some(e) = m.credentials.get_mut(&n) {
                 e.previous_fingerprint = None;
+                e.previous_seal = None;
             }
         })
         .await?;
@@ -494,7 +505,7 @@ impl Manager {
     /// Put the previous token back.
     pub async fn rollback(&mut self, name: &str) -> Result<String, CredError> {
         self.reconcile(name).await?;
-        let Some(prev) = self.get(&previous(name)).await? else {
+        let Some(prev) = self.own_previous(name).await? else {
             return Err(CredError::NothingToRollBack { name: name.to_string() });
         };
         self.set(name, &prev).await?;
@@ -505,11 +516,28 @@ impl Manager {
             let e = m.credentials.entry(n).or_default();
             e.fingerprint = Some(fp2);
             e.previous_fingerprint = None;
+            e.previous_seal = None;
             e.rotated = Some(Utc::now());
         })
         .await?;
         audit::record(Event::RolledBack, name, Some(&fp), "previous token restored");
         Ok(fp)
+    }
+
+    /// The `NAME#previous` entry, when homedash wrote it (its seal in the
+    /// state file matches). One written by another program (e.g.
+    /// `secret-tool store`) is foreign: `Err(ForeignEntry)`, and left as
+    /// it is.
+    async fn own_previous(&mut self, name: &str) -> Result<Option<SecretString>, CredError> {
+        let Some(prev) = self.get(&previous(name)).await? else {
+            return Ok(None);
+        };
+        if !self.load_meta().await?.sealed_previous(name, prev.expose_secret()) {
+            return Err(CredError::ForeignEntry {
+                account: previous(name),
+            });
+        }
+        Ok(Some(prev))
     }
 
     /// Delete every token of `name` from the keyring. Nothing stored is an
@@ -597,6 +625,9 @@ impl Manager {
                 Repair::DiscardedStaged
             });
         }
+        // A previous entry is adopted only when homedash wrote it.
+        let meta = self.load_meta().await?;
+        let prev = prev.filter(|p| meta.sealed_previous(name, p.expose_secret()));
         let (cur_fp, prev_fp, n) = (fp(&current), fp(&prev), name.to_string());
         let swapped = note == Some(Repair::FinishedSwap);
         let changed = self
@@ -760,6 +791,12 @@ mod tests {
             "hd-canary-old-000000001111"
         );
         // Killed after the swap: the state file learns the new fingerprint.
+        // (Rotation records the previous entry's seal before writing it.)
+        let salt = m.update_meta(MetaFile::salt).await.unwrap();
+        let seal = MetaFile::seal(&salt, "hd-canary-old-000000001111");
+        m.update_meta(move |f| f.credentials.get_mut("fh").unwrap().previous_seal = Some(seal))
+            .await
+            .unwrap();
         m.set(&previous("fh"), &s("hd-canary-old-000000001111")).await.unwrap();
         m.set("fh", &s("hd-canary-new-000000002222")).await.unwrap();
         m.set(&staged("fh"), &s("hd-canary-new-000000002222")).await.unwrap();
@@ -772,6 +809,31 @@ mod tests {
         // Rollback puts the old one back.
         assert_eq!(m.rollback("fh").await.unwrap(), "…1111");
         assert_eq!(m.reconcile("fh").await.unwrap(), None, "consistent now");
+    }
+
+    #[tokio::test]
+    async fn a_previous_entry_homedash_did_not_write_is_never_adopted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = manager(dir.path());
+        let p = homedash_widgets::source::keyed("finnhub").unwrap();
+        m.add("fh", p, &s("hd-canary-mine-00000001111"), &[]).await.unwrap();
+        // Stored by another program (as `secret-tool store` would).
+        m.set(&previous("fh"), &s("hd-canary-planted-0002222")).await.unwrap();
+        m.reconcile("fh").await.unwrap();
+        let meta = m.load_meta().await.unwrap();
+        assert_eq!(meta.credentials["fh"].previous_fingerprint, None, "not adopted");
+        let e = m.rollback("fh").await.unwrap_err();
+        assert!(matches!(e, CredError::ForeignEntry { .. }), "{e}");
+        assert!(matches!(m.confirm("fh").await, Err(CredError::ForeignEntry { .. })));
+        assert_eq!(
+            m.get("fh").await.unwrap().unwrap().expose_secret(),
+            "hd-canary-mine-00000001111",
+            "the current token is untouched"
+        );
+        assert!(
+            m.get(&previous("fh")).await.unwrap().is_some(),
+            "and the foreign entry left as it was"
+        );
     }
 
     #[test]

@@ -106,6 +106,11 @@ pub struct Meta {
     pub fingerprint: Option<String>,
     /// The token kept for rollback after a rotation, until confirmed.
     pub previous_fingerprint: Option<String>,
+    /// Proof that homedash wrote the `NAME#previous` entry: a salted hash
+    /// of it (`MetaFile::seal`). An entry without it is foreign, and never
+    /// adopted as the rollback token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_seal: Option<String>,
     pub last_test: Option<TestResult>,
     #[serde(default)]
     pub usage: Usage,
@@ -148,9 +153,45 @@ impl Meta {
 pub struct MetaFile {
     #[serde(default)]
     pub credentials: BTreeMap<String, Meta>,
+    /// A random salt for the seals of entries homedash writes; not a
+    /// secret by itself, and no token can be read back from a seal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_salt: Option<String>,
 }
 
 impl MetaFile {
+    /// The salt, made on first use.
+    pub fn salt(&mut self) -> String {
+        self.seal_salt
+            .get_or_insert_with(|| {
+                let mut b = [0u8; 16];
+                fastrand::fill(&mut b);
+                b.iter().map(|x| format!("{x:02x}")).collect()
+            })
+            .clone()
+    }
+
+    /// True when `value` is the `NAME#previous` homedash wrote for `name`.
+    pub fn sealed_previous(&self, name: &str, value: &str) -> bool {
+        match (
+            &self.seal_salt,
+            self.credentials.get(name).and_then(|e| e.previous_seal.as_ref()),
+        ) {
+            (Some(salt), Some(seal)) => MetaFile::seal(salt, value) == *seal,
+            _ => false,
+        }
+    }
+
+    /// The seal of `value` under `salt`: the first 128 bits of
+    /// SHA-256(salt, value), hex.
+    pub fn seal(salt: &str, value: &str) -> String {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(salt.as_bytes());
+        ctx.update(&[0]);
+        ctx.update(value.as_bytes());
+        ctx.finish().as_ref()[..16].iter().map(|x| format!("{x:02x}")).collect()
+    }
+
     /// Every credential's approved origins.
     pub fn approvals(&self) -> BTreeMap<String, Vec<String>> {
         self.credentials
@@ -213,16 +254,14 @@ impl MetaFile {
     /// in another terminal never lose each other's changes.
     pub fn update<T>(path: &Path, f: impl FnOnce(&mut MetaFile) -> T) -> Result<T, StateError> {
         let lock_path = path.with_extension("json.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|source| StateError::Io {
-                what: "open",
-                path: lock_path.clone(),
-                source,
-            })?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        crate::atomic::no_follow(&mut opts);
+        let lock = opts.open(&lock_path).map_err(|source| StateError::Io {
+            what: "open",
+            path: lock_path.clone(),
+            source,
+        })?;
         lock.lock().map_err(|source| StateError::Io {
             what: "lock",
             path: lock_path.clone(),

@@ -5,20 +5,81 @@ use zeroize::Zeroizing;
 
 /// Take ownership of a secret that arrived as a `String`. `SecretString::
 /// from(String)` may reallocate and leave an unwiped copy in the old buffer;
-/// copying out of a `Zeroizing` wrapper wipes the original instead.
+/// copying out of a `Zeroizing` wrapper wipes the original instead. From
+/// here on, every outside text is scrubbed of it (`outside::hold`).
 pub fn from_string(s: String) -> SecretString {
     let owned = Zeroizing::new(s);
-    SecretString::from(owned.trim())
+    let value = owned.trim();
+    hold(value);
+    SecretString::from(value)
+}
+
+/// Scrub every later outside text of every form of `value`.
+pub fn hold(value: &str) {
+    // homedash's own OAuth record (JSON) is not a token: its tokens are
+    // held one by one when it is read (`oauth::Stored::from_secret`), and
+    // its field names must not be scrubbed from every text.
+    if !value.starts_with('{') {
+        crate::outside::hold(value);
+    }
+}
+
+/// A secret on its way through another room (a token typed into the
+/// setup wizard, on its way to be tested and stored): it can be passed
+/// along, cloned and dropped there, never read. Only this room opens it.
+#[derive(Clone)]
+pub struct Sealed(SecretString);
+
+impl Sealed {
+    pub(in crate::credentials) fn new(secret: SecretString) -> Sealed {
+        Sealed(secret)
+    }
+
+    pub(in crate::credentials) fn open(&self) -> &SecretString {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sealed(..)")
+    }
+}
+
+/// A token with a control, bidi or format character in it: it could move
+/// a cursor or forge a line wherever a part of it is ever shown, and no
+/// provider issues one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the token has a control or invisible character at position {at}; tokens are printable text: copy it again from the provider's key page (nothing was stored)"
+)]
+pub struct UnsafeToken {
+    /// 1-based, in characters.
+    pub at: usize,
+}
+
+/// `Ok` when `secret` holds only printable characters.
+pub fn check(secret: &str) -> Result<(), UnsafeToken> {
+    match secret.chars().position(homedash_widgets::text::is_unsafe) {
+        Some(i) => Err(UnsafeToken { at: i + 1 }),
+        None => Ok(()),
+    }
 }
 
 /// A fingerprint safe to show and log: the length and last four characters
-/// of a token long enough that they give nothing useful away.
+/// of a token long enough that they give nothing useful away. A character
+/// that may not be shown raw (a token stored before homedash refused them)
+/// shows as `?`.
 pub fn fingerprint(secret: &str) -> String {
     let n = secret.chars().count();
     if n < 16 {
         return format!("{n} chars");
     }
-    let tail: String = secret.chars().skip(n - 4).collect();
+    let tail: String = secret
+        .chars()
+        .skip(n - 4)
+        .map(|c| if homedash_widgets::text::is_unsafe(c) { '?' } else { c })
+        .collect();
     format!("…{tail}")
 }
 
@@ -38,5 +99,13 @@ mod tests {
     fn fingerprints_reveal_little() {
         assert_eq!(fingerprint("abcdefghijklmnopqrstuvwxyz"), "…wxyz");
         assert_eq!(fingerprint("short"), "5 chars");
+        assert_eq!(fingerprint("abcdefghijklmnopqrstuvw\u{1b}[2J"), "…?[2J");
+    }
+
+    #[test]
+    fn a_token_with_a_control_character_is_refused() {
+        assert_eq!(check("abc\u{1b}[2J"), Err(UnsafeToken { at: 4 }));
+        assert_eq!(check("ab\u{202e}c"), Err(UnsafeToken { at: 3 }));
+        assert_eq!(check("hd-plain-token_0123=+/"), Ok(()));
     }
 }

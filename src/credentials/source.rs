@@ -6,7 +6,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::io::AsyncReadExt;
 use zeroize::Zeroizing;
 
@@ -50,6 +50,11 @@ pub enum SourceError {
     TooMuchOutput {
         program: String,
     },
+    /// The value has a control or invisible character: never used.
+    Unsafe {
+        from: String,
+        at: usize,
+    },
 }
 
 impl std::fmt::Display for SourceError {
@@ -81,6 +86,10 @@ impl std::fmt::Display for SourceError {
                 Ok(())
             }
             SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
+            SourceError::Unsafe { from, at } => write!(
+                f,
+                "the token from {from} has a control or invisible character at position {at}, so it is not used; tokens are printable text"
+            ),
             SourceError::TooMuchOutput { program } => {
                 write!(f, "`{program}` printed more than 64 KiB; that is not a token")
             }
@@ -91,14 +100,15 @@ impl std::fmt::Display for SourceError {
 /// The last line of stderr that says something, cleaned and cut to a
 /// readable length.
 fn stderr_summary(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
+    let scrubbed = crate::outside::scrub_bytes(raw);
+    let text = String::from_utf8_lossy(&scrubbed);
     let line = text
         .split('\n')
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    homedash_widgets::text::clean_to(line, 200).into_owned()
+    crate::outside::admit_to(line, 200)
 }
 
 /// Read `r` to its end into `tail`, keeping only the last `STDERR_TAIL`
@@ -119,6 +129,33 @@ async fn read_tail(mut r: impl tokio::io::AsyncRead + Unpin, tail: &std::sync::M
         }
     }
 }
+
+/// The variable that marks a command source's processes.
+const RUN_MARK: &str = "HOMEDASH_COMMAND_RUN";
+
+/// Stop every process of this user that carries the mark of run `run`:
+/// what left the command's process group is found by what it inherited.
+#[cfg(target_os = "linux")]
+fn kill_marked(run: &str) {
+    let needle = format!("{RUN_MARK}={run}\0");
+    let Ok(procs) = std::fs::read_dir("/proc") else { return };
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(env) = std::fs::read(p.path().join("environ")) else {
+            continue;
+        };
+        if memchr::memmem::find(&env, needle.as_bytes()).is_some()
+            && let Some(pid) = rustix::process::Pid::from_raw(pid)
+        {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn kill_marked(_run: &str) {}
 
 /// Stop the child and everything it started (its process group).
 fn kill_group(child: &tokio::process::Child) {
@@ -146,6 +183,10 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
     for var in hide_env {
         cmd.env_remove(var);
     }
+    // A mark every process it starts inherits, so that at the timeout a
+    // child that left the process group (setsid, a daemon) is still found.
+    let run = format!("{:016x}", fastrand::u64(..));
+    cmd.env(RUN_MARK, &run);
     #[cfg(unix)]
     {
         // Its own group, so a timeout stops its children too.
@@ -188,6 +229,7 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
         Ok(r) => r,
         Err(_) => {
             kill_group(&child);
+            kill_marked(&run);
             let _ = child.wait().await;
             return Err(SourceError::TimedOut {
                 program: program.clone(),
@@ -196,6 +238,13 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
             });
         }
     };
+    // Whatever it printed is held before its stderr is read back: a
+    // command that fails may still have printed the token, and echo it.
+    if let Ok(text) = std::str::from_utf8(&stdout)
+        && let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty())
+    {
+        crate::outside::hold(first);
+    }
     let status = result.map_err(|e| SourceError::NotFound {
         program: program.clone(),
         detail: e.to_string(),
@@ -230,7 +279,12 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
             program: program.clone(),
         });
     }
-    Ok(secret::from_string(first.to_string()))
+    let value = secret::from_string(first.to_string());
+    secret::check(value.expose_secret()).map_err(|u| SourceError::Unsafe {
+        from: format!("`{program}`"),
+        at: u.at,
+    })?;
+    Ok(value)
 }
 
 /// Read the value of credential `name` from `source`. Keyring reads happen
@@ -253,7 +307,14 @@ pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Res
         }
         Source::Env { var } => match std::env::var(var) {
             Ok(v) if v.trim().is_empty() => Err(SourceError::EnvEmpty { var: var.clone() }),
-            Ok(v) => Ok(secret::from_string(v)),
+            Ok(v) => {
+                let value = secret::from_string(v);
+                secret::check(value.expose_secret()).map_err(|u| SourceError::Unsafe {
+                    from: format!("environment variable {var}"),
+                    at: u.at,
+                })?;
+                Ok(value)
+            }
             Err(_) => Err(SourceError::EnvUnset { var: var.clone() }),
         },
         Source::Command {

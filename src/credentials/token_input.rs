@@ -46,13 +46,27 @@ impl TokenInput {
         }
     }
 
-    pub fn take(&mut self) -> SecretString {
+    pub(in crate::credentials) fn take(&mut self) -> SecretString {
         secret::from_string(std::mem::take(&mut *self.0))
     }
 
     /// A copy for an operation, the field keeping its text: should the
     /// operation fail, nothing typed is lost. The copy is wiped with the op.
-    pub fn copy(&self) -> SecretString {
+    pub(in crate::credentials) fn copy(&self) -> SecretString {
         secret::from_string(self.0.to_string())
+    }
+
+    /// What was typed, sealed for another room (the wizard); the field is
+    /// emptied.
+    pub fn seal(&mut self) -> secret::Sealed {
+        secret::Sealed::new(self.take())
+    }
+
+    /// The field again holding what `seal` took (an operation that did
+    /// not store it hands it back).
+    pub fn refill(&mut self, sealed: &secret::Sealed) {
+        use secrecy::ExposeSecret as _;
+        *self = TokenInput::default();
+        self.push_str(sealed.open().expose_secret());
     }
 }

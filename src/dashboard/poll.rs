@@ -14,10 +14,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WidgetConfig;
 use crate::credentials::broker::Broker;
 use crate::credentials::budget::Reservation;
+use crate::credentials::lease::Lease;
 use crate::dashboard::msg::{Msg, Seen, WidgetId};
 use crate::dashboard::sampler::Sampler;
 use crate::dashboard::schedule;
-use crate::net::destinations::{Destinations, Grant};
 use crate::net::http::Http;
 
 /// A provider asking us to wait longer than this is not taken literally.
@@ -95,7 +95,6 @@ impl Pollers {
                         base,
                         timeout: w.timeout,
                         http: http.clone(),
-                        broker: broker.clone(),
                     };
                     tokio::spawn(http_loop(job, fetch, cred));
                 }
@@ -255,8 +254,6 @@ struct Fetch {
     base: url::Url,
     timeout: Duration,
     http: Http,
-    /// Scrubs every secret it holds from error text, whoever's widget it is.
-    broker: Arc<Broker>,
 }
 
 /// A widget's credential: its name, the broker that holds its value, and
@@ -273,19 +270,11 @@ impl Fetch {
         &self,
         specs: &[homedash_widgets::RequestSpec],
         cred: Option<&Cred>,
-        grant: Option<&(secrecy::SecretString, Destinations)>,
+        lease: Option<&Lease>,
     ) -> Result<Vec<HttpReply>, FetchError> {
         let mut replies = Vec::with_capacity(specs.len());
         for spec in specs {
-            let g = match (cred, grant) {
-                (Some(c), Some((secret, to))) => Some(Grant {
-                    name: &c.name,
-                    secret,
-                    to,
-                }),
-                _ => None,
-            };
-            let r = self.http.fetch(spec, self.timeout, g).await;
+            let r = self.http.fetch(spec, self.timeout, lease.map(Lease::grant)).await;
             if let Some(c) = cred {
                 c.broker.record(&c.name, r.as_ref().ok().map(|r| r.status), Utc::now());
                 if let Ok(reply) = &r {
@@ -367,7 +356,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         // What the schedule said before this try: a manual one keeps it.
         let scheduled = next;
-        let grant = match cred.as_mut() {
+        let lease = match cred.as_mut() {
             None => None,
             Some(c) => {
                 // An OAuth access token is renewed before it runs out; a
@@ -388,7 +377,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
                     continue;
                 }
                 c.changes.borrow_and_update();
-                match c.broker.grant(&c.name, &fetch.base) {
+                match c.broker.lease(&c.name, &fetch.base) {
                     Ok(g) => Some(g),
                     Err(err) => {
                         // Paused: say why (unreadable, revoked, rejected, or
@@ -428,7 +417,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         // Boxed: a request in flight is a large future, and a task that
         // held one inline would keep its size while it sleeps.
-        let mut run = Box::pin(fetch.run(&specs, cred.as_ref(), grant.as_ref()));
+        let mut run = Box::pin(fetch.run(&specs, cred.as_ref(), lease.as_ref()));
         // A quick answer gets no loading mark: drawn and gone within a
         // frame or two, it would only cost frames (two per poll on screen).
         let quick = tokio::select! {
@@ -462,7 +451,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             c.broker.settle(&c.name, r);
         }
         let now = Utc::now();
-        let (mut result, retry_after) = match fetched {
+        let (result, retry_after) = match fetched {
             Ok(replies) => {
                 let retry = replies
                     .iter()
@@ -481,9 +470,6 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             }
             Err(e) => (Err(e), None),
         };
-        if let Err(e) = &mut result {
-            e.detail = fetch.broker.scrub(&e.detail);
-        }
         if let (Err(e), Some(c)) = (&result, &cred)
             && rejects_credential(&e.class)
         {

@@ -244,11 +244,7 @@ async fn unlocked_keyring() -> Result<(Keyring, usize), KeyringError> {
     let first = accounts.first().cloned();
     off_thread(move || match first {
         Some(name) => k2.get(&name).map(drop),
-        None => {
-            let probe = "doctor probe";
-            let value = secrecy::SecretString::from(String::from("probe"));
-            k2.set(probe, &value).and_then(|()| k2.delete(probe))
-        }
+        None => k2.probe_write(),
     })
     .await?;
     Ok((k, accounts.len()))
@@ -328,6 +324,10 @@ async fn credential(c: &CredentialConfig, meta: Option<&Meta>, keyring: Option<&
                 c.name
             ),
             SourceError::Keyring(_) => "see the keyring line above".to_string(),
+            SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::source::Source::Keyring) => {
+                format!("homedash creds rotate {}", c.name)
+            }
+            SourceError::Unsafe { .. } => "store the token again where it lives, as printable text".to_string(),
         };
         let why = match &e {
             SourceError::Keyring(k) => k.cause(),

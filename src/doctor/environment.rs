@@ -37,7 +37,7 @@ fn shown(value: &str) -> String {
         }
         _ => value.to_string(),
     };
-    homedash_widgets::text::clean(&masked)
+    crate::outside::admit(&masked)
 }
 
 /// `http` is the client the proxy variables built, or why they could not.

@@ -106,7 +106,7 @@ pub fn main(origin: &Origin, json: bool) -> ExitCode {
         }) {
             Ok(text) => println!("{text}"),
             Err(e) => {
-                eprintln!("homedash doctor: {e}");
+                eprintln!("homedash doctor: {}", crate::outside::admit_lines(&e.to_string(), 2000));
                 return ExitCode::FAILURE;
             }
         }

@@ -2,12 +2,11 @@
 //! clients, and read its access log.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::credentials::client_token::{ClientToken, ClientTokenError};
 use chrono::Utc;
-use secrecy::ExposeSecret;
 
 use super::clients::{self, Client, Clients};
 use super::{GatewayError, nginx, report};
@@ -37,12 +36,10 @@ pub enum CliError {
     NoSuchClient(String),
     #[error("client \"{0}\" is already revoked")]
     AlreadyRevoked(String),
-    #[error("cannot write the token to {}: {source}", path.display())]
-    Out {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Token(#[from] ClientTokenError),
+    #[error("cannot write the report: {0}")]
+    Stdout(#[source] std::io::Error),
     #[error("cannot read the access log {}: {source}", path.display())]
     Log {
         path: PathBuf,
@@ -57,7 +54,7 @@ pub fn main(cmd: Gateway, origin: &Origin) -> ExitCode {
     match run(cmd, origin) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("homedash: {e}");
+            eprintln!("homedash: {}", crate::outside::admit_lines(&e.to_string(), 2000));
             ExitCode::FAILURE
         }
     }
@@ -77,9 +74,20 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
         Gateway::Reload => {
             let config = config::load(origin)?;
             let main = render(&config)?;
-            nginx::reload(&main, &super::server(&config)?.directory).map_err(GatewayError::from)?;
-            println!("reloaded nginx with {} (checked with nginx -t first)", main.display());
-            Ok(())
+            match nginx::reload(&main, &super::server(&config)?.directory) {
+                Ok(()) => {
+                    println!(
+                        "reloaded nginx with {} (checked with nginx -t first; its new workers are running)",
+                        main.display()
+                    );
+                    Ok(())
+                }
+                Err(e @ nginx::NginxError::NotApplied { .. }) => {
+                    super::restore_previous(&config)?;
+                    Err(GatewayError::from(e).into())
+                }
+                Err(e) => Err(GatewayError::from(e).into()),
+            }
         }
         Gateway::Client(c) => client(c, origin),
         Gateway::Report { log, json } => {
@@ -98,12 +106,19 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
                 })
                 .unwrap_or_default();
             let r = report::build(&text, &plans);
-            if json {
-                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            let out = if json {
+                serde_json::to_string_pretty(&r).unwrap_or_default() + "\n"
             } else {
-                print!("{}", report::text(&r));
+                report::text(&r)
+            };
+            // A reader that stops early (`| head`) is not an error: the
+            // report ends quietly, where println! would panic.
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
+                _ => Ok(()),
             }
-            Ok(())
         }
     }
 }
@@ -134,24 +149,19 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             if list.clients.get(&name).is_some_and(|c| c.revoked.is_none()) {
                 return Err(CliError::Exists(name));
             }
-            let (token, sha256) = clients::new_token()?;
+            let token = ClientToken::new()?;
             list.clients.insert(
                 name.clone(),
                 Client {
-                    sha256,
+                    sha256: token.sha256.clone(),
                     created: Utc::now(),
                     revoked: None,
                 },
             );
             // The token goes out first: a client list that names a token
             // nobody ever saw would be a client no one can use.
-            match &out {
-                Some(p) => write_private(p, token.expose_secret())?,
-                None => {
-                    let mut o = std::io::stdout().lock();
-                    let _ = writeln!(o, "{}", token.expose_secret());
-                }
-            }
+            token.hand_out(out.as_deref())?;
+            drop(token);
             list.save(&path)?;
             audit::record(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
             match out {
@@ -193,21 +203,4 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-fn write_private(path: &Path, token: &str) -> Result<(), CliError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let err = |source| CliError::Out {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut f = opts.open(path).map_err(err)?;
-    f.write_all(token.as_bytes()).map_err(err)?;
-    f.write_all(b"\n").map_err(err)
 }

@@ -25,6 +25,8 @@ const KEYS: &str = "homedash-keys.conf";
 const JS: &str = "homedash-gateway.js";
 /// Candidates are written beside the live files and checked first.
 const NEXT: &str = ".next";
+/// The live files before the last render, for a reload nginx refused.
+const PREV: &str = ".prev";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
@@ -44,6 +46,19 @@ pub enum GatewayError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Put back the files the last render replaced (a reload nginx did not
+/// take): what is on disk is again what nginx runs.
+pub fn restore_previous(config: &Config) -> Result<(), GatewayError> {
+    let dir = &server(config)?.directory;
+    for name in [KEYS, CLIENTS, JS, MAIN] {
+        let (prev, live) = (dir.join(format!(".{name}{PREV}")), with_suffix(dir, name, false));
+        if prev.exists() {
+            std::fs::rename(&prev, &live).map_err(|source| GatewayError::Write { path: live, source })?;
+        }
+    }
+    Ok(())
 }
 
 pub fn server(config: &Config) -> Result<&GatewayServer, GatewayError> {
@@ -157,6 +172,15 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
             let _ = std::fs::remove_file(with_suffix(dir, name, true));
         }
         return Err(e);
+    }
+    // The live files stay reachable as `.prev` (hard links: same owner
+    // and mode), for a reload that nginx does not take.
+    for name in [KEYS, CLIENTS, JS, MAIN] {
+        let (live, prev) = (with_suffix(dir, name, false), dir.join(format!(".{name}{PREV}")));
+        let _ = std::fs::remove_file(&prev);
+        if live.exists() {
+            std::fs::hard_link(&live, &prev).map_err(|source| GatewayError::Write { path: prev, source })?;
+        }
     }
     for name in [KEYS, CLIENTS, JS] {
         let (from, to) = (with_suffix(dir, name, true), with_suffix(dir, name, false));

@@ -19,6 +19,96 @@ pub enum NginxError {
         stderr: String,
         start: String,
     },
+    #[error(
+        "nginx did not take the new config, and keeps running the one before ({reason}); the previous files were put back, so the next start runs what runs now. Fix the cause and run `homedash gateway reload` again"
+    )]
+    NotApplied { reason: String },
+}
+
+/// How long a reload may take to start its new workers.
+const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The running nginx before a reload: its master, the master's children
+/// (workers and cache processes), and how long its error log was.
+struct Before {
+    master: i32,
+    children: std::collections::BTreeSet<i32>,
+    log_len: u64,
+}
+
+/// The pid in `dir/nginx.pid`, and that master's children.
+fn before(dir: &Path) -> Option<Before> {
+    let master = std::fs::read_to_string(dir.join("nginx.pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Before {
+        master,
+        children: children(master),
+        log_len: std::fs::metadata(dir.join("error.log")).map_or(0, |m| m.len()),
+    })
+}
+
+/// The processes whose parent is `pid` (Linux: from /proc).
+fn children(pid: i32) -> std::collections::BTreeSet<i32> {
+    let mut out = std::collections::BTreeSet::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for p in procs.flatten() {
+        let Some(child) = p.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": the comm may hold spaces and parens.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|s| s.parse::<i32>().ok());
+        if ppid == Some(pid) {
+            out.insert(child);
+        }
+    }
+    out
+}
+
+/// The first emergency, alert or critical line nginx logged after `from`.
+fn logged_failure(dir: &Path, from: u64) -> Option<String> {
+    let text = std::fs::read(dir.join("error.log")).ok()?;
+    let new = text.get(usize::try_from(from).ok()?..)?;
+    String::from_utf8_lossy(new)
+        .lines()
+        .find(|l| l.contains("[emerg]") || l.contains("[alert]") || l.contains("[crit]"))
+        .map(|l| crate::outside::admit_to(l, 400))
+}
+
+/// After the signal: new children of the master are the new config's
+/// workers (nginx starts them only once the config is in); an emergency
+/// in the error log, or no new worker in time, means the old config runs
+/// on.
+fn applied(dir: &Path, b: &Before) -> Result<(), NginxError> {
+    let end = std::time::Instant::now() + RELOAD_WAIT;
+    loop {
+        if let Some(reason) = logged_failure(dir, b.log_len) {
+            return Err(NginxError::NotApplied { reason });
+        }
+        if children(b.master).iter().any(|c| !b.children.contains(c)) {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= end {
+            return Err(NginxError::NotApplied {
+                reason: format!(
+                    "no new worker process within {} s of the signal; see {}",
+                    RELOAD_WAIT.as_secs(),
+                    dir.join("error.log").display()
+                ),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// `$HOMEDASH_NGINX`, else `nginx` on PATH, else Debian's
@@ -76,7 +166,7 @@ fn run(args: Vec<std::ffi::OsString>) -> Result<(bool, String), NginxError> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<String> = stderr
         .lines()
-        .map(|l| homedash_widgets::text::clean_to(l, 400).into_owned())
+        .map(|l| crate::outside::admit_to(l, 400))
         .filter(|l| !l.trim().is_empty())
         .take(20)
         .collect();
@@ -93,12 +183,19 @@ pub fn test(conf: &Path, dir: &Path) -> Result<(), NginxError> {
 }
 
 /// Workers finish their requests on the old config while new ones start:
-/// no request is dropped.
+/// no request is dropped. `nginx -s reload` only sends a signal; success
+/// is when the master has started workers on the new config, which it
+/// does not when the new config cannot run (a port already in use passes
+/// `nginx -t` and fails here).
 pub fn reload(conf: &Path, dir: &Path) -> Result<(), NginxError> {
+    let was = before(dir);
     let mut args: Vec<std::ffi::OsString> = vec!["-s".into(), "reload".into()];
     args.extend(base_args(conf, dir));
     match run(args)? {
-        (true, _) => Ok(()),
+        (true, _) => match was {
+            Some(b) => applied(dir, &b),
+            None => Ok(()),
+        },
         (false, stderr) => Err(NginxError::Reload {
             conf: conf.to_path_buf(),
             stderr,

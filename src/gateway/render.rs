@@ -154,15 +154,21 @@ fn client_header_strips() -> String {
         .collect()
 }
 
-/// A query parameter some provider takes its key in: a client that sends
-/// one is refused, since nginx cannot remove it from the query.
-fn query_params() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = homedash_widgets::source::keyed_all()
+/// Every query parameter some provider takes a key in (its placement and
+/// the others it accepts, from the registry): a client that sends one is
+/// refused, since nginx cannot remove it from the query. nginx's `$arg_`
+/// matches names in any case.
+fn query_params() -> Vec<String> {
+    let mut out: Vec<String> = homedash_widgets::source::keyed_all()
         .iter()
-        .filter_map(|p| match p.auth {
-            AuthPlacement::Query(q) => Some(q),
-            _ => None,
+        .flat_map(|p| {
+            let own = match p.auth {
+                AuthPlacement::Query(q) => Some(q),
+                _ => None,
+            };
+            own.into_iter().chain(p.also_in_query.iter().copied())
         })
+        .map(str::to_ascii_lowercase)
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -223,8 +229,9 @@ http {{
         o,
         r#"    }}
 
-    # The route is the first path segment: /finnhub/quote -> finnhub.
-    map $uri $hd_route {{
+    # The route is the first path segment: /finnhub/quote -> finnhub. Read
+    # from the request line, so a refusal's internal redirect keeps it.
+    map $request_uri $hd_route {{
         ~^/(?<r>[a-z0-9-]+)/ $r;
         default "";
     }}
@@ -353,8 +360,12 @@ http {{
         ssl_session_cache shared:hd_tls:1m;
         access_log {log} hd_json;
 
+        # A URI, not a named location: nginx's own 400, 414 and 494 come
+        # before a request has a URI to redirect with.
+        error_page 400 414 494 /.homedash/bad-request;
         error_page 401 = @hd_client_refused;
         error_page 403 = @hd_address_denied;
+        error_page 405 = @hd_method_not_allowed;
         error_page 404 = @hd_no_route;
         error_page 429 = @hd_rate_limited;
         error_page 502 504 = @hd_upstream_unreachable;
@@ -386,7 +397,7 @@ http {{
     for q in query_params() {
         let _ = write!(
             refuse_params,
-            "            if ($arg_{q} != \"\") {{\n                return 401;\n            }}\n"
+            "            if ($arg_{q} != \"\") {{\n                return 400;\n            }}\n"
         );
     }
     for r in &s.routes {
@@ -398,10 +409,17 @@ http {{
             if ($hd_client = "") {{
                 return 401;
             }}
+            # The gateway only reads: a stolen client token cannot write
+            # with the gateway's key.
+            if ($request_method !~ ^(GET|HEAD)$) {{
+                return 405;
+            }}
 {refuse_params}            limit_req zone=hd_clients burst={burst} nodelay;
             proxy_pass http://hd_upstream_side;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
 {strips}            proxy_cache hd_cache;
             proxy_cache_key "$uri$is_args$args";
             proxy_cache_valid 200 {ttl}s;
@@ -423,6 +441,16 @@ http {{
         r#"
         location / {{
             return 404;
+        }}
+        location = /.homedash/bad-request {{
+            internal;
+            add_header {vh} {bad_request} always;
+            return {bad_request_status} {bad_request_body};
+        }}
+        location @hd_method_not_allowed {{
+            add_header {vh} {method} always;
+            add_header Allow "GET, HEAD" always;
+            return {method_status} {method_body};
         }}
         location @hd_client_refused {{
             add_header {vh} $hd_client_refusal always;
@@ -448,6 +476,13 @@ http {{
     }}
 }}
 "#,
+        bad_request = Refusal::BadRequest.code(),
+        bad_request_status = Refusal::BadRequest.status(),
+        bad_request_body =
+            json_body("the gateway refused this request: malformed, too large, or carrying a credential of its own"),
+        method = Refusal::MethodNotAllowed.code(),
+        method_status = Refusal::MethodNotAllowed.status(),
+        method_body = json_body("the gateway only reads: GET and HEAD"),
         refused_status = Refusal::ClientRejected.status(),
         refused_body = json_body("the gateway does not accept the token of this client"),
         denied_status = Refusal::AddressDenied.status(),

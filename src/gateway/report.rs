@@ -47,6 +47,9 @@ pub struct RouteStats {
     pub upstream_calls: u64,
     /// Requests the gateway held to keep the key inside its plan.
     pub held: u64,
+    /// Requests the gateway refused at its front (bad client, address,
+    /// rate, a method other than GET or HEAD, a malformed request).
+    pub refused: u64,
     /// The most upstream calls in one minute.
     pub peak_per_minute: u64,
     /// The plan's per-minute limit, when the config names the route.
@@ -109,9 +112,9 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             continue;
         };
         let l = Line {
-            client: homedash_widgets::text::clean_to(&l.client, 64).into_owned(),
-            remote: homedash_widgets::text::clean_to(&l.remote, 64).into_owned(),
-            route: homedash_widgets::text::clean_to(&l.route, 64).into_owned(),
+            client: crate::outside::admit_to(&l.client, 64),
+            remote: crate::outside::admit_to(&l.remote, 64),
+            route: crate::outside::admit_to(&l.route, 64),
             ..l
         };
         let at = DateTime::parse_from_rfc3339(&l.time).ok();
@@ -162,10 +165,17 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
                     | Refusal::AddressDenied
                     | Refusal::RateLimited
                     | Refusal::NoRoute
+                    | Refusal::MethodNotAllowed
+                    | Refusal::BadRequest
             )
         );
-        if !l.route.is_empty() && !stopped_at_front {
-            r.routes.entry(l.route.clone()).or_default().requests += 1;
+        if !l.route.is_empty() {
+            let rs = r.routes.entry(l.route.clone()).or_default();
+            if stopped_at_front {
+                rs.refused += 1;
+            } else {
+                rs.requests += 1;
+            }
         }
     }
     for c in r.clients.values_mut() {
@@ -245,13 +255,17 @@ pub fn text(r: &Report) -> String {
             c.hit_ratio * 100.0
         );
     }
-    let _ = writeln!(o, "\nROUTE             REQUESTS  UPSTREAM  PEAK/MIN  PLAN/MIN");
+    let _ = writeln!(
+        o,
+        "\nROUTE             REQUESTS   REFUSED  UPSTREAM  PEAK/MIN  PLAN/MIN"
+    );
     for (name, rs) in &r.routes {
         let plan = rs.plan_per_minute.map_or_else(|| "-".to_string(), |p| p.to_string());
         let _ = writeln!(
             o,
-            "{name:<17} {:>8} {:>9} {:>9} {:>9}{}",
+            "{name:<17} {:>8} {:>9} {:>9} {:>9} {:>9}{}",
             rs.requests,
+            rs.refused,
             rs.upstream_calls,
             rs.peak_per_minute,
             plan,

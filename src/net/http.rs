@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use crate::net::destinations::{self, Grant};
 use crate::net::transport;
+use crate::outside;
 
 /// Larger answers are refused: no provider we speak sends more.
 pub const BODY_CAP: usize = 4 * 1024 * 1024;
@@ -60,7 +61,33 @@ impl ProxyEnv {
         }
     }
 
+    /// Each proxy is an http or https URL. A socks proxy would be used
+    /// for every request, tunnel rules unproven, so it is refused with the
+    /// variable that named it, before anything starts.
+    pub fn validate(&self) -> Result<(), ClientError> {
+        for (value, vars) in [
+            (&self.https, ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+            (&self.http, ["http_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"]),
+        ] {
+            let Some(value) = value else { continue };
+            // reqwest reads a bare host:port as http://host:port.
+            let scheme = value.split_once("://").map_or("http", |(s, _)| s).to_ascii_lowercase();
+            if scheme != "http" && scheme != "https" {
+                let var = vars
+                    .into_iter()
+                    .find(|v| std::env::var(v).ok().as_deref() == Some(value.as_str()))
+                    .unwrap_or(vars[0]);
+                return Err(ClientError::ProxyScheme {
+                    var,
+                    scheme: outside::admit_to(&scheme, 20),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn apply(&self, mut b: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ClientError> {
+        self.validate()?;
         // Nothing of reqwest's own reading of the environment: only this.
         b = b.no_proxy();
         let no = match &self.no_proxy {
@@ -89,6 +116,10 @@ pub enum ClientError {
         #[source]
         source: reqwest::Error,
     },
+    #[error(
+        "{var} names a {scheme}:// proxy; homedash speaks only to http and https proxies (https through a CONNECT tunnel): set {var} to http://HOST:PORT, or unset it"
+    )]
+    ProxyScheme { var: &'static str, scheme: String },
     #[error("bad root certificate: {0}")]
     Root(#[source] reqwest::Error),
     #[error("cannot read the gateway's CA file {}: {source}", path.display())]
@@ -362,10 +393,13 @@ impl Http {
     async fn read(&self, resp: reqwest::Response, host: &str, timeout: Duration) -> Result<HttpReply, FetchError> {
         let fail = |e: reqwest::Error| classify(e, host, timeout);
         let status = resp.status().as_u16();
+        // Outside text enters here: headers and body are scrubbed of every
+        // held secret before anything parses, shows or stores them (the
+        // parsers then clean and cut what they keep).
         let headers = resp
             .headers()
             .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), outside::scrub(v.to_str().ok()?))))
             .collect();
         if resp.content_length().is_some_and(|n| n > self.cap as u64) {
             return Err(too_large(self.cap));
@@ -378,6 +412,14 @@ impl Http {
                 return Err(too_large(self.cap));
             }
             body.extend_from_slice(&chunk);
+        }
+        let scrubbed = match outside::scrub_bytes(&body) {
+            std::borrow::Cow::Owned(v) => Some(v),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        if let Some(scrubbed) = scrubbed {
+            // The unscrubbed copy held the secret: wipe it.
+            drop(zeroize::Zeroizing::new(std::mem::replace(&mut body, scrubbed)));
         }
         Ok(HttpReply { status, headers, body })
     }

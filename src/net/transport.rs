@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 use zeroize::Zeroizing;
 
-const REDACTED: &str = "REDACTED";
+use crate::outside::REDACTED;
 
 pub use homedash_widgets::request::is_loopback;
 
@@ -134,61 +134,6 @@ pub fn redact_url(url: &Url, auth: &AuthPlacement) -> String {
     shown.to_string()
 }
 
-/// The forms in which `secret` could come back in a provider's text: the
-/// value, each part of a two-part value, and each of those URL-encoded and
-/// base64-encoded. Parts shorter than four characters are not secrets
-/// worth mangling text for. Longest first, so a longer form is replaced
-/// before a shorter one inside it.
-fn forms(secret: &str) -> Vec<Zeroizing<String>> {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    let mut parts: Vec<&str> = vec![secret];
-    if secret.contains(':') {
-        parts.extend(secret.split(':'));
-    }
-    let mut out: Vec<Zeroizing<String>> = Vec::new();
-    for p in parts.into_iter().filter(|p| p.len() >= 4) {
-        let bytes = p.as_bytes();
-        let strict = percent_encoding::utf8_percent_encode(p, percent_encoding::NON_ALPHANUMERIC).to_string();
-        let candidates = [
-            p.to_string(),
-            url::form_urlencoded::byte_serialize(bytes).collect::<String>(),
-            strict.to_ascii_lowercase(),
-            strict,
-            STANDARD.encode(bytes),
-            STANDARD_NO_PAD.encode(bytes),
-            URL_SAFE.encode(bytes),
-            URL_SAFE_NO_PAD.encode(bytes),
-        ];
-        for c in candidates {
-            if !out.iter().any(|o| **o == c) {
-                out.push(Zeroizing::new(c));
-            }
-        }
-    }
-    out.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    out
-}
-
-/// The last line of defence for text that came from elsewhere (a provider's
-/// error body may echo the request): no form of the secret survives.
-pub fn scrub(text: &str, secret: &SecretString) -> String {
-    scrub_all(text, std::iter::once(secret))
-}
-
-/// `scrub` for several secrets at once.
-pub fn scrub_all<'a>(text: &str, secrets: impl IntoIterator<Item = &'a SecretString>) -> String {
-    let mut out = text.to_string();
-    for secret in secrets {
-        for form in forms(secret.expose_secret()) {
-            if out.contains(form.as_str()) {
-                out = out.replace(form.as_str(), REDACTED);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,43 +220,11 @@ mod tests {
     }
 
     #[test]
-    fn redaction_and_scrubbing() {
+    fn redaction() {
         let u = url("https://u:pw@a.io/q?token=abc&city=Paris");
         assert_eq!(
             redact_url(&u, &AuthPlacement::None),
             "https://u:REDACTED@a.io/q?token=REDACTED&city=Paris"
-        );
-        assert_eq!(
-            scrub("echo: apikey=hd-canary-transport-42 rejected", &secret()),
-            "echo: apikey=REDACTED rejected"
-        );
-    }
-
-    #[test]
-    fn every_form_and_part_of_a_secret_is_scrubbed() {
-        use base64::Engine as _;
-        let pair = SecretString::from("api+key/0001:app key=0002");
-        let echoed = [
-            "api+key/0001",
-            "app key=0002",
-            "api%2Bkey%2F0001",
-            "api%2bkey%2f0001",
-            "app+key%3D0002",
-            "app%20key%3D0002",
-            &base64::engine::general_purpose::STANDARD.encode("api+key/0001:app key=0002"),
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("app key=0002"),
-            &base64::engine::general_purpose::STANDARD.encode("api+key/0001"),
-        ];
-        for e in echoed {
-            let text = format!("the server said <{e}> back");
-            assert_eq!(scrub(&text, &pair), "the server said <REDACTED> back", "{e}");
-        }
-        // Short parts are not secrets: text is not mangled for them.
-        assert_eq!(scrub("a:b ok", &SecretString::from("a:b")), "a:b ok");
-        let two = [secret(), SecretString::from("second-secret-99")];
-        assert_eq!(
-            scrub_all("hd-canary-transport-42 and second-secret-99", two.iter()),
-            "REDACTED and REDACTED"
         );
     }
 }

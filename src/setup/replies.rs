@@ -4,7 +4,6 @@
 use homedash_widgets::ErrorClass;
 
 use crate::credentials::source::Source as SecretSource;
-use crate::credentials::token_input::TokenInput;
 use crate::setup::state::{Cmd, CredState, Exit, Flow, LocField, Wizard};
 use crate::setup::worker::{Op, Reply, TryWhat, Verdict};
 
@@ -106,8 +105,7 @@ impl Wizard {
             }
             Reply::Unconfirmed { name, text, secret } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
-                    p.token = TokenInput::default();
-                    p.token.push_str(secrecy::ExposeSecret::expose_secret(&secret));
+                    p.token.refill(&secret);
                     p.state = CredState::Unconfirmed(text);
                     self.note = Some((
                         false,

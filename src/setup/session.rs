@@ -99,7 +99,10 @@ where
             format!("deleting the tokens this setup stored: {}…", discard.join(", ")),
         ));
         terminal
-            .draw(|f| super::view::draw(wizard, f))
+            .draw(|f| {
+                super::view::draw(wizard, f);
+                crate::ui::theme::guard(f.buffer_mut());
+            })
             .map_err(io::Error::other)?;
         if ops.send(Op::Discard { names: discard }).await.is_ok() {
             let _ = tokio::time::timeout(CLEANUP_WAIT, async {

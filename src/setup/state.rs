@@ -495,7 +495,7 @@ impl Wizard {
             .and_then(|p| p.as_array())
             .map(|a| {
                 a.iter()
-                    .map(|p| homedash_widgets::text::clean(p.get("name").and_then(|n| n.as_str()).unwrap_or("")))
+                    .map(|p| crate::outside::admit(p.get("name").and_then(|n| n.as_str()).unwrap_or("")))
                     .collect()
             })
             .unwrap_or_default();

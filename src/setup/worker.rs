@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::credentials::lease::Lease;
+use crate::credentials::secret::Sealed;
+use crate::credentials::trial;
 use chrono::Utc;
 use homedash_widgets::provider::{Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
 use homedash_widgets::{Data, ErrorClass, FetchError, Source};
-use secrecy::SecretString;
 use tokio::sync::{Mutex, mpsc};
 use url::Url;
 
@@ -18,8 +20,8 @@ use super::error::SetupError;
 use super::plan::ViaGateway;
 use crate::config::write::Edit;
 use crate::credentials::manager::{self, Manager};
-use crate::credentials::source::{self, Source as SecretSource};
-use crate::net::destinations::{self, Destinations, Grant};
+use crate::credentials::source::Source as SecretSource;
+use crate::net::destinations::{self, Destinations};
 use crate::net::http::Http;
 
 const TRY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,7 +48,7 @@ pub enum Op {
         name: String,
         provider: &'static str,
         base: Url,
-        secret: SecretString,
+        secret: Sealed,
         /// Store it even if the test cannot confirm it (a second Enter).
         force: bool,
         /// A private CA that signed `base`'s certificate (a gateway's).
@@ -84,7 +86,7 @@ pub enum Op {
         name: String,
         provider: &'static str,
         oauth: Box<super::plan::OAuthPlan>,
-        secret: Option<SecretString>,
+        secret: Option<Sealed>,
     },
 }
 
@@ -115,7 +117,7 @@ pub enum Reply {
     Unconfirmed {
         name: String,
         text: String,
-        secret: SecretString,
+        secret: Sealed,
     },
     Checked {
         name: String,
@@ -155,7 +157,7 @@ impl crate::credentials::oauth::login::Show for Progress {
 /// Why a key was not stored.
 enum Refused {
     Failed(SetupError),
-    Unconfirmed { text: String, secret: SecretString },
+    Unconfirmed { text: String, secret: Sealed },
 }
 
 #[derive(Debug)]
@@ -170,7 +172,7 @@ struct Worker {
     http: Http,
     manager: Mutex<Manager>,
     /// Tokens this run stored or read, for its tries; dropped with the wizard.
-    secrets: Mutex<HashMap<String, SecretString>>,
+    secrets: Mutex<HashMap<String, Sealed>>,
     tx: mpsc::Sender<Reply>,
 }
 
@@ -265,7 +267,12 @@ impl Worker {
                     Ok(secret) => match homedash_widgets::source::keyed(provider) {
                         Some(p) => {
                             let to = shown(p, &base);
-                            let r = self.manager.lock().await.probe(&name, p, &base, &secret, &to).await;
+                            let r = self
+                                .manager
+                                .lock()
+                                .await
+                                .probe_sealed(&name, p, &base, &secret, &to)
+                                .await;
                             self.secrets.lock().await.insert(name.clone(), secret);
                             manager::outcome(&r)
                         }
@@ -315,11 +322,11 @@ impl Worker {
                         Some(_) => Some(&homedash_widgets::gateway::PROVIDER),
                         None => source.keyed(),
                     };
-                    let grant = match (&secret, keyed) {
-                        (Some((name, s)), Some(p)) => Some((name.as_str(), s, shown(p, &base))),
+                    let lease = match (&secret, keyed) {
+                        (Some((name, s)), Some(p)) => Some(trial::lease(name, s, shown(p, &base))),
                         _ => None,
                     };
-                    let r = poll_once(&http, &source, &base, grant.as_ref(), gateway.is_some()).await;
+                    let r = poll_once(&http, &source, &base, lease.as_ref(), gateway.is_some()).await;
                     lines.extend(describe(&label, r));
                 }
                 Reply::Tried { what, key, lines }
@@ -361,7 +368,7 @@ impl Worker {
         name: &str,
         provider: &str,
         oauth: &super::plan::OAuthPlan,
-        secret: Option<SecretString>,
+        secret: Option<Sealed>,
     ) -> Result<Stored, SetupError> {
         let p = self::provider(provider)?;
         let o = oauth
@@ -370,7 +377,7 @@ impl Worker {
         // Not the manager behind the lock: a login waits for a person.
         let mut m = self.manager.lock().await.clone();
         if let Some(secret) = &secret {
-            m.set(&crate::credentials::oauth::renew::client_secret_account(name), secret)
+            m.set_sealed(&crate::credentials::oauth::renew::client_secret_account(name), secret)
                 .await?;
         }
         let cred = crate::config::CredentialConfig {
@@ -415,7 +422,7 @@ impl Worker {
         name: &str,
         provider: &str,
         base: &Url,
-        secret: SecretString,
+        secret: Sealed,
         force: bool,
         ca: Option<&std::path::Path>,
     ) -> Result<Stored, Refused> {
@@ -429,7 +436,7 @@ impl Worker {
             m.set_http(http);
         }
         let to = shown(p, base);
-        let verdict = ProbeVerdict::of(&m.probe(name, p, base, &secret, &to).await);
+        let verdict = ProbeVerdict::of(&m.probe_sealed(name, p, base, &secret, &to).await);
         match &verdict {
             ProbeVerdict::Valid => {}
             ProbeVerdict::Unconfirmed { .. } if force => {}
@@ -442,7 +449,7 @@ impl Worker {
             _ => return Err(Refused::Failed(SetupError::Refused(verdict.describe()))),
         }
         let fingerprint = m
-            .add(name, p, &secret, to.approved())
+            .add_sealed(name, p, &secret, to.approved())
             .await
             .map_err(|e| Refused::Failed(e.into()))?;
         self.secrets.lock().await.insert(name.to_string(), secret);
@@ -454,7 +461,7 @@ impl Worker {
     }
 
     /// A token this run already has, else one read from its source.
-    async fn secret(&self, name: &str, source: &SecretSource) -> Result<SecretString, SetupError> {
+    async fn secret(&self, name: &str, source: &SecretSource) -> Result<Sealed, SetupError> {
         if let Some(s) = self.secrets.lock().await.get(name) {
             return Ok(s.clone());
         }
@@ -464,10 +471,16 @@ impl Worker {
     }
 
     /// The token of `name` as its source holds it now.
-    async fn read(&self, name: &str, source: &SecretSource) -> Result<SecretString, SetupError> {
+    async fn read(&self, name: &str, source: &SecretSource) -> Result<Sealed, SetupError> {
         match source {
-            SecretSource::Keyring => self.manager.lock().await.get(name).await?.ok_or(SetupError::NotStored),
-            other => Ok(source::read(other, name, None).await?),
+            SecretSource::Keyring => self
+                .manager
+                .lock()
+                .await
+                .get_sealed(name)
+                .await?
+                .ok_or(SetupError::NotStored),
+            other => Ok(trial::read_sealed(other, name).await?),
         }
     }
 }
@@ -478,7 +491,7 @@ async fn poll_once(
     http: &Http,
     source: &Source,
     base: &Url,
-    grant: Option<&(&str, &SecretString, Destinations)>,
+    lease: Option<&Lease>,
     via_gateway: bool,
 ) -> Result<Data, FetchError> {
     let now = Utc::now();
@@ -487,8 +500,7 @@ async fn poll_once(
         if via_gateway {
             spec.auth = homedash_widgets::AuthPlacement::Bearer;
         }
-        let g = grant.map(|(name, secret, to)| Grant { name, secret, to });
-        replies.push(http.fetch(&spec, TRY_TIMEOUT, g).await?);
+        replies.push(http.fetch(&spec, TRY_TIMEOUT, lease.map(Lease::grant)).await?);
     }
     if via_gateway && let Some(e) = replies.iter().find_map(|r| homedash_widgets::gateway::refusal(r, now)) {
         return Err(e);
@@ -601,7 +613,11 @@ mod tests {
                 name: "finnhub".into(),
                 provider: p.name,
                 base: base.clone(),
-                secret: SecretString::from("hd-canary-wizard-01:pair-000001"),
+                secret: {
+                    let mut t = crate::credentials::token_input::TokenInput::default();
+                    t.push_str("hd-canary-wizard-01:pair-000001");
+                    t.seal()
+                },
                 force,
                 ca: None,
             };
@@ -613,10 +629,10 @@ mod tests {
                 text.contains("could not confirm") && text.contains("not stored"),
                 "{text}"
             );
-            assert_eq!(
-                secrecy::ExposeSecret::expose_secret(&secret),
-                "hd-canary-wizard-01:pair-000001"
-            );
+            // The key comes back, whole, for the field.
+            let mut back = crate::credentials::token_input::TokenInput::default();
+            back.refill(&secret);
+            assert_eq!(back.len(), "hd-canary-wizard-01:pair-000001".len());
             assert!(keyring.get("finnhub").is_err(), "{status}: nothing in the keyring");
             // A second Enter: stored, and not as valid.
             ops.send(store(true)).await.unwrap();

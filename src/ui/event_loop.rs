@@ -140,7 +140,7 @@ where
             terminal
                 .draw(|f| {
                     program.draw(f);
-                    theme.apply(f.buffer_mut());
+                    theme.finish(f.buffer_mut());
                 })
                 .map_err(io::Error::other)?;
             let since_input = input_at.take().map(|t| t.elapsed().as_micros() as u64);

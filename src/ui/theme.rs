@@ -114,6 +114,13 @@ impl Theme {
         Theme::Colour(p)
     }
 
+    /// A drawn frame made ready for the terminal: recoloured, then
+    /// guarded. Every frame that reaches a terminal goes through here.
+    pub fn finish(&self, buf: &mut Buffer) {
+        self.apply(buf);
+        guard(buf);
+    }
+
     /// Recolour a finished frame.
     pub fn apply(&self, buf: &mut Buffer) {
         match self {
@@ -148,6 +155,23 @@ impl Theme {
     }
 }
 
+/// The last guard before the terminal: a cell holding a control, bidi or
+/// format character (a config value, or any text that missed the
+/// boundary) shows `?` instead. ratatui drops C0 controls itself but
+/// passes U+202E and its kin, which reorder the rest of the line.
+pub fn guard(buf: &mut Buffer) {
+    for cell in &mut buf.content {
+        let s = cell.symbol();
+        // Printable ASCII, by far the most cells, needs no look.
+        if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            continue;
+        }
+        if s.chars().any(homedash_widgets::text::is_unsafe) {
+            cell.set_symbol("?");
+        }
+    }
+}
+
 fn recolour(c: Color, p: &Palette) -> Color {
     match c {
         style::ACCENT => p.accent,
@@ -171,6 +195,19 @@ mod tests {
         buf.set_string(0, 0, "x", Style::new().fg(fg).bg(bg));
         theme.apply(&mut buf);
         buf.content[0].clone()
+    }
+
+    #[test]
+    fn the_guard_replaces_bidi_and_controls_only() {
+        // A drawing that sets a cell's symbol itself (a char at a time)
+        // is not filtered by ratatui the way set_string is.
+        let mut buf = Buffer::empty(ratatui::layout::Rect::new(0, 0, 5, 1));
+        for (x, c) in ["a", "\u{202e}", "é", "·", "\u{1b}"].into_iter().enumerate() {
+            buf[(x as u16, 0)].set_symbol(c);
+        }
+        guard(&mut buf);
+        let shown: String = buf.content.iter().map(|c| c.symbol()).collect();
+        assert_eq!(shown, "a?é·?");
     }
 
     #[test]

@@ -264,6 +264,7 @@ const ROOM_ORDER: &[&str] = &[
     "atomic",
     "malloc",
     "hardening",
+    "outside",
     "logging",
     "config",
     "cli",
@@ -343,4 +344,54 @@ fn the_path_reader_expands_groups() {
     let p = paths_after("use crate::{a::B, c::{d, e::F}};\nlet x = crate::g::h(1);", "crate::");
     let p: Vec<String> = p.iter().map(|p| p.join("::")).collect();
     assert_eq!(p, ["a::B", "c::d", "c::e::F", "g::h"]);
+}
+
+/// Files outside `allowed` rooms whose non-test code names one of `words`.
+fn naming(root: &Path, words: &[&str], allowed: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(root).unwrap();
+        let room = rel.iter().next().and_then(|r| r.to_str()).unwrap_or("");
+        let room = room.trim_end_matches(".rs");
+        if allowed.contains(&room) {
+            continue;
+        }
+        let code = non_test_code(&std::fs::read_to_string(&f).unwrap());
+        for w in words {
+            if mentions(&code, w) {
+                out.push(format!("{} names {w}", rel.display()));
+            }
+        }
+    }
+    out
+}
+
+/// `word` as a whole identifier in `code`.
+fn mentions(code: &str, word: &str) -> bool {
+    code.match_indices(word).any(|(i, _)| {
+        let before = code[..i].chars().last();
+        let after = code[i + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// One gate: a secret value is held only in the credentials room and
+/// attached only by the HTTP client (`net/`). Every other room gets a
+/// `Lease` or a `Sealed` token from the credentials room, and can neither
+/// hold a `SecretString` nor open one.
+#[test]
+fn secrets_are_held_only_by_the_credentials_room_and_the_http_client() {
+    let words = ["SecretString", "expose_secret", "ExposeSecret"];
+    let allowed = ["credentials", "net"];
+    // The rule can fail: a violation written the way code would write it.
+    assert!(mentions("fn f(s: &secrecy::SecretString) {}", "SecretString"));
+    assert!(!mentions("struct NotSecretStringy;", "SecretString"));
+    let found = naming(&manifest().join("src"), &words, &allowed);
+    assert!(
+        found.is_empty(),
+        "secrets held outside the credentials room: {found:#?}"
+    );
 }

@@ -596,3 +596,165 @@ fn three_clients_share_one_gateway() {
         c.stop();
     }
 }
+
+/// A request to the gateway with any method, body and extra header:
+/// (status, X-Homedash-Gateway).
+fn send(gw: &GatewayHost, method: &str, path: &str, token: &str, extra: Option<(&str, String)>) -> (u16, String) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(&gw.pki.ca).unwrap()).unwrap();
+        let client = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .no_proxy()
+            .build()
+            .unwrap();
+        let mut req = client
+            .request(method.parse().unwrap(), format!("{}{path}", gw.url()))
+            .bearer_auth(token);
+        if method != "GET" && method != "HEAD" {
+            req = req.body(r#"{"write":"with the gateway's key"}"#);
+        }
+        if let Some((k, v)) = extra {
+            req = req.header(k, v);
+        }
+        let r = req.send().await.unwrap();
+        let verdict = r
+            .headers()
+            .get("x-homedash-gateway")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (r.status().as_u16(), verdict)
+    })
+}
+
+/// One gate, finding 10: the gateway forwarded POST, PUT, PATCH and DELETE
+/// with their bodies and the provider key, and a client's own `?token=`
+/// (Finnhub's query name) went upstream untouched.
+#[test]
+fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
+    let fh = ProviderServer::start("finnhub", &[FH_KEY]);
+    let meteo = ProviderServer::start("open-meteo", &[]);
+    let mut gw = host(&fh, &meteo, "\"127.0.0.1\"");
+    let env = [("HD_GW_FH_KEY", FH_KEY)];
+    gw.ok(&["creds", "allow", "finnhub", &fh.base()], None, &[]);
+    let token = gw.add_client("alice");
+    gw.ok(&["gateway", "render"], None, &env);
+    gw.start_nginx();
+    let quote = "/finnhub/api/v1/quote?symbol=AAPL";
+    for method in ["POST", "PUT", "PATCH", "DELETE"] {
+        assert_eq!(
+            send(&gw, method, quote, &token, None),
+            (405, "method-not-allowed".into()),
+            "{method}"
+        );
+    }
+    assert_eq!(fh.requests(), 0, "a write reached the provider: {:?}", fh.heads());
+    // Every provider's own credential parameters, in any case.
+    for q in [
+        "token=stolen",
+        "TOKEN=stolen",
+        "apikey=stolen",
+        "apiKey=stolen",
+        "appid=x",
+        "api_key=x",
+    ] {
+        let (status, verdict) = send(&gw, "GET", &format!("{quote}&{q}"), &token, None);
+        assert_eq!((status, verdict.as_str()), (400, "bad-request"), "{q}");
+    }
+    assert_eq!(
+        fh.requests(),
+        0,
+        "a client's credential reached the provider: {:?}",
+        fh.heads()
+    );
+    // Reads still work, HEAD too.
+    assert_eq!(send(&gw, "GET", quote, &token, None).0, 200);
+    assert_eq!(send(&gw, "HEAD", quote, &token, None).0, 200);
+    // nginx's own refusals say they are the gateway's.
+    let long = format!("/finnhub/api/v1/quote?symbol={}", "A".repeat(20_000));
+    assert_eq!(
+        send(&gw, "GET", &long, &token, None),
+        (414, "bad-request".into()),
+        "{}",
+        gw.error_log()
+    );
+    let (status, verdict) = send(&gw, "GET", quote, &token, Some(("x-padding", "p".repeat(20_000))));
+    assert_eq!((status, verdict.as_str()), (400, "bad-request"));
+    // Logged, and counted per route by the report, which ends quietly
+    // when its reader does.
+    let end = Instant::now() + Duration::from_secs(5);
+    let refused = |log: &[serde_json::Value]| log.iter().filter(|l| l["gateway"] == "method-not-allowed").count();
+    while refused(&gw.access_log()) < 4 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = gw.access_log();
+    assert_eq!(refused(&log), 4, "{log:#?}");
+    assert!(log.iter().any(|l| l["method"] == "DELETE"), "{log:#?}");
+    let access = gw.dir.join("access.json");
+    let json = gw.ok(&["gateway", "report", access.to_str().unwrap(), "--json"], None, &[]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(report["routes"]["finnhub"]["refused"].as_u64().unwrap() >= 10, "{json}");
+    let piped = std::process::Command::new("bash")
+        .args([
+            "-c",
+            "\"$HD\" --config \"$CFG\" gateway report \"$LOG\" | head -c 10 >/dev/null; echo \"rc=${PIPESTATUS[0]}\"",
+        ])
+        .env("HD", env!("CARGO_BIN_EXE_homedash"))
+        .env("CFG", &gw.config)
+        .env("LOG", &access)
+        .env("HOME", &gw.home)
+        .env("XDG_STATE_HOME", gw.home.join("state"))
+        .output()
+        .unwrap();
+    let shown = output_text(&piped);
+    assert!(shown.contains("rc=0"), "{shown}");
+    assert!(piped.stderr.is_empty(), "{shown}");
+}
+
+/// One gate, finding 11: with a listen port already in use (which passes
+/// `nginx -t`), `gateway reload` said it reloaded, replaced the live
+/// files, and nginx went on with the old config.
+#[test]
+fn finding_11_a_reload_nginx_does_not_take_is_reported_and_undone() {
+    let fh = ProviderServer::start("finnhub", &[FH_KEY]);
+    let meteo = ProviderServer::start("open-meteo", &[]);
+    let mut gw = host(&fh, &meteo, "\"127.0.0.1\"");
+    let env = [("HD_GW_FH_KEY", FH_KEY)];
+    gw.ok(&["creds", "allow", "finnhub", &fh.base()], None, &[]);
+    let token = gw.add_client("alice");
+    gw.ok(&["gateway", "render"], None, &env);
+    gw.start_nginx();
+    gw.wait_for_status(&token, 200);
+    // A reload nginx takes says so, after its new workers run.
+    let out = gw.ok(&["gateway", "reload"], None, &env);
+    assert!(out.contains("new workers are running"), "{out}");
+    let before = live(&gw);
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let original = std::fs::read_to_string(&gw.config).unwrap();
+    let listen = format!("listen = [\"127.0.0.1:{}\"]", gw.port);
+    assert!(original.contains(&listen));
+    std::fs::write(
+        &gw.config,
+        original.replace(
+            &listen,
+            &format!("listen = [\"127.0.0.1:{}\", \"127.0.0.1:{port}\"]", gw.port),
+        ),
+    )
+    .unwrap();
+    let o = gw.run(&["gateway", "reload"], None, &env);
+    let shown = output_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("did not take the new config") && shown.contains("bind()"),
+        "nginx's own reason: {shown}"
+    );
+    assert_eq!(live(&gw), before, "the live files were put back");
+    assert_eq!(gw.whoami(&token, None).0, 200, "the old config still serves");
+    drop(busy);
+}

@@ -32,6 +32,7 @@ mod keyring_secret_service;
 mod manpage;
 mod no_keyring;
 mod oauth;
+mod one_gate;
 mod pages;
 mod providers_e2e;
 mod proxy;

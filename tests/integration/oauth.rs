@@ -282,8 +282,12 @@ fn browser_login(dir: &Path, cfg: &Path, name: &str) -> (Running, String) {
     let login = Running::start_in(dir, &["--config", cfg.to_str().unwrap(), "creds", "login", name], &[]);
     login.wait_for(&["waiting for the browser"], Duration::from_secs(15));
     let raw = String::from_utf8_lossy(&login.raw.lock().unwrap()).into_owned();
-    let at = raw.find("http://127.0.0.1").unwrap();
-    let url = raw[at..].split_whitespace().next().unwrap().to_string();
+    // The authorization URL (the login names its server's origin first).
+    let url = raw
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1") && w.contains("response_type="))
+        .unwrap()
+        .to_string();
     (login, url)
 }
 

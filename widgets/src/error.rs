@@ -114,10 +114,15 @@ pub enum Refusal {
     UpstreamKeyForbidden,
     /// The gateway held the request to keep its key inside the plan.
     UpstreamRateLimited,
+    /// A method other than GET or HEAD: the gateway only reads.
+    MethodNotAllowed,
+    /// nginx refused the request itself (400, 414, 494), or it carried a
+    /// provider's own credential parameter.
+    BadRequest,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 9] = [
+    pub const ALL: [Refusal; 11] = [
         Refusal::ClientRejected,
         Refusal::ClientRevoked,
         Refusal::AddressDenied,
@@ -127,6 +132,8 @@ impl Refusal {
         Refusal::UpstreamKeyRejected,
         Refusal::UpstreamKeyForbidden,
         Refusal::UpstreamRateLimited,
+        Refusal::MethodNotAllowed,
+        Refusal::BadRequest,
     ];
 
     /// The header value.
@@ -141,6 +148,8 @@ impl Refusal {
             Refusal::UpstreamKeyRejected => "upstream-key-rejected",
             Refusal::UpstreamKeyForbidden => "upstream-key-forbidden",
             Refusal::UpstreamRateLimited => "upstream-rate-limited",
+            Refusal::MethodNotAllowed => "method-not-allowed",
+            Refusal::BadRequest => "bad-request",
         }
     }
 
@@ -158,6 +167,8 @@ impl Refusal {
             Refusal::UpstreamUnreachable => 502,
             Refusal::UpstreamKeyRejected => 401,
             Refusal::UpstreamKeyForbidden => 403,
+            Refusal::MethodNotAllowed => 405,
+            Refusal::BadRequest => 400,
         }
     }
 
@@ -173,6 +184,8 @@ impl Refusal {
             Refusal::UpstreamKeyRejected => "provider rejected the gateway's key",
             Refusal::UpstreamKeyForbidden => "provider refused the gateway's key for this",
             Refusal::UpstreamRateLimited => "gateway holding requests to the provider's plan",
+            Refusal::MethodNotAllowed => "gateway only reads (GET and HEAD)",
+            Refusal::BadRequest => "gateway refused a malformed request",
         }
     }
 
@@ -191,6 +204,10 @@ impl Refusal {
                 "the gateway's owner should test and rotate it there (`homedash creds test`, `gateway reload`)"
             }
             Refusal::UpstreamRateLimited => "the widget waits; the gateway's key is shared by every client",
+            Refusal::MethodNotAllowed => "homedash only reads; another program is writing through the gateway",
+            Refusal::BadRequest => {
+                "the request was too large or carried a credential of its own; check the widget's `base_url` and query"
+            }
         }
     }
 

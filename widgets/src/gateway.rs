@@ -78,6 +78,7 @@ pub const PROVIDER: Provider = Provider {
     label: "homedash gateway (team mode)",
     kind: None,
     auth: AuthPlacement::Bearer,
+    also_in_query: &[],
     // No public endpoint: the gateway is wherever its owner runs it, so
     // its origin is approved when the token is added.
     default_base: "",

@@ -22,6 +22,10 @@ pub struct Provider {
     /// `None` for a credential that serves every kind (a gateway's).
     pub kind: Option<Kind>,
     pub auth: AuthPlacement,
+    /// Query parameters the provider also takes its key in, besides
+    /// `auth` (Finnhub's `token`, Twelve Data's `apikey`): a gateway
+    /// refuses them from a client, so none is forgotten.
+    pub also_in_query: &'static [&'static str],
     pub default_base: &'static str,
     /// Where the user creates or revokes a key.
     pub key_page: &'static str,
@@ -144,6 +148,10 @@ impl Verdict {
                     },
                     R::UpstreamUnreachable => Verdict::Unconfirmed {
                         why: Unconfirmed::Unreachable,
+                        detail,
+                    },
+                    R::MethodNotAllowed | R::BadRequest => Verdict::Unconfirmed {
+                        why: Unconfirmed::Unexpected,
                         detail,
                     },
                 }

@@ -34,17 +34,42 @@ pub async fn login(
     c: &CredentialConfig,
     o: &OAuthConfig,
 ) -> Result<ExitCode, CredError> {
+    // A client secret typed now is stored for the login to read, and kept
+    // only if the server accepts it: a wrong one must not be reused by
+    // every later login.
+    let mut typed = None;
     if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
         let account = super::renew::client_secret_account(&c.name);
         if m.get(&account).await?.is_none() {
             let secret =
                 crate::credentials::prompt::read_secret(&format!("Client secret for {} (input hidden): ", c.name))?;
+            crate::credentials::secret::check(secrecy::ExposeSecret::expose_secret(&secret))?;
             m.set(&account, &secret).await?;
-            say(&format!("{}: client secret stored in the keyring", c.name));
+            typed = Some(account);
         }
     }
     let origins = crate::credentials::origins::origins_to_approve(config, &c.name, c.provider);
-    let stored = m.oauth_login(c, o, &Terminal).await?;
+    say(&format!(
+        "{}: the client secret and tokens go to the authorization server at {}; logging in approves it",
+        c.name,
+        super::server::config_origins(o).join(", ")
+    ));
+    let stored = match m.oauth_login(c, o, &Terminal).await {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(account) = &typed {
+                m.delete(account).await?;
+                say(&format!(
+                    "{}: the client secret you typed was not kept, since the login did not succeed",
+                    c.name
+                ));
+            }
+            return Err(e);
+        }
+    };
+    if typed.is_some() {
+        say(&format!("{}: client secret accepted and stored in the keyring", c.name));
+    }
     if !origins.is_empty() {
         m.approve(&c.name, &origins).await?;
         for origin in &origins {
@@ -77,7 +102,31 @@ pub async fn remove(
     o: &OAuthConfig,
     local_only: bool,
 ) -> Result<ExitCode, CredError> {
-    match m.oauth_remove(c, o, local_only).await? {
+    let client = super::renew::client_secret_account(&c.name);
+    let client_stored =
+        o.client_secret == Some(crate::credentials::source::Source::Keyring) && m.get(&client).await?.is_some();
+    let removed = match m.oauth_remove(c, o, local_only).await {
+        // No grant, but a client secret: removing it is what was asked.
+        Err(CredError::NothingStored { .. }) if client_stored => None,
+        other => Some(other?),
+    };
+    if client_stored {
+        m.delete(&client).await?;
+        crate::credentials::audit::record(
+            crate::credentials::audit::Event::Revoked,
+            &c.name,
+            None,
+            "the app's client secret deleted from the keyring",
+        );
+    }
+    let Some(removed) = removed else {
+        println!(
+            "{}: no tokens were stored; the app's client secret ({client}) deleted from the keyring",
+            c.name
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    match removed {
         Some(true) => println!(
             "{}: revoked at the authorization server, then deleted from the keyring",
             c.name
@@ -91,11 +140,10 @@ pub async fn remove(
             c.name
         ),
     }
-    if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
+    if client_stored {
         println!(
-            "{}: the app's client secret stays in the keyring ({}) for the next login",
-            c.name,
-            super::renew::client_secret_account(&c.name)
+            "{}: the app's client secret ({client}) deleted from the keyring; the next login asks for it again",
+            c.name
         );
     }
     Ok(ExitCode::SUCCESS)

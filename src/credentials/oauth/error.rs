@@ -60,6 +60,19 @@ pub enum OAuthError {
         "the stored tokens of \"{name}\" cannot be read ({detail}): log in again with `homedash creds login {name}`"
     )]
     Damaged { name: String, detail: String },
+    #[error(
+        "the config now sends the secrets of \"{name}\" to {origin}, which was not approved, so nothing was sent there: `homedash creds login {name}` shows the endpoints and approves them (or `homedash creds allow {name} {origin}`)"
+    )]
+    EndpointNotApproved { name: String, origin: String },
+    #[error(
+        "discovery at {issuer} names {origin} for its {which} endpoint, off the issuer's origin and not approved, so the metadata was not used; if that server is yours, `homedash creds allow {name} {origin}` and log in again"
+    )]
+    MetadataElsewhere {
+        name: String,
+        issuer: String,
+        which: &'static str,
+        origin: String,
+    },
     #[error(transparent)]
     Keyring(#[from] KeyringError),
     #[error("cannot read the client secret: {0}")]
@@ -93,6 +106,7 @@ impl OAuthError {
                 | OAuthError::NotLoggedIn { .. }
                 | OAuthError::ClientChanged { .. }
                 | OAuthError::Damaged { .. }
+                | OAuthError::EndpointNotApproved { .. }
         )
     }
 }

@@ -143,8 +143,10 @@ impl std::fmt::Debug for Tokens {
 
 fn tokens<T: TokenResponse>(t: &T) -> Tokens {
     Tokens {
-        access: SecretString::from(t.access_token().secret().to_string()),
-        refresh: t.refresh_token().map(|r| SecretString::from(r.secret().to_string())),
+        access: crate::credentials::secret::from_string(t.access_token().secret().to_string()),
+        refresh: t
+            .refresh_token()
+            .map(|r| crate::credentials::secret::from_string(r.secret().to_string())),
         expires_in: t.expires_in(),
         scopes: t.scopes().map(|s| s.iter().map(|s| clean(s.as_str())).collect()),
     }

@@ -106,15 +106,19 @@ fn browser_lines(url: &Url, opened: bool) -> Vec<String> {
 
 /// Run the grant of `cred` and store the result (user grants) under the
 /// credential's lock, so a refresh in another process cannot overwrite it.
+/// Log in: the endpoints the config names are approved by it (the caller
+/// records them); discovered ones must be on the issuer's origin or in
+/// `approved`.
 pub async fn login(
     cred: &CredentialConfig,
     cfg: &OAuthConfig,
     http: &Http,
     keyring: Option<&Keyring>,
     show: &dyn Show,
+    approved: &[String],
 ) -> Result<Stored, OAuthError> {
     if cfg.grant == OAuthGrant::ClientCredentials {
-        return renew::client_token(cred, cfg, http, keyring).await;
+        return renew::client_token(cred, cfg, http, keyring, approved, true).await;
     }
     let Some(keyring) = keyring else {
         return Err(OAuthError::Keyring(
@@ -123,7 +127,7 @@ pub async fn login(
             },
         ));
     };
-    let ends = server::resolve(cfg, http).await?;
+    let ends = server::resolve(&cred.name, cfg, http, approved).await?;
     let secret = renew::client_secret(&cred.name, cfg, Some(keyring)).await?;
     let ex = Exchange::new(&cred.name, cfg, &ends, secret.as_ref(), http);
     let t = match cfg.grant {

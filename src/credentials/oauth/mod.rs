@@ -22,11 +22,11 @@ pub mod renew;
 /// Outside text from the authorization server, cleaned once where it
 /// enters and cut to `max` characters.
 pub(crate) fn clean_to(text: &str, max: usize) -> String {
-    homedash_widgets::text::clean_to(text, max).into_owned()
+    crate::outside::admit_to(text, max)
 }
 
 pub(crate) fn clean(text: &str) -> String {
-    homedash_widgets::text::clean(text)
+    crate::outside::admit(text)
 }
 pub mod cli;
 pub mod ops;

@@ -16,15 +16,27 @@ impl Manager {
     /// A working access token: renewed (under the lock) when it is due.
     pub async fn oauth_access(&mut self, cred: &CredentialConfig, o: &OAuthConfig) -> Result<Stored, CredError> {
         let http = self.http().clone();
+        let approved = self.approved(&cred.name).await?;
         if !o.grant.has_user() {
             let keyring = match o.client_secret {
                 Some(crate::credentials::source::Source::Keyring) => Some(self.keyring().await?),
                 _ => None,
             };
-            return Ok(renew::client_token(cred, o, &http, keyring.as_ref()).await?);
+            return Ok(renew::client_token(cred, o, &http, keyring.as_ref(), &approved, false).await?);
         }
         let keyring = self.keyring().await?;
-        Ok(renew::current(cred, o, &http, &keyring, false, None).await?)
+        Ok(renew::current(cred, o, &http, &keyring, false, None, &approved).await?)
+    }
+
+    /// The origins the owner approved for `name`, from the state file.
+    async fn approved(&self, name: &str) -> Result<Vec<String>, CredError> {
+        Ok(self
+            .load_meta()
+            .await?
+            .credentials
+            .get(name)
+            .map(crate::credentials::meta::Meta::approved)
+            .unwrap_or_default())
     }
 
     /// Run the grant; store what it gives; record the facts (never values).
@@ -39,7 +51,21 @@ impl Manager {
             (true, _) | (false, Some(crate::credentials::source::Source::Keyring)) => Some(self.keyring().await?),
             _ => None,
         };
-        let stored = login::login(cred, o, &http, keyring.as_ref(), show).await?;
+        let approved = self.approved(&cred.name).await?;
+        let stored = login::login(cred, o, &http, keyring.as_ref(), show, &approved).await?;
+        // Logging in approves the endpoints it used (shown before it ran),
+        // so a later config edit that moves one pauses the credential.
+        let mut used = super::server::config_origins(o);
+        used.push(crate::net::destinations::origin_of(&stored.token_endpoint));
+        used.extend(
+            stored
+                .revocation_endpoint
+                .as_ref()
+                .map(crate::net::destinations::origin_of),
+        );
+        used.sort();
+        used.dedup();
+        self.approve(&cred.name, &used).await?;
         if o.grant.has_user() {
             let fp = stored.fingerprint();
             let (name, provider, grant) = (cred.name.clone(), cred.provider.name.to_string(), o.grant.name());

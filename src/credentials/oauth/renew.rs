@@ -54,12 +54,10 @@ pub async fn lock(name: &str) -> Result<Held, OAuthError> {
         path: path.display().to_string(),
         detail: e.to_string(),
     };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(bad)?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    crate::atomic::no_follow(&mut opts);
+    let file = opts.open(&path).map_err(bad)?;
     let end = tokio::time::Instant::now() + LOCK_WAIT;
     loop {
         match file.try_lock() {
@@ -142,6 +140,8 @@ impl Stored {
 /// A working access token for a user grant: the stored one if it still
 /// has time, else a refresh under the lock. `held` is the access token the
 /// caller had: if the stored one differs, another process renewed it.
+/// `approved`: the origins its owner approved; a config that now names
+/// another for its endpoints pauses it until a new login approves that.
 pub async fn current(
     cred: &CredentialConfig,
     cfg: &OAuthConfig,
@@ -149,8 +149,10 @@ pub async fn current(
     keyring: &Keyring,
     force: bool,
     held: Option<&SecretString>,
+    approved: &[String],
 ) -> Result<Stored, OAuthError> {
     let name = &cred.name;
+    super::server::check_approved(name, cfg, approved)?;
     let _lock = lock(name).await?;
     let stored = read(keyring, name).await?;
     if stored.client_id != cfg.client_id {
@@ -207,13 +209,20 @@ pub async fn current(
 }
 
 /// A token for the client itself (client credentials): nothing stored.
+/// The client secret goes only to endpoints on approved origins, unless
+/// this is the login that approves them (`logging_in`).
 pub async fn client_token(
     cred: &CredentialConfig,
     cfg: &OAuthConfig,
     http: &Http,
     keyring: Option<&Keyring>,
+    approved: &[String],
+    logging_in: bool,
 ) -> Result<Stored, OAuthError> {
-    let ends = super::server::resolve(cfg, http).await?;
+    if !logging_in {
+        super::server::check_approved(&cred.name, cfg, approved)?;
+    }
+    let ends = super::server::resolve(&cred.name, cfg, http, approved).await?;
     let secret = client_secret(&cred.name, cfg, keyring).await?;
     let t = Exchange::new(&cred.name, cfg, &ends, secret.as_ref(), http)
         .client_credentials()

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use homedash_widgets::RequestSpec;
 use serde::Deserialize;
 use url::Url;
 
 use super::error::OAuthError;
 use super::{clean, clean_to};
 use crate::config::{AuthServer, Endpoints, OAuthConfig};
+use crate::net::destinations::origin_of;
 use crate::net::http::Http;
 
 const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,19 +53,78 @@ fn candidates(issuer: &Url) -> Vec<Url> {
     vec![rfc8414, oidc]
 }
 
-pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Endpoints, OAuthError> {
+/// The origins the config names for a credential's OAuth secrets (the
+/// issuer, whose discovery is asked, or each endpoint), found without
+/// asking the network: what logging in approves, and what a config edit
+/// may not move without a new approval.
+pub fn config_origins(cfg: &OAuthConfig) -> Vec<String> {
+    let mut out: Vec<String> = match &cfg.server {
+        AuthServer::Issuer(i) => vec![origin_of(i)],
+        AuthServer::Endpoints(e) => [
+            Some(&e.token),
+            e.authorization.as_ref(),
+            e.device_authorization.as_ref(),
+            e.revocation.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(origin_of)
+        .collect(),
+    };
+    out.dedup();
+    out
+}
+
+/// Every origin `ends` names.
+pub fn endpoint_origins(ends: &Endpoints) -> Vec<String> {
+    let mut out: Vec<String> = [
+        Some(&ends.token),
+        ends.authorization.as_ref(),
+        ends.device_authorization.as_ref(),
+        ends.revocation.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(origin_of)
+    .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `Err` naming the first origin the config names for `name`'s secrets
+/// that its owner has not approved (by logging in, or `creds allow`).
+pub fn check_approved(name: &str, cfg: &OAuthConfig, approved: &[String]) -> Result<(), OAuthError> {
+    match config_origins(cfg).into_iter().find(|o| !approved.contains(o)) {
+        Some(origin) => Err(OAuthError::EndpointNotApproved {
+            name: name.to_string(),
+            origin,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The endpoints, from the config or from discovery. Discovery follows
+/// no redirect, and its metadata is used only when every endpoint it names
+/// is on the issuer's origin or one in `approved`.
+pub async fn resolve(name: &str, cfg: &OAuthConfig, http: &Http, approved: &[String]) -> Result<Endpoints, OAuthError> {
     let issuer = match &cfg.server {
         AuthServer::Endpoints(e) => return Ok((**e).clone()),
         AuthServer::Issuer(i) => i,
     };
     let mut last = String::new();
     for url in candidates(issuer) {
-        let spec = RequestSpec {
-            url,
-            headers: vec![("accept", "application/json".into())],
-            auth: homedash_widgets::AuthPlacement::None,
-        };
-        let reply = match http.fetch(&spec, DISCOVERY_TIMEOUT, None).await {
+        let req = http::Request::get(url.as_str())
+            .header("accept", "application/json")
+            .body(Vec::new())
+            .map_err(|e| OAuthError::Discovery {
+                issuer: issuer.to_string(),
+                detail: clean(&e.to_string()),
+            })?;
+        // exchange() refuses a redirect, as RFC 8414 gives discovery none
+        // to follow: a well-known address that sends us elsewhere is not
+        // this issuer's.
+        let reply = match http.exchange(req, DISCOVERY_TIMEOUT).await {
             Ok(r) => r,
             Err(e) => {
                 return Err(OAuthError::Unreachable {
@@ -73,11 +132,11 @@ pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Endpoints, OAuthE
                 });
             }
         };
-        if !reply.is_success() {
-            last = format!("HTTP {} at {}", reply.status, spec.url.path());
+        if !reply.status().is_success() {
+            last = format!("HTTP {} at {}", reply.status().as_u16(), url.path());
             continue;
         }
-        let meta: Metadata = serde_json::from_slice(&reply.body).map_err(|e| OAuthError::Discovery {
+        let meta: Metadata = serde_json::from_slice(reply.body()).map_err(|e| OAuthError::Discovery {
             issuer: issuer.to_string(),
             detail: clean(&format!("the metadata is not JSON of the right shape: {e}")),
         })?;
@@ -93,12 +152,31 @@ pub async fn resolve(cfg: &OAuthConfig, http: &Http) -> Result<Endpoints, OAuthE
             issuer: issuer.to_string(),
             detail: "the metadata names no token_endpoint".into(),
         })?;
-        return Ok(Endpoints {
+        let ends = Endpoints {
             token,
             authorization: opt(&meta.authorization_endpoint)?,
             device_authorization: opt(&meta.device_authorization_endpoint)?,
             revocation: opt(&meta.revocation_endpoint)?,
-        });
+        };
+        let home = origin_of(issuer);
+        for (which, u) in [
+            ("token", Some(&ends.token)),
+            ("authorization", ends.authorization.as_ref()),
+            ("device authorization", ends.device_authorization.as_ref()),
+            ("revocation", ends.revocation.as_ref()),
+        ] {
+            let Some(u) = u else { continue };
+            let origin = origin_of(u);
+            if origin != home && !approved.contains(&origin) {
+                return Err(OAuthError::MetadataElsewhere {
+                    name: name.to_string(),
+                    issuer: issuer.to_string(),
+                    which,
+                    origin: clean(&origin),
+                });
+            }
+        }
+        return Ok(ends);
     }
     Err(OAuthError::Discovery {
         issuer: issuer.to_string(),

@@ -131,7 +131,7 @@ impl Wizard {
             }
             // A second Enter on a key the test could not confirm stores it.
             let force = matches!(p.state, CredState::Unconfirmed(_));
-            let secret = p.token.take();
+            let secret = p.token.seal();
             let host = base.host_str().unwrap_or("the provider").to_string();
             let op = Op::Store {
                 name: p.name.clone(),
@@ -234,7 +234,7 @@ impl Wizard {
             name: p.name.clone(),
             provider: p.provider.name,
             oauth: Box::new(plan),
-            secret: Some(p.token.take()),
+            secret: Some(p.token.seal()),
         };
         if p.created {
             // Logging in again: the first login's tokens go first.
@@ -316,7 +316,7 @@ impl Wizard {
             return Flow::redraw();
         }
         let force = matches!(p.state, CredState::Unconfirmed(_));
-        let secret = p.token.take();
+        let secret = p.token.seal();
         let host = url.host_str().unwrap_or("the gateway").to_string();
         p.state = CredState::Busy(format!("asking the gateway at {host} who this client is…"));
         let op = Op::Store {

@@ -200,6 +200,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Datadog (metrics)",
     kind: Some(Kind::Metrics),
     auth: AUTH,
+    also_in_query: &["api_key", "application_key"],
     default_base: DEFAULT_BASE,
     key_page: "https://app.datadoghq.com/organization-settings/application-keys",
     advice: "Two parts, stored as API_KEY:APPLICATION_KEY. Scope the application key to timeseries_query (read) only, and make a dedicated API key for homedash. Where your plan has it, the organization IP allowlist limits both keys to your own addresses.",

@@ -226,6 +226,7 @@ pub const PROVIDER: Provider = Provider {
     label: "A /metrics endpoint behind auth (metrics)",
     kind: Some(Kind::Metrics),
     auth: AuthPlacement::Bearer,
+    also_in_query: &[],
     default_base: DEFAULT_BASE,
     key_page: "the endpoint's auth proxy",
     advice: "Use a token that can only read /metrics.",

@@ -157,6 +157,7 @@ pub const PROVIDER: Provider = Provider {
     label: "A JSON endpoint (metrics)",
     kind: Some(Kind::Metrics),
     auth: AuthPlacement::Bearer,
+    also_in_query: &[],
     default_base: "http://localhost/",
     key_page: "the service that issues the token",
     advice: "Create a read-only token for homedash alone, so you can revoke it without affecting anything else.",

@@ -242,6 +242,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Prometheus behind an auth proxy (metrics)",
     kind: Some(Kind::Metrics),
     auth: AUTH,
+    also_in_query: &[],
     default_base: DEFAULT_BASE,
     key_page: "your Grafana (Administration > Service accounts) or auth proxy",
     advice: "Use a service account token with the Viewer role only: homedash only reads queries.",

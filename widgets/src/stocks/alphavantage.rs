@@ -209,6 +209,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Alpha Vantage (stocks)",
     kind: Some(Kind::Stocks),
     auth: AUTH,
+    also_in_query: &[],
     default_base: DEFAULT_BASE,
     key_page: "https://www.alphavantage.co/support/#api-key",
     advice: "The free key allows 25 requests a day and can only be sent in the URL (homedash redacts it everywhere); keep refreshes long, e.g. one symbol every hour.",

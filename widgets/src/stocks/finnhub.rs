@@ -134,6 +134,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Finnhub (stocks)",
     kind: Some(Kind::Stocks),
     auth: AUTH,
+    also_in_query: &["token"],
     default_base: DEFAULT_BASE,
     key_page: "https://finnhub.io/dashboard",
     advice: "The free key is read-only market data, which is all homedash needs; do not buy or enable broker features for it.",

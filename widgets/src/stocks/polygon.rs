@@ -132,6 +132,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Polygon.io (stocks)",
     kind: Some(Kind::Stocks),
     auth: AUTH,
+    also_in_query: &["apiKey"],
     default_base: DEFAULT_BASE,
     key_page: "https://polygon.io/dashboard/keys",
     advice: "Create a separate key for homedash so you can revoke it alone; the free Stocks Basic plan (5 calls a minute, previous-day data) is enough.",

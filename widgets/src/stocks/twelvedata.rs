@@ -193,6 +193,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Twelve Data (stocks)",
     kind: Some(Kind::Stocks),
     auth: AUTH,
+    also_in_query: &["apikey"],
     default_base: DEFAULT_BASE,
     key_page: "https://twelvedata.com/account/api-keys",
     advice: "The free Basic key (8 credits a minute, 800 a day) covers quotes; a quote costs one credit per symbol, a sparkline one more.",

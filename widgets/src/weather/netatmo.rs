@@ -226,6 +226,7 @@ pub const PROVIDER: Provider = Provider {
     label: "Netatmo weather station",
     kind: Some(Kind::Weather),
     auth: AuthPlacement::Bearer,
+    also_in_query: &["access_token"],
     default_base: DEFAULT_BASE,
     key_page: "https://dev.netatmo.com/apps/",
     advice: "Create an app at dev.netatmo.com and give homedash its client id and secret; ask for the read_station scope only. Its tokens come from `homedash creds login NAME` (type = \"oauth2\", grant = \"authorization_code\"), never by hand.",

@@ -288,6 +288,7 @@ pub const PROVIDER: Provider = Provider {
     label: "OpenWeatherMap (weather)",
     kind: Some(Kind::Weather),
     auth: AUTH,
+    also_in_query: &[],
     default_base: DEFAULT_BASE,
     key_page: "https://home.openweathermap.org/api_keys",
     advice: "Create a key named for homedash on the free plan (60 calls a minute); it can only be sent in the URL, which homedash redacts everywhere. A new key may be rejected for a few hours until it activates.",

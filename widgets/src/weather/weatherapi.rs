@@ -267,6 +267,7 @@ pub const PROVIDER: Provider = Provider {
     label: "WeatherAPI.com (weather)",
     kind: Some(Kind::Weather),
     auth: AUTH,
+    also_in_query: &[],
     default_base: DEFAULT_BASE,
     key_page: "https://www.weatherapi.com/my/",
     advice: "The free plan's key is read-only; it can only be sent in the URL, which homedash redacts everywhere. The monthly quota is shared by all your apps, so keep refreshes at 10 minutes or more.",
