@@ -10,8 +10,10 @@
 //! (`hold`); this room keeps only their encoded forms, wiped on drop, and
 //! never hands them out.
 
-use std::sync::{PoisonError, RwLock};
+use std::collections::VecDeque;
+use std::sync::{Arc, PoisonError, RwLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use homedash_widgets::text;
 use zeroize::Zeroizing;
 
@@ -21,63 +23,98 @@ pub const REDACTED: &str = "REDACTED";
 /// Outside text longer than this is cut, with an ellipsis.
 pub use homedash_widgets::text::CAP;
 
-/// A part shorter than this is not a secret worth mangling text for (and
-/// its encodings would match ordinary text).
-const MIN_PART: usize = 6;
+/// A value shorter than this is not a secret worth mangling text for.
+const MIN_PLAIN: usize = 4;
+/// Encoded forms (hex, percent, base64) only from this length: shorter
+/// ones would match ordinary encoded data.
+const MIN_ENCODED: usize = 6;
 /// A base64 core (the characters that depend on the secret alone) shorter
 /// than this would match ordinary base64 data.
 const MIN_BASE64_CORE: usize = 8;
+/// Secrets held at most: the oldest go first. OAuth access tokens renew
+/// every hour or so, and a week of them is more than any server echoes.
+const MAX_HELD: usize = 256;
 
 type Form = Zeroizing<Vec<u8>>;
 
-/// The forms of every secret held, longest first, so a longer form is
-/// replaced before a shorter one inside it.
+/// Every held secret's forms, and one automaton that finds any of them in
+/// a single pass (leftmost-longest, so a longer form wins over a shorter
+/// one inside it). The automaton's tables are not wiped on drop: it is
+/// built again only when a secret is held, and it lives as long as the
+/// process (README: Memory).
 struct Held {
-    /// The secrets themselves, to skip one already held.
-    secrets: Vec<Form>,
-    forms: Vec<Form>,
+    /// The secrets themselves (to skip one already held), oldest first,
+    /// each with its forms.
+    secrets: VecDeque<(Form, Vec<Form>)>,
+    finder: Option<Arc<AhoCorasick>>,
 }
 
 static HELD: RwLock<Held> = RwLock::new(Held {
-    secrets: Vec::new(),
-    forms: Vec::new(),
+    secrets: VecDeque::new(),
+    finder: None,
 });
 
-/// Scrub every later text of every form of `secret`. Called by the
-/// credentials room for each secret it reads, receives or makes; a
-/// secret stays held for the life of the process, since a server may
-/// echo an old token after a rotation.
+/// Scrub every later text of every form of `secret` (taken whole). Called
+/// by the credentials room for each secret it reads, receives or makes; a
+/// secret stays held while the process runs (a server may echo an old
+/// token after a rotation), up to the newest `MAX_HELD`.
 pub fn hold(secret: &str) {
-    if secret.len() < MIN_PART {
-        return;
-    }
-    let mut held = HELD.write().unwrap_or_else(PoisonError::into_inner);
-    if held.secrets.iter().any(|s| s.as_slice() == secret.as_bytes()) {
-        return;
-    }
-    held.secrets.push(Zeroizing::new(secret.as_bytes().to_vec()));
-    for f in forms(secret.as_bytes()) {
-        if !held.forms.iter().any(|o| o.as_slice() == f.as_slice()) {
-            held.forms.push(f);
+    hold_forms(secret, false);
+}
+
+/// `hold` for a two-part value a provider takes as a pair (Datadog's
+/// `API:APP`): each half is scrubbed on its own too. Only such values are
+/// split: another secret's halves may be ordinary words.
+pub fn hold_pair(secret: &str) {
+    hold_forms(secret, true);
+}
+
+fn hold_forms(secret: &str, pair: bool) {
+    HELD.write().unwrap_or_else(PoisonError::into_inner).add(secret, pair);
+}
+
+impl Held {
+    fn add(&mut self, secret: &str, pair: bool) {
+        if secret.len() < MIN_PLAIN {
+            return;
         }
+        let known = self.secrets.iter().position(|(s, _)| s.as_slice() == secret.as_bytes());
+        let forms = forms(secret.as_bytes(), pair);
+        match known {
+            // Held already, with as many forms: nothing to build again.
+            Some(i) if self.secrets[i].1.len() >= forms.len() => return,
+            Some(i) => self.secrets[i].1 = forms,
+            None => self
+                .secrets
+                .push_back((Zeroizing::new(secret.as_bytes().to_vec()), forms)),
+        }
+        while self.secrets.len() > MAX_HELD {
+            self.secrets.pop_front();
+        }
+        let mut patterns: Vec<&[u8]> = self
+            .secrets
+            .iter()
+            .flat_map(|(_, f)| f.iter().map(|f| f.as_slice()))
+            .collect();
+        patterns.sort();
+        patterns.dedup();
+        self.finder = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok()
+            .map(Arc::new);
     }
-    held.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
 }
 
-/// True when no secret is held (nothing to scrub).
-fn nothing_held() -> bool {
-    HELD.read().unwrap_or_else(PoisonError::into_inner).forms.is_empty()
-}
-
-/// The forms in which `secret` could come back: the value and each part of
-/// a two-part value (`API:APP`), and each of those percent-encoded (only
-/// the reserved bytes, or byte by byte, in either case), form-encoded,
-/// hex in either case, JSON with its slashes escaped, and base64
-/// (standard and URL-safe, padded or not) at each of the three byte
-/// offsets it can start at inside a longer encoded text.
-fn forms(secret: &[u8]) -> Vec<Form> {
+/// The forms in which `secret` could come back: the value (and with
+/// `pair`, each half of `A:B`), and each of those percent-encoded (only
+/// the reserved bytes, or byte by byte, in either case), form-encoded, hex
+/// in either case, JSON with its slashes escaped, and base64 (standard and
+/// URL-safe, padded or not) at each of the three byte offsets it can start
+/// at inside a longer encoded text.
+fn forms(secret: &[u8], pair: bool) -> Vec<Form> {
     let mut parts: Vec<&[u8]> = vec![secret];
-    if secret.contains(&b':') {
+    if pair {
         parts.extend(secret.split(|b| *b == b':'));
     }
     let mut out: Vec<Form> = Vec::new();
@@ -87,8 +124,11 @@ fn forms(secret: &[u8]) -> Vec<Form> {
             out.push(f);
         }
     };
-    for p in parts.into_iter().filter(|p| p.len() >= MIN_PART) {
+    for p in parts.into_iter().filter(|p| p.len() >= MIN_PLAIN) {
         add(p.to_vec());
+        if p.len() < MIN_ENCODED {
+            continue;
+        }
         add(url::form_urlencoded::byte_serialize(p).collect::<String>().into_bytes());
         let strict = percent_encoding::percent_encode(p, percent_encoding::NON_ALPHANUMERIC).to_string();
         add(strict.to_ascii_lowercase().into_bytes());
@@ -137,43 +177,82 @@ fn base64_core(p: &[u8], offset: usize) -> Option<String> {
     (core.len() >= MIN_BASE64_CORE).then(|| core.to_string())
 }
 
-/// `bytes` with every form of every held secret replaced by `REDACTED`.
-/// Borrowed back when nothing was found, so a clean body costs no copy.
+/// `bytes` with every form of every held secret replaced by `REDACTED`,
+/// in one pass. Borrowed back when nothing was found, so a clean body
+/// costs no copy.
 pub fn scrub_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     use std::borrow::Cow;
-    let held = HELD.read().unwrap_or_else(PoisonError::into_inner);
-    let mut out: Cow<'_, [u8]> = Cow::Borrowed(bytes);
-    for form in &held.forms {
-        let finder = memchr::memmem::Finder::new(form.as_slice());
-        if finder.find(&out).is_none() {
+    // The lock is held only to take the automaton: a long scan never
+    // holds up a `hold`.
+    let finder = HELD.read().unwrap_or_else(PoisonError::into_inner).finder.clone();
+    let Some(finder) = finder else {
+        return Cow::Borrowed(bytes);
+    };
+    let mut found: Vec<(usize, usize)> = finder.find_iter(bytes).map(|m| (m.start(), m.end())).collect();
+    // Percent-encoding of any mix of bytes (Python's quote() keeps `/`,
+    // encodeURIComponent keeps `~!*'()`): the text is also read with every
+    // `%XX` decoded, and a match there covers what it was decoded from.
+    if memchr::memchr(b'%', bytes).is_some() {
+        found.extend(decoded_matches(bytes, &finder));
+    }
+    if found.is_empty() {
+        return Cow::Borrowed(bytes);
+    }
+    found.sort_unstable();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for (start, end) in found {
+        if end <= at {
             continue;
         }
-        let mut next = Vec::with_capacity(out.len());
-        let mut at = 0;
-        for i in finder.find_iter(&out) {
-            if i < at {
-                continue;
-            }
-            next.extend_from_slice(&out[at..i]);
-            next.extend_from_slice(REDACTED.as_bytes());
-            at = i + form.len();
+        // Overlapping matches become one REDACTED.
+        if start >= at {
+            out.extend_from_slice(&bytes[at..start]);
+            out.extend_from_slice(REDACTED.as_bytes());
         }
-        next.extend_from_slice(&out[at..]);
-        // The old copy held the secret: wipe it.
-        if let Cow::Owned(old) = std::mem::replace(&mut out, Cow::Owned(next)) {
-            drop(Zeroizing::new(old));
+        at = end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    Cow::Owned(out)
+}
+
+/// The matches in `bytes` read with each `%XX` decoded, as ranges of
+/// `bytes` itself.
+fn decoded_matches(bytes: &[u8], finder: &AhoCorasick) -> Vec<(usize, usize)> {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    }
+    let mut decoded = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    // For each decoded byte, where it started and ended in `bytes`.
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| Some(hex(*bytes.get(i + 1)?)? * 16 + hex(*bytes.get(i + 2)?)?))
+            .flatten();
+        match escaped {
+            Some(b) => {
+                decoded.push(b);
+                spans.push((i, i + 3));
+                i += 3;
+            }
+            None => {
+                decoded.push(bytes[i]);
+                spans.push((i, i + 1));
+                i += 1;
+            }
         }
     }
-    out
+    finder
+        .find_iter(decoded.as_slice())
+        .filter_map(|m| Some((spans.get(m.start())?.0, spans.get(m.end().checked_sub(1)?)?.1)))
+        .collect()
 }
 
 /// `text` with every form of every held secret replaced by `REDACTED`.
 /// Only this module's `admit` and the places that must keep text whole
 /// (a body before it is parsed) call it; everything else admits.
 pub fn scrub(text: &str) -> String {
-    if nothing_held() {
-        return text.to_string();
-    }
     match scrub_bytes(text.as_bytes()) {
         // A valid UTF-8 form matches only on character boundaries, and
         // every other form is ASCII: the result is UTF-8.
@@ -214,7 +293,7 @@ mod tests {
 
     /// A secret no other test holds, so tests in parallel do not meet.
     fn held(s: &str) -> &str {
-        hold(s);
+        hold_pair(s);
         s
     }
 
@@ -231,6 +310,9 @@ mod tests {
             percent_encoding::percent_encode(whole, percent_encoding::NON_ALPHANUMERIC)
                 .to_string()
                 .to_lowercase(),
+            // Python's quote(): `/` kept, the rest of the reserved bytes
+            // escaped; and a mix of cases.
+            s.replace('+', "%2B").replace('=', "%3d").replace(':', "%3A"),
             whole.iter().map(|b| format!("%{b:02X}")).collect(),
             whole.iter().map(|b| format!("%{b:02x}")).collect(),
             whole.iter().map(|b| format!("{b:02x}")).collect(),
@@ -274,6 +356,36 @@ mod tests {
         // would be split and survive.
         let out = admit(&format!("a\u{1b}[2J{s}\u{202e}b"));
         assert_eq!(out, "a\\x1b[2JREDACTED\\u{202e}b");
+    }
+
+    #[test]
+    fn only_a_pair_is_split() {
+        hold("hd-canary-whole:prometheus-not-a-half");
+        assert_eq!(
+            scrub("up{job=\"prometheus-not-a-half\"}"),
+            "up{job=\"prometheus-not-a-half\"}"
+        );
+        hold_pair("hd-canary-api-0001:hd-canary-app-0001");
+        assert_eq!(scrub("a hd-canary-app-0001 b"), "a REDACTED b");
+        // A four-character half is scrubbed as it is, not in encodings.
+        hold_pair("hd-canary-api-0002:ab12");
+        assert_eq!(scrub("x ab12 y 61623132"), "x REDACTED y 61623132");
+    }
+
+    #[test]
+    fn the_oldest_secrets_go_past_the_cap() {
+        // A registry of its own: the process's is shared by every test.
+        let mut held = Held {
+            secrets: VecDeque::new(),
+            finder: None,
+        };
+        for i in 0..MAX_HELD + 10 {
+            held.add(&format!("hd-canary-cap-{i:06}"), false);
+        }
+        assert_eq!(held.secrets.len(), MAX_HELD);
+        let finder = held.finder.unwrap();
+        assert!(finder.is_match(format!("hd-canary-cap-{:06}", MAX_HELD + 9).as_bytes()));
+        assert!(!finder.is_match("hd-canary-cap-000000".as_bytes()), "the oldest went");
     }
 
     #[test]

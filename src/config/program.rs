@@ -94,6 +94,7 @@ fn check(path: &Path) -> Result<(), ProgramError> {
         return Err(ProgramError::NotExecutable { path: real });
     }
     let me = rustix::process::geteuid().as_raw();
+    let private_group = private_group(me);
     let guarded = |p: &Path, md: &std::fs::Metadata, sticky_ok: bool| -> Result<(), ProgramError> {
         if md.uid() != me && md.uid() != 0 {
             return Err(ProgramError::Owner {
@@ -102,7 +103,10 @@ fn check(path: &Path) -> Result<(), ProgramError> {
             });
         }
         let sticky = md.mode() & 0o1000 != 0;
-        if md.mode() & 0o022 != 0 && !(sticky_ok && sticky) {
+        // A group of your own alone (a user private group, as umask 002
+        // setups give `~/.local/bin`) is you.
+        let group = md.mode() & 0o020 != 0 && private_group != Some(md.gid());
+        if (md.mode() & 0o002 != 0 || group) && !(sticky_ok && sticky) {
             return Err(ProgramError::Writable {
                 path: p.to_path_buf(),
                 who: if md.mode() & 0o002 != 0 {
@@ -115,18 +119,44 @@ fn check(path: &Path) -> Result<(), ProgramError> {
         Ok(())
     };
     guarded(&real, &md, false)?;
-    let mut first = true;
-    for dir in real.ancestors().skip(1) {
-        let md = std::fs::metadata(dir).map_err(|_| ProgramError::Missing {
-            path: dir.to_path_buf(),
-        })?;
-        // The program's own directory may not be shared even with a
-        // sticky bit: others could add a program of the same name to a
-        // later PATH lookup. Above it, a sticky bit is enough.
-        guarded(dir, &md, !first)?;
-        first = false;
+    // The directories of the path that runs and of the file it leads to:
+    // whoever could swap a link could swap the program. The program's own
+    // directory may not be shared even with a sticky bit (others could add
+    // a program of the same name); above it, a sticky bit is enough.
+    let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+    for start in [real.parent(), path.parent()].into_iter().flatten() {
+        for (i, dir) in start.ancestors().enumerate() {
+            match dirs.iter_mut().find(|(d, _)| d == dir) {
+                Some(seen) => seen.1 &= i > 0,
+                None => dirs.push((dir.to_path_buf(), i > 0)),
+            }
+        }
+    }
+    for (dir, sticky_ok) in dirs {
+        let md = std::fs::metadata(&dir).map_err(|_| ProgramError::Missing { path: dir.clone() })?;
+        guarded(&dir, &md, sticky_ok)?;
     }
     Ok(())
+}
+
+/// The gid of `uid`'s own group, when it is a user private group: named
+/// as the user, the user's primary group, with no other member.
+#[cfg(unix)]
+fn private_group(uid: u32) -> Option<u32> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let (name, gid) = passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        let ours = f.get(2)?.parse::<u32>().ok()? == uid;
+        ours.then(|| Some((f.first()?.to_string(), f.get(3)?.parse::<u32>().ok()?)))?
+    })?;
+    let group = std::fs::read_to_string("/etc/group").ok()?;
+    let private = group.lines().any(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        f.first() == Some(&name.as_str())
+            && f.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(gid)
+            && f.get(3).is_none_or(|m| m.split(',').all(|m| m.is_empty() || m == name))
+    });
+    private.then_some(gid)
 }
 
 #[cfg(not(unix))]

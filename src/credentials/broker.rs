@@ -494,7 +494,7 @@ impl Broker {
         let Some(slot) = slots.get_mut(name) else { return };
         match value {
             Ok(secret) => {
-                super::secret::hold(secret.expose_secret());
+                super::secret::hold_for(slot.config.provider, secret.expose_secret());
                 slot.fingerprint = Some(fingerprint(secret.expose_secret()));
                 slot.secret = Some(secret);
                 slot.status = Status::Ready;

@@ -207,6 +207,7 @@ impl Manager {
         secret: &SecretString,
         to: &Destinations,
     ) -> Result<(), FetchError> {
+        secret::hold_for(provider, secret.expose_secret());
         let spec = (provider.probe)(base);
         let grant = Grant { name, secret, to };
         let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await?;
@@ -508,6 +509,7 @@ impl Manager {
         let Some(prev) = self.own_previous(name).await? else {
             return Err(CredError::NothingToRollBack { name: name.to_string() });
         };
+        secret::check(prev.expose_secret())?;
         self.set(name, &prev).await?;
         self.delete(&previous(name)).await?;
         let fp = fingerprint(prev.expose_secret());

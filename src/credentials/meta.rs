@@ -173,11 +173,15 @@ impl MetaFile {
 
     /// True when `value` is the `NAME#previous` homedash wrote for `name`.
     pub fn sealed_previous(&self, name: &str, value: &str) -> bool {
-        match (
-            &self.seal_salt,
-            self.credentials.get(name).and_then(|e| e.previous_seal.as_ref()),
-        ) {
+        let entry = self.credentials.get(name);
+        match (&self.seal_salt, entry.and_then(|e| e.previous_seal.as_ref())) {
             (Some(salt), Some(seal)) => MetaFile::seal(salt, value) == *seal,
+            // A state file from before seals: the fingerprint recorded at
+            // that rotation stands in for the seal.
+            (None, None) => {
+                entry.and_then(|e| e.previous_fingerprint.as_deref())
+                    == Some(super::secret::fingerprint(value).as_str())
+            }
             _ => false,
         }
     }

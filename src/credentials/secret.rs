@@ -16,11 +16,20 @@ pub fn from_string(s: String) -> SecretString {
 
 /// Scrub every later outside text of every form of `value`.
 pub fn hold(value: &str) {
-    // homedash's own OAuth record (JSON) is not a token: its tokens are
-    // held one by one when it is read (`oauth::Stored::from_secret`), and
-    // its field names must not be scrubbed from every text.
-    if !value.starts_with('{') {
+    // homedash's own OAuth record (`oauth::stored`'s JSON, which always
+    // starts so) is not a token: its tokens are held one by one when it is
+    // read, and its field names must not be scrubbed from every text.
+    if !value.starts_with(r#"{"v":"#) {
         crate::outside::hold(value);
+    }
+}
+
+/// `hold`, and each half on its own too when `provider` takes the value
+/// as a pair (Datadog's `API:APP`).
+pub fn hold_for(provider: &homedash_widgets::provider::Provider, value: &str) {
+    match provider.auth {
+        homedash_widgets::AuthPlacement::HeaderPair(..) => crate::outside::hold_pair(value),
+        _ => hold(value),
     }
 }
 
@@ -56,6 +65,13 @@ impl std::fmt::Debug for Sealed {
 pub struct UnsafeToken {
     /// 1-based, in characters.
     pub at: usize,
+}
+
+impl UnsafeToken {
+    /// In a few words, for a message that gives its own advice.
+    pub fn what(self) -> String {
+        format!("a control or invisible character at position {}", self.at)
+    }
 }
 
 /// `Ok` when `secret` holds only printable characters.

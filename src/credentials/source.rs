@@ -229,7 +229,8 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
         Ok(r) => r,
         Err(_) => {
             kill_group(&child);
-            kill_marked(&run);
+            // A scan of /proc: off the runtime's threads.
+            let _ = tokio::task::spawn_blocking(move || kill_marked(&run)).await;
             let _ = child.wait().await;
             return Err(SourceError::TimedOut {
                 program: program.clone(),
@@ -300,10 +301,18 @@ pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Res
                     .map_err(SourceError::Keyring)?,
             };
             let name = name.to_string();
-            tokio::task::spawn_blocking(move || keyring.get(&name))
-                .await
-                .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
-                .map_err(SourceError::Keyring)
+            let value = tokio::task::spawn_blocking({
+                let name = name.clone();
+                move || keyring.get(&name)
+            })
+            .await
+            .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
+            .map_err(SourceError::Keyring)?;
+            // Checked where it is used, not where it is read: an entry
+            // with a control character can still be found and removed.
+            secret::check(value.expose_secret())
+                .map_err(|u| SourceError::Keyring(KeyringError::Unsafe { name, at: u.at }))?;
+            Ok(value)
         }
         Source::Env { var } => match std::env::var(var) {
             Ok(v) if v.trim().is_empty() => Err(SourceError::EnvEmpty { var: var.clone() }),

@@ -76,6 +76,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
             let main = render(&config)?;
             match nginx::reload(&main, &super::server(&config)?.directory) {
                 Ok(()) => {
+                    super::confirm_running(&config)?;
                     println!(
                         "reloaded nginx with {} (checked with nginx -t first; its new workers are running)",
                         main.display()

@@ -27,6 +27,8 @@ const JS: &str = "homedash-gateway.js";
 const NEXT: &str = ".next";
 /// The live files before the last render, for a reload nginx refused.
 const PREV: &str = ".prev";
+/// The files of the last reload nginx took: what it runs.
+const RUNNING: &str = ".running";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
@@ -48,15 +50,49 @@ pub enum GatewayError {
     },
 }
 
-/// Put back the files the last render replaced (a reload nginx did not
-/// take): what is on disk is again what nginx runs.
-pub fn restore_previous(config: &Config) -> Result<(), GatewayError> {
+/// A kept copy of live file `name` (a hard link: same owner and mode).
+fn kept(dir: &Path, name: &str, which: &str) -> PathBuf {
+    dir.join(format!(".{name}{which}"))
+}
+
+/// After a reload nginx took: the live files are what it runs (kept as
+/// `.running`), and the render's `.prev` copies (the keys before a
+/// rotation among them) go.
+pub fn confirm_running(config: &Config) -> Result<(), GatewayError> {
     let dir = &server(config)?.directory;
     for name in [KEYS, CLIENTS, JS, MAIN] {
-        let (prev, live) = (dir.join(format!(".{name}{PREV}")), with_suffix(dir, name, false));
-        if prev.exists() {
-            std::fs::rename(&prev, &live).map_err(|source| GatewayError::Write { path: live, source })?;
+        let (live, running) = (with_suffix(dir, name, false), kept(dir, name, RUNNING));
+        let _ = std::fs::remove_file(&running);
+        if live.exists() {
+            std::fs::hard_link(&live, &running).map_err(|source| GatewayError::Write { path: running, source })?;
         }
+        let _ = std::fs::remove_file(kept(dir, name, PREV));
+    }
+    Ok(())
+}
+
+/// Put back what nginx runs after a reload it did not take: the files of
+/// the last reload it took, else those the last render replaced. Then
+/// what is on disk is again what runs, and the next start runs it.
+pub fn restore_previous(config: &Config) -> Result<(), GatewayError> {
+    let dir = &server(config)?.directory;
+    let which = if kept(dir, MAIN, RUNNING).exists() {
+        RUNNING
+    } else {
+        PREV
+    };
+    for name in [KEYS, CLIENTS, JS, MAIN] {
+        let (from, live) = (kept(dir, name, which), with_suffix(dir, name, false));
+        if !from.exists() {
+            continue;
+        }
+        // Through a link beside it, so the kept copy stays.
+        let next = kept(dir, name, ".restore");
+        let _ = std::fs::remove_file(&next);
+        std::fs::hard_link(&from, &next)
+            .and_then(|()| std::fs::rename(&next, &live))
+            .map_err(|source| GatewayError::Write { path: live, source })?;
+        let _ = std::fs::remove_file(kept(dir, name, PREV));
     }
     Ok(())
 }
@@ -176,7 +212,7 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
     // The live files stay reachable as `.prev` (hard links: same owner
     // and mode), for a reload that nginx does not take.
     for name in [KEYS, CLIENTS, JS, MAIN] {
-        let (live, prev) = (with_suffix(dir, name, false), dir.join(format!(".{name}{PREV}")));
+        let (live, prev) = (with_suffix(dir, name, false), kept(dir, name, PREV));
         let _ = std::fs::remove_file(&prev);
         if live.exists() {
             std::fs::hard_link(&live, &prev).map_err(|source| GatewayError::Write { path: prev, source })?;

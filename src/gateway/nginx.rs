@@ -26,7 +26,7 @@ pub enum NginxError {
 }
 
 /// How long a reload may take to start its new workers.
-const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+const RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The running nginx before a reload: its master, the master's children
 /// (workers and cache processes), and how long its error log was.

@@ -154,24 +154,44 @@ fn client_header_strips() -> String {
         .collect()
 }
 
-/// Every query parameter some provider takes a key in (its placement and
-/// the others it accepts, from the registry): a client that sends one is
-/// refused, since nginx cannot remove it from the query. nginx's `$arg_`
-/// matches names in any case.
-fn query_params() -> Vec<String> {
-    let mut out: Vec<String> = homedash_widgets::source::keyed_all()
-        .iter()
-        .flat_map(|p| {
-            let own = match p.auth {
-                AuthPlacement::Query(q) => Some(q),
-                _ => None,
-            };
-            own.into_iter().chain(p.also_in_query.iter().copied())
-        })
+/// The query parameters `provider` takes a key in (its placement and the
+/// others it accepts, from the registry): a client that sends one on its
+/// route is refused, since nginx cannot remove it from the query. nginx's
+/// `$arg_` matches names in any case.
+fn query_params(provider: &str) -> Vec<String> {
+    let Some(p) = homedash_widgets::source::keyed(provider) else {
+        return Vec::new();
+    };
+    let own = match p.auth {
+        AuthPlacement::Query(q) => Some(q),
+        _ => None,
+    };
+    let mut out: Vec<String> = own
+        .into_iter()
+        .chain(p.also_in_query.iter().copied())
         .map(str::to_ascii_lowercase)
         .collect();
     out.sort_unstable();
     out.dedup();
+    out
+}
+
+/// The refusal of a request carrying its own credential, answered in
+/// place (a `return` with a body is not redirected to an error page, so
+/// the log keeps the route).
+fn refuse_params(provider: &str, vh: &str) -> String {
+    let answer = format!(
+        "                add_header {vh} {} always;\n                return {} {};\n",
+        Refusal::BadRequest.code(),
+        Refusal::BadRequest.status(),
+        json_body("the gateway refused this request: it carries a credential of its own")
+    );
+    // A parameter name with an escape in it could be one of them once the
+    // provider decodes it: refused too.
+    let mut out = format!("            if ($args ~ \"(^|&)[^=&]*%\") {{\n{answer}            }}\n");
+    for q in query_params(provider) {
+        let _ = write!(out, "            if ($arg_{q} != \"\") {{\n{answer}            }}\n");
+    }
     out
 }
 
@@ -229,9 +249,10 @@ http {{
         o,
         r#"    }}
 
-    # The route is the first path segment: /finnhub/quote -> finnhub. Read
-    # from the request line, so a refusal's internal redirect keeps it.
-    map $request_uri $hd_route {{
+    # The route is the first path segment: /finnhub/quote -> finnhub. From
+    # the normalised path, as locations match it: `//finnhub/` or
+    # `/%66innhub/` is route finnhub too, and counts against its limit.
+    map $uri $hd_route {{
         ~^/(?<r>[a-z0-9-]+)/ $r;
         default "";
     }}
@@ -393,13 +414,6 @@ http {{
             .join(","),
     );
     let strips = client_header_strips().replace("        ", "            ");
-    let mut refuse_params = String::new();
-    for q in query_params() {
-        let _ = write!(
-            refuse_params,
-            "            if ($arg_{q} != \"\") {{\n                return 400;\n            }}\n"
-        );
-    }
     for r in &s.routes {
         let ttl = r.ttl.as_secs().max(1);
         let _ = write!(
@@ -414,7 +428,7 @@ http {{
             if ($request_method !~ ^(GET|HEAD)$) {{
                 return 405;
             }}
-{refuse_params}            limit_req zone=hd_clients burst={burst} nodelay;
+{refuse}            limit_req zone=hd_clients burst={burst} nodelay;
             proxy_pass http://hd_upstream_side;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
@@ -433,6 +447,7 @@ http {{
         }}
 "#,
             route = r.provider,
+            refuse = refuse_params(r.provider, &vh),
             burst = s.client_burst,
         );
     }

@@ -341,7 +341,7 @@ impl Http {
                 url = next;
                 continue;
             }
-            return self.read(resp, &host, timeout).await;
+            return self.read(resp, &host, timeout, Scrub::Body).await;
         }
         Err(FetchError::bad_response(format!(
             "more than {MAX_REDIRECTS} redirects from {}; not followed",
@@ -379,7 +379,11 @@ impl Http {
                 resp.status().as_u16()
             )));
         }
-        let reply = tokio::time::timeout(timeout, self.read(resp, &host, timeout))
+        // The answer of a token endpoint carries tokens, which may be the
+        // very ones held (a refresh token the server sends back unchanged):
+        // scrubbed, they would be stored as "REDACTED". The exchange's
+        // caller admits the text it shows (`oauth::clean_to`).
+        let reply = tokio::time::timeout(timeout, self.read(resp, &host, timeout, Scrub::HeadersOnly))
             .await
             .map_err(|_| FetchError::new(ErrorClass::Timeout, format!("the answer from {host} broke off")))??;
         let mut out = http::Response::builder().status(reply.status);
@@ -390,7 +394,13 @@ impl Http {
             .map_err(|e| FetchError::bad_response(e.to_string()))
     }
 
-    async fn read(&self, resp: reqwest::Response, host: &str, timeout: Duration) -> Result<HttpReply, FetchError> {
+    async fn read(
+        &self,
+        resp: reqwest::Response,
+        host: &str,
+        timeout: Duration,
+        scrub: Scrub,
+    ) -> Result<HttpReply, FetchError> {
         let fail = |e: reqwest::Error| classify(e, host, timeout);
         let status = resp.status().as_u16();
         // Outside text enters here: headers and body are scrubbed of every
@@ -413,9 +423,12 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
-        let scrubbed = match outside::scrub_bytes(&body) {
-            std::borrow::Cow::Owned(v) => Some(v),
-            std::borrow::Cow::Borrowed(_) => None,
+        let scrubbed = match scrub {
+            Scrub::Body => match outside::scrub_bytes(&body) {
+                std::borrow::Cow::Owned(v) => Some(v),
+                std::borrow::Cow::Borrowed(_) => None,
+            },
+            Scrub::HeadersOnly => None,
         };
         if let Some(scrubbed) = scrubbed {
             // The unscrubbed copy held the secret: wipe it.
@@ -423,6 +436,14 @@ impl Http {
         }
         Ok(HttpReply { status, headers, body })
     }
+}
+
+/// What of an answer is scrubbed as it is read.
+#[derive(Clone, Copy)]
+enum Scrub {
+    Body,
+    /// An OAuth exchange: its body is tokens, admitted by its reader.
+    HeadersOnly,
 }
 
 fn too_large(cap: usize) -> FetchError {

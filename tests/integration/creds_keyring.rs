@@ -63,19 +63,15 @@ impl Home {
     /// on no captured screen and not in the dashboard's command line; the
     /// audit log recorded the whole life of the credential without them.
     fn assert_nowhere(&self, canaries: &[&String], screens: &[String], cmdline: &[u8]) {
-        for c in canaries {
-            assert!(!String::from_utf8_lossy(cmdline).contains(c.as_str()));
-            for s in screens {
-                assert!(!s.contains(c.as_str()), "on screen:\n{s}");
-            }
-            for f in self.files() {
-                let bytes = std::fs::read(&f).unwrap();
-                assert!(
-                    !String::from_utf8_lossy(&bytes).contains(c.as_str()),
-                    "{} holds the canary",
-                    f.display()
-                );
-            }
+        // In no form: plain, cut, percent, hex, base64 at any offset.
+        let canaries: Vec<&str> = canaries.iter().map(|c| c.as_str()).collect();
+        support::canary::assert_no_form("argv", &String::from_utf8_lossy(cmdline), &canaries);
+        for s in screens {
+            support::canary::assert_no_form("the screen", s, &canaries);
+        }
+        for f in self.files() {
+            let bytes = std::fs::read(&f).unwrap();
+            support::canary::assert_no_form(&f.display().to_string(), &String::from_utf8_lossy(&bytes), &canaries);
         }
         let audit = std::fs::read_to_string(self.path().join("state/homedash/audit.jsonl")).unwrap();
         for event in ["added", "tested", "rotated", "rolled_back", "revoked"] {
@@ -117,8 +113,11 @@ fn canary_through_the_cli_while_widgets_poll() {
     let (c1, c2) = (canary("one"), canary("two"));
     let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
+    // Everything the commands printed, stdout and stderr.
+    let mut said = Vec::new();
 
     let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains(&format!("{name}: valid")), "{}", text(&o));
     assert!(
@@ -143,30 +142,38 @@ fn canary_through_the_cli_while_widgets_poll() {
     let mut screens = vec![app.text()];
 
     let o = home.creds(&["test", &name], "");
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     let o = home.creds(&["rotate", &name], &c2);
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("rollback"), "{}", text(&o));
     assert_eq!(secret_tool(&name).as_deref(), Some(c2.as_str()));
     assert_eq!(secret_tool(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
     let o = home.creds(&["list", "--json"], "");
+    said.push(text(&o));
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(list[0]["fingerprint"], format!("…{}", &c2[c2.len() - 4..]));
     assert_eq!(list[0]["used_by"][0], "stocks");
     let o = home.creds(&["rollback", &name], "");
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(secret_tool(&name).as_deref(), Some(c1.as_str()));
     assert_eq!(secret_tool(&format!("{name}#previous")), None);
     let o = home.creds(&["test", "--all"], "");
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     screens.push(app.text());
 
     let o = home.creds(&["rm", &name], "");
+    said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(secret_tool(&name), None);
     let o = home.creds(&["list"], "");
+    said.push(text(&o));
     assert!(text(&o).contains("revoked"), "{}", text(&o));
     let o = home.creds(&["test", &name], "");
+    said.push(text(&o));
     assert!(
         !o.status.success(),
         "a revoked credential does not test valid: {}",
@@ -178,6 +185,9 @@ fn canary_through_the_cli_while_widgets_poll() {
     assert!(srv.accepted() >= 3, "the widget polled with the token");
 
     // The canary is nowhere but the keyring and the wire.
+    // What every command printed, and every byte the dashboard wrote.
+    screens.extend(said);
+    screens.push(String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned());
     home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
     // Every header the server saw carried the token in X-Finnhub-Token only.
     for h in srv.heads() {

@@ -5,7 +5,7 @@
 use crate::support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use support::providers::ProviderServer;
 
@@ -14,33 +14,8 @@ const TOKEN: &str = "hd-canary-doctor-0123456789abcdef";
 /// A home with `config`, and `script` run in it inside a keyring of its
 /// own, with the binary as `$HD` and the config as `$CFG`.
 fn in_keyring(dir: &Path, config: &str, script: &str) -> Output {
-    let cfg = dir.join("config.toml");
-    std::fs::write(&cfg, config).unwrap();
-    let mut c = Command::new("bash");
-    c.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/secret-service.sh"))
-        .args(["bash", "-c", script])
-        .env("HD", env!("CARGO_BIN_EXE_homedash"))
-        .env("CFG", &cfg)
-        .env("HOME", dir)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("LANG", "C.UTF-8")
-        .env("TERM", "xterm-256color")
-        .env_remove("LC_ALL")
-        .env_remove("LC_CTYPE")
-        .env_remove("NO_COLOR")
-        .env_remove("HOMEDASH_CONFIG");
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        c.env_remove(v);
-    }
-    c.output().unwrap()
+    std::fs::write(dir.join("config.toml"), config).unwrap();
+    support::in_keyring(dir, script)
 }
 
 fn config(base: &str, more: &str) -> String {

@@ -402,20 +402,17 @@ fn three_clients_share_one_gateway() {
         }
         for (what, bytes) in &places {
             let text = String::from_utf8_lossy(bytes);
-            for key in [FH_KEY, OWM_KEY] {
-                assert!(!text.contains(key), "{}: the provider key is in {what}", c.name);
-            }
+            crate::support::canary::assert_no_form(&format!("{}: {what}", c.name), &text, &[FH_KEY, OWM_KEY]);
         }
     }
     // The client tokens are nowhere on the gateway host but as hashes.
     let files = gw.files();
     for c in &clients {
         for (p, bytes) in &files {
-            assert!(
-                !String::from_utf8_lossy(bytes).contains(&c.token),
-                "{}'s token is in {}",
-                c.name,
-                p.display()
+            crate::support::canary::assert_no_form(
+                &format!("{}'s token in {}", c.name, p.display()),
+                &String::from_utf8_lossy(bytes),
+                &[&c.token],
             );
         }
         let hash = homedash::gateway::clients::sha256_hex(c.token.as_bytes());
@@ -597,46 +594,20 @@ fn three_clients_share_one_gateway() {
     }
 }
 
-/// A request to the gateway with any method, body and extra header:
-/// (status, X-Homedash-Gateway).
 fn send(gw: &GatewayHost, method: &str, path: &str, token: &str, extra: Option<(&str, String)>) -> (u16, String) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let ca = reqwest::Certificate::from_pem(&std::fs::read(&gw.pki.ca).unwrap()).unwrap();
-        let client = reqwest::Client::builder()
-            .add_root_certificate(ca)
-            .no_proxy()
-            .build()
-            .unwrap();
-        let mut req = client
-            .request(method.parse().unwrap(), format!("{}{path}", gw.url()))
-            .bearer_auth(token);
-        if method != "GET" && method != "HEAD" {
-            req = req.body(r#"{"write":"with the gateway's key"}"#);
-        }
-        if let Some((k, v)) = extra {
-            req = req.header(k, v);
-        }
-        let r = req.send().await.unwrap();
-        let verdict = r
-            .headers()
-            .get("x-homedash-gateway")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        (r.status().as_u16(), verdict)
-    })
+    gw.request(method, path, token, None, extra)
 }
 
-/// One gate, finding 10: the gateway forwarded POST, PUT, PATCH and DELETE
-/// with their bodies and the provider key, and a client's own `?token=`
-/// (Finnhub's query name) went upstream untouched.
-#[test]
-fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
+/// A gateway serving Finnhub (with the canary key) and Open-Meteo on
+/// nginx, to 127.0.0.1, with one client "alice": the providers, the host,
+/// the key's environment and alice's token.
+fn serving() -> (
+    ProviderServer,
+    ProviderServer,
+    GatewayHost,
+    [(&'static str, &'static str); 1],
+    String,
+) {
     let fh = ProviderServer::start("finnhub", &[FH_KEY]);
     let meteo = ProviderServer::start("open-meteo", &[]);
     let mut gw = host(&fh, &meteo, "\"127.0.0.1\"");
@@ -645,6 +616,16 @@ fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
     let token = gw.add_client("alice");
     gw.ok(&["gateway", "render"], None, &env);
     gw.start_nginx();
+    gw.wait_for_status(&token, 200);
+    (fh, meteo, gw, env, token)
+}
+
+/// One gate, finding 10: the gateway forwarded POST, PUT, PATCH and DELETE
+/// with their bodies and the provider key, and a client's own `?token=`
+/// (Finnhub's query name) went upstream untouched.
+#[test]
+fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
+    let (fh, _meteo, gw, _env, token) = serving();
     let quote = "/finnhub/api/v1/quote?symbol=AAPL";
     for method in ["POST", "PUT", "PATCH", "DELETE"] {
         assert_eq!(
@@ -654,14 +635,15 @@ fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
         );
     }
     assert_eq!(fh.requests(), 0, "a write reached the provider: {:?}", fh.heads());
-    // Every provider's own credential parameters, in any case.
+    // The route's provider's own credential parameters, in any case, and
+    // any parameter name the provider would decode into one.
     for q in [
         "token=stolen",
         "TOKEN=stolen",
-        "apikey=stolen",
-        "apiKey=stolen",
-        "appid=x",
-        "api_key=x",
+        "Token=x",
+        "%74oken=stolen",
+        "to%6Ben=x",
+        "%41=1",
     ] {
         let (status, verdict) = send(&gw, "GET", &format!("{quote}&{q}"), &token, None);
         assert_eq!((status, verdict.as_str()), (400, "bad-request"), "{q}");
@@ -721,15 +703,7 @@ fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
 /// files, and nginx went on with the old config.
 #[test]
 fn finding_11_a_reload_nginx_does_not_take_is_reported_and_undone() {
-    let fh = ProviderServer::start("finnhub", &[FH_KEY]);
-    let meteo = ProviderServer::start("open-meteo", &[]);
-    let mut gw = host(&fh, &meteo, "\"127.0.0.1\"");
-    let env = [("HD_GW_FH_KEY", FH_KEY)];
-    gw.ok(&["creds", "allow", "finnhub", &fh.base()], None, &[]);
-    let token = gw.add_client("alice");
-    gw.ok(&["gateway", "render"], None, &env);
-    gw.start_nginx();
-    gw.wait_for_status(&token, 200);
+    let (_fh, _meteo, gw, env, token) = serving();
     // A reload nginx takes says so, after its new workers run.
     let out = gw.ok(&["gateway", "reload"], None, &env);
     assert!(out.contains("new workers are running"), "{out}");

@@ -11,60 +11,14 @@ use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::{self, pty::Running};
 use base64::Engine as _;
 
-use crate::support::{self, pty::Running};
-
-/// Every form of `secret` a leak could take, in the spellings the scrubber
-/// promises to catch: the value, its first 12 characters (a cut leak),
-/// percent-encoding of every byte (either case), hex, and base64 behind 0,
-/// 1 and 2 bytes of other text (standard and URL-safe), as the core that
-/// depends on the secret alone.
-fn leaks(secret: &str) -> Vec<String> {
-    let b = secret.as_bytes();
-    let mut out = vec![secret.to_string(), secret[..12].to_string()];
-    out.push(b.iter().map(|x| format!("%{x:02X}")).collect());
-    out.push(b.iter().map(|x| format!("%{x:02x}")).collect());
-    out.push(b.iter().map(|x| format!("{x:02x}")).collect());
-    for offset in 0..3usize {
-        let mut v = vec![b'X'; offset];
-        v.extend_from_slice(b);
-        let whole = v.len() / 3 * 3;
-        let skip = [0, 2, 3][offset];
-        for e in [
-            base64::engine::general_purpose::STANDARD.encode(&v[..whole]),
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&v[..whole]),
-        ] {
-            // The middle of the core: present in any encoding of the
-            // secret at that offset, whatever surrounds it.
-            let core = &e[skip..];
-            out.push(core[..core.len().min(16)].to_string());
-        }
-    }
-    out
-}
-
-/// `text` holds no form of any of `secrets`.
-fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
-    for s in secrets {
-        for form in leaks(s) {
-            assert!(
-                !text.contains(&form),
-                "{what} holds a form of a secret ({form}):\n{text}"
-            );
-        }
-    }
-}
+use support::canary::assert_no_form as assert_clean;
 
 /// Every file under `dir` (the state dir: the state file, audit, logs).
-fn kept(home: &Path) -> String {
-    let mut s = String::new();
-    for f in support::files_under(home) {
-        if let Ok(t) = std::fs::read(&f) {
-            s.push_str(&format!("== {}\n{}\n", f.display(), String::from_utf8_lossy(&t)));
-        }
-    }
-    s
+fn kept(dir: &Path) -> String {
+    support::canary::files_text(dir)
 }
 
 fn all(o: &Output) -> String {
@@ -637,31 +591,7 @@ fn finding_9_a_socks_proxy_is_an_error_at_start_naming_its_variable() {
     assert!(proxy.starts_with("FAIL") && proxy.contains("ALL_PROXY"), "{}", all(&o));
 }
 
-/// `script` in bash inside a private, unlocked GNOME Keyring of its own
-/// (tests/secret-service.sh), with `$HD` the binary and `$CFG` the config,
-/// HOME and the XDG dirs under `dir`.
-fn in_keyring(dir: &Path, script: &str) -> Output {
-    let mut c = std::process::Command::new("bash");
-    c.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/secret-service.sh"))
-        .args(["bash", "-c", script])
-        .env("HD", env!("CARGO_BIN_EXE_homedash"))
-        .env("CFG", dir.join("config.toml"))
-        .env("HOME", dir)
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env_remove("HOMEDASH_CONFIG");
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        c.env_remove(v);
-    }
-    c.output().unwrap()
-}
+use support::in_keyring;
 
 /// Finding 7, in the keyring: a token ending in `ESC[2J` was stored by
 /// `creds add`, and its fingerprint cleared the screen in `creds list`.

@@ -58,11 +58,18 @@ pub async fn login(
         Ok(s) => s,
         Err(e) => {
             if let Some(account) = &typed {
-                m.delete(account).await?;
-                say(&format!(
-                    "{}: the client secret you typed was not kept, since the login did not succeed",
-                    c.name
-                ));
+                match m.delete(account).await {
+                    Ok(()) => say(&format!(
+                        "{}: the client secret you typed was not kept, since the login did not succeed",
+                        c.name
+                    )),
+                    // The login's own error is the one to show; this one
+                    // says what is left behind.
+                    Err(d) => say(&format!(
+                        "{}: the client secret you typed could not be deleted again ({d}); remove it with `homedash creds rm {}`",
+                        c.name, c.name
+                    )),
+                }
             }
             return Err(e);
         }

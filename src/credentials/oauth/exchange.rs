@@ -141,15 +141,24 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
-fn tokens<T: TokenResponse>(t: &T) -> Tokens {
-    Tokens {
+/// What the server granted. A token with a control or invisible
+/// character is refused like any other: nothing of it is stored.
+fn tokens<T: TokenResponse>(t: &T) -> Result<Tokens, OAuthError> {
+    let unsafe_token = |u: crate::credentials::secret::UnsafeToken| {
+        OAuthError::BadAnswer(format!("the server sent a token with {}", u.what()))
+    };
+    crate::credentials::secret::check(t.access_token().secret()).map_err(unsafe_token)?;
+    if let Some(r) = t.refresh_token() {
+        crate::credentials::secret::check(r.secret()).map_err(unsafe_token)?;
+    }
+    Ok(Tokens {
         access: crate::credentials::secret::from_string(t.access_token().secret().to_string()),
         refresh: t
             .refresh_token()
             .map(|r| crate::credentials::secret::from_string(r.secret().to_string())),
         expires_in: t.expires_in(),
         scopes: t.scopes().map(|s| s.iter().map(|s| clean(s.as_str())).collect()),
-    }
+    })
 }
 
 /// The device flow's first answer: what the user is shown.
@@ -282,7 +291,7 @@ impl<'a> Exchange<'a> {
             .request_async(&http)
             .await
             .map_err(|e| self.fail(e, Self::basic_code))?;
-        Ok(tokens(&t))
+        tokens(&t)
     }
 
     pub async fn refresh(&self, refresh: &SecretString) -> Result<Tokens, OAuthError> {
@@ -299,7 +308,7 @@ impl<'a> Exchange<'a> {
             .request_async(&http)
             .await
             .map_err(|e| self.fail(e, Self::basic_code))?;
-        Ok(tokens(&t))
+        tokens(&t)
     }
 
     /// RFC 8628: ask for a device code and the page where the user enters it.
@@ -344,7 +353,7 @@ impl<'a> Exchange<'a> {
             .request_async(&http, sleep, None)
             .await
             .map_err(|e| self.fail(e, |r| r.error().as_ref().to_string()))?;
-        Ok(tokens(&t))
+        tokens(&t)
     }
 
     /// RFC 7636 with S256, and a random `state`.
@@ -383,7 +392,7 @@ impl<'a> Exchange<'a> {
             .request_async(&http)
             .await
             .map_err(|e| self.fail(e, Self::basic_code))?;
-        Ok(tokens(&t))
+        tokens(&t)
     }
 
     pub fn can_revoke(&self) -> bool {

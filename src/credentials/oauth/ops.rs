@@ -56,13 +56,7 @@ impl Manager {
         // Logging in approves the endpoints it used (shown before it ran),
         // so a later config edit that moves one pauses the credential.
         let mut used = super::server::config_origins(o);
-        used.push(crate::net::destinations::origin_of(&stored.token_endpoint));
-        used.extend(
-            stored
-                .revocation_endpoint
-                .as_ref()
-                .map(crate::net::destinations::origin_of),
-        );
+        used.extend(stored.origins());
         used.sort();
         used.dedup();
         self.approve(&cred.name, &used).await?;

@@ -152,9 +152,14 @@ pub async fn current(
     approved: &[String],
 ) -> Result<Stored, OAuthError> {
     let name = &cred.name;
-    super::server::check_approved(name, cfg, approved)?;
     let _lock = lock(name).await?;
     let stored = read(keyring, name).await?;
+    // The endpoints the stored login used were approved by that login
+    // (a login made before approvals were recorded among them); what the
+    // config names now must be among those or the approved.
+    let mut approved = approved.to_vec();
+    approved.extend(stored.origins());
+    super::server::check_approved(name, cfg, &approved)?;
     if stored.client_id != cfg.client_id {
         return Err(OAuthError::ClientChanged {
             name: name.clone(),

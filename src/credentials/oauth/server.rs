@@ -58,21 +58,10 @@ fn candidates(issuer: &Url) -> Vec<Url> {
 /// asking the network: what logging in approves, and what a config edit
 /// may not move without a new approval.
 pub fn config_origins(cfg: &OAuthConfig) -> Vec<String> {
-    let mut out: Vec<String> = match &cfg.server {
+    match &cfg.server {
         AuthServer::Issuer(i) => vec![origin_of(i)],
-        AuthServer::Endpoints(e) => [
-            Some(&e.token),
-            e.authorization.as_ref(),
-            e.device_authorization.as_ref(),
-            e.revocation.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(origin_of)
-        .collect(),
-    };
-    out.dedup();
-    out
+        AuthServer::Endpoints(e) => endpoint_origins(e),
+    }
 }
 
 /// Every origin `ends` names.

@@ -91,6 +91,14 @@ fn grant_named(name: &str) -> Option<OAuthGrant> {
 }
 
 impl Stored {
+    /// The origins of the endpoints the login used (token, revocation).
+    pub fn origins(&self) -> Vec<String> {
+        std::iter::once(&self.token_endpoint)
+            .chain(self.revocation_endpoint.as_ref())
+            .map(crate::net::destinations::origin_of)
+            .collect()
+    }
+
     /// The keyring value.
     pub fn to_secret(&self) -> SecretString {
         let wire = Wire {

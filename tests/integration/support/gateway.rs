@@ -230,6 +230,20 @@ directory = "{dir}"
     }
 
     pub fn get(&self, path: &str, token: &str, local: Option<&str>) -> (u16, String) {
+        self.request("GET", path, token, local, None)
+    }
+
+    /// (status, X-Homedash-Gateway) of a request with any method (a body
+    /// with any but GET and HEAD), from `local` when given, with an extra
+    /// header when given.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        local: Option<&str>,
+        extra: Option<(&str, String)>,
+    ) -> (u16, String) {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -241,14 +255,18 @@ directory = "{dir}"
             if let Some(l) = local {
                 b = b.local_address(l.parse::<std::net::IpAddr>().unwrap());
             }
-            let r = b
+            let mut req = b
                 .build()
                 .unwrap()
-                .get(format!("{}{path}", self.url()))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
+                .request(method.parse().unwrap(), format!("{}{path}", self.url()))
+                .bearer_auth(token);
+            if method != "GET" && method != "HEAD" {
+                req = req.body(r#"{"write":"with the gateway's key"}"#);
+            }
+            if let Some((k, v)) = extra {
+                req = req.header(k, v);
+            }
+            let r = req.send().await.unwrap();
             let verdict = r
                 .headers()
                 .get("x-homedash-gateway")

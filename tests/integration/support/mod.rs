@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod canary;
 pub mod gateway;
 pub mod hostile;
 pub mod oidc;
@@ -101,6 +102,42 @@ pub fn homedash_with(home: &std::path::Path, config: &std::path::Path, args: &[&
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("HOMEDASH_CONFIG");
     c
+}
+
+/// The proxy variables, which a test's own servers on loopback must not
+/// see go through a proxy of the machine's.
+pub const PROXY_VARS: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// `script` in bash inside a private, unlocked GNOME Keyring of its own
+/// (tests/secret-service.sh, nested, so that locking it touches no other
+/// test), with `$HD` the binary and `$CFG` `dir/config.toml`, HOME and the
+/// XDG dirs under `dir`.
+pub fn in_keyring(dir: &std::path::Path, script: &str) -> std::process::Output {
+    let mut c = std::process::Command::new("bash");
+    c.arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/secret-service.sh"))
+        .args(["bash", "-c", script])
+        .env("HD", env!("CARGO_BIN_EXE_homedash"))
+        .env("CFG", dir.join("config.toml"))
+        .env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("LANG", "C.UTF-8")
+        .env("TERM", "xterm-256color")
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .env_remove("NO_COLOR")
+        .env_remove("HOMEDASH_CONFIG");
+    for v in PROXY_VARS {
+        c.env_remove(v);
+    }
+    c.output().unwrap()
 }
 
 /// A finished command's exit status, stdout and stderr, for assertions.
