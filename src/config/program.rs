@@ -40,7 +40,12 @@ pub fn resolve(given: &str) -> Result<PathBuf, ProgramError> {
     } else if given.contains('/') {
         return Err(ProgramError::Relative {
             given: given.to_string(),
-            suggestion: std::env::current_dir().unwrap_or_default().join(path),
+            // `a/./b` read as `a/b`: the path as one would type it.
+            suggestion: std::env::current_dir()
+                .unwrap_or_default()
+                .join(path)
+                .components()
+                .collect(),
         });
     } else {
         on_path(given)?
