@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use homedash::credentials::broker::Broker;
-use homedash::credentials::source::{self, Source};
+use homedash::credentials::source::{self, SecretSource};
 use homedash::dashboard::msg::Msg;
 use homedash::dashboard::poll::Pollers;
 use homedash::net::http::Http;
@@ -80,7 +80,7 @@ async fn pass_show_through_the_command_source() {
         .unwrap();
     assert!(insert.wait().unwrap().success());
 
-    let src = Source::Command {
+    let src = SecretSource::Command {
         argv: vec!["pass".into(), "show".into(), "homedash/finnhub".into()],
         timeout: Duration::from_secs(10),
         hide_env: Vec::new(),
@@ -92,7 +92,7 @@ async fn pass_show_through_the_command_source() {
         "the first line is the token, metadata lines are not"
     );
 
-    let missing = Source::Command {
+    let missing = SecretSource::Command {
         argv: vec!["pass".into(), "show".into(), "homedash/nope".into()],
         timeout: Duration::from_secs(10),
         hide_env: Vec::new(),

@@ -17,7 +17,7 @@ use super::keyring::{Keyring, KeyringError};
 use super::meta::{MetaFile, Usage};
 use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
-use super::source::{self, Source, SourceError};
+use super::source::{self, SecretSource, SourceError};
 use crate::config::CredentialConfig;
 use crate::net::destinations::Destinations;
 
@@ -232,8 +232,8 @@ impl Broker {
                 continue;
             }
             let value = match (&c.source, &keyring) {
-                (Source::Keyring, Some(Err(e))) => Err(SourceError::Keyring(e.clone())),
-                (Source::Keyring, Some(Ok(k))) => source::read(&c.source, &c.name, Some(k)).await,
+                (SecretSource::Keyring, Some(Err(e))) => Err(SourceError::Keyring(e.clone())),
+                (SecretSource::Keyring, Some(Ok(k))) => source::read(&c.source, &c.name, Some(k)).await,
                 _ => source::read(&c.source, &c.name, None).await,
             };
             self.set_read(&c.name, value);

@@ -16,7 +16,7 @@ use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{self, Due, Manager};
 use crate::credentials::meta::{Meta, MetaFile};
 use crate::credentials::prompt::read_secret;
-use crate::credentials::source::Source;
+use crate::credentials::source::SecretSource;
 use crate::credentials::status::CredState;
 use crate::logging;
 use crate::net::destinations;
@@ -139,7 +139,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
                 None => config::CredentialConfig {
                     name: name.clone(),
                     provider: p,
-                    source: Source::Keyring,
+                    source: SecretSource::Keyring,
                     rotate_after: None,
                     expires: None,
                     budget: None,
@@ -393,7 +393,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             for c in config
                 .credentials
                 .iter()
-                .filter(|c| c.source == Source::Keyring && c.oauth.is_none())
+                .filter(|c| c.source == SecretSource::Keyring && c.oauth.is_none())
             {
                 if let Some(n) = m.reconcile(&c.name).await? {
                     notes.push((c.name.clone(), n.to_string()));
@@ -414,7 +414,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         let e = meta.credentials.get(&c.name);
         // Whether the keyring entry NAME holds its value (a client-
         // credentials grant keeps nothing there).
-        let keyring = c.source == Source::Keyring && c.oauth.as_deref().is_none_or(|o| o.grant.has_user());
+        let keyring = c.source == SecretSource::Keyring && c.oauth.as_deref().is_none_or(|o| o.grant.has_user());
         let stored = match (&accounts, keyring) {
             (Some(a), true) => Some(a.contains(&c.name)),
             _ => None,

@@ -19,7 +19,7 @@ use super::error::CredError;
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{self, Meta, MetaFile, TestResult};
 use super::secret::{self, fingerprint};
-use super::source::{self, Source};
+use super::source::{self, SecretSource};
 use crate::config::{Config, CredentialConfig};
 use crate::net::destinations::{Destinations, Grant, origin_of};
 use crate::net::http::Http;
@@ -53,11 +53,11 @@ pub fn describe_budget(b: homedash_widgets::provider::Budget) -> String {
     }
 }
 
-pub fn describe_source(s: &Source) -> String {
+pub fn describe_source(s: &SecretSource) -> String {
     match s {
-        Source::Keyring => "keyring".into(),
-        Source::Env { var } => format!("env {var}"),
-        Source::Command { argv, .. } => format!("command {}", argv.first().map(String::as_str).unwrap_or("")),
+        SecretSource::Keyring => "keyring".into(),
+        SecretSource::Env { var } => format!("env {var}"),
+        SecretSource::Command { argv, .. } => format!("command {}", argv.first().map(String::as_str).unwrap_or("")),
     }
 }
 
@@ -74,7 +74,7 @@ pub fn describe(c: &CredentialConfig) -> String {
 /// where their source says.
 pub fn keyring_only(c: &CredentialConfig, what: &'static str) -> Result<(), CredError> {
     match &c.source {
-        Source::Keyring => Ok(()),
+        SecretSource::Keyring => Ok(()),
         other => Err(CredError::NotInKeyring {
             name: c.name.clone(),
             from: describe_source(other),
@@ -358,7 +358,7 @@ impl Manager {
             }
             None => {
                 let keyring = match cred.source {
-                    Source::Keyring => Some(self.keyring().await?),
+                    SecretSource::Keyring => Some(self.keyring().await?),
                     _ => None,
                 };
                 match source::read(&cred.source, &cred.name, keyring.as_ref()).await {

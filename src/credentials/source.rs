@@ -18,7 +18,7 @@ const MAX_STDOUT: usize = 64 * 1024;
 /// Only the end of stderr is kept: its last words say what went wrong.
 const STDERR_TAIL: usize = 4 * 1024;
 
-pub use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource as Source};
+pub use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
@@ -290,9 +290,9 @@ async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) ->
 
 /// Read the value of credential `name` from `source`. Keyring reads happen
 /// on a blocking thread, under the keyring's own deadline.
-pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Result<SecretString, SourceError> {
+pub async fn read(source: &SecretSource, name: &str, keyring: Option<&Keyring>) -> Result<SecretString, SourceError> {
     match source {
-        Source::Keyring => {
+        SecretSource::Keyring => {
             let keyring = match keyring {
                 Some(k) => k.clone(),
                 None => tokio::task::spawn_blocking(Keyring::connect)
@@ -314,7 +314,7 @@ pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Res
                 .map_err(|u| SourceError::Keyring(KeyringError::Unsafe { name, at: u.at }))?;
             Ok(value)
         }
-        Source::Env { var } => match std::env::var(var) {
+        SecretSource::Env { var } => match std::env::var(var) {
             Ok(v) if v.trim().is_empty() => Err(SourceError::EnvEmpty { var: var.clone() }),
             Ok(v) => {
                 let value = secret::from_string(v);
@@ -326,7 +326,7 @@ pub async fn read(source: &Source, name: &str, keyring: Option<&Keyring>) -> Res
             }
             Err(_) => Err(SourceError::EnvUnset { var: var.clone() }),
         },
-        Source::Command {
+        SecretSource::Command {
             argv,
             timeout,
             hide_env,
@@ -339,8 +339,8 @@ mod tests {
     use super::*;
     use secrecy::ExposeSecret;
 
-    fn cmd(argv: &[&str]) -> Source {
-        Source::Command {
+    fn cmd(argv: &[&str]) -> SecretSource {
+        SecretSource::Command {
             argv: argv.iter().map(|s| s.to_string()).collect(),
             timeout: Duration::from_millis(1500),
             hide_env: vec!["HD_SOURCE_TEST_HIDDEN".into()],
@@ -417,7 +417,7 @@ mod tests {
     #[tokio::test]
     async fn env_source() {
         let e = read(
-            &Source::Env {
+            &SecretSource::Env {
                 var: "HOMEDASH_TEST_SURELY_UNSET_VAR".into(),
             },
             "n",
@@ -430,7 +430,9 @@ mod tests {
             "environment variable HOMEDASH_TEST_SURELY_UNSET_VAR is not set"
         );
         // PATH is always set and non-empty in a test process.
-        let s = read(&Source::Env { var: "PATH".into() }, "n", None).await.unwrap();
+        let s = read(&SecretSource::Env { var: "PATH".into() }, "n", None)
+            .await
+            .unwrap();
         assert!(!s.expose_secret().is_empty());
     }
 }

@@ -10,7 +10,7 @@ use super::error::CredError;
 use super::lease::Lease;
 use super::manager::Manager;
 use super::secret::Sealed;
-use super::source::{self, Source, SourceError};
+use super::source::{self, SecretSource, SourceError};
 use crate::net::destinations::Destinations;
 
 impl Manager {
@@ -50,7 +50,7 @@ impl Manager {
 }
 
 /// `source::read`, sealed.
-pub async fn read_sealed(source: &Source, name: &str) -> Result<Sealed, SourceError> {
+pub async fn read_sealed(source: &SecretSource, name: &str) -> Result<Sealed, SourceError> {
     source::read(source, name, None).await.map(Sealed::new)
 }
 

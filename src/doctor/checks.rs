@@ -324,7 +324,7 @@ async fn credential(c: &CredentialConfig, meta: Option<&Meta>, keyring: Option<&
                 c.name
             ),
             SourceError::Keyring(_) => "see the keyring line above".to_string(),
-            SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::source::Source::Keyring) => {
+            SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::source::SecretSource::Keyring) => {
                 format!("homedash creds rotate {}", c.name)
             }
             SourceError::Unsafe { .. } => "store the token again where it lives, as printable text".to_string(),
@@ -422,7 +422,7 @@ async fn read(c: &CredentialConfig, keyring: Option<&Keyring>) -> Result<(), Sou
     match c.oauth.as_deref() {
         Some(o) => {
             if o.grant.has_user() {
-                source::read(&source::Source::Keyring, &c.name, keyring).await?;
+                source::read(&source::SecretSource::Keyring, &c.name, keyring).await?;
             }
             if let Some(s) = &o.client_secret {
                 source::read(
@@ -441,7 +441,7 @@ async fn read(c: &CredentialConfig, keyring: Option<&Keyring>) -> Result<(), Sou
 /// The command of a command source, as the user would type it.
 fn command_line(c: &CredentialConfig) -> String {
     match &c.source {
-        source::Source::Command { argv, .. } => argv.join(" "),
+        source::SecretSource::Command { argv, .. } => argv.join(" "),
         _ => String::new(),
     }
 }

@@ -3,8 +3,8 @@
 
 use homedash_widgets::ErrorClass;
 
-use crate::credentials::source::Source as SecretSource;
-use crate::setup::state::{Cmd, CredState, Exit, Flow, LocField, Wizard};
+use crate::credentials::source::SecretSource;
+use crate::setup::state::{Cmd, Exit, Flow, KeyState, LocField, Wizard};
 use crate::setup::worker::{Op, Reply, TryWhat, Verdict};
 
 impl Wizard {
@@ -60,7 +60,7 @@ impl Wizard {
                     p.state = match fp {
                         // A login from an earlier run: its record is not a
                         // token to test as one; Enter keeps it.
-                        Ok(Some(fingerprint)) if p.is_oauth() => CredState::Existing {
+                        Ok(Some(fingerprint)) if p.is_oauth() => KeyState::Existing {
                             fingerprint,
                             test: Some((true, "logged in before this setup".into())),
                         },
@@ -73,13 +73,13 @@ impl Wizard {
                                 base,
                                 source: SecretSource::Keyring,
                             }));
-                            CredState::Existing {
+                            KeyState::Existing {
                                 fingerprint,
                                 test: None,
                             }
                         }
-                        Ok(None) => CredState::Absent,
-                        Err(e) => CredState::KeyringError(e.to_string()),
+                        Ok(None) => KeyState::Absent,
+                        Err(e) => KeyState::KeyringError(e.to_string()),
                     };
                 }
                 return flow;
@@ -90,7 +90,7 @@ impl Wizard {
                     p.state = match result {
                         Ok(s) => {
                             p.created = true;
-                            CredState::Stored {
+                            KeyState::Stored {
                                 fingerprint: s.fingerprint,
                                 ok: s.ok,
                                 text: s.text,
@@ -98,7 +98,7 @@ impl Wizard {
                         }
                         Err(e) => {
                             p.created = false;
-                            CredState::Failed(e.to_string())
+                            KeyState::Failed(e.to_string())
                         }
                     };
                 }
@@ -106,7 +106,7 @@ impl Wizard {
             Reply::Unconfirmed { name, text, secret } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
                     p.token.refill(&secret);
-                    p.state = CredState::Unconfirmed(text);
+                    p.state = KeyState::Unconfirmed(text);
                     self.note = Some((
                         false,
                         "the key was not stored: check the endpoint, or press Enter again to store it anyway".into(),
@@ -116,11 +116,11 @@ impl Wizard {
             Reply::Checked { name, ok, text } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
                     p.state = match &p.state {
-                        CredState::Existing { fingerprint, .. } => CredState::Existing {
+                        KeyState::Existing { fingerprint, .. } => KeyState::Existing {
                             fingerprint: fingerprint.clone(),
                             test: Some((ok, text)),
                         },
-                        _ => CredState::Tested { ok, text },
+                        _ => KeyState::Tested { ok, text },
                     };
                 }
             }

@@ -17,7 +17,7 @@ use super::plan::{self, CredPlan, Plan, Preset, SourcePlan, WidgetPlan};
 use super::worker::{Op, Verdict};
 use crate::config::Config;
 use crate::config::write::Edit;
-use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
+use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 use crate::credentials::token_input::TokenInput;
 
 /// Offered in this order on the widgets step.
@@ -94,8 +94,10 @@ pub const GATEWAY_CRED: &str = "gateway";
 
 pub use super::plan::ViaGateway;
 
+/// Where the wizard's key page stands with one credential (not the
+/// credential's state as `creds list` tells it: `credentials::status`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CredState {
+pub enum KeyState {
     /// Not looked up yet.
     Unknown,
     /// The keyring has no token under this name.
@@ -136,7 +138,7 @@ pub struct CredPage {
     pub token: TokenInput,
     pub env: String,
     pub command: String,
-    pub state: CredState,
+    pub state: KeyState,
     /// The env or command value that `state` was tested with.
     pub tested: Option<String>,
     /// Stored by this run: deleted again if the setup is cancelled.
@@ -169,7 +171,7 @@ impl CredPage {
             on_value: true,
             token: TokenInput::default(),
             command: String::new(),
-            state: CredState::Unknown,
+            state: KeyState::Unknown,
             tested: None,
             created: false,
             dropped: false,
@@ -187,7 +189,7 @@ impl CredPage {
     /// gateway's while this page waits for it.
     pub fn answers(&self, name: &str) -> bool {
         self.name == name
-            || (name == GATEWAY_CRED && self.src == SrcKind::Gateway && matches!(self.state, CredState::Busy(_)))
+            || (name == GATEWAY_CRED && self.src == SrcKind::Gateway && matches!(self.state, KeyState::Busy(_)))
     }
 
     /// The credential this page stores: its own, or the gateway's.
@@ -227,15 +229,15 @@ impl CredPage {
         if self.is_oauth() {
             return matches!(
                 self.state,
-                CredState::Existing { .. } | CredState::Stored { ok: true, .. }
+                KeyState::Existing { .. } | KeyState::Stored { ok: true, .. }
             );
         }
         match self.src {
             SrcKind::Keyring | SrcKind::Gateway => {
-                matches!(self.state, CredState::Existing { .. } | CredState::Stored { .. })
+                matches!(self.state, KeyState::Existing { .. } | KeyState::Stored { .. })
             }
             SrcKind::Env | SrcKind::Command => {
-                matches!(self.state, CredState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
+                matches!(self.state, KeyState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
             }
         }
     }
@@ -738,7 +740,7 @@ impl Wizard {
     }
 
     pub fn busy_storing(&self) -> bool {
-        self.creds.iter().any(|c| matches!(c.state, CredState::Busy(_)))
+        self.creds.iter().any(|c| matches!(c.state, KeyState::Busy(_)))
     }
 
     /// Where a live try of `provider` goes, and with which credential.
@@ -885,12 +887,12 @@ impl Wizard {
                 let names: Vec<String> = self
                     .creds
                     .iter()
-                    .filter(|c| c.src == SrcKind::Keyring && c.state == CredState::Unknown)
+                    .filter(|c| c.src == SrcKind::Keyring && c.state == KeyState::Unknown)
                     .map(|c| c.name.clone())
                     .collect();
                 if !names.is_empty() {
                     for c in self.creds.iter_mut().filter(|c| names.contains(&c.name)) {
-                        c.state = CredState::Busy("looking in the keyring…".into());
+                        c.state = KeyState::Busy("looking in the keyring…".into());
                     }
                     flow.cmds.push(Cmd::Op(Op::Lookup { names }));
                 }
@@ -1199,7 +1201,7 @@ mod tests {
             "{ops:?}"
         );
         w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
-        assert_eq!(w.page().unwrap().state, CredState::Absent);
+        assert_eq!(w.page().unwrap().state, KeyState::Absent);
         // Enter with nothing pasted asks for the key and stays.
         w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Credentials);

@@ -67,7 +67,7 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
         Step::Welcome => steps::welcome::draw(w, f, inner),
         Step::Widgets => steps::widgets::draw(w, f, inner),
         Step::Providers => steps::providers::draw(w, f, inner),
-        Step::Credentials => steps::keys::draw(w, f, inner),
+        Step::Credentials => steps::api_keys::draw(w, f, inner),
         Step::Location => steps::location::draw(w, f, inner),
         Step::Symbols => steps::symbols::draw(w, f, inner),
         Step::Metrics => steps::metrics::draw(w, f, inner),

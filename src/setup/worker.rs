@@ -20,7 +20,7 @@ use super::error::SetupError;
 use super::plan::ViaGateway;
 use crate::config::write::Edit;
 use crate::credentials::manager::{self, Manager};
-use crate::credentials::source::Source as SecretSource;
+use crate::credentials::source::SecretSource;
 use crate::net::destinations::{self, Destinations};
 use crate::net::http::Http;
 

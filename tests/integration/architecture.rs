@@ -2,7 +2,7 @@
 //! room imports one that imports it back, rooms depend downward only, and
 //! the background side never reaches for a screen.
 //!
-//! `cargo test --test architecture -- --nocapture` prints each crate's
+//! `cargo test --test integration architecture -- --nocapture` prints each crate's
 //! room graph.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,9 +67,26 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code without comments and without its `#[cfg(test)] mod tests`.
+/// The code without comments and without its `#[cfg(test)] mod tests`
+/// block (only the block: code after it is still read).
 fn non_test_code(text: &str) -> String {
-    let code = text.find("#[cfg(test)]\nmod tests").map_or(text, |i| &text[..i]);
+    let mut code = text.to_string();
+    if let Some(start) = code.find("#[cfg(test)]\nmod tests") {
+        let mut depth = 0usize;
+        let mut end = code.len();
+        for (i, c) in code[start..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 1 => {
+                    end = start + i + 1;
+                    break;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        code.replace_range(start..end, "");
+    }
     code.lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
@@ -394,4 +411,63 @@ fn secrets_are_held_only_by_the_credentials_room_and_the_http_client() {
         found.is_empty(),
         "secrets held outside the credentials room: {found:#?}"
     );
+}
+
+/// Every `Result<T, String>` in `code`: its text.
+fn string_errors(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("Result<") {
+        if code[..i]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let args = &code[i + "Result<".len()..];
+        let (mut depth, mut comma, mut end) = (0i32, None, None);
+        for (j, c) in args.char_indices() {
+            match c {
+                '<' | '(' | '[' => depth += 1,
+                '>' | ')' | ']' if depth == 0 => {
+                    end = Some(j);
+                    break;
+                }
+                '>' | ')' | ']' => depth -= 1,
+                ',' if depth == 0 => comma = Some(j),
+                _ => {}
+            }
+        }
+        if let (Some(c), Some(e)) = (comma, end)
+            && args[c + 1..e].trim() == "String"
+        {
+            out.push(format!("Result<{}>", &args[..e]));
+        }
+    }
+    out
+}
+
+/// Errors are types: no `Result<_, String>` outside tests.
+#[test]
+fn no_error_is_a_string() {
+    // The rule can fail: a violation written the way code would write it.
+    assert_eq!(
+        string_errors("fn f() -> Result<Vec<(u8, u8)>, String> {}"),
+        ["Result<Vec<(u8, u8)>, String>"]
+    );
+    assert!(string_errors("fn f() -> Result<String, MyError> {}").is_empty());
+    let mut files = Vec::new();
+    for root in ["src", "widgets/src"] {
+        walk(&manifest().join(root), &mut files);
+    }
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let code = non_test_code(&std::fs::read_to_string(f).unwrap());
+            string_errors(&code)
+                .into_iter()
+                .map(move |e| format!("{}: {e}", f.display()))
+        })
+        .collect();
+    assert!(found.is_empty(), "errors that are strings: {found:#?}");
 }

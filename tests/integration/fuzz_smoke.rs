@@ -144,7 +144,7 @@ fn metrics_target() {
     });
 }
 
-/// `HOMEDASH_FUZZ_CORPUS=DIR cargo test --test fuzz_smoke -- --ignored`
+/// `HOMEDASH_FUZZ_CORPUS=DIR cargo test --test integration fuzz_smoke -- --ignored`
 /// writes the seeds as cargo-fuzz corpora, DIR/TARGET/NNNN (fuzz/run.sh).
 #[test]
 #[ignore = "writes the fuzz corpus; run by fuzz/run.sh"]

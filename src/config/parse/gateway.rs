@@ -113,16 +113,28 @@ fn absolute(raw: &str) -> Option<PathBuf> {
     p.is_absolute().then_some(p)
 }
 
+/// Why a URL in the config is not one a token may go to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum EndpointError {
+    #[error("\"{raw}\" is not a URL: {source}")]
+    NotUrl { raw: String, source: url::ParseError },
+    #[error("\"{raw}\" is plain http to another machine; tokens never travel unencrypted, so use https")]
+    PlainHttp { raw: String },
+    #[error("\"{raw}\" must be an https:// URL")]
+    NotHttps { raw: String },
+}
+
 /// https anywhere, plain http only to this machine.
-pub(super) fn endpoint(raw: &str) -> Result<Url, String> {
-    let u = Url::parse(raw).map_err(|e| format!("\"{raw}\" is not a URL: {e}"))?;
+pub(super) fn endpoint(raw: &str) -> Result<Url, EndpointError> {
+    let u = Url::parse(raw).map_err(|source| EndpointError::NotUrl {
+        raw: raw.to_string(),
+        source,
+    })?;
     match u.scheme() {
         "https" if u.host().is_some() => Ok(u),
         "http" if homedash_widgets::request::is_loopback(&u) => Ok(u),
-        "http" => Err(format!(
-            "\"{raw}\" is plain http to another machine; tokens never travel unencrypted, so use https"
-        )),
-        _ => Err(format!("\"{raw}\" must be an https:// URL")),
+        "http" => Err(EndpointError::PlainHttp { raw: raw.to_string() }),
+        _ => Err(EndpointError::NotHttps { raw: raw.to_string() }),
     }
 }
 
@@ -136,7 +148,7 @@ impl<'t> Checker<'t> {
         let url = match endpoint(&raw.url) {
             Ok(u) => u,
             Err(e) => {
-                self.at(&key("url"), false, e);
+                self.at(&key("url"), false, e.to_string());
                 return None;
             }
         };
@@ -371,7 +383,7 @@ impl<'t> Checker<'t> {
             Some(raw) => match endpoint(raw) {
                 Ok(u) => Some(u),
                 Err(e) => {
-                    self.at(&key("upstream"), false, e);
+                    self.at(&key("upstream"), false, e.to_string());
                     None
                 }
             },

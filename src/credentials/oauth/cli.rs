@@ -38,7 +38,7 @@ pub async fn login(
     // only if the server accepts it: a wrong one must not be reused by
     // every later login.
     let mut typed = None;
-    if o.client_secret == Some(crate::credentials::source::Source::Keyring) {
+    if o.client_secret == Some(crate::credentials::source::SecretSource::Keyring) {
         let account = super::renew::client_secret_account(&c.name);
         if m.get(&account).await?.is_none() {
             let secret =
@@ -111,7 +111,7 @@ pub async fn remove(
 ) -> Result<ExitCode, CredError> {
     let client = super::renew::client_secret_account(&c.name);
     let client_stored =
-        o.client_secret == Some(crate::credentials::source::Source::Keyring) && m.get(&client).await?.is_some();
+        o.client_secret == Some(crate::credentials::source::SecretSource::Keyring) && m.get(&client).await?.is_some();
     let removed = match m.oauth_remove(c, o, local_only).await {
         // No grant, but a client secret: removing it is what was asked.
         Err(CredError::NothingStored { .. }) if client_stored => None,

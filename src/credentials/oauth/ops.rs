@@ -19,7 +19,7 @@ impl Manager {
         let approved = self.approved(&cred.name).await?;
         if !o.grant.has_user() {
             let keyring = match o.client_secret {
-                Some(crate::credentials::source::Source::Keyring) => Some(self.keyring().await?),
+                Some(crate::credentials::source::SecretSource::Keyring) => Some(self.keyring().await?),
                 _ => None,
             };
             return Ok(renew::client_token(cred, o, &http, keyring.as_ref(), &approved, false).await?);
@@ -48,7 +48,7 @@ impl Manager {
     ) -> Result<Stored, CredError> {
         let http = self.http().clone();
         let keyring = match (o.grant.has_user(), &o.client_secret) {
-            (true, _) | (false, Some(crate::credentials::source::Source::Keyring)) => Some(self.keyring().await?),
+            (true, _) | (false, Some(crate::credentials::source::SecretSource::Keyring)) => Some(self.keyring().await?),
             _ => None,
         };
         let approved = self.approved(&cred.name).await?;

@@ -86,9 +86,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 pub async fn read(keyring: &Keyring, name: &str) -> Result<Stored, OAuthError> {
     let (k, n) = (keyring.clone(), name.to_string());
     match blocking(move || k.get(&n)).await? {
-        Ok(v) => Stored::from_secret(&v).map_err(|detail| OAuthError::Damaged {
+        Ok(v) => Stored::from_secret(&v).map_err(|e| OAuthError::Damaged {
             name: name.to_string(),
-            detail,
+            detail: e.to_string(),
         }),
         Err(KeyringError::NotFound { .. }) => Err(OAuthError::NotLoggedIn { name: name.to_string() }),
         Err(e) => Err(e.into()),

@@ -90,6 +90,22 @@ fn grant_named(name: &str) -> Option<OAuthGrant> {
     .find(|g| g.name() == name)
 }
 
+/// Why a keyring value is not a readable OAuth record. Never quotes the
+/// value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("not homedash's OAuth record (line {line}, column {column})")]
+    NotJson { line: usize, column: usize },
+    #[error("a record of version {0} (this homedash reads 1)")]
+    Version(u32),
+    #[error("unknown grant \"{0}\"")]
+    Grant(String),
+    #[error("a bad endpoint: {0}")]
+    Endpoint(url::ParseError),
+    #[error("a token with {}", .0.what())]
+    Unsafe(crate::credentials::secret::UnsafeToken),
+}
+
 impl Stored {
     /// The origins of the endpoints the login used (token, revocation).
     pub fn origins(&self) -> Vec<String> {
@@ -121,14 +137,20 @@ impl Stored {
     }
 
     /// Read a keyring value; the error says what is wrong, never the value.
-    pub fn from_secret(value: &SecretString) -> Result<Stored, String> {
-        let mut wire: Wire = serde_json::from_str(value.expose_secret())
-            .map_err(|e| format!("not homedash's OAuth record (line {}, column {})", e.line(), e.column()))?;
+    pub fn from_secret(value: &SecretString) -> Result<Stored, RecordError> {
+        let mut wire: Wire = serde_json::from_str(value.expose_secret()).map_err(|e| RecordError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        })?;
         if wire.v != 1 {
-            return Err(format!("a record of version {} (this homedash reads 1)", wire.v));
+            return Err(RecordError::Version(wire.v));
         }
-        let grant = grant_named(&wire.grant).ok_or_else(|| format!("unknown grant \"{}\"", wire.grant))?;
-        let url = |s: &str| Url::parse(s).map_err(|e| format!("a bad endpoint: {e}"));
+        let grant =
+            grant_named(&wire.grant).ok_or_else(|| RecordError::Grant(crate::outside::admit_to(&wire.grant, 40)))?;
+        let url = |s: &str| Url::parse(s).map_err(RecordError::Endpoint);
+        for token in [&wire.refresh_token, &wire.access_token].into_iter().flatten() {
+            crate::credentials::secret::check(token).map_err(RecordError::Unsafe)?;
+        }
         Ok(Stored {
             grant,
             token_endpoint: url(&wire.token_endpoint)?,
@@ -259,7 +281,8 @@ mod tests {
         assert_eq!(back.scopes.unwrap(), ["read_station"]);
         assert!(!format!("{s:?}").contains("canary"));
         let e = Stored::from_secret(&SecretString::from("hd-canary-not-json")).unwrap_err();
-        assert!(!e.contains("canary"), "{e}");
+        assert!(matches!(e, RecordError::NotJson { .. }));
+        assert!(!e.to_string().contains("canary"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One file per step of the wizard: its keys and its drawing. The steps'
 //! state lives with the wizard (`state.rs`), which every step reads.
 
-pub mod keys;
+pub mod api_keys;
 pub mod layout;
 pub mod location;
 pub mod metrics;

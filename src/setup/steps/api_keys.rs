@@ -8,10 +8,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use url::Url;
 
-use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, Source as SecretSource};
+use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 use crate::credentials::token_input::TokenInput;
 use crate::setup::look::{field, label, para};
-use crate::setup::state::{Cmd, CredPage, CredState, Flow, GATEWAY_CRED, SrcKind, Wizard};
+use crate::setup::state::{Cmd, CredPage, Flow, GATEWAY_CRED, KeyState, SrcKind, Wizard};
 use crate::setup::worker::Op;
 
 impl Wizard {
@@ -23,7 +23,7 @@ impl Wizard {
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
-        if matches!(p.state, CredState::Busy(_)) {
+        if matches!(p.state, KeyState::Busy(_)) {
             return Flow::none();
         }
         if p.is_oauth() {
@@ -118,7 +118,7 @@ impl Wizard {
         if p.src == SrcKind::Keyring && !p.token.is_empty() {
             // A paste replaces a token this run stored (and untested ones);
             // one stored before the run is replaced only by a rotation.
-            if let CredState::Existing { .. } = p.state {
+            if let KeyState::Existing { .. } = p.state {
                 p.token = TokenInput::default();
                 self.note = Some((
                     false,
@@ -130,7 +130,7 @@ impl Wizard {
                 return Flow::redraw();
             }
             // A second Enter on a key the test could not confirm stores it.
-            let force = matches!(p.state, CredState::Unconfirmed(_));
+            let force = matches!(p.state, KeyState::Unconfirmed(_));
             let secret = p.token.seal();
             let host = base.host_str().unwrap_or("the provider").to_string();
             let op = Op::Store {
@@ -143,10 +143,10 @@ impl Wizard {
             };
             if p.created {
                 // Storing again: the first one goes, so add does not refuse.
-                p.state = CredState::Busy("replacing the token stored a moment ago…".into());
+                p.state = KeyState::Busy("replacing the token stored a moment ago…".into());
                 return replacing(&p.name, op);
             }
-            p.state = CredState::Busy(format!("testing against {host}…"));
+            p.state = KeyState::Busy(format!("testing against {host}…"));
             return Flow::op(op);
         }
         if p.ready() {
@@ -157,7 +157,7 @@ impl Wizard {
                 self.note = Some((
                     false,
                     match &p.state {
-                        CredState::KeyringError(_) => {
+                        KeyState::KeyringError(_) => {
                             "the keyring cannot be used: pick another source with Tab and ←/→".to_string()
                         }
                         _ => "paste the key first: it shows as dots, never as text".to_string(),
@@ -185,7 +185,7 @@ impl Wizard {
                     return Flow::redraw();
                 };
                 p.tested = Some(p.value_text().to_string());
-                p.state = CredState::Busy("reading and testing…".into());
+                p.state = KeyState::Busy("reading and testing…".into());
                 Flow::op(Op::Check {
                     name: p.name.clone(),
                     provider: p.provider.name,
@@ -227,7 +227,7 @@ impl Wizard {
             return Flow::redraw();
         }
         let plan = crate::setup::plan::OAuthPlan::of(hints, p.client_id.trim(), p.oauth_issuer.clone());
-        p.state = CredState::Busy("logging in: finish in the browser…".into());
+        p.state = KeyState::Busy("logging in: finish in the browser…".into());
         p.login.clear();
         self.note = None;
         let op = Op::Login {
@@ -315,10 +315,10 @@ impl Wizard {
             ));
             return Flow::redraw();
         }
-        let force = matches!(p.state, CredState::Unconfirmed(_));
+        let force = matches!(p.state, KeyState::Unconfirmed(_));
         let secret = p.token.seal();
         let host = url.host_str().unwrap_or("the gateway").to_string();
-        p.state = CredState::Busy(format!("asking the gateway at {host} who this client is…"));
+        p.state = KeyState::Busy(format!("asking the gateway at {host} who this client is…"));
         let op = Op::Store {
             name: GATEWAY_CRED.to_string(),
             provider: homedash_widgets::gateway::PROVIDER.name,
@@ -357,42 +357,42 @@ fn replacing(name: &str, op: Op) -> Flow {
 
 fn state_line(p: &CredPage) -> Line<'static> {
     let (text, color) = match &p.state {
-        CredState::Absent if p.is_oauth() => (
+        KeyState::Absent if p.is_oauth() => (
             "not logged in yet: type the app's client id and secret, then Enter".to_string(),
             style::WARN,
         ),
-        CredState::Stored { text, ok: true, .. } if p.is_oauth() => (format!("✓ {text}; Enter to go on"), style::GOOD),
-        CredState::Existing { fingerprint, .. } if p.is_oauth() => (
+        KeyState::Stored { text, ok: true, .. } if p.is_oauth() => (format!("✓ {text}; Enter to go on"), style::GOOD),
+        KeyState::Existing { fingerprint, .. } if p.is_oauth() => (
             format!(
                 "✓ logged in before this setup ({fingerprint}): Enter keeps it, or type the client secret again to log in anew"
             ),
             style::GOOD,
         ),
-        CredState::Unknown => (String::new(), style::WARN),
-        CredState::Busy(what) => (what.clone(), style::ACCENT),
-        CredState::Absent if p.src == SrcKind::Keyring => ("no key stored yet: paste one".to_string(), style::WARN),
-        CredState::Absent => (String::new(), style::WARN),
-        CredState::KeyringError(e) => (
+        KeyState::Unknown => (String::new(), style::WARN),
+        KeyState::Busy(what) => (what.clone(), style::ACCENT),
+        KeyState::Absent if p.src == SrcKind::Keyring => ("no key stored yet: paste one".to_string(), style::WARN),
+        KeyState::Absent => (String::new(), style::WARN),
+        KeyState::KeyringError(e) => (
             format!(
                 "the keyring cannot be used: {e}. Here: Tab, then ←/→ to read the key from an environment variable or a command instead."
             ),
             style::BAD,
         ),
-        CredState::Existing {
+        KeyState::Existing {
             fingerprint,
             test: None,
         } => (
             format!("a key is already stored ({fingerprint}); testing it…"),
             style::ACCENT,
         ),
-        CredState::Existing {
+        KeyState::Existing {
             fingerprint,
             test: Some((true, _)),
         } => (
             format!("✓ a key is already stored ({fingerprint}) and is valid: Enter keeps it"),
             style::GOOD,
         ),
-        CredState::Existing {
+        KeyState::Existing {
             fingerprint,
             test: Some((false, why)),
         } => (
@@ -401,23 +401,23 @@ fn state_line(p: &CredPage) -> Line<'static> {
             ),
             style::WARN,
         ),
-        CredState::Stored {
+        KeyState::Stored {
             fingerprint, ok: true, ..
         } => (
             format!("✓ valid, stored in the keyring ({fingerprint}); Enter to go on"),
             style::GOOD,
         ),
-        CredState::Stored { fingerprint, text, .. } => (
+        KeyState::Stored { fingerprint, text, .. } => (
             format!("stored ({fingerprint}), but the test could not confirm it: {text}; Enter to go on"),
             style::WARN,
         ),
-        CredState::Tested { ok: true, .. } => ("✓ valid; Enter to go on".to_string(), style::GOOD),
-        CredState::Tested { text, .. } => (
+        KeyState::Tested { ok: true, .. } => ("✓ valid; Enter to go on".to_string(), style::GOOD),
+        KeyState::Tested { text, .. } => (
             format!("✗ {text}; fix it and Enter to test again, or go on"),
             style::WARN,
         ),
-        CredState::Failed(e) => (format!("✗ {e}"), style::BAD),
-        CredState::Unconfirmed(e) => (format!("? {e}"), style::WARN),
+        KeyState::Failed(e) => (format!("✗ {e}"), style::BAD),
+        KeyState::Unconfirmed(e) => (format!("? {e}"), style::WARN),
     };
     Line::from(Span::styled(text, Style::new().fg(color)))
 }
