@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use homedash_widgets::text;
 use zeroize::Zeroizing;
 
@@ -23,17 +23,19 @@ pub const REDACTED: &str = "REDACTED";
 /// Outside text longer than this is cut, with an ellipsis.
 pub use homedash_widgets::text::CAP;
 
-/// A value shorter than this is not a secret worth mangling text for.
-const MIN_PLAIN: usize = 4;
-/// Encoded forms (hex, percent, base64) only from this length: shorter
-/// ones would match ordinary encoded data.
-const MIN_ENCODED: usize = 6;
+/// A value shorter than this is not a secret worth mangling text for:
+/// scrubbed from every body before it is parsed, `null`, `demo` or
+/// `latest` would break every answer. No provider's key is this short.
+const MIN_PLAIN: usize = 8;
+/// Encoded forms (hex, percent, base64) from the same length.
+const MIN_ENCODED: usize = 8;
 /// A base64 core (the characters that depend on the secret alone) shorter
 /// than this would match ordinary base64 data.
 const MIN_BASE64_CORE: usize = 8;
-/// Secrets held at most: the oldest go first. OAuth access tokens renew
-/// every hour or so, and a week of them is more than any server echoes.
-const MAX_HELD: usize = 256;
+/// Short-lived secrets (OAuth tokens, which renew every hour or so) held
+/// at most: the oldest of them go first. Every other secret (a key read
+/// from its source, a typed token) stays held while the process runs.
+const MAX_SHORT_LIVED: usize = 64;
 
 type Form = Zeroizing<Vec<u8>>;
 
@@ -44,9 +46,26 @@ type Form = Zeroizing<Vec<u8>>;
 /// process (README: Memory).
 struct Held {
     /// The secrets themselves (to skip one already held), oldest first,
-    /// each with its forms.
-    secrets: VecDeque<(Form, Vec<Form>)>,
+    /// each with its forms and whether it is short-lived.
+    secrets: VecDeque<Entry>,
     finder: Option<Arc<AhoCorasick>>,
+}
+
+struct Entry {
+    secret: Form,
+    forms: Vec<Form>,
+    short_lived: bool,
+}
+
+/// How long a held secret lives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Life {
+    /// A key or token read from its source or typed: held while the
+    /// process runs.
+    Long,
+    /// An OAuth access or refresh token, replaced at each renewal: the
+    /// newest `MAX_SHORT_LIVED` are held.
+    Short,
 }
 
 static HELD: RwLock<Held> = RwLock::new(Held {
@@ -59,50 +78,75 @@ static HELD: RwLock<Held> = RwLock::new(Held {
 /// secret stays held while the process runs (a server may echo an old
 /// token after a rotation), up to the newest `MAX_HELD`.
 pub fn hold(secret: &str) {
-    hold_forms(secret, false);
+    hold_for(secret, false, Life::Long);
 }
 
 /// `hold` for a two-part value a provider takes as a pair (Datadog's
 /// `API:APP`): each half is scrubbed on its own too. Only such values are
 /// split: another secret's halves may be ordinary words.
 pub fn hold_pair(secret: &str) {
-    hold_forms(secret, true);
+    hold_for(secret, true, Life::Long);
 }
 
-fn hold_forms(secret: &str, pair: bool) {
-    HELD.write().unwrap_or_else(PoisonError::into_inner).add(secret, pair);
+/// `hold` with its life said.
+pub fn hold_for(secret: &str, pair: bool, life: Life) {
+    HELD.write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .add(secret, pair, life);
 }
 
 impl Held {
-    fn add(&mut self, secret: &str, pair: bool) {
+    fn add(&mut self, secret: &str, pair: bool, life: Life) {
         if secret.len() < MIN_PLAIN {
             return;
         }
-        let known = self.secrets.iter().position(|(s, _)| s.as_slice() == secret.as_bytes());
         let forms = forms(secret.as_bytes(), pair);
-        match known {
-            // Held already, with as many forms: nothing to build again.
-            Some(i) if self.secrets[i].1.len() >= forms.len() => return,
-            Some(i) => self.secrets[i].1 = forms,
-            None => self
-                .secrets
-                .push_back((Zeroizing::new(secret.as_bytes().to_vec()), forms)),
+        let short_lived = life == Life::Short;
+        match self
+            .secrets
+            .iter()
+            .position(|e| e.secret.as_slice() == secret.as_bytes())
+        {
+            // Held already, as long and with as many forms: nothing to do.
+            Some(i) if self.secrets[i].forms.len() >= forms.len() && self.secrets[i].short_lived <= short_lived => {
+                return;
+            }
+            Some(i) => {
+                let e = &mut self.secrets[i];
+                e.short_lived &= short_lived;
+                if forms.len() > e.forms.len() {
+                    e.forms = forms;
+                }
+            }
+            None => self.secrets.push_back(Entry {
+                secret: Zeroizing::new(secret.as_bytes().to_vec()),
+                forms,
+                short_lived,
+            }),
         }
-        while self.secrets.len() > MAX_HELD {
-            self.secrets.pop_front();
+        while self.secrets.iter().filter(|e| e.short_lived).count() > MAX_SHORT_LIVED {
+            if let Some(oldest) = self.secrets.iter().position(|e| e.short_lived) {
+                self.secrets.remove(oldest);
+            }
         }
         let mut patterns: Vec<&[u8]> = self
             .secrets
             .iter()
-            .flat_map(|(_, f)| f.iter().map(|f| f.as_slice()))
+            .flat_map(|e| e.forms.iter().map(|f| f.as_slice()))
             .collect();
         patterns.sort();
         patterns.dedup();
-        self.finder = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
+        // A contiguous NFA: compact whatever the tokens' length (a DFA of
+        // long tokens' forms would take megabytes). Standard semantics and
+        // overlapping search, so a secret that overlaps another is found
+        // too. A build that fails keeps the automaton there was.
+        if let Ok(finder) = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::Standard)
             .build(&patterns)
-            .ok()
-            .map(Arc::new);
+        {
+            self.finder = Some(Arc::new(finder));
+        }
     }
 }
 
@@ -188,7 +232,10 @@ pub fn scrub_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let Some(finder) = finder else {
         return Cow::Borrowed(bytes);
     };
-    let mut found: Vec<(usize, usize)> = finder.find_iter(bytes).map(|m| (m.start(), m.end())).collect();
+    let mut found: Vec<(usize, usize)> = finder
+        .find_overlapping_iter(bytes)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     // Percent-encoding of any mix of bytes (Python's quote() keeps `/`,
     // encodeURIComponent keeps `~!*'()`): the text is also read with every
     // `%XX` decoded, and a match there covers what it was decoded from.
@@ -223,29 +270,33 @@ fn decoded_matches(bytes: &[u8], finder: &AhoCorasick) -> Vec<(usize, usize)> {
         (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
     }
     let mut decoded = Zeroizing::new(Vec::with_capacity(bytes.len()));
-    // For each decoded byte, where it started and ended in `bytes`.
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(bytes.len());
+    // Where each decoded byte started in `bytes` (it ends where the next
+    // one starts); 4 bytes each, as a body is at most 4 MiB.
+    let Ok(len) = u32::try_from(bytes.len()) else {
+        return Vec::new();
+    };
+    let mut starts: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
     let mut i = 0;
     while i < bytes.len() {
         let escaped = (bytes[i] == b'%')
             .then(|| Some(hex(*bytes.get(i + 1)?)? * 16 + hex(*bytes.get(i + 2)?)?))
             .flatten();
+        starts.push(i as u32);
         match escaped {
             Some(b) => {
                 decoded.push(b);
-                spans.push((i, i + 3));
                 i += 3;
             }
             None => {
                 decoded.push(bytes[i]);
-                spans.push((i, i + 1));
                 i += 1;
             }
         }
     }
+    starts.push(len);
     finder
-        .find_iter(decoded.as_slice())
-        .filter_map(|m| Some((spans.get(m.start())?.0, spans.get(m.end().checked_sub(1)?)?.1)))
+        .find_overlapping_iter(decoded.as_slice())
+        .filter_map(|m| Some((*starts.get(m.start())? as usize, *starts.get(m.end())? as usize)))
         .collect()
 }
 
@@ -367,31 +418,50 @@ mod tests {
         );
         hold_pair("hd-canary-api-0001:hd-canary-app-0001");
         assert_eq!(scrub("a hd-canary-app-0001 b"), "a REDACTED b");
-        // A four-character half is scrubbed as it is, not in encodings.
+        // A half too short to be a secret is left alone.
         hold_pair("hd-canary-api-0002:ab12");
-        assert_eq!(scrub("x ab12 y 61623132"), "x REDACTED y 61623132");
+        assert_eq!(scrub("x ab12 y"), "x ab12 y");
     }
 
     #[test]
-    fn the_oldest_secrets_go_past_the_cap() {
+    fn short_lived_tokens_go_past_their_cap_and_keys_stay() {
         // A registry of its own: the process's is shared by every test.
         let mut held = Held {
             secrets: VecDeque::new(),
             finder: None,
         };
-        for i in 0..MAX_HELD + 10 {
-            held.add(&format!("hd-canary-cap-{i:06}"), false);
+        held.add("hd-canary-key-read-at-start", false, Life::Long);
+        for i in 0..MAX_SHORT_LIVED + 10 {
+            held.add(&format!("hd-canary-access-{i:06}"), false, Life::Short);
         }
-        assert_eq!(held.secrets.len(), MAX_HELD);
+        assert_eq!(held.secrets.len(), MAX_SHORT_LIVED + 1);
         let finder = held.finder.unwrap();
-        assert!(finder.is_match(format!("hd-canary-cap-{:06}", MAX_HELD + 9).as_bytes()));
-        assert!(!finder.is_match("hd-canary-cap-000000".as_bytes()), "the oldest went");
+        assert!(finder.is_match(format!("hd-canary-access-{:06}", MAX_SHORT_LIVED + 9).as_bytes()));
+        assert!(
+            !finder.is_match("hd-canary-access-000000".as_bytes()),
+            "the oldest went"
+        );
+        assert!(
+            finder.is_match("hd-canary-key-read-at-start".as_bytes()),
+            "the key stays"
+        );
+    }
+
+    #[test]
+    fn overlapping_secrets_are_both_scrubbed() {
+        hold("hd-canary-lap-abcd1234");
+        hold("abcd1234-hd-canary-lap-wxyz");
+        assert_eq!(scrub("<hd-canary-lap-abcd1234-hd-canary-lap-wxyz>"), "<REDACTED>");
     }
 
     #[test]
     fn short_values_and_clean_text_are_left_alone() {
-        hold("abc");
-        assert_eq!(scrub("abc def"), "abc def");
+        hold("null");
+        hold("latest");
+        assert_eq!(
+            scrub(r#"{"a": null, "tag": "latest"}"#),
+            r#"{"a": null, "tag": "latest"}"#
+        );
         assert!(matches!(scrub_bytes(b"nothing here"), std::borrow::Cow::Borrowed(_)));
         assert_eq!(admit("Zürich · 12°C"), "Zürich · 12°C");
     }

@@ -630,6 +630,20 @@ impl Manager {
         // A previous entry is adopted only when homedash wrote it.
         let meta = self.load_meta().await?;
         let prev = prev.filter(|p| meta.sealed_previous(name, p.expose_secret()));
+        // One adopted by the fingerprint of a rotation from before seals:
+        // sealed now, so the fingerprint is trusted this once only.
+        if let Some(p) = &prev
+            && meta.credentials.get(name).is_some_and(|e| e.previous_seal.is_none())
+        {
+            let salt = self.update_meta(MetaFile::salt).await?;
+            let (n, seal) = (name.to_string(), MetaFile::seal(&salt, p.expose_secret()));
+            self.update_meta(move |m| {
+                if let Some(e) = m.credentials.get_mut(&n) {
+                    e.previous_seal = Some(seal);
+                }
+            })
+            .await?;
+        }
         let (cur_fp, prev_fp, n) = (fp(&current), fp(&prev), name.to_string());
         let swapped = note == Some(Repair::FinishedSwap);
         let changed = self

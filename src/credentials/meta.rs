@@ -176,13 +176,13 @@ impl MetaFile {
         let entry = self.credentials.get(name);
         match (&self.seal_salt, entry.and_then(|e| e.previous_seal.as_ref())) {
             (Some(salt), Some(seal)) => MetaFile::seal(salt, value) == *seal,
-            // A state file from before seals: the fingerprint recorded at
-            // that rotation stands in for the seal.
-            (None, None) => {
+            (None, Some(_)) => false,
+            // A rotation from before seals: the fingerprint recorded then
+            // stands in for the seal, once (`Manager::reconcile` seals it).
+            (_, None) => {
                 entry.and_then(|e| e.previous_fingerprint.as_deref())
                     == Some(super::secret::fingerprint(value).as_str())
             }
-            _ => false,
         }
     }
 

@@ -14,6 +14,15 @@ pub fn from_string(s: String) -> SecretString {
     SecretString::from(value)
 }
 
+/// `from_string` for an OAuth access or refresh token, which the next
+/// renewal replaces: held among the short-lived (`outside::Life::Short`).
+pub fn short_lived(s: String) -> SecretString {
+    let owned = Zeroizing::new(s);
+    let value = owned.trim();
+    crate::outside::hold_for(value, false, crate::outside::Life::Short);
+    SecretString::from(value)
+}
+
 /// Scrub every later outside text of every form of `value`.
 pub fn hold(value: &str) {
     // homedash's own OAuth record (`oauth::stored`'s JSON, which always

@@ -68,6 +68,10 @@ pub fn confirm_running(config: &Config) -> Result<(), GatewayError> {
         }
         let _ = std::fs::remove_file(kept(dir, name, PREV));
     }
+    // Whose files they are: a master started later runs what was on disk
+    // then, not these.
+    let master = std::fs::read_to_string(dir.join("nginx.pid")).unwrap_or_default();
+    write(&kept(dir, "master", RUNNING), master.trim())?;
     Ok(())
 }
 
@@ -76,7 +80,11 @@ pub fn confirm_running(config: &Config) -> Result<(), GatewayError> {
 /// what is on disk is again what runs, and the next start runs it.
 pub fn restore_previous(config: &Config) -> Result<(), GatewayError> {
     let dir = &server(config)?.directory;
-    let which = if kept(dir, MAIN, RUNNING).exists() {
+    // The files of the last reload the running master took, if it is the
+    // same master; else those the last render replaced.
+    let master = |p: PathBuf| std::fs::read_to_string(p).map(|s| s.trim().to_string()).ok();
+    let same = master(kept(dir, "master", RUNNING)).is_some_and(|m| Some(m) == master(dir.join("nginx.pid")));
+    let which = if same && kept(dir, MAIN, RUNNING).exists() {
         RUNNING
     } else {
         PREV

@@ -75,13 +75,19 @@ fn children(pid: i32) -> std::collections::BTreeSet<i32> {
     out
 }
 
-/// The first emergency, alert or critical line nginx logged after `from`.
-fn logged_failure(dir: &Path, from: u64) -> Option<String> {
-    let text = std::fs::read(dir.join("error.log")).ok()?;
-    let new = text.get(usize::try_from(from).ok()?..)?;
-    String::from_utf8_lossy(new)
+/// The first line of the master's own that says it could not take the
+/// configuration (`[emerg]`, logged with its pid), after `from`. Workers'
+/// alerts (a client's TLS handshake, say) are not about the reload.
+fn logged_failure(dir: &Path, master: i32, from: u64) -> Option<String> {
+    use std::io::{Read as _, Seek as _};
+    let mut f = std::fs::File::open(dir.join("error.log")).ok()?;
+    f.seek(std::io::SeekFrom::Start(from)).ok()?;
+    let mut new = Vec::new();
+    f.take(1024 * 1024).read_to_end(&mut new).ok()?;
+    let own = format!("[emerg] {master}#");
+    String::from_utf8_lossy(&new)
         .lines()
-        .find(|l| l.contains("[emerg]") || l.contains("[alert]") || l.contains("[crit]"))
+        .find(|l| l.contains(&own))
         .map(|l| crate::outside::admit_to(l, 400))
 }
 
@@ -92,11 +98,11 @@ fn logged_failure(dir: &Path, from: u64) -> Option<String> {
 fn applied(dir: &Path, b: &Before) -> Result<(), NginxError> {
     let end = std::time::Instant::now() + RELOAD_WAIT;
     loop {
-        if let Some(reason) = logged_failure(dir, b.log_len) {
-            return Err(NginxError::NotApplied { reason });
-        }
         if children(b.master).iter().any(|c| !b.children.contains(c)) {
             return Ok(());
+        }
+        if let Some(reason) = logged_failure(dir, b.master, b.log_len) {
+            return Err(NginxError::NotApplied { reason });
         }
         if std::time::Instant::now() >= end {
             return Err(NginxError::NotApplied {

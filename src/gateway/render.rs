@@ -187,10 +187,18 @@ fn refuse_params(provider: &str, vh: &str) -> String {
         json_body("the gateway refused this request: it carries a credential of its own")
     );
     // A parameter name with an escape in it could be one of them once the
-    // provider decodes it: refused too.
-    let mut out = format!("            if ($args ~ \"(^|&)[^=&]*%\") {{\n{answer}            }}\n");
-    for q in query_params(provider) {
-        let _ = write!(out, "            if ($arg_{q} != \"\") {{\n{answer}            }}\n");
+    // provider decodes it: refused too. `;` separates parameters for some
+    // servers, as `&` does.
+    let mut out = format!("            if ($args ~ \"(^|[&;])[^=&;]*%\") {{\n{answer}            }}\n");
+    // The names themselves, in any case, with or without a value, however
+    // often (`$arg_` would see only the first of `token=&token=KEY`).
+    let names = query_params(provider);
+    if !names.is_empty() {
+        let _ = write!(
+            out,
+            "            if ($args ~* \"(^|[&;])({})(\\[[^=&;]*\\])?(=|&|;|$)\") {{\n{answer}            }}\n",
+            names.join("|")
+        );
     }
     out
 }

@@ -644,6 +644,9 @@ fn finding_10_the_gateway_only_reads_and_takes_no_credential_from_a_client() {
         "%74oken=stolen",
         "to%6Ben=x",
         "%41=1",
+        "token=&token=stolen",
+        "x=1;token=stolen",
+        "token",
     ] {
         let (status, verdict) = send(&gw, "GET", &format!("{quote}&{q}"), &token, None);
         assert_eq!((status, verdict.as_str()), (400, "bad-request"), "{q}");

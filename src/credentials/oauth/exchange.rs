@@ -152,10 +152,10 @@ fn tokens<T: TokenResponse>(t: &T) -> Result<Tokens, OAuthError> {
         crate::credentials::secret::check(r.secret()).map_err(unsafe_token)?;
     }
     Ok(Tokens {
-        access: crate::credentials::secret::from_string(t.access_token().secret().to_string()),
+        access: crate::credentials::secret::short_lived(t.access_token().secret().to_string()),
         refresh: t
             .refresh_token()
-            .map(|r| crate::credentials::secret::from_string(r.secret().to_string())),
+            .map(|r| crate::credentials::secret::short_lived(r.secret().to_string())),
         expires_in: t.expires_in(),
         scopes: t.scopes().map(|s| s.iter().map(|s| clean(s.as_str())).collect()),
     })

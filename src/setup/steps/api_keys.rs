@@ -172,11 +172,24 @@ impl Wizard {
                         var: p.env.trim().to_string(),
                     }),
                     _ => match shell_words::split(&p.command) {
-                        Ok(argv) if !argv.is_empty() => Some(SecretSource::Command {
-                            argv,
-                            timeout: DEFAULT_COMMAND_TIMEOUT,
-                            hide_env,
-                        }),
+                        // Resolved and checked as the config will be when
+                        // it is loaded; the field then shows the path that
+                        // runs, and the config gets it.
+                        Ok(mut argv) if !argv.is_empty() => match crate::config::program::resolve(&argv[0]) {
+                            Ok(path) => {
+                                argv[0] = path.to_string_lossy().into_owned();
+                                p.command = shell_words::join(&argv);
+                                Some(SecretSource::Command {
+                                    argv,
+                                    timeout: DEFAULT_COMMAND_TIMEOUT,
+                                    hide_env,
+                                })
+                            }
+                            Err(e) => {
+                                self.note = Some((false, crate::outside::admit(&e.to_string())));
+                                return Flow::redraw();
+                            }
+                        },
                         _ => None,
                     },
                 };
