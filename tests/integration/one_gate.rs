@@ -117,14 +117,7 @@ fn write(dir: &Path, config: &str) -> PathBuf {
 
 fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut c = support::homedash(dir, args);
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
+    for v in support::PROXY_VARS {
         c.env_remove(v);
     }
     for (k, v) in env {

@@ -209,33 +209,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generic_endpoints_prove_a_key_only_with_their_own_kind_of_answer() {
-        crate::testing::assert_probe_cannot_confirm(crate::metrics::exposition::exposition_probe_result);
-        // Any JSON is a JSON endpoint's own kind of answer.
-        crate::testing::assert_probe_cannot_confirm_with(
-            crate::metrics::json::json_probe_result,
-            &["<html>Welcome</html>", "not json"],
-        );
-        let now = chrono::Utc::now();
-        let ok = |body: &str| HttpReply {
-            status: 200,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        };
-        assert!(
-            crate::metrics::exposition::exposition_probe_result(&ok("# HELP up Up.\n# TYPE up gauge\nup 1\n"), now)
-                .is_ok()
-        );
-        assert!(crate::metrics::exposition::exposition_probe_result(&ok("up{job=\"a\"} 1\n"), now).is_ok());
-        assert!(crate::metrics::json::json_probe_result(&ok(r#"{"queue": {"depth": 3}}"#), now).is_ok());
-        let denied = HttpReply { status: 401, ..ok("") };
-        assert_eq!(
-            Verdict::of(&crate::metrics::json::json_probe_result(&denied, now)),
-            Verdict::Rejected("HTTP 401".into())
-        );
-    }
-
-    #[test]
     fn verdicts_say_what_they_prove() {
         assert_eq!(Verdict::of(&Ok(())).describe(), "valid");
         let v = Verdict::of(&Err(FetchError::new(crate::ErrorClass::Offline, "cannot connect")));

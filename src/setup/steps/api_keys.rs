@@ -177,6 +177,8 @@ impl Wizard {
                         // runs, and the config gets it.
                         Ok(mut argv) if !argv.is_empty() => match crate::config::program::resolve(&argv[0]) {
                             Ok(path) => {
+                                // A refusal said before is answered now.
+                                self.note = None;
                                 argv[0] = path.to_string_lossy().into_owned();
                                 p.command = shell_words::join(&argv);
                                 Some(SecretSource::Command {

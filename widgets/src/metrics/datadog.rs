@@ -231,17 +231,7 @@ impl Registered for Config {
         examples: &[r#"{"query": "avg:system.cpu.idle{*}"}"#],
     };
 
-    fn problems(&self) -> Vec<(&'static str, String)> {
-        Config::problems(self)
-    }
-
-    fn requests(&self, base: &Url, now: DateTime<Utc>) -> Vec<RequestSpec> {
-        requests(self, base, now)
-    }
-
-    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
-        parse(self, replies, now).map(Data::Metrics)
-    }
+    forward_registered!(Metrics, with now);
 
     fn title(&self) -> String {
         crate::format::fit(&self.query, 30)

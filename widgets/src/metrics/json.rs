@@ -190,17 +190,7 @@ impl Registered for Config {
         ],
     };
 
-    fn problems(&self) -> Vec<(&'static str, String)> {
-        Config::problems(self)
-    }
-
-    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
-        requests(self, base)
-    }
-
-    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
-        parse(self, replies, now).map(Data::Metrics)
-    }
+    forward_registered!(Metrics);
 
     fn title(&self) -> String {
         self.fields.first().map_or_else(|| "JSON".into(), |f| f.label.clone())

@@ -187,6 +187,32 @@ pub fn render(m: &Metrics, display: &Display, ctx: &crate::data::RenderCtx, area
 mod tests {
     use super::*;
 
+    // Here, not in `provider.rs`: the provider facts know nothing of the
+    // metrics providers, even in their tests.
+    #[test]
+    fn generic_endpoints_prove_a_key_only_with_their_own_kind_of_answer() {
+        crate::testing::assert_probe_cannot_confirm(exposition::exposition_probe_result);
+        // Any JSON is a JSON endpoint's own kind of answer.
+        crate::testing::assert_probe_cannot_confirm_with(
+            json::json_probe_result,
+            &["<html>Welcome</html>", "not json"],
+        );
+        let now = chrono::Utc::now();
+        let ok = |body: &str| crate::HttpReply {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        assert!(exposition::exposition_probe_result(&ok("# HELP up Up.\n# TYPE up gauge\nup 1\n"), now).is_ok());
+        assert!(exposition::exposition_probe_result(&ok("up{job=\"a\"} 1\n"), now).is_ok());
+        assert!(json::json_probe_result(&ok(r#"{"queue": {"depth": 3}}"#), now).is_ok());
+        let denied = crate::HttpReply { status: 401, ..ok("") };
+        assert_eq!(
+            crate::provider::Verdict::of(&json::json_probe_result(&denied, now)),
+            crate::provider::Verdict::Rejected("HTTP 401".into())
+        );
+    }
+
     #[test]
     fn thresholds_either_way() {
         let high_bad = Display {

@@ -9,7 +9,6 @@ use url::Url;
 
 use super::common::{next_minute, symbol_problems};
 use super::{Quote, Quotes};
-use crate::data::Data;
 use crate::error::{ErrorClass, FetchError};
 use crate::kind::Kind;
 use crate::provider::Budget;
@@ -166,17 +165,7 @@ impl Registered for Config {
         examples: &[r#"{"symbols": ["AAPL", "MSFT"]}"#],
     };
 
-    fn problems(&self) -> Vec<(&'static str, String)> {
-        Config::problems(self)
-    }
-
-    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
-        requests(self, base)
-    }
-
-    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
-        parse(self, replies, now).map(Data::Quotes)
-    }
+    forward_registered!(Quotes);
 
     fn title(&self) -> String {
         "Stocks (Polygon)".into()

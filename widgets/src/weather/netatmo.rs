@@ -263,17 +263,7 @@ impl Registered for Config {
         examples: &[r#"{}"#, r#"{"station": "70:ee:50:00:00:14"}"#],
     };
 
-    fn problems(&self) -> Vec<(&'static str, String)> {
-        Config::problems(self)
-    }
-
-    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
-        requests(self, base)
-    }
-
-    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
-        parse(self, replies, now).map(Data::Weather)
-    }
+    forward_registered!(Weather);
 
     fn title(&self) -> String {
         "Weather station".into()

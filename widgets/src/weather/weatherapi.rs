@@ -300,17 +300,7 @@ impl Registered for Config {
         examples: &[r#"{"latitude": 52.52, "longitude": 13.41, "hours": 8}"#],
     };
 
-    fn problems(&self) -> Vec<(&'static str, String)> {
-        Config::problems(self)
-    }
-
-    fn requests(&self, base: &Url, _now: DateTime<Utc>) -> Vec<RequestSpec> {
-        requests(self, base)
-    }
-
-    fn parse(&self, replies: &[HttpReply], now: DateTime<Utc>) -> Result<Data, FetchError> {
-        parse(self, replies, now).map(Data::Weather)
-    }
+    forward_registered!(Weather);
 
     fn title(&self) -> String {
         self.location.clone().unwrap_or_else(|| "Weather".into())
