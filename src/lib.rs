@@ -14,6 +14,7 @@ pub mod logging;
 pub mod malloc;
 pub mod net;
 pub mod outside;
+pub mod screens;
 pub mod setup;
 pub mod startup;
 pub mod ui;

@@ -16,7 +16,6 @@ pub mod oauth;
 pub mod ops;
 pub mod origins;
 pub mod prompt;
-pub mod screen;
 pub mod secret;
 pub mod source;
 pub mod status;

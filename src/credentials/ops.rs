@@ -2,7 +2,9 @@
 //! Credentials screen) and what it reports (`CredEvent`). Neither carries a
 //! secret into `Debug` output.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
+
+use crate::credentials::secret::Sealed;
 
 use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
@@ -13,14 +15,14 @@ pub enum CredOp {
     Add {
         name: String,
         provider: &'static str,
-        secret: SecretString,
+        secret: Sealed,
     },
     Test {
         name: String,
     },
     Rotate {
         name: String,
-        secret: SecretString,
+        secret: Sealed,
     },
     Confirm {
         name: String,
@@ -64,7 +66,7 @@ impl CredOp {
 
     pub fn secret(&self) -> Option<&str> {
         match self {
-            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.expose_secret()),
+            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.open().expose_secret()),
             _ => None,
         }
     }

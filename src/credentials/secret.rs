@@ -56,6 +56,10 @@ impl Sealed {
     pub(in crate::credentials) fn open(&self) -> &SecretString {
         &self.0
     }
+
+    pub(in crate::credentials) fn into_secret(self) -> SecretString {
+        self.0
+    }
 }
 
 impl std::fmt::Debug for Sealed {

@@ -62,6 +62,20 @@ impl TokenInput {
         secret::Sealed::new(self.take())
     }
 
+    /// `text` as if typed, sealed (for tests of the screens that send it).
+    #[cfg(test)]
+    pub fn typed(text: &str) -> secret::Sealed {
+        let mut t = TokenInput::default();
+        t.push_str(text);
+        t.seal()
+    }
+
+    /// A sealed copy for an operation, the field keeping its text: should
+    /// the operation fail, nothing typed is lost.
+    pub fn sealed_copy(&self) -> secret::Sealed {
+        secret::Sealed::new(self.copy())
+    }
+
     /// The field again holding what `seal` took (an operation that did
     /// not store it hands it back).
     pub fn refill(&mut self, sealed: &secret::Sealed) {

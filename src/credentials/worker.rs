@@ -266,6 +266,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             })?;
             manager::check_add(config, &name, p)?;
             let origins = crate::credentials::origins::origins_to_approve(config, &name, p);
+            let secret = secret.into_secret();
             let fp = m.add(&name, p, &secret, &origins).await?;
             let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
             match config.credential(&name) {
@@ -296,6 +297,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             Ok((r.ok, format!("{name}: {}", r.outcome)))
         }
         CredOp::Rotate { name, secret } => {
+            let secret = secret.into_secret();
             let c = find(&name)?;
             let origins = crate::credentials::origins::origins_to_approve(config, &name, c.provider);
             let (fp, _) = m

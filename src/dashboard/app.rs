@@ -13,11 +13,11 @@ use crate::config::{Config, CredentialConfig, Layout, ThemeConfig, WidgetConfig}
 use crate::credentials::broker::View;
 use crate::credentials::meta::MetaFile;
 use crate::credentials::ops::CredEvent;
-use crate::credentials::screen::facts::Facts;
-use crate::credentials::screen::state::{CredScreen, Outcome};
 use crate::dashboard::keys::{self, Action};
 use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
 use crate::dashboard::pages::{self, Marks, ScreenPage};
+use crate::screens::credentials::facts::Facts;
+use crate::screens::credentials::state::{CredScreen, Outcome};
 use crate::ui::grid;
 use crate::ui::theme::Look;
 
@@ -466,7 +466,7 @@ impl App {
             },
             Outcome::Run(_) if self.demo => {
                 if let Some(screen) = self.creds.as_mut() {
-                    screen.done(false, crate::credentials::screen::state::DEMO_NOTE.into());
+                    screen.done(false, crate::screens::credentials::state::DEMO_NOTE.into());
                 }
                 Flow::redraw()
             }

@@ -105,7 +105,6 @@ impl From<CredEvent> for Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::SecretString;
 
     #[test]
     fn debug_output_never_carries_a_pasted_or_typed_token() {
@@ -114,7 +113,7 @@ mod tests {
         assert_eq!(format!("{paste:?}"), "Input(Paste(26 chars))");
         let cmd = Cmd::Cred(CredOp::Rotate {
             name: "fh".into(),
-            secret: SecretString::from(canary),
+            secret: crate::credentials::token_input::TokenInput::typed(canary),
         });
         assert!(!format!("{cmd:?}").contains("canary"), "{cmd:?}");
     }

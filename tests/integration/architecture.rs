@@ -291,6 +291,7 @@ const ROOM_ORDER: &[&str] = &[
     "gateway",
     "completions",
     "demo",
+    "screens",
     "dashboard",
     "setup",
     "doctor",
@@ -323,7 +324,7 @@ fn rooms_depend_downward_only() {
 
 /// Modules that draw or hold a screen's state.
 fn is_ui(m: &Module) -> bool {
-    m.first().is_some_and(|r| r == "ui") || m.iter().any(|p| p == "screen" || p == "view")
+    m.first().is_some_and(|r| r == "ui" || r == "screens") || m.iter().any(|p| p == "screen" || p == "view")
 }
 
 #[test]

@@ -43,7 +43,7 @@ pub fn draw(app: &App, f: &mut Frame) {
                 "Enlarge the window, or press Esc to go back.",
             );
         } else {
-            crate::credentials::screen::view::draw(&app.facts(), screen, f, body);
+            crate::screens::credentials::view::draw(&app.facts(), screen, f, body);
         }
         return;
     }

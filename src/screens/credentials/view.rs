@@ -14,9 +14,9 @@ use super::facts::Facts;
 use crate::credentials::broker::Status;
 use crate::credentials::keyring::BACKEND;
 use crate::credentials::manager::{Due, describe};
-use crate::credentials::screen::state::{CredScreen, Field, Mode};
 use crate::credentials::status::{CredState, Tone};
 use crate::net::destinations::{origin_of, provider_origin};
+use crate::screens::credentials::state::{CredScreen, Field, Mode};
 use crate::ui::dialog::dialog;
 
 const HINTS: &str =

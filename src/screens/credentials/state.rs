@@ -285,7 +285,7 @@ impl CredScreen {
                 KeyCode::Enter if !token.is_empty() => {
                     let op = CredOp::Rotate {
                         name: name.clone(),
-                        secret: token.copy(),
+                        secret: token.sealed_copy(),
                     };
                     self.run(op)
                 }
@@ -338,7 +338,7 @@ impl CredScreen {
                     let op = CredOp::Add {
                         name: name.clone(),
                         provider: Self::provider_at(*provider).name,
-                        secret: token.copy(),
+                        secret: token.sealed_copy(),
                     };
                     self.run(op)
                 }
@@ -448,7 +448,6 @@ impl Default for CredScreen {
 mod tests {
     use super::*;
     use crossterm::event::KeyModifiers;
-    use secrecy::SecretString;
 
     fn k(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
@@ -479,7 +478,7 @@ mod tests {
             CredOp::Add {
                 name: "fh".into(),
                 provider: "finnhub",
-                secret: SecretString::from("hd-canary-screen-0123456789"),
+                secret: TokenInput::typed("hd-canary-screen-0123456789"),
             }
         );
         assert!(!format!("{op:?}").contains("canary"));
@@ -561,7 +560,7 @@ mod tests {
             s.key(k(KeyCode::Enter), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Rotate {
                 name: "b".into(),
-                secret: SecretString::from("new-toke")
+                secret: TokenInput::typed("new-toke")
             })
         );
         // It failed: the dialog is back with what was typed, and why.
