@@ -210,15 +210,7 @@ fn unapproved(text: Option<&str>, c: &config::Config) -> Vec<String> {
         let approved = meta.approved();
         let named: Vec<(&str, &url::Url)> = match &o.server {
             config::AuthServer::Issuer(i) => vec![("issuer", i)],
-            config::AuthServer::Endpoints(e) => [
-                ("token_endpoint", Some(&e.token)),
-                ("authorization_endpoint", e.authorization.as_ref()),
-                ("device_authorization_endpoint", e.device_authorization.as_ref()),
-                ("revocation_endpoint", e.revocation.as_ref()),
-            ]
-            .into_iter()
-            .filter_map(|(k, u)| u.map(|u| (k, u)))
-            .collect(),
+            config::AuthServer::Endpoints(e) => e.named().collect(),
         };
         for (key, url) in named {
             let origin = origin_of(url);

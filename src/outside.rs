@@ -78,18 +78,18 @@ static HELD: RwLock<Held> = RwLock::new(Held {
 /// secret stays held while the process runs (a server may echo an old
 /// token after a rotation), up to the newest `MAX_HELD`.
 pub fn hold(secret: &str) {
-    hold_for(secret, false, Life::Long);
+    hold_with(secret, false, Life::Long);
 }
 
 /// `hold` for a two-part value a provider takes as a pair (Datadog's
 /// `API:APP`): each half is scrubbed on its own too. Only such values are
 /// split: another secret's halves may be ordinary words.
 pub fn hold_pair(secret: &str) {
-    hold_for(secret, true, Life::Long);
+    hold_with(secret, true, Life::Long);
 }
 
 /// `hold` with its life said.
-pub fn hold_for(secret: &str, pair: bool, life: Life) {
+pub fn hold_with(secret: &str, pair: bool, life: Life) {
     HELD.write()
         .unwrap_or_else(PoisonError::into_inner)
         .add(secret, pair, life);
@@ -151,9 +151,8 @@ impl Held {
 }
 
 /// The forms in which `secret` could come back: the value (and with
-/// `pair`, each half of `A:B`), and each of those percent-encoded (only
-/// the reserved bytes, or byte by byte, in either case), form-encoded, hex
-/// in either case, JSON with its slashes escaped, and base64 (standard and
+/// `pair`, each half of `A:B`), and each of those form-encoded, hex in
+/// either case, JSON with its slashes escaped, and base64 (standard and
 /// URL-safe, padded or not) at each of the three byte offsets it can start
 /// at inside a longer encoded text.
 fn forms(secret: &[u8], pair: bool) -> Vec<Form> {
@@ -174,12 +173,9 @@ fn forms(secret: &[u8], pair: bool) -> Vec<Form> {
             continue;
         }
         add(url::form_urlencoded::byte_serialize(p).collect::<String>().into_bytes());
-        let strict = percent_encoding::percent_encode(p, percent_encoding::NON_ALPHANUMERIC).to_string();
-        add(strict.to_ascii_lowercase().into_bytes());
-        add(strict.into_bytes());
-        let every: String = p.iter().map(|b| format!("%{b:02X}")).collect();
-        add(every.to_ascii_lowercase().into_bytes());
-        add(every.into_bytes());
+        // Percent-encoding, of some bytes or every byte in either case, is
+        // found by `decoded_matches` reading the text decoded: no form of
+        // its own.
         let hex: String = p.iter().map(|b| format!("{b:02x}")).collect();
         add(hex.to_ascii_uppercase().into_bytes());
         add(hex.into_bytes());

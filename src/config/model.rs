@@ -172,6 +172,21 @@ pub struct Endpoints {
     pub revocation: Option<Url>,
 }
 
+impl Endpoints {
+    /// Each endpoint there is, by the config key (and metadata field)
+    /// that names it.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, &Url)> {
+        [
+            ("token_endpoint", Some(&self.token)),
+            ("authorization_endpoint", self.authorization.as_ref()),
+            ("device_authorization_endpoint", self.device_authorization.as_ref()),
+            ("revocation_endpoint", self.revocation.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, u)| Some((k, u?)))
+    }
+}
+
 /// How the client proves itself at the token endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAuth {

@@ -318,15 +318,14 @@ impl Broker {
                 Status::LoginNeeded(_) | Status::Revoked | Status::Rejected(_)
             ) || (slot.secret.is_some() && o.stored.as_ref().is_some_and(|s| s.fresh_access(Utc::now()).is_some()))
         }
-        let (cred, renewing) = {
+        let (cred, renewing, approved) = {
             let slots = self.lock();
             let Some(slot) = slots.get(name).filter(|s| !settled(s)) else {
                 return Ok(());
             };
             let renewing = slot.oauth.as_ref().map(|o| o.renewing.clone()).unwrap_or_default();
-            (slot.config.clone(), renewing)
+            (slot.config.clone(), renewing, slot.approved.clone())
         };
-        let approved = self.lock().get(name).map(|s| s.approved.clone()).unwrap_or_default();
         let Some(cfg) = cred.oauth.as_deref() else {
             return Ok(());
         };

@@ -8,18 +8,20 @@ use zeroize::Zeroizing;
 /// copying out of a `Zeroizing` wrapper wipes the original instead. From
 /// here on, every outside text is scrubbed of it (`outside::hold`).
 pub fn from_string(s: String) -> SecretString {
-    let owned = Zeroizing::new(s);
-    let value = owned.trim();
-    hold(value);
-    SecretString::from(value)
+    taken(s, hold)
 }
 
 /// `from_string` for an OAuth access or refresh token, which the next
 /// renewal replaces: held among the short-lived (`outside::Life::Short`).
 pub fn short_lived(s: String) -> SecretString {
+    taken(s, |v| crate::outside::hold_with(v, false, crate::outside::Life::Short))
+}
+
+/// `s` trimmed into a `SecretString`, the original wiped, held by `hold`.
+fn taken(s: String, hold: impl FnOnce(&str)) -> SecretString {
     let owned = Zeroizing::new(s);
     let value = owned.trim();
-    crate::outside::hold_for(value, false, crate::outside::Life::Short);
+    hold(value);
     SecretString::from(value)
 }
 

@@ -100,8 +100,9 @@ impl std::fmt::Display for SourceError {
 /// The last line of stderr that says something, cleaned and cut to a
 /// readable length.
 fn stderr_summary(raw: &[u8]) -> String {
-    let scrubbed = crate::outside::scrub_bytes(raw);
-    let text = String::from_utf8_lossy(&scrubbed);
+    // Admitted (scrubbed, cleaned, cut) once, the line chosen: a token
+    // has no line break to be split by.
+    let text = String::from_utf8_lossy(raw);
     let line = text
         .split('\n')
         .rev()

@@ -55,17 +55,25 @@ fn kept(dir: &Path, name: &str, which: &str) -> PathBuf {
     dir.join(format!(".{name}{which}"))
 }
 
+/// Every live file kept as `.NAME{which}`, in place of the last such copy.
+fn keep(dir: &Path, which: &str) -> Result<(), GatewayError> {
+    for name in [KEYS, CLIENTS, JS, MAIN] {
+        let (live, copy) = (with_suffix(dir, name, false), kept(dir, name, which));
+        let _ = std::fs::remove_file(&copy);
+        if live.exists() {
+            std::fs::hard_link(&live, &copy).map_err(|source| GatewayError::Write { path: copy, source })?;
+        }
+    }
+    Ok(())
+}
+
 /// After a reload nginx took: the live files are what it runs (kept as
 /// `.running`), and the render's `.prev` copies (the keys before a
 /// rotation among them) go.
 pub fn confirm_running(config: &Config) -> Result<(), GatewayError> {
     let dir = &server(config)?.directory;
+    keep(dir, RUNNING)?;
     for name in [KEYS, CLIENTS, JS, MAIN] {
-        let (live, running) = (with_suffix(dir, name, false), kept(dir, name, RUNNING));
-        let _ = std::fs::remove_file(&running);
-        if live.exists() {
-            std::fs::hard_link(&live, &running).map_err(|source| GatewayError::Write { path: running, source })?;
-        }
         let _ = std::fs::remove_file(kept(dir, name, PREV));
     }
     // Whose files they are: a master started later runs what was on disk
@@ -80,8 +88,6 @@ pub fn confirm_running(config: &Config) -> Result<(), GatewayError> {
 /// what is on disk is again what runs, and the next start runs it.
 pub fn restore_previous(config: &Config) -> Result<(), GatewayError> {
     let dir = &server(config)?.directory;
-    // The files of the last reload the running master took, if it is the
-    // same master; else those the last render replaced.
     let master = |p: PathBuf| std::fs::read_to_string(p).map(|s| s.trim().to_string()).ok();
     let same = master(kept(dir, "master", RUNNING)).is_some_and(|m| Some(m) == master(dir.join("nginx.pid")));
     let which = if same && kept(dir, MAIN, RUNNING).exists() {
@@ -219,13 +225,7 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
     }
     // The live files stay reachable as `.prev` (hard links: same owner
     // and mode), for a reload that nginx does not take.
-    for name in [KEYS, CLIENTS, JS, MAIN] {
-        let (live, prev) = (with_suffix(dir, name, false), kept(dir, name, PREV));
-        let _ = std::fs::remove_file(&prev);
-        if live.exists() {
-            std::fs::hard_link(&live, &prev).map_err(|source| GatewayError::Write { path: prev, source })?;
-        }
-    }
+    keep(dir, PREV)?;
     for name in [KEYS, CLIENTS, JS] {
         let (from, to) = (with_suffix(dir, name, true), with_suffix(dir, name, false));
         std::fs::rename(&from, &to).map_err(|source| GatewayError::Write { path: to, source })?;

@@ -65,7 +65,7 @@ pub enum OAuthError {
     )]
     EndpointNotApproved { name: String, origin: String },
     #[error(
-        "discovery at {issuer} names {origin} for its {which} endpoint, off the issuer's origin and not approved, so the metadata was not used; if that server is yours, `homedash creds allow {name} {origin}` and log in again"
+        "discovery at {issuer} names {origin} for its `{which}`, off the issuer's origin and not approved, so the metadata was not used; if that server is yours, `homedash creds allow {name} {origin}` and log in again"
     )]
     MetadataElsewhere {
         name: String,

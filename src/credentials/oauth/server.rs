@@ -66,16 +66,7 @@ pub fn config_origins(cfg: &OAuthConfig) -> Vec<String> {
 
 /// Every origin `ends` names.
 pub fn endpoint_origins(ends: &Endpoints) -> Vec<String> {
-    let mut out: Vec<String> = [
-        Some(&ends.token),
-        ends.authorization.as_ref(),
-        ends.device_authorization.as_ref(),
-        ends.revocation.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(origin_of)
-    .collect();
+    let mut out: Vec<String> = ends.named().map(|(_, u)| origin_of(u)).collect();
     out.sort();
     out.dedup();
     out
@@ -148,13 +139,7 @@ pub async fn resolve(name: &str, cfg: &OAuthConfig, http: &Http, approved: &[Str
             revocation: opt(&meta.revocation_endpoint)?,
         };
         let home = origin_of(issuer);
-        for (which, u) in [
-            ("token", Some(&ends.token)),
-            ("authorization", ends.authorization.as_ref()),
-            ("device authorization", ends.device_authorization.as_ref()),
-            ("revocation", ends.revocation.as_ref()),
-        ] {
-            let Some(u) = u else { continue };
+        for (which, u) in ends.named() {
             let origin = origin_of(u);
             if origin != home && !approved.contains(&origin) {
                 return Err(OAuthError::MetadataElsewhere {
