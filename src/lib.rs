@@ -2,7 +2,7 @@
 
 pub mod atomic;
 pub mod cli;
-pub mod completions;
+pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod dashboard;
@@ -10,6 +10,7 @@ pub mod demo;
 pub mod doctor;
 pub mod gateway;
 pub mod hardening;
+pub mod keymap;
 pub mod logging;
 pub mod malloc;
 pub mod net;

@@ -12,9 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
 use crate::config::{self, Origin};
-use crate::credentials::broker::Broker;
-use crate::credentials::manager::Manager;
-use crate::credentials::{self, worker};
+use crate::credentials::{self, Broker, Manager};
 use crate::dashboard::app::App;
 use crate::dashboard::event_loop::{self, Exit, Services};
 use crate::dashboard::msg::Msg;
@@ -29,7 +27,7 @@ use crate::{dashboard::reload, dashboard::view, demo, logging, ui::terminal};
 /// What the terminal shows next.
 enum Start {
     Dashboard {
-        config: config::Config,
+        config: Box<config::Config>,
         demo: bool,
         first_run: bool,
         /// The file to watch for hot reload.
@@ -62,7 +60,7 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
         Ok(config) => drive(
             &cli,
             Start::Dashboard {
-                config,
+                config: Box::new(config),
                 demo: cli.demo,
                 first_run: !cli.demo && origin == Origin::Embedded,
                 watch: origin.path().filter(|_| !cli.demo).map(PathBuf::from),
@@ -190,7 +188,7 @@ async fn sessions(
                 &mut term,
                 &mut input,
                 look,
-                config,
+                *config,
                 demo,
                 first_run,
                 notice.take(),
@@ -203,7 +201,7 @@ async fn sessions(
                     back: true,
                 },
                 Exit::Demo => Start::Dashboard {
-                    config: config::parse("<demo>", config::DEMO)?,
+                    config: Box::new(config::parse("<demo>", config::DEMO)?),
                     demo: true,
                     first_run: false,
                     watch: None,
@@ -218,7 +216,7 @@ async fn sessions(
                     ));
                     said.push(format!("homedash setup: wrote {}", path.display()));
                     Start::Dashboard {
-                        config: config::load(&Origin::Flag(path.clone()))?,
+                        config: Box::new(config::load(&Origin::Flag(path.clone()))?),
                         demo: false,
                         first_run: false,
                         watch: Some(path),
@@ -239,7 +237,7 @@ async fn sessions(
                     }
                     // Back to the first-run dashboard, whose status bar offers the choice again.
                     Start::Dashboard {
-                        config: config::load(&Origin::Embedded)?,
+                        config: Box::new(config::load(&Origin::Embedded)?),
                         demo: false,
                         first_run: true,
                         watch: None,
@@ -257,7 +255,7 @@ async fn wizard(
     mut w: Wizard,
 ) -> color_eyre::Result<(setup::Exit, Option<String>)> {
     let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
-    if let Err(e) = credentials::audit::init(&state) {
+    if let Err(e) = credentials::init_audit(&state) {
         w.note = Some((
             false,
             format!("audit log off: cannot open it in {}: {e}", state.display()),
@@ -405,12 +403,12 @@ fn start_services(
                 homedash_widgets::AuthPlacement::HeaderPair(..) => demo::PAIR_TOKEN,
                 _ => demo::TOKEN,
             };
-            broker.set(&c.name, Ok(crate::credentials::secret::from_string(token.to_string())));
+            broker.set_demo(&c.name, token);
         }
     } else {
         // One batch, off the UI path; widgets wait for it, never the UI.
         let broker = broker.clone();
-        let meta = state.as_deref().map(crate::credentials::meta::path);
+        let meta = state.as_deref().map(crate::credentials::state_file);
         tokio::spawn(async move { broker.load_all(meta).await });
     }
     let http = http.with_private_ca(config.private_ca()).unwrap_or_else(|e| {
@@ -421,11 +419,11 @@ fn start_services(
     let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume, &app.shown());
     let creds = match state {
         Some(state) => {
-            if let Err(e) = credentials::audit::init(&state) {
+            if let Err(e) = credentials::init_audit(&state) {
                 app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));
             }
             let manager = Manager::new(&state, http.clone(), None);
-            Some(worker::spawn(
+            Some(crate::dashboard::creds_worker::spawn(
                 config.clone(),
                 manager,
                 broker.clone(),
@@ -436,7 +434,12 @@ fn start_services(
         None => {
             // The demo (or a machine with no home): show the broker's state,
             // write nothing.
-            tokio::spawn(worker::watch(None, broker.clone(), tx.clone(), cancel.clone()));
+            tokio::spawn(credentials::watch_state(
+                None,
+                broker.clone(),
+                tx.clone(),
+                cancel.clone(),
+            ));
             None
         }
     };

@@ -9,8 +9,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use homedash::credentials::broker::Broker;
-use homedash::credentials::source::{self, SecretSource};
+use homedash::credentials::Broker;
+use homedash::credentials::SecretSource;
+use homedash::credentials::internals::read_source;
 use homedash::dashboard::msg::Msg;
 use homedash::dashboard::poll::Pollers;
 use homedash::net::http::Http;
@@ -85,7 +86,7 @@ async fn pass_show_through_the_command_source() {
         timeout: Duration::from_secs(10),
         hide_env: Vec::new(),
     };
-    let secret = source::read(&src, "finnhub", None).await.unwrap();
+    let secret = read_source(&src, "finnhub", None).await.unwrap();
     assert_eq!(
         secret.expose_secret(),
         canary,
@@ -97,7 +98,7 @@ async fn pass_show_through_the_command_source() {
         timeout: Duration::from_secs(10),
         hide_env: Vec::new(),
     };
-    let err = source::read(&missing, "nope", None).await.unwrap_err().to_string();
+    let err = read_source(&missing, "nope", None).await.unwrap_err().to_string();
     assert!(
         err.contains("`pass` failed") && err.contains("not in the password store"),
         "{err}"

@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use homedash::credentials::keyring::{BACKEND, DEADLINE, Keyring, KeyringError};
+use homedash::credentials::internals::DEADLINE;
+use homedash::credentials::{BACKEND, Keyring, KeyringError};
 
 #[test]
 fn no_session_bus_is_a_clear_error_within_the_deadline() {

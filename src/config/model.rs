@@ -45,6 +45,8 @@ pub struct Config {
     pub gateway_server: Option<Box<GatewayServer>>,
     /// `[theme]`: the colours screens draw with.
     pub theme: ThemeConfig,
+    /// `[keys.SCOPE]`: the action table with the user's keys.
+    pub keys: crate::keymap::KeyMap,
 }
 
 /// The built-in themes.

@@ -24,18 +24,20 @@ use super::secrets;
 use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 mod gateway;
+mod keys;
 mod layout;
 mod oauth;
 pub mod schema;
 
 /// The config's top-level tables.
-pub const TOP_KEYS: [&str; 8] = [
+pub const TOP_KEYS: [&str; 9] = [
     "dashboard",
     "widget",
     "credential",
     "layout",
     "page",
     "theme",
+    "keys",
     "gateway",
     "gateway_server",
 ];
@@ -1042,6 +1044,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let mut gateway_value = None;
     let mut gateway_server_value = None;
     let mut theme = crate::config::model::ThemeConfig::default();
+    let mut keys = crate::keymap::KeyMap::default();
     for (k, v) in paths::table_entries(top) {
         match k.get_ref().as_ref() {
             "dashboard" => {
@@ -1087,6 +1090,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
                 }
             }
             "theme" => theme = ck.theme(v),
+            "keys" => keys = ck.keys(v),
             "layout" => layout_value = Some(v),
             "page" => pages_value = Some(v),
             "gateway" => gateway_value = Some(v),
@@ -1200,5 +1204,6 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         gateway,
         gateway_server,
         theme,
+        keys,
     })
 }

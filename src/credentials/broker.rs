@@ -139,6 +139,10 @@ pub struct Broker {
     changed: watch::Sender<u64>,
     /// The state file, where budget windows are kept; none in the demo.
     meta_path: Mutex<Option<std::path::PathBuf>>,
+    /// True once the state file's approvals are in (or there is none to
+    /// read): an OAuth token is not asked for before, or it would go out
+    /// with no origin approved and pause its widgets on "log in again".
+    approvals_read: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Broker {
@@ -175,6 +179,7 @@ impl Broker {
             seen: Mutex::new(None),
             changed: watch::channel(0).0,
             meta_path: Mutex::new(None),
+            approvals_read: watch::channel(false).0,
         })
     }
 
@@ -215,6 +220,7 @@ impl Broker {
                 Err(e) => tracing::warn!(error = %e, "cannot read the credential state"),
             }
         }
+        self.approvals_read.send_replace(true);
         let configs: Vec<CredentialConfig> = self.lock().values().map(|s| s.config.clone()).collect();
         let keyring = if configs.iter().any(CredentialConfig::uses_keyring) {
             Some(self.keyring().await)
@@ -329,7 +335,12 @@ impl Broker {
         let Some(cfg) = cred.oauth.as_deref() else {
             return Ok(());
         };
+        if !self.wait_for_approvals().await {
+            return Err(FetchError::new(ErrorClass::NoCredential, Status::Loading.explain(name)));
+        }
         let _turn = renewing.lock().await;
+        // The approvals as they are now that the state file is read.
+        let approved = self.lock().get(name).map_or(approved, |s| s.approved.clone());
         // Another poller may have renewed it while this one waited.
         let (held, refused) = {
             let slots = self.lock();
@@ -375,6 +386,16 @@ impl Broker {
                 Err(FetchError::new(class, format!("credential \"{name}\": {e}")))
             }
         }
+    }
+
+    /// Wait for the state file's approvals (`load_all`, or the demo's in
+    /// memory); false when they did not come within 10 s, so this poll
+    /// fails and the next tries again.
+    async fn wait_for_approvals(&self) -> bool {
+        let mut rx = self.approvals_read.subscribe();
+        tokio::time::timeout(std::time::Duration::from_secs(10), rx.wait_for(|read| *read))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     /// The outcome of reading `name` from its source.
@@ -488,6 +509,12 @@ impl Broker {
     }
 
     /// A new value (or why there is none) for `name`.
+    /// The demo's token for `name`: in memory only, for the demo's own
+    /// loopback server.
+    pub fn set_demo(&self, name: &str, token: &str) {
+        self.set(name, Ok(super::secret::from_string(token.to_string())));
+    }
+
     pub fn set(&self, name: &str, value: Result<SecretString, SourceError>) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
@@ -582,6 +609,7 @@ impl Broker {
                 self.approve(&c.name, &origin);
             }
         }
+        self.approvals_read.send_replace(true);
     }
 
     /// Approve `origin` for `name` in memory only.
@@ -793,50 +821,5 @@ impl Broker {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn broker() -> Arc<Broker> {
-        let cfg = crate::config::parse(
-            "t",
-            "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\n[credential.fh]\nprovider = \"finnhub\"\nsource = \"env\"\nenv = \"HD_BROKER_TEST_UNSET\"\n",
-        )
-        .unwrap();
-        Broker::new(&cfg.credentials)
-    }
-
-    #[tokio::test]
-    async fn batch_load_reports_why_a_value_is_missing() {
-        let b = broker();
-        assert_eq!(b.status("fh"), Some(Status::Loading));
-        b.load_all(None).await;
-        let Err(Status::Unavailable(why)) = b.secret("fh") else {
-            panic!()
-        };
-        assert!(why.contains("HD_BROKER_TEST_UNSET is not set"), "{why}");
-    }
-
-    #[test]
-    fn reject_pauses_accept_resumes_revoke_forgets() {
-        let b = broker();
-        let mut rx = b.subscribe();
-        b.set("fh", Ok(SecretString::from("hd-canary-broker-123456")));
-        assert!(rx.has_changed().unwrap());
-        rx.mark_unchanged();
-        assert_eq!(b.secret("fh").unwrap().expose_secret(), "hd-canary-broker-123456");
-        b.reject("fh", &FetchError::new(ErrorClass::Rejected, "Invalid API key."));
-        assert!(matches!(b.secret("fh"), Err(Status::Rejected(_))));
-        assert!(rx.has_changed().unwrap());
-        b.accept("fh");
-        assert!(b.secret("fh").is_ok());
-        assert_eq!(crate::outside::scrub("x hd-canary-broker-123456 y"), "x REDACTED y");
-        b.record("fh", Some(200), Utc::now());
-        b.record("fh", Some(401), Utc::now());
-        let usage = b.take_usage();
-        assert_eq!((usage[0].1.requests, usage[0].1.ok, usage[0].1.rejected), (2, 1, 1));
-        assert!(b.take_usage().is_empty());
-        b.revoke("fh");
-        assert_eq!(b.secret("fh").unwrap_err(), Status::Revoked);
-        assert!(!format!("{b:?}").contains("canary"));
-    }
-}
+#[path = "tests/broker.rs"]
+mod tests;

@@ -62,6 +62,21 @@ impl Sealed {
     pub(in crate::credentials) fn into_secret(self) -> SecretString {
         self.0
     }
+
+    /// A secret a face read (at a prompt, from a pipe), taken as
+    /// `from_string` takes it: trimmed, the original wiped, held.
+    pub fn take(s: String) -> Sealed {
+        Sealed(from_string(s))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        secrecy::ExposeSecret::expose_secret(&self.0).is_empty()
+    }
+
+    /// `check` of what is sealed.
+    pub fn check(&self) -> Result<(), UnsafeToken> {
+        check(secrecy::ExposeSecret::expose_secret(&self.0))
+    }
 }
 
 impl std::fmt::Debug for Sealed {
@@ -115,28 +130,5 @@ pub fn fingerprint(secret: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::ExposeSecret;
-
-    #[test]
-    fn trimmed_and_never_in_debug() {
-        let s = from_string("  hd-canary-1234567890\n".to_string());
-        assert_eq!(s.expose_secret(), "hd-canary-1234567890");
-        assert!(!format!("{s:?}").contains("canary"));
-    }
-
-    #[test]
-    fn fingerprints_reveal_little() {
-        assert_eq!(fingerprint("abcdefghijklmnopqrstuvwxyz"), "…wxyz");
-        assert_eq!(fingerprint("short"), "5 chars");
-        assert_eq!(fingerprint("abcdefghijklmnopqrstuvw\u{1b}[2J"), "…?[2J");
-    }
-
-    #[test]
-    fn a_token_with_a_control_character_is_refused() {
-        assert_eq!(check("abc\u{1b}[2J"), Err(UnsafeToken { at: 4 }));
-        assert_eq!(check("ab\u{202e}c"), Err(UnsafeToken { at: 3 }));
-        assert_eq!(check("hd-plain-token_0123=+/"), Ok(()));
-    }
-}
+#[path = "tests/secret.rs"]
+mod tests;

@@ -1,6 +1,6 @@
-//! What the setup wizard does with a token it was given or read, done in
-//! this room: the wizard holds `Sealed` tokens and asks for tests, stores
-//! and one-poll leases; it never opens one.
+//! What a face (the setup wizard, `homedash creds`) does with a token it
+//! was given or read, done in this room: faces hold `Sealed` tokens and ask
+//! for tests, stores, rotations and one-poll leases; they never open one.
 
 use homedash_widgets::FetchError;
 use homedash_widgets::provider::Provider;
@@ -12,6 +12,7 @@ use super::manager::Manager;
 use super::secret::Sealed;
 use super::source::{self, SecretSource, SourceError};
 use crate::net::destinations::Destinations;
+use homedash_widgets::provider::Verdict;
 
 impl Manager {
     /// `Manager::probe` with a sealed token.
@@ -37,6 +38,25 @@ impl Manager {
         self.add(name, provider, token.open(), origins).await
     }
 
+    /// `Manager::rotate` with a sealed token.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn rotate_sealed(
+        &mut self,
+        name: &str,
+        provider: &Provider,
+        base: &Url,
+        token: &Sealed,
+        origins: &[String],
+        force: bool,
+    ) -> Result<(String, Verdict), CredError> {
+        self.rotate(name, provider, base, token.open(), origins, force).await
+    }
+
+    /// Whether a value is stored under `account`.
+    pub async fn has(&mut self, account: &str) -> Result<bool, CredError> {
+        Ok(self.get(account).await?.is_some())
+    }
+
     /// A sealed token stored under `account` (an OAuth client secret).
     pub async fn set_sealed(&mut self, account: &str, token: &Sealed) -> Result<(), CredError> {
         super::secret::check(secrecy::ExposeSecret::expose_secret(token.open()))?;
@@ -49,9 +69,26 @@ impl Manager {
     }
 }
 
+impl super::broker::Broker {
+    /// A sealed token for `name`'s widgets, which start polling with it.
+    pub fn set_sealed(&self, name: &str, token: Sealed) {
+        self.set(name, Ok(token.into_secret()));
+    }
+}
+
 /// `source::read`, sealed.
 pub async fn read_sealed(source: &SecretSource, name: &str) -> Result<Sealed, SourceError> {
     source::read(source, name, None).await.map(Sealed::new)
+}
+
+/// Whether `source` can be read (for `doctor`): the value is dropped
+/// here.
+pub async fn readable(
+    source: &SecretSource,
+    name: &str,
+    keyring: Option<&super::keyring::Keyring>,
+) -> Result<(), SourceError> {
+    source::read(source, name, keyring).await.map(drop)
 }
 
 /// A lease for one try of a sealed token, to the origins `to` allows.

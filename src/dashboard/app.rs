@@ -3,19 +3,19 @@
 //! terminal.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 use homedash_widgets::source::Tick;
 use homedash_widgets::{Data, ErrorClass, FetchError, format};
 use ratatui::layout::{Position, Rect};
 
 use crate::config::LoadError;
 use crate::config::{Config, CredentialConfig, Layout, ThemeConfig, WidgetConfig};
-use crate::credentials::broker::View;
-use crate::credentials::meta::MetaFile;
-use crate::credentials::ops::CredEvent;
-use crate::dashboard::keys::{self, Action};
+use crate::credentials::CredEvent;
+use crate::credentials::MetaFile;
+use crate::credentials::View;
 use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
 use crate::dashboard::pages::{self, Marks, ScreenPage};
+use crate::keymap::{Action, KeyMap, Scope};
 use crate::screens::credentials::facts::Facts;
 use crate::screens::credentials::state::{CredScreen, Outcome};
 use crate::ui::grid;
@@ -92,6 +92,8 @@ pub struct App {
     pub reload: Option<Config>,
     /// The status bar's message shown whole, over the dashboard (`!`).
     pub status_open: bool,
+    /// The action table with the config's `[keys]`.
+    pub keys: KeyMap,
 }
 
 /// What a reload changed, for the status bar.
@@ -146,6 +148,7 @@ impl App {
             config_error: None,
             reload: None,
             status_open: false,
+            keys: config.keys,
         };
         app.repage();
         app.focus = app.first_on(0).unwrap_or(0);
@@ -309,6 +312,7 @@ impl App {
             demo: self.demo,
             now: self.now,
             local: self.local,
+            keys: &self.keys,
         }
     }
 
@@ -532,18 +536,29 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Flow {
-        if keys::quits_anywhere(&k) {
+        let key = crate::ui::keys::key_of(&k);
+        if key.and_then(|k| self.keys.action(Scope::Anywhere, k)) == Some(Action::Quit) {
             return Flow {
                 redraw: false,
                 cmds: vec![Cmd::Quit],
             };
         }
         if self.creds.is_some() {
+            let Some(key) = key else { return Flow::none() };
             let (names, providers) = (self.facts().cred_names(), self.facts().cred_providers());
             let pending: Vec<Vec<String>> = names.iter().map(|n| self.facts().cred_pending(n)).collect();
             let oauth: Vec<bool> = names.iter().map(|n| self.facts().cred_is_oauth(n)).collect();
+            let keys = &self.keys;
             let out = self.creds.as_mut().map_or(Outcome::Nothing, |screen| {
-                screen.key(k, &names, &providers, &pending, &oauth)
+                let (scope, typing) = screen.reading();
+                screen.key(
+                    keys.read(scope, key, typing),
+                    keys,
+                    &names,
+                    &providers,
+                    &pending,
+                    &oauth,
+                )
             });
             return self.cred_outcome(out);
         }
@@ -552,17 +567,20 @@ impl App {
             self.status_open = false;
             return Flow::redraw();
         }
+        let Some(key) = key else { return Flow::none() };
         if self.help {
-            return match k.code {
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+            return match self.keys.action(Scope::Help, key) {
+                Some(Action::Close) => {
                     self.help = false;
                     Flow::redraw()
                 }
                 _ => Flow::none(),
             };
         }
-        let Some(action) = keys::action(&k, self.first_run) else {
-            return Flow::none();
+        let action = match self.keys.action(Scope::Dashboard, key) {
+            Some(Action::Setup | Action::Demo) if !self.first_run => return Flow::none(),
+            Some(a) => a,
+            None => return Flow::none(),
         };
         let leave = |cmd| Flow {
             redraw: false,
@@ -618,6 +636,8 @@ impl App {
                 self.show_page((self.page + self.pages.len() - 1) % self.pages.len())
             }
             Action::NextPage | Action::PreviousPage => Flow::none(),
+            // Actions of the other screens' scopes.
+            _ => Flow::none(),
         }
     }
 
@@ -753,6 +773,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::config;
+    use crossterm::event::KeyCode;
     use crossterm::event::{KeyEventState, KeyModifiers, MouseEvent};
 
     fn app() -> App {

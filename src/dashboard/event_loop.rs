@@ -11,8 +11,8 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
-use crate::credentials::error::CredError;
-use crate::credentials::ops::{CredEvent, CredOp};
+use crate::credentials::CredError;
+use crate::credentials::{CredEvent, CredOp};
 use crate::dashboard::app::App;
 use crate::dashboard::msg::{Cmd, Flow, Msg};
 use crate::dashboard::poll::Pollers;

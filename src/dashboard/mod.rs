@@ -2,8 +2,8 @@
 //! redrawn when something visible changed.
 
 pub mod app;
+pub mod creds_worker;
 pub mod event_loop;
-pub mod keys;
 pub mod msg;
 pub mod pages;
 pub mod poll;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use homedash_widgets::{Data, FetchError};
 
-use crate::credentials::ops::{CredEvent, CredOp};
+use crate::credentials::{CredEvent, CredOp};
 
 /// Index into the config's widget list.
 pub type WidgetId = usize;
@@ -113,7 +113,7 @@ mod tests {
         assert_eq!(format!("{paste:?}"), "Input(Paste(26 chars))");
         let cmd = Cmd::Cred(CredOp::Rotate {
             name: "fh".into(),
-            secret: crate::credentials::token_input::TokenInput::typed(canary),
+            secret: crate::credentials::TokenInput::typed(canary),
         });
         assert!(!format!("{cmd:?}").contains("canary"), "{cmd:?}");
     }

@@ -12,9 +12,9 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::WidgetConfig;
-use crate::credentials::broker::Broker;
-use crate::credentials::budget::Reservation;
-use crate::credentials::lease::Lease;
+use crate::credentials::Broker;
+use crate::credentials::Lease;
+use crate::credentials::Reservation;
 use crate::dashboard::msg::{Msg, Seen, WidgetId};
 use crate::dashboard::sampler::Sampler;
 use crate::dashboard::schedule;
@@ -475,7 +475,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         {
             // Every widget of this credential pauses at its next poll.
             c.broker.reject(&c.name, e);
-            crate::credentials::audit::record_rejected(&c.name, &e.detail);
+            crate::credentials::record_rejected(&c.name, &e.detail);
         }
         job.drain();
         let delay = match &result {

@@ -7,10 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Check, Status};
 use crate::config::{self, Config, CredentialConfig, LoadError, Origin};
-use crate::credentials::keyring::{Keyring, KeyringError};
-use crate::credentials::manager::{Due, describe};
-use crate::credentials::meta::{self, Meta, MetaFile};
-use crate::credentials::source::{self, SourceError};
+use crate::credentials::{AUDIT_FILE, Meta, MetaFile, SecretSource, SourceError, readable, state_file};
+use crate::credentials::{Due, describe};
+use crate::credentials::{Keyring, KeyringError};
 
 /// The config, when it is trusted and valid; what is wrong otherwise.
 pub fn config(origin: &Origin, found: &mut Vec<Check>) -> Option<Config> {
@@ -182,7 +181,7 @@ pub fn state(found: &mut Vec<Check>) {
         ));
         return;
     }
-    let open: Vec<String> = [meta::FILE, crate::credentials::audit::FILE]
+    let open: Vec<String> = [crate::credentials::STATE_FILE, AUDIT_FILE]
         .iter()
         .map(|f| dir.join(f))
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.mode() & 0o077 != 0))
@@ -209,7 +208,7 @@ pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<
                 "keyring",
                 format!(
                     "{} reachable and unlocked; {entries} homedash entr{}",
-                    crate::credentials::keyring::BACKEND,
+                    crate::credentials::BACKEND,
                     if entries == 1 { "y" } else { "ies" }
                 ),
             ));
@@ -278,7 +277,7 @@ pub async fn credentials(config: Option<&Config>, keyring: Option<&Keyring>, fou
         return;
     }
     let metas = crate::logging::state_dir()
-        .map(|d| meta::path(&d))
+        .map(|d| state_file(&d))
         .and_then(|p| MetaFile::load(&p).ok())
         .unwrap_or_default();
     let now = Utc::now();
@@ -324,7 +323,7 @@ async fn credential(c: &CredentialConfig, meta: Option<&Meta>, keyring: Option<&
                 c.name
             ),
             SourceError::Keyring(_) => "see the keyring line above".to_string(),
-            SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::source::SecretSource::Keyring) => {
+            SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::SecretSource::Keyring) => {
                 format!("homedash creds rotate {}", c.name)
             }
             SourceError::Unsafe { .. } => "store the token again where it lives, as printable text".to_string(),
@@ -422,26 +421,21 @@ async fn read(c: &CredentialConfig, keyring: Option<&Keyring>) -> Result<(), Sou
     match c.oauth.as_deref() {
         Some(o) => {
             if o.grant.has_user() {
-                source::read(&source::SecretSource::Keyring, &c.name, keyring).await?;
+                readable(&SecretSource::Keyring, &c.name, keyring).await?;
             }
             if let Some(s) = &o.client_secret {
-                source::read(
-                    s,
-                    &crate::credentials::oauth::renew::client_secret_account(&c.name),
-                    keyring,
-                )
-                .await?;
+                readable(s, &crate::credentials::client_secret_account(&c.name), keyring).await?;
             }
             Ok(())
         }
-        None => source::read(&c.source, &c.name, keyring).await.map(drop),
+        None => readable(&c.source, &c.name, keyring).await,
     }
 }
 
 /// The command of a command source, as the user would type it.
 fn command_line(c: &CredentialConfig) -> String {
     match &c.source {
-        source::SecretSource::Command { argv, .. } => argv.join(" "),
+        SecretSource::Command { argv, .. } => argv.join(" "),
         _ => String::new(),
     }
 }

@@ -4,9 +4,7 @@
 //! commands. Exit 0 only when every check is fine.
 
 mod checks;
-mod environment;
-
-use std::process::ExitCode;
+pub mod environment;
 
 use serde::Serialize;
 
@@ -25,7 +23,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Warn => "warn",
@@ -35,7 +33,7 @@ impl Status {
     }
 
     /// A colour for a terminal that takes them; the word says it anyway.
-    fn colour(self) -> &'static str {
+    pub fn colour(self) -> &'static str {
         match self {
             Status::Ok => "\x1b[32m",
             Status::Warn => "\x1b[33m",
@@ -82,40 +80,6 @@ impl Check {
     }
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    ok: bool,
-    checks: &'a [Check],
-}
-
-/// Run every check and print them; `json`: one JSON document instead.
-pub fn main(origin: &Origin, json: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("homedash doctor: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let found = runtime.block_on(run(origin));
-    let fine = found.iter().all(|c| c.status == Status::Ok);
-    if json {
-        match serde_json::to_string_pretty(&Report {
-            ok: fine,
-            checks: &found,
-        }) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("homedash doctor: {}", crate::outside::admit_lines(&e.to_string(), 2000));
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        print!("{}", text(&found, environment::colour_on_stdout()));
-    }
-    if fine { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-}
-
 /// Every check, in the order a person fixes things: the config first,
 /// then where secrets live, then the network and the terminal.
 pub async fn run(origin: &Origin) -> Vec<Check> {
@@ -134,41 +98,4 @@ pub async fn run(origin: &Origin) -> Vec<Check> {
     environment::clock(config.as_ref(), &http, &mut found).await;
     environment::terminal(&mut found);
     found
-}
-
-/// The report for a person: one line per check, its fix under it, and a
-/// last line that counts.
-pub fn text(found: &[Check], colour: bool) -> String {
-    let width = found.iter().map(|c| c.check.chars().count()).max().unwrap_or(0);
-    let mut out = String::new();
-    for c in found {
-        let word = if colour {
-            format!("{}{:<4}\x1b[0m", c.status.colour(), c.status.word())
-        } else {
-            format!("{:<4}", c.status.word())
-        };
-        out.push_str(&format!("{word}  {:<width$}  {}\n", c.check, c.summary));
-        if let Some(fix) = &c.fix {
-            out.push_str(&format!("      {:<width$}  fix: {fix}\n", ""));
-        }
-    }
-    let count = |s: Status| found.iter().filter(|c| c.status == s).count();
-    let (fail, warn, skip) = (count(Status::Fail), count(Status::Warn), count(Status::Skipped));
-    if fail + warn + skip == 0 {
-        out.push_str("Everything is fine.\n");
-    } else {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let mut parts = Vec::new();
-        if fail > 0 {
-            parts.push(plural(fail, "problem", "problems"));
-        }
-        if warn > 0 {
-            parts.push(plural(warn, "warning", "warnings"));
-        }
-        if skip > 0 {
-            parts.push(format!("{skip} not checked"));
-        }
-        out.push_str(&format!("{}.\n", parts.join(", ")));
-    }
-    out
 }

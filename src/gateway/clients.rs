@@ -76,7 +76,7 @@ impl Clients {
     }
 }
 
-pub use crate::credentials::client_token::{TOKEN_PREFIX, sha256_hex};
+pub use crate::credentials::{TOKEN_PREFIX, sha256_hex};
 
 #[cfg(test)]
 mod tests {

@@ -1,21 +1,23 @@
 //! Team mode on the gateway host: `[gateway_server]` rendered into an
 //! nginx configuration (`render.rs`), the gateway's clients (`clients.rs`),
 //! running nginx (`nginx.rs`), the access-log report (`report.rs`) and
-//! `homedash gateway` (`cli.rs`). The upstream keys are written by the
-//! credentials room (`credentials::nginx_keys`); nothing here holds one.
+//! the upstream keys' file (`keys.rs`: the credentials room reads each key
+//! and hands it to the writer; nothing here holds one). The command is
+//! `commands/gateway.rs`.
 
-pub mod cli;
 pub mod clients;
+pub mod keys;
 pub mod nginx;
 pub mod render;
 pub mod report;
 
 use std::path::{Path, PathBuf};
 
+use self::keys::KeysError;
 use crate::config::Config;
 use crate::config::model::GatewayServer;
-use crate::credentials::meta::MetaFile;
-use crate::credentials::nginx_keys::{self, KeyUse, KeysError};
+use crate::credentials::KeyUse;
+use crate::credentials::MetaFile;
 use clients::{Clients, ClientsError};
 use nginx::NginxError;
 
@@ -208,7 +210,7 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
         })
         .collect();
     let result = async {
-        nginx_keys::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
+        keys::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
         write(&with_suffix(dir, CLIENTS, true), &render::clients_conf(&clients))?;
         write(&with_suffix(dir, JS, true), render::JS)?;
         let candidate = with_suffix(dir, MAIN, true);
@@ -233,8 +235,8 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
     let main = with_suffix(dir, MAIN, false);
     write(&main, &main_conf(s, false))?;
     let _ = std::fs::remove_file(with_suffix(dir, MAIN, true));
-    crate::credentials::audit::record(
-        crate::credentials::audit::Event::GatewayKeysWritten,
+    crate::credentials::record_event(
+        crate::credentials::AuditEvent::GatewayKeysWritten,
         "gateway",
         None,
         &format!("{} route(s), {} key(s)", s.routes.len(), uses.len()),

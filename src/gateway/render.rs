@@ -1,5 +1,5 @@
 //! `[gateway_server]` as a complete nginx configuration. Pure text: the
-//! keys are written by `credentials::nginx_keys`, the files by `files.rs`.
+//! keys are written by `keys.rs`, the files by `files.rs`.
 //!
 //! Two servers in one nginx:
 //! - the front, over TLS for clients: the allowlist, the client's token
@@ -20,8 +20,8 @@ use homedash_widgets::AuthPlacement;
 use homedash_widgets::gateway::{Refusal, VERDICT_HEADER, WHOAMI_PATH};
 
 use super::clients::Clients;
+use super::keys::variable;
 use crate::config::model::{GatewayServer, Route};
-use crate::credentials::nginx_keys::variable;
 
 /// The files one rendering writes, by their names in the config.
 pub struct Names<'a> {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::config::write::WriteError;
 use crate::config::{ConfigError, Untrusted};
-use crate::credentials::error::CredError;
-use crate::credentials::source::SourceError;
+use crate::credentials::CredError;
+use crate::credentials::SourceError;
 
 /// Why `homedash setup` cannot start on its config file.
 #[derive(Debug, thiserror::Error)]

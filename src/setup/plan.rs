@@ -88,7 +88,7 @@ impl OAuthPlan {
             grant: OAuthGrant::AuthorizationCode,
             server,
             client_id: self.client_id.clone(),
-            client_secret: Some(crate::credentials::source::SecretSource::Keyring),
+            client_secret: Some(crate::credentials::SecretSource::Keyring),
             client_auth: if self.client_in_body {
                 ClientAuth::Body
             } else {

@@ -3,7 +3,7 @@
 
 use homedash_widgets::ErrorClass;
 
-use crate::credentials::source::SecretSource;
+use crate::credentials::SecretSource;
 use crate::setup::state::{Cmd, Exit, Flow, KeyState, LocField, Wizard};
 use crate::setup::worker::{Op, Reply, TryWhat, Verdict};
 

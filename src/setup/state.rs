@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::keymap::{Action, Input, KeyMap, Scope};
 use homedash_widgets::Source;
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source::Kind;
@@ -17,8 +19,8 @@ use super::plan::{self, CredPlan, Plan, Preset, SourcePlan, WidgetPlan};
 use super::worker::{Op, Verdict};
 use crate::config::Config;
 use crate::config::write::Edit;
-use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
-use crate::credentials::token_input::TokenInput;
+use crate::credentials::TokenInput;
+use crate::credentials::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
 /// Offered in this order on the widgets step.
 pub const KINDS: [Kind; 5] = [Kind::Clock, Kind::Weather, Kind::Stocks, Kind::Metrics, Kind::System];
@@ -379,6 +381,8 @@ pub struct Wizard {
     /// The file's text when the wizard started; `None` when there was none.
     pub before: Option<String>,
     pub existing: Option<Config>,
+    /// The action table, with the `[keys]` of the config it edits.
+    pub keys: KeyMap,
     pub endpoints: Endpoints,
     pub step: Step,
     pub picked: [bool; 5],
@@ -437,11 +441,13 @@ impl Wizard {
             Some(text) => Some(crate::config::parse(&path.display().to_string(), text).map_err(OpenError::Invalid)?),
             None => None,
         };
+        let keys = existing.as_ref().map(|c| c.keys.clone()).unwrap_or_default();
         let mut w = Wizard {
             look: crate::ui::theme::Look::default(),
             path,
             before,
             existing,
+            keys,
             endpoints,
             step: Step::Welcome,
             picked: [true, true, true, false, true],
@@ -732,7 +738,7 @@ impl Wizard {
             .flat_map(|c| {
                 let mut names = vec![c.cred_name().to_string()];
                 if c.is_oauth() {
-                    names.push(crate::credentials::oauth::renew::client_secret_account(&c.name));
+                    names.push(crate::credentials::client_secret_account(&c.name));
                 }
                 names
             })
@@ -994,110 +1000,126 @@ impl Wizard {
         }
     }
 
+    /// Whether the step in view types what is typed (a text field).
+    fn typing(&self) -> bool {
+        matches!(
+            self.step,
+            Step::Location | Step::Symbols | Step::Metrics | Step::Credentials
+        )
+    }
+
     fn key(&mut self, k: KeyEvent) -> Flow {
-        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(key) = crate::ui::keys::key_of(&k) else {
+            return Flow::none();
+        };
         if self.confirm_cancel {
-            return match k.code {
-                KeyCode::Char('y' | 'Y') => Flow::exit(Exit::Cancelled),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+            return match self.keys.action(Scope::Confirm, key) {
+                Some(Action::Yes) => Flow::exit(Exit::Cancelled),
+                Some(Action::No) => {
                     self.confirm_cancel = false;
                     Flow::redraw()
                 }
                 _ => Flow::none(),
             };
         }
-        if k.code == KeyCode::Esc || (ctrl && k.code == KeyCode::Char('c')) {
+        let input = self.keys.read(Scope::Wizard, key, self.typing());
+        if input == Input::Act(Action::Leave) {
             self.confirm_cancel = true;
             return Flow::redraw();
         }
         if self.writing {
             return Flow::none();
         }
-        // Ctrl-U clears the field, Ctrl-W its last word, as in a shell.
-        if ctrl && matches!(k.code, KeyCode::Char('u' | 'w')) {
-            let word = k.code == KeyCode::Char('w');
-            if self.step == Step::Credentials
-                && let Some(p) = self.creds.get_mut(self.cred_at)
-                && p.on_value
-                && p.src == SrcKind::Keyring
-            {
-                // A token has no words: both clear it.
-                p.token = TokenInput::default();
-                return Flow::redraw();
-            }
-            return match self.text_field() {
-                Some(f) => {
-                    crate::ui::edit::erase(f, word);
-                    Flow::redraw()
-                }
-                None => Flow::none(),
-            };
-        }
-        if k.code == KeyCode::BackTab || (ctrl && k.code == KeyCode::Char('b')) {
-            return self.back();
-        }
-        if ctrl {
-            return Flow::none();
+        match input {
+            // Ctrl-U clears the field, Ctrl-W its last word, as in a shell.
+            Input::Act(a @ (Action::EraseField | Action::EraseWord)) => return self.erase(a == Action::EraseWord),
+            Input::Act(Action::Back) => return self.back(),
+            Input::Other => return Flow::none(),
+            _ => {}
         }
         match self.step {
-            Step::Welcome => match k.code {
-                KeyCode::Enter => self.next(),
+            Step::Welcome => match input {
+                Input::Act(Action::Next) => self.next(),
                 _ => Flow::none(),
             },
-            Step::Widgets => self.widgets_key(k.code),
-            Step::Providers => self.providers_key(k.code),
-            Step::Credentials => self.creds_key(k.code),
-            Step::Location => self.location_key(k.code),
-            Step::Symbols => self.symbols_key(k.code),
-            Step::Metrics => self.metrics_key(k.code),
-            Step::Layout => match k.code {
-                KeyCode::Up | KeyCode::Char('k') => {
+            Step::Widgets => self.widgets_key(input),
+            Step::Providers => self.providers_key(input),
+            Step::Credentials => self.creds_key(input),
+            Step::Location => self.location_key(input),
+            Step::Symbols => self.symbols_key(input),
+            Step::Metrics => self.metrics_key(input),
+            Step::Layout => match input {
+                Input::Act(Action::Up) => {
                     self.layout = self.layout.saturating_sub(1);
                     self.preview_layout();
                     Flow::redraw()
                 }
-                KeyCode::Down | KeyCode::Char('j') => {
+                Input::Act(Action::Down) => {
                     self.layout = (self.layout + 1).min(self.presets().len() - 1);
                     self.preview_layout();
                     Flow::redraw()
                 }
-                KeyCode::Enter => self.next(),
+                Input::Act(Action::Next) => self.next(),
                 _ => Flow::none(),
             },
-            Step::Review => match k.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.review_scroll = self.review_scroll.saturating_sub(1);
+            Step::Review => self.review_key(input),
+        }
+    }
+
+    /// Erase the focused field, or its last word.
+    fn erase(&mut self, word: bool) -> Flow {
+        if self.step == Step::Credentials
+            && let Some(p) = self.creds.get_mut(self.cred_at)
+            && p.on_value
+            && p.src == SrcKind::Keyring
+        {
+            // A token has no words: both clear it.
+            p.token = TokenInput::default();
+            return Flow::redraw();
+        }
+        match self.text_field() {
+            Some(f) => {
+                crate::ui::edit::erase(f, word);
+                Flow::redraw()
+            }
+            None => Flow::none(),
+        }
+    }
+
+    fn review_key(&mut self, input: Input) -> Flow {
+        match input {
+            Input::Act(Action::Up) => {
+                self.review_scroll = self.review_scroll.saturating_sub(1);
+                Flow::redraw()
+            }
+            Input::Act(Action::Down) => {
+                self.review_scroll = self.review_scroll.saturating_add(1);
+                Flow::redraw()
+            }
+            Input::Act(Action::PageUp) => {
+                self.review_scroll = self.review_scroll.saturating_sub(10);
+                Flow::redraw()
+            }
+            Input::Act(Action::PageDown) => {
+                self.review_scroll = self.review_scroll.saturating_add(10);
+                Flow::redraw()
+            }
+            Input::Act(Action::Next) => match self.edit() {
+                Ok((edit, _)) => {
+                    self.writing = true;
+                    self.note = Some((true, format!("writing {}…", self.path.display())));
+                    let approve = self.origins_to_approve();
+                    Flow::op(Op::Write {
+                        edit: Box::new(edit),
+                        approve,
+                    })
+                }
+                Err(e) => {
+                    self.review = Some(Err(e));
                     Flow::redraw()
                 }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.review_scroll = self.review_scroll.saturating_add(1);
-                    Flow::redraw()
-                }
-                KeyCode::PageUp => {
-                    self.review_scroll = self.review_scroll.saturating_sub(10);
-                    Flow::redraw()
-                }
-                KeyCode::PageDown => {
-                    self.review_scroll = self.review_scroll.saturating_add(10);
-                    Flow::redraw()
-                }
-                KeyCode::Enter => match self.edit() {
-                    Ok((edit, _)) => {
-                        self.writing = true;
-                        self.note = Some((true, format!("writing {}…", self.path.display())));
-                        let approve = self.origins_to_approve();
-                        Flow::op(Op::Write {
-                            edit: Box::new(edit),
-                            approve,
-                        })
-                    }
-                    Err(e) => {
-                        self.review = Some(Err(e));
-                        Flow::redraw()
-                    }
-                },
-                _ => Flow::none(),
             },
+            _ => Flow::none(),
         }
     }
 }
@@ -1106,6 +1128,7 @@ impl Wizard {
 mod tests {
     use super::*;
     use crate::setup::worker::{Reply, Stored, TryWhat};
+    use crossterm::event::{KeyCode, KeyModifiers};
     use homedash_widgets::ErrorClass;
 
     fn key(code: KeyCode) -> Event {

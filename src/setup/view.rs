@@ -8,6 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
+use crate::keymap::{Action, Key, KeyMap, Scope};
 use crate::setup::state::{SrcKind, Step, Wizard};
 use crate::setup::steps;
 
@@ -92,10 +93,10 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
                 Line::from("Keys stored in the keyring during this setup are deleted again."),
                 Line::default(),
                 Line::from(vec![
-                    Span::styled("y", style::value()),
+                    Span::styled(w.keys.first(Scope::Confirm, Action::Yes), style::value()),
                     Span::raw(" leave   "),
-                    Span::styled("n", style::value()),
-                    Span::raw(" or Esc: keep going"),
+                    Span::styled(w.keys.first(Scope::Confirm, Action::No), style::value()),
+                    Span::raw(format!(" or {}: keep going", no_others(&w.keys))),
                 ]),
             ],
             "",
@@ -124,23 +125,43 @@ fn header(w: &Wizard, f: &mut Frame, area: Rect) {
     }
 }
 
+/// The keys of "no" after its first, as "Esc" (or "N or Esc").
+fn no_others(keys: &KeyMap) -> String {
+    let rest: Vec<String> = keys
+        .keys(Scope::Confirm, Action::No)
+        .iter()
+        .skip(1)
+        .filter(|k| !matches!(k, Key::Char(c) if c.is_ascii_uppercase()))
+        .map(|k| k.label())
+        .collect();
+    rest.join(" or ")
+}
+
+/// The footer of the step in view, with the keys in use.
 fn hints(w: &Wizard) -> String {
-    let back = "Shift-Tab back";
-    let esc = "Esc leave";
+    let k = |a| w.keys.first(Scope::Wizard, a);
+    let up_down = w.keys.pair(Scope::Wizard, Action::Up, Action::Down);
+    let left_right = w.keys.pair(Scope::Wizard, Action::Left, Action::Right);
+    let (next, field) = (k(Action::Next), k(Action::Field));
+    let back = format!("{} back", k(Action::Back));
+    let esc = format!("{} leave", k(Action::Leave));
     let step = match w.step {
-        Step::Welcome => return format!("Enter start · {esc}"),
-        Step::Widgets => "↑/↓ move · Space pick · Enter next",
-        Step::Providers => "↑/↓ widget · ←/→ provider · Enter next",
+        Step::Welcome => return format!("{next} start · {esc}"),
+        Step::Widgets => format!("{up_down} move · {} pick · {next} next", k(Action::Toggle)),
+        Step::Providers => format!("{up_down} widget · {left_right} provider · {next} next"),
         Step::Credentials => match w.page().map(|p| (p.src, p.on_value)) {
-            Some((_, false)) => "←/→ where the key lives · Tab to the value · Enter test",
-            Some((SrcKind::Keyring, true)) => "paste the key · Tab source · Enter test and store",
-            _ => "type · Tab source · Enter test",
+            Some((_, false)) => format!("{left_right} where the key lives · {field} to the value · {next} test"),
+            Some((SrcKind::Keyring, true)) => format!("paste the key · {field} source · {next} test and store"),
+            _ => format!("type · {field} source · {next} test"),
         },
-        Step::Location => "Enter search, then use · ↑/↓ pick · Tab coordinates",
-        Step::Symbols => "type symbols, Enter check · Enter again next",
-        Step::Metrics => "Tab URL/query · Enter try · Enter again next",
-        Step::Layout => "↑/↓ pick · Enter next",
-        Step::Review => "↑/↓ PgUp/PgDn scroll · Enter write and start",
+        Step::Location => format!("{next} search, then use · {up_down} pick · {field} coordinates"),
+        Step::Symbols => format!("type symbols, {next} check · {next} again next"),
+        Step::Metrics => format!("{field} URL/query · {next} try · {next} again next"),
+        Step::Layout => format!("{up_down} pick · {next} next"),
+        Step::Review => format!(
+            "{up_down} {} scroll · {next} write and start",
+            w.keys.pair(Scope::Wizard, Action::PageUp, Action::PageDown)
+        ),
     };
     format!("{step} · {back} · {esc}")
 }

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::lease::Lease;
-use crate::credentials::secret::Sealed;
-use crate::credentials::trial;
+use crate::credentials::Lease;
+use crate::credentials::Sealed;
 use chrono::Utc;
 use homedash_widgets::provider::{Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
@@ -19,8 +18,8 @@ use url::Url;
 use super::error::SetupError;
 use super::plan::ViaGateway;
 use crate::config::write::Edit;
-use crate::credentials::manager::{self, Manager};
-use crate::credentials::source::SecretSource;
+use crate::credentials::Manager;
+use crate::credentials::SecretSource;
 use crate::net::destinations::{self, Destinations};
 use crate::net::http::Http;
 
@@ -142,10 +141,10 @@ pub enum Reply {
 struct Progress {
     name: String,
     tx: mpsc::Sender<Reply>,
-    shown: crate::credentials::oauth::login::Shown,
+    shown: crate::credentials::Shown,
 }
 
-impl crate::credentials::oauth::login::Show for Progress {
+impl crate::credentials::Show for Progress {
     fn show(&self, lines: Vec<String>, more: bool) {
         let _ = self.tx.try_send(Reply::LoginProgress {
             name: self.name.clone(),
@@ -274,7 +273,7 @@ impl Worker {
                                 .probe_sealed(&name, p, &base, &secret, &to)
                                 .await;
                             self.secrets.lock().await.insert(name.clone(), secret);
-                            manager::outcome(&r)
+                            crate::credentials::outcome(&r)
                         }
                         None => (false, SetupError::UnknownProvider(provider.to_string()).to_string()),
                     },
@@ -323,7 +322,7 @@ impl Worker {
                         None => source.keyed(),
                     };
                     let lease = match (&secret, keyed) {
-                        (Some((name, s)), Some(p)) => Some(trial::lease(name, s, shown(p, &base))),
+                        (Some((name, s)), Some(p)) => Some(crate::credentials::trial_lease(name, s, shown(p, &base))),
                         _ => None,
                     };
                     let r = poll_once(&http, &source, &base, lease.as_ref(), gateway.is_some()).await;
@@ -377,7 +376,7 @@ impl Worker {
         // Not the manager behind the lock: a login waits for a person.
         let mut m = self.manager.lock().await.clone();
         if let Some(secret) = &secret {
-            m.set_sealed(&crate::credentials::oauth::renew::client_secret_account(name), secret)
+            m.set_sealed(&crate::credentials::client_secret_account(name), secret)
                 .await?;
         }
         let cred = crate::config::CredentialConfig {
@@ -399,9 +398,7 @@ impl Worker {
             Err(e) => {
                 // Nothing of a failed login stays behind.
                 if secret.is_some() {
-                    let _ = m
-                        .delete(&crate::credentials::oauth::renew::client_secret_account(name))
-                        .await;
+                    let _ = m.delete(&crate::credentials::client_secret_account(name)).await;
                 }
                 return Err(e.into());
             }
@@ -412,7 +409,7 @@ impl Worker {
             ok: true,
             text: format!(
                 "logged in{}",
-                crate::credentials::oauth::stored::facts(&stored, &o.scopes, Utc::now())
+                crate::credentials::oauth_facts(&stored, &o.scopes, Utc::now())
             ),
         })
     }
@@ -432,7 +429,7 @@ impl Worker {
             let http = self
                 .http
                 .trusting_file(base, ca)
-                .map_err(|e| Refused::Failed(crate::credentials::error::CredError::from(e).into()))?;
+                .map_err(|e| Refused::Failed(crate::credentials::CredError::from(e).into()))?;
             m.set_http(http);
         }
         let to = shown(p, base);
@@ -480,7 +477,7 @@ impl Worker {
                 .get_sealed(name)
                 .await?
                 .ok_or(SetupError::NotStored),
-            other => Ok(trial::read_sealed(other, name).await?),
+            other => Ok(crate::credentials::read_sealed(other, name).await?),
         }
     }
 }
@@ -570,7 +567,7 @@ fn describe(label: &str, r: Result<Data, FetchError>) -> Vec<(Verdict, String)> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::keyring::Keyring;
+    use crate::credentials::Keyring;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// A loopback server that answers every request with `status` and `body`.
@@ -614,7 +611,7 @@ mod tests {
                 provider: p.name,
                 base: base.clone(),
                 secret: {
-                    let mut t = crate::credentials::token_input::TokenInput::default();
+                    let mut t = crate::credentials::TokenInput::default();
                     t.push_str("hd-canary-wizard-01:pair-000001");
                     t.seal()
                 },
@@ -630,7 +627,7 @@ mod tests {
                 "{text}"
             );
             // The key comes back, whole, for the field.
-            let mut back = crate::credentials::token_input::TokenInput::default();
+            let mut back = crate::credentials::TokenInput::default();
             back.refill(&secret);
             assert_eq!(back.len(), "hd-canary-wizard-01:pair-000001".len());
             assert!(keyring.get("finnhub").is_err(), "{status}: nothing in the keyring");

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod event_loop;
 pub mod grid;
 pub mod input;
+pub mod keys;
 pub mod terminal;
 pub mod theme;
 pub mod too_small;

@@ -283,18 +283,19 @@ const ROOM_ORDER: &[&str] = &[
     "hardening",
     "outside",
     "logging",
+    "keymap",
     "config",
     "cli",
     "net",
-    "ui",
     "credentials",
     "gateway",
-    "completions",
+    "ui",
     "demo",
     "screens",
     "dashboard",
     "setup",
     "doctor",
+    "commands",
     "startup",
     "main",
 ];
@@ -334,7 +335,7 @@ fn the_background_side_never_reaches_for_a_screen() {
         matches!(m.first().map(String::as_str), Some("config" | "net" | "credentials")) && !is_ui(m)
             || matches!(
                 m.iter().map(String::as_str).collect::<Vec<_>>()[..],
-                ["dashboard", "poll" | "schedule" | "sampler" | "reload"]
+                ["dashboard", "poll" | "schedule" | "sampler" | "reload" | "creds_worker"]
             )
     };
     let mut checked = 0;
@@ -471,4 +472,142 @@ fn no_error_is_a_string() {
         })
         .collect();
     assert!(found.is_empty(), "errors that are strings: {found:#?}");
+}
+
+/// Where a module outside `room` reaches past the room's façade: an import
+/// of one of its members (`room::member::Item`) instead of what its
+/// `mod.rs` hands on (`room::Item`).
+fn past_the_facade(graph: &BTreeMap<Module, BTreeSet<Module>>, room: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (m, deps) in graph {
+        if m.first().is_some_and(|r| r == room) {
+            continue;
+        }
+        for d in deps {
+            if d.first().is_some_and(|r| r == room) && d.len() > 1 {
+                out.push(format!("{} imports {}", name(m), name(d)));
+            }
+        }
+    }
+    out
+}
+
+/// The credentials room is reached only through its façade: its members
+/// are private (`mod x;` behind `pub use`), no other room imports one,
+/// and what it keeps for the integration tests (`internals`) is named by
+/// no file of the crate.
+#[test]
+fn the_credentials_room_is_reached_through_its_facade() {
+    // The rule can fail: a face that imports a member.
+    let m = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Module>();
+    let mut violation = BTreeMap::new();
+    violation.insert(
+        m(&["screens", "credentials", "view"]),
+        BTreeSet::from([m(&["credentials"]), m(&["credentials", "manager"])]),
+    );
+    assert_eq!(
+        past_the_facade(&violation, "credentials"),
+        ["screens/credentials/view imports credentials/manager"]
+    );
+    let found = past_the_facade(&imports(&manifest().join("src")), "credentials");
+    assert!(found.is_empty(), "imports past the credentials façade: {found:#?}");
+
+    let facade = std::fs::read_to_string(manifest().join("src/credentials/mod.rs")).unwrap();
+    let public: Vec<&str> = facade
+        .lines()
+        .filter(|l| l.trim_start().starts_with("pub mod ") && l.trim() != "pub mod internals {")
+        .collect();
+    assert!(
+        public.is_empty(),
+        "members of the credentials room made public: {public:?}"
+    );
+    let found = naming(&manifest().join("src"), &["internals"], &["credentials"]);
+    assert!(found.is_empty(), "the tests' door used by the crate: {found:#?}");
+}
+
+/// The rooms that hold secrets, state and the network: they never reach
+/// for a face, and no terminal or UI crate is named in them.
+const CORE: &[&str] = &[
+    "atomic",
+    "hardening",
+    "outside",
+    "logging",
+    "net",
+    "credentials",
+    "gateway",
+];
+/// The rooms a person sees or types into.
+const FACES: &[&str] = &[
+    "ui",
+    "screens",
+    "dashboard",
+    "setup",
+    "demo",
+    "doctor",
+    "commands",
+    "startup",
+    "main",
+];
+
+/// Core modules that import a face.
+fn core_reaching_up(graph: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<String> {
+    fn room_of(m: &Module) -> &str {
+        m.first().map(String::as_str).unwrap_or("")
+    }
+    let mut out = Vec::new();
+    for (m, deps) in graph {
+        if !CORE.contains(&room_of(m)) {
+            continue;
+        }
+        for d in deps {
+            if FACES.contains(&room_of(d)) {
+                out.push(format!("{} imports {}", name(m), name(d)));
+            }
+        }
+    }
+    out
+}
+
+/// Faces use the core and never the reverse; the core names no terminal
+/// or UI crate.
+#[test]
+fn faces_use_the_core_never_the_reverse() {
+    let m = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Module>();
+    let mut violation = BTreeMap::new();
+    violation.insert(
+        m(&["credentials", "manager"]),
+        BTreeSet::from([m(&["screens", "credentials"])]),
+    );
+    assert_eq!(
+        core_reaching_up(&violation),
+        ["credentials/manager imports screens/credentials"]
+    );
+    assert!(mentions("use ratatui::text::Line;", "ratatui"));
+    let found = core_reaching_up(&imports(&manifest().join("src")));
+    assert!(found.is_empty(), "the core reaching for a face: {found:#?}");
+    let faces_and_others: Vec<&str> = ROOM_ORDER.iter().copied().filter(|r| !CORE.contains(r)).collect();
+    let found = naming(&manifest().join("src"), &["ratatui", "crossterm"], &faces_and_others);
+    assert!(found.is_empty(), "the core naming a terminal crate: {found:#?}");
+}
+
+/// Files whose non-test code names `KeyCode`, but for `allowed`.
+fn raw_keys(root: &Path, allowed: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    files
+        .iter()
+        .filter(|f| f.strip_prefix(root).unwrap() != Path::new(allowed))
+        .filter(|f| mentions(&non_test_code(&std::fs::read_to_string(f).unwrap()), "KeyCode"))
+        .map(|f| f.strip_prefix(root).unwrap().display().to_string())
+        .collect()
+}
+
+/// One action table: screens act on `keymap::Action`s, and only the
+/// table's edge (`ui/keys.rs`) reads a terminal's key codes.
+#[test]
+fn no_screen_reads_a_raw_key() {
+    // The rule can fail: a screen that matches a key code itself.
+    assert!(mentions("match k.code { KeyCode::Esc => close() }", "KeyCode"));
+    let found = raw_keys(&manifest().join("src"), "ui/keys.rs");
+    assert!(found.is_empty(), "raw key codes outside the action table: {found:#?}");
 }

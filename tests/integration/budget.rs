@@ -7,7 +7,7 @@ use crate::support;
 use std::time::{Duration, Instant};
 
 use homedash::config;
-use homedash::credentials::broker::Broker;
+use homedash::credentials::Broker;
 use homedash::dashboard::msg::Msg;
 use homedash::dashboard::poll::Pollers;
 use homedash::net::http::Http;

@@ -178,7 +178,7 @@ fn a_failed_store_keeps_the_dialog_and_its_pasted_token() {
 /// on the Credentials screen: one derivation, three views.
 #[test]
 fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
-    use homedash::credentials::meta::{Meta, MetaFile, TestResult};
+    use homedash::credentials::{Meta, MetaFile, TestResult};
     use homedash_widgets::provider::{Unconfirmed, Verdict};
     // Fixed, so the screen's snapshot does not move with the clock.
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-27T12:00:00Z")
@@ -280,7 +280,7 @@ fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
         chrono::FixedOffset::east_opt(0).unwrap(),
     );
     app.update(homedash::dashboard::msg::Msg::Cred(
-        homedash::credentials::ops::CredEvent::Meta(meta),
+        homedash::credentials::CredEvent::Meta(meta),
     ));
     app.update(homedash::dashboard::msg::Msg::Input(crossterm::event::Event::Key(
         crossterm::event::KeyEvent::new(

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use homedash::config::{self, Config};
-use homedash::credentials::broker::Broker;
+use homedash::credentials::Broker;
 use homedash::dashboard::app::App;
 use homedash::dashboard::event_loop::{self, Exit};
 use homedash::dashboard::msg::Msg;

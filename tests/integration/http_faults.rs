@@ -35,7 +35,7 @@ async fn collect(cfg: &config::Config, per_widget: usize, within: Duration) -> H
     let pollers = Pollers::spawn(
         &cfg.widgets,
         &http,
-        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &homedash::credentials::Broker::new(&cfg.credentials),
         &tx,
     );
     let mut out: HashMap<String, Vec<Outcome>> = HashMap::new();
@@ -164,7 +164,7 @@ async fn refreshes_during_a_fetch_coalesce_into_it() {
     let pollers = Pollers::spawn(
         &cfg.widgets,
         &http,
-        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &homedash::credentials::Broker::new(&cfg.credentials),
         &tx,
     );
     // Wait until the first fetch is under way, then ask five more times.

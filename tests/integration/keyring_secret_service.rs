@@ -6,8 +6,8 @@ use crate::support;
 
 use std::process::Command;
 
-use homedash::credentials::keyring::{Keyring, KeyringError};
-use homedash::credentials::secret;
+use homedash::credentials::internals as secret;
+use homedash::credentials::{Keyring, KeyringError};
 use secrecy::ExposeSecret;
 use support::secret_tool;
 

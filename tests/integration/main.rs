@@ -29,6 +29,7 @@ mod hot_text;
 
 mod http_faults;
 mod keyring_secret_service;
+mod keys;
 mod manpage;
 mod no_keyring;
 mod oauth;

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use homedash::config;
-use homedash::credentials::broker::Broker;
+use homedash::credentials::Broker;
 use homedash::dashboard::msg::Msg;
 use homedash::dashboard::poll::Pollers;
 use homedash::net::http::Http;

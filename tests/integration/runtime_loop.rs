@@ -52,7 +52,7 @@ async fn keys_stay_live_while_every_widget_fails() {
         pollers: Pollers::spawn(
             &cfg.widgets,
             &Http::new().unwrap(),
-            &homedash::credentials::broker::Broker::new(&cfg.credentials),
+            &homedash::credentials::Broker::new(&cfg.credentials),
             &tx,
         ),
         creds: None,
@@ -167,7 +167,7 @@ async fn only_widgets_on_screen_say_a_poll_started() {
     let pollers = Pollers::resume(
         &cfg.widgets,
         &Http::new().unwrap(),
-        &homedash::credentials::broker::Broker::new(&cfg.credentials),
+        &homedash::credentials::Broker::new(&cfg.credentials),
         &tx,
         &[],
         &seen,

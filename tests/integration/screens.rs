@@ -263,10 +263,10 @@ fn quotes() -> Data {
 
 /// Credential state as the worker and broker would report it.
 fn keyed(w: u16, h: u16) -> App {
-    use homedash::credentials::broker::{Status, View};
-    use homedash::credentials::meta::Usage;
-    use homedash::credentials::meta::{Meta, MetaFile, TestResult};
-    use homedash::credentials::ops::CredEvent;
+    use homedash::credentials::CredEvent;
+    use homedash::credentials::Usage;
+    use homedash::credentials::{Meta, MetaFile, TestResult};
+    use homedash::credentials::{Status, View};
     let mut a = app(KEYED, w, h);
     fetched(&mut a, "stocks", 30, Ok(quotes()));
     fetched(&mut a, "watch", 30, Ok(quotes()));
@@ -349,8 +349,8 @@ scopes = ["read_station"]
 
 #[test]
 fn credentials_screen_shows_an_oauth_credential_and_its_login() {
-    use homedash::credentials::broker::{OAuthView, Status, View};
-    use homedash::credentials::ops::CredEvent;
+    use homedash::credentials::CredEvent;
+    use homedash::credentials::{OAuthView, Status, View};
     let mut a = app(OAUTH, 120, 40);
     a.update(Msg::Cred(CredEvent::Views(vec![View {
         name: "station".into(),
@@ -372,7 +372,7 @@ fn credentials_screen_shows_an_oauth_credential_and_its_login() {
     insta::assert_snapshot!("credentials_oauth", shot);
     // l starts the login; its code, URL and QR code come from the worker.
     key(&mut a, KeyCode::Char('l'));
-    let qr = homedash::credentials::oauth::qr::lines("https://auth.example/device?user_code=WDJB-MJHT").unwrap();
+    let qr = homedash::credentials::qr_lines("https://auth.example/device?user_code=WDJB-MJHT").unwrap();
     let mut lines = vec![
         "First copy your one-time code: WDJB-MJHT".to_string(),
         "Then open https://auth.example/device on any device and enter it.".to_string(),

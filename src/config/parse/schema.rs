@@ -54,6 +54,7 @@ pub fn generate() -> Value {
             "items": closed::<RawPage>(&mut generator),
         }),
     );
+    properties.insert("keys".into(), keys());
     properties.insert("gateway".into(), closed::<RawClient>(&mut generator));
     properties.insert("gateway_server".into(), closed::<RawServer>(&mut generator));
 
@@ -70,6 +71,44 @@ pub fn generate() -> Value {
         "properties": properties,
         "additionalProperties": false,
         "definitions": definitions,
+    })
+}
+
+/// `[keys.SCOPE]`: each screen's actions, from the action table.
+fn keys() -> Value {
+    use crate::keymap::{SPECS, Scope};
+    let key = json!({
+        "type": "string",
+        "description": "A character (\"r\", \"?\"), Space, Ctrl-LETTER, F1 to F12, or Enter, Esc, Tab, Shift-Tab, Backspace, Del, Up, Down, Left, Right, PgUp, PgDn, Home, End."
+    });
+    let mut scopes = Map::new();
+    for scope in Scope::ALL {
+        let mut actions = Map::new();
+        for s in SPECS.iter().filter(|s| s.scope == scope) {
+            let default: Vec<String> = s.keys.iter().map(|k| format!("\"{}\"", k.label())).collect();
+            actions.insert(
+                s.name.into(),
+                json!({
+                    "description": format!("Default: {}.", default.join(", ")),
+                    "anyOf": [key.clone(), { "type": "array", "items": key.clone() }],
+                }),
+            );
+        }
+        scopes.insert(
+            scope.name().into(),
+            json!({
+                "description": format!("Keys of {}: an action's keys replace its defaults.", scope.what()),
+                "type": "object",
+                "properties": actions,
+                "additionalProperties": false,
+            }),
+        );
+    }
+    json!({
+        "description": "Your keys: [keys.dashboard], [keys.credentials], …, each ACTION = \"KEY\" or [\"KEY\", …]. A key on two actions of one screen is refused, with both places.",
+        "type": "object",
+        "properties": scopes,
+        "additionalProperties": false,
     })
 }
 

@@ -28,5 +28,4 @@ pub(crate) fn clean_to(text: &str, max: usize) -> String {
 pub(crate) fn clean(text: &str) -> String {
     crate::outside::admit(text)
 }
-pub mod cli;
 pub mod ops;

@@ -193,13 +193,13 @@ pub async fn current(
         revocation: stored.revocation_endpoint.clone(),
     };
     let ex = Exchange::new(name, cfg, &ends, secret.as_ref(), http);
-    pause_point("refresh:before-send");
+    pause_point("refresh:before-send").await;
     let answer = ex.refresh(refresh).await;
-    pause_point("refresh:answered");
+    pause_point("refresh:answered").await;
     let t = answer?;
     let next = stored.renewed(t);
     write(keyring, name, &next).await?;
-    pause_point("refresh:stored");
+    pause_point("refresh:stored").await;
     crate::credentials::audit::record(
         crate::credentials::audit::Event::Refreshed,
         name,

@@ -1,4 +1,4 @@
-//! The key help overlay.
+//! The key help overlay, drawn from the action table with the keys in use.
 
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -7,13 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-use crate::dashboard::keys::{FIRST_RUN, KEYS};
+use crate::keymap::{Action, DASHBOARD, FIRST_RUN, HELP_ROWS, KeyMap, Scope};
 
 /// The whole terminal the overlay needs: its box and the two bars.
-pub const MIN: (u16, u16) = (44, (KEYS.len() + FIRST_RUN.len()) as u16 + 4 + 2);
+pub const MIN: (u16, u16) = (44, HELP_ROWS as u16 + 4 + 2);
 
-pub fn draw(f: &mut Frame, body: Rect, first_run: bool) {
-    let rows = KEYS.len() + if first_run { FIRST_RUN.len() } else { 0 };
+pub fn draw(f: &mut Frame, body: Rect, first_run: bool, keys: &KeyMap) {
+    let first = if first_run { FIRST_RUN } else { &[] };
+    let rows = first.len() + DASHBOARD.len();
     let width = 58.min(body.width);
     let height = (rows as u16 + 4).min(body.height);
     let area = Rect::new(
@@ -23,13 +24,22 @@ pub fn draw(f: &mut Frame, body: Rect, first_run: bool) {
         height,
     );
     let mut lines = vec![Line::default()];
-    let first = if first_run { FIRST_RUN } else { &[] };
-    lines.extend(first.iter().chain(KEYS).map(|r| {
+    lines.extend(first.iter().chain(DASHBOARD).map(|r| {
         Line::from(vec![
-            Span::styled(format!("  {:<20}", r.keys), style::label()),
+            Span::styled(format!("  {:<20}", keys.row_keys(r)), style::label()),
             Span::raw(r.what),
         ])
     }));
+    let close: Vec<String> = keys
+        .keys(Scope::Help, Action::Close)
+        .iter()
+        .map(|k| k.label())
+        .collect();
+    let close = match close.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    };
     f.render_widget(Clear, area);
     f.render_widget(
         Paragraph::new(lines).block(
@@ -37,7 +47,7 @@ pub fn draw(f: &mut Frame, body: Rect, first_run: bool) {
                 .border_type(BorderType::Rounded)
                 .border_style(Style::new().fg(style::ACCENT))
                 .title(" Keys ")
-                .title_bottom(Line::from(Span::styled(" Esc, ? or q closes ", style::dim())).right_aligned()),
+                .title_bottom(Line::from(Span::styled(format!(" {close} closes "), style::dim())).right_aligned()),
         ),
         area,
     );

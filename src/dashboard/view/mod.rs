@@ -11,7 +11,8 @@ use ratatui::text::{Line, Span};
 
 use crate::config::LoadError;
 use crate::dashboard::app::App;
-use crate::dashboard::{keys, pages};
+use crate::dashboard::pages;
+use crate::keymap::{self, Action, Scope};
 use crate::ui::grid;
 use crate::ui::too_small::too_small;
 
@@ -79,7 +80,7 @@ pub fn draw(app: &App, f: &mut Frame) {
                 "Enlarge the window, or press Esc to close it.",
             );
         } else {
-            help::draw(f, body, app.first_run);
+            help::draw(f, body, app.first_run, &app.keys);
         }
     }
 }
@@ -125,9 +126,12 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(left, area);
     let hints = Line::from(Span::styled(
         if app.creds.is_some() {
-            "Credentials  Esc back ".to_string()
+            format!(
+                "Credentials  {} back ",
+                app.keys.first(Scope::Credentials, Action::Close)
+            )
         } else {
-            keys::hints()
+            format!("{} ", app.keys.hints(keymap::DASHBOARD, false))
         },
         style::dim(),
     ));

@@ -4,9 +4,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::config::{CredentialConfig, WidgetConfig};
-use crate::credentials::broker::{Status, View};
-use crate::credentials::manager::Due;
-use crate::credentials::meta::MetaFile;
+use crate::credentials::Due;
+use crate::credentials::MetaFile;
+use crate::credentials::{Status, View};
+use crate::keymap::KeyMap;
 use crate::net::destinations::Destinations;
 
 /// A borrowed view of everything the screen draws from.
@@ -19,6 +20,8 @@ pub struct Facts<'a> {
     pub demo: bool,
     pub now: DateTime<Utc>,
     pub local: FixedOffset,
+    /// The keys in use, for the footer and the dialogs' hints.
+    pub keys: &'a KeyMap,
 }
 
 impl<'a> Facts<'a> {
@@ -62,7 +65,7 @@ impl<'a> Facts<'a> {
     /// Every origin the config sends credential `name` to (its widgets'
     /// endpoints), in layout order, each once.
     pub fn cred_origins(&self, name: &str) -> Vec<String> {
-        crate::credentials::origins::widget_origins(self.widgets, name)
+        crate::credentials::widget_origins(self.widgets, name)
     }
 
     /// Where credential `name` may go: its provider's API and the origins

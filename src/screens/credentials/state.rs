@@ -1,12 +1,12 @@
 //! The Credentials screen's state and keys. Like `App::update` it does no
 //! I/O: each action leaves as a `CredOp` for the credential worker.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source;
 
-use crate::credentials::ops::CredOp;
-use crate::credentials::token_input::TokenInput;
+use crate::credentials::CredOp;
+use crate::credentials::TokenInput;
+use crate::keymap::{Action, Input, KeyMap, Scope};
 use crate::ui::edit::erase;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +78,16 @@ pub enum Outcome {
     Run(CredOp),
 }
 
+/// The selected row, as the list's actions need it.
+struct Row {
+    name: Option<String>,
+    /// Its provider's place among the keyed providers.
+    provider: Option<usize>,
+    /// Origins the config sends it to that wait for approval.
+    pending: Vec<String>,
+    oauth: bool,
+}
+
 fn valid_name(n: &str) -> bool {
     crate::config::names::check(n).is_ok()
 }
@@ -105,26 +115,36 @@ impl CredScreen {
         all[i % all.len()]
     }
 
-    /// `names` are the rows on screen, in order, `providers` theirs,
-    /// `pending` the origins each is sent to without approval, and `oauth`
-    /// whether each is an OAuth credential.
+    /// Where the screen reads its keys now, and whether printable keys
+    /// type (a dialog's text field).
+    pub fn reading(&self) -> (Scope, bool) {
+        match self.mode {
+            Mode::Browse | Mode::Busy { .. } => (Scope::Credentials, false),
+            Mode::Add { .. } | Mode::Rotate { .. } => (Scope::Form, true),
+            Mode::Login { .. } => (Scope::Form, false),
+            Mode::ConfirmApprove { .. } | Mode::ConfirmTest { .. } | Mode::ConfirmRevoke { .. } => {
+                (Scope::Confirm, false)
+            }
+        }
+    }
+
+    /// `input` read where `reading` says. `names` are the rows on screen,
+    /// in order, `providers` theirs, `pending` the origins each is sent to
+    /// without approval, and `oauth` whether each is an OAuth credential.
     pub fn key(
         &mut self,
-        k: KeyEvent,
+        input: Input,
+        keys: &KeyMap,
         names: &[String],
         providers: &[String],
         pending: &[Vec<String>],
         oauth: &[bool],
     ) -> Outcome {
-        let waiting = pending.get(self.selected).cloned().unwrap_or_default();
         let selected = names.get(self.selected).cloned();
-        let selected_provider = providers
-            .get(self.selected)
-            .and_then(|p| source::keyed_all().iter().position(|k| k.name == p));
         match &mut self.mode {
             Mode::Busy { .. } => Outcome::Nothing,
-            Mode::Login { name, .. } => match k.code {
-                KeyCode::Esc => {
+            Mode::Login { name, .. } => match input {
+                Input::Act(Action::Cancel) => {
                     let name = name.clone();
                     self.mode = Mode::Busy {
                         what: format!("cancelling the login of {name}…"),
@@ -134,246 +154,310 @@ impl CredScreen {
                 }
                 _ => Outcome::Nothing,
             },
-            Mode::Browse
-                if self.demo
-                    && matches!(
-                        k.code,
-                        KeyCode::Char('a' | 't' | 'r' | 'y' | 'b' | 'd' | 'o' | 'l') | KeyCode::Delete
-                    ) =>
-            {
-                self.message = Some((false, DEMO_NOTE.into()));
-                Outcome::Redraw
-            }
-            Mode::Browse => match (k.code, selected) {
-                (KeyCode::Esc | KeyCode::Char('c'), _) => Outcome::Close,
-                (KeyCode::Char('q'), _) => Outcome::Quit,
-                (KeyCode::Down | KeyCode::Char('j'), _) if self.selected + 1 < names.len() => {
-                    self.selected += 1;
-                    Outcome::Redraw
-                }
-                (KeyCode::Up | KeyCode::Char('k'), _) if self.selected > 0 => {
-                    self.selected -= 1;
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('l'), Some(name)) if oauth.get(self.selected).copied().unwrap_or(false) => {
-                    self.mode = Mode::Login {
-                        name: name.clone(),
-                        lines: vec!["asking the authorization server…".into()],
+            Mode::Browse => match input {
+                Input::Act(a) => {
+                    let row = Row {
+                        name: selected,
+                        provider: providers
+                            .get(self.selected)
+                            .and_then(|p| source::keyed_all().iter().position(|k| k.name == p)),
+                        pending: pending.get(self.selected).cloned().unwrap_or_default(),
+                        oauth: oauth.get(self.selected).copied().unwrap_or(false),
                     };
-                    self.message = None;
-                    Outcome::Run(CredOp::Login { name })
-                }
-                (KeyCode::Char('l'), Some(name)) => {
-                    self.message = Some((
-                        false,
-                        format!("{name} is not an OAuth credential: a adds a token, r rotates it"),
-                    ));
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('a' | 'r' | 'y' | 'b'), Some(name))
-                    if oauth.get(self.selected).copied().unwrap_or(false) =>
-                {
-                    self.message = Some((
-                        false,
-                        format!("{name} is an OAuth credential: l logs in, and its tokens renew on their own"),
-                    ));
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('a'), sel) => {
-                    // The selected row is most often the one that needs a token.
-                    let provider = selected_provider.unwrap_or(0);
-                    let name = sel.unwrap_or_else(|| Self::provider_at(provider).name.into());
-                    self.mode = Mode::Add {
-                        name,
-                        provider,
-                        token: TokenInput::default(),
-                        field: Field::Token,
-                    };
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('t'), Some(name)) => {
-                    let costly = selected_provider
-                        .map(Self::provider_at)
-                        .is_some_and(|p| p.probe_spends_quota);
-                    if costly {
-                        self.mode = Mode::ConfirmTest { name };
-                        Outcome::Redraw
-                    } else {
-                        self.run(CredOp::Test { name })
-                    }
-                }
-                (KeyCode::Char('r'), Some(name)) => {
-                    self.mode = Mode::Rotate {
-                        name,
-                        token: TokenInput::default(),
-                    };
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('y'), Some(name)) => self.run(CredOp::Confirm { name }),
-                (KeyCode::Char('b'), Some(name)) => self.run(CredOp::Rollback { name }),
-                (KeyCode::Char('d') | KeyCode::Delete, Some(name)) => {
-                    self.mode = Mode::ConfirmRevoke { name };
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('o'), Some(name)) if waiting.is_empty() => {
-                    self.message = Some((
-                        true,
-                        format!("nothing waits for approval: every origin the config sends {name} to is approved"),
-                    ));
-                    Outcome::Redraw
-                }
-                (KeyCode::Char('o'), Some(name)) => {
-                    self.mode = Mode::ConfirmApprove { name, origins: waiting };
-                    Outcome::Redraw
+                    self.browse(a, row, names.len(), keys)
                 }
                 _ => Outcome::Nothing,
             },
-            Mode::ConfirmApprove { name, origins } => match k.code {
-                KeyCode::Char('y') => {
-                    let op = CredOp::Allow {
-                        name: name.clone(),
-                        origins: origins.clone(),
-                    };
-                    self.run(op)
-                }
-                _ => {
-                    self.mode = Mode::Browse;
+            Mode::ConfirmApprove { .. } | Mode::ConfirmTest { .. } | Mode::ConfirmRevoke { .. } => {
+                self.confirm(input == Input::Act(Action::Yes))
+            }
+            Mode::Rotate { .. } | Mode::Add { .. } => self.form(input),
+        }
+    }
+
+    /// An action on the list.
+    fn browse(&mut self, a: Action, row: Row, rows: usize, keys: &KeyMap) -> Outcome {
+        let key = |a| keys.first(Scope::Credentials, a);
+        // The demo's actions all say the same, at once.
+        if self.demo
+            && matches!(
+                a,
+                Action::Add
+                    | Action::Test
+                    | Action::Rotate
+                    | Action::Keep
+                    | Action::Rollback
+                    | Action::Revoke
+                    | Action::Approve
+                    | Action::Login
+            )
+        {
+            self.message = Some((false, DEMO_NOTE.into()));
+            return Outcome::Redraw;
+        }
+        match (a, row.name) {
+            (Action::Close, _) => Outcome::Close,
+            (Action::Quit, _) => Outcome::Quit,
+            (Action::Down, _) if self.selected + 1 < rows => {
+                self.selected += 1;
+                Outcome::Redraw
+            }
+            (Action::Up, _) if self.selected > 0 => {
+                self.selected -= 1;
+                Outcome::Redraw
+            }
+            (Action::Login, Some(name)) if row.oauth => {
+                self.mode = Mode::Login {
+                    name: name.clone(),
+                    lines: vec!["asking the authorization server…".into()],
+                };
+                self.message = None;
+                Outcome::Run(CredOp::Login { name })
+            }
+            (Action::Login, Some(name)) => {
+                self.message = Some((
+                    false,
+                    format!(
+                        "{name} is not an OAuth credential: {} adds a token, {} rotates it",
+                        key(Action::Add),
+                        key(Action::Rotate)
+                    ),
+                ));
+                Outcome::Redraw
+            }
+            (Action::Add | Action::Rotate | Action::Keep | Action::Rollback, Some(name)) if row.oauth => {
+                self.message = Some((
+                    false,
+                    format!(
+                        "{name} is an OAuth credential: {} logs in, and its tokens renew on their own",
+                        key(Action::Login)
+                    ),
+                ));
+                Outcome::Redraw
+            }
+            (Action::Add, sel) => {
+                // The selected row is most often the one that needs a token.
+                let provider = row.provider.unwrap_or(0);
+                let name = sel.unwrap_or_else(|| Self::provider_at(provider).name.into());
+                self.mode = Mode::Add {
+                    name,
+                    provider,
+                    token: TokenInput::default(),
+                    field: Field::Token,
+                };
+                Outcome::Redraw
+            }
+            (Action::Test, Some(name)) => {
+                let costly = row
+                    .provider
+                    .map(Self::provider_at)
+                    .is_some_and(|p| p.probe_spends_quota);
+                if costly {
+                    self.mode = Mode::ConfirmTest { name };
                     Outcome::Redraw
-                }
-            },
-            Mode::ConfirmTest { name } => match k.code {
-                KeyCode::Char('y') => {
-                    let name = name.clone();
+                } else {
                     self.run(CredOp::Test { name })
                 }
-                _ => {
-                    self.mode = Mode::Browse;
-                    Outcome::Redraw
-                }
+            }
+            (Action::Rotate, Some(name)) => {
+                self.mode = Mode::Rotate {
+                    name,
+                    token: TokenInput::default(),
+                };
+                Outcome::Redraw
+            }
+            (Action::Keep, Some(name)) => self.run(CredOp::Confirm { name }),
+            (Action::Rollback, Some(name)) => self.run(CredOp::Rollback { name }),
+            (Action::Revoke, Some(name)) => {
+                self.mode = Mode::ConfirmRevoke { name };
+                Outcome::Redraw
+            }
+            (Action::Approve, Some(name)) if row.pending.is_empty() => {
+                self.message = Some((
+                    true,
+                    format!("nothing waits for approval: every origin the config sends {name} to is approved"),
+                ));
+                Outcome::Redraw
+            }
+            (Action::Approve, Some(name)) => {
+                self.mode = Mode::ConfirmApprove {
+                    name,
+                    origins: row.pending,
+                };
+                Outcome::Redraw
+            }
+            _ => Outcome::Nothing,
+        }
+    }
+
+    /// A yes/no dialog: yes runs its operation, anything else goes back.
+    fn confirm(&mut self, yes: bool) -> Outcome {
+        let op = match (&self.mode, yes) {
+            (Mode::ConfirmApprove { name, origins }, true) => CredOp::Allow {
+                name: name.clone(),
+                origins: origins.clone(),
             },
-            Mode::ConfirmRevoke { name } => match k.code {
-                KeyCode::Char('y') => {
-                    let name = name.clone();
-                    self.run(CredOp::Revoke { name })
-                }
-                _ => {
-                    self.mode = Mode::Browse;
-                    Outcome::Redraw
-                }
-            },
-            Mode::Rotate { token, .. }
-                if k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('u' | 'w')) =>
-            {
+            (Mode::ConfirmTest { name }, true) => CredOp::Test { name: name.clone() },
+            (Mode::ConfirmRevoke { name }, true) => CredOp::Revoke { name: name.clone() },
+            _ => {
+                self.mode = Mode::Browse;
+                return Outcome::Redraw;
+            }
+        };
+        self.run(op)
+    }
+
+    /// A key in the add or rotate dialog.
+    fn form(&mut self, input: Input) -> Outcome {
+        let n = source::keyed_all().len();
+        match (&mut self.mode, input) {
+            (_, Input::Act(Action::Cancel)) => {
+                self.mode = Mode::Browse;
+                self.dialog_error = None;
+                Outcome::Redraw
+            }
+            (Mode::Rotate { token, .. }, Input::Act(Action::EraseField | Action::EraseWord)) => {
                 *token = TokenInput::default();
                 Outcome::Redraw
             }
-            Mode::Add { name, token, field, .. }
-                if k.modifiers.contains(KeyModifiers::CONTROL) && matches!(k.code, KeyCode::Char('u' | 'w')) =>
-            {
+            (Mode::Add { name, token, field, .. }, Input::Act(a @ (Action::EraseField | Action::EraseWord))) => {
                 match field {
-                    Field::Name => erase(name, k.code == KeyCode::Char('w')),
+                    Field::Name => erase(name, a == Action::EraseWord),
                     _ => *token = TokenInput::default(),
                 }
                 Outcome::Redraw
             }
-            Mode::Rotate { name, token } => match k.code {
-                KeyCode::Esc => {
-                    self.mode = Mode::Browse;
-                    self.dialog_error = None;
-                    Outcome::Redraw
-                }
-                KeyCode::Enter if !token.is_empty() => {
-                    let op = CredOp::Rotate {
-                        name: name.clone(),
-                        secret: token.sealed_copy(),
-                    };
-                    self.run(op)
-                }
-                KeyCode::Backspace => {
-                    token.pop();
-                    Outcome::Redraw
-                }
-                KeyCode::Char(c) => {
-                    token.push_str(c.encode_utf8(&mut [0; 4]));
-                    Outcome::Redraw
-                }
-                _ => Outcome::Nothing,
-            },
-            Mode::Add {
-                name,
-                provider,
-                token,
-                field,
-            } => match (k.code, *field) {
-                (KeyCode::Esc, _) => {
-                    self.mode = Mode::Browse;
-                    self.dialog_error = None;
-                    Outcome::Redraw
-                }
-                (KeyCode::Tab | KeyCode::Down, f) => {
-                    *field = match f {
-                        Field::Name => Field::Provider,
-                        Field::Provider => Field::Token,
-                        Field::Token => Field::Name,
-                    };
-                    Outcome::Redraw
-                }
-                (KeyCode::BackTab | KeyCode::Up, f) => {
-                    *field = match f {
-                        Field::Name => Field::Token,
-                        Field::Provider => Field::Name,
-                        Field::Token => Field::Provider,
-                    };
-                    Outcome::Redraw
-                }
-                (KeyCode::Left, Field::Provider | Field::Token) => {
-                    *provider = (*provider + source::keyed_all().len() - 1) % source::keyed_all().len();
-                    Outcome::Redraw
-                }
-                (KeyCode::Right, Field::Provider | Field::Token) | (KeyCode::Char(' '), Field::Provider) => {
-                    *provider = (*provider + 1) % source::keyed_all().len();
-                    Outcome::Redraw
-                }
-                (KeyCode::Enter, _) if valid_name(name) && !token.is_empty() => {
+            (Mode::Rotate { name, token }, Input::Act(Action::Submit)) if !token.is_empty() => {
+                let op = CredOp::Rotate {
+                    name: name.clone(),
+                    secret: token.sealed_copy(),
+                };
+                self.run(op)
+            }
+            (Mode::Rotate { token, .. }, Input::Act(Action::EraseChar)) => {
+                token.pop();
+                Outcome::Redraw
+            }
+            (Mode::Rotate { token, .. }, Input::Text(c)) => {
+                token.push_str(c.encode_utf8(&mut [0; 4]));
+                Outcome::Redraw
+            }
+            (Mode::Add { field, .. }, Input::Act(Action::NextField)) => {
+                *field = match field {
+                    Field::Name => Field::Provider,
+                    Field::Provider => Field::Token,
+                    Field::Token => Field::Name,
+                };
+                Outcome::Redraw
+            }
+            (Mode::Add { field, .. }, Input::Act(Action::PreviousField)) => {
+                *field = match field {
+                    Field::Name => Field::Token,
+                    Field::Provider => Field::Name,
+                    Field::Token => Field::Provider,
+                };
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    provider,
+                    field: Field::Provider | Field::Token,
+                    ..
+                },
+                Input::Act(Action::PreviousChoice),
+            ) => {
+                *provider = (*provider + n - 1) % n;
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    provider,
+                    field: Field::Provider | Field::Token,
+                    ..
+                },
+                Input::Act(Action::NextChoice),
+            )
+            | (
+                Mode::Add {
+                    provider,
+                    field: Field::Provider,
+                    ..
+                },
+                Input::Text(' '),
+            ) => {
+                *provider = (*provider + 1) % n;
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    name, provider, token, ..
+                },
+                Input::Act(Action::Submit),
+            ) => {
+                if valid_name(name) && !token.is_empty() {
                     let op = CredOp::Add {
                         name: name.clone(),
                         provider: Self::provider_at(*provider).name,
                         secret: token.sealed_copy(),
                     };
-                    self.run(op)
+                    return self.run(op);
                 }
-                (KeyCode::Enter, _) => {
-                    self.message = Some((
-                        false,
-                        if valid_name(name) {
-                            "paste or type the token first".into()
-                        } else {
-                            crate::config::names::check(name)
-                                .err()
-                                .map(|e| e.to_string())
-                                .unwrap_or_default()
-                        },
-                    ));
-                    Outcome::Redraw
-                }
-                (KeyCode::Backspace, Field::Name) => {
-                    name.pop();
-                    Outcome::Redraw
-                }
-                (KeyCode::Backspace, Field::Token) => {
-                    token.pop();
-                    Outcome::Redraw
-                }
-                (KeyCode::Char(c), Field::Name) => {
-                    name.push(c);
-                    Outcome::Redraw
-                }
-                (KeyCode::Char(c), Field::Token) => {
-                    token.push_str(c.encode_utf8(&mut [0; 4]));
-                    Outcome::Redraw
-                }
-                _ => Outcome::Nothing,
-            },
+                let why = if valid_name(name) {
+                    "paste or type the token first".into()
+                } else {
+                    crate::config::names::check(name)
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default()
+                };
+                self.message = Some((false, why));
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    name,
+                    field: Field::Name,
+                    ..
+                },
+                Input::Act(Action::EraseChar),
+            ) => {
+                name.pop();
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    token,
+                    field: Field::Token,
+                    ..
+                },
+                Input::Act(Action::EraseChar),
+            ) => {
+                token.pop();
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    name,
+                    field: Field::Name,
+                    ..
+                },
+                Input::Text(c),
+            ) => {
+                name.push(c);
+                Outcome::Redraw
+            }
+            (
+                Mode::Add {
+                    token,
+                    field: Field::Token,
+                    ..
+                },
+                Input::Text(c),
+            ) => {
+                token.push_str(c.encode_utf8(&mut [0; 4]));
+                Outcome::Redraw
+            }
+            _ => Outcome::Nothing,
         }
     }
 
@@ -447,15 +531,33 @@ impl Default for CredScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn k(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
     }
 
+    /// A key press as the dashboard hands it to the screen, on the
+    /// default keys.
+    fn press(
+        s: &mut CredScreen,
+        e: KeyEvent,
+        names: &[String],
+        providers: &[String],
+        pending: &[Vec<String>],
+        oauth: &[bool],
+    ) -> Outcome {
+        let keys = KeyMap::default();
+        let (scope, typing) = s.reading();
+        let Some(key) = crate::ui::keys::key_of(&e) else {
+            return Outcome::Nothing;
+        };
+        s.key(keys.read(scope, key, typing), &keys, names, providers, pending, oauth)
+    }
+
     fn typed(s: &mut CredScreen, text: &str, names: &[String]) {
         for c in text.chars() {
-            s.key(k(KeyCode::Char(c)), names, &[], &[], &[]);
+            press(s, k(KeyCode::Char(c)), names, &[], &[], &[]);
         }
     }
 
@@ -463,7 +565,10 @@ mod tests {
     fn add_by_paste_never_shows_or_debugs_the_token() {
         let names = vec!["fh".to_string()];
         let mut s = CredScreen::new();
-        assert_eq!(s.key(k(KeyCode::Char('a')), &names, &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(
+            press(&mut s, k(KeyCode::Char('a')), &names, &[], &[], &[]),
+            Outcome::Redraw
+        );
         assert_eq!(s.paste("hd-canary-screen-0123456789\n"), Outcome::Redraw);
         let Mode::Add { token, name, .. } = &s.mode else {
             panic!()
@@ -471,7 +576,7 @@ mod tests {
         assert_eq!(name, "fh", "the selected row");
         assert_eq!(token.masked(), "•".repeat(27));
         assert!(!format!("{s:?}").contains("canary"), "{s:?}");
-        let out = s.key(k(KeyCode::Enter), &names, &[], &[], &[]);
+        let out = press(&mut s, k(KeyCode::Enter), &names, &[], &[], &[]);
         let Outcome::Run(op) = out else { panic!("{out:?}") };
         assert_eq!(
             op,
@@ -492,8 +597,8 @@ mod tests {
         let names = vec!["fh".to_string(), "wx".to_string()];
         let providers = vec!["finnhub".to_string(), "weatherapi".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &providers, &[], &[]);
-        s.key(k(KeyCode::Char('a')), &names, &providers, &[], &[]);
+        press(&mut s, k(KeyCode::Down), &names, &providers, &[], &[]);
+        press(&mut s, k(KeyCode::Char('a')), &names, &providers, &[], &[]);
         let Mode::Add { name, provider, .. } = &s.mode else {
             panic!()
         };
@@ -501,7 +606,7 @@ mod tests {
             (name.as_str(), CredScreen::provider_at(*provider).name),
             ("wx", "weatherapi")
         );
-        s.key(k(KeyCode::Right), &names, &providers, &[], &[]);
+        press(&mut s, k(KeyCode::Right), &names, &providers, &[], &[]);
         let Mode::Add { provider: next, .. } = &s.mode else {
             panic!()
         };
@@ -518,12 +623,12 @@ mod tests {
         let providers = vec!["alphavantage".to_string()];
         let mut s = CredScreen::new();
         assert_eq!(
-            s.key(k(KeyCode::Char('t')), &names, &providers, &[], &[]),
+            press(&mut s, k(KeyCode::Char('t')), &names, &providers, &[], &[]),
             Outcome::Redraw
         );
         assert!(matches!(s.mode, Mode::ConfirmTest { .. }));
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &providers, &[], &[]),
+            press(&mut s, k(KeyCode::Char('y')), &names, &providers, &[], &[]),
             Outcome::Run(CredOp::Test { name: "av".into() })
         );
     }
@@ -532,32 +637,32 @@ mod tests {
     fn browse_keys_and_revoke_asks_first() {
         let names = vec!["a".to_string(), "b".to_string()];
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Down), &names, &[], &[], &[]);
+        press(&mut s, k(KeyCode::Down), &names, &[], &[], &[]);
         assert_eq!(s.selected, 1);
-        assert_eq!(s.key(k(KeyCode::Down), &names, &[], &[], &[]), Outcome::Nothing);
+        assert_eq!(press(&mut s, k(KeyCode::Down), &names, &[], &[], &[]), Outcome::Nothing);
         assert_eq!(
-            s.key(k(KeyCode::Char('t')), &names, &[], &[], &[]),
+            press(&mut s, k(KeyCode::Char('t')), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Test { name: "b".into() })
         );
         s.done(true, "valid".into());
-        s.key(k(KeyCode::Char('d')), &names, &[], &[], &[]);
+        press(&mut s, k(KeyCode::Char('d')), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('n')), &names, &[], &[], &[]),
+            press(&mut s, k(KeyCode::Char('n')), &names, &[], &[], &[]),
             Outcome::Redraw,
             "anything but y cancels"
         );
         assert!(matches!(s.mode, Mode::Browse));
-        s.key(k(KeyCode::Char('d')), &names, &[], &[], &[]);
+        press(&mut s, k(KeyCode::Char('d')), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Char('y')), &names, &[], &[], &[]),
+            press(&mut s, k(KeyCode::Char('y')), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Revoke { name: "b".into() })
         );
         s.done(true, "revoked".into());
-        s.key(k(KeyCode::Char('r')), &names, &[], &[], &[]);
+        press(&mut s, k(KeyCode::Char('r')), &names, &[], &[], &[]);
         typed(&mut s, "new-token", &names);
-        s.key(k(KeyCode::Backspace), &names, &[], &[], &[]);
+        press(&mut s, k(KeyCode::Backspace), &names, &[], &[], &[]);
         assert_eq!(
-            s.key(k(KeyCode::Enter), &names, &[], &[], &[]),
+            press(&mut s, k(KeyCode::Enter), &names, &[], &[], &[]),
             Outcome::Run(CredOp::Rotate {
                 name: "b".into(),
                 secret: TokenInput::typed("new-toke")
@@ -570,10 +675,13 @@ mod tests {
         };
         assert_eq!(token.len(), 8, "nothing typed is lost");
         assert_eq!(s.dialog_error.as_deref(), Some("the keyring is locked"));
-        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(press(&mut s, k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Redraw);
         assert_eq!(s.dialog_error, None);
-        assert_eq!(s.key(k(KeyCode::Char('q')), &names, &[], &[], &[]), Outcome::Quit);
-        assert_eq!(s.key(k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Close);
+        assert_eq!(
+            press(&mut s, k(KeyCode::Char('q')), &names, &[], &[], &[]),
+            Outcome::Quit
+        );
+        assert_eq!(press(&mut s, k(KeyCode::Esc), &names, &[], &[], &[]), Outcome::Close);
     }
 
     #[test]
@@ -586,10 +694,10 @@ mod tests {
         erase(&mut s, false);
         assert_eq!(s, "");
         let mut c = CredScreen::new();
-        c.key(k(KeyCode::Char('a')), &[], &[], &[], &[]);
+        press(&mut c, k(KeyCode::Char('a')), &[], &[], &[], &[]);
         c.paste("hd-canary-erase-0123456789");
         let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert_eq!(c.key(ctrl_u, &[], &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(press(&mut c, ctrl_u, &[], &[], &[], &[]), Outcome::Redraw);
         let Mode::Add { token, .. } = &c.mode else { panic!() };
         assert!(token.is_empty(), "Ctrl-U cleared the token, and typed no 'u'");
     }
@@ -597,17 +705,17 @@ mod tests {
     #[test]
     fn add_form_fields_and_validation() {
         let mut s = CredScreen::new();
-        s.key(k(KeyCode::Char('a')), &[], &[], &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[], &[], &[]);
-        s.key(k(KeyCode::BackTab), &[], &[], &[], &[]);
+        press(&mut s, k(KeyCode::Char('a')), &[], &[], &[], &[]);
+        press(&mut s, k(KeyCode::BackTab), &[], &[], &[], &[]);
+        press(&mut s, k(KeyCode::BackTab), &[], &[], &[], &[]);
         for _ in 0.."finnhub".len() {
-            s.key(k(KeyCode::Backspace), &[], &[], &[], &[]);
+            press(&mut s, k(KeyCode::Backspace), &[], &[], &[], &[]);
         }
         typed(&mut s, "my key", &[]);
-        s.key(k(KeyCode::Tab), &[], &[], &[], &[]);
-        s.key(k(KeyCode::Tab), &[], &[], &[], &[]);
+        press(&mut s, k(KeyCode::Tab), &[], &[], &[], &[]);
+        press(&mut s, k(KeyCode::Tab), &[], &[], &[], &[]);
         typed(&mut s, "tok", &[]);
-        assert_eq!(s.key(k(KeyCode::Enter), &[], &[], &[], &[]), Outcome::Redraw);
+        assert_eq!(press(&mut s, k(KeyCode::Enter), &[], &[], &[], &[]), Outcome::Redraw);
         assert!(s.message.as_ref().unwrap().1.contains("letters, digits"));
     }
 }

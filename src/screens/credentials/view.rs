@@ -11,18 +11,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::facts::Facts;
-use crate::credentials::broker::Status;
-use crate::credentials::keyring::BACKEND;
-use crate::credentials::manager::{Due, describe};
-use crate::credentials::status::{CredState, Tone};
+use crate::credentials::BACKEND;
+use crate::credentials::Status;
+use crate::credentials::{CredState, Tone};
+use crate::credentials::{Due, describe};
+use crate::keymap::{self, Action, Scope};
 use crate::net::destinations::{origin_of, provider_origin};
 use crate::screens::credentials::state::{CredScreen, Field, Mode};
 use crate::ui::dialog::dialog;
-
-const HINTS: &str =
-    "a add  t test  r rotate  y keep new  b roll back  d revoke  o approve origins  l log in  Esc back  q quit";
-/// For narrow terminals: every key still named.
-const HINTS_SHORT: &str = "a add t test r rotate y keep b rollback d revoke o approve l login Esc back q quit";
 
 fn when(t: DateTime<Utc>, cx: &Facts) -> String {
     t.with_timezone(&cx.local).format("%Y-%m-%d %H:%M").to_string()
@@ -81,10 +77,12 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
             detail_area,
         );
     }
-    let hints = if usize::from(hint_area.width) > HINTS.len() {
-        HINTS
+    // For narrow terminals, shorter words: every key still named.
+    let long = cx.keys.hints(keymap::CREDENTIALS, false);
+    let hints = if usize::from(hint_area.width) > long.chars().count() {
+        long
     } else {
-        HINTS_SHORT
+        cx.keys.hints(keymap::CREDENTIALS, true)
     };
     f.render_widget(Line::from(Span::styled(format!(" {hints}"), style::dim())), hint_area);
     if let Some((ok, text)) = &screen.message {
@@ -94,6 +92,8 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
             msg_area,
         );
     }
+    let form = |a| cx.keys.first(Scope::Form, a);
+    let yes = cx.keys.first(Scope::Confirm, Action::Yes);
     match &screen.mode {
         Mode::Browse => {}
         Mode::Add {
@@ -140,7 +140,13 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 body,
                 " Add a credential ",
                 lines,
-                " Enter store and test · ←/→ provider · Tab field · paste works · Esc cancel ",
+                &format!(
+                    " {} store and test · {} provider · {} field · paste works · {} cancel ",
+                    form(Action::Submit),
+                    cx.keys.pair(Scope::Form, Action::PreviousChoice, Action::NextChoice),
+                    form(Action::NextField),
+                    form(Action::Cancel)
+                ),
             );
         }
         Mode::Rotate { name, token } => {
@@ -166,7 +172,11 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 body,
                 &format!(" Rotate {name} "),
                 lines,
-                " Enter test and swap · Esc cancel ",
+                &format!(
+                    " {} test and swap · {} cancel ",
+                    form(Action::Submit),
+                    form(Action::Cancel)
+                ),
             );
         }
         Mode::ConfirmTest { name } => {
@@ -184,7 +194,7 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 body,
                 " Test spends quota ",
                 lines,
-                " y test · any other key cancels ",
+                &format!(" {yes} test · any other key cancels "),
             );
         }
         Mode::ConfirmApprove { name, origins } => {
@@ -214,7 +224,7 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 body,
                 " Approve origins ",
                 lines,
-                " y approve · any other key cancels ",
+                &format!(" {yes} approve · any other key cancels "),
             );
         }
         Mode::ConfirmRevoke { name } => {
@@ -241,11 +251,23 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 }),
             ];
             let title = if oauth { " Revoke " } else { " Revoke locally " };
-            dialog(f, body, title, lines, " y revoke · any other key cancels ");
+            dialog(
+                f,
+                body,
+                title,
+                lines,
+                &format!(" {yes} revoke · any other key cancels "),
+            );
         }
         Mode::Login { name, lines } => {
             let lines = lines.iter().map(|l| Line::from(l.clone())).collect();
-            dialog(f, body, &format!(" Log in {name} "), lines, " Esc cancels ");
+            dialog(
+                f,
+                body,
+                &format!(" Log in {name} "),
+                lines,
+                &format!(" {} cancels ", form(Action::Cancel)),
+            );
         }
         Mode::Busy { what, .. } => {
             dialog(f, body, " Working ", vec![Line::from(what.clone())], "");
@@ -528,7 +550,7 @@ fn oauth_rows(cx: &Facts, name: &str, o: &crate::config::OAuthConfig, lines: &mu
             match &v.granted {
                 Some(granted) => {
                     lines.push(row("scopes", format!("granted {} · asked {asked}", granted.join(" "))));
-                    let extra = crate::credentials::oauth::stored::extra_scopes(granted, &v.asked);
+                    let extra = crate::credentials::extra_scopes(granted, &v.asked);
                     if !extra.is_empty() {
                         lines.push(Line::from(Span::styled(
                             format!(
@@ -603,7 +625,10 @@ fn sent_to(cx: &Facts, name: &str) -> Vec<Span<'static>> {
     }
     for o in cx.cred_pending(name) {
         parts.push(Span::styled(
-            format!("{o} NOT APPROVED, nothing sent: o approves"),
+            format!(
+                "{o} NOT APPROVED, nothing sent: {} approves",
+                cx.keys.first(Scope::Credentials, Action::Approve)
+            ),
             Style::new().fg(style::WARN),
         ));
     }

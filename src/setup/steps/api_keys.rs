@@ -1,6 +1,5 @@
 //! A page per API key: where it comes from, tested before it is kept.
 
-use crossterm::event::KeyCode;
 use homedash_widgets::style;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,14 +7,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use url::Url;
 
-use crate::credentials::source::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
-use crate::credentials::token_input::TokenInput;
+use crate::credentials::TokenInput;
+use crate::credentials::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
+use crate::keymap::{Action, Input};
 use crate::setup::look::{field, label, para};
 use crate::setup::state::{Cmd, CredPage, Flow, GATEWAY_CRED, KeyState, SrcKind, Wizard};
 use crate::setup::worker::Op;
 
 impl Wizard {
-    pub(in crate::setup) fn creds_key(&mut self, code: KeyCode) -> Flow {
+    pub(in crate::setup) fn creds_key(&mut self, input: Input) -> Flow {
         let base = match self.page() {
             Some(p) => self.base_for(p.provider.name),
             None => return self.next(),
@@ -27,22 +27,22 @@ impl Wizard {
             return Flow::none();
         }
         if p.is_oauth() {
-            match code {
-                KeyCode::Tab | KeyCode::Down | KeyCode::Up => p.oauth_field = 1 - p.oauth_field.min(1),
-                KeyCode::Backspace if p.oauth_field == 0 => {
+            match input {
+                Input::Act(Action::Field | Action::Down | Action::Up) => p.oauth_field = 1 - p.oauth_field.min(1),
+                Input::Act(Action::EraseChar) if p.oauth_field == 0 => {
                     p.client_id.pop();
                 }
-                KeyCode::Backspace => p.token.pop(),
-                KeyCode::Char(c) if p.oauth_field == 0 => p.client_id.push(c),
-                KeyCode::Char(c) => p.token.push_str(&c.to_string()),
-                KeyCode::Enter => return self.oauth_enter(),
+                Input::Act(Action::EraseChar) => p.token.pop(),
+                Input::Text(c) if p.oauth_field == 0 => p.client_id.push(c),
+                Input::Text(c) => p.token.push_str(&c.to_string()),
+                Input::Act(Action::Next) => return self.oauth_enter(),
                 _ => return Flow::none(),
             }
             return Flow::redraw();
         }
-        match code {
+        match input {
             // Through a gateway, Tab walks URL, CA file and token.
-            KeyCode::Tab | KeyCode::Down if p.src == SrcKind::Gateway => {
+            Input::Act(Action::Field | Action::Down) if p.src == SrcKind::Gateway => {
                 if !p.on_value {
                     p.on_value = true;
                     p.gw_field = 0;
@@ -52,7 +52,7 @@ impl Wizard {
                     p.on_value = false;
                 }
             }
-            KeyCode::Up if p.src == SrcKind::Gateway => {
+            Input::Act(Action::Up) if p.src == SrcKind::Gateway => {
                 if p.on_value && p.gw_field > 0 {
                     p.gw_field -= 1;
                 } else {
@@ -60,17 +60,17 @@ impl Wizard {
                     p.gw_field = 2;
                 }
             }
-            KeyCode::Tab | KeyCode::Up | KeyCode::Down => p.on_value = !p.on_value,
-            KeyCode::Left | KeyCode::Right if !p.on_value => {
+            Input::Act(Action::Field | Action::Up | Action::Down) => p.on_value = !p.on_value,
+            Input::Act(a @ (Action::Left | Action::Right)) if !p.on_value => {
                 let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
                 let n = SrcKind::ALL.len();
-                p.src = SrcKind::ALL[if code == KeyCode::Left {
+                p.src = SrcKind::ALL[if a == Action::Left {
                     (i + n - 1) % n
                 } else {
                     (i + 1) % n
                 }];
             }
-            KeyCode::Backspace => match p.src {
+            Input::Act(Action::EraseChar) => match p.src {
                 SrcKind::Keyring => p.token.pop(),
                 SrcKind::Gateway => match p.gw_field {
                     0 => {
@@ -88,7 +88,7 @@ impl Wizard {
                     p.command.pop();
                 }
             },
-            KeyCode::Char(c) => {
+            Input::Text(c) => {
                 p.on_value = true;
                 match p.src {
                     SrcKind::Keyring => p.token.push_str(&c.to_string()),
@@ -101,7 +101,7 @@ impl Wizard {
                     SrcKind::Command => p.command.push(c),
                 }
             }
-            KeyCode::Enter => return self.cred_enter(base),
+            Input::Act(Action::Next) => return self.cred_enter(base),
             _ => return Flow::none(),
         }
         Flow::redraw()

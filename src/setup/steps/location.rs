@@ -1,6 +1,6 @@
 //! The weather's place: a search, or latitude and longitude.
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 use homedash_widgets::style;
 use homedash_widgets::weather::geocoding;
 use ratatui::Frame;
@@ -13,25 +13,25 @@ use crate::setup::state::{Chosen, Flow, LocField, Wizard};
 use crate::setup::worker::Op;
 
 impl Wizard {
-    pub(in crate::setup) fn location_key(&mut self, code: KeyCode) -> Flow {
+    pub(in crate::setup) fn location_key(&mut self, input: Input) -> Flow {
         let l = &mut self.location;
         if l.busy {
             return Flow::none();
         }
-        match code {
-            KeyCode::Tab => {
+        match input {
+            Input::Act(Action::Field) => {
                 l.field = match l.field {
                     LocField::Query => LocField::Latitude,
                     LocField::Latitude => LocField::Longitude,
                     LocField::Longitude => LocField::Query,
                 }
             }
-            KeyCode::Up if l.field == LocField::Query => l.selected = l.selected.saturating_sub(1),
-            KeyCode::Down if l.field == LocField::Query => {
+            Input::Act(Action::Up) if l.field == LocField::Query => l.selected = l.selected.saturating_sub(1),
+            Input::Act(Action::Down) if l.field == LocField::Query => {
                 l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1))
             }
-            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
-            KeyCode::Enter => return self.location_enter(),
+            Input::Act(Action::EraseChar) | Input::Text(_) => self.type_key(input),
+            Input::Act(Action::Next) => return self.location_enter(),
             _ => return Flow::none(),
         }
         Flow::redraw()

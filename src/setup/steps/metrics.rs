@@ -1,6 +1,6 @@
 //! The metrics query (and Prometheus' URL), tried live.
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 use homedash_widgets::source::Kind;
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -15,14 +15,14 @@ use crate::setup::state::{Flow, Tried, Wizard};
 use crate::setup::worker::{Op, TryWhat};
 
 impl Wizard {
-    pub(in crate::setup) fn metrics_key(&mut self, code: KeyCode) -> Flow {
+    pub(in crate::setup) fn metrics_key(&mut self, input: Input) -> Flow {
         if self.metrics.tried.busy {
             return Flow::none();
         }
-        match code {
-            KeyCode::Tab | KeyCode::Up | KeyCode::Down => self.metrics.on_query = !self.metrics.on_query,
-            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
-            KeyCode::Enter => return self.metrics_enter(),
+        match input {
+            Input::Act(Action::Field | Action::Up | Action::Down) => self.metrics.on_query = !self.metrics.on_query,
+            Input::Act(Action::EraseChar) | Input::Text(_) => self.type_key(input),
+            Input::Act(Action::Next) => return self.metrics_enter(),
             _ => return Flow::none(),
         }
         Flow::redraw()

@@ -11,19 +11,19 @@ pub mod symbols;
 pub mod welcome;
 pub mod widgets;
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 
 use crate::setup::state::Wizard;
 
 impl Wizard {
     /// Typing into the plain text field in focus.
-    pub(in crate::setup) fn type_key(&mut self, code: KeyCode) {
+    pub(in crate::setup) fn type_key(&mut self, input: Input) {
         let Some(f) = self.text_field() else { return };
-        match code {
-            KeyCode::Backspace => {
+        match input {
+            Input::Act(Action::EraseChar) => {
                 f.pop();
             }
-            KeyCode::Char(c) => f.push(c),
+            Input::Text(c) => f.push(c),
             _ => {}
         }
     }

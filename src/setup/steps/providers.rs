@@ -1,6 +1,6 @@
 //! Picking a provider for each kind.
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 use homedash_widgets::style;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,7 +11,7 @@ use crate::setup::look::{label, para, provider_label};
 use crate::setup::state::{Flow, Wizard, needs_key, offered, provider_slot};
 
 impl Wizard {
-    pub(in crate::setup) fn providers_key(&mut self, code: KeyCode) -> Flow {
+    pub(in crate::setup) fn providers_key(&mut self, input: Input) -> Flow {
         let kinds = self.networked();
         let Some(kind) = kinds.get(self.provider_row).copied() else {
             return self.next();
@@ -20,14 +20,12 @@ impl Wizard {
             return Flow::none();
         };
         let n = offered(kind).len();
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => self.provider_row = self.provider_row.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.provider_row = (self.provider_row + 1).min(kinds.len() - 1),
-            KeyCode::Left | KeyCode::Char('h') => self.providers[slot] = (self.providers[slot] + n - 1) % n,
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                self.providers[slot] = (self.providers[slot] + 1) % n
-            }
-            KeyCode::Enter => return self.next(),
+        match input {
+            Input::Act(Action::Up) => self.provider_row = self.provider_row.saturating_sub(1),
+            Input::Act(Action::Down) => self.provider_row = (self.provider_row + 1).min(kinds.len() - 1),
+            Input::Act(Action::Left) => self.providers[slot] = (self.providers[slot] + n - 1) % n,
+            Input::Act(Action::Right | Action::Toggle) => self.providers[slot] = (self.providers[slot] + 1) % n,
+            Input::Act(Action::Next) => return self.next(),
             _ => return Flow::none(),
         }
         Flow::redraw()

@@ -1,6 +1,6 @@
 //! The stock symbols, tried against the provider.
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 use homedash_widgets::source::Kind;
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -15,13 +15,13 @@ use crate::setup::state::{Flow, Tried, Wizard, needs_key};
 use crate::setup::worker::{Op, TryWhat, Verdict};
 
 impl Wizard {
-    pub(in crate::setup) fn symbols_key(&mut self, code: KeyCode) -> Flow {
+    pub(in crate::setup) fn symbols_key(&mut self, input: Input) -> Flow {
         if self.symbols_tried.busy {
             return Flow::none();
         }
-        match code {
-            KeyCode::Backspace | KeyCode::Char(_) => self.type_key(code),
-            KeyCode::Enter => return self.symbols_enter(),
+        match input {
+            Input::Act(Action::EraseChar) | Input::Text(_) => self.type_key(input),
+            Input::Act(Action::Next) => return self.symbols_enter(),
             _ => return Flow::none(),
         }
         Flow::redraw()

@@ -1,6 +1,6 @@
 //! Picking the kinds of widget.
 
-use crossterm::event::KeyCode;
+use crate::keymap::{Action, Input};
 use homedash_widgets::source::Kind;
 use homedash_widgets::style;
 use ratatui::Frame;
@@ -12,12 +12,12 @@ use crate::setup::look::para;
 use crate::setup::state::{Flow, KINDS, Wizard};
 
 impl Wizard {
-    pub(in crate::setup) fn widgets_key(&mut self, code: KeyCode) -> Flow {
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(KINDS.len() - 1),
-            KeyCode::Char(' ' | 'x') => self.picked[self.cursor] = !self.picked[self.cursor],
-            KeyCode::Enter => {
+    pub(in crate::setup) fn widgets_key(&mut self, input: Input) -> Flow {
+        match input {
+            Input::Act(Action::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Input::Act(Action::Down) => self.cursor = (self.cursor + 1).min(KINDS.len() - 1),
+            Input::Act(Action::Toggle) => self.picked[self.cursor] = !self.picked[self.cursor],
+            Input::Act(Action::Next) => {
                 if !self.picked.iter().any(|p| *p) {
                     self.note = Some((false, "pick at least one widget (Space)".into()));
                     return Flow::redraw();

@@ -1,14 +1,12 @@
-//! Reading a secret from the person at the terminal, or from a pipe.
+//! Reading a secret from the person at the terminal, or from a pipe. What
+//! is read leaves sealed: this room never holds it open.
 
 use std::io::{IsTerminal, Read};
 
-use secrecy::SecretString;
-
-use crate::credentials::error::CredError;
-use crate::credentials::secret;
+use crate::credentials::{CredError, Sealed};
 
 /// The token, from stdin when it is piped, else a prompt that does not echo.
-pub fn read_secret(prompt: &str) -> Result<SecretString, CredError> {
+pub fn read_secret(prompt: &str) -> Result<Sealed, CredError> {
     let text = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt).map_err(|source| CredError::TokenInput { from: "", source })?
     } else {
@@ -23,8 +21,8 @@ pub fn read_secret(prompt: &str) -> Result<SecretString, CredError> {
             })?;
         s
     };
-    let secret = secret::from_string(text);
-    if secrecy::ExposeSecret::expose_secret(&secret).is_empty() {
+    let secret = Sealed::take(text);
+    if secret.is_empty() {
         return Err(CredError::NoToken);
     }
     Ok(secret)

@@ -5,15 +5,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::credentials::client_token::{ClientToken, ClientTokenError};
+use crate::credentials::{ClientToken, ClientTokenError};
 use chrono::Utc;
 
-use super::clients::{self, Client, Clients};
-use super::{GatewayError, nginx, report};
 use crate::cli::{Gateway, GatewayClientCmd};
 use crate::config::{self, Origin};
-use crate::credentials::audit::{self, Event};
-use crate::credentials::meta::{self, MetaFile};
+use crate::credentials::{AuditEvent as Event, MetaFile, record_event, state_file};
+use crate::gateway::clients::{self, Client, Clients};
+use crate::gateway::{self, GatewayError, nginx, report};
 use crate::logging;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +28,7 @@ pub enum CliError {
     #[error(transparent)]
     StateDir(#[from] logging::StateDirError),
     #[error(transparent)]
-    State(#[from] crate::credentials::meta::StateError),
+    State(#[from] crate::credentials::StateError),
     #[error("client \"{0}\" already exists; revoke it first (`homedash gateway client rm {0}`) to give it a new token")]
     Exists(String),
     #[error("no client \"{0}\" (see `homedash gateway client list`)")]
@@ -66,7 +65,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
             let config = config::load(origin)?;
             let main = render(&config)?;
             println!("wrote {} (checked with nginx -t)", main.display());
-            let dir = &super::server(&config)?.directory;
+            let dir = &gateway::server(&config)?.directory;
             println!("start nginx with: {}", nginx::start_command(&main, dir));
             println!("after a change or a `creds rotate`: homedash gateway reload");
             Ok(())
@@ -74,9 +73,9 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
         Gateway::Reload => {
             let config = config::load(origin)?;
             let main = render(&config)?;
-            match nginx::reload(&main, &super::server(&config)?.directory) {
+            match nginx::reload(&main, &gateway::server(&config)?.directory) {
                 Ok(()) => {
-                    super::confirm_running(&config)?;
+                    gateway::confirm_running(&config)?;
                     println!(
                         "reloaded nginx with {} (checked with nginx -t first; its new workers are running)",
                         main.display()
@@ -84,7 +83,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
                     Ok(())
                 }
                 Err(e @ nginx::NginxError::NotApplied { .. }) => {
-                    super::restore_previous(&config)?;
+                    gateway::restore_previous(&config)?;
                     Err(GatewayError::from(e).into())
                 }
                 Err(e) => Err(GatewayError::from(e).into()),
@@ -125,23 +124,23 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
 }
 
 fn render(config: &config::Config) -> Result<PathBuf, CliError> {
-    super::server(config)?;
+    gateway::server(config)?;
     let state = logging::private_state_dir()?;
-    let _ = audit::init(&state);
-    let meta = MetaFile::load(&meta::path(&state))?;
+    let _ = crate::credentials::init_audit(&state);
+    let meta = MetaFile::load(&state_file(&state))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(CliError::Runtime)?;
-    Ok(rt.block_on(super::render(config, &meta))?)
+    Ok(rt.block_on(gateway::render(config, &meta))?)
 }
 
 fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
     let config = config::load(origin)?;
-    let s = super::server(&config)?;
+    let s = gateway::server(&config)?;
     let path = clients::path(&s.directory);
     if let Ok(state) = logging::private_state_dir() {
-        let _ = audit::init(&state);
+        let _ = crate::credentials::init_audit(&state);
     }
     let mut list = Clients::load(&path)?;
     match cmd {
@@ -164,7 +163,7 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             token.hand_out(out.as_deref())?;
             drop(token);
             list.save(&path)?;
-            audit::record(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
+            record_event(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
             match out {
                 Some(p) => eprintln!(
                     "client \"{name}\": its token is in {} (mode 0600); move it to the client and delete it here",
@@ -188,7 +187,7 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             }
             c.revoked = Some(Utc::now());
             list.save(&path)?;
-            audit::record(Event::GatewayClientRevoked, &name, None, "revoked");
+            record_event(Event::GatewayClientRevoked, &name, None, "revoked");
             println!("revoked client \"{name}\"; it is refused once nginx reloads: homedash gateway reload");
             Ok(())
         }

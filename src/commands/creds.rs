@@ -1,6 +1,9 @@
 //! `homedash creds ...`: the Credentials screen's operations from the
 //! command line, in the manner of `gh auth`.
 
+mod login;
+mod prompt;
+
 use std::process::ExitCode;
 
 use chrono::Utc;
@@ -10,17 +13,16 @@ use serde::Serialize;
 use crate::cli::Creds;
 use crate::config::names;
 use crate::config::{self, Config, Origin};
-use crate::credentials::audit;
-use crate::credentials::error::CredError;
-use crate::credentials::keyring::BACKEND;
-use crate::credentials::manager::{self, Due, Manager};
-use crate::credentials::meta::{Meta, MetaFile};
-use crate::credentials::prompt::read_secret;
-use crate::credentials::source::SecretSource;
-use crate::credentials::status::CredState;
+use crate::credentials::BACKEND;
+use crate::credentials::CredError;
+use crate::credentials::CredState;
+use crate::credentials::SecretSource;
+use crate::credentials::{Due, Manager};
+use crate::credentials::{Meta, MetaFile};
 use crate::logging;
 use crate::net::destinations;
 use crate::net::http::Http;
+use prompt::read_secret;
 
 pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -72,7 +74,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
     }
     let config = config::load(origin)?;
     let state = logging::private_state_dir()?;
-    audit::init(&state).map_err(|source| CredError::Audit {
+    crate::credentials::init_audit(&state).map_err(|source| CredError::Audit {
         dir: state.clone(),
         source,
     })?;
@@ -117,13 +119,13 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
                     });
                 }
             };
-            manager::check_add(&config, &name, p)?;
+            crate::credentials::check_add(&config, &name, p)?;
             eprintln!("{}: create a key at {}", p.label, p.key_page);
             eprintln!("Least privilege: {}", p.advice);
-            let origins = crate::credentials::origins::origins_to_approve(&config, &name, p);
+            let origins = crate::credentials::origins_to_approve(&config, &name, p);
             say_destinations(&name, p, &origins);
             let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
-            let fp = m.add(&name, p, &secret, &origins).await?;
+            let fp = m.add_sealed(&name, p, &secret, &origins).await?;
             println!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
             if config.credential(&name).is_none() {
                 println!(
@@ -162,16 +164,18 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
         }
         Creds::Rotate { name, force } => {
             let c = find(&name)?.clone();
-            manager::keyring_only(&c, "rotate")?;
+            crate::credentials::keyring_only(&c, "rotate")?;
             eprintln!(
                 "Create the new key at {} before revoking the old one.",
                 c.provider.key_page
             );
-            let origins = crate::credentials::origins::origins_to_approve(&config, &name, c.provider);
+            let origins = crate::credentials::origins_to_approve(&config, &name, c.provider);
             say_destinations(&name, c.provider, &origins);
             let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
-            let base = crate::credentials::origins::probe_base(&config, &c);
-            let (fp, verdict) = m.rotate(&name, c.provider, &base, &secret, &origins, force).await?;
+            let base = crate::credentials::probe_base(&config, &c);
+            let (fp, verdict) = m
+                .rotate_sealed(&name, c.provider, &base, &secret, &origins, force)
+                .await?;
             if verdict.passed() {
                 println!("rotated {name}: the new token ({fp}) tested valid and is in use");
             } else {
@@ -187,14 +191,14 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
             Ok(ExitCode::SUCCESS)
         }
         Creds::Confirm { name } => {
-            manager::keyring_only(find(&name)?, "confirm")?;
+            crate::credentials::keyring_only(find(&name)?, "confirm")?;
             m.confirm(&name).await?;
             println!("{name}: previous token deleted from the keyring");
             Ok(ExitCode::SUCCESS)
         }
         Creds::Rollback { name } => {
             let c = find(&name)?;
-            manager::keyring_only(c, "roll back")?;
+            crate::credentials::keyring_only(c, "roll back")?;
             let fp = m.rollback(&name).await?;
             println!("{name}: previous token ({fp}) restored");
             Ok(ExitCode::SUCCESS)
@@ -206,18 +210,18 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
             let Some(o) = c.oauth.clone() else {
                 return Err(CredError::NotOAuth { name });
             };
-            crate::credentials::oauth::cli::login(&config, &mut m, &c, &o).await
+            login::login(&config, &mut m, &c, &o).await
         }
         Creds::Rm { name, local_only } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
             let c = find(&name)?.clone();
             let Some(o) = c.oauth.clone() else {
                 return Err(CredError::NotOAuth { name });
             };
-            crate::credentials::oauth::cli::remove(&mut m, &c, &o, local_only).await
+            login::remove(&mut m, &c, &o, local_only).await
         }
         Creds::Rm { name, .. } => {
             if let Some(c) = config.credential(&name) {
-                manager::keyring_only(c, "remove")?;
+                crate::credentials::keyring_only(c, "remove")?;
             }
             m.revoke(&name).await?;
             println!("{name}: deleted from the {BACKEND}");
@@ -301,7 +305,7 @@ async fn test_some(
                 c.name, c.provider.label
             );
         }
-        let base = crate::credentials::origins::probe_base(config, c);
+        let base = crate::credentials::probe_base(config, c);
         match m.test(c, &base).await {
             Ok(r) => {
                 println!("{}: {}", c.name, r.outcome);
@@ -419,7 +423,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             (Some(a), true) => Some(a.contains(&c.name)),
             _ => None,
         };
-        let mut r = Row::new(&c.name, c.provider.name, manager::describe(c), e);
+        let mut r = Row::new(&c.name, c.provider.name, crate::credentials::describe(c), e);
         r.in_config = true;
         r.stored = stored;
         r.state = match (keyring, stored, e) {
@@ -434,7 +438,7 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
         r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
         r.provider_origin = destinations::provider_origin(c.provider);
         let to = destinations::Destinations::new(c.provider, &r.destinations);
-        r.awaiting_approval = crate::credentials::origins::config_origins(config, &c.name)
+        r.awaiting_approval = crate::credentials::config_origins(config, &c.name)
             .into_iter()
             .filter(|o| !to.allows_origin(o))
             .collect();
@@ -450,12 +454,12 @@ async fn list(config: &Config, m: &mut Manager, json: bool) -> Result<ExitCode, 
             && o.grant.has_user()
             && stored == Some(true)
             && let Ok(k) = m.keyring().await
-            && let Ok(st) = crate::credentials::oauth::renew::read(&k, &c.name).await
+            && let Ok(st) = crate::credentials::read_oauth(&k, &c.name).await
         {
             r.fingerprint = st.fingerprint();
             r.notes.push(format!(
                 "logged in{}",
-                crate::credentials::oauth::stored::facts(&st, &o.scopes, now)
+                crate::credentials::oauth_facts(&st, &o.scopes, now)
             ));
         }
         match r.state {

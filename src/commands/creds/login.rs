@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
-use super::login::Show;
-use super::stored::{extra_scopes, facts};
 use crate::config::{Config, CredentialConfig, OAuthConfig, OAuthGrant};
-use crate::credentials::error::CredError;
-use crate::credentials::manager::Manager;
+use crate::credentials::{
+    CredError, Manager, Show, client_secret_account, extra_scopes, oauth_facts as facts, oauth_origins,
+};
 
 /// Progress on stderr, as `gh auth login` shows it.
 struct Terminal;
@@ -38,21 +37,19 @@ pub async fn login(
     // only if the server accepts it: a wrong one must not be reused by
     // every later login.
     let mut typed = None;
-    if o.client_secret == Some(crate::credentials::source::SecretSource::Keyring) {
-        let account = super::renew::client_secret_account(&c.name);
-        if m.get(&account).await?.is_none() {
-            let secret =
-                crate::credentials::prompt::read_secret(&format!("Client secret for {} (input hidden): ", c.name))?;
-            crate::credentials::secret::check(secrecy::ExposeSecret::expose_secret(&secret))?;
-            m.set(&account, &secret).await?;
+    if o.client_secret == Some(crate::credentials::SecretSource::Keyring) {
+        let account = client_secret_account(&c.name);
+        if !m.has(&account).await? {
+            let secret = super::prompt::read_secret(&format!("Client secret for {} (input hidden): ", c.name))?;
+            m.set_sealed(&account, &secret).await?;
             typed = Some(account);
         }
     }
-    let origins = crate::credentials::origins::origins_to_approve(config, &c.name, c.provider);
+    let origins = crate::credentials::origins_to_approve(config, &c.name, c.provider);
     say(&format!(
         "{}: the client secret and tokens go to the authorization server at {}; logging in approves it",
         c.name,
-        super::server::config_origins(o).join(", ")
+        oauth_origins(o).join(", ")
     ));
     let stored = match m.oauth_login(c, o, &Terminal).await {
         Ok(s) => s,
@@ -109,9 +106,8 @@ pub async fn remove(
     o: &OAuthConfig,
     local_only: bool,
 ) -> Result<ExitCode, CredError> {
-    let client = super::renew::client_secret_account(&c.name);
-    let client_stored =
-        o.client_secret == Some(crate::credentials::source::SecretSource::Keyring) && m.get(&client).await?.is_some();
+    let client = client_secret_account(&c.name);
+    let client_stored = o.client_secret == Some(crate::credentials::SecretSource::Keyring) && m.has(&client).await?;
     let removed = match m.oauth_remove(c, o, local_only).await {
         // No grant, but a client secret: removing it is what was asked.
         Err(CredError::NothingStored { .. }) if client_stored => None,
@@ -119,8 +115,8 @@ pub async fn remove(
     };
     if client_stored {
         m.delete(&client).await?;
-        crate::credentials::audit::record(
-            crate::credentials::audit::Event::Revoked,
+        crate::credentials::record_event(
+            crate::credentials::AuditEvent::Revoked,
             &c.name,
             None,
             "the app's client secret deleted from the keyring",

@@ -1,25 +1,18 @@
 //! Runs the Credentials screen's operations off the UI path, one at a time
-//! (the keyring sees one writer), and keeps the app told: the broker's
-//! state after every change, and the state file after every operation.
+//! (the keyring sees one writer), through the credentials room's façade:
+//! tokens arrive sealed and go to the manager and the broker sealed. After
+//! every operation the app gets the state file's facts.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use secrecy::ExposeSecret;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::broker::Broker;
-use super::keyring::BACKEND;
-use super::manager::{self, Manager};
-use super::meta::MetaFile;
 use crate::config::Config;
-use crate::credentials::error::CredError;
-use crate::credentials::oauth;
-use crate::credentials::ops::{CredEvent, CredOp};
-
-/// Usage counters reach the state file this often, and at exit.
-const FLUSH_EVERY: Duration = Duration::from_secs(60);
+use crate::credentials::{
+    BACKEND, Broker, CredError, CredEvent, CredOp, Manager, Show, Shown, check_add, oauth_facts, origins_to_approve,
+    probe_base, state_changed, watch_state,
+};
 
 pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
@@ -29,138 +22,14 @@ pub fn spawn<M: From<CredEvent> + Send + 'static>(
     cancel: CancellationToken,
 ) -> mpsc::Sender<CredOp> {
     let (ops_tx, ops_rx) = mpsc::channel(4);
-    tokio::spawn(watch(Some(manager.clone()), broker.clone(), tx.clone(), cancel.clone()));
+    tokio::spawn(watch_state(
+        Some(manager.clone()),
+        broker.clone(),
+        tx.clone(),
+        cancel.clone(),
+    ));
     tokio::spawn(work(config, manager, broker, tx, ops_rx, cancel));
     ops_tx
-}
-
-async fn send_meta<M: From<CredEvent>>(m: &Manager, tx: &mpsc::Sender<M>) {
-    match m.load_meta().await {
-        Ok(meta) => {
-            let _ = tx.send(CredEvent::Meta(meta).into()).await;
-        }
-        Err(e) => {
-            let _ = tx.send(CredEvent::Notice(e.to_string()).into()).await;
-        }
-    }
-}
-
-/// True when something was written.
-async fn flush_usage(m: &Manager, broker: &Broker) -> bool {
-    let usage = broker.take_usage();
-    if usage.is_empty() {
-        return false;
-    }
-    let path = m.meta_path().to_path_buf();
-    let r = tokio::task::spawn_blocking(move || {
-        MetaFile::update(&path, |f| {
-            for (name, u) in &usage {
-                f.credentials.entry(name.clone()).or_default().usage.add(u);
-            }
-        })
-    })
-    .await;
-    match r {
-        Ok(Ok(())) => true,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "cannot save usage counters");
-            false
-        }
-        Err(_) => false,
-    }
-}
-
-/// Notices of changes to the state file, by this process or another
-/// (`homedash creds allow` in a second terminal). Dropped, it stops.
-fn watch_state(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
-    use notify::{EventKind, RecursiveMode, Watcher};
-    let dir = path.parent()?.to_path_buf();
-    let name = path.file_name()?.to_os_string();
-    let (tx, rx) = mpsc::channel(16);
-    let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(ev) = res
-            && !matches!(ev.kind, EventKind::Access(_))
-            && ev.paths.iter().any(|p| p.file_name() == Some(name.as_os_str()))
-        {
-            let _ = tx.try_send(());
-        }
-    })
-    .inspect_err(|e| tracing::warn!(error = %e, "cannot watch the credential state"))
-    .ok()?;
-    w.watch(&dir, RecursiveMode::NonRecursive)
-        .inspect_err(|e| tracing::warn!(error = %e, "cannot watch the credential state"))
-        .ok()?;
-    Some((w, rx))
-}
-
-/// The state file changed: approvals reach the broker (waking the widgets
-/// they concern), and the screen gets the new facts.
-async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mpsc::Sender<M>) {
-    match m.load_meta().await {
-        Ok(meta) => {
-            broker.set_approvals(&meta.approvals());
-            for name in broker.changed_elsewhere(&meta) {
-                tracing::info!(credential = %name, "its stored facts changed; reading it again");
-                broker.reload_changed(&name).await;
-            }
-            let _ = tx.send(CredEvent::Meta(meta).into()).await;
-        }
-        Err(e) => {
-            let _ = tx.send(CredEvent::Notice(e.to_string()).into()).await;
-        }
-    }
-}
-
-/// Tell the app the broker's state now and after every change. Without a
-/// manager (the demo) nothing is ever written.
-pub async fn watch<M: From<CredEvent> + Send>(
-    m: Option<Manager>,
-    broker: Arc<Broker>,
-    tx: mpsc::Sender<M>,
-    cancel: CancellationToken,
-) {
-    let mut changes = broker.subscribe();
-    if let Some(m) = &m {
-        send_meta(m, &tx).await;
-    }
-    let (_watcher, mut state_events) = match m.as_ref().and_then(|m| watch_state(m.meta_path())) {
-        Some((w, rx)) => (Some(w), rx),
-        None => (None, mpsc::channel(1).1),
-    };
-    let mut flush = tokio::time::interval(FLUSH_EVERY);
-    flush.tick().await;
-    loop {
-        let views = broker.views();
-        if tx.send(CredEvent::Views(views).into()).await.is_err() {
-            return;
-        }
-        loop {
-            tokio::select! {
-                r = changes.changed() => if r.is_err() { return } else { break },
-                Some(()) = state_events.recv() => {
-                    // A write is a temp file and a rename: take them as one.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    while state_events.try_recv().is_ok() {}
-                    if let Some(m) = &m {
-                        state_changed(m, &broker, &tx).await;
-                    }
-                }
-                _ = flush.tick() => {
-                    if let Some(m) = &m
-                        && flush_usage(m, &broker).await
-                    {
-                        send_meta(m, &tx).await;
-                    }
-                }
-                () = cancel.cancelled() => {
-                    if let Some(m) = &m {
-                        let _ = flush_usage(m, &broker).await;
-                    }
-                    return;
-                }
-            }
-        }
-    }
 }
 
 async fn work<M: From<CredEvent> + Send + 'static>(
@@ -218,19 +87,19 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
 /// A login's progress, as the lines of the screen's login dialog.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
-    shown: oauth::login::Shown,
+    shown: Shown,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
         Progress {
             tx,
-            shown: oauth::login::Shown::default(),
+            shown: Shown::default(),
         }
     }
 }
 
-impl<M: From<CredEvent> + Send + 'static> oauth::login::Show for Progress<M> {
+impl<M: From<CredEvent> + Send + 'static> Show for Progress<M> {
     fn show(&self, lines: Vec<String>, more: bool) {
         // The UI drains its channel promptly; a full one only drops a
         // progress note, never the result.
@@ -264,17 +133,16 @@ async fn run<M: From<CredEvent> + Send + 'static>(
                     .collect::<Vec<_>>()
                     .join(", "),
             })?;
-            manager::check_add(config, &name, p)?;
-            let origins = crate::credentials::origins::origins_to_approve(config, &name, p);
-            let secret = secret.into_secret();
-            let fp = m.add(&name, p, &secret, &origins).await?;
+            check_add(config, &name, p)?;
+            let origins = origins_to_approve(config, &name, p);
+            let fp = m.add_sealed(&name, p, &secret, &origins).await?;
             let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
             match config.credential(&name) {
                 Some(c) => {
-                    let r = m.test(c, &crate::credentials::origins::probe_base(config, c)).await?;
+                    let r = m.test(c, &probe_base(config, c)).await?;
                     text.push_str(&format!("; test: {}", r.outcome));
                     // Its widgets start polling at once.
-                    broker.set(&name, Ok(secret));
+                    broker.set_sealed(&name, secret);
                 }
                 None => text.push_str(&format!(
                     "; add [credential.{name}] with provider = \"{}\" to the config to use it",
@@ -288,7 +156,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             if c.provider.probe_spends_quota {
                 tracing::info!(credential = %name, "test spends one request of the daily quota");
             }
-            let r = m.test(c, &crate::credentials::origins::probe_base(config, c)).await?;
+            let r = m.test(c, &probe_base(config, c)).await?;
             if r.ok && broker.has(&name) {
                 // A pass resumes widgets paused by a rejection or a locked keyring.
                 broker.reload(&name).await;
@@ -297,22 +165,12 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             Ok((r.ok, format!("{name}: {}", r.outcome)))
         }
         CredOp::Rotate { name, secret } => {
-            let secret = secret.into_secret();
             let c = find(&name)?;
-            let origins = crate::credentials::origins::origins_to_approve(config, &name, c.provider);
+            let origins = origins_to_approve(config, &name, c.provider);
             let (fp, _) = m
-                .rotate(
-                    &name,
-                    c.provider,
-                    &crate::credentials::origins::probe_base(config, c),
-                    &secret,
-                    &origins,
-                    false,
-                )
+                .rotate_sealed(&name, c.provider, &probe_base(config, c), &secret, &origins, false)
                 .await?;
-            let shown = super::secret::fingerprint(secret.expose_secret());
-            debug_assert_eq!(fp, shown);
-            broker.set(&name, Ok(secret));
+            broker.set_sealed(&name, secret);
             Ok((
                 true,
                 format!(
@@ -348,7 +206,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
                 return Err(CredError::NotOAuth { name });
             };
             let stored = m.oauth_login(c, o, progress).await?;
-            let origins = crate::credentials::origins::origins_to_approve(config, &name, c.provider);
+            let origins = origins_to_approve(config, &name, c.provider);
             if !origins.is_empty() {
                 m.approve(&name, &origins).await?;
             }
@@ -357,7 +215,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
                 true,
                 format!(
                     "{name}: logged in{}",
-                    oauth::stored::facts(&stored, &o.scopes, chrono::Utc::now())
+                    oauth_facts(&stored, &o.scopes, chrono::Utc::now())
                 ),
             ))
         }

@@ -48,6 +48,17 @@ pub fn answer_if_asked() {
     clap_complete::CompleteEnv::with_factory(command).var(VAR).complete();
 }
 
+/// `homedash completions SHELL`: the registration script on stdout.
+pub fn main(shell: Shell) -> std::process::ExitCode {
+    match write_registration(shell, &mut std::io::stdout().lock()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("homedash completions {shell}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// The script that `shell` loads, calling back the homedash that printed
 /// it (by its path when it was run by one, so a build outside $PATH works).
 pub fn write_registration(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
@@ -109,8 +120,8 @@ fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
         }
     }
     let meta = crate::logging::state_dir()
-        .map(|d| crate::credentials::meta::path(&d))
-        .and_then(|p| crate::credentials::meta::MetaFile::load(&p).ok());
+        .map(|d| crate::credentials::state_file(&d))
+        .and_then(|p| crate::credentials::MetaFile::load(&p).ok());
     for name in meta.iter().flat_map(|m| m.credentials.keys()) {
         names.entry(name.clone()).or_default();
     }

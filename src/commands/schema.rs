@@ -1,0 +1,32 @@
+//! `homedash schema`: the config's JSON Schema, printed or written beside
+//! the config.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::config::{self, Origin};
+
+pub fn main(origin: &Origin, write: bool) -> ExitCode {
+    if !write {
+        println!("{}", config::schema::text());
+        return ExitCode::SUCCESS;
+    }
+    let Some(path) = origin.path().map(Path::to_path_buf).or_else(config::xdg_path) else {
+        eprintln!("homedash schema --write: no config directory (set $HOME or $XDG_CONFIG_HOME, or give --config)");
+        return ExitCode::FAILURE;
+    };
+    match config::write::write_schema_beside(&path) {
+        Ok(at) => {
+            println!(
+                "wrote {}; a config beside it names it with a first line of: {}",
+                at.display(),
+                config::schema::DIRECTIVE
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("homedash schema --write: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
