@@ -528,65 +528,12 @@ impl<'t> Checker<'t> {
         }
         let (common, ignored_common) = self.de::<Common>(value, &base);
         let common = common?;
-        let kind = common.kind;
-        let providers = kind.providers();
-        let provider = common
-            .provider
-            .clone()
-            .or_else(|| providers.first().map(|p| p.to_string()));
         let key = |k: &str| [base[0].clone(), base[1].clone(), Seg::Key(k.into())];
-        let Some(provider) = provider else {
-            self.at(
-                &key("kind"),
-                false,
-                format!("no provider for kind \"{}\" in this build yet", kind.name()),
-            );
-            return None;
-        };
-        let mut ignored_specific = Vec::new();
-        // The keys this kind and provider take; `None` for no such provider.
-        let mut known = field_names::<Common>();
-        let known_provider = Source::deserialize_for(kind, &provider, FieldNames(&mut known)).is_some();
-        let built = known_provider.then(|| {
-            self.each_key(value, &base, |v| {
-                ignored_specific.clear();
-                Source::deserialize_for(
-                    kind,
-                    &provider,
-                    serde_ignored::Deserializer::new(ValueDeserializer::from(v.clone()), &mut |p| {
-                        let mut full = base.to_vec();
-                        full.extend(paths::from_ignored(&p));
-                        ignored_specific.push(full);
-                    }),
-                )
-                .unwrap_or_else(|| Err(serde::de::Error::custom("no such provider")))
-            })
-        });
-        let Some(built) = built else {
-            let list = providers
-                .iter()
-                .map(|p| format!("\"{p}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.at(
-                &key("provider"),
-                false,
-                format!(
-                    "unknown provider \"{provider}\" for kind \"{}\"; available: {list}",
-                    kind.name()
-                ),
-            );
-            return None;
-        };
-        let both: Vec<Vec<Seg>> = ignored_common
-            .into_iter()
-            .filter(|p| ignored_specific.contains(p))
-            .collect();
-        self.unknown_keys(both, &format!("a {} widget ({provider})", kind.name()), &known);
-        let source = built?;
+        let (source, provider) = self.widget_source(value, &base, &common, ignored_common)?;
         for (k, msg) in source.problems() {
             self.at(&key(k), false, msg);
         }
+        let kind = common.kind;
         let refresh = match &common.refresh {
             Some(r) => self.duration(r, &key("refresh"), MIN_REFRESH, Duration::from_secs(7 * 86400))?,
             None => default_refresh(kind),
@@ -595,35 +542,7 @@ impl<'t> Checker<'t> {
             Some(t) => self.duration(t, &key("timeout"), Duration::from_millis(100), Duration::from_secs(300))?,
             None => DEFAULT_TIMEOUT,
         };
-        let base_url = match &common.base_url {
-            None => None,
-            Some(_) if source.default_base().is_none() => {
-                self.at(
-                    &key("base_url"),
-                    false,
-                    format!("a {} widget is local and fetches no URL", kind.name()),
-                );
-                None
-            }
-            Some(raw) => match Url::parse(raw) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
-                Ok(u) => {
-                    self.at(
-                        &key("base_url"),
-                        false,
-                        format!(
-                            "\"{raw}\" must be an http:// or https:// URL with a host (scheme is \"{}\")",
-                            u.scheme()
-                        ),
-                    );
-                    None
-                }
-                Err(e) => {
-                    self.at(&key("base_url"), false, format!("\"{raw}\" is not a URL: {e}"));
-                    None
-                }
-            },
-        };
+        let base_url = self.base_url(common.base_url.as_deref(), &source, &key("base_url"));
         if source.provider() == "json" && common.base_url.is_none() {
             self.at(
                 &base,
@@ -659,6 +578,109 @@ impl<'t> Checker<'t> {
             via_gateway: false,
             source,
         })
+    }
+
+    /// The widget's provider and its own keys, read by the provider's
+    /// `Config`; a key neither it nor the common keys take is unknown.
+    fn widget_source(
+        &mut self,
+        value: &Spanned<DeValue<'t>>,
+        base: &[Seg],
+        common: &Common,
+        ignored_common: Vec<Vec<Seg>>,
+    ) -> Option<(Source, String)> {
+        let kind = common.kind;
+        let providers = kind.providers();
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
+        };
+        let provider = common
+            .provider
+            .clone()
+            .or_else(|| providers.first().map(|p| p.to_string()));
+        let Some(provider) = provider else {
+            self.at(
+                &key("kind"),
+                false,
+                format!("no provider for kind \"{}\" in this build yet", kind.name()),
+            );
+            return None;
+        };
+        let mut ignored_specific = Vec::new();
+        // The keys this kind and provider take; `None` for no such provider.
+        let mut known = field_names::<Common>();
+        let known_provider = Source::deserialize_for(kind, &provider, FieldNames(&mut known)).is_some();
+        let built = known_provider.then(|| {
+            self.each_key(value, base, |v| {
+                ignored_specific.clear();
+                Source::deserialize_for(
+                    kind,
+                    &provider,
+                    serde_ignored::Deserializer::new(ValueDeserializer::from(v.clone()), &mut |p| {
+                        let mut full = base.to_vec();
+                        full.extend(paths::from_ignored(&p));
+                        ignored_specific.push(full);
+                    }),
+                )
+                .unwrap_or_else(|| Err(serde::de::Error::custom("no such provider")))
+            })
+        });
+        let Some(built) = built else {
+            let list = providers
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.at(
+                &key("provider"),
+                false,
+                format!(
+                    "unknown provider \"{provider}\" for kind \"{}\"; available: {list}",
+                    kind.name()
+                ),
+            );
+            return None;
+        };
+        let both: Vec<Vec<Seg>> = ignored_common
+            .into_iter()
+            .filter(|p| ignored_specific.contains(p))
+            .collect();
+        self.unknown_keys(both, &format!("a {} widget ({provider})", kind.name()), &known);
+        Some((built?, provider))
+    }
+
+    /// `base_url`: http or https with a host, and only for a widget that
+    /// fetches one.
+    fn base_url(&mut self, raw: Option<&str>, source: &Source, at: &[Seg]) -> Option<Url> {
+        let raw = raw?;
+        if source.default_base().is_none() {
+            self.at(
+                at,
+                false,
+                format!("a {} widget is local and fetches no URL", source.kind().name()),
+            );
+            return None;
+        }
+        match Url::parse(raw) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+            Ok(u) => {
+                self.at(
+                    at,
+                    false,
+                    format!(
+                        "\"{raw}\" must be an http:// or https:// URL with a host (scheme is \"{}\")",
+                        u.scheme()
+                    ),
+                );
+                None
+            }
+            Err(e) => {
+                self.at(at, false, format!("\"{raw}\" is not a URL: {e}"));
+                None
+            }
+        }
     }
 
     fn credential(&mut self, name: &str, value: &Spanned<DeValue<'t>>) -> Option<CredentialConfig> {
@@ -989,171 +1011,59 @@ impl<'t> Checker<'t> {
     }
 }
 
-/// Parse and validate. `name` is what messages call the source.
-pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
-    let src = SourceText { name, text };
-    let fail = |problems: Vec<Problem>| ConfigError {
-        lines: problems.iter().map(|p| src.render(p)).collect(),
-        source_name: name.to_string(),
-    };
-    let (table, errors): (Spanned<DeTable<'_>>, _) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        let mut problems: Vec<Problem> = Vec::new();
-        for e in &errors {
-            let span = e.span().unwrap_or(0..0);
-            let raw = e.message().trim().to_string();
-            // Once a table is a duplicate, each of its keys is reported again.
-            if problems.last().is_some_and(|p| p.message.starts_with(&raw)) {
-                continue;
-            }
-            let message = if raw.contains("duplicate key") {
-                let name = text.get(span.clone()).unwrap_or("").trim();
-                format!("{raw} `{name}`: a widget id or key is defined twice")
-            } else {
-                format!("TOML syntax: {raw}")
-            };
-            problems.push(Problem {
-                span,
-                key: String::new(),
-                message,
-            });
-        }
-        return Err(fail(problems));
-    }
-    let span = table.span();
-    let root = Spanned::new(span, DeValue::Table(table.into_inner()));
-    let mut ck = Checker {
-        root: root.clone(),
-        problems: Vec::new(),
-        secret_paths: BTreeSet::new(),
-        gateway_choice: BTreeMap::new(),
-    };
-    ck.scan_secrets(&root, &mut Vec::new());
+/// The config's top-level tables as read, before they are checked
+/// against each other.
+struct Tables<'r, 't> {
+    title: String,
+    widgets: Vec<WidgetConfig>,
+    /// Every `[widget.ID]` in file order, invalid ones too.
+    widget_keys: Vec<String>,
+    ids: BTreeMap<String, usize>,
+    layout: Option<&'r Spanned<DeValue<'t>>>,
+    pages: Option<&'r Spanned<DeValue<'t>>>,
+    credentials: Vec<CredentialConfig>,
+    /// Every `[credential.NAME]`, invalid ones too.
+    credential_count: usize,
+    gateway: Option<&'r Spanned<DeValue<'t>>>,
+    gateway_server: Option<&'r Spanned<DeValue<'t>>>,
+    theme: crate::config::model::ThemeConfig,
+    keys: crate::keymap::KeyMap,
+}
 
-    let DeValue::Table(top) = root.get_ref() else {
-        return Err(fail(ck.problems));
-    };
-    let mut title = "homedash".to_string();
-    let mut widgets: Vec<WidgetConfig> = Vec::new();
-    let mut widget_keys = Vec::new();
-    let mut ids = BTreeMap::new();
-    let mut layout_value = None;
-    let mut pages_value = None;
-    let mut credentials: Vec<CredentialConfig> = Vec::new();
-    let mut credential_count = 0;
-    let mut gateway_value = None;
-    let mut gateway_server_value = None;
-    let mut theme = crate::config::model::ThemeConfig::default();
-    let mut keys = crate::keymap::KeyMap::default();
-    for (k, v) in paths::table_entries(top) {
-        match k.get_ref().as_ref() {
-            "dashboard" => {
-                let base = [Seg::Key("dashboard".into())];
-                let (d, ignored) = ck.de::<Dashboard>(v, &base);
-                ck.unknown_keys(ignored, "[dashboard]", &field_names::<Dashboard>());
-                if let Some(t) = d.and_then(|d| d.title) {
-                    title = t;
-                }
-            }
-            "widget" => {
-                let DeValue::Table(t) = v.get_ref() else {
-                    ck.at(
-                        &[Seg::Key("widget".into())],
-                        false,
-                        "`widget` holds one [widget.ID] table per widget",
-                    );
-                    continue;
-                };
-                for (id, wv) in paths::table_entries(t) {
-                    // Placeholders keep indices stable when a widget is invalid.
-                    ids.insert(id.get_ref().to_string(), widget_keys.len());
-                    widget_keys.push(id.get_ref().to_string());
-                    if let Some(w) = ck.widget(id.get_ref(), wv) {
-                        widgets.push(w);
-                    }
-                }
-            }
-            "credential" => {
-                let DeValue::Table(t) = v.get_ref() else {
-                    ck.at(
-                        &[Seg::Key("credential".into())],
-                        false,
-                        "`credential` holds one [credential.NAME] table per credential",
-                    );
-                    continue;
-                };
-                for (name, cv) in paths::table_entries(t) {
-                    credential_count += 1;
-                    if let Some(c) = ck.credential(name.get_ref(), cv) {
-                        credentials.push(c);
-                    }
-                }
-            }
-            "theme" => theme = ck.theme(v),
-            "keys" => keys = ck.keys(v),
-            "layout" => layout_value = Some(v),
-            "page" => pages_value = Some(v),
-            "gateway" => gateway_value = Some(v),
-            "gateway_server" => gateway_server_value = Some(v),
-            other => {
-                let path = [Seg::Key(other.to_string())];
-                if !ck.secret_paths.contains(other) {
-                    let hint = suggest(other, &TOP_KEYS)
-                        .map(|s| format!("; did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("; known: {}", TOP_KEYS.join(", ")));
-                    ck.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
-                }
-            }
-        }
+/// The TOML itself: a syntax error or a duplicate key is reported alone.
+fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
+    let (table, errors): (Spanned<DeTable<'_>>, _) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        let span = table.span();
+        return Ok(Spanned::new(span, DeValue::Table(table.into_inner())));
     }
-    if widget_keys.is_empty() && gateway_server_value.is_none() {
-        ck.at(
-            &[],
-            false,
-            "no widgets: add a [widget.ID] table with kind = \"clock\", \"weather\" or \"system\"",
-        );
-    }
-    let mut placed = BTreeMap::new();
-    let before = ck.problems.len();
-    let (layout, placing) = match (layout_value, pages_value) {
-        (None, None) => (Some(Layout::Auto), None),
-        (Some(v), None) => (
-            ck.layout(v, &ids, &mut placed).map(|p| Layout::Pages(vec![p])),
-            Some("in [layout]; add a cell with widget = \"{id}\""),
-        ),
-        (None, Some(v)) => (
-            ck.pages(v, &ids, &mut placed).map(Layout::Pages),
-            Some("on any [[page]]; add it to one page's `widgets` or cells"),
-        ),
-        (Some(_), Some(_)) => {
-            ck.at(
-                &[Seg::Key("page".into())],
-                true,
-                "give [[page]] tables or one [layout], not both: a [layout] is a dashboard of one page",
-            );
-            (None, None)
+    let mut problems: Vec<Problem> = Vec::new();
+    for e in &errors {
+        let span = e.span().unwrap_or(0..0);
+        let raw = e.message().trim().to_string();
+        // Once a table is a duplicate, each of its keys is reported again.
+        if problems.last().is_some_and(|p| p.message.starts_with(&raw)) {
+            continue;
         }
-    };
-    // A broken layout would make every widget look unplaced.
-    if let Some(placing) = placing
-        && ck.problems.len() == before
-    {
-        for (i, id) in widget_keys.iter().enumerate() {
-            if !placed.contains_key(&i) {
-                ck.at(
-                    &[Seg::Key("widget".into()), Seg::Key(id.clone())],
-                    true,
-                    format!(
-                        "widget \"{id}\" is defined but not placed {} or remove the table",
-                        placing.replace("{id}", id)
-                    ),
-                );
-            }
-        }
+        let message = if raw.contains("duplicate key") {
+            let name = text.get(span.clone()).unwrap_or("").trim();
+            format!("{raw} `{name}`: a widget id or key is defined twice")
+        } else {
+            format!("TOML syntax: {raw}")
+        };
+        problems.push(Problem {
+            span,
+            key: String::new(),
+            message,
+        });
     }
-    // A command source never sees the tokens that other credentials take
-    // from the environment.
-    // Nor the client secrets of OAuth credentials read from there.
+    Err(problems)
+}
+
+/// A command source never sees the tokens that other credentials take
+/// from the environment, nor the client secrets of OAuth credentials read
+/// from there.
+fn hide_env_secrets(credentials: &mut [CredentialConfig]) {
     let env_vars: Vec<String> = credentials
         .iter()
         .flat_map(|c| [Some(&c.source), c.oauth.as_ref().and_then(|o| o.client_secret.as_ref())])
@@ -1162,7 +1072,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             _ => None,
         })
         .collect();
-    for c in &mut credentials {
+    for c in credentials {
         let oauth_secret = c.oauth.as_mut().and_then(|o| o.client_secret.as_mut());
         for source in [Some(&mut c.source), oauth_secret].into_iter().flatten() {
             if let SecretSource::Command { hide_env, .. } = source {
@@ -1170,25 +1080,182 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
             }
         }
     }
-    let gateway = gateway_value.and_then(|v| ck.gateway_client(v)).map(Box::new);
-    if gateway_value.is_none() || gateway.is_some() {
-        let choice = std::mem::take(&mut ck.gateway_choice);
-        ck.through_gateway(&mut widgets, &choice, gateway.as_deref(), &credentials);
+}
+
+impl<'t> Checker<'t> {
+    /// Each top-level table read on its own.
+    fn tables<'r>(&mut self, top: &'r DeTable<'t>) -> Tables<'r, 't> {
+        let mut t = Tables {
+            title: "homedash".to_string(),
+            widgets: Vec::new(),
+            widget_keys: Vec::new(),
+            ids: BTreeMap::new(),
+            layout: None,
+            pages: None,
+            credentials: Vec::new(),
+            credential_count: 0,
+            gateway: None,
+            gateway_server: None,
+            theme: crate::config::model::ThemeConfig::default(),
+            keys: crate::keymap::KeyMap::default(),
+        };
+        for (k, v) in paths::table_entries(top) {
+            match k.get_ref().as_ref() {
+                "dashboard" => {
+                    let base = [Seg::Key("dashboard".into())];
+                    let (d, ignored) = self.de::<Dashboard>(v, &base);
+                    self.unknown_keys(ignored, "[dashboard]", &field_names::<Dashboard>());
+                    if let Some(title) = d.and_then(|d| d.title) {
+                        t.title = title;
+                    }
+                }
+                "widget" => self.widgets(v, &mut t),
+                "credential" => self.credentials(v, &mut t),
+                "theme" => t.theme = self.theme(v),
+                "keys" => t.keys = self.keys(v),
+                "layout" => t.layout = Some(v),
+                "page" => t.pages = Some(v),
+                "gateway" => t.gateway = Some(v),
+                "gateway_server" => t.gateway_server = Some(v),
+                other => {
+                    let path = [Seg::Key(other.to_string())];
+                    if !self.secret_paths.contains(other) {
+                        let hint = suggest(other, &TOP_KEYS)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("; known: {}", TOP_KEYS.join(", ")));
+                        self.at(&path, true, format!("unknown top-level key `{other}`{hint}"));
+                    }
+                }
+            }
+        }
+        t
     }
-    let gateway_server = gateway_server_value
-        .and_then(|v| ck.gateway_server(v, &credentials))
+
+    fn widgets(&mut self, v: &Spanned<DeValue<'t>>, t: &mut Tables<'_, 't>) {
+        let DeValue::Table(table) = v.get_ref() else {
+            self.at(
+                &[Seg::Key("widget".into())],
+                false,
+                "`widget` holds one [widget.ID] table per widget",
+            );
+            return;
+        };
+        for (id, wv) in paths::table_entries(table) {
+            // Placeholders keep indices stable when a widget is invalid.
+            t.ids.insert(id.get_ref().to_string(), t.widget_keys.len());
+            t.widget_keys.push(id.get_ref().to_string());
+            if let Some(w) = self.widget(id.get_ref(), wv) {
+                t.widgets.push(w);
+            }
+        }
+    }
+
+    fn credentials(&mut self, v: &Spanned<DeValue<'t>>, t: &mut Tables<'_, 't>) {
+        let DeValue::Table(table) = v.get_ref() else {
+            self.at(
+                &[Seg::Key("credential".into())],
+                false,
+                "`credential` holds one [credential.NAME] table per credential",
+            );
+            return;
+        };
+        for (name, cv) in paths::table_entries(table) {
+            t.credential_count += 1;
+            if let Some(c) = self.credential(name.get_ref(), cv) {
+                t.credentials.push(c);
+            }
+        }
+    }
+
+    /// The layout or the pages, and every widget placed exactly once.
+    fn placed(&mut self, t: &Tables<'_, 't>) -> Option<Layout> {
+        let mut placed = BTreeMap::new();
+        let before = self.problems.len();
+        let (layout, placing) = match (t.layout, t.pages) {
+            (None, None) => (Some(Layout::Auto), None),
+            (Some(v), None) => (
+                self.layout(v, &t.ids, &mut placed).map(|p| Layout::Pages(vec![p])),
+                Some("in [layout]; add a cell with widget = \"{id}\""),
+            ),
+            (None, Some(v)) => (
+                self.pages(v, &t.ids, &mut placed).map(Layout::Pages),
+                Some("on any [[page]]; add it to one page's `widgets` or cells"),
+            ),
+            (Some(_), Some(_)) => {
+                self.at(
+                    &[Seg::Key("page".into())],
+                    true,
+                    "give [[page]] tables or one [layout], not both: a [layout] is a dashboard of one page",
+                );
+                (None, None)
+            }
+        };
+        // A broken layout would make every widget look unplaced.
+        if let Some(placing) = placing
+            && self.problems.len() == before
+        {
+            for (i, id) in t.widget_keys.iter().enumerate() {
+                if !placed.contains_key(&i) {
+                    self.at(
+                        &[Seg::Key("widget".into()), Seg::Key(id.clone())],
+                        true,
+                        format!(
+                            "widget \"{id}\" is defined but not placed {} or remove the table",
+                            placing.replace("{id}", id)
+                        ),
+                    );
+                }
+            }
+        }
+        layout
+    }
+}
+
+/// Parse and validate. `name` is what messages call the source.
+pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let src = SourceText { name, text };
+    let fail = |problems: Vec<Problem>| ConfigError {
+        lines: problems.iter().map(|p| src.render(p)).collect(),
+        source_name: name.to_string(),
+    };
+    let root = syntax(text).map_err(fail)?;
+    let mut ck = Checker {
+        root: root.clone(),
+        problems: Vec::new(),
+        secret_paths: BTreeSet::new(),
+        gateway_choice: BTreeMap::new(),
+    };
+    ck.scan_secrets(&root, &mut Vec::new());
+    let DeValue::Table(top) = root.get_ref() else {
+        return Err(fail(ck.problems));
+    };
+    let mut t = ck.tables(top);
+    if t.widget_keys.is_empty() && t.gateway_server.is_none() {
+        ck.at(
+            &[],
+            false,
+            "no widgets: add a [widget.ID] table with kind = \"clock\", \"weather\" or \"system\"",
+        );
+    }
+    let layout = ck.placed(&t);
+    hide_env_secrets(&mut t.credentials);
+    let gateway = t.gateway.and_then(|v| ck.gateway_client(v)).map(Box::new);
+    if t.gateway.is_none() || gateway.is_some() {
+        let choice = std::mem::take(&mut ck.gateway_choice);
+        ck.through_gateway(&mut t.widgets, &choice, gateway.as_deref(), &t.credentials);
+    }
+    let gateway_server = t
+        .gateway_server
+        .and_then(|v| ck.gateway_server(v, &t.credentials))
         .map(Box::new);
-    if credentials.len() == credential_count {
-        ck.credential_refs(&widgets, &credentials);
-        ck.budgets(&widgets, &credentials);
+    let all_credentials = t.credentials.len() == t.credential_count;
+    if all_credentials {
+        ck.credential_refs(&t.widgets, &t.credentials);
+        ck.budgets(&t.widgets, &t.credentials);
     }
     let gateway_bad =
-        gateway_value.is_some() != gateway.is_some() || gateway_server_value.is_some() != gateway_server.is_some();
-    if !ck.problems.is_empty()
-        || gateway_bad
-        || widgets.len() != widget_keys.len()
-        || credentials.len() != credential_count
-    {
+        t.gateway.is_some() != gateway.is_some() || t.gateway_server.is_some() != gateway_server.is_some();
+    if !ck.problems.is_empty() || gateway_bad || t.widgets.len() != t.widget_keys.len() || !all_credentials {
         let mut problems = ck.problems;
         problems.sort_by_key(|p| p.span.start);
         problems.dedup();
@@ -1197,13 +1264,13 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
     let layout = layout.ok_or_else(|| fail(vec![]))?;
     Ok(Config {
         source_name: name.to_string(),
-        title,
-        widgets,
+        title: t.title,
+        widgets: t.widgets,
         layout,
-        credentials,
+        credentials: t.credentials,
         gateway,
         gateway_server,
-        theme,
-        keys,
+        theme: t.theme,
+        keys: t.keys,
     })
 }

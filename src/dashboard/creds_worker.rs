@@ -8,11 +8,12 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, CredentialConfig};
 use crate::credentials::{
-    BACKEND, Broker, CredError, CredEvent, CredOp, Manager, Show, Shown, check_add, oauth_facts, origins_to_approve,
-    probe_base, state_changed, watch_state,
+    BACKEND, Broker, CredError, CredEvent, CredOp, Manager, Sealed, Show, Shown, check_add, oauth_facts,
+    origins_to_approve, probe_base, state_changed, watch_state,
 };
+use crate::keymap::{Action, Scope};
 
 pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
@@ -124,33 +125,7 @@ async fn run<M: From<CredEvent> + Send + 'static>(
         })
     };
     match op {
-        CredOp::Add { name, provider, secret } => {
-            let p = homedash_widgets::source::keyed(provider).ok_or_else(|| CredError::UnknownProvider {
-                name: provider.to_string(),
-                available: homedash_widgets::source::keyed_all()
-                    .into_iter()
-                    .map(|p| p.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
-            check_add(config, &name, p)?;
-            let origins = origins_to_approve(config, &name, p);
-            let fp = m.add_sealed(&name, p, &secret, &origins).await?;
-            let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
-            match config.credential(&name) {
-                Some(c) => {
-                    let r = m.test(c, &probe_base(config, c)).await?;
-                    text.push_str(&format!("; test: {}", r.outcome));
-                    // Its widgets start polling at once.
-                    broker.set_sealed(&name, secret);
-                }
-                None => text.push_str(&format!(
-                    "; add [credential.{name}] with provider = \"{}\" to the config to use it",
-                    p.name
-                )),
-            }
-            Ok((true, text))
-        }
+        CredOp::Add { name, provider, secret } => add(config, m, broker, &name, provider, secret).await,
         CredOp::Test { name } => {
             let c = find(&name)?;
             if c.provider.probe_spends_quota {
@@ -174,7 +149,9 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             Ok((
                 true,
                 format!(
-                    "rotated {name}: the new token ({fp}) tested valid and is in use. y keeps it and deletes the previous one, b rolls back. Then revoke the old token at {}",
+                    "rotated {name}: the new token ({fp}) tested valid and is in use. {} keeps it and deletes the previous one, {} rolls back. Then revoke the old token at {}",
+                    config.keys.first(Scope::Credentials, Action::Keep),
+                    config.keys.first(Scope::Credentials, Action::Rollback),
                     c.provider.key_page
                 ),
             ))
@@ -200,42 +177,10 @@ async fn run<M: From<CredEvent> + Send + 'static>(
                 },
             ))
         }
-        CredOp::Login { name } => {
-            let c = find(&name)?;
-            let Some(o) = c.oauth.as_deref() else {
-                return Err(CredError::NotOAuth { name });
-            };
-            let stored = m.oauth_login(c, o, progress).await?;
-            let origins = origins_to_approve(config, &name, c.provider);
-            if !origins.is_empty() {
-                m.approve(&name, &origins).await?;
-            }
-            broker.reload(&name).await;
-            Ok((
-                true,
-                format!(
-                    "{name}: logged in{}",
-                    oauth_facts(&stored, &o.scopes, chrono::Utc::now())
-                ),
-            ))
-        }
+        CredOp::Login { name } => login(config, m, broker, find(&name)?, progress).await,
         CredOp::CancelLogin { name } => Ok((false, format!("{name}: no login is running"))),
         CredOp::Revoke { name } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
-            let c = find(&name)?;
-            let Some(o) = c.oauth.as_deref() else {
-                return Err(CredError::NotOAuth { name });
-            };
-            let at_server = m.oauth_remove(c, o, false).await?;
-            broker.revoke(&name);
-            Ok((
-                true,
-                match at_server {
-                    Some(true) => format!("{name}: revoked at the authorization server and deleted from the {BACKEND}"),
-                    _ => format!(
-                        "{name}: deleted from the {BACKEND}; the server offers no revocation, so end the app's access in your account there"
-                    ),
-                },
-            ))
+            revoke_oauth(m, broker, find(&name)?).await
         }
         CredOp::Revoke { name } => {
             m.revoke(&name).await?;
@@ -247,4 +192,88 @@ async fn run<M: From<CredEvent> + Send + 'static>(
             Ok((true, format!("{name}: deleted from the {BACKEND}{page}")))
         }
     }
+}
+
+/// Store a new token, test it, and lend it to its widgets at once.
+async fn add(
+    config: &Config,
+    m: &mut Manager,
+    broker: &Broker,
+    name: &str,
+    provider: &str,
+    secret: Sealed,
+) -> Result<(bool, String), CredError> {
+    let p = homedash_widgets::source::keyed(provider).ok_or_else(|| CredError::UnknownProvider {
+        name: provider.to_string(),
+        available: homedash_widgets::source::keyed_all()
+            .into_iter()
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })?;
+    check_add(config, name, p)?;
+    let origins = origins_to_approve(config, name, p);
+    let fp = m.add_sealed(name, p, &secret, &origins).await?;
+    let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
+    match config.credential(name) {
+        Some(c) => {
+            let r = m.test(c, &probe_base(config, c)).await?;
+            text.push_str(&format!("; test: {}", r.outcome));
+            // Its widgets start polling at once.
+            broker.set_sealed(name, secret);
+        }
+        None => text.push_str(&format!(
+            "; add [credential.{name}] with provider = \"{}\" to the config to use it",
+            p.name
+        )),
+    }
+    Ok((true, text))
+}
+
+/// Run an OAuth credential's grant, approve the origins its widgets need,
+/// and have the broker read the new login.
+async fn login<M: From<CredEvent> + Send + 'static>(
+    config: &Config,
+    m: &mut Manager,
+    broker: &Broker,
+    c: &CredentialConfig,
+    progress: &Progress<M>,
+) -> Result<(bool, String), CredError> {
+    let name = c.name.as_str();
+    let Some(o) = c.oauth.as_deref() else {
+        return Err(CredError::NotOAuth { name: name.to_string() });
+    };
+    let stored = m.oauth_login(c, o, progress).await?;
+    let origins = origins_to_approve(config, name, c.provider);
+    if !origins.is_empty() {
+        m.approve(name, &origins).await?;
+    }
+    broker.reload(name).await;
+    Ok((
+        true,
+        format!(
+            "{name}: logged in{}",
+            oauth_facts(&stored, &o.scopes, chrono::Utc::now())
+        ),
+    ))
+}
+
+/// Revoke an OAuth login at its server (RFC 7009) where it can be, and
+/// delete its tokens.
+async fn revoke_oauth(m: &mut Manager, broker: &Broker, c: &CredentialConfig) -> Result<(bool, String), CredError> {
+    let name = c.name.as_str();
+    let Some(o) = c.oauth.as_deref() else {
+        return Err(CredError::NotOAuth { name: name.to_string() });
+    };
+    let at_server = m.oauth_remove(c, o, false).await?;
+    broker.revoke(name);
+    Ok((
+        true,
+        match at_server {
+            Some(true) => format!("{name}: revoked at the authorization server and deleted from the {BACKEND}"),
+            _ => format!(
+                "{name}: deleted from the {BACKEND}; the server offers no revocation, so end the app's access in your account there"
+            ),
+        },
+    ))
 }

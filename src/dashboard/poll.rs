@@ -346,6 +346,15 @@ async fn wait_or_cred(job: &mut Job, at: Instant, cred: Option<&mut Cred>) -> Wo
     }
 }
 
+/// What asking for a poll's lease came to.
+enum Leased {
+    /// Poll, with this lease (none for a keyless widget).
+    Go(Option<Lease>),
+    /// Not now: try again at this instant.
+    Retry(Instant),
+    Stop,
+}
+
 async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
     let mut failures = 0u32;
     let mut next = job.first.unwrap_or_else(Instant::now);
@@ -356,46 +365,13 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         // What the schedule said before this try: a manual one keeps it.
         let scheduled = next;
-        let lease = match cred.as_mut() {
-            None => None,
-            Some(c) => {
-                // An OAuth access token is renewed before it runs out; a
-                // renewal that fails is this poll's failure, backed off
-                // like any other.
-                let renewed = tokio::select! {
-                    r = Box::pin(c.broker.fresh(&c.name, &fetch.http)) => r,
-                    () = job.cancel.cancelled() => return,
-                };
-                if let Err(e) = renewed {
-                    failures = failures.saturating_add(1);
-                    tracing::warn!(widget = job.id, error = %e, failures, "credential renewal failed");
-                    let delay = schedule::after_failure(job.refresh, failures, None, false, jitter());
-                    if !job.report(Err(e), Some(delay)).await {
-                        return;
-                    }
-                    next = Instant::now() + delay;
-                    continue;
-                }
-                c.changes.borrow_and_update();
-                match c.broker.lease(&c.name, &fetch.base) {
-                    Ok(g) => Some(g),
-                    Err(err) => {
-                        // Paused: say why (unreadable, revoked, rejected, or
-                        // an origin not approved), then wait for the
-                        // credential to change or a manual refresh.
-                        if !job.report(Err(err), None).await {
-                            return;
-                        }
-                        tokio::select! {
-                            r = c.changes.changed() => if r.is_err() { return },
-                            r = job.wake.recv() => if r.is_none() { return },
-                            () = job.cancel.cancelled() => return,
-                        }
-                        next = Instant::now();
-                        continue;
-                    }
-                }
+        let lease = match Box::pin(lease(&mut job, &fetch, cred.as_mut(), &mut failures)).await {
+            Leased::Go(lease) => lease,
+            Leased::Retry(at) => {
+                next = at;
+                continue;
             }
+            Leased::Stop => return,
         };
         let mut specs = fetch.source.requests(&fetch.base, Utc::now());
         if fetch.via_gateway {
@@ -417,59 +393,14 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         // Boxed: a request in flight is a large future, and a task that
         // held one inline would keep its size while it sleeps.
-        let mut run = Box::pin(fetch.run(&specs, cred.as_ref(), lease.as_ref()));
-        // A quick answer gets no loading mark: drawn and gone within a
-        // frame or two, it would only cost frames (two per poll on screen).
-        let quick = tokio::select! {
-            r = &mut run => Some(r),
-            () = tokio::time::sleep(LOADING_MARK_AFTER) => None,
-            () = job.cancel.cancelled() => return,
+        let run = Box::pin(fetch.run(&specs, cred.as_ref(), lease.as_ref()));
+        let Some(fetched) = answered(&mut job, run).await else {
+            return;
         };
-        let mut announced = false;
-        let fetched = if let Some(r) = quick {
-            r
-        } else {
-            loop {
-                // The card's loading mark: said now when the widget is on
-                // screen, or when its page comes on screen while in flight.
-                if !announced && *job.shown.borrow_and_update() == Seen::OnScreen {
-                    announced = true;
-                    if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
-                        return;
-                    }
-                }
-                tokio::select! {
-                    r = &mut run => break r,
-                    r = job.shown.changed(), if !announced => if r.is_err() { return },
-                    () = job.cancel.cancelled() => return,
-                }
-            }
-        };
-        // The request's borrows of `cred` and `specs` end here.
-        drop(run);
         if let (Some(c), Some(r)) = (&cred, reservation) {
             c.broker.settle(&c.name, r);
         }
-        let now = Utc::now();
-        let (result, retry_after) = match fetched {
-            Ok(replies) => {
-                let retry = replies
-                    .iter()
-                    .filter(|r| matches!(r.status, 429 | 503))
-                    .find_map(|r| r.retry_after(now))
-                    .and_then(|t| (t - now).to_std().ok())
-                    .map(|d| d.min(MAX_RETRY_AFTER));
-                let refused = fetch
-                    .via_gateway
-                    .then(|| replies.iter().find_map(|r| homedash_widgets::gateway::refusal(r, now)))
-                    .flatten();
-                match refused {
-                    Some(e) => (Err(e), retry),
-                    None => (fetch.source.parse(&replies, now), retry),
-                }
-            }
-            Err(e) => (Err(e), None),
-        };
+        let (result, retry_after) = outcome(&fetch, fetched, Utc::now());
         if let (Err(e), Some(c)) = (&result, &cred)
             && rejects_credential(&e.class)
         {
@@ -493,16 +424,14 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
             }
             Err(e) => {
                 failures = failures.saturating_add(1);
-                let limited = matches!(
-                    e.class,
-                    ErrorClass::RateLimited { .. }
-                        | ErrorClass::Gateway {
-                            refusal: Refusal::RateLimited | Refusal::UpstreamRateLimited,
-                            ..
-                        }
-                );
                 tracing::warn!(widget = job.id, error = %e, failures, "poll failed");
-                schedule::after_failure(job.refresh, failures, retry_after, limited, jitter())
+                schedule::after_failure(
+                    job.refresh,
+                    failures,
+                    retry_after,
+                    waits_for_a_limit(&e.class),
+                    jitter(),
+                )
             }
         };
         if !job.report(result, Some(delay)).await {
@@ -510,6 +439,113 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         }
         next = Instant::now() + delay;
     }
+}
+
+/// The lease for this poll. An OAuth access token is renewed before it
+/// runs out; a renewal that fails is this poll's failure, backed off like
+/// any other. A credential that cannot be lent pauses the widget, which
+/// says why and waits for the credential to change or a manual refresh.
+async fn lease(job: &mut Job, fetch: &Fetch, cred: Option<&mut Cred>, failures: &mut u32) -> Leased {
+    let Some(c) = cred else {
+        return Leased::Go(None);
+    };
+    let renewed = tokio::select! {
+        r = Box::pin(c.broker.fresh(&c.name, &fetch.http)) => r,
+        () = job.cancel.cancelled() => return Leased::Stop,
+    };
+    if let Err(e) = renewed {
+        *failures = failures.saturating_add(1);
+        tracing::warn!(widget = job.id, error = %e, failures = *failures, "credential renewal failed");
+        let delay = schedule::after_failure(job.refresh, *failures, None, false, jitter());
+        if !job.report(Err(e), Some(delay)).await {
+            return Leased::Stop;
+        }
+        return Leased::Retry(Instant::now() + delay);
+    }
+    c.changes.borrow_and_update();
+    match c.broker.lease(&c.name, &fetch.base) {
+        Ok(g) => Leased::Go(Some(g)),
+        Err(err) => {
+            // Paused: unreadable, revoked, rejected, or an origin not
+            // approved.
+            if !job.report(Err(err), None).await {
+                return Leased::Stop;
+            }
+            tokio::select! {
+                r = c.changes.changed() => if r.is_err() { return Leased::Stop },
+                r = job.wake.recv() => if r.is_none() { return Leased::Stop },
+                () = job.cancel.cancelled() => return Leased::Stop,
+            }
+            Leased::Retry(Instant::now())
+        }
+    }
+}
+
+/// The request's answer; `None` when the widget stops meanwhile. A quick
+/// answer gets no loading mark: drawn and gone within a frame or two, it
+/// would only cost frames (two per poll on screen). A slow one is marked
+/// on the card when the widget is on screen, or when its page comes on
+/// screen while it is in flight.
+async fn answered<F: std::future::Future + Unpin>(job: &mut Job, mut run: F) -> Option<F::Output> {
+    tokio::select! {
+        r = &mut run => return Some(r),
+        () = tokio::time::sleep(LOADING_MARK_AFTER) => {}
+        () = job.cancel.cancelled() => return None,
+    }
+    let mut announced = false;
+    loop {
+        if !announced && *job.shown.borrow_and_update() == Seen::OnScreen {
+            announced = true;
+            if job.tx.send(Msg::Fetching(job.id)).await.is_err() {
+                return None;
+            }
+        }
+        tokio::select! {
+            r = &mut run => return Some(r),
+            r = job.shown.changed(), if !announced => if r.is_err() { return None },
+            () = job.cancel.cancelled() => return None,
+        }
+    }
+}
+
+/// What the replies come to, and how long the provider (or the gateway)
+/// asked to wait, if it did.
+fn outcome(
+    fetch: &Fetch,
+    fetched: Result<Vec<HttpReply>, FetchError>,
+    now: DateTime<Utc>,
+) -> (Result<Data, FetchError>, Option<Duration>) {
+    match fetched {
+        Ok(replies) => {
+            let retry = replies
+                .iter()
+                .filter(|r| matches!(r.status, 429 | 503))
+                .find_map(|r| r.retry_after(now))
+                .and_then(|t| (t - now).to_std().ok())
+                .map(|d| d.min(MAX_RETRY_AFTER));
+            let refused = fetch
+                .via_gateway
+                .then(|| replies.iter().find_map(|r| homedash_widgets::gateway::refusal(r, now)))
+                .flatten();
+            match refused {
+                Some(e) => (Err(e), retry),
+                None => (fetch.source.parse(&replies, now), retry),
+            }
+        }
+        Err(e) => (Err(e), None),
+    }
+}
+
+/// A failure that is a limit being reached: backed off to its window.
+fn waits_for_a_limit(class: &ErrorClass) -> bool {
+    matches!(
+        class,
+        ErrorClass::RateLimited { .. }
+            | ErrorClass::Gateway {
+                refusal: Refusal::RateLimited | Refusal::UpstreamRateLimited,
+                ..
+            }
+    )
 }
 
 /// A refusal of the widget's own credential: every widget of it pauses

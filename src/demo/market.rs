@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::f64::consts::TAU;
 
-use chrono::{Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Value, json};
 
 const JSON: &str = "application/json";
@@ -69,9 +69,21 @@ fn q<'a>(query: &'a HashMap<String, String>, k: &str) -> &'a str {
     query.get(k).map(String::as_str).unwrap_or("")
 }
 
+/// The demo's answer to `provider`'s `path`: its content type and body.
 pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Option<(&'static str, String)> {
     let now = Utc::now();
-    let body: Value = match (provider, path) {
+    if (provider, path) == ("prometheus-text", "/metrics") {
+        return Some(("text/plain; version=0.0.4", exposition(now)));
+    }
+    let body = quotes(provider, path, query, now)
+        .or_else(|| weather(provider, path, query, now))
+        .or_else(|| metrics(provider, path, query, now))?;
+    Some((JSON, body.to_string()))
+}
+
+/// The stock providers' answers.
+fn quotes(provider: &str, path: &str, query: &HashMap<String, String>, now: DateTime<Utc>) -> Option<Value> {
+    Some(match (provider, path) {
         ("finnhub", "/api/v1/quote") => {
             let t = tick(q(query, "symbol"));
             json!({"c": t.price, "d": round(t.price - t.prev, 2), "dp": round((t.price - t.prev) / t.prev * 100.0, 4),
@@ -125,6 +137,13 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
                    "currentTradingPeriod": {"regular": {"start": start, "end": start + 86400}}},
                    "indicators": {"quote": [{"close": t.series}]}}], "error": null}})
         }
+        _ => return None,
+    })
+}
+
+/// The weather providers' answers.
+fn weather(provider: &str, path: &str, query: &HashMap<String, String>, now: DateTime<Utc>) -> Option<Value> {
+    Some(match (provider, path) {
         ("openweathermap", "/data/2.5/weather") => {
             let imperial = q(query, "units") == "imperial";
             let c = wave("owm", 11.0, 4.0, now.timestamp() as f64);
@@ -149,77 +168,51 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
                 .collect();
             json!({"cod": "200", "list": list, "city": {"name": "London", "timezone": 0}})
         }
-        ("weatherapi", "/v1/forecast.json") => {
-            let c = wave("weatherapi", 16.0, 5.0, now.timestamp() as f64);
-            let local = now + chrono::Duration::hours(9);
-            let days: i64 = q(query, "days").parse().unwrap_or(1);
-            let f = |c: f64| round(c * 1.8 + 32.0, 1);
-            let forecastday: Vec<Value> = (0..days)
-                .map(|d| {
-                    let date = local.date_naive() + chrono::Duration::days(d);
-                    let hours: Vec<Value> = (0..24)
-                        .map(|h| {
-                            let t = date.and_hms_opt(0, 0, 0).map(|t| t + chrono::Duration::hours(h));
-                            let code = [1000, 1003, 1006, 1183][(h % 4) as usize];
-                            let temp = c + (h as f64 - 12.0).abs() * -0.4 + 4.0;
-                            json!({"time": t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()), "temp_c": round(temp, 1),
-                                   "temp_f": f(temp), "condition": {"code": code}, "chance_of_rain": ((d * 24 + h) * 11 % 100)})
-                        })
-                        .collect();
-                    let shift = 3.0 * (d as f64 * 1.3).sin();
-                    let (hi, lo) = (c + 5.0 + shift, c - 4.0 + shift);
-                    let code = [1003, 1183, 1000, 1006, 1210, 1000, 1135][(d % 7) as usize];
-                    let rain = [10, 80, 0, 20, 60, 0, 30][(d % 7) as usize];
-                    json!({"date": date.format("%Y-%m-%d").to_string(),
-                           "day": {"maxtemp_c": round(hi, 1), "mintemp_c": round(lo, 1), "maxtemp_f": f(hi), "mintemp_f": f(lo),
-                                   "condition": {"code": code},
-                                   "daily_chance_of_rain": rain},
-                           "hour": hours})
-                })
-                .collect();
-            json!({"location": {"name": "Tokyo", "localtime": local.format("%Y-%m-%d %H:%M").to_string()},
-                   "current": {"temp_c": round(c, 1), "temp_f": f(c), "feelslike_c": round(c - 1.0, 1),
-                               "feelslike_f": f(c - 1.0), "humidity": 64, "wind_kph": round(noisy(12.0, 3.0), 1),
-                               "wind_mph": 7.5, "wind_degree": 120, "condition": {"text": "Partly cloudy", "code": 1003}},
-                   "forecast": {"forecastday": forecastday}})
-        }
-        ("prometheus", "/api/v1/query" | "/api/v1/query_range") => {
-            let instances = ["web-1:9100", "web-2:9100", "db-1:9100"];
-            if path.ends_with("range") {
-                let end: f64 = q(query, "end").parse().unwrap_or(now.timestamp() as f64);
-                let start: f64 = q(query, "start").parse().unwrap_or(end - 3600.0);
-                let step = q(query, "step").parse::<f64>().unwrap_or(60.0).max(1.0);
-                let result: Vec<Value> = instances
-                    .iter()
-                    .map(|i| {
-                        let mut values = Vec::new();
-                        let mut t = start;
-                        while t <= end {
-                            values.push(json!([t, format!("{:.2}", wave(i, 45.0, 30.0, t * 7.0))]));
-                            t += step;
-                        }
-                        json!({"metric": {"instance": i, "job": "node"}, "values": values})
+        ("weatherapi", "/v1/forecast.json") => weatherapi(query, now),
+        _ => return None,
+    })
+}
+
+/// WeatherAPI's forecast: the days asked for, each hour of each.
+fn weatherapi(query: &HashMap<String, String>, now: DateTime<Utc>) -> Value {
+    let c = wave("weatherapi", 16.0, 5.0, now.timestamp() as f64);
+    let local = now + chrono::Duration::hours(9);
+    let days: i64 = q(query, "days").parse().unwrap_or(1);
+    let f = |c: f64| round(c * 1.8 + 32.0, 1);
+    let forecastday: Vec<Value> = (0..days)
+            .map(|d| {
+                let date = local.date_naive() + chrono::Duration::days(d);
+                let hours: Vec<Value> = (0..24)
+                    .map(|h| {
+                        let t = date.and_hms_opt(0, 0, 0).map(|t| t + chrono::Duration::hours(h));
+                        let code = [1000, 1003, 1006, 1183][(h % 4) as usize];
+                        let temp = c + (h as f64 - 12.0).abs() * -0.4 + 4.0;
+                        json!({"time": t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()), "temp_c": round(temp, 1),
+                               "temp_f": f(temp), "condition": {"code": code}, "chance_of_rain": ((d * 24 + h) * 11 % 100)})
                     })
                     .collect();
-                json!({"status": "success", "data": {"resultType": "matrix", "result": result}})
-            } else {
-                let result: Vec<Value> = instances
-                    .iter()
-                    .map(|i| json!({"metric": {"instance": i, "job": "node"}, "value": [now.timestamp(), format!("{:.2}", noisy(wave(i, 45.0, 30.0, now.timestamp() as f64 * 7.0), 2.0))]}))
-                    .collect();
-                json!({"status": "success", "data": {"resultType": "vector", "result": result}})
-            }
-        }
-        ("prometheus-text", "/metrics") => {
-            let t = now.timestamp() as f64;
-            let text = format!(
-                "# HELP http_requests_in_flight Requests being served.\n# TYPE http_requests_in_flight gauge\nhttp_requests_in_flight{{handler=\"/api\"}} {:.0}\nhttp_requests_in_flight{{handler=\"/static\"}} {:.0}\nhttp_requests_in_flight{{handler=\"/login\"}} {:.0}\n",
-                wave("api", 40.0, 25.0, t * 5.0),
-                wave("static", 12.0, 8.0, t * 5.0),
-                wave("login", 3.0, 2.5, t * 5.0)
-            );
-            return Some(("text/plain; version=0.0.4", text));
-        }
+                let shift = 3.0 * (d as f64 * 1.3).sin();
+                let (hi, lo) = (c + 5.0 + shift, c - 4.0 + shift);
+                let code = [1003, 1183, 1000, 1006, 1210, 1000, 1135][(d % 7) as usize];
+                let rain = [10, 80, 0, 20, 60, 0, 30][(d % 7) as usize];
+                json!({"date": date.format("%Y-%m-%d").to_string(),
+                       "day": {"maxtemp_c": round(hi, 1), "mintemp_c": round(lo, 1), "maxtemp_f": f(hi), "mintemp_f": f(lo),
+                               "condition": {"code": code},
+                               "daily_chance_of_rain": rain},
+                       "hour": hours})
+            })
+            .collect();
+    json!({"location": {"name": "Tokyo", "localtime": local.format("%Y-%m-%d %H:%M").to_string()},
+               "current": {"temp_c": round(c, 1), "temp_f": f(c), "feelslike_c": round(c - 1.0, 1),
+                           "feelslike_f": f(c - 1.0), "humidity": 64, "wind_kph": round(noisy(12.0, 3.0), 1),
+                           "wind_mph": 7.5, "wind_degree": 120, "condition": {"text": "Partly cloudy", "code": 1003}},
+               "forecast": {"forecastday": forecastday}})
+}
+
+/// The metrics providers' answers (the exposition text apart).
+fn metrics(provider: &str, path: &str, query: &HashMap<String, String>, now: DateTime<Utc>) -> Option<Value> {
+    Some(match (provider, path) {
+        ("prometheus", "/api/v1/query" | "/api/v1/query_range") => prometheus(path, query, now),
         ("json", _) => {
             let t = now.timestamp() as f64;
             json!({"queue": {"depth": round(wave("queue", 120.0, 100.0, t * 3.0), 0), "workers": 8},
@@ -239,8 +232,47 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
                    "pointlist": points}]})
         }
         _ => return None,
-    };
-    Some((JSON, body.to_string()))
+    })
+}
+
+/// Prometheus's HTTP API: an instant vector, or a range as a matrix.
+fn prometheus(path: &str, query: &HashMap<String, String>, now: DateTime<Utc>) -> Value {
+    let instances = ["web-1:9100", "web-2:9100", "db-1:9100"];
+    if path.ends_with("range") {
+        let end: f64 = q(query, "end").parse().unwrap_or(now.timestamp() as f64);
+        let start: f64 = q(query, "start").parse().unwrap_or(end - 3600.0);
+        let step = q(query, "step").parse::<f64>().unwrap_or(60.0).max(1.0);
+        let result: Vec<Value> = instances
+            .iter()
+            .map(|i| {
+                let mut values = Vec::new();
+                let mut t = start;
+                while t <= end {
+                    values.push(json!([t, format!("{:.2}", wave(i, 45.0, 30.0, t * 7.0))]));
+                    t += step;
+                }
+                json!({"metric": {"instance": i, "job": "node"}, "values": values})
+            })
+            .collect();
+        json!({"status": "success", "data": {"resultType": "matrix", "result": result}})
+    } else {
+        let result: Vec<Value> = instances
+                .iter()
+                .map(|i| json!({"metric": {"instance": i, "job": "node"}, "value": [now.timestamp(), format!("{:.2}", noisy(wave(i, 45.0, 30.0, now.timestamp() as f64 * 7.0), 2.0))]}))
+                .collect();
+        json!({"status": "success", "data": {"resultType": "vector", "result": result}})
+    }
+}
+
+/// The Prometheus text exposition format.
+fn exposition(now: DateTime<Utc>) -> String {
+    let t = now.timestamp() as f64;
+    format!(
+        "# HELP http_requests_in_flight Requests being served.\n# TYPE http_requests_in_flight gauge\nhttp_requests_in_flight{{handler=\"/api\"}} {:.0}\nhttp_requests_in_flight{{handler=\"/static\"}} {:.0}\nhttp_requests_in_flight{{handler=\"/login\"}} {:.0}\n",
+        wave("api", 40.0, 25.0, t * 5.0),
+        wave("static", 12.0, 8.0, t * 5.0),
+        wave("login", 3.0, 2.5, t * 5.0)
+    )
 }
 
 #[cfg(test)]

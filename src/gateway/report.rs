@@ -96,15 +96,21 @@ fn minute(t: &DateTime<FixedOffset>) -> String {
         .map_or_else(|| t.to_rfc3339(), |t| t.format("%Y-%m-%dT%H:%M%:z").to_string())
 }
 
+/// What the lines add up to, before the report is finished.
+#[derive(Default)]
+struct Tally {
+    /// Per client and minute: requests, and the first and last second seen.
+    per_minute: BTreeMap<String, BTreeMap<String, (u64, u32, u32)>>,
+    upstream_minutes: BTreeMap<String, BTreeMap<String, u64>>,
+    unknown: BTreeMap<String, u64>,
+    revoked: BTreeMap<String, u64>,
+    denied: BTreeMap<String, u64>,
+}
+
 /// `plans`: each route's per-minute limit, from the config when given.
 pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
     let mut r = Report::default();
-    // Per client and minute: requests, and the first and last second seen.
-    let mut per_minute: BTreeMap<String, BTreeMap<String, (u64, u32, u32)>> = BTreeMap::new();
-    let mut upstream_minutes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
-    let mut revoked: BTreeMap<String, u64> = BTreeMap::new();
-    let mut denied: BTreeMap<String, u64> = BTreeMap::new();
+    let mut t = Tally::default();
     for raw in text.lines().filter(|l| !l.trim().is_empty()) {
         r.lines += 1;
         let Ok(l) = serde_json::from_str::<Line>(raw) else {
@@ -119,25 +125,40 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
         };
         let at = DateTime::parse_from_rfc3339(&l.time).ok();
         if l.side == "upstream" {
-            let rs = r.routes.entry(l.route.clone()).or_default();
-            if Refusal::from_code(&l.gateway) == Some(Refusal::UpstreamRateLimited) {
-                rs.held += 1;
-            } else if !l.upstream_status.is_empty() && l.upstream_status != "-" {
-                rs.upstream_calls += 1;
-                if let Some(at) = &at {
-                    *upstream_minutes
-                        .entry(l.route.clone())
-                        .or_default()
-                        .entry(minute(at))
-                        .or_default() += 1;
-                }
-            }
-            continue;
+            t.upstream(&mut r, &l, at.as_ref());
+        } else {
+            t.client(&mut r, &l, at.as_ref());
         }
+    }
+    t.finish(&mut r, plans);
+    r
+}
+
+impl Tally {
+    /// A request nginx made upstream, or held back at the provider's limit.
+    fn upstream(&mut self, r: &mut Report, l: &Line, at: Option<&DateTime<FixedOffset>>) {
+        let rs = r.routes.entry(l.route.clone()).or_default();
+        if Refusal::from_code(&l.gateway) == Some(Refusal::UpstreamRateLimited) {
+            rs.held += 1;
+        } else if !l.upstream_status.is_empty() && l.upstream_status != "-" {
+            rs.upstream_calls += 1;
+            if let Some(at) = at {
+                *self
+                    .upstream_minutes
+                    .entry(l.route.clone())
+                    .or_default()
+                    .entry(minute(at))
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// A client's request at the gateway's front.
+    fn client(&mut self, r: &mut Report, l: &Line, at: Option<&DateTime<FixedOffset>>) {
         match Refusal::from_code(&l.gateway) {
-            Some(Refusal::ClientRejected) => *unknown.entry(l.remote.clone()).or_default() += 1,
-            Some(Refusal::ClientRevoked) => *revoked.entry(l.client.clone()).or_default() += 1,
-            Some(Refusal::AddressDenied) => *denied.entry(l.remote.clone()).or_default() += 1,
+            Some(Refusal::ClientRejected) => *self.unknown.entry(l.remote.clone()).or_default() += 1,
+            Some(Refusal::ClientRevoked) => *self.revoked.entry(l.client.clone()).or_default() += 1,
+            Some(Refusal::AddressDenied) => *self.denied.entry(l.remote.clone()).or_default() += 1,
             _ => {}
         }
         let c = r.clients.entry(l.client.clone()).or_default();
@@ -146,9 +167,10 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
         if matches!(l.cache.as_str(), "HIT" | "STALE" | "UPDATING") {
             c.cache_hits += 1;
         }
-        if let Some(at) = &at {
+        if let Some(at) = at {
             let sec = at.second();
-            let m = per_minute
+            let m = self
+                .per_minute
                 .entry(l.client.clone())
                 .or_default()
                 .entry(minute(at))
@@ -178,35 +200,50 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             }
         }
     }
-    for c in r.clients.values_mut() {
-        c.hit_ratio = if c.requests == 0 {
-            0.0
-        } else {
-            c.cache_hits as f64 / c.requests as f64
-        };
+
+    /// Ratios, each route's peak against its plan, and the anomalies.
+    fn finish(self, r: &mut Report, plans: &BTreeMap<String, u32>) {
+        let Tally {
+            per_minute,
+            upstream_minutes,
+            unknown,
+            revoked,
+            denied,
+        } = self;
+        for c in r.clients.values_mut() {
+            c.hit_ratio = if c.requests == 0 {
+                0.0
+            } else {
+                c.cache_hits as f64 / c.requests as f64
+            };
+        }
+        for (route, rs) in &mut r.routes {
+            rs.peak_per_minute = upstream_minutes
+                .get(route)
+                .and_then(|m| m.values().max().copied())
+                .unwrap_or(0);
+            rs.plan_per_minute = plans
+                .get(route)
+                .copied()
+                .or_else(|| homedash_widgets::source::keyed(route).map(|p| p.budget.per_minute));
+            rs.over_plan = rs.plan_per_minute.is_some_and(|p| rs.peak_per_minute > u64::from(p));
+        }
+        for (remote, count) in unknown {
+            r.anomalies.push(Anomaly::UnknownClient { remote, count });
+        }
+        for (client, count) in revoked {
+            r.anomalies.push(Anomaly::RevokedClient { client, count });
+        }
+        for (remote, count) in denied {
+            r.anomalies.push(Anomaly::DeniedAddress { remote, count });
+        }
+        rate_jumps(r, &per_minute);
     }
-    for (route, rs) in &mut r.routes {
-        rs.peak_per_minute = upstream_minutes
-            .get(route)
-            .and_then(|m| m.values().max().copied())
-            .unwrap_or(0);
-        rs.plan_per_minute = plans
-            .get(route)
-            .copied()
-            .or_else(|| homedash_widgets::source::keyed(route).map(|p| p.budget.per_minute));
-        rs.over_plan = rs.plan_per_minute.is_some_and(|p| rs.peak_per_minute > u64::from(p));
-    }
-    for (remote, count) in unknown {
-        r.anomalies.push(Anomaly::UnknownClient { remote, count });
-    }
-    for (client, count) in revoked {
-        r.anomalies.push(Anomaly::RevokedClient { client, count });
-    }
-    for (remote, count) in denied {
-        r.anomalies.push(Anomaly::DeniedAddress { remote, count });
-    }
-    // A minute's rate is its requests over the seconds it was active, so a
-    // client's first and last (partial) minutes compare fairly.
+}
+
+/// A minute's rate is its requests over the seconds it was active, so a
+/// client's first and last (partial) minutes compare fairly.
+fn rate_jumps(r: &mut Report, per_minute: &BTreeMap<String, BTreeMap<String, (u64, u32, u32)>>) {
     for (client, minutes) in per_minute.iter().filter(|(c, _)| c.as_str() != "-") {
         let rate = |&(n, first, last): &(u64, u32, u32)| n as f64 / f64::from(last - first + 1);
         let mut rates: Vec<f64> = minutes.values().map(rate).collect();
@@ -224,7 +261,6 @@ pub fn build(text: &str, plans: &BTreeMap<String, u32>) -> Report {
             }
         }
     }
-    r
 }
 
 pub fn text(r: &Report) -> String {

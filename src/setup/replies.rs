@@ -1,108 +1,21 @@
 //! What the wizard does with its worker's replies: places found, keys
 //! looked up, tested and stored, tries, the config written.
 
-use homedash_widgets::ErrorClass;
+use homedash_widgets::weather::geocoding::Place;
+use homedash_widgets::{ErrorClass, FetchError};
 
 use crate::credentials::SecretSource;
+use crate::setup::error::SetupError;
 use crate::setup::state::{Cmd, Exit, Flow, KeyState, LocField, Wizard};
-use crate::setup::worker::{Op, Reply, TryWhat, Verdict};
+use crate::setup::worker::{Op, Reply, Stored, TryWhat, Verdict};
 
 impl Wizard {
     /// Results of the worker.
     pub fn on(&mut self, reply: Reply) -> Flow {
         match reply {
-            Reply::Places { query, result } => {
-                let l = &mut self.location;
-                l.busy = false;
-                match result {
-                    Ok(places) if places.is_empty() => {
-                        l.results.clear();
-                        l.searched = None;
-                        self.note = Some((
-                            false,
-                            format!(
-                                "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
-                            ),
-                        ));
-                    }
-                    Ok(places) => {
-                        let n = places.len();
-                        l.results = places;
-                        l.selected = 0;
-                        l.searched = Some(query);
-                        self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
-                    }
-                    Err(e) => {
-                        l.results.clear();
-                        l.searched = None;
-                        l.field = LocField::Latitude;
-                        let offline = matches!(e.class, ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls);
-                        self.note = Some((
-                            false,
-                            format!(
-                                "the place search failed ({e}){}: type the latitude and longitude instead",
-                                if offline { ", perhaps offline" } else { "" }
-                            ),
-                        ));
-                    }
-                }
-            }
-            Reply::Found(found) => {
-                let mut flow = Flow::redraw();
-                for (name, fp) in found {
-                    let base = match self.creds.iter().find(|c| c.name == name) {
-                        Some(p) => self.base_for(p.provider.name),
-                        None => continue,
-                    };
-                    let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
-                        continue;
-                    };
-                    p.state = match fp {
-                        // A login from an earlier run: its record is not a
-                        // token to test as one; Enter keeps it.
-                        Ok(Some(fingerprint)) if p.is_oauth() => KeyState::Existing {
-                            fingerprint,
-                            test: Some((true, "logged in before this setup".into())),
-                        },
-                        Ok(Some(fingerprint)) => {
-                            // A key from an earlier run: test it, so the user
-                            // knows whether keeping it is wise.
-                            flow.cmds.push(Cmd::Op(Op::Check {
-                                name: p.name.clone(),
-                                provider: p.provider.name,
-                                base,
-                                source: SecretSource::Keyring,
-                            }));
-                            KeyState::Existing {
-                                fingerprint,
-                                test: None,
-                            }
-                        }
-                        Ok(None) => KeyState::Absent,
-                        Err(e) => KeyState::KeyringError(e.to_string()),
-                    };
-                }
-                return flow;
-            }
-            Reply::Stored { name, result } => {
-                if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
-                    p.login.clear();
-                    p.state = match result {
-                        Ok(s) => {
-                            p.created = true;
-                            KeyState::Stored {
-                                fingerprint: s.fingerprint,
-                                ok: s.ok,
-                                text: s.text,
-                            }
-                        }
-                        Err(e) => {
-                            p.created = false;
-                            KeyState::Failed(e.to_string())
-                        }
-                    };
-                }
-            }
+            Reply::Places { query, result } => self.places(query, result),
+            Reply::Found(found) => return self.found(found),
+            Reply::Stored { name, result } => self.stored(&name, result),
             Reply::Unconfirmed { name, text, secret } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
                     p.token.refill(&secret);
@@ -124,22 +37,7 @@ impl Wizard {
                     };
                 }
             }
-            Reply::Tried { what, key, lines } => {
-                let t = match what {
-                    TryWhat::Symbols => &mut self.symbols_tried,
-                    TryWhat::Metrics => &mut self.metrics.tried,
-                };
-                if t.key.as_deref() == Some(key.as_str()) {
-                    t.busy = false;
-                    t.lines = lines;
-                    let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
-                    self.note = Some(if wrong {
-                        (false, "fix what is marked ✗, then Enter to try again".into())
-                    } else {
-                        (true, "Enter to go on".into())
-                    });
-                }
-            }
+            Reply::Tried { what, key, lines } => self.tried(what, &key, lines),
             Reply::Written(Ok(())) => {
                 self.writing = false;
                 return Flow::exit(Exit::Written(self.path.clone()));
@@ -160,5 +58,121 @@ impl Wizard {
             }
         }
         Flow::redraw()
+    }
+
+    /// A place search's answer.
+    fn places(&mut self, query: String, result: Result<Vec<Place>, FetchError>) {
+        let l = &mut self.location;
+        l.busy = false;
+        match result {
+            Ok(places) if places.is_empty() => {
+                l.results.clear();
+                l.searched = None;
+                self.note = Some((
+                    false,
+                    format!(
+                        "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
+                    ),
+                ));
+            }
+            Ok(places) => {
+                let n = places.len();
+                l.results = places;
+                l.selected = 0;
+                l.searched = Some(query);
+                self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
+            }
+            Err(e) => {
+                l.results.clear();
+                l.searched = None;
+                l.field = LocField::Latitude;
+                let offline = matches!(e.class, ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls);
+                self.note = Some((
+                    false,
+                    format!(
+                        "the place search failed ({e}){}: type the latitude and longitude instead",
+                        if offline { ", perhaps offline" } else { "" }
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// Per name, the fingerprint of its stored token: a key from an earlier
+    /// run is tested, so the user knows whether keeping it is wise.
+    fn found(&mut self, found: Vec<(String, Result<Option<String>, SetupError>)>) -> Flow {
+        let mut flow = Flow::redraw();
+        for (name, fp) in found {
+            let base = match self.creds.iter().find(|c| c.name == name) {
+                Some(p) => self.base_for(p.provider.name),
+                None => continue,
+            };
+            let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
+                continue;
+            };
+            p.state = match fp {
+                // A login from an earlier run: its record is not a
+                // token to test as one; Enter keeps it.
+                Ok(Some(fingerprint)) if p.is_oauth() => KeyState::Existing {
+                    fingerprint,
+                    test: Some((true, "logged in before this setup".into())),
+                },
+                Ok(Some(fingerprint)) => {
+                    // A key from an earlier run: test it, so the user
+                    // knows whether keeping it is wise.
+                    flow.cmds.push(Cmd::Op(Op::Check {
+                        name: p.name.clone(),
+                        provider: p.provider.name,
+                        base,
+                        source: SecretSource::Keyring,
+                    }));
+                    KeyState::Existing {
+                        fingerprint,
+                        test: None,
+                    }
+                }
+                Ok(None) => KeyState::Absent,
+                Err(e) => KeyState::KeyringError(e.to_string()),
+            };
+        }
+        flow
+    }
+
+    fn stored(&mut self, name: &str, result: Result<Stored, SetupError>) {
+        if let Some(p) = self.creds.iter_mut().find(|c| c.answers(name)) {
+            p.login.clear();
+            p.state = match result {
+                Ok(s) => {
+                    p.created = true;
+                    KeyState::Stored {
+                        fingerprint: s.fingerprint,
+                        ok: s.ok,
+                        text: s.text,
+                    }
+                }
+                Err(e) => {
+                    p.created = false;
+                    KeyState::Failed(e.to_string())
+                }
+            };
+        }
+    }
+
+    /// A try's verdicts, if it is still the try on screen.
+    fn tried(&mut self, what: TryWhat, key: &str, lines: Vec<(Verdict, String)>) {
+        let t = match what {
+            TryWhat::Symbols => &mut self.symbols_tried,
+            TryWhat::Metrics => &mut self.metrics.tried,
+        };
+        if t.key.as_deref() == Some(key) {
+            t.busy = false;
+            t.lines = lines;
+            let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
+            self.note = Some(if wrong {
+                (false, "fix what is marked ✗, then Enter to try again".into())
+            } else {
+                (true, "Enter to go on".into())
+            });
+        }
     }
 }

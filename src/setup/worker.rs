@@ -212,25 +212,7 @@ impl Worker {
                 };
                 Reply::Places { query, result }
             }
-            Op::Lookup { names } => {
-                // One answer per name; the first failure (a locked or
-                // missing keyring) is the answer for the rest too.
-                let mut m = self.manager.lock().await;
-                let mut failed: Option<SetupError> = None;
-                let mut found = Vec::new();
-                for name in names {
-                    let fingerprint = match &failed {
-                        Some(e) => Err(e.clone()),
-                        None => m.stored(&name).await.map_err(|e| {
-                            let e = SetupError::from(e);
-                            failed = Some(e.clone());
-                            e
-                        }),
-                    };
-                    found.push((name, fingerprint));
-                }
-                Reply::Found(found)
-            }
+            Op::Lookup { names } => self.lookup(names).await,
             Op::Store {
                 name,
                 provider,
@@ -260,27 +242,7 @@ impl Worker {
                 provider,
                 base,
                 source,
-            } => {
-                // Always read afresh: the user may have just fixed the source.
-                let (ok, text) = match self.read(&name, &source).await {
-                    Ok(secret) => match homedash_widgets::source::keyed(provider) {
-                        Some(p) => {
-                            let to = shown(p, &base);
-                            let r = self
-                                .manager
-                                .lock()
-                                .await
-                                .probe_sealed(&name, p, &base, &secret, &to)
-                                .await;
-                            self.secrets.lock().await.insert(name.clone(), secret);
-                            crate::credentials::outcome(&r)
-                        }
-                        None => (false, SetupError::UnknownProvider(provider.to_string()).to_string()),
-                    },
-                    Err(e) => (false, e.to_string()),
-                };
-                Reply::Checked { name, ok, text }
-            }
+            } => self.check(name, provider, &base, &source).await,
             Op::Try {
                 what,
                 key,
@@ -288,75 +250,139 @@ impl Worker {
                 base,
                 cred,
                 gateway,
-            } => {
-                let http = match gateway.as_ref().and_then(|g| Some((&g.url, g.ca.as_deref()?))) {
-                    Some((url, ca)) => match self.http.trusting_file(url, ca) {
-                        Ok(h) => h,
-                        Err(e) => {
-                            return Reply::Tried {
-                                what,
-                                key,
-                                lines: vec![(Verdict::Unchecked, format!("the gateway's CA: {e}"))],
-                            };
-                        }
-                    },
-                    None => self.http.clone(),
-                };
-                let secret = match cred {
-                    Some((name, source)) => match self.secret(&name, &source).await {
-                        Ok(s) => Some((name, s)),
-                        Err(e) => {
-                            return Reply::Tried {
-                                what,
-                                key,
-                                lines: vec![(Verdict::Unchecked, format!("credential \"{name}\": {e}"))],
-                            };
-                        }
-                    },
-                    None => None,
-                };
-                let mut lines = Vec::new();
-                for (label, source) in items {
-                    let keyed = match gateway {
-                        Some(_) => Some(&homedash_widgets::gateway::PROVIDER),
-                        None => source.keyed(),
+            } => self.try_all(what, key, items, &base, cred, gateway).await,
+            Op::Write { edit, approve } => self.write(&edit, approve).await,
+            Op::Discard { names } => self.discard(names).await,
+        }
+    }
+
+    /// What is stored under each name: one answer per name; the first
+    /// failure (a locked or missing keyring) is the answer for the rest too.
+    async fn lookup(&self, names: Vec<String>) -> Reply {
+        // One answer per name; the first failure (a locked or
+        // missing keyring) is the answer for the rest too.
+        let mut m = self.manager.lock().await;
+        let mut failed: Option<SetupError> = None;
+        let mut found = Vec::new();
+        for name in names {
+            let fingerprint = match &failed {
+                Some(e) => Err(e.clone()),
+                None => m.stored(&name).await.map_err(|e| {
+                    let e = SetupError::from(e);
+                    failed = Some(e.clone());
+                    e
+                }),
+            };
+            found.push((name, fingerprint));
+        }
+        Reply::Found(found)
+    }
+
+    /// Test a credential read from its source, afresh: the user may have
+    /// just fixed the source.
+    async fn check(&self, name: String, provider: &str, base: &Url, source: &SecretSource) -> Reply {
+        // Always read afresh: the user may have just fixed the source.
+        let (ok, text) = match self.read(&name, source).await {
+            Ok(secret) => match homedash_widgets::source::keyed(provider) {
+                Some(p) => {
+                    let to = shown(p, base);
+                    let r = self
+                        .manager
+                        .lock()
+                        .await
+                        .probe_sealed(&name, p, base, &secret, &to)
+                        .await;
+                    self.secrets.lock().await.insert(name.clone(), secret);
+                    crate::credentials::outcome(&r)
+                }
+                None => (false, SetupError::UnknownProvider(provider.to_string()).to_string()),
+            },
+            Err(e) => (false, e.to_string()),
+        };
+        Reply::Checked { name, ok, text }
+    }
+
+    /// Poll each item once, through the gateway when there is one, with the
+    /// credential when there is one.
+    async fn try_all(
+        &self,
+        what: TryWhat,
+        key: String,
+        items: Vec<(String, Source)>,
+        base: &Url,
+        cred: Option<(String, SecretSource)>,
+        gateway: Option<ViaGateway>,
+    ) -> Reply {
+        let http = match gateway.as_ref().and_then(|g| Some((&g.url, g.ca.as_deref()?))) {
+            Some((url, ca)) => match self.http.trusting_file(url, ca) {
+                Ok(h) => h,
+                Err(e) => {
+                    return Reply::Tried {
+                        what,
+                        key,
+                        lines: vec![(Verdict::Unchecked, format!("the gateway's CA: {e}"))],
                     };
-                    let lease = match (&secret, keyed) {
-                        (Some((name, s)), Some(p)) => Some(crate::credentials::trial_lease(name, s, shown(p, &base))),
-                        _ => None,
+                }
+            },
+            None => self.http.clone(),
+        };
+        let secret = match cred {
+            Some((name, source)) => match self.secret(&name, &source).await {
+                Ok(s) => Some((name, s)),
+                Err(e) => {
+                    return Reply::Tried {
+                        what,
+                        key,
+                        lines: vec![(Verdict::Unchecked, format!("credential \"{name}\": {e}"))],
                     };
-                    let r = poll_once(&http, &source, &base, lease.as_ref(), gateway.is_some()).await;
-                    lines.extend(describe(&label, r));
                 }
-                Reply::Tried { what, key, lines }
-            }
-            Op::Write { edit, approve } => {
-                if let Err(e) = edit.save() {
-                    return Reply::Written(Err(SetupError::Write(Arc::new(e))));
-                }
-                let mut m = self.manager.lock().await;
-                for (name, origin) in approve {
-                    if let Err(e) = m.approve(&name, std::slice::from_ref(&origin)).await {
-                        return Reply::Written(Err(SetupError::Approve {
-                            name,
-                            origin,
-                            source: Arc::new(e),
-                        }));
-                    }
-                }
-                Reply::Written(Ok(()))
-            }
-            Op::Discard { names } => {
-                let mut problems = Vec::new();
-                let mut m = self.manager.lock().await;
-                for name in names {
-                    if let Err(e) = m.discard(&name).await {
-                        problems.push(format!("{name}: {e}"));
-                    }
-                }
-                Reply::Discarded(problems)
+            },
+            None => None,
+        };
+        let mut lines = Vec::new();
+        for (label, source) in items {
+            let keyed = match gateway {
+                Some(_) => Some(&homedash_widgets::gateway::PROVIDER),
+                None => source.keyed(),
+            };
+            let lease = match (&secret, keyed) {
+                (Some((name, s)), Some(p)) => Some(crate::credentials::trial_lease(name, s, shown(p, base))),
+                _ => None,
+            };
+            let r = poll_once(&http, &source, base, lease.as_ref(), gateway.is_some()).await;
+            lines.extend(describe(&label, r));
+        }
+        Reply::Tried { what, key, lines }
+    }
+
+    /// Write the config, then approve the origins the review showed.
+    async fn write(&self, edit: &Edit, approve: Vec<(String, String)>) -> Reply {
+        if let Err(e) = edit.save() {
+            return Reply::Written(Err(SetupError::Write(Arc::new(e))));
+        }
+        let mut m = self.manager.lock().await;
+        for (name, origin) in approve {
+            if let Err(e) = m.approve(&name, std::slice::from_ref(&origin)).await {
+                return Reply::Written(Err(SetupError::Approve {
+                    name,
+                    origin,
+                    source: Arc::new(e),
+                }));
             }
         }
+        Reply::Written(Ok(()))
+    }
+
+    /// Delete what this setup stored, on a cancel.
+    async fn discard(&self, names: Vec<String>) -> Reply {
+        let mut problems = Vec::new();
+        let mut m = self.manager.lock().await;
+        for name in names {
+            if let Err(e) = m.discard(&name).await {
+                problems.push(format!("{name}: {e}"));
+            }
+        }
+        Reply::Discarded(problems)
     }
 
     /// Store a key the provider proved valid; with `force`, also one its

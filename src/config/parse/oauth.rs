@@ -65,15 +65,12 @@ impl<'t> Checker<'t> {
     }
 
     pub(super) fn oauth(&mut self, raw: &RawCredential, provider: &Provider, base: &[Seg]) -> Option<OAuthConfig> {
-        let key = |k: &str| {
-            let mut p = base.to_vec();
-            p.push(Seg::Key(k.into()));
-            p
-        };
         let before = self.problems.len();
         if provider.auth != AuthPlacement::Bearer {
+            let mut at = base.to_vec();
+            at.push(Seg::Key("type".into()));
             self.at(
-                &key("type"),
+                &at,
                 false,
                 format!(
                     "provider \"{}\" takes its key as {}, not an OAuth bearer token; OAuth credentials work with the providers that take `Authorization: Bearer` (prometheus, exposition, json, netatmo)",
@@ -82,7 +79,28 @@ impl<'t> Checker<'t> {
                 ),
             );
         }
-        let grant = match raw.grant.as_deref() {
+        let grant = self.grant(raw, base)?;
+        let server = self.auth_server(raw, grant, base, before)?;
+        let (client_id, client_secret) = self.client(raw, grant, base)?;
+        let client_auth = self.client_auth(raw, base)?;
+        let scopes = self.scopes(raw, base)?;
+        Some(OAuthConfig {
+            grant,
+            server,
+            client_id,
+            client_secret,
+            client_auth,
+            scopes,
+        })
+    }
+
+    fn grant(&mut self, raw: &RawCredential, base: &[Seg]) -> Option<OAuthGrant> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
+        };
+        Some(match raw.grant.as_deref() {
             Some("device_code") => OAuthGrant::DeviceCode,
             Some("authorization_code") => OAuthGrant::AuthorizationCode,
             Some("client_credentials") => OAuthGrant::ClientCredentials,
@@ -102,6 +120,22 @@ impl<'t> Checker<'t> {
                 );
                 return None;
             }
+        })
+    }
+
+    /// The endpoints, or the issuer to discover them from; `before`: the
+    /// problems there were before this credential's OAuth keys.
+    fn auth_server(
+        &mut self,
+        raw: &RawCredential,
+        grant: OAuthGrant,
+        base: &[Seg],
+        before: usize,
+    ) -> Option<AuthServer> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
         };
         let mut url = |k: &str, raw: &Option<String>| -> Option<Url> {
             match super::gateway::endpoint(raw.as_deref()?) {
@@ -120,7 +154,7 @@ impl<'t> Checker<'t> {
         if self.problems.len() != before {
             return None;
         }
-        let server = match (issuer, token) {
+        Some(match (issuer, token) {
             (Some(_), Some(_)) => {
                 self.at(
                     &key("token_endpoint"),
@@ -174,6 +208,20 @@ impl<'t> Checker<'t> {
                 );
                 return None;
             }
+        })
+    }
+
+    /// The client's id and, where it has one, where its secret comes from.
+    fn client(
+        &mut self,
+        raw: &RawCredential,
+        grant: OAuthGrant,
+        base: &[Seg],
+    ) -> Option<(String, Option<crate::config::model::SecretSource>)> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
         };
         let client_id = match raw.client_id.as_deref().map(str::trim) {
             Some(id) if !id.is_empty() && !id.chars().any(char::is_control) => id.to_string(),
@@ -211,7 +259,16 @@ impl<'t> Checker<'t> {
             );
             return None;
         }
-        let client_auth = match raw.client_auth.as_deref() {
+        Some((client_id, client_secret))
+    }
+
+    fn client_auth(&mut self, raw: &RawCredential, base: &[Seg]) -> Option<ClientAuth> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
+        };
+        Some(match raw.client_auth.as_deref() {
             None | Some("basic") => ClientAuth::Basic,
             Some("body") => ClientAuth::Body,
             Some(other) => {
@@ -222,6 +279,14 @@ impl<'t> Checker<'t> {
                 );
                 return None;
             }
+        })
+    }
+
+    fn scopes(&mut self, raw: &RawCredential, base: &[Seg]) -> Option<Vec<String>> {
+        let key = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Key(k.into()));
+            p
         };
         let scopes = raw.scopes.clone().unwrap_or_default();
         for (i, s) in scopes.iter().enumerate() {
@@ -236,14 +301,7 @@ impl<'t> Checker<'t> {
                 return None;
             }
         }
-        Some(OAuthConfig {
-            grant,
-            server,
-            client_id,
-            client_secret,
-            client_auth,
-            scopes,
-        })
+        Some(scopes)
     }
 }
 

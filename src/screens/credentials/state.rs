@@ -16,6 +16,24 @@ pub enum Field {
     Token,
 }
 
+impl Field {
+    fn next(self) -> Field {
+        match self {
+            Field::Name => Field::Provider,
+            Field::Provider => Field::Token,
+            Field::Token => Field::Name,
+        }
+    }
+
+    fn previous(self) -> Field {
+        match self {
+            Field::Name => Field::Token,
+            Field::Provider => Field::Name,
+            Field::Token => Field::Provider,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Mode {
     Browse,
@@ -309,156 +327,95 @@ impl CredScreen {
 
     /// A key in the add or rotate dialog.
     fn form(&mut self, input: Input) -> Outcome {
-        let n = source::keyed_all().len();
-        match (&mut self.mode, input) {
-            (_, Input::Act(Action::Cancel)) => {
-                self.mode = Mode::Browse;
-                self.dialog_error = None;
-                Outcome::Redraw
-            }
-            (Mode::Rotate { token, .. }, Input::Act(Action::EraseField | Action::EraseWord)) => {
-                *token = TokenInput::default();
-                Outcome::Redraw
-            }
-            (Mode::Add { name, token, field, .. }, Input::Act(a @ (Action::EraseField | Action::EraseWord))) => {
-                match field {
-                    Field::Name => erase(name, a == Action::EraseWord),
-                    _ => *token = TokenInput::default(),
-                }
-                Outcome::Redraw
-            }
-            (Mode::Rotate { name, token }, Input::Act(Action::Submit)) if !token.is_empty() => {
-                let op = CredOp::Rotate {
-                    name: name.clone(),
-                    secret: token.sealed_copy(),
-                };
-                self.run(op)
-            }
-            (Mode::Rotate { token, .. }, Input::Act(Action::EraseChar)) => {
-                token.pop();
-                Outcome::Redraw
-            }
-            (Mode::Rotate { token, .. }, Input::Text(c)) => {
-                token.push_str(c.encode_utf8(&mut [0; 4]));
-                Outcome::Redraw
-            }
-            (Mode::Add { field, .. }, Input::Act(Action::NextField)) => {
-                *field = match field {
-                    Field::Name => Field::Provider,
-                    Field::Provider => Field::Token,
-                    Field::Token => Field::Name,
-                };
-                Outcome::Redraw
-            }
-            (Mode::Add { field, .. }, Input::Act(Action::PreviousField)) => {
-                *field = match field {
-                    Field::Name => Field::Token,
-                    Field::Provider => Field::Name,
-                    Field::Token => Field::Provider,
-                };
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    provider,
-                    field: Field::Provider | Field::Token,
-                    ..
-                },
-                Input::Act(Action::PreviousChoice),
-            ) => {
-                *provider = (*provider + n - 1) % n;
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    provider,
-                    field: Field::Provider | Field::Token,
-                    ..
-                },
-                Input::Act(Action::NextChoice),
-            )
-            | (
-                Mode::Add {
-                    provider,
-                    field: Field::Provider,
-                    ..
-                },
-                Input::Text(' '),
-            ) => {
-                *provider = (*provider + 1) % n;
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    name, provider, token, ..
-                },
-                Input::Act(Action::Submit),
-            ) => {
-                if valid_name(name) && !token.is_empty() {
-                    let op = CredOp::Add {
+        if input == Input::Act(Action::Cancel) {
+            self.mode = Mode::Browse;
+            self.dialog_error = None;
+            return Outcome::Redraw;
+        }
+        match &mut self.mode {
+            Mode::Rotate { name, token } => match input {
+                Input::Act(Action::Submit) if !token.is_empty() => {
+                    let op = CredOp::Rotate {
                         name: name.clone(),
-                        provider: Self::provider_at(*provider).name,
                         secret: token.sealed_copy(),
                     };
-                    return self.run(op);
+                    self.run(op)
                 }
-                let why = if valid_name(name) {
-                    "paste or type the token first".into()
-                } else {
-                    crate::config::names::check(name)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default()
-                };
-                self.message = Some((false, why));
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    name,
-                    field: Field::Name,
-                    ..
-                },
-                Input::Act(Action::EraseChar),
-            ) => {
-                name.pop();
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    token,
-                    field: Field::Token,
-                    ..
-                },
-                Input::Act(Action::EraseChar),
-            ) => {
-                token.pop();
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    name,
-                    field: Field::Name,
-                    ..
-                },
-                Input::Text(c),
-            ) => {
-                name.push(c);
-                Outcome::Redraw
-            }
-            (
-                Mode::Add {
-                    token,
-                    field: Field::Token,
-                    ..
-                },
-                Input::Text(c),
-            ) => {
-                token.push_str(c.encode_utf8(&mut [0; 4]));
+                // A token has no words: both clear it.
+                Input::Act(Action::EraseField | Action::EraseWord) => {
+                    *token = TokenInput::default();
+                    Outcome::Redraw
+                }
+                Input::Act(Action::EraseChar) => {
+                    token.pop();
+                    Outcome::Redraw
+                }
+                Input::Text(c) => {
+                    token.push_str(c.encode_utf8(&mut [0; 4]));
+                    Outcome::Redraw
+                }
+                _ => Outcome::Nothing,
+            },
+            Mode::Add { .. } if input == Input::Act(Action::Submit) => self.submit_add(),
+            Mode::Add {
+                name,
+                provider,
+                token,
+                field,
+            } => {
+                let n = source::keyed_all().len();
+                match (input, *field) {
+                    (Input::Act(a @ (Action::EraseField | Action::EraseWord)), Field::Name) => {
+                        erase(name, a == Action::EraseWord)
+                    }
+                    (Input::Act(Action::EraseField | Action::EraseWord), _) => *token = TokenInput::default(),
+                    (Input::Act(Action::NextField), f) => *field = f.next(),
+                    (Input::Act(Action::PreviousField), f) => *field = f.previous(),
+                    (Input::Act(Action::PreviousChoice), Field::Provider | Field::Token) => {
+                        *provider = (*provider + n - 1) % n
+                    }
+                    (Input::Act(Action::NextChoice), Field::Provider | Field::Token)
+                    | (Input::Text(' '), Field::Provider) => *provider = (*provider + 1) % n,
+                    (Input::Act(Action::EraseChar), Field::Name) => {
+                        name.pop();
+                    }
+                    (Input::Act(Action::EraseChar), Field::Token) => token.pop(),
+                    (Input::Text(c), Field::Name) => name.push(c),
+                    (Input::Text(c), Field::Token) => token.push_str(c.encode_utf8(&mut [0; 4])),
+                    _ => return Outcome::Nothing,
+                }
                 Outcome::Redraw
             }
             _ => Outcome::Nothing,
         }
+    }
+
+    /// Enter in the add dialog: store and test, or say what is missing.
+    fn submit_add(&mut self) -> Outcome {
+        let Mode::Add {
+            name, provider, token, ..
+        } = &self.mode
+        else {
+            return Outcome::Nothing;
+        };
+        if valid_name(name) && !token.is_empty() {
+            let op = CredOp::Add {
+                name: name.clone(),
+                provider: Self::provider_at(*provider).name,
+                secret: token.sealed_copy(),
+            };
+            return self.run(op);
+        }
+        let why = if valid_name(name) {
+            "paste or type the token first".into()
+        } else {
+            crate::config::names::check(name)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        self.message = Some((false, why));
+        Outcome::Redraw
     }
 
     /// Bracketed paste goes into the focused text field.

@@ -66,7 +66,10 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
         f.render_widget(
             Paragraph::new(vec![
                 Line::from("No credentials yet."),
-                Line::from("Press a to add a token: it goes into the OS keyring, never into the config file."),
+                Line::from(format!(
+                    "Press {} to add a token: it goes into the OS keyring, never into the config file.",
+                    cx.keys.first(Scope::Credentials, Action::Add)
+                )),
             ])
             .wrap(Wrap { trim: true })
             .block(
@@ -92,10 +95,20 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
             msg_area,
         );
     }
+    if let Some((title, lines, footer)) = open_dialog(cx, screen) {
+        dialog(f, body, &title, lines, &footer);
+    }
+}
+
+/// A dialog's title, lines and footer.
+type Dialog = (String, Vec<Line<'static>>, String);
+
+/// The dialog the screen's mode shows, if any.
+fn open_dialog(cx: &Facts, screen: &CredScreen) -> Option<Dialog> {
     let form = |a| cx.keys.first(Scope::Form, a);
     let yes = cx.keys.first(Scope::Confirm, Action::Yes);
-    match &screen.mode {
-        Mode::Browse => {}
+    Some(match &screen.mode {
+        Mode::Browse => return None,
         Mode::Add {
             name,
             provider,
@@ -103,82 +116,28 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
             field,
         } => {
             let p = CredScreen::provider_at(*provider);
-            let focus = |f: Field| {
-                if f == *field {
-                    style::value().fg(style::ACCENT)
-                } else {
-                    Style::new()
-                }
-            };
-            let cursor = |f: Field| if f == *field { "▏" } else { "" };
-            let lines = vec![
-                Line::from(vec![
-                    Span::styled("Name      ", style::label()),
-                    Span::styled(format!("{name}{}", cursor(Field::Name)), focus(Field::Name)),
-                ]),
-                Line::from(vec![
-                    Span::styled("Provider  ", style::label()),
-                    Span::styled(format!("◀ {} ▶", p.label), focus(Field::Provider)),
-                ]),
-                Line::from(vec![
-                    Span::styled("Token     ", style::label()),
-                    Span::styled(
-                        format!("{}{}", token.masked(), cursor(Field::Token)),
-                        focus(Field::Token),
-                    ),
-                ]),
-                Line::default(),
-                Line::from(format!("Create a key at {}", p.key_page)),
-                Line::from(format!("Least privilege: {}", p.advice)),
-                Line::from(format!("Sent as: {}.", p.placement())),
-                will_be_sent_to(cx, name, p),
-                Line::from(format!("Stored in the {BACKEND}.")),
-            ];
-            let lines = with_error(lines, screen.dialog_error.as_deref());
-            dialog(
-                f,
-                body,
-                " Add a credential ",
-                lines,
-                &format!(
+            let lines = add_lines(cx, name, p, &token.masked(), *field);
+            (
+                " Add a credential ".into(),
+                with_error(lines, screen.dialog_error.as_deref()),
+                format!(
                     " {} store and test · {} provider · {} field · paste works · {} cancel ",
                     form(Action::Submit),
                     cx.keys.pair(Scope::Form, Action::PreviousChoice, Action::NextChoice),
                     form(Action::NextField),
                     form(Action::Cancel)
                 ),
-            );
+            )
         }
-        Mode::Rotate { name, token } => {
-            let provider = cx.credentials.iter().find(|c| &c.name == name).map(|c| c.provider);
-            let page = provider.map_or("the provider's key page", |p| p.key_page);
-            let mut lines = vec![
-                Line::from(format!("Create a new key at {page}, then paste it here.")),
-                Line::default(),
-                Line::from(vec![
-                    Span::styled("New token ", style::label()),
-                    Span::styled(format!("{}▏", token.masked()), style::value().fg(style::ACCENT)),
-                ]),
-                Line::default(),
-                Line::from("It is tested before it replaces the current one; the current one"),
-                Line::from("is kept for rollback until you confirm."),
-            ];
-            if let Some(p) = provider {
-                lines.push(will_be_sent_to(cx, name, p));
-            }
-            let lines = with_error(lines, screen.dialog_error.as_deref());
-            dialog(
-                f,
-                body,
-                &format!(" Rotate {name} "),
-                lines,
-                &format!(
-                    " {} test and swap · {} cancel ",
-                    form(Action::Submit),
-                    form(Action::Cancel)
-                ),
-            );
-        }
+        Mode::Rotate { name, token } => (
+            format!(" Rotate {name} "),
+            with_error(rotate_lines(cx, name, &token.masked()), screen.dialog_error.as_deref()),
+            format!(
+                " {} test and swap · {} cancel ",
+                form(Action::Submit),
+                form(Action::Cancel)
+            ),
+        ),
         Mode::ConfirmTest { name } => {
             let label = cx
                 .credentials
@@ -189,90 +148,137 @@ pub fn draw(cx: &Facts, screen: &CredScreen, f: &mut Frame, body: Rect) {
                 Line::from(format!("Testing {name} spends one request of {label}'s daily quota")),
                 Line::from("(the free plan allows 25 a day), like any poll of its widgets."),
             ];
-            dialog(
-                f,
-                body,
-                " Test spends quota ",
+            (
+                " Test spends quota ".into(),
                 lines,
-                &format!(" {yes} test · any other key cancels "),
-            );
+                format!(" {yes} test · any other key cancels "),
+            )
         }
-        Mode::ConfirmApprove { name, origins } => {
-            let mut lines = vec![
-                Line::from(format!("Send {name}'s token to these origins from now on?")),
-                Line::default(),
-            ];
-            for o in origins {
-                let users: Vec<&str> = cx
-                    .widgets
-                    .iter()
-                    .filter(|w| w.credential.as_deref() == Some(name.as_str()))
-                    .filter(|w| w.base().is_some_and(|b| origin_of(&b) == *o))
-                    .map(|w| w.id.as_str())
-                    .collect();
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {o}"), style::value()),
-                    Span::styled(format!("  ({}: {})", over(o), users.join(", ")), style::dim()),
-                ]));
-            }
-            lines.push(Line::default());
-            lines.push(Line::from(
-                "Approve only a server you run or trust: it receives the token on every poll.",
-            ));
-            dialog(
-                f,
-                body,
-                " Approve origins ",
-                lines,
-                &format!(" {yes} approve · any other key cancels "),
-            );
-        }
+        Mode::ConfirmApprove { name, origins } => (
+            " Approve origins ".into(),
+            approve_lines(cx, name, origins),
+            format!(" {yes} approve · any other key cancels "),
+        ),
         Mode::ConfirmRevoke { name } => {
-            let oauth = cx.cred_is_oauth(name);
-            let users = cx.cred_users(name).join(", ");
-            let lines = vec![
-                Line::from(if oauth {
-                    format!(
-                        "Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?"
-                    )
-                } else {
-                    format!("Delete {name}'s tokens from the {BACKEND}?")
-                }),
-                Line::default(),
-                Line::from(if users.is_empty() {
-                    "No widget uses it.".to_string()
-                } else {
-                    format!("These widgets stop polling at once: {users}.")
-                }),
-                Line::from(if oauth {
-                    "If the server cannot be reached, nothing is deleted."
-                } else {
-                    "Revoke the token at the provider too; homedash cannot do that for you."
-                }),
-            ];
-            let title = if oauth { " Revoke " } else { " Revoke locally " };
-            dialog(
-                f,
-                body,
-                title,
-                lines,
-                &format!(" {yes} revoke · any other key cancels "),
-            );
+            let title = if cx.cred_is_oauth(name) {
+                " Revoke "
+            } else {
+                " Revoke locally "
+            };
+            (
+                title.into(),
+                revoke_lines(cx, name),
+                format!(" {yes} revoke · any other key cancels "),
+            )
         }
-        Mode::Login { name, lines } => {
-            let lines = lines.iter().map(|l| Line::from(l.clone())).collect();
-            dialog(
-                f,
-                body,
-                &format!(" Log in {name} "),
-                lines,
-                &format!(" {} cancels ", form(Action::Cancel)),
-            );
+        Mode::Login { name, lines } => (
+            format!(" Log in {name} "),
+            lines.iter().map(|l| Line::from(l.clone())).collect(),
+            format!(" {} cancels ", form(Action::Cancel)),
+        ),
+        Mode::Busy { what, .. } => (" Working ".into(), vec![Line::from(what.clone())], String::new()),
+    })
+}
+
+/// The add dialog's fields and what the provider asks of its key.
+fn add_lines(cx: &Facts, name: &str, p: &'static Provider, masked: &str, field: Field) -> Vec<Line<'static>> {
+    let focus = |f: Field| {
+        if f == field {
+            style::value().fg(style::ACCENT)
+        } else {
+            Style::new()
         }
-        Mode::Busy { what, .. } => {
-            dialog(f, body, " Working ", vec![Line::from(what.clone())], "");
-        }
+    };
+    let cursor = |f: Field| if f == field { "▏" } else { "" };
+    vec![
+        Line::from(vec![
+            Span::styled("Name      ", style::label()),
+            Span::styled(format!("{name}{}", cursor(Field::Name)), focus(Field::Name)),
+        ]),
+        Line::from(vec![
+            Span::styled("Provider  ", style::label()),
+            Span::styled(format!("◀ {} ▶", p.label), focus(Field::Provider)),
+        ]),
+        Line::from(vec![
+            Span::styled("Token     ", style::label()),
+            Span::styled(format!("{masked}{}", cursor(Field::Token)), focus(Field::Token)),
+        ]),
+        Line::default(),
+        Line::from(format!("Create a key at {}", p.key_page)),
+        Line::from(format!("Least privilege: {}", p.advice)),
+        Line::from(format!("Sent as: {}.", p.placement())),
+        will_be_sent_to(cx, name, p),
+        Line::from(format!("Stored in the {BACKEND}.")),
+    ]
+}
+
+fn rotate_lines(cx: &Facts, name: &str, masked: &str) -> Vec<Line<'static>> {
+    let provider = cx.credentials.iter().find(|c| c.name == name).map(|c| c.provider);
+    let page = provider.map_or("the provider's key page", |p| p.key_page);
+    let mut lines = vec![
+        Line::from(format!("Create a new key at {page}, then paste it here.")),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("New token ", style::label()),
+            Span::styled(format!("{masked}▏"), style::value().fg(style::ACCENT)),
+        ]),
+        Line::default(),
+        Line::from("It is tested before it replaces the current one; the current one"),
+        Line::from("is kept for rollback until you confirm."),
+    ];
+    if let Some(p) = provider {
+        lines.push(will_be_sent_to(cx, name, p));
     }
+    lines
+}
+
+/// Each origin waiting for approval, with the widgets that send there.
+fn approve_lines(cx: &Facts, name: &str, origins: &[String]) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(format!("Send {name}'s token to these origins from now on?")),
+        Line::default(),
+    ];
+    for o in origins {
+        let users: Vec<&str> = cx
+            .widgets
+            .iter()
+            .filter(|w| w.credential.as_deref() == Some(name))
+            .filter(|w| w.base().is_some_and(|b| origin_of(&b) == *o))
+            .map(|w| w.id.as_str())
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {o}"), style::value()),
+            Span::styled(format!("  ({}: {})", over(o), users.join(", ")), style::dim()),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(
+        "Approve only a server you run or trust: it receives the token on every poll.",
+    ));
+    lines
+}
+
+fn revoke_lines(cx: &Facts, name: &str) -> Vec<Line<'static>> {
+    let oauth = cx.cred_is_oauth(name);
+    let users = cx.cred_users(name).join(", ");
+    vec![
+        Line::from(if oauth {
+            format!("Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?")
+        } else {
+            format!("Delete {name}'s tokens from the {BACKEND}?")
+        }),
+        Line::default(),
+        Line::from(if users.is_empty() {
+            "No widget uses it.".to_string()
+        } else {
+            format!("These widgets stop polling at once: {users}.")
+        }),
+        Line::from(if oauth {
+            "If the server cannot be reached, nothing is deleted."
+        } else {
+            "Revoke the token at the provider too; homedash cannot do that for you."
+        }),
+    ]
 }
 
 /// Columns as (header, width, priority): the narrower the screen, the

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::credentials::TokenInput;
 use crate::credentials::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
-use crate::keymap::{Action, Input};
+use crate::keymap::{Action, Input, Scope};
 use crate::setup::look::{field, label, para};
 use crate::setup::state::{Cmd, CredPage, Flow, GATEWAY_CRED, KeyState, SrcKind, Wizard};
 use crate::setup::worker::Op;
@@ -458,45 +458,65 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         ]),
         Line::default(),
     ];
-    if let Some(hints) = &p.provider.oauth {
-        lines.extend([
-            Line::from(vec![
-                label("Signs in with    "),
-                Span::raw("OAuth 2.0 in your browser (authorization code with PKCE); homedash keeps the refresh token in the keyring and renews the access token on its own"),
-            ]),
-            Line::from(vec![
-                label("Create an app at "),
-                Span::styled(hints.app_page.to_string(), style::value()),
-            ]),
-            Line::from(vec![
-                label("Least privilege  "),
-                Span::raw(format!("homedash asks only for {}", hints.scopes.join(" "))),
-            ]),
-            Line::from(vec![
-                label("Will be sent to  "),
-                Span::styled(w.destination(p.provider), style::value()),
-            ]),
-            Line::default(),
-            field("Client id", &p.client_id, p.oauth_field == 0),
-            field("Secret", &p.token.masked(), p.oauth_field == 1),
-            Line::from(Span::styled(
-                "The client id is public; the secret goes into the keyring, never the config. Tab moves between fields; Enter logs in.",
-                style::dim(),
-            )),
-        ]);
-        if !p.login.is_empty() {
-            lines.push(Line::default());
-            lines.extend(
-                p.login
-                    .iter()
-                    .map(|l| Line::from(Span::styled(l.clone(), style::value()))),
-            );
-        }
-        lines.push(Line::default());
-        lines.push(state_line(p));
-        para(f, area, lines);
-        return;
+    match &p.provider.oauth {
+        Some(hints) => lines.extend(oauth_lines(w, p, hints)),
+        None => lines.extend(key_lines(w, p)),
     }
+    lines.push(Line::default());
+    lines.push(state_line(p));
+    para(f, area, lines);
+}
+
+/// An OAuth provider's page: the app to register, the scopes asked for,
+/// the client's id and secret, and the login's progress.
+fn oauth_lines(w: &Wizard, p: &CredPage, hints: &homedash_widgets::provider::OAuthHints) -> Vec<Line<'static>> {
+    let (field_key, next) = (
+        w.keys.first(Scope::Wizard, Action::Field),
+        w.keys.first(Scope::Wizard, Action::Next),
+    );
+    let mut lines = vec![
+        Line::from(vec![
+            label("Signs in with    "),
+            Span::raw(
+                "OAuth 2.0 in your browser (authorization code with PKCE); homedash keeps the refresh token in the keyring and renews the access token on its own",
+            ),
+        ]),
+        Line::from(vec![
+            label("Create an app at "),
+            Span::styled(hints.app_page.to_string(), style::value()),
+        ]),
+        Line::from(vec![
+            label("Least privilege  "),
+            Span::raw(format!("homedash asks only for {}", hints.scopes.join(" "))),
+        ]),
+        Line::from(vec![
+            label("Will be sent to  "),
+            Span::styled(w.destination(p.provider), style::value()),
+        ]),
+        Line::default(),
+        field("Client id", &p.client_id, p.oauth_field == 0),
+        field("Secret", &p.token.masked(), p.oauth_field == 1),
+        Line::from(Span::styled(
+            format!(
+                "The client id is public; the secret goes into the keyring, never the config. {field_key} moves between fields; {next} logs in."
+            ),
+            style::dim(),
+        )),
+    ];
+    if !p.login.is_empty() {
+        lines.push(Line::default());
+        lines.extend(
+            p.login
+                .iter()
+                .map(|l| Line::from(Span::styled(l.clone(), style::value()))),
+        );
+    }
+    lines
+}
+
+/// A keyed provider's page: where to make the key, how it travels, and
+/// where this machine keeps it (or its gateway client token).
+fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
     // Through a gateway, what this machine keeps is a client token for
     // the gateway, and it goes to the gateway only.
     let through = p.src == SrcKind::Gateway;
@@ -510,7 +530,7 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         None if through => "the gateway's URL below".to_string(),
         None => w.destination(p.provider),
     };
-    lines.extend([
+    let mut lines = vec![
         Line::from(vec![
             label("Create it at     "),
             Span::styled(shown.key_page.to_string(), style::value()),
@@ -519,7 +539,7 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         Line::from(vec![label("Sent as          "), Span::raw(shown.placement())]),
         Line::from(vec![label("Will be sent to  "), Span::styled(to, style::value())]),
         Line::default(),
-    ]);
+    ];
     let src_style = if p.on_value {
         style::value()
     } else {
@@ -539,25 +559,20 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         SrcKind::Env => field("Variable", &p.env, p.on_value),
         SrcKind::Command => field("Command", &p.command, p.on_value),
     });
-    match p.src {
-        SrcKind::Gateway => lines.push(Line::from(Span::styled(
-            "The gateway holds the provider's key; this machine keeps only its own client token (keyring). CA file: a private CA's PEM, or empty. Tab moves between fields.",
-            style::dim(),
-        ))),
-        SrcKind::Env => lines.push(Line::from(Span::styled(
-            "homedash reads the variable when it starts; set it in your shell profile, not in the config.",
-            style::dim(),
-        ))),
-        SrcKind::Command => lines.push(Line::from(Span::styled(
-            format!(
-                "The command prints the key on stdout, e.g. pass show homedash/{}",
-                p.name
-            ),
-            style::dim(),
-        ))),
-        SrcKind::Keyring => {}
-    }
-    lines.push(Line::default());
-    lines.push(state_line(p));
-    para(f, area, lines);
+    let note = match p.src {
+        SrcKind::Gateway => format!(
+            "The gateway holds the provider's key; this machine keeps only its own client token (keyring). CA file: a private CA's PEM, or empty. {} moves between fields.",
+            w.keys.first(Scope::Wizard, Action::Field)
+        ),
+        SrcKind::Env => {
+            "homedash reads the variable when it starts; set it in your shell profile, not in the config.".to_string()
+        }
+        SrcKind::Command => format!(
+            "The command prints the key on stdout, e.g. pass show homedash/{}",
+            p.name
+        ),
+        SrcKind::Keyring => return lines,
+    };
+    lines.push(Line::from(Span::styled(note, style::dim())));
+    lines
 }
