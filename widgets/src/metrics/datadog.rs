@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
-use super::{Display, Metrics, Reading, parse_span};
+use super::{Metrics, Reading, parse_span};
 use crate::data::Data;
 use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
@@ -22,22 +22,15 @@ use ratatui::layout::Rect;
 pub const DEFAULT_BASE: &str = "https://api.datadoghq.com";
 pub const AUTH: AuthPlacement = AuthPlacement::HeaderPair("DD-API-KEY", "DD-APPLICATION-KEY");
 
-#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
-pub struct Config {
-    /// The Datadog metrics query, e.g. "avg:system.cpu.user{*}".
-    pub query: String,
-    /// The span drawn, e.g. "1h" (default).
-    #[serde(default = "default_range")]
-    pub range: String,
-    /// Unit shown after the value, e.g. "%" or "ms".
-    #[serde(default)]
-    pub unit: String,
-    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
-    pub warn: Option<f64>,
-    /// Critical above this value (or below it, when `warn` is above `crit`).
-    pub crit: Option<f64>,
-    /// Decimal places shown (default: by the value's size).
-    pub decimals: Option<u8>,
+metrics_config! {
+    #[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
+    pub struct Config {
+        /// The Datadog metrics query, e.g. "avg:system.cpu.user{*}".
+        pub query: String,
+        /// The span drawn, e.g. "1h" (default).
+        #[serde(default = "default_range")]
+        pub range: String,
+    }
 }
 
 fn default_range() -> String {
@@ -45,15 +38,6 @@ fn default_range() -> String {
 }
 
 impl Config {
-    pub fn display(&self) -> Display {
-        Display {
-            unit: self.unit.clone(),
-            warn: self.warn,
-            crit: self.crit,
-            decimals: self.decimals,
-        }
-    }
-
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if self.query.trim().is_empty() {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
-use super::{Display, Metrics, Reading};
+use super::{Metrics, Reading};
 use crate::data::Data;
 use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
@@ -23,25 +23,18 @@ use ratatui::layout::Rect;
 
 pub const DEFAULT_BASE: &str = "http://localhost:9100";
 
-#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
-pub struct Config {
-    /// The metric's name in the Prometheus text format.
-    pub metric: String,
-    /// Only samples whose labels have these values.
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
-    /// Path of the endpoint under `base_url`.
-    #[serde(default = "default_path")]
-    pub path: String,
-    /// Unit shown after the value, e.g. "%" or "ms".
-    #[serde(default)]
-    pub unit: String,
-    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
-    pub warn: Option<f64>,
-    /// Critical above this value (or below it, when `warn` is above `crit`).
-    pub crit: Option<f64>,
-    /// Decimal places shown (default: by the value's size).
-    pub decimals: Option<u8>,
+metrics_config! {
+    #[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
+    pub struct Config {
+        /// The metric's name in the Prometheus text format.
+        pub metric: String,
+        /// Only samples whose labels have these values.
+        #[serde(default)]
+        pub labels: BTreeMap<String, String>,
+        /// Path of the endpoint under `base_url`.
+        #[serde(default = "default_path")]
+        pub path: String,
+    }
 }
 
 fn default_path() -> String {
@@ -49,15 +42,6 @@ fn default_path() -> String {
 }
 
 impl Config {
-    pub fn display(&self) -> Display {
-        Display {
-            unit: self.unit.clone(),
-            warn: self.warn,
-            crit: self.crit,
-            decimals: self.decimals,
-        }
-    }
-
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if self.metric.is_empty()

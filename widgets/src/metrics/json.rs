@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
-use super::{Display, Metrics, Reading};
+use super::{Metrics, Reading};
 use crate::data::Data;
 use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
@@ -30,25 +30,18 @@ pub struct Field {
     pub label: String,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
-pub struct Config {
-    /// Path under `base_url`, with its query string if any.
-    #[serde(default = "default_path")]
-    pub path: String,
-    /// The values to show, e.g. [{ pointer = "/a/b", label = "B" }].
-    #[schemars(length(min = 1))]
-    pub fields: Vec<Field>,
-    /// A header for the credential instead of `Authorization: Bearer`.
-    pub auth_header: Option<String>,
-    /// Unit shown after the value, e.g. "%" or "ms".
-    #[serde(default)]
-    pub unit: String,
-    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
-    pub warn: Option<f64>,
-    /// Critical above this value (or below it, when `warn` is above `crit`).
-    pub crit: Option<f64>,
-    /// Decimal places shown (default: by the value's size).
-    pub decimals: Option<u8>,
+metrics_config! {
+    #[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
+    pub struct Config {
+        /// Path under `base_url`, with its query string if any.
+        #[serde(default = "default_path")]
+        pub path: String,
+        /// The values to show, e.g. [{ pointer = "/a/b", label = "B" }].
+        #[schemars(length(min = 1))]
+        pub fields: Vec<Field>,
+        /// A header for the credential instead of `Authorization: Bearer`.
+        pub auth_header: Option<String>,
+    }
 }
 
 fn default_path() -> String {
@@ -56,15 +49,6 @@ fn default_path() -> String {
 }
 
 impl Config {
-    pub fn display(&self) -> Display {
-        Display {
-            unit: self.unit.clone(),
-            warn: self.warn,
-            crit: self.crit,
-            decimals: self.decimals,
-        }
-    }
-
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if self.fields.is_empty() {

@@ -2,6 +2,42 @@
 //! value with a unit, coloured by thresholds, with a sparkline when the
 //! provider sent a series.
 
+/// A metrics provider's `Config`: its own keys as written, then the keys
+/// every metrics provider takes for showing a value (`unit`, `warn`, `crit`,
+/// `decimals`, defined here once) and `display()`, which hands them to the
+/// shared view. A macro rather than `#[serde(flatten)]`: flattened keys
+/// are invisible to the unknown-key check (serde_ignored) and to the field
+/// names `check` lists, so a misspelt key would pass in silence.
+macro_rules! metrics_config {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($body)*
+            /// Unit shown after the value, e.g. "%" or "ms".
+            #[serde(default)]
+            pub unit: String,
+            /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
+            pub warn: Option<f64>,
+            /// Critical above this value (or below it, when `warn` is above `crit`).
+            pub crit: Option<f64>,
+            /// Decimal places shown (default: by the value's size).
+            pub decimals: Option<u8>,
+        }
+
+        impl $name {
+            /// How its values are shown.
+            pub fn display(&self) -> $crate::metrics::Display {
+                $crate::metrics::Display {
+                    unit: self.unit.clone(),
+                    warn: self.warn,
+                    crit: self.crit,
+                    decimals: self.decimals,
+                }
+            }
+        }
+    };
+}
+
 mod chart;
 pub mod datadog;
 pub mod exposition;

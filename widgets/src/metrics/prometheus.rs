@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
-use super::{Display, Metrics, Reading, parse_span};
+use super::{Metrics, Reading, parse_span};
 use crate::data::Data as SourceData;
 use crate::data::RenderCtx;
 use crate::error::{ErrorClass, FetchError};
@@ -23,35 +23,19 @@ use ratatui::layout::Rect;
 pub const DEFAULT_BASE: &str = "http://localhost:9090";
 pub const AUTH: AuthPlacement = AuthPlacement::Bearer;
 
-#[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
-pub struct Config {
-    /// The PromQL query; its first series is drawn.
-    pub query: String,
-    /// A range such as "1h": a sparkline of that span instead of one value.
-    pub range: Option<String>,
-    /// The label whose value names each series (default: all labels).
-    pub legend: Option<String>,
-    /// Unit shown after the value, e.g. "%" or "ms".
-    #[serde(default)]
-    pub unit: String,
-    /// Warn above this value (or below it, when `warn` is above `crit`: lower is worse).
-    pub warn: Option<f64>,
-    /// Critical above this value (or below it, when `warn` is above `crit`).
-    pub crit: Option<f64>,
-    /// Decimal places shown (default: by the value's size).
-    pub decimals: Option<u8>,
+metrics_config! {
+    #[derive(Clone, Debug, Deserialize, PartialEq, schemars::JsonSchema)]
+    pub struct Config {
+        /// The PromQL query; its first series is drawn.
+        pub query: String,
+        /// A range such as "1h": a sparkline of that span instead of one value.
+        pub range: Option<String>,
+        /// The label whose value names each series (default: all labels).
+        pub legend: Option<String>,
+    }
 }
 
 impl Config {
-    pub fn display(&self) -> Display {
-        Display {
-            unit: self.unit.clone(),
-            warn: self.warn,
-            crit: self.crit,
-            decimals: self.decimals,
-        }
-    }
-
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         if self.query.trim().is_empty() {
