@@ -352,8 +352,10 @@ impl<'t> Checker<'t> {
                     }
                     removed.push(k);
                 }
-                // A required key taken out above: already reported.
-                _ if removed.iter().any(|k| msg.contains(&format!("missing field `{k}`"))) => return None,
+                // After a key was taken out, an error of the table as a
+                // whole is the required key it took (already reported), not
+                // news: told by where it is, not by its words.
+                _ if !removed.is_empty() && e.span() == Some(value.span()) => return None,
                 _ => {
                     self.de_error(&e, base);
                     return None;
@@ -1033,10 +1035,13 @@ struct Tables<'r, 't> {
 /// The TOML itself: a syntax error or a duplicate key is reported alone.
 fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
     let (table, errors): (Spanned<DeTable<'_>>, _) = DeTable::parse_recoverable(text);
+    let span = table.span();
+    let root = Spanned::new(span, DeValue::Table(table.into_inner()));
     if errors.is_empty() {
-        let span = table.span();
-        return Ok(Spanned::new(span, DeValue::Table(table.into_inner())));
+        return Ok(root);
     }
+    let mut kept = BTreeSet::new();
+    key_names(&root, &mut kept);
     let mut problems: Vec<Problem> = Vec::new();
     for e in &errors {
         let span = e.span().unwrap_or(0..0);
@@ -1045,8 +1050,12 @@ fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
         if problems.last().is_some_and(|p| p.message.starts_with(&raw)) {
             continue;
         }
-        let message = if raw.contains("duplicate key") {
-            let name = text.get(span.clone()).unwrap_or("").trim();
+        // A duplicate, told by what the error points at, not by toml's
+        // words: the name of a key the parse kept.
+        let name = text.get(span.clone()).unwrap_or("").trim();
+        let bare = name.trim_matches(|c| c == '"' || c == '\'');
+        let duplicate = !bare.is_empty() && kept.contains(bare);
+        let message = if duplicate {
             format!("{raw} `{name}`: a widget id or key is defined twice")
         } else {
             format!("TOML syntax: {raw}")
@@ -1058,6 +1067,20 @@ fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
         });
     }
     Err(problems)
+}
+
+/// Every key the parse kept.
+fn key_names(v: &Spanned<DeValue<'_>>, out: &mut BTreeSet<String>) {
+    match v.get_ref() {
+        DeValue::Table(t) => {
+            for (k, child) in t.iter() {
+                out.insert(k.get_ref().to_string());
+                key_names(child, out);
+            }
+        }
+        DeValue::Array(items) => items.iter().for_each(|i| key_names(i, out)),
+        _ => {}
+    }
 }
 
 /// A command source never sees the tokens that other credentials take
