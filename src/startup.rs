@@ -434,7 +434,7 @@ fn start_services(
         None => {
             // The demo (or a machine with no home): show the broker's state,
             // write nothing.
-            tokio::spawn(credentials::watch_state(
+            tokio::spawn(crate::dashboard::creds_watch::watch(
                 None,
                 broker.clone(),
                 tx.clone(),

@@ -22,10 +22,10 @@ mod origins;
 mod secret;
 mod source;
 mod status;
+mod sync;
 mod token_input;
 mod trial;
 mod upstream;
-mod watch;
 
 pub use audit::{Event as AuditEvent, FILE as AUDIT_FILE, init as init_audit, record as record_event, record_rejected};
 pub use broker::{Broker, OAuthView, Status, View};
@@ -50,7 +50,6 @@ pub use status::{CredState, Tone};
 pub use token_input::TokenInput;
 pub use trial::{lease as trial_lease, read_sealed, readable};
 pub use upstream::{KeyUse, Upstream, UpstreamError, read_upstream};
-pub use watch::{state_changed, watch as watch_state};
 
 /// What the integration tests read that no other room may: a source's
 /// value and the keyring itself. The architecture test refuses this name

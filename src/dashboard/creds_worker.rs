@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{Config, CredentialConfig};
 use crate::credentials::{
     BACKEND, Broker, CredError, CredEvent, CredOp, Manager, Sealed, Show, Shown, check_add, oauth_facts,
-    origins_to_approve, probe_base, state_changed, watch_state,
+    origins_to_approve, probe_base,
 };
 use crate::keymap::{Action, Scope};
 
@@ -23,7 +23,7 @@ pub fn spawn<M: From<CredEvent> + Send + 'static>(
     cancel: CancellationToken,
 ) -> mpsc::Sender<CredOp> {
     let (ops_tx, ops_rx) = mpsc::channel(4);
-    tokio::spawn(watch_state(
+    tokio::spawn(super::creds_watch::watch(
         Some(manager.clone()),
         broker.clone(),
         tx.clone(),
@@ -67,7 +67,7 @@ async fn work<M: From<CredEvent> + Send + 'static>(
             Ok(done) => done,
             Err(e) => (false, e.to_string()),
         };
-        state_changed(&m, &broker, &tx).await;
+        super::creds_watch::state_changed(&m, &broker, &tx).await;
         if tx.send(CredEvent::Done { ok, text }.into()).await.is_err() {
             return;
         }

@@ -2,6 +2,7 @@
 //! redrawn when something visible changed.
 
 pub mod app;
+pub mod creds_watch;
 pub mod creds_worker;
 pub mod event_loop;
 pub mod msg;

@@ -335,7 +335,10 @@ fn the_background_side_never_reaches_for_a_screen() {
         matches!(m.first().map(String::as_str), Some("config" | "net" | "credentials")) && !is_ui(m)
             || matches!(
                 m.iter().map(String::as_str).collect::<Vec<_>>()[..],
-                ["dashboard", "poll" | "schedule" | "sampler" | "reload" | "creds_worker"]
+                [
+                    "dashboard",
+                    "poll" | "schedule" | "sampler" | "reload" | "creds_worker" | "creds_watch"
+                ]
             )
     };
     let mut checked = 0;

@@ -1,6 +1,7 @@
 //! Keeps the app told, off the UI path: the broker's state after every
 //! change, the state file when this process or another writes it, and the
-//! usage counters saved every minute and at exit.
+//! usage counters saved every minute and at exit (the saving and taking in
+//! are the credentials room's: `Broker::save_usage`, `Broker::take_in`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,10 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::broker::Broker;
-use super::manager::Manager;
-use super::meta::MetaFile;
-use crate::credentials::ops::CredEvent;
+use crate::credentials::{Broker, CredEvent, Manager};
 
 /// Usage counters reach the state file this often, and at exit.
 const FLUSH_EVERY: Duration = Duration::from_secs(60);
@@ -27,34 +25,9 @@ async fn send_meta<M: From<CredEvent>>(m: &Manager, tx: &mpsc::Sender<M>) {
     }
 }
 
-/// True when something was written.
-async fn flush_usage(m: &Manager, broker: &Broker) -> bool {
-    let usage = broker.take_usage();
-    if usage.is_empty() {
-        return false;
-    }
-    let path = m.meta_path().to_path_buf();
-    let r = tokio::task::spawn_blocking(move || {
-        MetaFile::update(&path, |f| {
-            for (name, u) in &usage {
-                f.credentials.entry(name.clone()).or_default().usage.add(u);
-            }
-        })
-    })
-    .await;
-    match r {
-        Ok(Ok(())) => true,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "cannot save usage counters");
-            false
-        }
-        Err(_) => false,
-    }
-}
-
 /// Notices of changes to the state file, by this process or another
 /// (`homedash creds allow` in a second terminal). Dropped, it stops.
-fn watch_state(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
+fn watch_file(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mpsc::Receiver<()>)> {
     use notify::{EventKind, RecursiveMode, Watcher};
     let dir = path.parent()?.to_path_buf();
     let name = path.file_name()?.to_os_string();
@@ -80,11 +53,7 @@ fn watch_state(path: &std::path::Path) -> Option<(notify::RecommendedWatcher, mp
 pub async fn state_changed<M: From<CredEvent>>(m: &Manager, broker: &Broker, tx: &mpsc::Sender<M>) {
     match m.load_meta().await {
         Ok(meta) => {
-            broker.set_approvals(&meta.approvals());
-            for name in broker.changed_elsewhere(&meta) {
-                tracing::info!(credential = %name, "its stored facts changed; reading it again");
-                broker.reload_changed(&name).await;
-            }
+            broker.take_in(&meta).await;
             let _ = tx.send(CredEvent::Meta(meta).into()).await;
         }
         Err(e) => {
@@ -105,7 +74,7 @@ pub async fn watch<M: From<CredEvent> + Send>(
     if let Some(m) = &m {
         send_meta(m, &tx).await;
     }
-    let (_watcher, mut state_events) = match m.as_ref().and_then(|m| watch_state(m.meta_path())) {
+    let (_watcher, mut state_events) = match m.as_ref().and_then(|m| watch_file(m.meta_path())) {
         Some((w, rx)) => (Some(w), rx),
         None => (None, mpsc::channel(1).1),
     };
@@ -129,14 +98,14 @@ pub async fn watch<M: From<CredEvent> + Send>(
                 }
                 _ = flush.tick() => {
                     if let Some(m) = &m
-                        && flush_usage(m, &broker).await
+                        && broker.save_usage(m.meta_path()).await
                     {
                         send_meta(m, &tx).await;
                     }
                 }
                 () = cancel.cancelled() => {
                     if let Some(m) = &m {
-                        let _ = flush_usage(m, &broker).await;
+                        let _ = broker.save_usage(m.meta_path()).await;
                     }
                     return;
                 }
