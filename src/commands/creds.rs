@@ -16,7 +16,6 @@ use crate::credentials::BACKEND;
 use crate::credentials::CredError;
 use crate::credentials::Manager;
 use crate::credentials::MetaFile;
-use crate::credentials::SecretSource;
 use crate::logging;
 use crate::net::destinations;
 use crate::net::http::Http;
@@ -37,17 +36,6 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn provider_named(name: &str) -> Result<&'static Provider, CredError> {
-    homedash_widgets::source::keyed(name).ok_or_else(|| CredError::UnknownProvider {
-        name: name.to_string(),
-        available: homedash_widgets::source::keyed_all()
-            .into_iter()
-            .map(|p| p.name)
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
 }
 
 /// The credential name a command acts on, if it takes one.
@@ -173,7 +161,7 @@ async fn add(
     no_test: bool,
 ) -> Result<ExitCode, CredError> {
     let p = match (provider, config.credential(name)) {
-        (Some(p), _) => provider_named(p)?,
+        (Some(p), _) => crate::credentials::keyed_provider(p)?,
         (None, Some(c)) => c.provider,
         (None, None) => {
             return Err(CredError::ProviderNeeded {
@@ -201,15 +189,7 @@ async fn add(
     }
     let cred = match config.credential(name) {
         Some(c) => c.clone(),
-        None => config::CredentialConfig {
-            name: name.to_string(),
-            provider: p,
-            source: SecretSource::Keyring,
-            rotate_after: None,
-            expires: None,
-            budget: None,
-            oauth: None,
-        },
+        None => CredentialConfig::in_keyring(name, p),
     };
     test_some(config, m, &[cred]).await
 }

@@ -110,6 +110,20 @@ pub struct CredentialConfig {
 }
 
 impl CredentialConfig {
+    /// A keyring credential with no table of its own (yet): what `creds
+    /// add` and the wizard test before the config names it.
+    pub fn in_keyring(name: &str, provider: &'static Provider) -> CredentialConfig {
+        CredentialConfig {
+            name: name.to_string(),
+            provider,
+            source: SecretSource::Keyring,
+            rotate_after: None,
+            expires: None,
+            budget: None,
+            oauth: None,
+        }
+    }
+
     /// Whether reading it needs the keyring: a keyring token, an OAuth
     /// login's record, or a client secret kept there.
     pub fn uses_keyring(&self) -> bool {

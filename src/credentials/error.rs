@@ -122,3 +122,15 @@ pub enum CredError {
     #[error("the credential worker is not running; nothing was changed")]
     WorkerGone,
 }
+
+/// The keyed provider `name`, or an error listing those there are.
+pub fn keyed_provider(name: &str) -> Result<&'static homedash_widgets::provider::Provider, CredError> {
+    homedash_widgets::source::keyed(name).ok_or_else(|| CredError::UnknownProvider {
+        name: name.to_string(),
+        available: homedash_widgets::source::keyed_all()
+            .into_iter()
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}

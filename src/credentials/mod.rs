@@ -31,7 +31,7 @@ pub use audit::{Event as AuditEvent, FILE as AUDIT_FILE, init as init_audit, rec
 pub use broker::{Broker, OAuthView, Status, View};
 pub use budget::Reservation;
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
-pub use error::CredError;
+pub use error::{CredError, keyed_provider};
 pub use keyring::{BACKEND, Keyring, KeyringError};
 pub use lease::Lease;
 pub use manager::{Due, Manager, check_add, describe, keyring_only, outcome};

@@ -203,14 +203,7 @@ async fn add(
     provider: &str,
     secret: Sealed,
 ) -> Result<(bool, String), CredError> {
-    let p = homedash_widgets::source::keyed(provider).ok_or_else(|| CredError::UnknownProvider {
-        name: provider.to_string(),
-        available: homedash_widgets::source::keyed_all()
-            .into_iter()
-            .map(|p| p.name)
-            .collect::<Vec<_>>()
-            .join(", "),
-    })?;
+    let p = crate::credentials::keyed_provider(provider)?;
     check_add(config, name, p)?;
     let origins = origins_to_approve(config, name, p);
     let fp = m.add_sealed(name, p, &secret, &origins).await?;

@@ -406,13 +406,8 @@ impl Worker {
                 .await?;
         }
         let cred = crate::config::CredentialConfig {
-            name: name.to_string(),
-            provider: p,
-            source: SecretSource::Keyring,
-            rotate_after: None,
-            expires: None,
-            budget: None,
             oauth: Some(Box::new(o.clone())),
+            ..crate::config::CredentialConfig::in_keyring(name, p)
         };
         let show = Progress {
             name: name.to_string(),
