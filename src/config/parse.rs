@@ -253,6 +253,11 @@ struct Checker<'t> {
 
 impl<'t> Checker<'t> {
     fn at(&mut self, segs: &[Seg], on_key: bool, message: impl Into<String>) {
+        // A value already reported as a secret is said once: a second
+        // message would quote it.
+        if self.told_secret(segs) {
+            return;
+        }
         let span = paths::find(&self.root, segs)
             .map(|(k, v)| if on_key { k } else { v })
             .unwrap_or(0..0);
@@ -274,12 +279,24 @@ impl<'t> Checker<'t> {
                 span = key;
             }
         }
+        if self.told_secret(&path) {
+            return;
+        }
         let message = e.message().trim().to_string();
         self.problems.push(Problem {
             span,
             key: paths::display(&path),
             message,
         });
+    }
+
+    /// Whether `segs`, or a list item under it, holds what was reported as
+    /// a secret.
+    fn told_secret(&self, segs: &[Seg]) -> bool {
+        let shown = paths::display(segs);
+        self.secret_paths
+            .iter()
+            .any(|p| *p == shown || p.strip_prefix(shown.as_str()).is_some_and(|rest| rest.starts_with('[')))
     }
 
     /// Deserialize `value` (at `base`) and collect the keys it ignored.
@@ -1051,10 +1068,11 @@ fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
             continue;
         }
         // A duplicate, told by what the error points at, not by toml's
-        // words: the name of a key the parse kept.
+        // words: a key (where a key is written, not a value) that names one
+        // the parse kept.
         let name = text.get(span.clone()).unwrap_or("").trim();
         let bare = name.trim_matches(|c| c == '"' || c == '\'');
-        let duplicate = !bare.is_empty() && kept.contains(bare);
+        let duplicate = !bare.is_empty() && kept.contains(bare) && in_key_place(text, span.clone());
         let message = if duplicate {
             format!("{raw} `{name}`: a widget id or key is defined twice")
         } else {
@@ -1067,6 +1085,16 @@ fn syntax<'t>(text: &'t str) -> Result<Spanned<DeValue<'t>>, Vec<Problem>> {
         });
     }
     Err(problems)
+}
+
+/// Whether `span` is where a key is written: nothing but the key's own
+/// path before it on its line (no `=`: a value comes after one), and after
+/// it the `=` of a pair, the `.` of a dotted key or the `]` of a header.
+fn in_key_place(text: &str, span: std::ops::Range<usize>) -> bool {
+    let line_start = text.get(..span.start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let before = text.get(line_start..span.start).unwrap_or("=");
+    let after = text.get(span.end..).unwrap_or("").trim_start_matches([' ', '\t']);
+    !before.contains('=') && after.starts_with(['=', '.', ']'])
 }
 
 /// Every key the parse kept.

@@ -422,7 +422,12 @@ impl App {
                         && c.layout == self.layout
                         && c.credentials == self.credentials
                     {
-                        // Comments or spacing only.
+                        // Comments or spacing, or keys only: no widget
+                        // restarts for those.
+                        if c.keys != self.keys {
+                            self.keys = c.keys;
+                            self.notice = Some("config reloaded: your keys".into());
+                        }
                         return Flow::redraw();
                     }
                     self.reload = Some(c);
@@ -860,6 +865,13 @@ mod tests {
         let f = a.update(Msg::Config(Box::new(Ok(same))));
         assert!(f.cmds.is_empty(), "same config: nothing to restart");
         assert!(a.config_error.is_none());
+        // Keys only: taken at once, and no widget restarts.
+        let keyed = format!("{}\n[keys.dashboard]\nrefresh = \"f\"\n", config::EMBEDDED_DEFAULT);
+        let f = a.update(Msg::Config(Box::new(Ok(config::parse("t", &keyed).unwrap()))));
+        assert!(f.cmds.is_empty(), "keys only: nothing to restart");
+        a.focus = id(&a, "weather");
+        assert_eq!(a.update(key(KeyCode::Char('f'))).cmds.len(), 1, "f refreshes now");
+        assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty(), "r no longer does");
     }
 
     #[test]

@@ -52,6 +52,17 @@ const NAMED: &[(&str, Key)] = &[
     ("space", Key::Char(' ')),
 ];
 
+/// A character a key types on its own: no control, no white space but the
+/// space bar, nothing invisible or that only changes its neighbours (a
+/// bidi override, a zero-width or combining mark).
+fn pressable(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    c == ' '
+        || !c.is_whitespace()
+            && !homedash_widgets::text::is_unsafe(c)
+            && UnicodeWidthChar::width(c).is_some_and(|w| w > 0)
+}
+
 impl Key {
     /// A key from its name in the config; `None` for a name it is not.
     pub fn parse(text: &str) -> Option<Key> {
@@ -62,7 +73,7 @@ impl Key {
                 '→' => Some(Key::Right),
                 '↑' => Some(Key::Up),
                 '↓' => Some(Key::Down),
-                c if c.is_control() || c.is_whitespace() && c != ' ' => None,
+                c if !pressable(c) => None,
                 c => Some(Key::Char(c)),
             };
         }
@@ -70,6 +81,8 @@ impl Key {
         if let Some(rest) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("ctrl+")) {
             let mut cs = rest.chars();
             return match (cs.next(), cs.next()) {
+                // The terminal sends these as Backspace, Tab, Enter (twice).
+                (Some('h' | 'i' | 'j' | 'm'), None) => None,
                 (Some(c), None) if c.is_ascii_alphabetic() => Some(Key::Ctrl(c)),
                 _ => None,
             };
@@ -144,7 +157,10 @@ mod tests {
         }
         assert_eq!(Key::parse("CTRL+x"), Some(Key::Ctrl('x')));
         assert_eq!(Key::parse("escape"), Some(Key::Esc));
-        for bad in ["", "Ctrl-", "Ctrl-1", "F13", "F0", "Hyper-a", "ab", "\t", "\u{1b}"] {
+        for bad in [
+            "", "Ctrl-", "Ctrl-1", "Ctrl-i", "Ctrl-M", "F13", "F0", "Hyper-a", "ab", "\t", "\u{1b}", "\u{202e}",
+            "\u{200b}", "\u{0301}", "\u{feff}",
+        ] {
             assert_eq!(Key::parse(bad), None, "{bad:?}");
         }
     }

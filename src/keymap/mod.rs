@@ -12,7 +12,7 @@ mod table;
 use std::collections::BTreeMap;
 
 pub use key::Key;
-pub use table::{Action, CREDENTIALS, DASHBOARD, FIRST_RUN, HELP_ROWS, Row, SPECS, Scope, Spec};
+pub use table::{Action, CREDENTIALS, DASHBOARD, ESSENTIAL, FIRST_RUN, HELP_ROWS, Row, SPECS, Scope, Spec};
 
 /// A key press as a screen reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,9 @@ pub enum Refusal {
     },
     /// A printable key where printable keys type.
     Types { at: usize, key: Key },
+    /// An action that must keep a key (leaving a screen, answering a
+    /// dialog) left without one; `at` is the binding that took them.
+    Unbound { at: usize, scope: Scope, action: Action },
 }
 
 /// The config's name of an action in a scope.
@@ -77,6 +80,21 @@ pub fn action_named(scope: Scope, name: &str) -> Option<Action> {
         .map(|s| s.action)
 }
 
+/// Labels that are one character each, one after another ("1" … "9").
+fn consecutive(labels: &[String]) -> bool {
+    let chars: Vec<char> = labels
+        .iter()
+        .filter_map(|l| {
+            let mut cs = l.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => Some(c),
+                _ => None,
+            }
+        })
+        .collect();
+    chars.len() == labels.len() && chars.windows(2).all(|w| u32::from(w[1]) == u32::from(w[0]) + 1)
+}
+
 impl KeyMap {
     /// The defaults with `bindings` over them, each checked: no printable
     /// key where text is typed, no key on two actions that can be read
@@ -87,30 +105,63 @@ impl KeyMap {
         let mut refused = Vec::new();
         for (i, b) in bindings.iter().enumerate() {
             for k in &b.keys {
-                if b.scope.types() && k.types() {
+                if b.scope.typed_over(b.action) && k.types() {
                     refused.push(Refusal::Types { at: i, key: *k });
                 }
             }
             map.keys.insert((b.scope, b.action), b.keys.clone());
             given.insert((b.scope, b.action), i);
         }
-        // Every pair of actions that can be read together, once.
-        let all: Vec<(&(Scope, Action), &Vec<Key>)> = map.keys.iter().collect();
+        refused.extend(map.unbound(&given));
+        refused.extend(map.conflicts(&given));
+        if refused.is_empty() { Ok(map) } else { Err(refused) }
+    }
+
+    /// Essential actions the user left without a key.
+    fn unbound(&self, given: &BTreeMap<(Scope, Action), usize>) -> Vec<Refusal> {
+        let mut out: Vec<Refusal> = ESSENTIAL
+            .iter()
+            .filter(|sa| self.keys(sa.0, sa.1).is_empty())
+            .filter_map(|&(scope, action)| {
+                Some(Refusal::Unbound {
+                    at: *given.get(&(scope, action))?,
+                    scope,
+                    action,
+                })
+            })
+            .collect();
+        let quits = [(Scope::Anywhere, Action::Quit), (Scope::Dashboard, Action::Quit)];
+        if quits.iter().all(|q| self.keys(q.0, q.1).is_empty())
+            && let Some((&(scope, action), &at)) = given.iter().find(|(sa, _)| quits.contains(sa))
+        {
+            out.push(Refusal::Unbound { at, scope, action });
+        }
+        out
+    }
+
+    /// Keys on two actions that can be read together, each told at the
+    /// binding the user gave (the later one when both were given), naming
+    /// the other.
+    fn conflicts(&self, given: &BTreeMap<(Scope, Action), usize>) -> Vec<Refusal> {
+        let mut out = Vec::new();
+        let all: Vec<(&(Scope, Action), &Vec<Key>)> = self
+            .keys
+            .iter()
+            .filter(|((_, a), _)| !table::first_run_only(*a))
+            .collect();
         for (n, (a, a_keys)) in all.iter().enumerate() {
             for (b, b_keys) in &all[n + 1..] {
                 if !a.0.meets(b.0) {
                     continue;
                 }
                 for k in a_keys.iter().filter(|k| b_keys.contains(k)) {
-                    // Told at the binding the user gave (the later one when
-                    // both were given), naming the other.
                     let (here, there) = match (given.get(a), given.get(b)) {
                         (Some(x), Some(y)) if x > y => (*a, *b),
                         (_, Some(_)) => (*b, *a),
                         (Some(_), None) => (*a, *b),
                         (None, None) => continue,
                     };
-                    refused.push(Refusal::Conflict {
+                    out.push(Refusal::Conflict {
                         at: given[here],
                         key: *k,
                         other: *there,
@@ -119,7 +170,7 @@ impl KeyMap {
                 }
             }
         }
-        if refused.is_empty() { Ok(map) } else { Err(refused) }
+        out
     }
 
     pub fn keys(&self, scope: Scope, action: Action) -> &[Key] {
@@ -137,11 +188,19 @@ impl KeyMap {
         format!("{}/{}", self.first(scope, a), self.first(scope, b))
     }
 
+    /// The action `key` asks for in `scope`. The first-run actions come
+    /// last: a key of the user's that meets one of them is theirs.
     pub fn action(&self, scope: Scope, key: Key) -> Option<Action> {
-        self.keys
+        let mut found = self
+            .keys
             .iter()
-            .find(|((s, _), keys)| *s == scope && keys.contains(&key))
-            .map(|((_, a), _)| *a)
+            .filter(|((s, _), keys)| *s == scope && keys.contains(&key))
+            .map(|((_, a), _)| *a);
+        let first = found.next()?;
+        if table::first_run_only(first) {
+            return Some(found.next().unwrap_or(first));
+        }
+        Some(first)
     }
 
     /// `key` read in `scope`; where `typing`, every printable key is text.
@@ -166,7 +225,7 @@ impl KeyMap {
         let join = |labels: Vec<String>| -> String {
             match labels.len() {
                 2 => labels.join(" / "),
-                n if n > 4 => format!("{} … {}", labels[0], labels[n - 1]),
+                n if n > 4 && consecutive(&labels) => format!("{} … {}", labels[0], labels[n - 1]),
                 _ => labels.join(" "),
             }
         };

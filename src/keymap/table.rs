@@ -64,9 +64,24 @@ impl Scope {
         }
     }
 
-    /// Whether printable keys type text in this scope, so none may be bound.
-    pub fn types(self) -> bool {
-        matches!(self, Scope::Anywhere | Scope::Form)
+    /// Whether `action` is read where printable keys type text (a dialog's
+    /// field, a wizard step's), so no printable key may be bound to it: it
+    /// would type instead of act.
+    pub fn typed_over(self, action: Action) -> bool {
+        match self {
+            Scope::Anywhere | Scope::Form => true,
+            Scope::Wizard => matches!(
+                action,
+                Action::Next
+                    | Action::Back
+                    | Action::Leave
+                    | Action::Field
+                    | Action::EraseChar
+                    | Action::EraseField
+                    | Action::EraseWord
+            ),
+            _ => false,
+        }
     }
 
     /// Whether a key of `self` and one of `other` can both be read for
@@ -135,14 +150,17 @@ pub struct Spec {
     pub action: Action,
     pub name: &'static str,
     pub keys: &'static [Key],
+    /// What it does, for the schema.
+    pub what: &'static str,
 }
 
-const fn spec(scope: Scope, action: Action, name: &'static str, keys: &'static [Key]) -> Spec {
+const fn spec(scope: Scope, action: Action, name: &'static str, keys: &'static [Key], what: &'static str) -> Spec {
     Spec {
         scope,
         action,
         name,
         keys,
+        what,
     }
 }
 
@@ -154,72 +172,306 @@ use Action as A;
 use Scope as S;
 
 pub const SPECS: &[Spec] = &[
-    spec(S::Anywhere, A::Quit, "quit", &[Key::Ctrl('c')]),
-    spec(S::Dashboard, A::NextWidget, "next_widget", &[Key::Tab]),
-    spec(S::Dashboard, A::PreviousWidget, "previous_widget", &[Key::BackTab]),
-    spec(S::Dashboard, A::Left, "left", &[Key::Left, ch('h')]),
-    spec(S::Dashboard, A::Down, "down", &[Key::Down, ch('j')]),
-    spec(S::Dashboard, A::Up, "up", &[Key::Up, ch('k')]),
-    spec(S::Dashboard, A::Right, "right", &[Key::Right, ch('l')]),
-    spec(S::Dashboard, A::Zoom, "zoom", &[Key::Enter, ch('z')]),
-    spec(S::Dashboard, A::LeaveZoom, "leave_zoom", &[Key::Esc]),
-    spec(S::Dashboard, A::Page(0), "page_1", &[ch('1')]),
-    spec(S::Dashboard, A::Page(1), "page_2", &[ch('2')]),
-    spec(S::Dashboard, A::Page(2), "page_3", &[ch('3')]),
-    spec(S::Dashboard, A::Page(3), "page_4", &[ch('4')]),
-    spec(S::Dashboard, A::Page(4), "page_5", &[ch('5')]),
-    spec(S::Dashboard, A::Page(5), "page_6", &[ch('6')]),
-    spec(S::Dashboard, A::Page(6), "page_7", &[ch('7')]),
-    spec(S::Dashboard, A::Page(7), "page_8", &[ch('8')]),
-    spec(S::Dashboard, A::Page(8), "page_9", &[ch('9')]),
-    spec(S::Dashboard, A::PreviousPage, "previous_page", &[ch('[')]),
-    spec(S::Dashboard, A::NextPage, "next_page", &[ch(']')]),
-    spec(S::Dashboard, A::Refresh, "refresh", &[ch('r')]),
-    spec(S::Dashboard, A::RefreshAll, "refresh_all", &[ch('R')]),
-    spec(S::Dashboard, A::Credentials, "credentials", &[ch('c')]),
-    spec(S::Dashboard, A::StatusInFull, "status", &[ch('!')]),
-    spec(S::Dashboard, A::Help, "help", &[ch('?'), Key::F(1)]),
-    spec(S::Dashboard, A::Quit, "quit", &[ch('q')]),
-    spec(S::Dashboard, A::Setup, "setup", &[ch('s')]),
-    spec(S::Dashboard, A::Demo, "demo", &[ch('d')]),
-    spec(S::Help, A::Close, "close", &[Key::Esc, ch('?'), ch('q'), Key::Enter]),
-    spec(S::Credentials, A::Down, "down", &[Key::Down, ch('j')]),
-    spec(S::Credentials, A::Up, "up", &[Key::Up, ch('k')]),
-    spec(S::Credentials, A::Add, "add", &[ch('a')]),
-    spec(S::Credentials, A::Test, "test", &[ch('t')]),
-    spec(S::Credentials, A::Rotate, "rotate", &[ch('r')]),
-    spec(S::Credentials, A::Keep, "keep", &[ch('y')]),
-    spec(S::Credentials, A::Rollback, "rollback", &[ch('b')]),
-    spec(S::Credentials, A::Revoke, "revoke", &[ch('d'), Key::Delete]),
-    spec(S::Credentials, A::Approve, "approve", &[ch('o')]),
-    spec(S::Credentials, A::Login, "login", &[ch('l')]),
-    spec(S::Credentials, A::Close, "close", &[Key::Esc, ch('c')]),
-    spec(S::Credentials, A::Quit, "quit", &[ch('q')]),
-    spec(S::Form, A::Submit, "submit", &[Key::Enter]),
-    spec(S::Form, A::Cancel, "cancel", &[Key::Esc]),
-    spec(S::Form, A::NextField, "next_field", &[Key::Tab, Key::Down]),
-    spec(S::Form, A::PreviousField, "previous_field", &[Key::BackTab, Key::Up]),
-    spec(S::Form, A::PreviousChoice, "previous_choice", &[Key::Left]),
-    spec(S::Form, A::NextChoice, "next_choice", &[Key::Right]),
-    spec(S::Form, A::EraseChar, "erase_char", &[Key::Backspace]),
-    spec(S::Form, A::EraseField, "erase_field", &[Key::Ctrl('u')]),
-    spec(S::Form, A::EraseWord, "erase_word", &[Key::Ctrl('w')]),
-    spec(S::Confirm, A::Yes, "yes", &[ch('y'), ch('Y')]),
-    spec(S::Confirm, A::No, "no", &[ch('n'), ch('N'), Key::Esc]),
-    spec(S::Wizard, A::Next, "next", &[Key::Enter]),
-    spec(S::Wizard, A::Back, "back", &[Key::BackTab, Key::Ctrl('b')]),
-    spec(S::Wizard, A::Leave, "leave", &[Key::Esc, Key::Ctrl('c')]),
-    spec(S::Wizard, A::Up, "up", &[Key::Up, ch('k')]),
-    spec(S::Wizard, A::Down, "down", &[Key::Down, ch('j')]),
-    spec(S::Wizard, A::Left, "left", &[Key::Left, ch('h')]),
-    spec(S::Wizard, A::Right, "right", &[Key::Right, ch('l')]),
-    spec(S::Wizard, A::Toggle, "toggle", &[ch(' '), ch('x')]),
-    spec(S::Wizard, A::Field, "field", &[Key::Tab]),
-    spec(S::Wizard, A::PageUp, "page_up", &[Key::PageUp]),
-    spec(S::Wizard, A::PageDown, "page_down", &[Key::PageDown]),
-    spec(S::Wizard, A::EraseChar, "erase_char", &[Key::Backspace]),
-    spec(S::Wizard, A::EraseField, "erase_field", &[Key::Ctrl('u')]),
-    spec(S::Wizard, A::EraseWord, "erase_word", &[Key::Ctrl('w')]),
+    spec(S::Anywhere, A::Quit, "quit", &[Key::Ctrl('c')], "quit, from any screen"),
+    spec(
+        S::Dashboard,
+        A::NextWidget,
+        "next_widget",
+        &[Key::Tab],
+        "focus the next widget",
+    ),
+    spec(
+        S::Dashboard,
+        A::PreviousWidget,
+        "previous_widget",
+        &[Key::BackTab],
+        "focus the previous widget",
+    ),
+    spec(S::Dashboard, A::Left, "left", &[Key::Left, ch('h')], "move focus left"),
+    spec(S::Dashboard, A::Down, "down", &[Key::Down, ch('j')], "move focus down"),
+    spec(S::Dashboard, A::Up, "up", &[Key::Up, ch('k')], "move focus up"),
+    spec(
+        S::Dashboard,
+        A::Right,
+        "right",
+        &[Key::Right, ch('l')],
+        "move focus right",
+    ),
+    spec(
+        S::Dashboard,
+        A::Zoom,
+        "zoom",
+        &[Key::Enter, ch('z')],
+        "zoom the focused widget, and back",
+    ),
+    spec(S::Dashboard, A::LeaveZoom, "leave_zoom", &[Key::Esc], "leave zoom"),
+    spec(S::Dashboard, A::Page(0), "page_1", &[ch('1')], "show page 1"),
+    spec(S::Dashboard, A::Page(1), "page_2", &[ch('2')], "show page 2"),
+    spec(S::Dashboard, A::Page(2), "page_3", &[ch('3')], "show page 3"),
+    spec(S::Dashboard, A::Page(3), "page_4", &[ch('4')], "show page 4"),
+    spec(S::Dashboard, A::Page(4), "page_5", &[ch('5')], "show page 5"),
+    spec(S::Dashboard, A::Page(5), "page_6", &[ch('6')], "show page 6"),
+    spec(S::Dashboard, A::Page(6), "page_7", &[ch('7')], "show page 7"),
+    spec(S::Dashboard, A::Page(7), "page_8", &[ch('8')], "show page 8"),
+    spec(S::Dashboard, A::Page(8), "page_9", &[ch('9')], "show page 9"),
+    spec(
+        S::Dashboard,
+        A::PreviousPage,
+        "previous_page",
+        &[ch('[')],
+        "the previous page",
+    ),
+    spec(S::Dashboard, A::NextPage, "next_page", &[ch(']')], "the next page"),
+    spec(
+        S::Dashboard,
+        A::Refresh,
+        "refresh",
+        &[ch('r')],
+        "refresh the focused widget",
+    ),
+    spec(
+        S::Dashboard,
+        A::RefreshAll,
+        "refresh_all",
+        &[ch('R')],
+        "refresh all widgets",
+    ),
+    spec(
+        S::Dashboard,
+        A::Credentials,
+        "credentials",
+        &[ch('c')],
+        "the Credentials screen",
+    ),
+    spec(
+        S::Dashboard,
+        A::StatusInFull,
+        "status",
+        &[ch('!')],
+        "the status bar's message in full",
+    ),
+    spec(S::Dashboard, A::Help, "help", &[ch('?'), Key::F(1)], "the key help"),
+    spec(S::Dashboard, A::Quit, "quit", &[ch('q')], "quit"),
+    spec(
+        S::Dashboard,
+        A::Setup,
+        "setup",
+        &[ch('s')],
+        "first run only: set up your own dashboard",
+    ),
+    spec(
+        S::Dashboard,
+        A::Demo,
+        "demo",
+        &[ch('d')],
+        "first run only: try the demo",
+    ),
+    spec(
+        S::Help,
+        A::Close,
+        "close",
+        &[Key::Esc, ch('?'), ch('q'), Key::Enter],
+        "close the help",
+    ),
+    spec(
+        S::Credentials,
+        A::Down,
+        "down",
+        &[Key::Down, ch('j')],
+        "select the next credential",
+    ),
+    spec(
+        S::Credentials,
+        A::Up,
+        "up",
+        &[Key::Up, ch('k')],
+        "select the previous credential",
+    ),
+    spec(S::Credentials, A::Add, "add", &[ch('a')], "add a token"),
+    spec(S::Credentials, A::Test, "test", &[ch('t')], "test the selected token"),
+    spec(
+        S::Credentials,
+        A::Rotate,
+        "rotate",
+        &[ch('r')],
+        "rotate it: a new token, tested before it replaces the old",
+    ),
+    spec(
+        S::Credentials,
+        A::Keep,
+        "keep",
+        &[ch('y')],
+        "keep the new token after a rotation, deleting the previous one",
+    ),
+    spec(
+        S::Credentials,
+        A::Rollback,
+        "rollback",
+        &[ch('b')],
+        "roll a rotation back",
+    ),
+    spec(
+        S::Credentials,
+        A::Revoke,
+        "revoke",
+        &[ch('d'), Key::Delete],
+        "revoke: delete it from the keyring (and at an OAuth server)",
+    ),
+    spec(
+        S::Credentials,
+        A::Approve,
+        "approve",
+        &[ch('o')],
+        "approve the origins the config sends it to",
+    ),
+    spec(S::Credentials, A::Login, "login", &[ch('l')], "log in (OAuth)"),
+    spec(
+        S::Credentials,
+        A::Close,
+        "close",
+        &[Key::Esc, ch('c')],
+        "back to the dashboard",
+    ),
+    spec(S::Credentials, A::Quit, "quit", &[ch('q')], "quit"),
+    spec(S::Form, A::Submit, "submit", &[Key::Enter], "do what the dialog is for"),
+    spec(
+        S::Form,
+        A::Cancel,
+        "cancel",
+        &[Key::Esc],
+        "close the dialog, or stop a login",
+    ),
+    spec(
+        S::Form,
+        A::NextField,
+        "next_field",
+        &[Key::Tab, Key::Down],
+        "the next field",
+    ),
+    spec(
+        S::Form,
+        A::PreviousField,
+        "previous_field",
+        &[Key::BackTab, Key::Up],
+        "the previous field",
+    ),
+    spec(
+        S::Form,
+        A::PreviousChoice,
+        "previous_choice",
+        &[Key::Left],
+        "the previous choice (the provider)",
+    ),
+    spec(
+        S::Form,
+        A::NextChoice,
+        "next_choice",
+        &[Key::Right],
+        "the next choice (the provider)",
+    ),
+    spec(
+        S::Form,
+        A::EraseChar,
+        "erase_char",
+        &[Key::Backspace],
+        "erase a character",
+    ),
+    spec(
+        S::Form,
+        A::EraseField,
+        "erase_field",
+        &[Key::Ctrl('u')],
+        "clear the field",
+    ),
+    spec(
+        S::Form,
+        A::EraseWord,
+        "erase_word",
+        &[Key::Ctrl('w')],
+        "erase the last word",
+    ),
+    spec(S::Confirm, A::Yes, "yes", &[ch('y'), ch('Y')], "yes"),
+    spec(
+        S::Confirm,
+        A::No,
+        "no",
+        &[ch('n'), ch('N'), Key::Esc],
+        "no (on the Credentials screen any key but yes says no)",
+    ),
+    spec(
+        S::Wizard,
+        A::Next,
+        "next",
+        &[Key::Enter],
+        "go on: the next step, a search, a test",
+    ),
+    spec(
+        S::Wizard,
+        A::Back,
+        "back",
+        &[Key::BackTab, Key::Ctrl('b')],
+        "the step before",
+    ),
+    spec(
+        S::Wizard,
+        A::Leave,
+        "leave",
+        &[Key::Esc, Key::Ctrl('c')],
+        "leave the wizard (it asks first)",
+    ),
+    spec(
+        S::Wizard,
+        A::Up,
+        "up",
+        &[Key::Up, ch('k')],
+        "up a list, or the field above",
+    ),
+    spec(
+        S::Wizard,
+        A::Down,
+        "down",
+        &[Key::Down, ch('j')],
+        "down a list, or the field below",
+    ),
+    spec(S::Wizard, A::Left, "left", &[Key::Left, ch('h')], "the previous choice"),
+    spec(S::Wizard, A::Right, "right", &[Key::Right, ch('l')], "the next choice"),
+    spec(
+        S::Wizard,
+        A::Toggle,
+        "toggle",
+        &[ch(' '), ch('x')],
+        "pick or unpick (widgets), the next provider",
+    ),
+    spec(S::Wizard, A::Field, "field", &[Key::Tab], "the next field"),
+    spec(S::Wizard, A::PageUp, "page_up", &[Key::PageUp], "scroll the review up"),
+    spec(
+        S::Wizard,
+        A::PageDown,
+        "page_down",
+        &[Key::PageDown],
+        "scroll the review down",
+    ),
+    spec(
+        S::Wizard,
+        A::EraseChar,
+        "erase_char",
+        &[Key::Backspace],
+        "erase a character",
+    ),
+    spec(
+        S::Wizard,
+        A::EraseField,
+        "erase_field",
+        &[Key::Ctrl('u')],
+        "clear the field",
+    ),
+    spec(
+        S::Wizard,
+        A::EraseWord,
+        "erase_word",
+        &[Key::Ctrl('w')],
+        "erase the last word",
+    ),
 ];
 
 /// One row of a help or footer: the actions it tells of (their keys are
@@ -347,6 +599,25 @@ pub const CREDENTIALS: &[Row] = &[
     ),
     hinted(row(S::Credentials, &[A::Quit], "quit"), "quit", "quit"),
 ];
+
+/// Actions without which a screen cannot be left or a dialog answered:
+/// each keeps a key. Of the dashboard's two quits, one is enough.
+pub const ESSENTIAL: &[(Scope, Action)] = &[
+    (S::Help, A::Close),
+    (S::Credentials, A::Close),
+    (S::Form, A::Submit),
+    (S::Form, A::Cancel),
+    (S::Confirm, A::Yes),
+    (S::Confirm, A::No),
+    (S::Wizard, A::Next),
+    (S::Wizard, A::Leave),
+];
+
+/// Only on the first run, when no config of the user's exists, so no key
+/// of theirs meets them.
+pub fn first_run_only(action: Action) -> bool {
+    matches!(action, Action::Setup | Action::Demo)
+}
 
 /// How many rows the dashboard's help has at most (first run included).
 pub const HELP_ROWS: usize = DASHBOARD.len() + FIRST_RUN.len();

@@ -112,18 +112,18 @@ fn a_key_on_two_actions_is_refused_by_check_at_both_places() {
     ));
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("config.toml:5:11: keys.dashboard.refresh: \"x\" is also [keys.dashboard] zoom's key"),
+        err.contains("config.toml:5:11: keys.dashboard.refresh: \"x\" is also the key of [keys.dashboard] zoom"),
         "{err}"
     );
     assert!(
-        err.contains("config.toml:6:18: keys.dashboard.zoom[1]: \"x\" is also [keys.dashboard] refresh's key"),
+        err.contains("config.toml:6:18: keys.dashboard.zoom[1]: \"x\" is also the key of [keys.dashboard] refresh"),
         "{err}"
     );
     // One written, the other a default.
     let (code, err) = check(&format!("{base}[keys.credentials]\nadd = \"t\"\n"));
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("config.toml:5:7: keys.credentials.add: \"t\" is [keys.credentials] test's key by default"),
+        err.contains("config.toml:5:7: keys.credentials.add: \"t\" is the key of [keys.credentials] test by default"),
         "{err}"
     );
     // A printable key on every screen, an unknown action, a bad key name.
@@ -132,7 +132,7 @@ fn a_key_on_two_actions_is_refused_by_check_at_both_places() {
     ));
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("config.toml:5:8: keys.anywhere.quit: \"Q\" types text"),
+        err.contains("config.toml:5:8: keys.anywhere.quit: \"Q\" types text in dialogs"),
         "{err}"
     );
     assert!(

@@ -123,22 +123,26 @@ impl<'t> Checker<'t> {
         let mut places = Vec::new();
         let mut ok = true;
         for (item, p) in items {
-            let parsed = match item.get_ref() {
-                DeValue::String(s) => Key::parse(s).ok_or_else(|| crate::outside::admit_to(s, 40)),
-                _ => Err(String::new()),
+            let DeValue::String(s) = item.get_ref() else {
+                ok = false;
+                self.at(&p, false, "a key is written in quotes, e.g. \"r\" or \"F5\"");
+                continue;
             };
-            match parsed {
-                Ok(k) => {
+            match Key::parse(s) {
+                Some(k) => {
                     keys.push(k);
                     places.push(p);
                 }
-                Err(text) => {
+                None => {
                     ok = false;
+                    // Escaped, so a tab or a bidi override shows as what it is.
+                    let text = s.escape_debug().to_string();
                     self.at(
                         &p,
                         false,
                         format!(
-                            "\"{text}\" is not a key: a character (\"r\", \"?\"), Space, Ctrl-LETTER, F1 to F12, or a name: Enter, Esc, Tab, Shift-Tab, Backspace, Del, Up, Down, Left, Right, PgUp, PgDn, Home, End"
+                            "\"{}\" is not a key: a character you can see (\"r\", \"?\"), Space, Ctrl-LETTER (not Ctrl-H, I, J or M, which the terminal sends as Backspace, Tab and Enter), F1 to F12, or a name: Enter, Esc, Tab, Shift-Tab, Backspace, Del, Up, Down, Left, Right, PgUp, PgDn, Home, End",
+                            crate::outside::admit_to(&text, 40)
                         ),
                     );
                 }
@@ -152,17 +156,30 @@ impl<'t> Checker<'t> {
             Refusal::Types { at, key } => {
                 let b = &bindings[at];
                 let place = key_place(&written[at], &b.keys, key);
+                let where_ = match b.scope {
+                    Scope::Wizard => "the wizard's text fields",
+                    Scope::Anywhere => "dialogs",
+                    _ => "this dialog's fields",
+                };
                 self.at(
                     &place,
                     false,
                     format!(
-                        "\"{}\" types text in {}; bind `{}` to a key that types nothing (Ctrl-LETTER, Esc, F1, …)",
+                        "\"{}\" types text in {where_}, so `{}` would never act there; give it a key that types nothing (Ctrl-LETTER, Esc, F1, …)",
                         key.label(),
-                        b.scope.what(),
                         keymap::name_of(b.scope, b.action)
                     ),
                 );
             }
+            Refusal::Unbound { at, scope, action } => self.at(
+                &written[at].path,
+                false,
+                format!(
+                    "`{}` needs a key: without one {} could not be left or answered",
+                    keymap::name_of(scope, action),
+                    scope.what()
+                ),
+            ),
             Refusal::Conflict {
                 at,
                 key,
@@ -171,7 +188,7 @@ impl<'t> Checker<'t> {
             } => {
                 let b = &bindings[at];
                 let (scope, action) = other;
-                let theirs = format!("[keys.{}] {}", scope.name(), keymap::name_of(scope, action));
+                let theirs = format!("the key of [keys.{}] {}", scope.name(), keymap::name_of(scope, action));
                 let here = key_place(&written[at], &b.keys, key);
                 match with_at {
                     Some(o) => {
@@ -180,7 +197,7 @@ impl<'t> Checker<'t> {
                             &here,
                             false,
                             format!(
-                                "\"{}\" is also {theirs}'s key (at {}); one key, one action",
+                                "\"{}\" is also {theirs} (at {}); one key, one action",
                                 key.label(),
                                 paths::display(&there)
                             ),
@@ -189,7 +206,7 @@ impl<'t> Checker<'t> {
                             &there,
                             false,
                             format!(
-                                "\"{}\" is also [keys.{}] {}'s key; one key, one action",
+                                "\"{}\" is also the key of [keys.{}] {}; one key, one action",
                                 key.label(),
                                 b.scope.name(),
                                 keymap::name_of(b.scope, b.action)
@@ -200,8 +217,10 @@ impl<'t> Checker<'t> {
                         &here,
                         false,
                         format!(
-                            "\"{}\" is {theirs}'s key by default; give {theirs} another key too, or pick another here",
-                            key.label()
+                            "\"{}\" is {theirs} by default; give [keys.{}] {} another key too, or pick another here",
+                            key.label(),
+                            scope.name(),
+                            keymap::name_of(scope, action)
                         ),
                     ),
                 }

@@ -74,6 +74,14 @@ pub fn generate() -> Value {
     })
 }
 
+/// `what` with its first letter a capital.
+fn capital(what: &str) -> String {
+    let mut cs = what.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
 /// `[keys.SCOPE]`: each screen's actions, from the action table.
 fn keys() -> Value {
     use crate::keymap::{SPECS, Scope};
@@ -89,7 +97,7 @@ fn keys() -> Value {
             actions.insert(
                 s.name.into(),
                 json!({
-                    "description": format!("Default: {}.", default.join(", ")),
+                    "description": format!("{}; by default {}.", capital(s.what), default.join(", ")),
                     "anyOf": [key.clone(), { "type": "array", "items": key.clone() }],
                 }),
             );
