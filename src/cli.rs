@@ -66,7 +66,7 @@ pub fn reference() -> String {
 pub const FILES: &[(&str, &str)] = &[
     (
         "~/.config/homedash/config.toml",
-        "The config ($XDG_CONFIG_HOME/homedash/config.toml), used unless --config or $HOMEDASH_CONFIG names another; without one, an embedded default that needs no token. It holds no secret, and is refused when others can write to it.",
+        "The config ($XDG_CONFIG_HOME/homedash/config.toml), used unless --config or $HOMEDASH_CONFIG names another; without one, an embedded default that needs no token. It holds no secret, and is refused when others can write to it. Its [keys.SCREEN] tables remap the keys of every screen (ACTION = \"KEY\" or [\"KEY\", …]; `homedash check` refuses a key given two actions), and the help shows the keys in use.",
     ),
     (
         "~/.config/homedash/homedash.schema.json",

@@ -1,6 +1,7 @@
 //! homedash: a terminal homepage dashboard. ARCHITECTURE.md maps the rooms.
 
 pub mod atomic;
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -19,3 +20,4 @@ pub mod screens;
 pub mod setup;
 pub mod startup;
 pub mod ui;
+pub mod workers;

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
 use crate::config::{self, Origin};
-use crate::credentials::{self, Broker, Manager};
+use crate::credentials::{Broker, Manager};
 use crate::dashboard::app::App;
 use crate::dashboard::event_loop::{self, Exit, Services};
 use crate::dashboard::msg::Msg;
@@ -255,7 +255,7 @@ async fn wizard(
     mut w: Wizard,
 ) -> color_eyre::Result<(setup::Exit, Option<String>)> {
     let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
-    if let Err(e) = credentials::init_audit(&state) {
+    if let Err(e) = crate::audit::init(&state) {
         w.note = Some((
             false,
             format!("audit log off: cannot open it in {}: {e}", state.display()),
@@ -419,11 +419,11 @@ fn start_services(
     let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume, &app.shown());
     let creds = match state {
         Some(state) => {
-            if let Err(e) = credentials::init_audit(&state) {
+            if let Err(e) = crate::audit::init(&state) {
                 app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));
             }
             let manager = Manager::new(&state, http.clone(), None);
-            Some(crate::dashboard::creds_worker::spawn(
+            Some(crate::workers::credentials::spawn(
                 config.clone(),
                 manager,
                 broker.clone(),
@@ -434,7 +434,7 @@ fn start_services(
         None => {
             // The demo (or a machine with no home): show the broker's state,
             // write nothing.
-            tokio::spawn(crate::dashboard::creds_watch::watch(
+            tokio::spawn(crate::workers::credentials::watch::watch(
                 None,
                 broker.clone(),
                 tx.clone(),

@@ -60,7 +60,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
     }
     let config = config::load(origin)?;
     let state = logging::private_state_dir()?;
-    crate::credentials::init_audit(&state).map_err(|source| CredError::Audit {
+    crate::audit::init(&state).map_err(|source| CredError::Audit {
         dir: state.clone(),
         source,
     })?;

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use crate::credentials::{ClientToken, ClientTokenError};
 use chrono::Utc;
 
+use crate::audit::{Event, record as record_event};
 use crate::cli::{Gateway, GatewayClientCmd};
 use crate::config::{self, Origin};
-use crate::credentials::{AuditEvent as Event, MetaFile, record_event, state_file};
+use crate::credentials::{MetaFile, state_file};
 use crate::gateway::clients::{self, Client, Clients};
 use crate::gateway::{self, GatewayError, nginx, report};
 use crate::logging;
@@ -126,7 +127,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
 fn render(config: &config::Config) -> Result<PathBuf, CliError> {
     gateway::server(config)?;
     let state = logging::private_state_dir()?;
-    let _ = crate::credentials::init_audit(&state);
+    let _ = crate::audit::init(&state);
     let meta = MetaFile::load(&state_file(&state))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -140,7 +141,7 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
     let s = gateway::server(&config)?;
     let path = clients::path(&s.directory);
     if let Ok(state) = logging::private_state_dir() {
-        let _ = crate::credentials::init_audit(&state);
+        let _ = crate::audit::init(&state);
     }
     let mut list = Clients::load(&path)?;
     match cmd {

@@ -12,13 +12,13 @@ use tokio::sync::watch;
 
 use homedash_widgets::{ErrorClass, FetchError};
 
-use super::budget::{Limiter, Reservation, reset_after};
 use super::keyring::{Keyring, KeyringError};
 use super::meta::{MetaFile, Usage};
 use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
 use super::source::{self, SecretSource, SourceError};
 use crate::config::CredentialConfig;
+use crate::net::budget::{Limiter, Reservation, reset_after};
 use crate::net::destinations::Destinations;
 
 /// A per-minute budget's windows reach the state file at most this often.
@@ -59,19 +59,19 @@ impl Status {
             Status::Ready => String::new(),
             Status::Unavailable(why) => format!("credential \"{name}\": {why}"),
             Status::NotStored => format!(
-                "no token stored for credential \"{name}\": add one on the Credentials screen (c, then a) or with `homedash creds add {name}`"
+                "no token stored for credential \"{name}\": add one on the Credentials screen or with `homedash creds add {name}`"
             ),
-            Status::Revoked => format!("credential \"{name}\" revoked; add a new token on the Credentials screen (c)"),
+            Status::Revoked => format!("credential \"{name}\" revoked; add a new token on the Credentials screen"),
             Status::Rejected(why) => format!(
-                "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated (c)",
+                "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated on the Credentials screen",
                 homedash_widgets::format::fit(why, 160)
             ),
             Status::RefusedByGateway(why) => format!(
-                "{}; polling paused until credential \"{name}\" is tested or changed (c)",
+                "{}; polling paused until credential \"{name}\" is tested or changed on the Credentials screen",
                 homedash_widgets::format::fit(why, 200)
             ),
             Status::LoginNeeded(why) => format!(
-                "log in again: `homedash creds login {name}`, or l on the Credentials screen ({}); polling paused",
+                "log in again: `homedash creds login {name}`, or from the Credentials screen ({}); polling paused",
                 homedash_widgets::format::fit(why, 200)
             ),
         }
@@ -252,9 +252,7 @@ impl Broker {
         if let Some(k) = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             return Ok(k);
         }
-        let k = tokio::task::spawn_blocking(Keyring::connect)
-            .await
-            .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() }))?;
+        let k = super::keyring::off_thread(Keyring::connect).await?;
         *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
         Ok(k)
     }
@@ -294,7 +292,7 @@ impl Broker {
                 if e.needs_login() {
                     if !matches!(slot.status, Status::LoginNeeded(_)) {
                         tracing::warn!(credential = name, error = %why, "OAuth login needed");
-                        super::audit::record(super::audit::Event::LoginNeeded, name, None, &why);
+                        crate::audit::record(crate::audit::Event::LoginNeeded, name, None, &why);
                     }
                     slot.status = Status::LoginNeeded(e.reason());
                 } else {
@@ -528,7 +526,7 @@ impl Broker {
             Err(why) => {
                 let why = why.to_string();
                 tracing::warn!(credential = name, error = %why, "credential unavailable");
-                super::audit::record(super::audit::Event::ReadFailed, name, None, &why);
+                crate::audit::record(crate::audit::Event::ReadFailed, name, None, &why);
                 slot.secret = None;
                 slot.fingerprint = None;
                 slot.status = Status::Unavailable(why);

@@ -50,7 +50,7 @@ impl std::fmt::Display for KeyringError {
         match self {
             KeyringError::NotFound { name } => write!(
                 f,
-                "no token stored for \"{name}\" yet: add one on the Credentials screen (c, then a) or with `homedash creds add {name}`. If you did store one, the {BACKEND} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
+                "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. If you did store one, the {BACKEND} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
             ),
             KeyringError::Locked { detail } => {
                 write!(f, "the {BACKEND} is locked or refused access ({detail}): {FIXES}")
@@ -119,6 +119,16 @@ fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send 
             detail: format!("cannot start a thread: {e}"),
         })?;
     rx.recv_timeout(DEADLINE).map_err(|_| KeyringError::TimedOut { what })
+}
+
+/// `op` on a blocking thread, for async callers: a keyring call never
+/// holds a runtime thread while D-Bus answers.
+pub async fn off_thread<T: Send + 'static>(
+    op: impl FnOnce() -> Result<T, KeyringError> + Send + 'static,
+) -> Result<T, KeyringError> {
+    tokio::task::spawn_blocking(op)
+        .await
+        .unwrap_or_else(|e| Err(KeyringError::Unavailable { detail: e.to_string() }))
 }
 
 /// A connected keyring.

@@ -14,12 +14,12 @@ use homedash_widgets::provider::{Provider, Verdict};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::audit::{self, Event};
 use super::error::CredError;
-use super::keyring::{Keyring, KeyringError};
+use super::keyring::{Keyring, KeyringError, off_thread};
 use super::meta::{self, Meta, MetaFile, TestResult};
 use super::secret::{self, fingerprint};
 use super::source::{self, SecretSource};
+use crate::audit::{self, Event};
 use crate::config::{Config, CredentialConfig};
 use crate::net::destinations::{Destinations, Grant, origin_of};
 use crate::net::http::Http;
@@ -121,10 +121,6 @@ impl std::fmt::Debug for Manager {
     }
 }
 
-fn kr<T>(r: Result<T, KeyringError>) -> Result<T, CredError> {
-    Ok(r?)
-}
-
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, CredError> {
     Ok(tokio::task::spawn_blocking(f).await?)
 }
@@ -156,7 +152,7 @@ impl Manager {
         if let Some(k) = &self.keyring {
             return Ok(k.clone());
         }
-        let k = kr(blocking(Keyring::connect).await?)?;
+        let k = off_thread(Keyring::connect).await?;
         self.keyring = Some(k.clone());
         Ok(k)
     }
@@ -165,7 +161,7 @@ impl Manager {
     pub async fn get(&mut self, account: &str) -> Result<Option<SecretString>, CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
-        match blocking(move || k.get(&account)).await? {
+        match off_thread(move || k.get(&account)).await {
             Ok(s) => Ok(Some(s)),
             Err(KeyringError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
@@ -176,13 +172,13 @@ impl Manager {
         let k = self.keyring().await?;
         let account = account.to_string();
         let value = value.clone();
-        kr(blocking(move || k.set(&account, &value)).await?)
+        Ok(off_thread(move || k.set(&account, &value)).await?)
     }
 
     pub(crate) async fn delete(&mut self, account: &str) -> Result<(), CredError> {
         let k = self.keyring().await?;
         let account = account.to_string();
-        kr(blocking(move || k.delete(&account)).await?)
+        Ok(off_thread(move || k.delete(&account)).await?)
     }
 
     pub(crate) async fn update_meta<T: Send + 'static>(
@@ -278,7 +274,7 @@ impl Manager {
             MetaFile::update(&path, |m| {
                 let e = m.credentials.entry(name.clone()).or_default();
                 let (now, wall) = (tokio::time::Instant::now(), Utc::now());
-                let mut l = super::budget::Limiter::new(budget);
+                let mut l = crate::net::budget::Limiter::new(budget);
                 if let Some(w) = &e.window {
                     l.restore(w, now, wall);
                 }

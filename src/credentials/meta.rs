@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::budget::Window;
+use crate::net::budget::Window;
 
 pub const FILE: &str = "credentials.json";
 

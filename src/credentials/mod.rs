@@ -1,4 +1,4 @@
-//! Credentials: where API tokens live and how they are read, lent, budgeted,
+//! Credentials: where API tokens live and how they are read, lent,
 //! rotated and audited. Only this room and the HTTP client ever hold a
 //! secret value.
 //!
@@ -7,9 +7,7 @@
 //! Credentials screen, `homedash creds`, the wizard) hold `Sealed` tokens
 //! and ask through `trial.rs`; none of them opens one.
 
-mod audit;
 mod broker;
-mod budget;
 mod client_token;
 mod error;
 mod keyring;
@@ -17,36 +15,29 @@ mod lease;
 mod manager;
 mod meta;
 mod oauth;
-mod ops;
 mod origins;
 mod secret;
 mod source;
-mod status;
 mod sync;
 mod token_input;
 mod trial;
 mod upstream;
 
-pub use audit::{Event as AuditEvent, FILE as AUDIT_FILE, init as init_audit, record as record_event, record_rejected};
 pub use broker::{Broker, OAuthView, Status, View};
-pub use budget::Reservation;
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
 pub use error::{CredError, keyed_provider};
-pub use keyring::{BACKEND, Keyring, KeyringError};
+pub use keyring::{BACKEND, Keyring, KeyringError, off_thread as keyring_off_thread};
 pub use lease::Lease;
 pub use manager::{Due, Manager, check_add, describe, keyring_only, outcome};
-pub use meta::{FILE as STATE_FILE, Meta, MetaFile, StateError, TestResult, Usage, path as state_file};
+pub use meta::{FILE as STATE_FILE, Meta, MetaFile, StateError, TestKind, TestResult, Usage, path as state_file};
 pub use oauth::OAuthError;
-pub use oauth::login::{Show, Shown};
-pub use oauth::qr::lines as qr_lines;
+pub use oauth::login::{Prompt, Show};
 pub use oauth::renew::{client_secret_account, read as read_oauth};
 pub use oauth::server::config_origins as oauth_origins;
 pub use oauth::stored::{extra_scopes, facts as oauth_facts};
-pub use ops::{CredEvent, CredOp};
 pub use origins::{config_origins, origins_to_approve, probe_base, widget_origins};
 pub use secret::{Sealed, UnsafeToken, fingerprint};
 pub use source::{DEFAULT_COMMAND_TIMEOUT, SecretSource, SourceError};
-pub use status::{CredState, Tone};
 pub use token_input::TokenInput;
 pub use trial::{lease as trial_lease, read_sealed, readable};
 pub use upstream::{KeyUse, Upstream, UpstreamError, read_upstream};

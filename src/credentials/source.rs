@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::io::AsyncReadExt;
 use zeroize::Zeroizing;
 
-use super::keyring::{Keyring, KeyringError};
+use super::keyring::{Keyring, KeyringError, off_thread};
 use super::secret;
 
 /// A secret is short; more output than this is not a token.
@@ -296,18 +296,14 @@ pub async fn read(source: &SecretSource, name: &str, keyring: Option<&Keyring>) 
         SecretSource::Keyring => {
             let keyring = match keyring {
                 Some(k) => k.clone(),
-                None => tokio::task::spawn_blocking(Keyring::connect)
-                    .await
-                    .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
-                    .map_err(SourceError::Keyring)?,
+                None => off_thread(Keyring::connect).await.map_err(SourceError::Keyring)?,
             };
             let name = name.to_string();
-            let value = tokio::task::spawn_blocking({
+            let value = off_thread({
                 let name = name.clone();
                 move || keyring.get(&name)
             })
             .await
-            .map_err(|e| SourceError::Keyring(KeyringError::Unavailable { detail: e.to_string() }))?
             .map_err(SourceError::Keyring)?;
             // Checked where it is used, not where it is read: an entry
             // with a control character can still be found and removed.

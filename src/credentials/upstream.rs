@@ -57,10 +57,7 @@ pub async fn read_upstream(config: &Config, uses: &[KeyUse<'_>], meta: &MetaFile
             .credential(u.credential)
             .is_some_and(|c| c.source == crate::config::model::SecretSource::Keyring)
     }) {
-        true => tokio::task::spawn_blocking(Keyring::connect)
-            .await
-            .ok()
-            .and_then(Result::ok),
+        true => super::keyring::off_thread(Keyring::connect).await.ok(),
         false => None,
     };
     let mut keys = Vec::new();

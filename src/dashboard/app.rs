@@ -10,7 +10,6 @@ use ratatui::layout::{Position, Rect};
 
 use crate::config::LoadError;
 use crate::config::{Config, CredentialConfig, Layout, ThemeConfig, WidgetConfig};
-use crate::credentials::CredEvent;
 use crate::credentials::MetaFile;
 use crate::credentials::View;
 use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
@@ -20,6 +19,7 @@ use crate::screens::credentials::facts::Facts;
 use crate::screens::credentials::state::{CredScreen, Outcome};
 use crate::ui::grid;
 use crate::ui::theme::Look;
+use crate::workers::credentials::CredEvent;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WidgetState {
@@ -450,9 +450,9 @@ impl App {
                         None => self.notice = Some(text),
                     },
                     CredEvent::Notice(n) => self.notice = Some(n),
-                    CredEvent::Login(lines) => {
+                    CredEvent::Login(prompt) => {
                         if let Some(screen) = &mut self.creds {
-                            screen.login_progress(lines);
+                            screen.login_progress(&prompt);
                         }
                     }
                 }

@@ -12,12 +12,12 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
 use crate::credentials::CredError;
-use crate::credentials::{CredEvent, CredOp};
 use crate::dashboard::app::App;
 use crate::dashboard::msg::{Cmd, Flow, Msg};
 use crate::dashboard::poll::Pollers;
 use crate::dashboard::view;
 use crate::ui::event_loop::{self as ui_loop, End, Next, Program};
+use crate::workers::credentials::{CredEvent, CredOp};
 
 pub use crate::ui::event_loop::termination;
 

@@ -2,8 +2,6 @@
 //! redrawn when something visible changed.
 
 pub mod app;
-pub mod creds_watch;
-pub mod creds_worker;
 pub mod event_loop;
 pub mod msg;
 pub mod pages;

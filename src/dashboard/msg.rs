@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::Event;
 use homedash_widgets::{Data, FetchError};
 
-use crate::credentials::{CredEvent, CredOp};
+use crate::workers::credentials::{CredEvent, CredOp};
 
 /// Index into the config's widget list.
 pub type WidgetId = usize;

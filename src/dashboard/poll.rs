@@ -14,10 +14,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WidgetConfig;
 use crate::credentials::Broker;
 use crate::credentials::Lease;
-use crate::credentials::Reservation;
 use crate::dashboard::msg::{Msg, Seen, WidgetId};
 use crate::dashboard::sampler::Sampler;
 use crate::dashboard::schedule;
+use crate::net::budget::Reservation;
 use crate::net::http::Http;
 
 /// A provider asking us to wait longer than this is not taken literally.
@@ -406,7 +406,7 @@ async fn http_loop(mut job: Job, fetch: Fetch, mut cred: Option<Cred>) {
         {
             // Every widget of this credential pauses at its next poll.
             c.broker.reject(&c.name, e);
-            crate::credentials::record_rejected(&c.name, &e.detail);
+            crate::audit::record_rejected(&c.name, &e.detail);
         }
         job.drain();
         let delay = match &result {

@@ -6,10 +6,11 @@ use std::os::unix::fs::MetadataExt;
 use chrono::{DateTime, Utc};
 
 use super::{Check, Status};
+use crate::audit::FILE as AUDIT_FILE;
 use crate::config::{self, Config, CredentialConfig, LoadError, Origin};
-use crate::credentials::{AUDIT_FILE, Meta, MetaFile, SecretSource, SourceError, readable, state_file};
 use crate::credentials::{Due, describe};
-use crate::credentials::{Keyring, KeyringError};
+use crate::credentials::{Keyring, KeyringError, keyring_off_thread as off_thread};
+use crate::credentials::{Meta, MetaFile, SecretSource, SourceError, readable, state_file};
 
 /// The config, when it is trusted and valid; what is wrong otherwise.
 pub fn config(origin: &Origin, found: &mut Vec<Check>) -> Option<Config> {
@@ -247,18 +248,6 @@ async fn unlocked_keyring() -> Result<(Keyring, usize), KeyringError> {
     })
     .await?;
     Ok((k, accounts.len()))
-}
-
-/// A keyring call on the blocking pool (each is bounded by the keyring's
-/// own deadline); a task that could not run is the keyring unavailable.
-async fn off_thread<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, KeyringError> + Send + 'static,
-) -> Result<T, KeyringError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(KeyringError::Unavailable {
-            detail: format!("the check itself failed: {e}"),
-        })
-    })
 }
 
 /// Each credential: its source reads, its last test, its due dates.

@@ -235,8 +235,8 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
     let main = with_suffix(dir, MAIN, false);
     write(&main, &main_conf(s, false))?;
     let _ = std::fs::remove_file(with_suffix(dir, MAIN, true));
-    crate::credentials::record_event(
-        crate::credentials::AuditEvent::GatewayKeysWritten,
+    crate::audit::record(
+        crate::audit::Event::GatewayKeysWritten,
         "gateway",
         None,
         &format!("{} route(s), {} key(s)", s.routes.len(), uses.len()),

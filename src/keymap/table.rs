@@ -529,7 +529,7 @@ pub const DASHBOARD: &[Row] = &[
         "zoom",
         "zoom",
     ),
-    row(S::Dashboard, &[A::LeaveZoom], "leave zoom or help"),
+    row(S::Dashboard, &[A::LeaveZoom], "leave zoom"),
     row(
         S::Dashboard,
         &[

@@ -128,7 +128,7 @@ impl std::fmt::Debug for Grant<'_> {
 /// Why a token was not sent to `origin`, and how to change that.
 pub fn unapproved(name: &str, origin: &str) -> String {
     format!(
-        "credential \"{name}\" is not approved for {origin}; nothing was sent there. Approve it with `homedash creds allow {name} {origin}`, or on the Credentials screen (c, then o)"
+        "credential \"{name}\" is not approved for {origin}; nothing was sent there. Approve it with `homedash creds allow {name} {origin}`, or on the Credentials screen"
     )
 }
 

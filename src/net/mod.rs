@@ -1,7 +1,10 @@
 //! Requests on the wire: the HTTP client and its proxies, the origins a
 //! credential may go to, and how a token travels (headers, never a
-//! redirect to another origin, redaction).
+//! redirect to another origin, redaction), the request budgets that pace
+//! them, and the one browser redirect an OAuth login waits for.
 
+pub mod budget;
 pub mod destinations;
 pub mod http;
+pub mod redirect;
 pub mod transport;

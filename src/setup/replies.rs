@@ -5,6 +5,7 @@ use homedash_widgets::weather::geocoding::Place;
 use homedash_widgets::{ErrorClass, FetchError};
 
 use crate::credentials::SecretSource;
+use crate::keymap::{Action, Scope};
 use crate::setup::error::SetupError;
 use crate::setup::state::{Cmd, Exit, Flow, KeyState, LocField, Wizard};
 use crate::setup::worker::{Op, Reply, Stored, TryWhat, Verdict};
@@ -22,7 +23,10 @@ impl Wizard {
                     p.state = KeyState::Unconfirmed(text);
                     self.note = Some((
                         false,
-                        "the key was not stored: check the endpoint, or press Enter again to store it anyway".into(),
+                        format!(
+                            "the key was not stored: check the endpoint, or press {} again to store it anyway",
+                            self.key_of(Action::Next)
+                        ),
                     ));
                 }
             }
@@ -44,11 +48,17 @@ impl Wizard {
             }
             Reply::Written(Err(e)) => {
                 self.writing = false;
-                self.note = Some((false, format!("{e}; nothing is lost: fix it and press Enter again")));
+                self.note = Some((
+                    false,
+                    format!(
+                        "{e}; nothing is lost: fix it and press {} again",
+                        self.key_of(Action::Next)
+                    ),
+                ));
             }
-            Reply::LoginProgress { name, lines } => {
+            Reply::LoginProgress { name, prompt } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.login = lines;
+                    p.login.update(&prompt);
                 }
             }
             Reply::Discarded(problems) => {
@@ -62,6 +72,7 @@ impl Wizard {
 
     /// A place search's answer.
     fn places(&mut self, query: String, result: Result<Vec<Place>, FetchError>) {
+        let field = self.key_of(Action::Field);
         let l = &mut self.location;
         l.busy = false;
         match result {
@@ -71,7 +82,7 @@ impl Wizard {
                 self.note = Some((
                     false,
                     format!(
-                        "no place called \"{query}\"; try another spelling, or Tab to enter latitude and longitude"
+                        "no place called \"{query}\"; try another spelling, or {field} to enter latitude and longitude"
                     ),
                 ));
             }
@@ -80,7 +91,14 @@ impl Wizard {
                 l.results = places;
                 l.selected = 0;
                 l.searched = Some(query);
-                self.note = Some((true, format!("{n} found: ↑/↓ to pick, Enter to use it")));
+                self.note = Some((
+                    true,
+                    format!(
+                        "{n} found: {} to pick, {} to use it",
+                        self.keys.pair(Scope::Wizard, Action::Up, Action::Down),
+                        self.key_of(Action::Next)
+                    ),
+                ));
             }
             Err(e) => {
                 l.results.clear();
@@ -140,7 +158,7 @@ impl Wizard {
 
     fn stored(&mut self, name: &str, result: Result<Stored, SetupError>) {
         if let Some(p) = self.creds.iter_mut().find(|c| c.answers(name)) {
-            p.login.clear();
+            p.login = crate::ui::login::Shown::default();
             p.state = match result {
                 Ok(s) => {
                     p.created = true;
@@ -169,9 +187,12 @@ impl Wizard {
             t.lines = lines;
             let wrong = t.lines.iter().any(|(v, _)| *v == Verdict::Wrong);
             self.note = Some(if wrong {
-                (false, "fix what is marked ✗, then Enter to try again".into())
+                (
+                    false,
+                    format!("fix what is marked ✗, then {} to try again", self.key_of(Action::Next)),
+                )
             } else {
-                (true, "Enter to go on".into())
+                (true, format!("{} to go on", self.key_of(Action::Next)))
             });
         }
     }

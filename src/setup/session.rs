@@ -67,7 +67,10 @@ where
             Err(_) => {
                 wizard.note = Some((
                     false,
-                    "the setup's background worker stopped; press Esc to leave".into(),
+                    format!(
+                        "the setup's background worker stopped; press {} to leave",
+                        wizard.key_of(crate::keymap::Action::Leave)
+                    ),
                 ));
                 Next::Redraw
             }

@@ -157,7 +157,7 @@ pub struct CredPage {
     pub client_id: String,
     pub oauth_field: usize,
     /// What the login in progress asks of the person (the URL to open).
-    pub login: Vec<String>,
+    pub login: crate::ui::login::Shown,
     /// Tests only: the authorization server to discover instead of the
     /// provider's own endpoints (`HOMEDASH_SETUP_ENDPOINTS`, `NAME-oauth=`).
     pub oauth_issuer: Option<Url>,
@@ -182,7 +182,7 @@ impl CredPage {
             gw_field: 0,
             client_id: String::new(),
             oauth_field: 0,
-            login: Vec::new(),
+            login: crate::ui::login::Shown::default(),
             oauth_issuer: None,
         }
     }
@@ -433,6 +433,21 @@ fn num(v: &toml::Value) -> Option<f64> {
 }
 
 impl Wizard {
+    /// The first key of a wizard action, as its prose names it: the keys
+    /// of the config it edits, remapped or not.
+    pub fn key_of(&self, a: Action) -> String {
+        self.keys.first(Scope::Wizard, a)
+    }
+
+    /// "c, then r": how the dashboard reaches a Credentials screen action.
+    pub fn credentials_key(&self, a: Action) -> String {
+        format!(
+            "{}, then {}",
+            self.keys.first(Scope::Dashboard, Action::Credentials),
+            self.keys.first(Scope::Credentials, a)
+        )
+    }
+
     /// A wizard for the config at `path`, whose text is `before` (read by
     /// the caller, before the UI starts). A config that exists must be
     /// valid: the wizard edits it, and never writes an invalid file.

@@ -95,8 +95,8 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
                 Line::from(vec![
                     Span::styled(w.keys.first(Scope::Confirm, Action::Yes), style::value()),
                     Span::raw(" leave   "),
-                    Span::styled(w.keys.first(Scope::Confirm, Action::No), style::value()),
-                    Span::raw(format!(" or {}: keep going", no_others(&w.keys))),
+                    Span::styled(no_keys(&w.keys), style::value()),
+                    Span::raw(" keep going"),
                 ]),
             ],
             "",
@@ -125,16 +125,22 @@ fn header(w: &Wizard, f: &mut Frame, area: Rect) {
     }
 }
 
-/// The keys of "no" after its first, as "Esc" (or "N or Esc").
-fn no_others(keys: &KeyMap) -> String {
-    let rest: Vec<String> = keys
-        .keys(Scope::Confirm, Action::No)
-        .iter()
-        .skip(1)
-        .filter(|k| !matches!(k, Key::Char(c) if c.is_ascii_uppercase()))
-        .map(|k| k.label())
-        .collect();
-    rest.join(" or ")
+/// Every key of "no", as "n or Esc": a letter and its capital are one.
+fn no_keys(keys: &KeyMap) -> String {
+    let mut all: Vec<String> = Vec::new();
+    for k in keys.keys(Scope::Confirm, Action::No) {
+        let label = match k {
+            Key::Char(c) => c.to_lowercase().to_string(),
+            _ => k.label(),
+        };
+        if !all.contains(&label) {
+            all.push(label);
+        }
+    }
+    if all.is_empty() {
+        return "—".into();
+    }
+    all.join(" or ")
 }
 
 /// The footer of the step in view, with the keys in use.

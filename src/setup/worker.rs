@@ -133,22 +133,21 @@ pub enum Reply {
     /// What a login in progress asks of the person.
     LoginProgress {
         name: String,
-        lines: Vec<String>,
+        prompt: crate::credentials::Prompt,
     },
 }
 
-/// A login's progress, as lines for the key page.
+/// A login's prompts, for the key page to put in words.
 struct Progress {
     name: String,
     tx: mpsc::Sender<Reply>,
-    shown: crate::credentials::Shown,
 }
 
 impl crate::credentials::Show for Progress {
-    fn show(&self, lines: Vec<String>, more: bool) {
+    fn show(&self, prompt: crate::credentials::Prompt) {
         let _ = self.tx.try_send(Reply::LoginProgress {
             name: self.name.clone(),
-            lines: self.shown.update(lines, more),
+            prompt,
         });
     }
 }
@@ -412,7 +411,6 @@ impl Worker {
         let show = Progress {
             name: name.to_string(),
             tx: self.tx.clone(),
-            shown: Default::default(),
         };
         let stored = match m.oauth_login(&cred, &o, &show).await {
             Ok(s) => s,

@@ -29,7 +29,10 @@ pub fn dialog(f: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, footer: 
         .border_style(Style::new().fg(style::ACCENT))
         .title(Span::styled(title.to_string(), style::value().fg(style::ACCENT)));
     if !footer.is_empty() {
-        block = block.title_bottom(Line::from(Span::styled(footer.to_string(), style::dim())).right_aligned());
+        // Right-aligned text too long for the border loses its start, the
+        // part that names the keys: a long footer is cut at its end.
+        let footer = homedash_widgets::format::fit(footer, usize::from(inner_w));
+        block = block.title_bottom(Line::from(Span::styled(footer, style::dim())).right_aligned());
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

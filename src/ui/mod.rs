@@ -7,6 +7,8 @@ pub mod event_loop;
 pub mod grid;
 pub mod input;
 pub mod keys;
+pub mod login;
+pub mod qr;
 pub mod terminal;
 pub mod theme;
 pub mod too_small;

@@ -283,12 +283,14 @@ const ROOM_ORDER: &[&str] = &[
     "hardening",
     "outside",
     "logging",
+    "audit",
     "keymap",
     "config",
     "cli",
     "net",
     "credentials",
     "gateway",
+    "workers",
     "ui",
     "demo",
     "screens",
@@ -332,13 +334,13 @@ fn is_ui(m: &Module) -> bool {
 fn the_background_side_never_reaches_for_a_screen() {
     let graph = imports(&manifest().join("src"));
     let background = |m: &Module| {
-        matches!(m.first().map(String::as_str), Some("config" | "net" | "credentials")) && !is_ui(m)
+        matches!(
+            m.first().map(String::as_str),
+            Some("config" | "net" | "credentials" | "workers")
+        ) && !is_ui(m)
             || matches!(
                 m.iter().map(String::as_str).collect::<Vec<_>>()[..],
-                [
-                    "dashboard",
-                    "poll" | "schedule" | "sampler" | "reload" | "creds_worker" | "creds_watch"
-                ]
+                ["dashboard", "poll" | "schedule" | "sampler" | "reload"]
             )
     };
     let mut checked = 0;
@@ -535,9 +537,11 @@ const CORE: &[&str] = &[
     "hardening",
     "outside",
     "logging",
+    "audit",
     "net",
     "credentials",
     "gateway",
+    "workers",
 ];
 /// The rooms a person sees or types into.
 const FACES: &[&str] = &[

@@ -280,7 +280,7 @@ fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
         chrono::FixedOffset::east_opt(0).unwrap(),
     );
     app.update(homedash::dashboard::msg::Msg::Cred(
-        homedash::credentials::CredEvent::Meta(meta),
+        homedash::workers::credentials::CredEvent::Meta(meta),
     ));
     app.update(homedash::dashboard::msg::Msg::Input(crossterm::event::Event::Key(
         crossterm::event::KeyEvent::new(

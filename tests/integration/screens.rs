@@ -263,10 +263,10 @@ fn quotes() -> Data {
 
 /// Credential state as the worker and broker would report it.
 fn keyed(w: u16, h: u16) -> App {
-    use homedash::credentials::CredEvent;
     use homedash::credentials::Usage;
     use homedash::credentials::{Meta, MetaFile, TestResult};
     use homedash::credentials::{Status, View};
+    use homedash::workers::credentials::CredEvent;
     let mut a = app(KEYED, w, h);
     fetched(&mut a, "stocks", 30, Ok(quotes()));
     fetched(&mut a, "watch", 30, Ok(quotes()));
@@ -349,8 +349,8 @@ scopes = ["read_station"]
 
 #[test]
 fn credentials_screen_shows_an_oauth_credential_and_its_login() {
-    use homedash::credentials::CredEvent;
     use homedash::credentials::{OAuthView, Status, View};
+    use homedash::workers::credentials::CredEvent;
     let mut a = app(OAUTH, 120, 40);
     a.update(Msg::Cred(CredEvent::Views(vec![View {
         name: "station".into(),
@@ -372,15 +372,12 @@ fn credentials_screen_shows_an_oauth_credential_and_its_login() {
     insta::assert_snapshot!("credentials_oauth", shot);
     // l starts the login; its code, URL and QR code come from the worker.
     key(&mut a, KeyCode::Char('l'));
-    let qr = homedash::credentials::qr_lines("https://auth.example/device?user_code=WDJB-MJHT").unwrap();
-    let mut lines = vec![
-        "First copy your one-time code: WDJB-MJHT".to_string(),
-        "Then open https://auth.example/device on any device and enter it.".to_string(),
-        "Or scan this code with a phone (it opens https://auth.example/device?user_code=WDJB-MJHT):".to_string(),
-    ];
-    lines.extend(qr);
-    lines.push("The code expires in 10m.".into());
-    a.update(Msg::Cred(CredEvent::Login(lines)));
+    a.update(Msg::Cred(CredEvent::Login(homedash::credentials::Prompt::Device {
+        user_code: "WDJB-MJHT".into(),
+        uri: "https://auth.example/device".into(),
+        complete: Some("https://auth.example/device?user_code=WDJB-MJHT".into()),
+        expires_in: std::time::Duration::from_secs(600),
+    })));
     let shot = render(&a);
     assert!(format!("{shot}").contains("WDJB-MJHT"));
     insta::assert_snapshot!("credentials_oauth_login", shot);

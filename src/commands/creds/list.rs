@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, CredentialConfig, names};
-use crate::credentials::{BACKEND, CredError, CredState, Due, Manager, Meta, MetaFile, SecretSource};
+use crate::credentials::{BACKEND, CredError, Due, Manager, Meta, MetaFile, SecretSource};
 use crate::net::destinations;
+use crate::screens::credentials::standing::CredState;
 
 #[derive(Serialize)]
 pub struct Row {
@@ -206,7 +207,7 @@ async fn configured(
     }
     match r.state {
         CredState::NotStored | CredState::Revoked if c.oauth.is_some() => r.notes.push(format!(
-            "not logged in: `homedash creds login {}` (or l on the Credentials screen)",
+            "not logged in: `homedash creds login {}` (or from the Credentials screen)",
             c.name
         )),
         CredState::NotStored => r.notes.push(format!(

@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use crate::config::{Config, CredentialConfig, OAuthConfig, OAuthGrant};
 use crate::credentials::{
-    CredError, Manager, Show, client_secret_account, extra_scopes, oauth_facts as facts, oauth_origins,
+    CredError, Manager, Prompt, Show, client_secret_account, extra_scopes, oauth_facts as facts, oauth_origins,
 };
 
 /// Progress on stderr, as `gh auth login` shows it.
@@ -20,8 +20,8 @@ fn say(text: &str) {
 }
 
 impl Show for Terminal {
-    fn show(&self, lines: Vec<String>, _more: bool) {
-        for line in lines {
+    fn show(&self, prompt: Prompt) {
+        for line in crate::ui::login::lines(&prompt) {
             say(&line);
         }
     }
@@ -115,8 +115,8 @@ pub async fn remove(
     };
     if client_stored {
         m.delete(&client).await?;
-        crate::credentials::record_event(
-            crate::credentials::AuditEvent::Revoked,
+        crate::audit::record(
+            crate::audit::Event::Revoked,
             &c.name,
             None,
             "the app's client secret deleted from the keyring",

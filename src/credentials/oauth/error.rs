@@ -11,7 +11,7 @@ pub enum OAuthError {
     /// The refresh token expired, was revoked or was reused: only a new
     /// login helps, so nothing retries it.
     #[error(
-        "the authorization server no longer accepts the login of \"{name}\" ({detail}): log in again with `homedash creds login {name}` (or l on the Credentials screen)"
+        "the authorization server no longer accepts the login of \"{name}\" ({detail}): log in again with `homedash creds login {name}` (or from the Credentials screen)"
     )]
     InvalidGrant { name: String, detail: String },
     #[error(
@@ -45,7 +45,7 @@ pub enum OAuthError {
     #[error("cannot listen for the browser's redirect on 127.0.0.1: {0}")]
     Listen(String),
     #[error(
-        "credential \"{name}\" is not logged in: run `homedash creds login {name}` (or l on the Credentials screen)"
+        "credential \"{name}\" is not logged in: run `homedash creds login {name}` (or from the Credentials screen)"
     )]
     NotLoggedIn { name: String },
     #[error(

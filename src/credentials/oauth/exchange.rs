@@ -194,6 +194,23 @@ pub struct Exchange<'a> {
     auth: ClientAuth,
 }
 
+fn no_token_endpoint<E>(_: E) -> OAuthError {
+    OAuthError::NoEndpoint {
+        which: "token",
+        hint: "",
+    }
+}
+
+/// A request that got no answer, or one that is not HTTP.
+fn failed(f: FetchError) -> OAuthError {
+    match f.class {
+        ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls | ErrorClass::Insecure => {
+            OAuthError::Unreachable { detail: f.detail }
+        }
+        _ => OAuthError::BadAnswer(f.detail),
+    }
+}
+
 fn url_of<T>(u: &Url, make: fn(String) -> Result<T, url::ParseError>) -> Option<T> {
     make(u.to_string()).ok()
 }
@@ -258,12 +275,7 @@ impl<'a> Exchange<'a> {
                     },
                 }
             }
-            RequestTokenError::Request(f) => match f.class {
-                ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls | ErrorClass::Insecure => {
-                    OAuthError::Unreachable { detail: f.detail }
-                }
-                _ => OAuthError::BadAnswer(f.detail),
-            },
+            RequestTokenError::Request(f) => failed(f),
             // The body is never quoted: it may hold a token.
             RequestTokenError::Parse(e, _) => {
                 OAuthError::BadAnswer(clean_to(&format!("{} at {}", e.inner(), e.path()), 200))
@@ -282,10 +294,7 @@ impl<'a> Exchange<'a> {
         let req = self
             .client
             .exchange_client_credentials()
-            .map_err(|_| OAuthError::NoEndpoint {
-                which: "token",
-                hint: "",
-            })?
+            .map_err(no_token_endpoint)?
             .add_scopes(self.scopes());
         let t = req
             .request_async(&http)
@@ -297,13 +306,7 @@ impl<'a> Exchange<'a> {
     pub async fn refresh(&self, refresh: &SecretString) -> Result<Tokens, OAuthError> {
         let http = Via(self.http, Some("refresh:sent"));
         let rt = RefreshToken::new(refresh.expose_secret().to_string());
-        let req = self
-            .client
-            .exchange_refresh_token(&rt)
-            .map_err(|_| OAuthError::NoEndpoint {
-                which: "token",
-                hint: "",
-            })?;
+        let req = self.client.exchange_refresh_token(&rt).map_err(no_token_endpoint)?;
         let t = req
             .request_async(&http)
             .await
@@ -341,10 +344,7 @@ impl<'a> Exchange<'a> {
         let req = self
             .client
             .exchange_device_access_token(&start.details)
-            .map_err(|_| OAuthError::NoEndpoint {
-                which: "token",
-                hint: "",
-            })?;
+            .map_err(no_token_endpoint)?;
         let sleep = |d: Duration| {
             waiting(d);
             tokio::time::sleep(d)
@@ -383,10 +383,7 @@ impl<'a> Exchange<'a> {
             .set_redirect_uri(RedirectUrl::new(redirect.to_string()).map_err(|e| OAuthError::Listen(e.to_string()))?);
         let req = client
             .exchange_code(AuthorizationCode::new(code))
-            .map_err(|_| OAuthError::NoEndpoint {
-                which: "token",
-                hint: "",
-            })?
+            .map_err(no_token_endpoint)?
             .set_pkce_verifier(verifier);
         let t = req
             .request_async(&http)
@@ -447,12 +444,7 @@ impl<'a> Exchange<'a> {
         let req = req
             .body(body.as_bytes().to_vec())
             .map_err(|e| OAuthError::BadAnswer(clean_to(&e.to_string(), 200)))?;
-        let reply = self.http.exchange(req, TIMEOUT).await.map_err(|f| match f.class {
-            ErrorClass::Offline | ErrorClass::Timeout | ErrorClass::Tls | ErrorClass::Insecure => {
-                OAuthError::Unreachable { detail: f.detail }
-            }
-            _ => OAuthError::BadAnswer(f.detail),
-        })?;
+        let reply = self.http.exchange(req, TIMEOUT).await.map_err(failed)?;
         if reply.status().is_success() {
             return Ok(());
         }

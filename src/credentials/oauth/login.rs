@@ -4,23 +4,13 @@
 //! loopback port (RFC 8252) and checks `state`; client credentials proves
 //! the client's secret. Nothing is stored unless the grant succeeded.
 
-use std::convert::Infallible;
 use std::time::Duration;
 
-use bytes::Bytes;
-use chrono::Utc;
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::sync::mpsc;
 use url::Url;
 
 use super::clean_to;
 use super::error::OAuthError;
-use super::exchange::{DeviceStart, Exchange, Tokens};
+use super::exchange::{Exchange, Tokens};
 use super::renew;
 use super::server;
 use super::stored::Stored;
@@ -28,80 +18,34 @@ use crate::config::Endpoints;
 use crate::config::{CredentialConfig, OAuthConfig, OAuthGrant};
 use crate::credentials::keyring::Keyring;
 use crate::net::http::Http;
+use crate::net::redirect::{Pages, Query, Redirect};
 
 /// How long the browser login may take.
 pub const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
-/// Where what the person logging in must do is shown: the terminal, the
-/// Credentials screen's dialog, setup's key page. The words are this
-/// module's, the same everywhere.
+/// What the person logging in must do, or is waiting on. The words are
+/// the faces' (`ui::login`): the terminal, the Credentials screen's dialog
+/// and setup's key page say the same thing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    /// Device code: the code to enter, where, and the URL that carries
+    /// it (for a QR code) when the server gave one.
+    Device {
+        user_code: String,
+        uri: String,
+        complete: Option<String>,
+        expires_in: Duration,
+    },
+    /// Device code: still waiting, checking every `every` (`slowed` when
+    /// the server asked for a longer wait).
+    Waiting { every: Duration, slowed: bool },
+    /// Authorization code: the login page, and whether a browser opened.
+    Browser { url: Url, opened: bool },
+}
+
+/// Where a login's prompts go.
 pub trait Show: Sync {
-    /// `lines` replace what was shown, or with `more` (a waiting note)
-    /// follow it.
-    fn show(&self, lines: Vec<String>, more: bool);
-}
-
-/// For a face that redraws the whole text: what was shown last, and the
-/// text to draw after `lines` arrive.
-#[derive(Default)]
-pub struct Shown(std::sync::Mutex<Vec<String>>);
-
-impl Shown {
-    pub fn update(&self, lines: Vec<String>, more: bool) -> Vec<String> {
-        let mut base = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if more {
-            base.iter().cloned().chain(lines).collect()
-        } else {
-            base.clone_from(&lines);
-            lines
-        }
-    }
-}
-
-fn device_lines(start: &DeviceStart) -> Vec<String> {
-    let mut lines = vec![
-        format!("First copy your one-time code: {}", start.user_code()),
-        format!("Then open {} on any device and enter it.", start.verification_uri()),
-    ];
-    if let Some(u) = start.verification_uri_complete()
-        && let Some(qr) = super::qr::lines(&u)
-    {
-        lines.push(format!("Or scan this code with a phone (it opens {u}):"));
-        lines.extend(qr);
-    }
-    lines.push(format!(
-        "The code expires in {}.",
-        humantime::format_duration(start.expires_in())
-    ));
-    lines
-}
-
-fn waiting_line(every: Duration, slowed: bool) -> String {
-    if slowed {
-        format!(
-            "The server asked homedash to slow down (slow_down): checking every {} s now.",
-            every.as_secs()
-        )
-    } else {
-        format!(
-            "Waiting for you to approve (authorization_pending); checking every {} s…",
-            every.as_secs()
-        )
-    }
-}
-
-fn browser_lines(url: &Url, opened: bool) -> Vec<String> {
-    let mut lines = if opened {
-        vec![
-            "Your browser is open at the login page; finish there.".to_string(),
-            "If it did not open, open this URL on this machine:".to_string(),
-        ]
-    } else {
-        vec!["Open this URL in a browser on this machine to log in:".to_string()]
-    };
-    lines.push(url.to_string());
-    lines.push("homedash is waiting for the browser's redirect on 127.0.0.1…".into());
-    lines
+    fn show(&self, prompt: Prompt);
 }
 
 /// Run the grant of `cred` and store the result (user grants) under the
@@ -137,11 +81,15 @@ pub async fn login(
     if t.refresh.is_none() {
         tracing::info!(credential = %cred.name, "the server gave no refresh token; a new login is needed when the access token expires");
     }
-    let stored = first(cfg, &ends, t);
+    // A login is not a refresh: the record says when it was logged in.
+    let stored = Stored {
+        refreshed: None,
+        ..Stored::granted(cfg, &ends, Some(cfg.scopes.clone()), t)
+    };
     let _lock = renew::lock(&cred.name).await?;
     renew::write(keyring, &cred.name, &stored).await?;
-    crate::credentials::audit::record(
-        crate::credentials::audit::Event::LoggedIn,
+    crate::audit::record(
+        crate::audit::Event::LoggedIn,
         &cred.name,
         None,
         &format!("{} grant", cfg.grant.name()),
@@ -149,37 +97,20 @@ pub async fn login(
     Ok(stored)
 }
 
-fn first(cfg: &OAuthConfig, ends: &Endpoints, t: Tokens) -> Stored {
-    let now = Utc::now();
-    let blank = Stored {
-        grant: cfg.grant,
-        token_endpoint: ends.token.clone(),
-        revocation_endpoint: ends.revocation.clone(),
-        client_id: cfg.client_id.clone(),
-        refresh: None,
-        access: None,
-        expires_at: None,
-        lifetime_secs: None,
-        scopes: Some(cfg.scopes.clone()),
-        logged_in: now,
-        refresh_issued: now,
-        refreshed: None,
-    };
-    Stored {
-        refreshed: None,
-        ..blank.renewed(t)
-    }
-}
-
 async fn device(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthError> {
     let start = ex.device_start().await?;
-    show.show(device_lines(&start), false);
+    show.show(Prompt::Device {
+        user_code: start.user_code(),
+        uri: start.verification_uri(),
+        complete: start.verification_uri_complete(),
+        expires_in: start.expires_in(),
+    });
     let last = std::sync::Mutex::new(None::<Duration>);
     let waiting = |d: Duration| {
         let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
         let slowed = l.is_some_and(|p| d > p);
         if *l != Some(d) {
-            show.show(vec![waiting_line(d, slowed)], true);
+            show.show(Prompt::Waiting { every: d, slowed });
         }
         *l = Some(d);
     };
@@ -195,60 +126,35 @@ struct Callback {
     description: Option<String>,
 }
 
-const PAGE_OK: &str = "<!doctype html><title>homedash</title><p>homedash is logged in. You can close this tab.</p>";
-const PAGE_BAD: &str = "<!doctype html><title>homedash</title><p>homedash refused this login; see the terminal.</p>";
-
-async fn browser(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthError> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .map_err(|e| OAuthError::Listen(e.to_string()))?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| OAuthError::Listen(e.to_string()))?
-        .port();
-    let redirect =
-        Url::parse(&format!("http://127.0.0.1:{port}/callback")).map_err(|e| OAuthError::Listen(e.to_string()))?;
-    let (url, verifier, state) = ex.authorize_url(&redirect)?;
-    let opened = open_browser(&url);
-    show.show(browser_lines(&url, opened), false);
-    let (tx, mut rx) = mpsc::channel::<(Callback, tokio::sync::oneshot::Sender<bool>)>(1);
-    let serve = async {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: Request<Incoming>| {
-                    let tx = tx.clone();
-                    async move { Ok::<_, Infallible>(answer(req, &tx).await) }
-                });
-                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-            });
+impl Callback {
+    fn of(query: &Query) -> Callback {
+        let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Callback {
+            code: get("code"),
+            state: get("state"),
+            error: get("error"),
+            description: get("error_description"),
         }
-    };
-    let wait = async {
-        let Some((cb, reply)) = rx.recv().await else {
-            return Err(OAuthError::NoCode);
-        };
-        let verdict = check(&cb, state.secret());
-        let _ = reply.send(verdict.is_ok());
-        // Let the browser's page be written before the process moves on
-        // (or exits, on a refusal).
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        verdict
-    };
-    let code = tokio::select! {
-        r = tokio::time::timeout(BROWSER_WAIT, wait) => r.map_err(|_| OAuthError::BrowserTimedOut { after: BROWSER_WAIT })??,
-        () = serve => return Err(OAuthError::NoCode),
-    };
-    ex.code(code, verifier, &redirect).await
+    }
 }
 
-/// Equal without an early exit: how long it takes says nothing of where
-/// a guess went wrong.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+const PAGES: Pages = Pages {
+    ok: "<!doctype html><title>homedash</title><p>homedash is logged in. You can close this tab.</p>",
+    refused: "<!doctype html><title>homedash</title><p>homedash refused this login; see the terminal.</p>",
+};
+
+async fn browser(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthError> {
+    let redirect = Redirect::bind().await.map_err(|e| OAuthError::Listen(e.to_string()))?;
+    let back = redirect.url().clone();
+    let (url, verifier, state) = ex.authorize_url(&back)?;
+    let opened = open_browser(&url);
+    show.show(Prompt::Browser { url, opened });
+    let wait = redirect.first(PAGES, |q| check(&Callback::of(q), state.secret()));
+    let code = tokio::time::timeout(BROWSER_WAIT, wait)
+        .await
+        .map_err(|_| OAuthError::BrowserTimedOut { after: BROWSER_WAIT })?
+        .ok_or(OAuthError::NoCode)??;
+    ex.code(code, verifier, &back).await
 }
 
 /// The code, if the redirect is this login's answer.
@@ -256,7 +162,7 @@ fn check(cb: &Callback, state: &str) -> Result<String, OAuthError> {
     let same = cb
         .state
         .as_deref()
-        .is_some_and(|s| same_bytes(s.as_bytes(), state.as_bytes()));
+        .is_some_and(|s| crate::credentials::secret::same_bytes(s.as_bytes(), state.as_bytes()));
     if !same {
         return Err(OAuthError::StateMismatch);
     }
@@ -271,47 +177,6 @@ fn check(cb: &Callback, state: &str) -> Result<String, OAuthError> {
         });
     }
     cb.code.clone().filter(|c| !c.is_empty()).ok_or(OAuthError::NoCode)
-}
-
-async fn answer(
-    req: Request<Incoming>,
-    tx: &mpsc::Sender<(Callback, tokio::sync::oneshot::Sender<bool>)>,
-) -> Response<Full<Bytes>> {
-    let page = |status: StatusCode, body: &'static str| {
-        let mut r = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
-        *r.status_mut() = status;
-        r.headers_mut().insert(
-            hyper::header::CONTENT_TYPE,
-            hyper::header::HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        r
-    };
-    if req.uri().path() != "/callback" {
-        return page(StatusCode::NOT_FOUND, PAGE_BAD);
-    }
-    let mut cb = Callback {
-        code: None,
-        state: None,
-        error: None,
-        description: None,
-    };
-    for (k, v) in url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()) {
-        match k.as_ref() {
-            "code" => cb.code = Some(v.into_owned()),
-            "state" => cb.state = Some(v.into_owned()),
-            "error" => cb.error = Some(v.into_owned()),
-            "error_description" => cb.description = Some(v.into_owned()),
-            _ => {}
-        }
-    }
-    let (reply, verdict) = tokio::sync::oneshot::channel();
-    if tx.send((cb, reply)).await.is_err() {
-        return page(StatusCode::GONE, PAGE_BAD);
-    }
-    match verdict.await {
-        Ok(true) => page(StatusCode::OK, PAGE_OK),
-        _ => page(StatusCode::BAD_REQUEST, PAGE_BAD),
-    }
 }
 
 /// Only where a graphical browser can be: elsewhere a text browser would
@@ -349,8 +214,8 @@ pub async fn revoke(
     if let Some(a) = &stored.access {
         ex.revoke(a, false).await?;
     }
-    crate::credentials::audit::record(
-        crate::credentials::audit::Event::RevokedAtServer,
+    crate::audit::record(
+        crate::audit::Event::RevokedAtServer,
         &cred.name,
         None,
         "revoked at the authorization server (RFC 7009)",

@@ -16,7 +16,6 @@ pub mod stored;
 pub use error::OAuthError;
 pub use stored::Stored;
 pub mod login;
-pub mod qr;
 pub mod renew;
 
 /// Outside text from the authorization server, cleaned once where it

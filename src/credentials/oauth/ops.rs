@@ -7,8 +7,8 @@ use super::error::OAuthError;
 use super::login::{self, Show};
 use super::renew;
 use super::stored::Stored;
+use crate::audit::{self, Event};
 use crate::config::{CredentialConfig, OAuthConfig};
-use crate::credentials::audit::{self, Event};
 use crate::credentials::error::CredError;
 use crate::credentials::manager::Manager;
 

@@ -16,7 +16,7 @@ use super::exchange::{Exchange, Tokens};
 use super::stored::Stored;
 use crate::config::Endpoints;
 use crate::config::{CredentialConfig, OAuthConfig};
-use crate::credentials::keyring::{Keyring, KeyringError};
+use crate::credentials::keyring::{Keyring, KeyringError, off_thread};
 use crate::credentials::manager::pause_point;
 use crate::net::http::Http;
 
@@ -75,17 +75,9 @@ pub async fn lock(name: &str) -> Result<Held, OAuthError> {
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, OAuthError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        OAuthError::Keyring(KeyringError::Unavailable {
-            detail: format!("a keyring task failed: {e}"),
-        })
-    })
-}
-
 pub async fn read(keyring: &Keyring, name: &str) -> Result<Stored, OAuthError> {
     let (k, n) = (keyring.clone(), name.to_string());
-    match blocking(move || k.get(&n)).await? {
+    match off_thread(move || k.get(&n)).await {
         Ok(v) => Stored::from_secret(&v).map_err(|e| OAuthError::Damaged {
             name: name.to_string(),
             detail: e.to_string(),
@@ -97,7 +89,7 @@ pub async fn read(keyring: &Keyring, name: &str) -> Result<Stored, OAuthError> {
 
 pub async fn write(keyring: &Keyring, name: &str, stored: &Stored) -> Result<(), OAuthError> {
     let (k, n, v) = (keyring.clone(), name.to_string(), stored.to_secret());
-    blocking(move || k.set(&n, &v)).await??;
+    off_thread(move || k.set(&n, &v)).await?;
     Ok(())
 }
 
@@ -134,6 +126,27 @@ impl Stored {
             refreshed: Some(now),
             ..self.clone()
         }
+    }
+
+    /// A new grant's record: what `t` gave, from now. `asked` (the scopes
+    /// asked for) stands when the server does not say what it granted.
+    pub fn granted(cfg: &OAuthConfig, ends: &Endpoints, asked: Option<Vec<String>>, t: Tokens) -> Stored {
+        let now = Utc::now();
+        Stored {
+            grant: cfg.grant,
+            token_endpoint: ends.token.clone(),
+            revocation_endpoint: ends.revocation.clone(),
+            client_id: cfg.client_id.clone(),
+            refresh: None,
+            access: None,
+            expires_at: None,
+            lifetime_secs: None,
+            scopes: asked,
+            logged_in: now,
+            refresh_issued: now,
+            refreshed: None,
+        }
+        .renewed(t)
     }
 }
 
@@ -200,8 +213,8 @@ pub async fn current(
     let next = stored.renewed(t);
     write(keyring, name, &next).await?;
     pause_point("refresh:stored").await;
-    crate::credentials::audit::record(
-        crate::credentials::audit::Event::Refreshed,
+    crate::audit::record(
+        crate::audit::Event::Refreshed,
         name,
         None,
         if next.refresh_issued == next.refreshed.unwrap_or_default() {
@@ -232,20 +245,5 @@ pub async fn client_token(
     let t = Exchange::new(&cred.name, cfg, &ends, secret.as_ref(), http)
         .client_credentials()
         .await?;
-    let now = Utc::now();
-    let fresh = Stored {
-        grant: cfg.grant,
-        token_endpoint: ends.token,
-        revocation_endpoint: ends.revocation,
-        client_id: cfg.client_id.clone(),
-        refresh: None,
-        access: None,
-        expires_at: None,
-        lifetime_secs: None,
-        scopes: None,
-        logged_in: now,
-        refresh_issued: now,
-        refreshed: None,
-    };
-    Ok(fresh.renewed(t))
+    Ok(Stored::granted(cfg, &ends, None, t))
 }

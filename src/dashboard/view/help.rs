@@ -7,6 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::keymap::{Action, DASHBOARD, FIRST_RUN, HELP_ROWS, KeyMap, Scope};
 
 /// The whole terminal the overlay needs: its box and the two bars.
@@ -14,9 +16,18 @@ pub const MIN: (u16, u16) = (44, HELP_ROWS as u16 + 4 + 2);
 
 pub fn draw(f: &mut Frame, body: Rect, first_run: bool, keys: &KeyMap) {
     let first = if first_run { FIRST_RUN } else { &[] };
-    let rows = first.len() + DASHBOARD.len();
-    let width = 58.min(body.width);
-    let height = (rows as u16 + 4).min(body.height);
+    let rows: Vec<(String, &str)> = first
+        .iter()
+        .chain(DASHBOARD)
+        .map(|r| (keys.row_keys(r), r.what))
+        .collect();
+    // The key column grows with remapped keys (a space after the longest);
+    // the box grows to keep the words whole, as far as the body allows.
+    let cols = |s: &str| UnicodeWidthStr::width(s);
+    let keys_col = rows.iter().map(|(k, _)| cols(k) + 1).max().unwrap_or(0).max(20);
+    let what_col = rows.iter().map(|(_, w)| cols(w)).max().unwrap_or(0);
+    let width = ((2 + keys_col + what_col + 2) as u16).max(58).min(body.width);
+    let height = (rows.len() as u16 + 4).min(body.height);
     let area = Rect::new(
         body.x + (body.width - width) / 2,
         body.y + (body.height - height) / 2,
@@ -24,10 +35,11 @@ pub fn draw(f: &mut Frame, body: Rect, first_run: bool, keys: &KeyMap) {
         height,
     );
     let mut lines = vec![Line::default()];
-    lines.extend(first.iter().chain(DASHBOARD).map(|r| {
+    lines.extend(rows.iter().map(|(k, what)| {
+        let pad = " ".repeat(keys_col.saturating_sub(cols(k)));
         Line::from(vec![
-            Span::styled(format!("  {:<20}", keys.row_keys(r)), style::label()),
-            Span::raw(r.what),
+            Span::styled(format!("  {k}{pad}"), style::label()),
+            Span::raw(*what),
         ])
     }));
     let close: Vec<String> = keys

@@ -41,7 +41,10 @@ pub fn draw(app: &App, f: &mut Frame) {
                     "the Credentials screen needs {}x{}",
                     CREDENTIALS_MIN.0, CREDENTIALS_MIN.1
                 ),
-                "Enlarge the window, or press Esc to go back.",
+                &format!(
+                    "Enlarge the window, or press {} to go back.",
+                    app.keys.first(Scope::Credentials, Action::Close)
+                ),
             );
         } else {
             crate::screens::credentials::view::draw(&app.facts(), screen, f, body);
@@ -55,7 +58,10 @@ pub fn draw(app: &App, f: &mut Frame) {
             body,
             (app.size.width, app.size.height),
             &format!("this layout needs {}x{}", w, h + 2),
-            "Enlarge the window, or press Enter to zoom one widget.",
+            &format!(
+                "Enlarge the window, or press {} to zoom one widget.",
+                app.keys.first(Scope::Dashboard, Action::Zoom)
+            ),
         );
     } else {
         let now = app.now;
@@ -77,7 +83,10 @@ pub fn draw(app: &App, f: &mut Frame) {
                 body,
                 (app.size.width, app.size.height),
                 &format!("the key help needs {}x{}", help::MIN.0, help::MIN.1),
-                "Enlarge the window, or press Esc to close it.",
+                &format!(
+                    "Enlarge the window, or press {} to close it.",
+                    app.keys.first(Scope::Help, Action::Close)
+                ),
             );
         } else {
             help::draw(f, body, app.first_run, &app.keys);

@@ -4,10 +4,12 @@
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source;
 
-use crate::credentials::CredOp;
+use crate::credentials::Prompt;
 use crate::credentials::TokenInput;
 use crate::keymap::{Action, Input, KeyMap, Scope};
 use crate::ui::edit::erase;
+use crate::ui::login::Shown;
+use crate::workers::credentials::CredOp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -63,7 +65,7 @@ pub enum Mode {
     /// code, a URL, a QR code). Esc cancels it.
     Login {
         name: String,
-        lines: Vec<String>,
+        shown: Shown,
     },
     /// An operation is running in the worker; `back` is the dialog it
     /// came from, which comes back, input and all, if the operation fails.
@@ -227,7 +229,7 @@ impl CredScreen {
             (Action::Login, Some(name)) if row.oauth => {
                 self.mode = Mode::Login {
                     name: name.clone(),
-                    lines: vec!["asking the authorization server…".into()],
+                    shown: Shown::note("asking the authorization server…"),
                 };
                 self.message = None;
                 Outcome::Run(CredOp::Login { name })
@@ -453,9 +455,9 @@ impl CredScreen {
     }
 
     /// The running login's news: shown in its dialog.
-    pub fn login_progress(&mut self, lines: Vec<String>) {
-        if let Mode::Login { lines: shown, .. } = &mut self.mode {
-            *shown = lines;
+    pub fn login_progress(&mut self, prompt: &Prompt) {
+        if let Mode::Login { shown, .. } = &mut self.mode {
+            shown.update(prompt);
         }
     }
 

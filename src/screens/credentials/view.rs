@@ -11,9 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::facts::Facts;
+use super::standing::{CredState, Tone};
 use crate::credentials::BACKEND;
 use crate::credentials::Status;
-use crate::credentials::{CredState, Tone};
 use crate::credentials::{Due, describe};
 use crate::keymap::{self, Action, Scope};
 use crate::net::destinations::{origin_of, provider_origin};
@@ -171,9 +171,9 @@ fn open_dialog(cx: &Facts, screen: &CredScreen) -> Option<Dialog> {
                 format!(" {yes} revoke · any other key cancels "),
             )
         }
-        Mode::Login { name, lines } => (
+        Mode::Login { name, shown } => (
             format!(" Log in {name} "),
-            lines.iter().map(|l| Line::from(l.clone())).collect(),
+            shown.lines().iter().map(|l| Line::from(l.clone())).collect(),
             format!(" {} cancels ", form(Action::Cancel)),
         ),
         Mode::Busy { what, .. } => (" Working ".into(), vec![Line::from(what.clone())], String::new()),

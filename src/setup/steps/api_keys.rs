@@ -112,6 +112,10 @@ impl Wizard {
         if self.creds.get(self.cred_at).is_some_and(|p| p.src == SrcKind::Gateway) {
             return self.gateway_enter();
         }
+        // The keys the notes below name, as the config maps them.
+        let (next, field) = (self.key_of(Action::Next), self.key_of(Action::Field));
+        let choices = self.keys.pair(Scope::Wizard, Action::Left, Action::Right);
+        let rotate = self.credentials_key(Action::Rotate);
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
@@ -123,7 +127,7 @@ impl Wizard {
                 self.note = Some((
                     false,
                     format!(
-                        "\"{}\" already has a token in the keyring; keep it (Enter), or replace it after setup with the Credentials screen (c, then r), which tests the new one first",
+                        "\"{}\" already has a token in the keyring; keep it ({next}), or replace it after setup with the Credentials screen ({rotate}), which tests the new one first",
                         p.name
                     ),
                 ));
@@ -158,7 +162,7 @@ impl Wizard {
                     false,
                     match &p.state {
                         KeyState::KeyringError(_) => {
-                            "the keyring cannot be used: pick another source with Tab and ←/→".to_string()
+                            format!("the keyring cannot be used: pick another source with {field} and {choices}")
                         }
                         _ => "paste the key first: it shows as dots, never as text".to_string(),
                     },
@@ -243,7 +247,7 @@ impl Wizard {
         }
         let plan = crate::setup::plan::OAuthPlan::of(hints, p.client_id.trim(), p.oauth_issuer.clone());
         p.state = KeyState::Busy("logging in: finish in the browser…".into());
-        p.login.clear();
+        p.login = crate::ui::login::Shown::default();
         self.note = None;
         let op = Op::Login {
             name: p.name.clone(),
@@ -370,16 +374,20 @@ fn replacing(name: &str, op: Op) -> Flow {
     }
 }
 
-fn state_line(p: &CredPage) -> Line<'static> {
+fn state_line(w: &Wizard, p: &CredPage) -> Line<'static> {
+    let next = w.key_of(Action::Next);
+    let choices = w.keys.pair(Scope::Wizard, Action::Left, Action::Right);
+    let field = w.key_of(Action::Field);
+    let rotate = w.credentials_key(Action::Rotate);
     let (text, color) = match &p.state {
         KeyState::Absent if p.is_oauth() => (
-            "not logged in yet: type the app's client id and secret, then Enter".to_string(),
+            format!("not logged in yet: type the app's client id and secret, then {next}"),
             style::WARN,
         ),
-        KeyState::Stored { text, ok: true, .. } if p.is_oauth() => (format!("✓ {text}; Enter to go on"), style::GOOD),
+        KeyState::Stored { text, ok: true, .. } if p.is_oauth() => (format!("✓ {text}; {next} to go on"), style::GOOD),
         KeyState::Existing { fingerprint, .. } if p.is_oauth() => (
             format!(
-                "✓ logged in before this setup ({fingerprint}): Enter keeps it, or type the client secret again to log in anew"
+                "✓ logged in before this setup ({fingerprint}): {next} keeps it, or type the client secret again to log in anew"
             ),
             style::GOOD,
         ),
@@ -389,7 +397,7 @@ fn state_line(p: &CredPage) -> Line<'static> {
         KeyState::Absent => (String::new(), style::WARN),
         KeyState::KeyringError(e) => (
             format!(
-                "the keyring cannot be used: {e}. Here: Tab, then ←/→ to read the key from an environment variable or a command instead."
+                "the keyring cannot be used: {e}. Here: {field}, then {choices} to read the key from an environment variable or a command instead."
             ),
             style::BAD,
         ),
@@ -404,7 +412,7 @@ fn state_line(p: &CredPage) -> Line<'static> {
             fingerprint,
             test: Some((true, _)),
         } => (
-            format!("✓ a key is already stored ({fingerprint}) and is valid: Enter keeps it"),
+            format!("✓ a key is already stored ({fingerprint}) and is valid: {next} keeps it"),
             style::GOOD,
         ),
         KeyState::Existing {
@@ -412,23 +420,23 @@ fn state_line(p: &CredPage) -> Line<'static> {
             test: Some((false, why)),
         } => (
             format!(
-                "a key is already stored ({fingerprint}) but failed its test: {why}. Enter keeps it; replace it after setup with the Credentials screen (c, then r)"
+                "a key is already stored ({fingerprint}) but failed its test: {why}. {next} keeps it; replace it after setup with the Credentials screen ({rotate})"
             ),
             style::WARN,
         ),
         KeyState::Stored {
             fingerprint, ok: true, ..
         } => (
-            format!("✓ valid, stored in the keyring ({fingerprint}); Enter to go on"),
+            format!("✓ valid, stored in the keyring ({fingerprint}); {next} to go on"),
             style::GOOD,
         ),
         KeyState::Stored { fingerprint, text, .. } => (
-            format!("stored ({fingerprint}), but the test could not confirm it: {text}; Enter to go on"),
+            format!("stored ({fingerprint}), but the test could not confirm it: {text}; {next} to go on"),
             style::WARN,
         ),
-        KeyState::Tested { ok: true, .. } => ("✓ valid; Enter to go on".to_string(), style::GOOD),
+        KeyState::Tested { ok: true, .. } => (format!("✓ valid; {next} to go on"), style::GOOD),
         KeyState::Tested { text, .. } => (
-            format!("✗ {text}; fix it and Enter to test again, or go on"),
+            format!("✗ {text}; fix it and {next} to test again, or go on"),
             style::WARN,
         ),
         KeyState::Failed(e) => (format!("✗ {e}"), style::BAD),
@@ -463,7 +471,7 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         None => lines.extend(key_lines(w, p)),
     }
     lines.push(Line::default());
-    lines.push(state_line(p));
+    lines.push(state_line(w, p));
     para(f, area, lines);
 }
 
@@ -507,6 +515,7 @@ fn oauth_lines(w: &Wizard, p: &CredPage, hints: &homedash_widgets::provider::OAu
         lines.push(Line::default());
         lines.extend(
             p.login
+                .lines()
                 .iter()
                 .map(|l| Line::from(Span::styled(l.clone(), style::value()))),
         );

@@ -130,7 +130,10 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Or give coordinates (Tab):", style::dim())));
+    lines.push(Line::from(Span::styled(
+        format!("Or give coordinates ({}):", w.key_of(Action::Field)),
+        style::dim(),
+    )));
     lines.push(field("Latitude", &l.latitude, l.field == LocField::Latitude));
     lines.push(field("Longitude", &l.longitude, l.field == LocField::Longitude));
     if let Some(c) = &l.chosen {

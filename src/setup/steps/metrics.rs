@@ -87,8 +87,9 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
     let m = &w.metrics;
     let mut lines = vec![
         Line::from(format!(
-            "Which {} query should the metrics widget show? Enter runs it once so you can see what it returns.",
-            provider_label(provider)
+            "Which {} query should the metrics widget show? {} runs it once so you can see what it returns.",
+            provider_label(provider),
+            w.key_of(Action::Next)
         )),
         Line::default(),
     ];

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::keymap::Action;
 use crate::setup::look::para;
 use crate::setup::state::Wizard;
 
@@ -23,7 +24,10 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
             ];
             lines.extend(e.to_string().lines().map(|l| Line::from(l.to_string())));
             lines.push(Line::default());
-            lines.push(Line::from("Go back (Shift-Tab) and change what it names."));
+            lines.push(Line::from(format!(
+                "Go back ({}) and change what it names.",
+                w.key_of(Action::Back)
+            )));
             para(f, area, lines);
             return;
         }

@@ -57,7 +57,8 @@ impl Wizard {
                 lines: vec![(
                     Verdict::Unchecked,
                     format!(
-                        "not checked: {provider}'s free plan has a small daily quota, and each symbol would spend one; Enter to go on"
+                        "not checked: {provider}'s free plan has a small daily quota, and each symbol would spend one; {} to go on",
+                        self.key_of(Action::Next)
                     ),
                 )],
                 busy: false,

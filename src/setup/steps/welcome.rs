@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::config::write::backup_path;
+use crate::keymap::Action;
 use crate::setup::look::{label, para};
 use crate::setup::state::Wizard;
 
@@ -45,9 +46,9 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
     lines.extend(target);
     lines.push(Line::default());
     lines.push(Line::from(vec![
-        Span::styled("Enter", style::value()),
+        Span::styled(w.key_of(Action::Next), style::value()),
         Span::raw(" to begin, "),
-        Span::styled("Esc", style::value()),
+        Span::styled(w.key_of(Action::Leave), style::value()),
         Span::raw(" to leave without writing anything."),
     ]));
     para(f, area, lines);

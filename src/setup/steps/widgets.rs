@@ -19,7 +19,10 @@ impl Wizard {
             Input::Act(Action::Toggle) => self.picked[self.cursor] = !self.picked[self.cursor],
             Input::Act(Action::Next) => {
                 if !self.picked.iter().any(|p| *p) {
-                    self.note = Some((false, "pick at least one widget (Space)".into()));
+                    self.note = Some((
+                        false,
+                        format!("pick at least one widget ({})", self.key_of(Action::Toggle)),
+                    ));
                     return Flow::redraw();
                 }
                 self.provider_row = 0;

@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::credentials::{Broker, CredEvent, Manager};
+use crate::credentials::{Broker, Manager};
+use crate::workers::credentials::CredEvent;
 
 /// Usage counters reach the state file this often, and at exit.
 const FLUSH_EVERY: Duration = Duration::from_secs(60);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::credentials::meta::TestResult;
+use crate::credentials::TestResult;
 use homedash_widgets::provider::Verdict;
 
 fn tested(v: Verdict) -> Meta {

@@ -1,11 +1,11 @@
-//! The one status model: a credential's state, derived once from what the
-//! state file, the keyring and (in a running dashboard) the broker know,
-//! and shown in the same words by `creds list`, `--json` and the screen.
+//! How a credential stands, for every face of the credentials room: one
+//! state derived from what the state file, the keyring and (in a running
+//! dashboard) the broker know, and shown in the same words by this screen,
+//! `creds list` and its `--json`.
 
 use serde::Serialize;
 
-use super::broker::Status;
-use super::meta::{Meta, TestKind};
+use crate::credentials::{Meta, Status, TestKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,5 +105,5 @@ pub enum Tone {
 }
 
 #[cfg(test)]
-#[path = "tests/status.rs"]
+#[path = "tests/standing.rs"]
 mod tests;

@@ -10,10 +10,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, CredentialConfig};
 use crate::credentials::{
-    BACKEND, Broker, CredError, CredEvent, CredOp, Manager, Sealed, Show, Shown, check_add, oauth_facts,
-    origins_to_approve, probe_base,
+    BACKEND, Broker, CredError, Manager, Prompt, Sealed, Show, check_add, oauth_facts, origins_to_approve, probe_base,
 };
 use crate::keymap::{Action, Scope};
+
+pub mod ops;
+pub mod watch;
+
+pub use ops::{CredEvent, CredOp};
 
 pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
@@ -23,7 +27,7 @@ pub fn spawn<M: From<CredEvent> + Send + 'static>(
     cancel: CancellationToken,
 ) -> mpsc::Sender<CredOp> {
     let (ops_tx, ops_rx) = mpsc::channel(4);
-    tokio::spawn(super::creds_watch::watch(
+    tokio::spawn(watch::watch(
         Some(manager.clone()),
         broker.clone(),
         tx.clone(),
@@ -67,7 +71,7 @@ async fn work<M: From<CredEvent> + Send + 'static>(
             Ok(done) => done,
             Err(e) => (false, e.to_string()),
         };
-        super::creds_watch::state_changed(&m, &broker, &tx).await;
+        watch::state_changed(&m, &broker, &tx).await;
         if tx.send(CredEvent::Done { ok, text }.into()).await.is_err() {
             return;
         }
@@ -85,28 +89,22 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
     }
 }
 
-/// A login's progress, as the lines of the screen's login dialog.
+/// A login's prompts, for the screen's login dialog to put in words.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
-    shown: Shown,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
-        Progress {
-            tx,
-            shown: Shown::default(),
-        }
+        Progress { tx }
     }
 }
 
 impl<M: From<CredEvent> + Send + 'static> Show for Progress<M> {
-    fn show(&self, lines: Vec<String>, more: bool) {
+    fn show(&self, prompt: Prompt) {
         // The UI drains its channel promptly; a full one only drops a
         // progress note, never the result.
-        let _ = self
-            .tx
-            .try_send(CredEvent::Login(self.shown.update(lines, more)).into());
+        let _ = self.tx.try_send(CredEvent::Login(prompt).into());
     }
 }
 

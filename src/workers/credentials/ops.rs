@@ -1,16 +1,11 @@
-//! What the credentials room is asked to do (`CredOp`, from the
-//! Credentials screen) and what it reports (`CredEvent`). Neither carries a
-//! secret into `Debug` output.
+//! What the Credentials screen asks of the credential worker (`CredOp`)
+//! and what the worker reports (`CredEvent`). A token travels sealed, so
+//! neither carries a secret into `Debug` output.
 
-use secrecy::ExposeSecret;
-
-use crate::credentials::secret::Sealed;
-
-use crate::credentials::broker::View;
-use crate::credentials::meta::MetaFile;
+use crate::credentials::{MetaFile, Prompt, Sealed, View};
 
 /// An action for the credential worker.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredOp {
     Add {
         name: String,
@@ -64,13 +59,6 @@ impl CredOp {
         }
     }
 
-    pub fn secret(&self) -> Option<&str> {
-        match self {
-            CredOp::Add { secret, .. } | CredOp::Rotate { secret, .. } => Some(secret.open().expose_secret()),
-            _ => None,
-        }
-    }
-
     pub fn verb(&self) -> &'static str {
         match self {
             CredOp::Add { .. } => "adding",
@@ -86,16 +74,6 @@ impl CredOp {
     }
 }
 
-impl PartialEq for CredOp {
-    fn eq(&self, other: &Self) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other)
-            && self.name() == other.name()
-            && self.secret() == other.secret()
-    }
-}
-
-impl Eq for CredOp {}
-
 /// News from the credential side: never a secret value.
 #[derive(Debug)]
 pub enum CredEvent {
@@ -108,7 +86,7 @@ pub enum CredEvent {
     /// A background problem for the status bar (the state file could not
     /// be read, say).
     Notice(String),
-    /// What a login in progress asks of the person: the lines to show
-    /// (a code, a URL, a QR code, or what it waits for).
-    Login(Vec<String>),
+    /// What a login in progress asks of the person (a code and a URL,
+    /// a browser's page, or what it waits for).
+    Login(Prompt),
 }
