@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+use crate::commands::out::outln;
 use crate::config::{self, Origin};
 
 /// Validate the config, then warn at file:line:col of what would wait.
@@ -47,7 +48,7 @@ pub fn main(origin: &Origin) -> ExitCode {
                     )
                 })
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "{}: ok, {} widget{}{team}{server}{warned}",
                 crate::outside::admit(&c.source_name),
                 c.widgets.len(),
@@ -58,7 +59,7 @@ pub fn main(origin: &Origin) -> ExitCode {
                 let client = cred.oauth.as_ref().and_then(|o| o.client_secret.as_ref());
                 for (what, source) in [("token", Some(&cred.source)), ("client secret", client)] {
                     if let Some(config::model::SecretSource::Command { argv, .. }) = source {
-                        println!(
+                        outln!(
                             "credential \"{}\": its {what} comes from {}",
                             cred.name,
                             crate::outside::admit(&argv.join(" "))

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use homedash_widgets::provider::Provider;
 
 use crate::cli::Creds;
+use crate::commands::out::outln;
 use crate::config::names;
 use crate::config::{self, Config, CredentialConfig, Origin};
 use crate::credentials::BACKEND;
@@ -111,14 +112,14 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
         Creds::Confirm { name } => {
             crate::credentials::keyring_only(find(&name)?, "confirm")?;
             m.confirm(&name).await?;
-            println!("{name}: previous token deleted from the keyring");
+            outln!("{name}: previous token deleted from the keyring");
             Ok(ExitCode::SUCCESS)
         }
         Creds::Rollback { name } => {
             let c = find(&name)?;
             crate::credentials::keyring_only(c, "roll back")?;
             let fp = m.rollback(&name).await?;
-            println!("{name}: previous token ({fp}) restored");
+            outln!("{name}: previous token ({fp}) restored");
             Ok(ExitCode::SUCCESS)
         }
         Creds::Allow { name, origin } => allow(&config, &mut m, &name, &origin).await,
@@ -142,9 +143,9 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
                 crate::credentials::keyring_only(c, "remove")?;
             }
             m.revoke(&name).await?;
-            println!("{name}: deleted from the {BACKEND}");
+            outln!("{name}: deleted from the {BACKEND}");
             if let Some(c) = config.credential(&name) {
-                println!("revoke it at the provider too: {}", c.provider.key_page);
+                outln!("revoke it at the provider too: {}", c.provider.key_page);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -177,11 +178,12 @@ async fn add(
     say_destinations(name, p, &origins);
     let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
     let fp = m.add_sealed(name, p, &secret, &origins).await?;
-    println!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
+    outln!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
     if config.credential(name).is_none() {
-        println!(
+        outln!(
             "add to {}:\n\n[credential.{name}]\nprovider = \"{}\"\n\nand `credential = \"{name}\"` to the widgets that use it",
-            config.source_name, p.name
+            config.source_name,
+            p.name
         );
     }
     if no_test {
@@ -211,17 +213,17 @@ async fn rotate(config: &Config, m: &mut Manager, c: &CredentialConfig, force: b
         .rotate_sealed(name, c.provider, &base, &secret, &origins, force)
         .await?;
     if verdict.passed() {
-        println!("rotated {name}: the new token ({fp}) tested valid and is in use");
+        outln!("rotated {name}: the new token ({fp}) tested valid and is in use");
     } else {
-        println!(
+        outln!(
             "rotated {name} (--force): the new token ({fp}) is in use, although its test said: {}",
             verdict.describe()
         );
     }
-    println!(
+    outln!(
         "the previous token is kept: `homedash creds rollback {name}` puts it back, `homedash creds confirm {name}` deletes it"
     );
-    println!("then revoke the old token at {}", c.provider.key_page);
+    outln!("then revoke the old token at {}", c.provider.key_page);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,13 +255,13 @@ async fn allow(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Re
     let origin = destinations::parse_origin(origin)?;
     let p = provider_of(config, &m.load_meta().await?, name)?;
     if destinations::provider_origin(p).as_deref() == Some(origin.as_str()) {
-        println!("{name}: {origin} is {}'s own API; it needs no approval", p.label);
+        outln!("{name}: {origin} is {}'s own API; it needs no approval", p.label);
         return Ok(ExitCode::SUCCESS);
     }
     if m.approve(name, std::slice::from_ref(&origin)).await?.is_empty() {
-        println!("{name}: {origin} was already approved");
+        outln!("{name}: {origin} was already approved");
     } else {
-        println!("{name}: approved; it may now be sent to {origin}");
+        outln!("{name}: approved; it may now be sent to {origin}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -280,7 +282,7 @@ async fn deny(config: &Config, m: &mut Manager, name: &str, origin: &str) -> Res
             origin,
         });
     }
-    println!("{name}: approval withdrawn; it is no longer sent to {origin}");
+    outln!("{name}: approval withdrawn; it is no longer sent to {origin}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -300,11 +302,11 @@ async fn test_some(
         let base = crate::credentials::probe_base(config, c);
         match m.test(c, &base).await {
             Ok(r) => {
-                println!("{}: {}", c.name, r.outcome);
+                outln!("{}: {}", c.name, r.outcome);
                 all_ok &= r.ok;
             }
             Err(e) => {
-                println!("{}: cannot read: {e}", c.name);
+                outln!("{}: cannot read: {e}", c.name);
                 all_ok = false;
             }
         }

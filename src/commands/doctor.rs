@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::commands::out::{out, outln};
 use crate::config::Origin;
 use crate::doctor::{Check, Status, environment, run};
 
@@ -30,14 +31,14 @@ pub fn main(origin: &Origin, json: bool) -> ExitCode {
             ok: fine,
             checks: &found,
         }) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(e) => {
                 eprintln!("homedash doctor: {}", crate::outside::admit_lines(&e.to_string(), 2000));
                 return ExitCode::FAILURE;
             }
         }
     } else {
-        print!("{}", text(&found, environment::colour_on_stdout()));
+        out!("{}", text(&found, environment::colour_on_stdout()));
     }
     if fine { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::commands::out::outln;
 use crate::credentials::{ClientToken, ClientTokenError};
 use chrono::Utc;
 
@@ -38,8 +39,6 @@ pub enum CliError {
     AlreadyRevoked(String),
     #[error(transparent)]
     Token(#[from] ClientTokenError),
-    #[error("cannot write the report: {0}")]
-    Stdout(#[source] std::io::Error),
     #[error("cannot read the access log {}: {source}", path.display())]
     Log {
         path: PathBuf,
@@ -65,10 +64,10 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
         Gateway::Render => {
             let config = config::load(origin)?;
             let main = render(&config)?;
-            println!("wrote {} (checked with nginx -t)", main.display());
+            outln!("wrote {} (checked with nginx -t)", main.display());
             let dir = &gateway::server(&config)?.directory;
-            println!("start nginx with: {}", nginx::start_command(&main, dir));
-            println!("after a change or a `creds rotate`: homedash gateway reload");
+            outln!("start nginx with: {}", nginx::start_command(&main, dir));
+            outln!("after a change or a `creds rotate`: homedash gateway reload");
             Ok(())
         }
         Gateway::Reload => {
@@ -77,7 +76,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
             match nginx::reload(&main, &gateway::server(&config)?.directory) {
                 Ok(()) => {
                     gateway::confirm_running(&config)?;
-                    println!(
+                    outln!(
                         "reloaded nginx with {} (checked with nginx -t first; its new workers are running)",
                         main.display()
                     );
@@ -112,14 +111,8 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
             } else {
                 report::text(&r)
             };
-            // A reader that stops early (`| head`) is not an error: the
-            // report ends quietly, where println! would panic.
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
-                _ => Ok(()),
-            }
+            crate::commands::out::write(format_args!("{out}"));
+            Ok(())
         }
     }
 }
@@ -189,17 +182,17 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             c.revoked = Some(Utc::now());
             list.save(&path)?;
             record_event(Event::GatewayClientRevoked, &name, None, "revoked");
-            println!("revoked client \"{name}\"; it is refused once nginx reloads: homedash gateway reload");
+            outln!("revoked client \"{name}\"; it is refused once nginx reloads: homedash gateway reload");
             Ok(())
         }
         GatewayClientCmd::List => {
-            println!("{:<20} {:<22} STATE", "CLIENT", "CREATED");
+            outln!("{:<20} {:<22} STATE", "CLIENT", "CREATED");
             for (name, c) in &list.clients {
                 let state = match c.revoked {
                     Some(t) => format!("revoked {}", t.format("%Y-%m-%d %H:%M UTC")),
                     None => "active".into(),
                 };
-                println!("{name:<20} {:<22} {state}", c.created.format("%Y-%m-%d %H:%M UTC"));
+                outln!("{name:<20} {:<22} {state}", c.created.format("%Y-%m-%d %H:%M UTC"));
             }
             Ok(())
         }

@@ -7,4 +7,5 @@ pub mod completions;
 pub mod creds;
 pub mod doctor;
 pub mod gateway;
+pub mod out;
 pub mod schema;

@@ -4,11 +4,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::commands::out::outln;
 use crate::config::{self, Origin};
 
 pub fn main(origin: &Origin, write: bool) -> ExitCode {
     if !write {
-        println!("{}", config::schema::text());
+        outln!("{}", config::schema::text());
         return ExitCode::SUCCESS;
     }
     let Some(path) = origin.path().map(Path::to_path_buf).or_else(config::xdg_path) else {
@@ -17,7 +18,7 @@ pub fn main(origin: &Origin, write: bool) -> ExitCode {
     };
     match config::write::write_schema_beside(&path) {
         Ok(at) => {
-            println!(
+            outln!(
                 "wrote {}; a config beside it names it with a first line of: {}",
                 at.display(),
                 config::schema::DIRECTIVE

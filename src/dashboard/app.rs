@@ -158,7 +158,7 @@ impl App {
     /// Lay the pages out again for the terminal's size; focus stays on its
     /// widget, and the page is the one that holds it.
     fn repage(&mut self) {
-        self.pages = pages::paginate(&self.layout, self.widgets.len(), self.under_title());
+        self.pages = pages::paginate(&self.layout, self.widgets.len(), under_title(self.size));
         self.page_of = vec![usize::MAX; self.widgets.len()];
         for (p, page) in self.pages.iter().enumerate() {
             for &w in &page.widgets {
@@ -256,7 +256,12 @@ impl App {
 
     /// The page bar's row, when there is more than one page.
     pub fn page_bar(&self) -> Option<Rect> {
-        let under = self.under_title();
+        self.page_bar_in(self.size)
+    }
+
+    /// The page bar's row in a frame of `area`.
+    pub fn page_bar_in(&self, area: Rect) -> Option<Rect> {
+        let under = under_title(area);
         (self.pages.len() > 1 && under.height > 0).then(|| Rect::new(under.x, under.y, under.width, 1))
     }
 
@@ -316,15 +321,17 @@ impl App {
         }
     }
 
-    /// The area between the title and status bars.
-    fn under_title(&self) -> Rect {
-        let h = self.size.height.saturating_sub(CHROME_ROWS);
-        Rect::new(self.size.x, self.size.y + 1, self.size.width, h)
+    /// Where the cards go, for input (a click): the terminal as the last
+    /// Resize event gave it. Drawing lays out from its frame instead
+    /// (`body_in`), which the terminal may have resized since.
+    pub fn body(&self) -> Rect {
+        self.body_in(self.size)
     }
 
-    /// Where the cards go: under the title bar and the page bar.
-    pub fn body(&self) -> Rect {
-        let under = self.under_title();
+    /// Where the cards go in a frame of `area`: under the title bar and
+    /// the page bar.
+    pub fn body_in(&self, area: Rect) -> Rect {
+        let under = under_title(area);
         if self.pages.len() > 1 {
             Rect::new(under.x, under.y + 1, under.width, under.height.saturating_sub(1))
         } else {
@@ -333,7 +340,12 @@ impl App {
     }
 
     pub fn too_small(&self) -> bool {
-        let body = self.body();
+        self.too_small_in(self.size)
+    }
+
+    /// Whether the page in view does not fit a frame of `area`.
+    pub fn too_small_in(&self, area: Rect) -> bool {
+        let body = self.body_in(area);
         if self.zoom {
             return body.width < grid::MIN_CARD.0 || body.height < grid::MIN_CARD.1;
         }
@@ -344,15 +356,20 @@ impl App {
 
     /// Cards on screen now, with their areas.
     pub fn visible(&self) -> Vec<(WidgetId, Rect)> {
-        if self.too_small() {
+        self.visible_in(self.size)
+    }
+
+    /// Cards in a frame of `area`, with their areas: inside it, whatever
+    /// size the app last heard of.
+    pub fn visible_in(&self, area: Rect) -> Vec<(WidgetId, Rect)> {
+        if self.too_small_in(area) {
             return Vec::new();
         }
+        let body = self.body_in(area);
         if self.zoom {
-            return vec![(self.focus, self.body())];
+            return vec![(self.focus, body)];
         }
-        self.current()
-            .map(|p| grid::areas(&p.node, self.body()))
-            .unwrap_or_default()
+        self.current().map(|p| grid::areas(&p.node, body)).unwrap_or_default()
     }
 
     /// Whether widget `id` has a card on screen, without laying it out.
@@ -772,6 +789,12 @@ impl App {
     pub fn failing(&self) -> usize {
         self.states.iter().filter(|s| s.error.is_some()).count()
     }
+}
+
+/// The area between the title and status bars of a frame of `area`.
+fn under_title(area: Rect) -> Rect {
+    let h = area.height.saturating_sub(CHROME_ROWS);
+    Rect::new(area.x, area.y.saturating_add(1).min(area.bottom()), area.width, h)
 }
 
 #[cfg(test)]

@@ -121,3 +121,34 @@ fn creds_help_documents_the_exit_codes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Exit codes:") && text.contains("  1  not done"), "{text}");
 }
+
+/// `homedash schema | head -1`: the reader stops early, and the command
+/// ends quietly with success, as `ls | head` does, never with a panic.
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["schema"][..],
+        &["creds", "list"],
+        &["check"],
+        &["completions", "bash"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_homedash"))
+            .args(args)
+            .env("HOME", dir.path())
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        let _ = child.stdout.take().unwrap().read(&mut first);
+        // The pipe's reader is gone: what is left to write meets EPIPE.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

@@ -351,3 +351,133 @@ proptest! {
         STEPS.with(|steps| check_wizard(steps, w, h));
     }
 }
+
+/// `n` clocks and no layout: auto-paged, as the config of the crash was.
+fn many_clocks(n: usize, w: u16, h: u16) -> App {
+    let text: String = (0..n)
+        .map(|i| format!("[widget.c{i}]\nkind = \"clock\"\nzones = [\"UTC\"]\n\n"))
+        .collect();
+    let cfg = config::parse("many", &text).unwrap();
+    App::new(
+        cfg,
+        false,
+        Rect::new(0, 0, w, h),
+        Utc::now(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    )
+}
+
+fn draw_at(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
+    text(t.backend())
+}
+
+/// What happens to the app between two frames.
+fn act(app: &mut App, what: char) {
+    match what {
+        'E' => press(app, KeyCode::Esc),
+        'N' => press(app, KeyCode::Enter),
+        'T' => {
+            app.update(Msg::Tick);
+        }
+        // A poll's answer arrives in the background.
+        'B' => {
+            app.update(Msg::Fetched {
+                id: 0,
+                at: Utc::now(),
+                result: Err(FetchError::new(ErrorClass::Timeout, "no complete answer")),
+                next: None,
+            });
+        }
+        '-' => {}
+        c => press(app, KeyCode::Char(c)),
+    }
+}
+
+/// A frame drawn after the terminal changed size and before its Resize
+/// event arrived (a poll's answer, a tick): it lays out from the frame it
+/// draws into, so it fits the buffer and shows what a fresh terminal of
+/// that size shows for the same state. `announce` sends the event.
+fn check_unannounced(mut app: App, steps: &[(u16, u16, char, bool)]) {
+    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    for &(w, h, what, announce) in steps {
+        term.backend_mut().resize(w, h);
+        if announce {
+            app.update(Msg::Input(Event::Resize(w, h)));
+        }
+        act(&mut app, what);
+        term.draw(|f| view::draw(&app, f)).unwrap();
+        let fresh = draw_at(&app, w, h);
+        assert_eq!(
+            text(term.backend()),
+            fresh,
+            "after {steps:?}, at {w}x{h} after '{what}': the terminal differs from a fresh draw"
+        );
+    }
+}
+
+#[test]
+fn every_screen_draws_into_a_terminal_resized_without_its_event() {
+    // The report's run: pages 2 and 3, back to 1, then 160x48 to 80x24
+    // with the frame drawn before the event.
+    check_unannounced(
+        many_clocks(60, 160, 48),
+        &[
+            (160, 48, '2', true),
+            (160, 48, '3', true),
+            (160, 48, '1', true),
+            (80, 24, 'B', false),
+            (80, 24, 'T', false),
+            (80, 24, '-', true),
+        ],
+    );
+    // Every screen, smaller then larger than the app believes.
+    for screen in [&[][..], &['z'], &['?'], &['c'], &['c', 'a'], &['!']] {
+        for (w, h) in [(80, 24), (300, 100), (20, 5), (1, 1)] {
+            let mut app = dashboard(160, 48);
+            for c in screen {
+                act(&mut app, *c);
+            }
+            check_unannounced(app, &[(w, h, 'T', false), (w, h, 'B', false)]);
+        }
+    }
+}
+
+#[test]
+fn every_wizard_step_draws_at_any_size_without_a_resize_event() {
+    for wiz in wizard_steps() {
+        let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        for (w, h) in [(80, 24), (200, 60), (1, 1), (60, 20)] {
+            term.backend_mut().resize(w, h);
+            term.draw(|f| homedash::setup::view::draw(&wiz, f)).unwrap();
+            assert_eq!(
+                text(term.backend()),
+                draw_wizard(&wiz, w, h),
+                "{:?} at {w}x{h}",
+                wiz.step
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn resizes_input_and_background_news_in_any_order_match_a_fresh_draw(
+        paged in any::<bool>(),
+        steps in proptest::collection::vec(
+            (
+                1..=MAX.0,
+                1..=MAX.1,
+                proptest::sample::select(vec!['-', '?', 'E', 'c', 'z', 'N', 'a', '!', ']', '[', '2', 'T', 'B']),
+                any::<bool>(),
+            ),
+            1..16,
+        )
+    ) {
+        let app = if paged { many_clocks(60, 160, 48) } else { dashboard(160, 48) };
+        check_unannounced(app, &steps);
+    }
+}

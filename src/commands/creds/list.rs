@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::commands::out::outln;
 use crate::config::{Config, CredentialConfig, names};
 use crate::credentials::{BACKEND, CredError, Due, Manager, Meta, MetaFile, SecretSource};
 use crate::net::destinations;
@@ -99,18 +100,18 @@ pub(super) async fn list(config: &Config, m: &mut Manager, json: bool) -> Result
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).map_err(CredError::Encode)?);
+        outln!("{}", serde_json::to_string_pretty(&rows).map_err(CredError::Encode)?);
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        println!("{} defines no credentials", config.source_name);
+        outln!("{} defines no credentials", config.source_name);
     } else {
         print_table(&rows, now);
     }
     if let Some(problem) = keyring_problem {
-        println!();
-        println!("note: {problem}");
-        println!(
+        outln!();
+        outln!("note: {problem}");
+        outln!(
             "note: the list above is what {} knows; whether each keyring token is stored, and keyring entries the config does not name, need the keyring",
             m.meta_path().display()
         );
@@ -325,23 +326,23 @@ fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
         }
         out.trim_end().to_string()
     };
-    println!("{}", line(&HEADERS.map(String::from)));
+    outln!("{}", line(&HEADERS.map(String::from)));
     for (r, row) in rows.iter().zip(&cells) {
-        println!("{}", line(row));
+        outln!("{}", line(row));
         if let Some(p) = &r.previous_fingerprint {
-            println!(
+            outln!(
                 "  previous token {p} kept for rollback (`homedash creds confirm {}` deletes it)",
                 r.name
             );
         }
         for o in &r.awaiting_approval {
-            println!(
+            outln!(
                 "  not approved for {o}: nothing is sent there; `homedash creds allow {} {o}` approves it",
                 r.name
             );
         }
         for n in &r.notes {
-            println!("  {n}");
+            outln!("  {n}");
         }
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 
+use crate::commands::out::outln;
 use crate::config::{Config, CredentialConfig, OAuthConfig, OAuthGrant};
 use crate::credentials::{
     CredError, Manager, Prompt, Show, client_secret_account, extra_scopes, oauth_facts as facts, oauth_origins,
@@ -87,7 +88,7 @@ pub async fn login(
         OAuthGrant::ClientCredentials => "the client's secret works; tokens are fetched as widgets need them",
         _ => "logged in; the refresh token is in the keyring",
     };
-    println!("{}: {what}{}", c.name, facts(&stored, &o.scopes, Utc::now()));
+    outln!("{}: {what}{}", c.name, facts(&stored, &o.scopes, Utc::now()));
     if let Some(granted) = &stored.scopes
         && !extra_scopes(granted, &o.scopes).is_empty()
     {
@@ -123,28 +124,28 @@ pub async fn remove(
         );
     }
     let Some(removed) = removed else {
-        println!(
+        outln!(
             "{}: no tokens were stored; the app's client secret ({client}) deleted from the keyring",
             c.name
         );
         return Ok(ExitCode::SUCCESS);
     };
     match removed {
-        Some(true) => println!(
+        Some(true) => outln!(
             "{}: revoked at the authorization server, then deleted from the keyring",
             c.name
         ),
-        Some(false) => println!(
+        Some(false) => outln!(
             "{}: deleted from the keyring; the authorization server offers no revocation endpoint, so revoke the app's access in your account there",
             c.name
         ),
-        None => println!(
+        None => outln!(
             "{}: deleted from the keyring only (--local-only); the grant stays alive at the server until you revoke it there",
             c.name
         ),
     }
     if client_stored {
-        println!(
+        outln!(
             "{}: the app's client secret ({client}) deleted from the keyring; the next login asks for it again",
             c.name
         );

@@ -25,18 +25,20 @@ pub fn draw(app: &App, f: &mut Frame) {
     if area.height >= 2 {
         status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
     }
-    let body = app.body().intersection(area);
+    // Everything is laid out from this frame: the terminal may have been
+    // resized since the app last heard of its size.
+    let body = app.body_in(area);
     if app.creds.is_none()
-        && let Some(bar) = app.page_bar()
+        && let Some(bar) = app.page_bar_in(area)
     {
         page_bar(app, f, bar.intersection(area));
     }
     if let Some(screen) = &app.creds {
-        if too_small_for(app) {
+        if too_small_in(app, area) {
             too_small(
                 f,
                 body,
-                (app.size.width, app.size.height),
+                (area.width, area.height),
                 &format!(
                     "the Credentials screen needs {}x{}",
                     CREDENTIALS_MIN.0, CREDENTIALS_MIN.1
@@ -51,12 +53,12 @@ pub fn draw(app: &App, f: &mut Frame) {
         }
         return;
     }
-    if app.too_small() {
+    if app.too_small_in(area) {
         let (w, h) = app.current().map_or(grid::MIN_CARD, |p| grid::min_size(&p.node));
         too_small(
             f,
             body,
-            (app.size.width, app.size.height),
+            (area.width, area.height),
             &format!("this layout needs {}x{}", w, h + 2),
             &format!(
                 "Enlarge the window, or press {} to zoom one widget.",
@@ -65,7 +67,7 @@ pub fn draw(app: &App, f: &mut Frame) {
         );
     } else {
         let now = app.now;
-        for (id, rect) in app.visible() {
+        for (id, rect) in app.visible_in(area) {
             card::draw(app, id, rect, now, f.buffer_mut());
         }
     }
@@ -77,11 +79,11 @@ pub fn draw(app: &App, f: &mut Frame) {
         crate::ui::dialog::dialog(f, body, " Message ", lines, " any key closes ");
     }
     if app.help {
-        if too_small_for(app) {
+        if too_small_in(app, area) {
             too_small(
                 f,
                 body,
-                (app.size.width, app.size.height),
+                (area.width, area.height),
                 &format!("the key help needs {}x{}", help::MIN.0, help::MIN.1),
                 &format!(
                     "Enlarge the window, or press {} to close it.",
@@ -273,13 +275,20 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
 /// Below this the Credentials screen's table and dialogs cannot be read.
 pub const CREDENTIALS_MIN: (u16, u16) = (50, 12);
 
-/// Whether the screen in view is below its minimum size.
+/// Whether the screen in view is below its minimum size, in the terminal
+/// as the app last heard of it.
 pub fn too_small_for(app: &App) -> bool {
+    too_small_in(app, app.size)
+}
+
+/// Whether the screen in view is below its minimum size in a frame of
+/// `area`.
+pub fn too_small_in(app: &App, area: Rect) -> bool {
     if app.creds.is_some() {
-        return app.size.width < CREDENTIALS_MIN.0 || app.size.height < CREDENTIALS_MIN.1;
+        return area.width < CREDENTIALS_MIN.0 || area.height < CREDENTIALS_MIN.1;
     }
     if app.help {
-        return app.size.width < help::MIN.0 || app.size.height < help::MIN.1;
+        return area.width < help::MIN.0 || area.height < help::MIN.1;
     }
-    app.too_small()
+    app.too_small_in(area)
 }

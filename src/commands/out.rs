@@ -1,0 +1,37 @@
+//! Standard output for every command. A reader that stops early
+//! (`homedash creds list | head -1`) has what it wanted: the command ends
+//! there, quietly and with success, as `ls | head` does, where `println!`
+//! would panic. Any other failure to write is said once, on stderr.
+
+use std::io::Write;
+
+/// Write `args` to standard output, or end the process as above.
+pub fn write(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        let _ = writeln!(std::io::stderr(), "homedash: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` for the commands: see `write`.
+macro_rules! outln {
+    () => {
+        $crate::commands::out::write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::commands::out::write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for the commands: see `write`.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::out::write(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use {out, outln};
