@@ -9,7 +9,7 @@ use crate::commands::out::outln;
 use crate::credentials::{ClientToken, ClientTokenError};
 use chrono::Utc;
 
-use crate::audit::{Event, record as record_event};
+use crate::audit::{self, Event};
 use crate::cli::{Gateway, GatewayClientCmd};
 use crate::config::{self, Origin};
 use crate::credentials::{MetaFile, state_file};
@@ -157,7 +157,7 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             token.hand_out(out.as_deref())?;
             drop(token);
             list.save(&path)?;
-            record_event(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
+            audit::record(Event::GatewayClientAdded, &name, None, "hash kept on the gateway host");
             match out {
                 Some(p) => eprintln!(
                     "client \"{name}\": its token is in {} (mode 0600); move it to the client and delete it here",
@@ -181,7 +181,7 @@ fn client(cmd: GatewayClientCmd, origin: &Origin) -> Result<(), CliError> {
             }
             c.revoked = Some(Utc::now());
             list.save(&path)?;
-            record_event(Event::GatewayClientRevoked, &name, None, "revoked");
+            audit::record(Event::GatewayClientRevoked, &name, None, "revoked");
             outln!("revoked client \"{name}\"; it is refused once nginx reloads: homedash gateway reload");
             Ok(())
         }

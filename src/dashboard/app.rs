@@ -467,9 +467,9 @@ impl App {
                         None => self.notice = Some(text),
                     },
                     CredEvent::Notice(n) => self.notice = Some(n),
-                    CredEvent::Login(prompt) => {
+                    CredEvent::Login(showing) => {
                         if let Some(screen) = &mut self.creds {
-                            screen.login_progress(&prompt);
+                            screen.login_progress(showing);
                         }
                     }
                 }

@@ -6,7 +6,6 @@ use std::os::unix::fs::MetadataExt;
 use chrono::{DateTime, Utc};
 
 use super::{Check, Status};
-use crate::audit::FILE as AUDIT_FILE;
 use crate::config::{self, Config, CredentialConfig, LoadError, Origin};
 use crate::credentials::{Due, describe};
 use crate::credentials::{Keyring, KeyringError, keyring_off_thread as off_thread};
@@ -182,7 +181,7 @@ pub fn state(found: &mut Vec<Check>) {
         ));
         return;
     }
-    let open: Vec<String> = [crate::credentials::STATE_FILE, AUDIT_FILE]
+    let open: Vec<String> = [crate::credentials::STATE_FILE, crate::audit::FILE]
         .iter()
         .map(|f| dir.join(f))
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.mode() & 0o077 != 0))

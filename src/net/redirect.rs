@@ -47,13 +47,16 @@ impl Redirect {
     }
 
     /// Wait for the redirect; `judge` reads it, and `Ok` shows the browser
-    /// `pages.ok`. `None` if the listener stopped before one came.
+    /// `pages.ok`. It waits as long as its caller lets it (a timeout
+    /// around it); `None` only if the channel closed.
     pub async fn first<T, E>(self, pages: Pages, judge: impl FnOnce(&Query) -> Result<T, E>) -> Option<Result<T, E>> {
         let (tx, mut rx) = mpsc::channel::<Arrival>(1);
         let listener = self.listener;
         let serve = async {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
+                    // Out of descriptors, say: wait rather than spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 };
                 let tx = tx.clone();
@@ -112,3 +115,7 @@ async fn answer(
         _ => page(StatusCode::BAD_REQUEST, refused),
     }
 }
+
+#[cfg(test)]
+#[path = "tests/redirect.rs"]
+mod tests;

@@ -9,6 +9,7 @@ use crate::keymap::{Action, Scope};
 use crate::setup::error::SetupError;
 use crate::setup::state::{Cmd, Exit, Flow, KeyState, LocField, Wizard};
 use crate::setup::worker::{Op, Reply, Stored, TryWhat, Verdict};
+use crate::workers::credentials::Showing;
 
 impl Wizard {
     /// Results of the worker.
@@ -56,9 +57,9 @@ impl Wizard {
                     ),
                 ));
             }
-            Reply::LoginProgress { name, prompt } => {
+            Reply::LoginProgress { name, showing } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
-                    p.login.update(&prompt);
+                    p.login = showing;
                 }
             }
             Reply::Discarded(problems) => {
@@ -158,7 +159,7 @@ impl Wizard {
 
     fn stored(&mut self, name: &str, result: Result<Stored, SetupError>) {
         if let Some(p) = self.creds.iter_mut().find(|c| c.answers(name)) {
-            p.login = crate::ui::login::Shown::default();
+            p.login = Showing::default();
             p.state = match result {
                 Ok(s) => {
                     p.created = true;

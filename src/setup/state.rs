@@ -97,7 +97,7 @@ pub const GATEWAY_CRED: &str = "gateway";
 pub use super::plan::ViaGateway;
 
 /// Where the wizard's key page stands with one credential (not the
-/// credential's state as `creds list` tells it: `credentials::status`).
+/// credential's state as `creds list` tells it: `screens::credentials::standing`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyState {
     /// Not looked up yet.
@@ -157,7 +157,7 @@ pub struct CredPage {
     pub client_id: String,
     pub oauth_field: usize,
     /// What the login in progress asks of the person (the URL to open).
-    pub login: crate::ui::login::Shown,
+    pub login: crate::workers::credentials::Showing,
     /// Tests only: the authorization server to discover instead of the
     /// provider's own endpoints (`HOMEDASH_SETUP_ENDPOINTS`, `NAME-oauth=`).
     pub oauth_issuer: Option<Url>,
@@ -182,7 +182,7 @@ impl CredPage {
             gw_field: 0,
             client_id: String::new(),
             oauth_field: 0,
-            login: crate::ui::login::Shown::default(),
+            login: crate::workers::credentials::Showing::default(),
             oauth_issuer: None,
         }
     }

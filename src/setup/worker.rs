@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::credentials::Lease;
 use crate::credentials::Sealed;
+use crate::workers::credentials::Showing;
 use chrono::Utc;
 use homedash_widgets::provider::{Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
@@ -133,21 +134,28 @@ pub enum Reply {
     /// What a login in progress asks of the person.
     LoginProgress {
         name: String,
-        prompt: crate::credentials::Prompt,
+        showing: Showing,
     },
 }
 
-/// A login's prompts, for the key page to put in words.
+/// A login's prompts, for the key page to put in words, sent whole as
+/// the Credentials screen's are (`Showing`).
 struct Progress {
     name: String,
     tx: mpsc::Sender<Reply>,
+    showing: std::sync::Mutex<Showing>,
 }
 
 impl crate::credentials::Show for Progress {
     fn show(&self, prompt: crate::credentials::Prompt) {
+        let showing = {
+            let mut s = self.showing.lock().unwrap_or_else(|e| e.into_inner());
+            s.update(prompt);
+            s.clone()
+        };
         let _ = self.tx.try_send(Reply::LoginProgress {
             name: self.name.clone(),
-            prompt,
+            showing,
         });
     }
 }
@@ -411,6 +419,7 @@ impl Worker {
         let show = Progress {
             name: name.to_string(),
             tx: self.tx.clone(),
+            showing: std::sync::Mutex::default(),
         };
         let stored = match m.oauth_login(&cred, &o, &show).await {
             Ok(s) => s,

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use crate::credentials::Prompt;
+use crate::workers::credentials::Showing;
 
 /// The lines of one prompt.
-pub fn lines(p: &Prompt) -> Vec<String> {
+pub fn prompt_lines(p: &Prompt) -> Vec<String> {
     match p {
         Prompt::Device {
             user_code,
@@ -61,40 +62,9 @@ fn waiting(every: Duration, slowed: bool) -> String {
     }
 }
 
-/// What a face that redraws the whole text shows of a login: a waiting
-/// note follows the prompt it waits on, any other prompt replaces both.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Shown {
-    prompt: Vec<String>,
-    lines: Vec<String>,
-}
-
-impl Shown {
-    /// Before the server's first answer: `note` alone.
-    pub fn note(note: &str) -> Shown {
-        Shown {
-            prompt: Vec::new(),
-            lines: vec![note.to_string()],
-        }
-    }
-
-    pub fn update(&mut self, p: &Prompt) {
-        let new = lines(p);
-        if matches!(p, Prompt::Waiting { .. }) {
-            self.lines = self.prompt.iter().cloned().chain(new).collect();
-        } else {
-            self.prompt.clone_from(&new);
-            self.lines = new;
-        }
-    }
-
-    pub fn lines(&self) -> &[String] {
-        &self.lines
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
+/// All a login shows now: its prompt, then what it waits on.
+pub fn lines(s: &Showing) -> Vec<String> {
+    s.prompt.iter().chain(&s.waiting).flat_map(prompt_lines).collect()
 }
 
 #[cfg(test)]
@@ -112,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_device_prompt_names_the_code_the_place_and_the_expiry_with_a_qr_code() {
-        let l = lines(&device());
+        let l = prompt_lines(&device());
         assert_eq!(l[0], "First copy your one-time code: WDJB-MJHT");
         assert_eq!(l[1], "Then open https://id.example/device on any device and enter it.");
         assert!(l[2].starts_with("Or scan this code with a phone"));
@@ -122,26 +92,27 @@ mod tests {
 
     #[test]
     fn waiting_notes_follow_the_prompt_and_a_new_prompt_replaces_them() {
-        let mut s = Shown::default();
-        s.update(&device());
-        let first = s.lines().to_vec();
-        s.update(&Prompt::Waiting {
+        let mut s = Showing::default();
+        assert!(lines(&s).is_empty());
+        s.update(device());
+        let first = lines(&s);
+        s.update(Prompt::Waiting {
             every: Duration::from_secs(5),
             slowed: false,
         });
-        let more = s.lines().to_vec();
+        let more = lines(&s);
         assert_eq!(more.len(), first.len() + 1);
         assert!(more[first.len()].contains("checking every 5 s"));
-        s.update(&Prompt::Waiting {
+        s.update(Prompt::Waiting {
             every: Duration::from_secs(10),
             slowed: true,
         });
-        let slowed = s.lines().to_vec();
+        let slowed = lines(&s);
         assert!(slowed.last().is_some_and(|l| l.contains("slow down")));
         assert_eq!(slowed.len(), first.len() + 1, "one waiting note at a time");
         let url = url::Url::parse("http://127.0.0.1:9/authorize").unwrap();
-        s.update(&Prompt::Browser { url, opened: false });
-        let b = s.lines();
+        s.update(Prompt::Browser { url, opened: false });
+        let b = lines(&s);
         assert_eq!(b[0], "Open this URL in a browser on this machine to log in:");
         assert_eq!(b.len(), 3);
     }

@@ -372,12 +372,14 @@ fn credentials_screen_shows_an_oauth_credential_and_its_login() {
     insta::assert_snapshot!("credentials_oauth", shot);
     // l starts the login; its code, URL and QR code come from the worker.
     key(&mut a, KeyCode::Char('l'));
-    a.update(Msg::Cred(CredEvent::Login(homedash::credentials::Prompt::Device {
+    let mut showing = homedash::workers::credentials::Showing::default();
+    showing.update(homedash::credentials::Prompt::Device {
         user_code: "WDJB-MJHT".into(),
         uri: "https://auth.example/device".into(),
         complete: Some("https://auth.example/device?user_code=WDJB-MJHT".into()),
         expires_in: std::time::Duration::from_secs(600),
-    })));
+    });
+    a.update(Msg::Cred(CredEvent::Login(showing)));
     let shot = render(&a);
     assert!(format!("{shot}").contains("WDJB-MJHT"));
     insta::assert_snapshot!("credentials_oauth_login", shot);

@@ -22,7 +22,7 @@ fn say(text: &str) {
 
 impl Show for Terminal {
     fn show(&self, prompt: Prompt) {
-        for line in crate::ui::login::lines(&prompt) {
+        for line in crate::ui::login::prompt_lines(&prompt) {
             say(&line);
         }
     }

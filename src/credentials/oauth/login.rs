@@ -128,7 +128,7 @@ struct Callback {
 
 impl Callback {
     fn of(query: &Query) -> Callback {
-        let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let get = |name: &str| query.iter().rfind(|(k, _)| k == name).map(|(_, v)| v.clone());
         Callback {
             code: get("code"),
             state: get("state"),

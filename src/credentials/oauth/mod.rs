@@ -6,7 +6,9 @@
 //! - `exchange`: the requests, through `net::http`;
 //! - `stored`: the keyring record (refresh token, cached access token);
 //! - `login`: `homedash creds login`, one function per grant;
-//! - `renew`: a refresh under a file lock, written back before use.
+//! - `renew`: a refresh under a file lock, written back before use;
+//! - `ops`: login and removal for the manager;
+//! - `error`: what goes wrong, in words that say what to do.
 
 pub mod error;
 pub mod exchange;

@@ -213,11 +213,20 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     } else if app.first_run {
         Line::from(vec![
             Span::styled(" No config yet: ", style::label()),
-            Span::styled("s", style::value().fg(style::ACCENT)),
+            Span::styled(
+                app.keys.first(Scope::Dashboard, Action::Setup),
+                style::value().fg(style::ACCENT),
+            ),
             Span::raw(" set up your own dashboard · "),
-            Span::styled("d", style::value().fg(style::ACCENT)),
+            Span::styled(
+                app.keys.first(Scope::Dashboard, Action::Demo),
+                style::value().fg(style::ACCENT),
+            ),
             Span::raw(" try the demo · "),
-            Span::styled("q", style::value().fg(style::ACCENT)),
+            Span::styled(
+                app.keys.first(Scope::Dashboard, Action::Quit),
+                style::value().fg(style::ACCENT),
+            ),
             Span::raw(" quit"),
         ])
     } else if let (Some(w), Some(s)) = (app.widgets.get(app.focus), app.states.get(app.focus)) {
@@ -250,7 +259,11 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
                 spans.push(Span::styled(format!("· {about}"), style::dim()));
                 if let Some(warn) = w.credential.as_deref().and_then(|c| app.facts().cred_warning(c)) {
                     spans.push(Span::styled(
-                        format!("  ⚿ {}: {warn} (c to manage)", w.credential.as_deref().unwrap_or("")),
+                        format!(
+                            "  ⚿ {}: {warn} ({} to manage)",
+                            w.credential.as_deref().unwrap_or(""),
+                            app.keys.first(Scope::Dashboard, Action::Credentials)
+                        ),
                         Style::new().fg(style::WARN),
                     ));
                 }

@@ -4,12 +4,11 @@
 use homedash_widgets::provider::Provider;
 use homedash_widgets::source;
 
-use crate::credentials::Prompt;
 use crate::credentials::TokenInput;
 use crate::keymap::{Action, Input, KeyMap, Scope};
 use crate::ui::edit::erase;
-use crate::ui::login::Shown;
-use crate::workers::credentials::CredOp;
+
+use crate::workers::credentials::{CredOp, Showing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -62,10 +61,10 @@ pub enum Mode {
         origins: Vec<String>,
     },
     /// An OAuth login runs in the worker: what it asks of the person (a
-    /// code, a URL, a QR code). Esc cancels it.
+    /// code, a URL, a QR code). The form's cancel key cancels it.
     Login {
         name: String,
-        shown: Shown,
+        showing: Showing,
     },
     /// An operation is running in the worker; `back` is the dialog it
     /// came from, which comes back, input and all, if the operation fails.
@@ -229,7 +228,7 @@ impl CredScreen {
             (Action::Login, Some(name)) if row.oauth => {
                 self.mode = Mode::Login {
                     name: name.clone(),
-                    shown: Shown::note("asking the authorization server…"),
+                    showing: Showing::default(),
                 };
                 self.message = None;
                 Outcome::Run(CredOp::Login { name })
@@ -455,9 +454,9 @@ impl CredScreen {
     }
 
     /// The running login's news: shown in its dialog.
-    pub fn login_progress(&mut self, prompt: &Prompt) {
-        if let Mode::Login { shown, .. } = &mut self.mode {
-            shown.update(prompt);
+    pub fn login_progress(&mut self, now: Showing) {
+        if let Mode::Login { showing, .. } = &mut self.mode {
+            *showing = now;
         }
     }
 

@@ -171,9 +171,13 @@ fn open_dialog(cx: &Facts, screen: &CredScreen) -> Option<Dialog> {
                 format!(" {yes} revoke · any other key cancels "),
             )
         }
-        Mode::Login { name, shown } => (
+        Mode::Login { name, showing } => (
             format!(" Log in {name} "),
-            shown.lines().iter().map(|l| Line::from(l.clone())).collect(),
+            match crate::ui::login::lines(showing) {
+                // Before the server's first answer.
+                l if l.is_empty() => vec![Line::from("asking the authorization server…")],
+                l => l.into_iter().map(Line::from).collect(),
+            },
             format!(" {} cancels ", form(Action::Cancel)),
         ),
         Mode::Busy { what, .. } => (" Working ".into(), vec![Line::from(what.clone())], String::new()),
@@ -543,7 +547,9 @@ fn oauth_rows(cx: &Facts, name: &str, o: &crate::config::OAuthConfig, lines: &mu
                     when(t, cx),
                     format::duration(std::time::Duration::from_secs((cx.now - t).num_seconds().max(0) as u64))
                 ),
-                None if o.grant.has_user() => "none: log in (l)".into(),
+                None if o.grant.has_user() => {
+                    format!("none: log in ({})", cx.keys.first(Scope::Credentials, Action::Login))
+                }
                 None => "none: client credentials renew with the client's secret".into(),
             };
             lines.push(row("access", access));

@@ -247,7 +247,7 @@ impl Wizard {
         }
         let plan = crate::setup::plan::OAuthPlan::of(hints, p.client_id.trim(), p.oauth_issuer.clone());
         p.state = KeyState::Busy("logging in: finish in the browser…".into());
-        p.login = crate::ui::login::Shown::default();
+        p.login = crate::workers::credentials::Showing::default();
         self.note = None;
         let op = Op::Login {
             name: p.name.clone(),
@@ -511,11 +511,11 @@ fn oauth_lines(w: &Wizard, p: &CredPage, hints: &homedash_widgets::provider::OAu
             style::dim(),
         )),
     ];
-    if !p.login.is_empty() {
+    let login = crate::ui::login::lines(&p.login);
+    if !login.is_empty() {
         lines.push(Line::default());
         lines.extend(
-            p.login
-                .lines()
+            login
                 .iter()
                 .map(|l| Line::from(Span::styled(l.clone(), style::value()))),
         );

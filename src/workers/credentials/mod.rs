@@ -17,7 +17,7 @@ use crate::keymap::{Action, Scope};
 pub mod ops;
 pub mod watch;
 
-pub use ops::{CredEvent, CredOp};
+pub use ops::{CredEvent, CredOp, Showing};
 
 pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
@@ -92,19 +92,28 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
 /// A login's prompts, for the screen's login dialog to put in words.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
+    showing: std::sync::Mutex<Showing>,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
-        Progress { tx }
+        Progress {
+            tx,
+            showing: std::sync::Mutex::default(),
+        }
     }
 }
 
 impl<M: From<CredEvent> + Send + 'static> Show for Progress<M> {
     fn show(&self, prompt: Prompt) {
-        // The UI drains its channel promptly; a full one only drops a
-        // progress note, never the result.
-        let _ = self.tx.try_send(CredEvent::Login(prompt).into());
+        let showing = {
+            let mut s = self.showing.lock().unwrap_or_else(|e| e.into_inner());
+            s.update(prompt);
+            s.clone()
+        };
+        // The UI drains its channel promptly; a full one drops this note,
+        // and the next carries all of it again. Never the result.
+        let _ = self.tx.try_send(CredEvent::Login(showing).into());
     }
 }
 

@@ -86,7 +86,27 @@ pub enum CredEvent {
     /// A background problem for the status bar (the state file could not
     /// be read, say).
     Notice(String),
-    /// What a login in progress asks of the person (a code and a URL,
-    /// a browser's page, or what it waits for).
-    Login(Prompt),
+    /// What a login in progress shows the person, whole.
+    Login(Showing),
+}
+
+/// What a login in progress shows: its prompt (a code and a URL, a
+/// browser's page) and, under it, what it waits on. Sent whole each time:
+/// a message a full channel drops costs nothing, as the next one carries
+/// the prompt again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Showing {
+    pub prompt: Option<Prompt>,
+    pub waiting: Option<Prompt>,
+}
+
+impl Showing {
+    pub fn update(&mut self, p: Prompt) {
+        if matches!(p, Prompt::Waiting { .. }) {
+            self.waiting = Some(p);
+        } else {
+            self.prompt = Some(p);
+            self.waiting = None;
+        }
+    }
 }
