@@ -6,14 +6,14 @@
 //! `commands/gateway.rs`.
 
 pub mod clients;
-pub mod keys;
 pub mod nginx;
 pub mod render;
 pub mod report;
+pub mod upstream_file;
 
 use std::path::{Path, PathBuf};
 
-use self::keys::KeysError;
+use self::upstream_file::KeysError;
 use crate::config::Config;
 use crate::config::model::GatewayServer;
 use crate::credentials::KeyUse;
@@ -210,7 +210,7 @@ pub async fn render(config: &Config, meta: &MetaFile) -> Result<PathBuf, Gateway
         })
         .collect();
     let result = async {
-        keys::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
+        upstream_file::write(config, &uses, meta, &with_suffix(dir, KEYS, true)).await?;
         write(&with_suffix(dir, CLIENTS, true), &render::clients_conf(&clients))?;
         write(&with_suffix(dir, JS, true), render::JS)?;
         let candidate = with_suffix(dir, MAIN, true);

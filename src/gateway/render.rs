@@ -20,7 +20,7 @@ use homedash_widgets::AuthPlacement;
 use homedash_widgets::gateway::{Refusal, VERDICT_HEADER, WHOAMI_PATH};
 
 use super::clients::Clients;
-use super::keys::variable;
+use super::upstream_file::variable;
 use crate::config::model::{GatewayServer, Route};
 
 /// The files one rendering writes, by their names in the config.
