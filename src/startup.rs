@@ -296,12 +296,14 @@ async fn session(
     })?;
 
     let cancel = CancellationToken::new();
-    app.notice = notice;
+    if let Some(n) = notice {
+        app.warn(n);
+    }
     app.first_run = first_run;
     if demo_mode {
         match demo::start(&mut config, cancel.clone()).await {
             Ok(addr) => tracing::info!(%addr, "demo server"),
-            Err(e) => app.notice = Some(format!("demo server failed to start: {e}")),
+            Err(e) => app.warn(format!("demo server failed to start: {e}")),
         }
     }
     // Lets the end-to-end tests prove that a panic in any task restores the
@@ -324,7 +326,7 @@ async fn session(
         Some(path) => match reload::watch(path, outbox.clone(), cancel.clone()) {
             Ok(w) => Some(w),
             Err(e) => {
-                app.notice = Some(format!("hot reload off: {e}"));
+                app.warn(format!("hot reload off: {e}"));
                 None
             }
         },
@@ -391,7 +393,7 @@ fn start_services(
         None
     } else {
         logging::private_state_dir()
-            .inspect_err(|e| app.notice = Some(format!("credential state off: {e}")))
+            .inspect_err(|e| app.warn(format!("credential state off: {e}")))
             .ok()
     };
     if demo_mode {
@@ -412,7 +414,7 @@ fn start_services(
         tokio::spawn(async move { broker.load_all(meta).await });
     }
     let http = http.with_private_ca(config.private_ca()).unwrap_or_else(|e| {
-        app.notice = Some(format!("gateway: {e}; its widgets will fail TLS"));
+        app.warn(format!("gateway: {e}; its widgets will fail TLS"));
         http.clone()
     });
     let http = &http;
@@ -420,7 +422,7 @@ fn start_services(
     let creds = match state {
         Some(state) => {
             if let Err(e) = crate::audit::init(&state) {
-                app.notice = Some(format!("audit log off: cannot open it in {}: {e}", state.display()));
+                app.warn(format!("audit log off: cannot open it in {}: {e}", state.display()));
             }
             let manager = Manager::new(&state, http.clone(), None);
             Some(crate::workers::credentials::spawn(

@@ -50,8 +50,13 @@ pub fn answer_if_asked() {
 
 /// `homedash completions SHELL`: the registration script on stdout.
 pub fn main(shell: Shell) -> std::process::ExitCode {
-    match write_registration(shell, &mut std::io::stdout().lock()) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    let mut script = Vec::new();
+    match write_registration(shell, &mut script) {
+        Ok(()) => {
+            // Through the one way out, so `| head` ends it quietly.
+            crate::commands::out::write(format_args!("{}", String::from_utf8_lossy(&script)));
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("homedash completions {shell}: {e}");
             std::process::ExitCode::FAILURE

@@ -75,8 +75,9 @@ pub struct App {
     pub size: Rect,
     pub now: DateTime<Utc>,
     pub local: FixedOffset,
-    /// One line for the status bar, e.g. a background problem.
-    pub notice: Option<String>,
+    /// One line for the status bar, e.g. a background problem: it gives
+    /// way at the next key or after `NOTICE_FOR` (`notice()`).
+    pub notice: Option<Notice>,
     pub credentials: Vec<CredentialConfig>,
     /// The broker's view of each credential: state and fingerprint.
     pub cred_views: Vec<View>,
@@ -303,7 +304,7 @@ impl App {
         app.creds = old.creds;
         app.cred_views = old.cred_views;
         app.cred_meta = old.cred_meta;
-        app.notice = Some(summary.to_string());
+        app.notify(summary.to_string());
         (app, summary)
     }
 
@@ -426,9 +427,19 @@ impl App {
                     Flow::none()
                 }
             }
-            Msg::Tick => Flow::redraw(),
+            Msg::Tick => {
+                if self
+                    .notice
+                    .as_ref()
+                    .and_then(|n| n.until)
+                    .is_some_and(|u| self.now >= u)
+                {
+                    self.notice = None;
+                }
+                Flow::redraw()
+            }
             Msg::Notice(n) => {
-                self.notice = Some(n);
+                self.notify(n);
                 Flow::redraw()
             }
             Msg::Config(result) => match *result {
@@ -443,7 +454,7 @@ impl App {
                         // restarts for those.
                         if c.keys != self.keys {
                             self.keys = c.keys;
-                            self.notice = Some("config reloaded: your keys".into());
+                            self.notify("config reloaded: your keys".into());
                         }
                         return Flow::redraw();
                     }
@@ -464,9 +475,9 @@ impl App {
                     CredEvent::Meta(m) => self.cred_meta = m,
                     CredEvent::Done { ok, text } => match &mut self.creds {
                         Some(screen) => screen.done(ok, text),
-                        None => self.notice = Some(text),
+                        None => self.notify(text),
                     },
-                    CredEvent::Notice(n) => self.notice = Some(n),
+                    CredEvent::Notice(n) => self.notify(n),
                     CredEvent::Login(showing) => {
                         if let Some(screen) = &mut self.creds {
                             screen.login_progress(showing);
@@ -505,7 +516,18 @@ impl App {
 
     fn input(&mut self, ev: Event) -> Flow {
         match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.key(k),
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                // A notice gives way at the next key, and the focused
+                // widget's line comes back; `!` shows it in full first.
+                let had = self.notice.take();
+                let mut flow = self.key(k);
+                if self.status_open && self.notice.is_none() {
+                    self.notice = had;
+                } else if had.is_some() {
+                    flow.redraw = true;
+                }
+                flow
+            }
             Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
                 if self.help || self.creds.is_some() {
                     return Flow::none();
@@ -680,7 +702,9 @@ impl App {
                 None => cmds.push(Cmd::Refresh(id)),
             }
         }
-        self.notice = (!held.is_empty()).then(|| format!("not refreshed: {}", held.join(", ")));
+        if !held.is_empty() {
+            self.notify(format!("not refreshed: {}", held.join(", ")));
+        }
         Flow { redraw: true, cmds }
     }
 
@@ -749,6 +773,14 @@ impl App {
     /// The next instant at which some visible text changes by itself; the
     /// runtime sleeps until then. `None` when nothing on screen is timed.
     pub fn next_wake(&self) -> Option<DateTime<Utc>> {
+        let cards = self.next_card_wake();
+        match self.notice.as_ref().and_then(|n| n.until) {
+            Some(gone) => Some(cards.map_or(gone, |c| c.min(gone))),
+            None => cards,
+        }
+    }
+
+    fn next_card_wake(&self) -> Option<DateTime<Utc>> {
         let now = self.now;
         let next_second = now + chrono::Duration::milliseconds(1000 - i64::from(now.timestamp_subsec_millis()));
         let next_minute = now + chrono::Duration::seconds(60 - now.timestamp() % 60)
@@ -763,6 +795,27 @@ impl App {
             .min()
     }
 
+    /// Say `text` in the status bar for a while.
+    pub fn notify(&mut self, text: String) {
+        self.notice = Some(Notice {
+            text,
+            until: Some(self.now + NOTICE_FOR),
+        });
+    }
+
+    /// Say a problem in the status bar until the next key.
+    pub fn warn(&mut self, text: String) {
+        self.notice = Some(Notice { text, until: None });
+    }
+
+    /// The notice the status bar shows now, if one has not given way.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice
+            .as_ref()
+            .filter(|n| n.until.is_none_or(|u| self.now < u))
+            .map(|n| n.text.as_str())
+    }
+
     /// The status bar's message in full: a config that did not load (every
     /// problem), a notice, or the focused widget's error.
     pub fn status_message(&self) -> Option<String> {
@@ -771,8 +824,8 @@ impl App {
                 "The config was not reloaded; homedash still runs the last good one.\n{e}"
             ));
         }
-        if let Some(n) = &self.notice {
-            return Some(n.clone());
+        if let Some(n) = self.notice() {
+            return Some(n.to_string());
         }
         let (w, s) = (self.widgets.get(self.focus)?, self.states.get(self.focus)?);
         let e = s.error.as_ref()?;
@@ -789,6 +842,20 @@ impl App {
     pub fn failing(&self) -> usize {
         self.states.iter().filter(|s| s.error.is_some()).count()
     }
+}
+
+/// How long a notice stays before the status bar returns to the focused
+/// widget's line (a key brings it back sooner).
+pub const NOTICE_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(6);
+
+/// A line for the status bar, until the next key and, for news, until
+/// `until`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    /// `None` for a problem the user should see (hot reload off, say): it
+    /// stays until a key, however long that takes.
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// The area between the title and status bars of a frame of `area`.
@@ -868,9 +935,49 @@ mod tests {
         assert!(b.states[id(&b, "clock2")].data.is_none());
         assert_eq!(b.focus, w2, "focus stays on the same widget");
         assert_eq!(
-            b.notice.as_deref(),
+            b.notice(),
             Some("config reloaded: 1 added, 1 removed, 1 changed, 1 unchanged")
         );
+    }
+
+    #[test]
+    fn a_notice_gives_way_at_the_next_key_or_after_a_while() {
+        let mut a = app();
+        let status = |a: &App| {
+            let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+            t.draw(|f| crate::dashboard::view::draw(a, f)).unwrap();
+            let b = t.backend().buffer().clone();
+            (0..100).map(|x| b[(x, 29)].symbol().to_string()).collect::<String>()
+        };
+        a.notify("config reloaded: 0 added, 0 removed, 1 changed, 4 unchanged".into());
+        assert!(status(&a).contains("config reloaded"));
+        assert_eq!(
+            a.next_wake().map(|w| w <= a.now + NOTICE_FOR),
+            Some(true),
+            "it wakes to go"
+        );
+        // `!` shows it in full first; the key that closes that lets it go.
+        assert!(a.update(key(KeyCode::Char('!'))).redraw);
+        assert!(a.status_message().is_some_and(|m| m.contains("config reloaded")));
+        a.update(key(KeyCode::Esc));
+        assert!(a.notice().is_none());
+        assert!(
+            status(&a).contains("time zones"),
+            "the focused widget's line is back: {}",
+            status(&a)
+        );
+        // Without a key, it goes by itself.
+        a.notify("approved".into());
+        a.now += NOTICE_FOR;
+        assert!(a.update(Msg::Tick).redraw);
+        assert!(a.notice.is_none() && !status(&a).contains("approved"));
+        // A problem stays until a key, however long that takes.
+        a.warn("hot reload off: no inotify".into());
+        a.now += NOTICE_FOR * 10;
+        a.update(Msg::Tick);
+        assert!(status(&a).contains("hot reload off"));
+        a.update(key(KeyCode::Tab));
+        assert!(!status(&a).contains("hot reload off"));
     }
 
     #[test]
@@ -947,7 +1054,7 @@ mod tests {
             next: Some(until),
         });
         assert!(a.update(key(KeyCode::Char('r'))).cmds.is_empty());
-        assert!(a.notice.as_deref().unwrap_or("").contains("rate-limited until 12:05"));
+        assert!(a.notice().unwrap_or("").contains("rate-limited until 12:05"));
     }
 
     #[test]

@@ -69,6 +69,16 @@ fn a_save_applies_within_a_second_and_unchanged_widgets_keep_their_data() {
         Duration::from_secs(1),
     );
     eprintln!("save to screen: {took:?}");
+    // The summary gives way at the next key: the focused widget's line
+    // comes back.
+    app.send("\t");
+    let back = wait_until(
+        &app,
+        "the focused widget's line",
+        |t| !t.contains("config reloaded") && t.contains(" · every "),
+        Duration::from_secs(2),
+    );
+    eprintln!("Tab to the widget's line: {back:?}");
     // Alpha was not fetched again: its data and schedule carried over.
     app.wait_for(&["Charlie", "Light rain"], Duration::from_secs(3));
     std::thread::sleep(Duration::from_millis(800));

@@ -208,7 +208,7 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
             Span::styled(format!("{first}{more}"), Style::new().fg(style::BAD)),
             Span::styled("  · still running the last good config", style::dim()),
         ])
-    } else if let Some(n) = &app.notice {
+    } else if let Some(n) = app.notice() {
         Line::from(Span::styled(format!(" {n}"), Style::new().fg(style::WARN)))
     } else if app.first_run {
         Line::from(vec![
