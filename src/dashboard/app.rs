@@ -618,6 +618,10 @@ impl App {
                     self.help = false;
                     Flow::redraw()
                 }
+                Some(Action::Quit) => Flow {
+                    redraw: false,
+                    cmds: vec![Cmd::Quit],
+                },
                 _ => Flow::none(),
             };
         }
@@ -1031,7 +1035,14 @@ mod tests {
         assert!(!a.zoom);
         a.update(key(KeyCode::Char('?')));
         assert!(a.help);
-        assert_eq!(a.update(key(KeyCode::Char('q'))), Flow::redraw(), "q closes help first");
+        // q quits from every screen, Esc closes what is open.
+        assert_eq!(
+            a.update(key(KeyCode::Char('q'))).cmds,
+            [Cmd::Quit],
+            "q quits from the help too"
+        );
+        assert_eq!(a.update(key(KeyCode::Esc)), Flow::redraw());
+        assert!(!a.help);
         assert_eq!(a.update(key(KeyCode::Char('q'))).cmds, [Cmd::Quit]);
         let w = id(&a, "weather");
         a.focus = w;

@@ -270,9 +270,12 @@ pub const SPECS: &[Spec] = &[
         S::Help,
         A::Close,
         "close",
-        &[Key::Esc, ch('?'), ch('q'), Key::Enter],
+        &[Key::Esc, ch('?'), Key::Enter],
         "close the help",
     ),
+    // q quits from every screen and Esc closes what is open, as in btop
+    // and lazygit.
+    spec(S::Help, A::Quit, "quit", &[ch('q')], "quit"),
     spec(
         S::Credentials,
         A::Down,
