@@ -152,6 +152,11 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         String::new()
     };
     let date = t.format("%A %-d %B %Y").to_string();
+    // A named first zone is said under its time; local time needs no name.
+    let named = match cfg.zones.first() {
+        Some(z) if !z.eq_ignore_ascii_case("local") => Some(zones[0].0.as_str()),
+        _ => None,
+    };
 
     let mut y = area.y;
     let others = zones.len() - 1;
@@ -161,7 +166,17 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         let x = area.x + (area.width - w) / 2;
         draw_big(&hm, x, y, buf);
         y += 3;
-        let sub = format!("{}{ampm}", format::fit(&date, usize::from(area.width)));
+        let room = usize::from(area.width).saturating_sub(ampm.chars().count());
+        let short = t.format("%a %-d %b").to_string();
+        let sub = match named {
+            // The whole date if it fits beside the zone, else a short one,
+            // else the zone alone: the zone is what must not be lost.
+            Some(z) => [format!("{date} · {z}"), format!("{short} · {z}"), z.to_string()]
+                .into_iter()
+                .find(|s| s.chars().count() <= room)
+                .unwrap_or_else(|| format::fit(z, room)),
+            None => format::fit(&date, room),
+        } + &ampm;
         let line = Line::from(Span::styled(sub, style::dim()));
         let pad = area.width.saturating_sub(line.width() as u16) / 2;
         buf.set_line(area.x + pad, y, &line, area.width - pad);
@@ -170,7 +185,10 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         let line = Line::from(vec![
             Span::styled(format!("{hm}{ampm}"), style::value().fg(style::ACCENT)),
             Span::raw("  "),
-            Span::styled(date, style::dim()),
+            Span::styled(
+                named.map_or(date, |z| format!("{z} · {}", t.format("%a %-d %b"))),
+                style::dim(),
+            ),
         ]);
         buf.set_line(area.x, y, &line, area.width);
         y += 1;
@@ -293,6 +311,38 @@ mod tests {
     }
 
     #[test]
+    fn a_named_zone_is_said_under_its_time_and_local_time_is_not() {
+        let utc = Config {
+            zones: vec!["UTC".into()],
+            ..Config::default()
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 38, 4));
+        render(
+            &utc,
+            now(),
+            FixedOffset::east_opt(-5 * 3600).unwrap(),
+            buf.area,
+            &mut buf,
+        );
+        assert_eq!(text(&buf)[3].trim(), "Friday 27 November 2026 · UTC");
+        // Narrower: a short date, then the zone alone; never the zone cut.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 24, 4));
+        render(&utc, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert_eq!(text(&buf)[3].trim(), "Fri 27 Nov · UTC");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 19, 4));
+        let ny = Config {
+            zones: vec!["America/New_York".into()],
+            ..Config::default()
+        };
+        render(&ny, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert_eq!(text(&buf)[3].trim(), "New York");
+        let local = Config::default();
+        let mut buf = Buffer::empty(Rect::new(0, 0, 38, 4));
+        render(&local, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert!(!text(&buf)[3].contains('·'), "{:?}", text(&buf));
+    }
+
+    #[test]
     fn one_line_when_short_with_seconds_and_12h() {
         let cfg = Config {
             zones: vec!["Europe/London".into()],
@@ -301,7 +351,7 @@ mod tests {
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 1));
         render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
-        assert_eq!(text(&buf), ["11:05:09 PM  Friday 27 November 2026    "]);
+        assert_eq!(text(&buf), ["11:05:09 PM  London · Fri 27 Nov        "]);
     }
 
     #[test]
