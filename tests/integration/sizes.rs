@@ -481,3 +481,20 @@ proptest! {
         check_unannounced(app, &steps);
     }
 }
+
+/// The README's small-terminal section states the sizes the code checks.
+#[test]
+fn the_readme_states_the_minimum_sizes_the_code_uses() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (what, (w, h)) in [
+        ("key help", view::MIN_SIZE),
+        ("the Credentials screen", view::CREDENTIALS_MIN),
+        ("setup", homedash::setup::view::MIN),
+    ] {
+        assert!(
+            readme.contains(&format!("{what} {w}x{h}")),
+            "README.md should say \"{what} {w}x{h}\""
+        );
+    }
+}
