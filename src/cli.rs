@@ -284,6 +284,9 @@ pub enum Creds {
         /// OAuth: delete locally even though the server's grant stays alive (when the server cannot be reached)
         #[arg(long)]
         local_only: bool,
+        /// Remove without asking (it asks only on a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// Log in an OAuth credential with its grant: a code for another device, the browser on this machine, or the client's own secret
     Login {

@@ -5,6 +5,7 @@ mod list;
 mod login;
 mod prompt;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use homedash_widgets::provider::Provider;
@@ -131,7 +132,17 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
             };
             login::login(&config, &mut m, &c, &o).await
         }
-        Creds::Rm { name, local_only } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
+        // As the screen's revoke asks first, so does rm, on a terminal.
+        Creds::Rm { name, yes: false, .. }
+            if std::io::stdin().is_terminal()
+                && !prompt::confirm(&format!(
+                    "Remove credential \"{name}\"? Its token is deleted and its widgets stop."
+                )) =>
+        {
+            outln!("{name}: kept");
+            Ok(ExitCode::from(1))
+        }
+        Creds::Rm { name, local_only, .. } if config.credential(&name).is_some_and(|c| c.oauth.is_some()) => {
             let c = find(&name)?.clone();
             let Some(o) = c.oauth.clone() else {
                 return Err(CredError::NotOAuth { name });

@@ -1,4 +1,4 @@
-//! The command line outside a terminal.
+//! The command line outside a terminal, and the one question it asks on one.
 
 use std::process::Command;
 
@@ -151,4 +151,24 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
+}
+
+/// `creds rm` on a terminal asks first, as the Credentials screen's revoke
+/// does; no (or anything but yes) keeps the credential, `--yes` skips the
+/// question. A pipe is never asked (scripts and the other tests).
+#[test]
+fn creds_rm_asks_on_a_terminal_and_no_keeps_it() {
+    use crate::support::pty::Running;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start_in(dir.path(), &["creds", "rm", "finnhub"], &[]);
+    app.wait_for(
+        &["Remove credential \"finnhub\"?", "[y/N]"],
+        std::time::Duration::from_secs(10),
+    );
+    app.send("n\r");
+    assert_eq!(app.wait_exit(std::time::Duration::from_secs(10)), 1);
+    assert!(app.text().contains("finnhub: kept"), "{}", app.text());
+    let mut app = Running::start_in(dir.path(), &["creds", "rm", "--yes", "finnhub"], &[]);
+    app.wait_exit(std::time::Duration::from_secs(15));
+    assert!(!app.text().contains("[y/N]"), "--yes asked: {}", app.text());
 }

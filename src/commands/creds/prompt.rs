@@ -27,3 +27,17 @@ pub fn read_secret(prompt: &str) -> Result<Sealed, CredError> {
     }
     Ok(secret)
 }
+
+/// A yes or no from the person at the terminal, no when unsure: an answer
+/// that cannot be read keeps what was asked about.
+pub fn confirm(question: &str) -> bool {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    match std::io::stdin().read_line(&mut answer) {
+        Ok(_) => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        Err(_) => false,
+    }
+}
