@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::credentials::Lease;
 use crate::credentials::Sealed;
-use crate::workers::credentials::Showing;
+use crate::workers::credentials::{LiveShowing, Showing};
 use chrono::Utc;
 use homedash_widgets::provider::{Provider, Verdict as ProbeVerdict};
 use homedash_widgets::weather::geocoding::{self, Place};
@@ -143,16 +143,12 @@ pub enum Reply {
 struct Progress {
     name: String,
     tx: mpsc::Sender<Reply>,
-    showing: std::sync::Mutex<Showing>,
+    showing: LiveShowing,
 }
 
 impl crate::credentials::Show for Progress {
     fn show(&self, prompt: crate::credentials::Prompt) {
-        let showing = {
-            let mut s = self.showing.lock().unwrap_or_else(|e| e.into_inner());
-            s.update(prompt);
-            s.clone()
-        };
+        let showing = self.showing.update(prompt);
         let _ = self.tx.try_send(Reply::LoginProgress {
             name: self.name.clone(),
             showing,
@@ -419,7 +415,7 @@ impl Worker {
         let show = Progress {
             name: name.to_string(),
             tx: self.tx.clone(),
-            showing: std::sync::Mutex::default(),
+            showing: LiveShowing::default(),
         };
         let stored = match m.oauth_login(&cred, &o, &show).await {
             Ok(s) => s,

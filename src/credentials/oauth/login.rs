@@ -117,8 +117,8 @@ async fn device(ex: &Exchange<'_>, show: &dyn Show) -> Result<Tokens, OAuthError
     ex.device_finish(&start, &waiting).await
 }
 
-/// The redirect's query, as the browser brought it.
-#[derive(Debug)]
+/// The redirect's query, as the browser brought it. No `Debug`: the code
+/// is a secret until it is exchanged.
 struct Callback {
     code: Option<String>,
     state: Option<String>,

@@ -17,7 +17,7 @@ use crate::keymap::{Action, Scope};
 pub mod ops;
 pub mod watch;
 
-pub use ops::{CredEvent, CredOp, Showing};
+pub use ops::{CredEvent, CredOp, LiveShowing, Showing};
 
 pub fn spawn<M: From<CredEvent> + Send + 'static>(
     config: Config,
@@ -92,25 +92,21 @@ async fn wait_cancel(ops: &mut mpsc::Receiver<CredOp>) -> Option<String> {
 /// A login's prompts, for the screen's login dialog to put in words.
 struct Progress<M> {
     tx: mpsc::Sender<M>,
-    showing: std::sync::Mutex<Showing>,
+    showing: LiveShowing,
 }
 
 impl<M: From<CredEvent> + Send + 'static> Progress<M> {
     fn new(tx: mpsc::Sender<M>) -> Self {
         Progress {
             tx,
-            showing: std::sync::Mutex::default(),
+            showing: LiveShowing::default(),
         }
     }
 }
 
 impl<M: From<CredEvent> + Send + 'static> Show for Progress<M> {
     fn show(&self, prompt: Prompt) {
-        let showing = {
-            let mut s = self.showing.lock().unwrap_or_else(|e| e.into_inner());
-            s.update(prompt);
-            s.clone()
-        };
+        let showing = self.showing.update(prompt);
         // The UI drains its channel promptly; a full one drops this note,
         // and the next carries all of it again. Never the result.
         let _ = self.tx.try_send(CredEvent::Login(showing).into());

@@ -110,3 +110,16 @@ impl Showing {
         }
     }
 }
+
+/// A login's `Showing` as its `Show` keeps it: updated from `&self`, and
+/// handed on whole after each prompt.
+#[derive(Debug, Default)]
+pub struct LiveShowing(std::sync::Mutex<Showing>);
+
+impl LiveShowing {
+    pub fn update(&self, p: Prompt) -> Showing {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.update(p);
+        s.clone()
+    }
+}
