@@ -1,19 +1,11 @@
 //! Turning the configured layout tree into screen areas.
 
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::Rect;
 
 use crate::config::{Content, Node, Size};
 
 /// The smallest card that still shows a border and one line.
 pub const MIN_CARD: (u16, u16) = (12, 3);
-
-fn constraint(s: Size) -> Constraint {
-    match s {
-        Size::Ratio(r) => Constraint::Fill(u16::try_from(r).unwrap_or(u16::MAX)),
-        Size::Percent(p) => Constraint::Percentage(p),
-        Size::Length(l) => Constraint::Length(l),
-    }
-}
 
 /// Every widget's area, in layout order.
 pub fn areas(node: &Node, area: Rect) -> Vec<(usize, Rect)> {
@@ -23,18 +15,95 @@ pub fn areas(node: &Node, area: Rect) -> Vec<(usize, Rect)> {
 }
 
 fn collect(node: &Node, area: Rect, out: &mut Vec<(usize, Rect)>) {
-    let (dir, children) = match &node.content {
+    let (vertical, children) = match &node.content {
         Content::Widget(i) => {
             out.push((*i, area));
             return;
         }
-        Content::Rows(c) => (Direction::Vertical, c),
-        Content::Cols(c) => (Direction::Horizontal, c),
+        Content::Rows(c) => (true, c),
+        Content::Cols(c) => (false, c),
     };
-    let rects = Layout::new(dir, children.iter().map(|c| constraint(c.size))).split(area);
-    for (child, rect) in children.iter().zip(rects.iter()) {
-        collect(child, *rect, out);
+    let (start, total) = if vertical {
+        (area.y, area.height)
+    } else {
+        (area.x, area.width)
+    };
+    let sizes: Vec<Size> = children.iter().map(|c| c.size).collect();
+    for (child, (offset, len)) in children.iter().zip(split(&sizes, total)) {
+        let at = start.saturating_add(offset);
+        let rect = if vertical {
+            Rect::new(area.x, at, area.width, len)
+        } else {
+            Rect::new(at, area.y, len, area.height)
+        };
+        collect(child, rect, out);
     }
+}
+
+/// Splits `total` cells among `sizes`: lengths first, then percentages of
+/// the whole, then ratios share what is left by weight. Where the fixed
+/// sizes ask for more than there is, percentages give way before lengths,
+/// each group in proportion. Edges are rounded, not sizes, so the parts
+/// tile the whole with no gap.
+///
+/// Written here rather than through ratatui's `Layout`: its constraint
+/// solver can loop for ever on some splits of many parts (ratatui issue
+/// 1855), and a page may hold a thousand cards. This is exact, linear in
+/// the number of parts, and the same on every run.
+pub fn split(sizes: &[Size], total: u16) -> Vec<(u16, u16)> {
+    let whole = f64::from(total);
+    let mut want: Vec<f64> = sizes
+        .iter()
+        .map(|s| match *s {
+            Size::Length(l) => f64::from(l),
+            Size::Percent(p) => whole * f64::from(p) / 100.0,
+            Size::Ratio(_) => 0.0,
+        })
+        .collect();
+    let sum_of = |want: &[f64], pick: fn(&Size) -> bool| -> f64 {
+        sizes.iter().zip(want).filter(|(s, _)| pick(s)).map(|(_, w)| *w).sum()
+    };
+    let is_length: fn(&Size) -> bool = |s| matches!(s, Size::Length(_));
+    let is_percent: fn(&Size) -> bool = |s| matches!(s, Size::Percent(_));
+    let lengths = sum_of(&want, is_length);
+    let percents = sum_of(&want, is_percent);
+    // What each fixed group may have, lengths before percentages.
+    let length_room = lengths.min(whole);
+    let percent_room = percents.min(whole - length_room);
+    for (s, w) in sizes.iter().zip(want.iter_mut()) {
+        let (room, asked) = match s {
+            Size::Length(_) => (length_room, lengths),
+            Size::Percent(_) => (percent_room, percents),
+            Size::Ratio(_) => continue,
+        };
+        if asked > room {
+            *w *= room / asked;
+        }
+    }
+    let left = (whole - length_room - percent_room).max(0.0);
+    let weights: f64 = sizes
+        .iter()
+        .map(|s| if let Size::Ratio(r) = s { f64::from(*r) } else { 0.0 })
+        .sum();
+    if weights > 0.0 {
+        for (s, w) in sizes.iter().zip(want.iter_mut()) {
+            if let Size::Ratio(r) = s {
+                *w = left * f64::from(*r) / weights;
+            }
+        }
+    }
+    let mut edge = 0.0;
+    let mut from = 0u16;
+    want.iter()
+        .map(|w| {
+            edge += w;
+            // Bounded by `total`, so the cast cannot truncate.
+            let to = (edge.round().clamp(0.0, whole) as u16).max(from);
+            let part = (from, to - from);
+            from = to;
+            part
+        })
+        .collect()
 }
 
 /// The first widget in layout order, where focus starts.
@@ -107,5 +176,54 @@ mod tests {
         let a = areas(&tree, Rect::new(0, 0, 100, 5));
         assert_eq!(a[0].1.width, 25);
         assert_eq!(a[1].1.width, 75);
+    }
+
+    fn parts(sizes: &[Size], total: u16) -> Vec<u16> {
+        split(sizes, total).iter().map(|p| p.1).collect()
+    }
+
+    #[test]
+    fn fixed_sizes_come_first_and_ratios_share_the_rest() {
+        use Size::{Length as L, Percent as P, Ratio as R};
+        assert_eq!(parts(&[L(30), R(1)], 100), [30, 70]);
+        assert_eq!(parts(&[P(25), R(1), R(2)], 100), [25, 25, 50]);
+        assert_eq!(parts(&[R(1), R(1), R(1)], 100), [33, 34, 33]);
+        // Too little room: percentages give way before lengths.
+        assert_eq!(parts(&[L(8), P(50), R(1)], 10), [8, 2, 0]);
+        assert_eq!(parts(&[L(8), L(8)], 10), [5, 5]);
+        // Fixed sizes alone leave the rest empty, at the end.
+        assert_eq!(parts(&[L(3), P(10)], 100), [3, 10]);
+        assert_eq!(parts(&[R(1), R(1)], 0), [0, 0]);
+    }
+
+    #[test]
+    fn parts_tile_the_whole_in_order_at_every_size() {
+        use Size::{Length as L, Percent as P, Ratio as R};
+        let shapes: [&[Size]; 4] = [
+            &[R(1); 7],
+            &[L(12), R(2), P(30), R(1)],
+            &[P(33), P(33), R(5)],
+            &[L(1), R(3)],
+        ];
+        for sizes in shapes {
+            for total in 0..=400 {
+                let got = split(sizes, total);
+                let mut at = 0;
+                for &(start, len) in &got {
+                    assert_eq!(start, at, "{sizes:?} in {total}");
+                    at += len;
+                }
+                assert_eq!(at, total, "{sizes:?} in {total}: a ratio takes what is left");
+            }
+        }
+    }
+
+    /// ratatui's solver could spin for ever on a page of many cards (its
+    /// issue 1855, seen here as a hung CI run); this split is linear.
+    #[test]
+    fn a_thousand_cards_split_at_once() {
+        let sizes = vec![Size::Ratio(1); 1000];
+        let got = split(&sizes, 3000);
+        assert!(got.iter().all(|p| p.1 == 3));
     }
 }
