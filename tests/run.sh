@@ -60,6 +60,13 @@ export CARGO_TERM_COLOR=never
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-tests/secret-service.sh bash -c '
+# A test that hangs fails the run at 30 minutes with its name above
+# ("has been running for over 60 seconds"), rather than at CI's limit.
+status=0
+timeout --kill-after=30 1800 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
-  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth::'
+  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth::' || status=$?
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+  echo "tests/run.sh: the tests did not finish in 30 minutes; the test named 'has been running for over 60 seconds' above hangs" >&2
+fi
+exit "$status"
