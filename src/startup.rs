@@ -41,7 +41,7 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     // Everything that can fail on bad input fails here, before the terminal
     // changes, so the message lands on a normal stderr.
     if let Err(e) = crate::net::http::ProxyEnv::from_env().validate() {
-        eprintln!("homedash: {e}");
+        crate::commands::out::error(e);
         return ExitCode::FAILURE;
     }
     let loaded = if cli.demo {
@@ -51,10 +51,10 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     };
     match loaded {
         Ok(config) if config.widgets.is_empty() => {
-            eprintln!(
+            crate::commands::out::error(format_args!(
                 "{} has no widgets: it describes a gateway ([gateway_server]), which nginx serves; run `homedash gateway render`, or give the dashboard a config with widgets",
                 config.source_name
-            );
+            ));
             ExitCode::FAILURE
         }
         Ok(config) => drive(
@@ -67,7 +67,7 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
             },
         ),
         Err(e) => {
-            eprintln!("{}", crate::outside::admit_lines(&e.to_string(), 2000));
+            crate::commands::out::error(e);
             ExitCode::FAILURE
         }
     }
@@ -86,7 +86,7 @@ pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
             },
         ),
         Err(e) => {
-            eprintln!("{}", crate::outside::admit_lines(&e.to_string(), 2000));
+            crate::commands::out::error(e);
             ExitCode::FAILURE
         }
     }
@@ -110,11 +110,11 @@ fn setup_wizard(origin: &Origin) -> Result<Wizard, OpenError> {
 
 fn drive(cli: &Cli, start: Start) -> ExitCode {
     if let Err(e) = terminal::install_hooks() {
-        eprintln!("homedash: cannot install error hooks: {e}");
+        crate::commands::out::error(format_args!("cannot install error hooks: {e}"));
     }
     if !std::io::stdout().is_terminal() {
-        eprintln!(
-            "homedash: standard output is not a terminal. Run homedash in a terminal; `homedash check` validates a config without one."
+        crate::commands::out::error(
+            "standard output is not a terminal. Run homedash in a terminal; `homedash check` validates a config without one.",
         );
         return ExitCode::FAILURE;
     }
@@ -129,7 +129,7 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("homedash: cannot start the async runtime: {e}");
+            crate::commands::out::error(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -159,7 +159,9 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
             ExitCode::FAILURE
         }
         (_, Err(e)) => {
-            eprintln!("homedash: could not restore the terminal: {e}; run `reset` if it misbehaves");
+            crate::commands::out::error(format_args!(
+                "could not restore the terminal: {e}; run `reset` if it misbehaves"
+            ));
             ExitCode::FAILURE
         }
     }

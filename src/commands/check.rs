@@ -10,7 +10,7 @@ use crate::config::{self, Origin};
 /// Validate the config, then warn at file:line:col of what would wait.
 pub fn main(origin: &Origin) -> ExitCode {
     if let Err(e) = crate::net::http::ProxyEnv::from_env().validate() {
-        eprintln!("error: {e}");
+        crate::commands::out::error(e);
         return ExitCode::FAILURE;
     }
     match config::load(origin) {
@@ -70,7 +70,7 @@ pub fn main(origin: &Origin) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}", crate::outside::admit_lines(&e.to_string(), 2000));
+            crate::commands::out::error(e);
             ExitCode::FAILURE
         }
     }

@@ -58,7 +58,7 @@ pub fn main(shell: Shell) -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("homedash completions {shell}: {e}");
+            crate::commands::out::error(format_args!("completions {shell}: {e}"));
             std::process::ExitCode::FAILURE
         }
     }

@@ -27,14 +27,14 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("homedash: cannot start the async runtime: {e}");
+            crate::commands::out::error(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
     match rt.block_on(run(cmd, origin)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("homedash: {}", crate::outside::admit_lines(&e.to_string(), 2000));
+            crate::commands::out::error(e);
             ExitCode::FAILURE
         }
     }

@@ -20,7 +20,7 @@ pub fn main(origin: &Origin, json: bool) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("homedash doctor: cannot start: {e}");
+            crate::commands::out::error(format_args!("doctor: cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -33,7 +33,7 @@ pub fn main(origin: &Origin, json: bool) -> ExitCode {
         }) {
             Ok(text) => outln!("{text}"),
             Err(e) => {
-                eprintln!("homedash doctor: {}", crate::outside::admit_lines(&e.to_string(), 2000));
+                crate::commands::out::error(format_args!("doctor: {e}"));
                 return ExitCode::FAILURE;
             }
         }

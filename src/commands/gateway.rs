@@ -53,7 +53,7 @@ pub fn main(cmd: Gateway, origin: &Origin) -> ExitCode {
     match run(cmd, origin) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("homedash: {}", crate::outside::admit_lines(&e.to_string(), 2000));
+            crate::commands::out::error(e);
             ExitCode::FAILURE
         }
     }

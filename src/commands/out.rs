@@ -12,9 +12,19 @@ pub fn write(args: std::fmt::Arguments<'_>) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        let _ = writeln!(std::io::stderr(), "homedash: cannot write to standard output: {e}");
+        let _ = writeln!(std::io::stderr(), "error: cannot write to standard output: {e}");
         std::process::exit(1);
     }
+}
+
+/// A command's failure on stderr, in the one style of clap and of config
+/// problems: `error: ` and what happened. The text may quote outside text
+/// (a server's words, a path), so it is admitted first.
+pub fn error(text: impl std::fmt::Display) {
+    let text = crate::outside::admit_lines(&text.to_string(), 2000);
+    // A config's problems come as lines that each say `error:` already.
+    let prefix = if text.starts_with("error: ") { "" } else { "error: " };
+    let _ = writeln!(std::io::stderr(), "{prefix}{text}");
 }
 
 /// `println!` for the commands: see `write`.

@@ -13,7 +13,9 @@ pub fn main(origin: &Origin, write: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let Some(path) = origin.path().map(Path::to_path_buf).or_else(config::xdg_path) else {
-        eprintln!("homedash schema --write: no config directory (set $HOME or $XDG_CONFIG_HOME, or give --config)");
+        crate::commands::out::error(
+            "schema --write: no config directory (set $HOME or $XDG_CONFIG_HOME, or give --config)",
+        );
         return ExitCode::FAILURE;
     };
     match config::write::write_schema_beside(&path) {
@@ -26,7 +28,7 @@ pub fn main(origin: &Origin, write: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("homedash schema --write: {e}");
+            crate::commands::out::error(format_args!("schema --write: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -249,6 +249,12 @@ struct Checker<'t> {
     secret_paths: BTreeSet<String>,
     /// Each widget's `gateway = true/false`, where written.
     gateway_choice: BTreeMap<String, bool>,
+    /// A part of `[layout]` or `[[page]]` that may name widgets could not
+    /// be read: every widget would look unplaced, so none is said to be.
+    placement_unread: bool,
+    /// Widgets a misspelt reference was taken to mean: told once, there,
+    /// not again as unplaced.
+    meant: BTreeSet<String>,
 }
 
 impl<'t> Checker<'t> {
@@ -652,14 +658,25 @@ impl<'t> Checker<'t> {
                 .map(|p| format!("\"{p}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let meant = suggest(&provider, &providers);
+            let hint = meant.map(|m| format!("did you mean \"{m}\"? ")).unwrap_or_default();
             self.at(
                 &key("provider"),
                 false,
                 format!(
-                    "unknown provider \"{provider}\" for kind \"{}\"; available: {list}",
+                    "unknown provider \"{provider}\" for kind \"{}\"; {hint}available: {list}",
                     kind.name()
                 ),
             );
+            // A near miss is most likely the provider meant: its keys are
+            // checked too, so a wrong type there is told in the same run
+            // rather than after the name is fixed.
+            if let Some(meant) = meant {
+                self.each_key(value, base, |v| {
+                    Source::deserialize_for(kind, meant, ValueDeserializer::from(v.clone()))
+                        .unwrap_or_else(|| Err(serde::de::Error::custom("no such provider")))
+                });
+            }
             return None;
         };
         let both: Vec<Vec<Seg>> = ignored_common
@@ -929,18 +946,26 @@ impl<'t> Checker<'t> {
             }
             match &w.credential {
                 None if provider.credential_optional => {}
-                None => self.at(
-                    &at[..2],
-                    true,
-                    format!(
-                        "provider \"{}\" needs a credential: add `credential = \"{}\"` here and a [credential.{}] table with provider = \"{}\", then store the token with `homedash creds add {} --provider {}`",
-                        provider.name, provider.name, provider.name, provider.name, provider.name, provider.name
-                    ),
-                ),
+                None => {
+                    // Suggest the table that exists before one to add.
+                    let p = provider.name;
+                    let message = match credentials.iter().find(|c| c.provider.name == p) {
+                        Some(c) => format!(
+                            "provider \"{p}\" needs a credential: add `credential = \"{}\"` here, the [credential.{}] table for \"{p}\"",
+                            c.name, c.name
+                        ),
+                        None => format!(
+                            "provider \"{p}\" needs a credential: add `credential = \"{p}\"` here and a [credential.{p}] table with provider = \"{p}\", then store the token with `homedash creds add {p} --provider {p}`"
+                        ),
+                    };
+                    self.at(&at[..2], true, message);
+                }
                 Some(name) => match credentials.iter().find(|c| &c.name == name) {
                     None => {
                         let names: Vec<&str> = credentials.iter().map(|c| c.name.as_str()).collect();
-                        let hint = suggest(name, &names).map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
+                        let hint = suggest(name, &names)
+                            .map(|s| format!("; did you mean \"{s}\"?"))
+                            .unwrap_or_default();
                         self.at(
                             &at,
                             false,
@@ -1221,7 +1246,6 @@ impl<'t> Checker<'t> {
     /// The layout or the pages, and every widget placed exactly once.
     fn placed(&mut self, t: &Tables<'_, 't>) -> Option<Layout> {
         let mut placed = BTreeMap::new();
-        let before = self.problems.len();
         let (layout, placing) = match (t.layout, t.pages) {
             (None, None) => (Some(Layout::Auto), None),
             (Some(v), None) => (
@@ -1241,12 +1265,13 @@ impl<'t> Checker<'t> {
                 (None, None)
             }
         };
-        // A broken layout would make every widget look unplaced.
+        // A layout that could not be read would make every widget look
+        // unplaced; other problems there (a page's name) do not.
         if let Some(placing) = placing
-            && self.problems.len() == before
+            && !self.placement_unread
         {
             for (i, id) in t.widget_keys.iter().enumerate() {
-                if !placed.contains_key(&i) {
+                if !placed.contains_key(&i) && !self.meant.contains(id) {
                     self.at(
                         &[Seg::Key("widget".into()), Seg::Key(id.clone())],
                         true,
@@ -1275,6 +1300,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         problems: Vec::new(),
         secret_paths: BTreeSet::new(),
         gateway_choice: BTreeMap::new(),
+        placement_unread: false,
+        meant: BTreeSet::new(),
     };
     ck.scan_secrets(&root, &mut Vec::new());
     let DeValue::Table(top) = root.get_ref() else {

@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
+use homedash_widgets::error::{Lack, Refusal};
 use homedash_widgets::{ErrorClass, FetchError};
 
 use super::keyring::{Keyring, KeyringError};
-use super::meta::{MetaFile, Usage};
+use super::meta::{By, MetaFile, Usage};
 use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
 use super::source::{self, SecretSource, SourceError};
@@ -38,7 +39,7 @@ pub enum Status {
     Rejected(String),
     /// Team mode's gateway refused this client (unknown or revoked);
     /// widgets pause the same way.
-    RefusedByGateway(String),
+    RefusedByGateway(Refusal, String),
     /// An OAuth credential whose grant is gone or was never made: only
     /// `homedash creds login NAME` helps, so nothing retries it.
     LoginNeeded(String),
@@ -47,7 +48,20 @@ pub enum Status {
 impl Status {
     /// Refused by the provider or the gateway: its widgets are paused.
     pub fn refused(&self) -> bool {
-        matches!(self, Status::Rejected(_) | Status::RefusedByGateway(_))
+        matches!(self, Status::Rejected(_) | Status::RefusedByGateway(..))
+    }
+
+    /// Why its widgets cannot use it, for their cards.
+    pub fn lack(&self) -> Lack {
+        match self {
+            Status::Loading | Status::Ready => Lack::Reading,
+            Status::Unavailable(_) => Lack::Unavailable,
+            Status::NotStored => Lack::NotStored,
+            Status::Revoked => Lack::Removed,
+            Status::Rejected(_) => Lack::Rejected,
+            Status::RefusedByGateway(r, _) => Lack::Refused(*r),
+            Status::LoginNeeded(_) => Lack::LoginNeeded,
+        }
     }
 }
 
@@ -66,7 +80,7 @@ impl Status {
                 "credential \"{name}\" rejected by the provider ({}); polling paused until it is tested or rotated on the Credentials screen",
                 homedash_widgets::format::fit(why, 160)
             ),
-            Status::RefusedByGateway(why) => format!(
+            Status::RefusedByGateway(_, why) => format!(
                 "{}; polling paused until credential \"{name}\" is tested or changed on the Credentials screen",
                 homedash_widgets::format::fit(why, 200)
             ),
@@ -334,7 +348,10 @@ impl Broker {
             return Ok(());
         };
         if !self.wait_for_approvals().await {
-            return Err(FetchError::new(ErrorClass::NoCredential, Status::Loading.explain(name)));
+            return Err(FetchError::new(
+                ErrorClass::NoCredential(Lack::Reading),
+                Status::Loading.explain(name),
+            ));
         }
         let _turn = renewing.lock().await;
         // The approvals as they are now that the state file is read.
@@ -379,7 +396,7 @@ impl Broker {
             Err(e) => {
                 let class = match e {
                     OAuthError::Unreachable { .. } => homedash_widgets::ErrorClass::Offline,
-                    _ => homedash_widgets::ErrorClass::NoCredential,
+                    _ => homedash_widgets::ErrorClass::NoCredential(Lack::Unavailable),
                 };
                 Err(FetchError::new(class, format!("credential \"{name}\": {e}")))
             }
@@ -560,13 +577,18 @@ impl Broker {
         let slots = self.lock();
         let Some(slot) = slots.get(name) else {
             return Err(FetchError::new(
-                ErrorClass::NoCredential,
+                ErrorClass::NoCredential(Lack::Undefined),
                 Status::Unavailable("not defined in the config".into()).explain(name),
             ));
         };
         let secret = match (&slot.status, &slot.secret) {
             (Status::Ready, Some(s)) => s.clone(),
-            (status, _) => return Err(FetchError::new(ErrorClass::NoCredential, status.explain(name))),
+            (status, _) => {
+                return Err(FetchError::new(
+                    ErrorClass::NoCredential(status.lack()),
+                    status.explain(name),
+                ));
+            }
         };
         let to = Destinations::new(slot.config.provider, &slot.approved);
         if !to.allows(base) {
@@ -650,7 +672,7 @@ impl Broker {
         }
         slot.status = match &e.class {
             homedash_widgets::ErrorClass::Gateway { refusal, .. } => {
-                Status::RefusedByGateway(format!("{}: {}", refusal.label(), e.detail))
+                Status::RefusedByGateway(*refusal, format!("{}: {}", refusal.label(), e.detail))
             }
             _ => Status::Rejected(e.detail.clone()),
         };
@@ -684,24 +706,19 @@ impl Broker {
         );
     }
 
-    /// Count one request's outcome: `None` when no answer came.
+    /// Count one poll's outcome: `None` when no answer came.
     pub fn record(&self, name: &str, status: Option<u16>, at: DateTime<Utc>) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
-        slot.usage.requests += 1;
-        slot.usage.last_used = Some(at);
         if matches!(status, Some(200..=299))
             && let Some(o) = slot.oauth.as_mut()
         {
             o.renewed_after_401 = false;
         }
-        let u = &mut slot.usage;
-        match status {
-            Some(200..=299) => u.ok += 1,
-            Some(401 | 403) => u.rejected += 1,
-            Some(429) => u.limited += 1,
-            _ => {}
-        }
+        // An OAuth access token changes every renewal; the state file's
+        // fingerprint is not of it.
+        let fp = slot.fingerprint.clone().filter(|_| slot.oauth.is_none());
+        slot.usage.count(super::meta::status_kind(status), By::Poll, at, fp);
     }
 
     /// Take `n` requests of `name`'s budget now, or learn how long to wait.

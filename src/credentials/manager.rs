@@ -16,7 +16,7 @@ use url::Url;
 
 use super::error::CredError;
 use super::keyring::{Keyring, KeyringError, off_thread};
-use super::meta::{self, Meta, MetaFile, TestResult};
+use super::meta::{self, By, Meta, MetaFile, TestKind, TestResult};
 use super::secret::{self, fingerprint};
 use super::source::{self, SecretSource};
 use crate::audit::{self, Event};
@@ -207,10 +207,40 @@ impl Manager {
         secret::hold_for(provider, secret.expose_secret());
         let spec = (provider.probe)(base);
         let grant = Grant { name, secret, to };
-        let reply = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await?;
+        let sent = self.http.fetch(&spec, PROBE_TIMEOUT, Some(grant)).await;
         // The body was scrubbed of every held secret (this one too) as it
         // was read.
-        (provider.probe_result)(&reply, Utc::now())
+        let r = sent.and_then(|reply| (provider.probe_result)(&reply, Utc::now()));
+        self.count_probe(name, secret, &r).await;
+        r
+    }
+
+    /// A probe carried the credential: it counts as a request, and what
+    /// it showed is the token's last test. Only a request that left counts
+    /// (one refused before sending carried nothing).
+    async fn count_probe(&self, name: &str, secret: &SecretString, r: &Result<(), FetchError>) {
+        use homedash_widgets::ErrorClass;
+        if matches!(r, Err(e) if matches!(e.class, ErrorClass::Insecure | ErrorClass::Unapproved | ErrorClass::NoCredential(_)))
+        {
+            return;
+        }
+        let verdict = Verdict::of(r);
+        let now = Utc::now();
+        let fp = fingerprint(secret.expose_secret());
+        let mut tested = TestResult::new(&verdict, now);
+        tested.fingerprint = Some(fp.clone());
+        let kind = Some(TestKind::of(&verdict));
+        let n = name.to_string();
+        let counted = self
+            .update_meta(move |m| {
+                let e = m.credentials.entry(n).or_default();
+                e.usage.count(kind, By::Test, now, Some(fp));
+                e.last_test = Some(tested);
+            })
+            .await;
+        if let Err(e) = counted {
+            tracing::warn!(credential = name, error = %e, "cannot count the test's request");
+        }
     }
 
     /// Store a new token in the keyring, and approve `origins` for it (the
@@ -235,6 +265,11 @@ impl Manager {
         self.update_meta(move |m| {
             let now = Utc::now();
             let e = m.credentials.entry(name_owned).or_default();
+            // A check of this very token just before (setup's) stands.
+            let tested = e
+                .last_test
+                .take()
+                .filter(|t| t.fingerprint.as_deref() == Some(fp2.as_str()));
             *e = Meta {
                 provider: provider_name,
                 source: "keyring".into(),
@@ -244,7 +279,7 @@ impl Manager {
                 fingerprint: Some(fp2),
                 previous_fingerprint: None,
                 previous_seal: None,
-                last_test: None,
+                last_test: tested,
                 usage: std::mem::take(&mut e.usage),
                 revoked: None,
                 destinations: std::mem::take(&mut e.destinations),
@@ -371,6 +406,7 @@ impl Manager {
         let fp = fingerprint(secret.expose_secret());
         let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
         let mut result = TestResult::new(&Verdict::of(&r), Utc::now());
+        result.fingerprint = Some(fp.clone());
         if let Some((stored, asked)) = &oauth {
             result
                 .outcome
@@ -452,7 +488,8 @@ impl Manager {
         self.delete(&staged(name)).await?;
         let fp = fingerprint(new.expose_secret());
         let (n, fp2, prov) = (name.to_string(), fp.clone(), provider.name.to_string());
-        let tested = TestResult::new(&verdict, Utc::now());
+        let mut tested = TestResult::new(&verdict, Utc::now());
+        tested.fingerprint = Some(fp.clone());
         self.update_meta(move |m| {
             let now = Utc::now();
             let e = m.credentials.entry(n).or_default();

@@ -11,24 +11,110 @@ use crate::net::budget::Window;
 
 pub const FILE: &str = "credentials.json";
 
-/// What a test proved, for the one status model; the words are `outcome`.
-/// Request counters, kept per credential.
+/// Request counters, kept per credential: every request that carried it,
+/// a poll, a test or a setup's check alike, and what each one showed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Usage {
     pub requests: u64,
     pub ok: u64,
+    /// 401: the provider does not take the token.
     pub rejected: u64,
+    /// 403: taken, but the plan or scope does not allow the request.
+    pub forbidden: u64,
     pub limited: u64,
     pub last_used: Option<DateTime<Utc>>,
+    /// The last answer that said something about the credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<Seen>,
+}
+
+/// How a request that carried a credential was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum By {
+    /// A widget's poll.
+    Poll,
+    /// A test or check the user asked for (the Credentials screen,
+    /// `creds test`, a rotation, setup).
+    Test,
+}
+
+/// What one answer showed about a credential, and about which token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    pub at: DateTime<Utc>,
+    pub kind: TestKind,
+    pub by: By,
+    /// The token's fingerprint: an answer about another token (a rotation's
+    /// candidate) says nothing about the one in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+impl Seen {
+    /// "rejected while polling at 14:02", in local time.
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            TestKind::Valid => "accepted",
+            TestKind::Rejected => "rejected",
+            TestKind::Forbidden => "forbidden",
+            TestKind::RateLimited => "rate-limited",
+            TestKind::Unconfirmed => "not confirmed",
+        };
+        let how = match self.by {
+            By::Poll => "while polling",
+            By::Test => "by a test",
+        };
+        let at = self.at.with_timezone(&chrono::Local).format("%H:%M");
+        format!("{what} {how} at {at}")
+    }
 }
 
 impl Usage {
+    /// Count one request: `kind` is what its answer showed, `None` when
+    /// none came or it said nothing about the credential (a 500).
+    pub fn count(&mut self, kind: Option<TestKind>, by: By, at: DateTime<Utc>, fingerprint: Option<String>) {
+        self.requests += 1;
+        self.last_used = self.last_used.max(Some(at));
+        match kind {
+            Some(TestKind::Valid) => self.ok += 1,
+            Some(TestKind::Rejected) => self.rejected += 1,
+            Some(TestKind::Forbidden) => self.forbidden += 1,
+            Some(TestKind::RateLimited) => self.limited += 1,
+            Some(TestKind::Unconfirmed) | None => return,
+        }
+        if let Some(kind) = kind {
+            self.last = Some(Seen {
+                at,
+                kind,
+                by,
+                fingerprint,
+            });
+        }
+    }
+
     pub fn add(&mut self, other: &Usage) {
         self.requests += other.requests;
         self.ok += other.ok;
         self.rejected += other.rejected;
+        self.forbidden += other.forbidden;
         self.limited += other.limited;
         self.last_used = self.last_used.max(other.last_used);
+        if other.last.as_ref().map(|s| s.at) >= self.last.as_ref().map(|s| s.at) {
+            self.last.clone_from(&other.last);
+        }
+    }
+}
+
+/// What the kind of an HTTP status says about the credential that was sent.
+pub fn status_kind(status: Option<u16>) -> Option<TestKind> {
+    match status? {
+        200..=299 => Some(TestKind::Valid),
+        401 => Some(TestKind::Rejected),
+        403 => Some(TestKind::Forbidden),
+        429 => Some(TestKind::RateLimited),
+        _ => None,
     }
 }
 
@@ -66,6 +152,9 @@ pub struct TestResult {
     pub outcome: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TestKind>,
+    /// The token tested; none in files from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 impl TestResult {
@@ -75,6 +164,7 @@ impl TestResult {
             ok: v.passed(),
             outcome: v.describe(),
             kind: Some(TestKind::of(v)),
+            fingerprint: None,
         }
     }
 
@@ -125,6 +215,39 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Whether a fact about the token `fp` is about the one in use.
+    fn about_current(&self, fp: Option<&String>) -> bool {
+        match (fp, &self.fingerprint) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
+    /// The last test of the token in use (a rotation's candidate, tested
+    /// and refused, is not it).
+    pub fn current_test(&self) -> Option<&TestResult> {
+        self.last_test
+            .as_ref()
+            .filter(|t| self.about_current(t.fingerprint.as_ref()))
+    }
+
+    /// What the latest answer about the token in use showed: its last
+    /// test, or a poll or check since.
+    pub fn last_seen(&self) -> Option<(TestKind, DateTime<Utc>)> {
+        let test = self.current_test().map(|t| (t.kind(), t.at));
+        let seen = self
+            .usage
+            .last
+            .as_ref()
+            .filter(|s| self.about_current(s.fingerprint.as_ref()))
+            .map(|s| (s.kind, s.at));
+        match (test, seen) {
+            (Some(t), Some(s)) if s.1 > t.1 => Some(s),
+            (Some(t), _) => Some(t),
+            (None, s) => s,
+        }
+    }
+
     pub fn approved(&self) -> Vec<String> {
         self.destinations.iter().map(|a| a.origin.clone()).collect()
     }
@@ -179,10 +302,9 @@ impl MetaFile {
             (None, Some(_)) => false,
             // A rotation from before seals: the fingerprint recorded then
             // stands in for the seal, once (`Manager::reconcile` seals it).
-            (_, None) => {
-                entry.and_then(|e| e.previous_fingerprint.as_deref())
-                    == Some(super::secret::fingerprint(value).as_str())
-            }
+            (_, None) => entry
+                .and_then(|e| e.previous_fingerprint.as_deref())
+                .is_some_and(|fp| super::secret::fingerprint_matches(fp, value)),
         }
     }
 

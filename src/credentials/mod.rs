@@ -29,7 +29,9 @@ pub use error::{CredError, keyed_provider};
 pub use keyring::{BACKEND, Keyring, KeyringError, off_thread as keyring_off_thread};
 pub use lease::Lease;
 pub use manager::{Due, Manager, check_add, describe, keyring_only, outcome};
-pub use meta::{FILE as STATE_FILE, Meta, MetaFile, StateError, TestKind, TestResult, Usage, path as state_file};
+pub use meta::{
+    By, FILE as STATE_FILE, Meta, MetaFile, Seen, StateError, TestKind, TestResult, Usage, path as state_file,
+};
 pub use oauth::OAuthError;
 pub use oauth::login::{Prompt, Show};
 pub use oauth::renew::{client_secret_account, read as read_oauth};

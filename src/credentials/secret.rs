@@ -132,10 +132,11 @@ pub fn check(secret: &str) -> Result<(), UnsafeToken> {
     }
 }
 
-/// A fingerprint safe to show and log: the length and last four characters
-/// of a token long enough that they give nothing useful away. A character
-/// that may not be shown raw (a token stored before homedash refused them)
-/// shows as `?`.
+/// A fingerprint safe to show and log: the last four characters of a
+/// token long enough that they give nothing useful away, and 16 bits of
+/// its SHA-256, so two tokens that end alike are told apart (`…-123·9f3a`).
+/// A shorter token shows only its length. A character that may not be
+/// shown raw (a token stored before homedash refused them) shows as `?`.
 pub fn fingerprint(secret: &str) -> String {
     let n = secret.chars().count();
     if n < 16 {
@@ -146,7 +147,16 @@ pub fn fingerprint(secret: &str) -> String {
         .skip(n - 4)
         .map(|c| if homedash_widgets::text::is_unsafe(c) { '?' } else { c })
         .collect();
-    format!("…{tail}")
+    let hash = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes());
+    let short: String = hash.as_ref()[..2].iter().map(|b| format!("{b:02x}")).collect();
+    format!("…{tail}·{short}")
+}
+
+/// Whether `recorded`, a fingerprint from the state file, is `secret`'s:
+/// files from before the hash part hold only `…tail`.
+pub fn fingerprint_matches(recorded: &str, secret: &str) -> bool {
+    let now = fingerprint(secret);
+    now == recorded || now.split('·').next() == Some(recorded)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Where a credential may travel, and attaching it. A secret is exposed
 //! here and nowhere else, at the moment a request is built.
 
+use homedash_widgets::error::Lack;
 use homedash_widgets::{AuthPlacement, ErrorClass, FetchError};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -58,7 +59,7 @@ pub fn attach(
 ) -> Result<(), FetchError> {
     let bad = || {
         FetchError::new(
-            ErrorClass::NoCredential,
+            ErrorClass::NoCredential(Lack::Unavailable),
             "the stored token has characters no HTTP header can carry",
         )
     };
@@ -95,7 +96,7 @@ pub fn attach(
                 .filter(|(a, b)| !a.is_empty() && !b.is_empty())
             else {
                 return Err(FetchError::new(
-                    ErrorClass::NoCredential,
+                    ErrorClass::NoCredential(Lack::Unavailable),
                     format!("this credential has two parts: store it as {first}:{second}, joined by a colon"),
                 ));
             };

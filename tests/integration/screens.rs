@@ -288,6 +288,7 @@ fn keyed(w: u16, h: u16) -> App {
                 rejected: 1,
                 limited: 2,
                 last_used: Some(now() - chrono::Duration::seconds(30)),
+                ..Default::default()
             },
             ..Default::default()
         },

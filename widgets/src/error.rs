@@ -33,9 +33,9 @@ pub enum ErrorClass {
     /// homedash refused to send the credential: plain http to a remote
     /// host, or a redirect from https to http.
     Insecure,
-    /// The widget's credential cannot be used: unreadable, revoked, or
-    /// paused after the provider rejected it.
-    NoCredential,
+    /// The widget's credential cannot be used now, and why: a card says
+    /// "removed" or "log in again", never "no credential" when one exists.
+    NoCredential(Lack),
     /// The credential's owner has not approved the origin it would go to.
     Unapproved,
     /// A homedash gateway (team mode) refused the request itself; the
@@ -79,7 +79,7 @@ impl ErrorClass {
             Self::BadResponse => "bad response".into(),
             Self::TooLarge => "response too large".into(),
             Self::Insecure => "refused: insecure".into(),
-            Self::NoCredential => "no credential".into(),
+            Self::NoCredential(lack) => lack.label().into(),
             Self::Unapproved => "origin not approved".into(),
             Self::Gateway {
                 refusal,
@@ -88,6 +88,44 @@ impl ErrorClass {
                 format!("{} until {}", refusal.label(), t.with_timezone(&Local).format("%H:%M"))
             }
             Self::Gateway { refusal, until: None } => refusal.label().into(),
+        }
+    }
+}
+
+/// Why a widget's credential cannot be used now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lack {
+    /// Still being read from its source.
+    Reading,
+    /// Its source cannot be read (a locked keyring, an unset variable), or
+    /// the value cannot be sent (a character no header can carry).
+    Unavailable,
+    /// Meant for the keyring, where no token is stored.
+    NotStored,
+    /// Its owner removed it.
+    Removed,
+    /// The provider refused it; polling waits for a test.
+    Rejected,
+    /// Team mode's gateway refused this client.
+    Refused(Refusal),
+    /// An OAuth grant that is gone or was never made.
+    LoginNeeded,
+    /// The config names a credential it does not define.
+    Undefined,
+}
+
+impl Lack {
+    pub fn label(self) -> &'static str {
+        match self {
+            Lack::Reading => "reading credential",
+            Lack::Unavailable => "credential unavailable",
+            Lack::NotStored => "no token stored",
+            Lack::Removed => "credential removed",
+            Lack::Rejected => "credential rejected",
+            Lack::Refused(Refusal::ClientRevoked) => "revoked by the gateway",
+            Lack::Refused(r) => r.label(),
+            Lack::LoginNeeded => "log in again",
+            Lack::Undefined => "credential not defined",
         }
     }
 }

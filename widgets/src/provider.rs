@@ -160,7 +160,7 @@ impl Verdict {
             C::RateLimited { until } => Verdict::RateLimited { until: *until, detail },
             C::NotFound => unconfirmed(Unconfirmed::NotFound),
             C::Offline | C::Timeout | C::Tls | C::Server(_) => unconfirmed(Unconfirmed::Unreachable),
-            C::Insecure | C::Unapproved | C::NoCredential => unconfirmed(Unconfirmed::NotSent),
+            C::Insecure | C::Unapproved | C::NoCredential(_) => unconfirmed(Unconfirmed::NotSent),
             C::Client(_) | C::Provider | C::BadResponse | C::TooLarge => unconfirmed(Unconfirmed::Unexpected),
         }
     }

@@ -35,9 +35,16 @@ pub struct Row {
     pub last_test: Option<String>,
     pub last_test_ok: Option<bool>,
     pub used_by: Vec<String>,
+    /// Every request that carried it, polls and tests alike, and what
+    /// their answers were.
     pub requests: u64,
+    pub ok: u64,
     pub rejected: u64,
+    pub forbidden: u64,
     pub rate_limited: u64,
+    /// The last answer that said something about it, e.g. "rejected while
+    /// polling at 14:02".
+    pub last_answer: Option<String>,
     /// The provider's own API origin, approved without asking.
     pub provider_origin: Option<String>,
     /// Origins the owner approved besides the provider's own.
@@ -63,12 +70,15 @@ impl Row {
             created: meta.and_then(|e| e.created),
             rotated: meta.and_then(|e| e.rotated),
             due: None,
-            last_test: meta.and_then(|e| e.last_test.as_ref()).map(|t| t.outcome.clone()),
-            last_test_ok: meta.and_then(|e| e.last_test.as_ref()).map(|t| t.ok),
+            last_test: meta.and_then(Meta::current_test).map(|t| t.outcome.clone()),
+            last_test_ok: meta.and_then(Meta::current_test).map(|t| t.ok),
             used_by: Vec::new(),
             requests: meta.map_or(0, |e| e.usage.requests),
+            ok: meta.map_or(0, |e| e.usage.ok),
             rejected: meta.map_or(0, |e| e.usage.rejected),
+            forbidden: meta.map_or(0, |e| e.usage.forbidden),
             rate_limited: meta.map_or(0, |e| e.usage.limited),
+            last_answer: meta.and_then(|e| e.usage.last.as_ref()).map(|s| s.describe()),
             provider_origin: None,
             destinations: meta.map(Meta::approved).unwrap_or_default(),
             awaiting_approval: Vec::new(),
@@ -92,7 +102,8 @@ pub(super) async fn list(config: &Config, m: &mut Manager, json: bool) -> Result
     if let Some(accounts) = &accounts {
         rows.extend(unconfigured(config, &meta, accounts));
     }
-    if let Some(problem) = &keyring_problem {
+    // JSON rows stand alone; the table says the problem once, below it.
+    if let Some(problem) = keyring_problem.as_ref().filter(|_| json) {
         for r in rows.iter_mut().filter(|r| r.source == "keyring") {
             r.notes.push(format!(
                 "the keyring cannot be asked, so whether a token is stored is not shown: {problem}"
@@ -273,21 +284,17 @@ fn unconfigured(config: &Config, meta: &MetaFile, accounts: &[String]) -> Vec<Ro
 }
 
 fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
-    use homedash_widgets::format::fit;
-    const HEADERS: [&str; 9] = [
-        "NAME",
-        "PROVIDER",
-        "SOURCE",
-        "TOKEN",
-        "AGE",
-        "DUE",
-        "STATE",
-        "LAST TEST",
-        "USED BY",
-    ];
-    // Each column as wide as its longest cell (up to these), so the table
-    // fits a terminal rather than a fixed 140 columns.
-    const MAX: [usize; 8] = [16, 15, 16, 10, 8, 20, 17, 32];
+    use std::io::IsTerminal;
+    // The screen's columns, in its order.
+    use crate::screens::credentials::view::HEADERS;
+    // Each column as wide as its longest cell, up to these on a terminal
+    // so the table fits one; a pipe or a file gets every cell whole.
+    let max: [usize; 8] = if std::io::stdout().is_terminal() {
+        [16, 15, 16, 10, 8, 20, 32, 17]
+    } else {
+        [usize::MAX; 8]
+    };
+    let fit = |s: &str, w: usize| homedash_widgets::format::fit(s, w);
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
@@ -297,14 +304,14 @@ fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
                 .map(|t| homedash_widgets::format::age(now, t))
                 .unwrap_or_else(|| "–".into());
             [
-                fit(&r.name, MAX[0]),
-                fit(if r.provider.is_empty() { "–" } else { &r.provider }, MAX[1]),
-                fit(&r.source, MAX[2]),
-                fit(r.fingerprint.as_deref().unwrap_or("–"), MAX[3]),
+                fit(&r.name, max[0]),
+                fit(if r.provider.is_empty() { "–" } else { &r.provider }, max[1]),
+                fit(&r.source, max[2]),
+                fit(r.fingerprint.as_deref().unwrap_or("–"), max[3]),
                 age,
-                fit(r.due.as_deref().unwrap_or("–"), MAX[5]),
+                fit(r.due.as_deref().unwrap_or("–"), max[5]),
+                fit(r.last_test.as_deref().unwrap_or("never"), max[6]),
                 r.state.label().to_string(),
-                fit(r.last_test.as_deref().unwrap_or("never"), MAX[7]),
                 r.used_by.join(", "),
             ]
         })
@@ -339,6 +346,21 @@ fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
             outln!(
                 "  not approved for {o}: nothing is sent there; `homedash creds allow {} {o}` approves it",
                 r.name
+            );
+        }
+        if r.requests > 0 {
+            outln!(
+                "  {} request{}: {} ok, {} rejected, {} forbidden, {} rate-limited{}",
+                r.requests,
+                if r.requests == 1 { "" } else { "s" },
+                r.ok,
+                r.rejected,
+                r.forbidden,
+                r.rate_limited,
+                r.last_answer
+                    .as_deref()
+                    .map(|a| format!("; last {a}"))
+                    .unwrap_or_default()
             );
         }
         for n in &r.notes {

@@ -117,6 +117,7 @@ impl<'t> Checker<'t> {
                 return None;
             }
             _ => {
+                self.placement_unread = true;
                 self.at(
                     &path,
                     false,
@@ -177,11 +178,15 @@ impl<'t> Checker<'t> {
         let (raw, ignored) = self.de::<RawLayout>(value, &base);
         let known = field_names::<RawNode>();
         self.unknown_keys(ignored, "the layout", &known);
-        let raw = raw?;
+        let Some(raw) = raw else {
+            self.placement_unread = true;
+            return None;
+        };
         let content = match (&raw.row, &raw.col) {
             (Some(rows), None) => Content::Rows(self.children(rows, &base, "row", ids, placed)?),
             (None, Some(cols)) => Content::Cols(self.children(cols, &base, "col", ids, placed)?),
             _ => {
+                self.placement_unread = true;
                 self.at(
                     &base,
                     true,
@@ -209,6 +214,7 @@ impl<'t> Checker<'t> {
     ) -> Option<Vec<Page>> {
         let base = vec![Seg::Key("page".into())];
         let DeValue::Array(items) = value.get_ref() else {
+            self.placement_unread = true;
             self.at(
                 &base,
                 true,
@@ -250,7 +256,10 @@ impl<'t> Checker<'t> {
         let reported = self.problems.len();
         let (raw, ignored) = self.de::<RawPage>(value, at);
         self.unknown_keys(ignored, "a [[page]]", &field_names::<RawPage>());
-        let raw = raw?;
+        let Some(raw) = raw else {
+            self.placement_unread = true;
+            return None;
+        };
         let before = self.problems.len();
         let name = raw.name.trim().to_string();
         if name.is_empty() {
@@ -313,7 +322,10 @@ impl<'t> Checker<'t> {
                 content: Content::Cols(self.children(cols, at, "col", ids, placed)?),
             }),
             // Its content was reported already: a misspelled or wrong-typed key.
-            (None, None, None) if self.problems.len() > reported => return None,
+            (None, None, None) if self.problems.len() > reported => {
+                self.placement_unread = true;
+                return None;
+            }
             (None, None, None) => {
                 self.at(
                     at,
@@ -323,6 +335,7 @@ impl<'t> Checker<'t> {
                 return None;
             }
             _ => {
+                self.placement_unread = true;
                 self.at(
                     at,
                     true,
@@ -348,9 +361,11 @@ impl<'t> Checker<'t> {
     ) -> Option<usize> {
         let Some(&i) = ids.get(w) else {
             let names: Vec<&str> = ids.keys().map(String::as_str).collect();
-            let hint = suggest(w, &names)
-                .map(|s| format!("; did you mean \"{s}\"?"))
-                .unwrap_or_default();
+            let meant = suggest(w, &names);
+            let hint = meant.map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
+            if let Some(m) = meant {
+                self.meant.insert(m.to_string());
+            }
             self.at(
                 &path,
                 false,

@@ -15,7 +15,8 @@ async fn add_refuses_to_overwrite_and_revoke_removes_everything() {
     let mut m = manager(dir.path());
     let p = homedash_widgets::source::keyed("finnhub").unwrap();
     let fp = m.add("fh", p, &s("hd-canary-aaaaaaaaaaaa1111"), &[]).await.unwrap();
-    assert_eq!(fp, "…1111");
+    assert_eq!(fp, fingerprint("hd-canary-aaaaaaaaaaaa1111"));
+    assert!(fp.starts_with("…1111·"), "{fp}");
     let e = m
         .add("fh", p, &s("hd-canary-bbbbbbbbbbbb2222"), &[])
         .await
@@ -23,7 +24,7 @@ async fn add_refuses_to_overwrite_and_revoke_removes_everything() {
         .to_string();
     assert!(e.contains("creds rotate fh"), "{e}");
     let meta = m.load_meta().await.unwrap();
-    assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…1111"));
+    assert_eq!(meta.credentials["fh"].fingerprint, Some(fp.clone()));
     m.revoke("fh").await.unwrap();
     assert_eq!(m.get("fh").await.unwrap().map(|_| ()), None);
     let meta = m.load_meta().await.unwrap();
@@ -59,11 +60,20 @@ async fn reconcile_finishes_or_discards_an_interrupted_rotation() {
     let note = m.reconcile("fh").await.unwrap().unwrap().to_string();
     assert!(note.contains("finished"), "{note}");
     let meta = m.load_meta().await.unwrap();
-    assert_eq!(meta.credentials["fh"].fingerprint.as_deref(), Some("…2222"));
-    assert_eq!(meta.credentials["fh"].previous_fingerprint.as_deref(), Some("…1111"));
+    assert_eq!(
+        meta.credentials["fh"].fingerprint,
+        Some(fingerprint("hd-canary-new-000000002222"))
+    );
+    assert_eq!(
+        meta.credentials["fh"].previous_fingerprint,
+        Some(fingerprint("hd-canary-old-000000001111"))
+    );
     assert_eq!(m.get(&staged("fh")).await.unwrap().map(|_| ()), None);
     // Rollback puts the old one back.
-    assert_eq!(m.rollback("fh").await.unwrap(), "…1111");
+    assert_eq!(
+        m.rollback("fh").await.unwrap(),
+        fingerprint("hd-canary-old-000000001111")
+    );
     assert_eq!(m.reconcile("fh").await.unwrap(), None, "consistent now");
 }
 

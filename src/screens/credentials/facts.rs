@@ -109,8 +109,7 @@ impl<'a> Facts<'a> {
     pub fn cred_warning(&self, name: &str) -> Option<String> {
         match self.cred_view(name).map(|v| &v.status) {
             Some(Status::Rejected(_)) => return Some("credential rejected".into()),
-            Some(Status::RefusedByGateway(_)) => return Some("refused by the gateway".into()),
-            Some(Status::Revoked) => return Some("credential revoked".into()),
+            Some(s @ (Status::RefusedByGateway(..) | Status::Revoked)) => return Some(s.lack().label().into()),
             Some(Status::LoginNeeded(_)) => return Some("log in again".into()),
             _ => {}
         }

@@ -68,7 +68,7 @@ impl CredState {
     /// a token for a keyring credential (none when not known or not asked).
     pub fn derive(meta: Option<&Meta>, live: Option<&Status>, stored: Option<bool>) -> CredState {
         match live {
-            Some(Status::Rejected(_) | Status::RefusedByGateway(_)) => return CredState::Rejected,
+            Some(Status::Rejected(_) | Status::RefusedByGateway(..)) => return CredState::Rejected,
             Some(Status::Revoked) => return CredState::Revoked,
             Some(Status::NotStored) => return CredState::NotStored,
             Some(Status::Unavailable(_)) => return CredState::Unavailable,
@@ -83,8 +83,8 @@ impl CredState {
         if stored == Some(false) {
             return CredState::NotStored;
         }
-        if let Some(t) = meta.and_then(|m| m.last_test.as_ref()) {
-            return match t.kind() {
+        if let Some((kind, _)) = meta.and_then(Meta::last_seen) {
+            return match kind {
                 TestKind::Valid => CredState::Valid,
                 TestKind::Rejected => CredState::Rejected,
                 TestKind::Forbidden => CredState::Forbidden,

@@ -14,7 +14,7 @@ use super::facts::Facts;
 use super::standing::{CredState, Tone};
 use crate::credentials::BACKEND;
 use crate::credentials::Status;
-use crate::credentials::{Due, describe};
+use crate::credentials::{Due, Meta, describe};
 use crate::keymap::{self, Action, Scope};
 use crate::net::destinations::{origin_of, provider_origin};
 use crate::screens::credentials::state::{CredScreen, Field, Mode};
@@ -285,18 +285,31 @@ fn revoke_lines(cx: &Facts, name: &str) -> Vec<Line<'static>> {
     ]
 }
 
+/// The table's columns, in order; `creds list` prints the same.
+pub const HEADERS: [&str; 9] = [
+    "NAME",
+    "PROVIDER",
+    "SOURCE",
+    "TOKEN",
+    "AGE",
+    "DUE",
+    "LAST TEST",
+    "STATE",
+    "USED BY",
+];
+
 /// Columns as (header, width, priority): the narrower the screen, the
 /// fewer columns, lowest priority first to go.
 const COLUMNS: [(&str, u16, u8); 9] = [
-    ("NAME", 14, 0),
-    ("PROVIDER", 14, 6),
-    ("SOURCE", 18, 4),
-    ("TOKEN", 8, 1),
-    ("AGE", 8, 7),
-    ("DUE", 13, 2),
-    ("LAST TEST", 22, 5),
-    ("STATE", 18, 1),
-    ("USED BY", 10, 3),
+    (HEADERS[0], 14, 0),
+    (HEADERS[1], 14, 6),
+    (HEADERS[2], 18, 4),
+    (HEADERS[3], 10, 1),
+    (HEADERS[4], 8, 7),
+    (HEADERS[5], 13, 2),
+    (HEADERS[6], 22, 5),
+    (HEADERS[7], 18, 1),
+    (HEADERS[8], 10, 3),
 ];
 
 fn columns_for(width: u16) -> Vec<usize> {
@@ -343,7 +356,7 @@ fn table(cx: &Facts, screen: &CredScreen, names: &[String], f: &mut Frame, area:
                 .and_then(|d| d.label())
                 .unwrap_or_else(|| "–".into());
             let test = meta
-                .and_then(|m| m.last_test.as_ref())
+                .and_then(Meta::current_test)
                 .map(|t| (format!("{} · {}", t.outcome, format::age(cx.now, t.at)), t.ok));
             let (state, state_style) = state_of(cx, name);
             let cells = [
@@ -480,23 +493,27 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
             dates.push_str(&format!("   expires {e}"));
         }
         lines.push(row("dates", dates));
-        if let Some(t) = &m.last_test {
+        if let Some(t) = m.current_test() {
             lines.push(row("last test", format!("{} · {}", t.outcome, when(t.at, cx))));
         }
         let u = &m.usage;
         lines.push(row(
             "usage",
             format!(
-                "{} requests · {} ok · {} rejected · {} rate-limited{}",
+                "{} requests · {} ok · {} rejected · {} forbidden · {} rate-limited{}",
                 u.requests,
                 u.ok,
                 u.rejected,
+                u.forbidden,
                 u.limited,
                 u.last_used
                     .map(|t| format!(" · last {}", when(t, cx)))
                     .unwrap_or_default()
             ),
         ));
+        if let Some(seen) = &u.last {
+            lines.push(row("last answer", seen.describe()));
+        }
     }
     if let Some(c) = cfg {
         lines.push(row("key page", c.provider.key_page.to_string()));
