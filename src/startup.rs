@@ -349,7 +349,7 @@ async fn session(
         };
         *outbox.lock().unwrap_or_else(|p| p.into_inner()) = tx.clone();
         let run = cancel.child_token();
-        let services = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
+        let (services, usage) = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
         drop(tx);
         let exit = event_loop::run(
             term,
@@ -362,6 +362,11 @@ async fn session(
         .await;
         services.pollers.shutdown();
         run.cancel();
+        // The polls' counters since the last save, before the process or
+        // this run ends: `creds list` then counts every one.
+        if let Some((broker, file)) = &usage {
+            broker.save_usage(file).await;
+        }
         match exit {
             Ok(Exit::Reload) => {
                 let Some(new) = app.reload.take() else { continue };
@@ -380,7 +385,8 @@ async fn session(
 }
 
 /// The credentials broker, the pollers and the credential worker for one
-/// run of the dashboard on `config`.
+/// run of the dashboard on `config`; and the broker and the state file its
+/// counters go to, where one is kept.
 fn start_services(
     config: &config::Config,
     demo_mode: bool,
@@ -389,7 +395,7 @@ fn start_services(
     cancel: &CancellationToken,
     resume: &[Option<chrono::DateTime<Utc>>],
     app: &mut App,
-) -> Services {
+) -> (Services, Option<(Arc<Broker>, PathBuf)>) {
     let broker = Broker::new(&config.credentials);
     let state = if demo_mode {
         None
@@ -421,6 +427,9 @@ fn start_services(
     });
     let http = &http;
     let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume, &app.shown());
+    let usage = state
+        .as_deref()
+        .map(|s| (broker.clone(), crate::credentials::state_file(s)));
     let creds = match state {
         Some(state) => {
             if let Err(e) = crate::audit::init(&state) {
@@ -447,5 +456,5 @@ fn start_services(
             None
         }
     };
-    Services { pollers, creds }
+    (Services { pollers, creds }, usage)
 }

@@ -316,3 +316,83 @@ fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
     }
     insta::assert_snapshot!("credential_states_140x30", screen.join("\n"));
 }
+
+/// Every request that carried the credential counts, a poll's and a
+/// test's alike, and the state is the last answer: a provider that
+/// rejects (a poll), then rate-limits (a test), then accepts (a test).
+/// `creds list` and `--json` equal the provider's own log.
+#[test]
+fn counts_and_state_follow_the_providers_own_log() {
+    use support::providers::ProviderServer;
+    const TOKEN: &str = "hd-canary-count-0000000000000001";
+    // It takes another token at first: ours is rejected.
+    let srv = ProviderServer::start("finnhub", &["hd-canary-count-someone-elses-0001"]);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!(
+            "[widget.quotes]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\nbase_url = \"{}\"\ncredential = \"finnhub\"\nrefresh = \"1h\"\n\n\
+             [credential.finnhub]\nprovider = \"finnhub\"\nsource = \"env\"\nenv = \"HD_COUNT_TOKEN\"\n",
+            srv.base()
+        ),
+    )
+    .unwrap();
+    let o = homedash(
+        home.path(),
+        &["creds", "allow", "finnhub", &format!("http://{}", srv.addr)],
+    )
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", both(&o));
+    // A poll: rejected.
+    let cfg = home.path().join("config.toml");
+    let mut app = Running::start_in(
+        home.path(),
+        &["--config", cfg.to_str().unwrap()],
+        &[("HD_COUNT_TOKEN", TOKEN)],
+    );
+    app.wait_for(&["credential rejected"], Duration::from_secs(10));
+    assert!(!app.text().contains("no credential"), "{}", app.text());
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+    // A test: rate-limited; another: accepted.
+    srv.set_valid(&[TOKEN]);
+    srv.set_rate_limited(true);
+    let test = || {
+        homedash(home.path(), &["creds", "test", "finnhub"])
+            .env("HD_COUNT_TOKEN", TOKEN)
+            .output()
+            .unwrap()
+    };
+    let o = test();
+    assert!(!o.status.success(), "a 429 proves nothing: {}", both(&o));
+    srv.set_rate_limited(false);
+    let o = test();
+    assert!(o.status.success(), "{}", both(&o));
+    let o = homedash(home.path(), &["creds", "list", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["requests"], srv.requests(), "{row:#}");
+    assert_eq!(row["ok"], srv.accepted(), "{row:#}");
+    assert_eq!(
+        (row["rejected"].as_u64(), row["rate_limited"].as_u64()),
+        (Some(1), Some(1)),
+        "{row:#}"
+    );
+    assert_eq!(row["state"], "valid", "{row:#}");
+    assert!(
+        row["last_answer"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("accepted by a test at")),
+        "{row:#}"
+    );
+    let o = homedash(home.path(), &["creds", "list"]).output().unwrap();
+    let table = both(&o);
+    assert!(
+        table.contains(&format!(
+            "{} requests: 1 ok, 1 rejected, 0 forbidden, 1 rate-limited",
+            srv.requests()
+        )),
+        "{table}"
+    );
+}
