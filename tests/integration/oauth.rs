@@ -261,7 +261,7 @@ fn device_login_then_two_dashboards_share_a_rotating_grant_until_the_server_revo
         .find(|r| r["name"] == name.as_str())
         .unwrap();
     let latest = oidc.latest("refresh_token").unwrap();
-    assert_eq!(row["fingerprint"], format!("…{}", &latest[latest.len() - 4..]), "{row}");
+    assert_eq!(row["fingerprint"], homedash::credentials::fingerprint(&latest), "{row}");
     assert!(row["notes"].to_string().contains("refresh token"), "{row}");
     let screens = vec![login_screen, a.text(), b.text()];
     let pids = [a.pid(), b.pid()];
