@@ -77,21 +77,20 @@ impl Usage {
     pub fn count(&mut self, kind: Option<TestKind>, by: By, at: DateTime<Utc>, fingerprint: Option<String>) {
         self.requests += 1;
         self.last_used = self.last_used.max(Some(at));
+        let Some(kind) = kind else { return };
         match kind {
-            Some(TestKind::Valid) => self.ok += 1,
-            Some(TestKind::Rejected) => self.rejected += 1,
-            Some(TestKind::Forbidden) => self.forbidden += 1,
-            Some(TestKind::RateLimited) => self.limited += 1,
-            Some(TestKind::Unconfirmed) | None => return,
+            TestKind::Valid => self.ok += 1,
+            TestKind::Rejected => self.rejected += 1,
+            TestKind::Forbidden => self.forbidden += 1,
+            TestKind::RateLimited => self.limited += 1,
+            TestKind::Unconfirmed => return,
         }
-        if let Some(kind) = kind {
-            self.last = Some(Seen {
-                at,
-                kind,
-                by,
-                fingerprint,
-            });
-        }
+        self.last = Some(Seen {
+            at,
+            kind,
+            by,
+            fingerprint,
+        });
     }
 
     pub fn add(&mut self, other: &Usage) {

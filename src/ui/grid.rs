@@ -52,58 +52,42 @@ fn collect(node: &Node, area: Rect, out: &mut Vec<(usize, Rect)>) {
 /// the number of parts, and the same on every run.
 pub fn split(sizes: &[Size], total: u16) -> Vec<(u16, u16)> {
     let whole = f64::from(total);
-    let mut want: Vec<f64> = sizes
-        .iter()
-        .map(|s| match *s {
-            Size::Length(l) => f64::from(l),
-            Size::Percent(p) => whole * f64::from(p) / 100.0,
-            Size::Ratio(_) => 0.0,
-        })
-        .collect();
-    let sum_of = |want: &[f64], pick: fn(&Size) -> bool| -> f64 {
-        sizes.iter().zip(want).filter(|(s, _)| pick(s)).map(|(_, w)| *w).sum()
+    let asked = |s: &Size| match *s {
+        Size::Length(l) => f64::from(l),
+        Size::Percent(p) => whole * f64::from(p) / 100.0,
+        Size::Ratio(_) => 0.0,
     };
-    let is_length: fn(&Size) -> bool = |s| matches!(s, Size::Length(_));
-    let is_percent: fn(&Size) -> bool = |s| matches!(s, Size::Percent(_));
-    let lengths = sum_of(&want, is_length);
-    let percents = sum_of(&want, is_percent);
-    // What each fixed group may have, lengths before percentages.
+    let (mut lengths, mut percents, mut weights) = (0.0, 0.0, 0.0);
+    for s in sizes {
+        match s {
+            Size::Length(_) => lengths += asked(s),
+            Size::Percent(_) => percents += asked(s),
+            Size::Ratio(r) => weights += f64::from(*r),
+        }
+    }
+    // What each fixed group may have, lengths before percentages, and
+    // what is left for the ratios.
     let length_room = lengths.min(whole);
     let percent_room = percents.min(whole - length_room);
-    for (s, w) in sizes.iter().zip(want.iter_mut()) {
-        let (room, asked) = match s {
-            Size::Length(_) => (length_room, lengths),
-            Size::Percent(_) => (percent_room, percents),
-            Size::Ratio(_) => continue,
-        };
-        if asked > room {
-            *w *= room / asked;
-        }
-    }
     let left = (whole - length_room - percent_room).max(0.0);
-    let weights: f64 = sizes
-        .iter()
-        .map(|s| if let Size::Ratio(r) = s { f64::from(*r) } else { 0.0 })
-        .sum();
-    if weights > 0.0 {
-        for (s, w) in sizes.iter().zip(want.iter_mut()) {
-            if let Size::Ratio(r) = s {
-                *w = left * f64::from(*r) / weights;
-            }
-        }
-    }
+    let shrink = |room: f64, asked: f64| if asked > room { room / asked } else { 1.0 };
+    let want = sizes.iter().map(|s| match s {
+        Size::Length(_) => asked(s) * shrink(length_room, lengths),
+        Size::Percent(_) => asked(s) * shrink(percent_room, percents),
+        Size::Ratio(r) if weights > 0.0 => left * f64::from(*r) / weights,
+        Size::Ratio(_) => 0.0,
+    });
     let mut edge = 0.0;
     let mut from = 0u16;
-    want.iter()
-        .map(|w| {
-            edge += w;
-            // Bounded by `total`, so the cast cannot truncate.
-            let to = (edge.round().clamp(0.0, whole) as u16).max(from);
-            let part = (from, to - from);
-            from = to;
-            part
-        })
-        .collect()
+    want.map(|w| {
+        edge += w;
+        // Bounded by `total`, so the cast cannot truncate.
+        let to = (edge.round().clamp(0.0, whole) as u16).max(from);
+        let part = (from, to - from);
+        from = to;
+        part
+    })
+    .collect()
 }
 
 /// The first widget in layout order, where focus starts.

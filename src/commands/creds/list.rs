@@ -284,6 +284,7 @@ fn unconfigured(config: &Config, meta: &MetaFile, accounts: &[String]) -> Vec<Ro
 }
 
 fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
+    use homedash_widgets::format::fit;
     use std::io::IsTerminal;
     // The screen's columns, in its order.
     use crate::screens::credentials::view::HEADERS;
@@ -294,7 +295,6 @@ fn print_table(rows: &[Row], now: chrono::DateTime<Utc>) {
     } else {
         [usize::MAX; 8]
     };
-    let fit = |s: &str, w: usize| homedash_widgets::format::fit(s, w);
     let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {

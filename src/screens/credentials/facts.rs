@@ -107,11 +107,12 @@ impl<'a> Facts<'a> {
     /// Why a credential needs the user: rejected, revoked, expired, expiring
     /// or due for rotation. `None` when all is well.
     pub fn cred_warning(&self, name: &str) -> Option<String> {
-        match self.cred_view(name).map(|v| &v.status) {
-            Some(Status::Rejected(_)) => return Some("credential rejected".into()),
-            Some(s @ (Status::RefusedByGateway(..) | Status::Revoked)) => return Some(s.lack().label().into()),
-            Some(Status::LoginNeeded(_)) => return Some("log in again".into()),
-            _ => {}
+        // In the words its widgets' cards use.
+        if let Some(
+            s @ (Status::Rejected(_) | Status::RefusedByGateway(..) | Status::Revoked | Status::LoginNeeded(_)),
+        ) = self.cred_view(name).map(|v| &v.status)
+        {
+            return Some(s.lack().label().into());
         }
         let c = self.credentials.iter().find(|c| c.name == name)?;
         Due::of(c, self.cred_meta.credentials.get(name), self.now).label()

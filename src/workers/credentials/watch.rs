@@ -104,12 +104,9 @@ pub async fn watch<M: From<CredEvent> + Send>(
                         send_meta(m, &tx).await;
                     }
                 }
-                () = cancel.cancelled() => {
-                    if let Some(m) = &m {
-                        let _ = broker.save_usage(m.meta_path()).await;
-                    }
-                    return;
-                }
+                // The dashboard saves what is left once its run has ended
+                // (`startup::session`), awaited, so none is lost at exit.
+                () = cancel.cancelled() => return,
             }
         }
     }
