@@ -110,11 +110,22 @@ async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infalli
 /// The demo's answer to `provider` at `path`: made up live where the demo
 /// knows how (`market`, Open-Meteo), else the registry's recorded one.
 pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Option<(&'static str, String)> {
-    if let Some(answer) = market::route(provider, path, query) {
+    route_at(provider, path, query, Utc::now())
+}
+
+/// `route` as at `now`; with `fastrand` seeded, the same answer every
+/// time (the snapshots' demo).
+pub fn route_at(
+    provider: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+    now: chrono::DateTime<Utc>,
+) -> Option<(&'static str, String)> {
+    if let Some(answer) = market::route(provider, path, query, now) {
         return Some(answer);
     }
     if provider == "open-meteo" && path == "/v1/forecast" {
-        return Some(("application/json", open_meteo(query).to_string()));
+        return Some(("application/json", open_meteo(query, now).to_string()));
     }
     let info = homedash_widgets::source::ALL.iter().find(|i| i.name == provider)?;
     let (_, body) = info.demo.iter().find(|(p, _)| *p == path)?;
@@ -123,12 +134,12 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
 
 /// An Open-Meteo forecast in the real wire shape: temperatures follow the
 /// latitude and the hour of day, plus a little noise on every call.
-fn open_meteo(q: &HashMap<String, String>) -> serde_json::Value {
+fn open_meteo(q: &HashMap<String, String>, now: chrono::DateTime<Utc>) -> serde_json::Value {
     let lat: f64 = q.get("latitude").and_then(|v| v.parse().ok()).unwrap_or(50.0);
     let lon: f64 = q.get("longitude").and_then(|v| v.parse().ok()).unwrap_or(0.0);
     let imperial = q.get("temperature_unit").is_some_and(|u| u == "fahrenheit");
     let offset_h = (lon / 15.0).round() as i64;
-    let local = Utc::now().naive_utc() + Duration::hours(offset_h);
+    let local = now.naive_utc() + Duration::hours(offset_h);
     let temp_at = |hour: f64, noise: f64| {
         let c = 24.0 - lat.abs() * 0.35 + 4.0 * ((hour - 9.0) / 24.0 * std::f64::consts::TAU).sin() + noise;
         let v = if imperial { c * 9.0 / 5.0 + 32.0 } else { c };
@@ -208,7 +219,7 @@ mod tests {
             }
             q.insert("forecast_days".into(), "7".into());
             q.insert("forecast_hours".into(), "25".into());
-            let body = open_meteo(&q).to_string().into_bytes();
+            let body = open_meteo(&q, Utc::now()).to_string().into_bytes();
             let cfg = open_meteo::Config {
                 latitude: 52.5,
                 longitude: 13.4,

@@ -159,7 +159,7 @@ impl App {
     /// Lay the pages out again for the terminal's size; focus stays on its
     /// widget, and the page is the one that holds it.
     fn repage(&mut self) {
-        self.pages = pages::paginate(&self.layout, self.widgets.len(), under_title(self.size));
+        self.pages = pages::paginate(&self.layout, &self.mins(), under_title(self.size));
         self.page_of = vec![usize::MAX; self.widgets.len()];
         for (p, page) in self.pages.iter().enumerate() {
             for &w in &page.widgets {
@@ -344,14 +344,31 @@ impl App {
         self.too_small_in(self.size)
     }
 
+    /// Each widget's smallest readable card, by id.
+    pub fn mins(&self) -> Vec<(u16, u16)> {
+        self.widgets.iter().map(|w| w.source.min_card()).collect()
+    }
+
+    /// The area the view in view needs: the zoomed card's minimum, or the
+    /// page's.
+    pub fn needs(&self) -> (u16, u16) {
+        if self.zoom {
+            return self
+                .widgets
+                .get(self.focus)
+                .map_or(grid::MIN_CARD, |w| w.source.min_card());
+        }
+        self.current()
+            .map_or(grid::MIN_CARD, |p| grid::min_size(&p.node, &self.mins()))
+    }
+
     /// Whether the page in view does not fit a frame of `area`.
     pub fn too_small_in(&self, area: Rect) -> bool {
         let body = self.body_in(area);
-        if self.zoom {
-            return body.width < grid::MIN_CARD.0 || body.height < grid::MIN_CARD.1;
+        if !self.zoom && self.current().is_none() {
+            return false;
         }
-        let Some(page) = self.current() else { return false };
-        let (w, h) = grid::min_size(&page.node);
+        let (w, h) = self.needs();
         body.width < w || body.height < h
     }
 
@@ -370,7 +387,9 @@ impl App {
         if self.zoom {
             return vec![(self.focus, body)];
         }
-        self.current().map(|p| grid::areas(&p.node, body)).unwrap_or_default()
+        self.current()
+            .map(|p| grid::areas(&p.node, body, &self.mins()))
+            .unwrap_or_default()
     }
 
     /// Whether widget `id` has a card on screen, without laying it out.
@@ -729,7 +748,7 @@ impl App {
         let Some(page) = self.current() else {
             return Flow::none();
         };
-        let areas = grid::areas(&page.node, self.body());
+        let areas = grid::areas(&page.node, self.body(), &self.mins());
         let Some(&(_, from)) = areas.iter().find(|(i, _)| *i == self.focus) else {
             return Flow::none();
         };

@@ -41,14 +41,14 @@ struct Tick {
     series: Vec<f64>,
 }
 
-fn tick(symbol: &str) -> Tick {
-    let now = Utc::now().timestamp() as f64;
+fn tick(symbol: &str, at_time: DateTime<Utc>) -> Tick {
+    let now = at_time.timestamp() as f64;
     let base = 40.0 + seed(symbol) * 460.0;
     let at = |t: f64| wave(symbol, base, base * 0.02, t);
     let price = round(noisy(at(now), base * 0.001), 2);
     let prev = round(base * (0.99 + seed(&format!("{symbol}-prev")) * 0.02), 2);
     // Today's 5-minute closes since 09:30, at most 78.
-    let minutes = (Utc::now().hour() * 60 + Utc::now().minute()) as i64;
+    let minutes = (at_time.hour() * 60 + at_time.minute()) as i64;
     let points = ((minutes % (24 * 60)) / 5).clamp(2, 78);
     let series: Vec<f64> = (0..points)
         .map(|i| round(at(now - ((points - i) * 300) as f64), 2))
@@ -70,8 +70,12 @@ fn q<'a>(query: &'a HashMap<String, String>, k: &str) -> &'a str {
 }
 
 /// The demo's answer to `provider`'s `path`: its content type and body.
-pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Option<(&'static str, String)> {
-    let now = Utc::now();
+pub fn route(
+    provider: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Option<(&'static str, String)> {
     if (provider, path) == ("prometheus-text", "/metrics") {
         return Some(("text/plain; version=0.0.4", exposition(now)));
     }
@@ -85,13 +89,13 @@ pub fn route(provider: &str, path: &str, query: &HashMap<String, String>) -> Opt
 fn quotes(provider: &str, path: &str, query: &HashMap<String, String>, now: DateTime<Utc>) -> Option<Value> {
     Some(match (provider, path) {
         ("finnhub", "/api/v1/quote") => {
-            let t = tick(q(query, "symbol"));
+            let t = tick(q(query, "symbol"), now);
             json!({"c": t.price, "d": round(t.price - t.prev, 2), "dp": round((t.price - t.prev) / t.prev * 100.0, 4),
                    "h": t.high, "l": t.low, "o": t.series[0], "pc": t.prev, "t": now.timestamp()})
         }
         ("twelvedata", "/quote") => {
             let s = q(query, "symbol");
-            let t = tick(s);
+            let t = tick(s, now);
             json!({"symbol": s, "name": s, "exchange": "NASDAQ", "currency": "USD", "timestamp": now.timestamp(),
                    "close": format!("{:.5}", t.price), "high": format!("{:.5}", t.high), "low": format!("{:.5}", t.low),
                    "previous_close": format!("{:.5}", t.prev), "change": format!("{:.5}", t.price - t.prev),
@@ -99,7 +103,7 @@ fn quotes(provider: &str, path: &str, query: &HashMap<String, String>, now: Date
         }
         ("twelvedata", "/time_series") => {
             let s = q(query, "symbol");
-            let values: Vec<Value> = tick(s)
+            let values: Vec<Value> = tick(s, now)
                 .series
                 .iter()
                 .rev()
@@ -109,14 +113,14 @@ fn quotes(provider: &str, path: &str, query: &HashMap<String, String>, now: Date
         }
         ("polygon", p) if p.starts_with("/v2/aggs/ticker/") && p.ends_with("/prev") => {
             let s = p.trim_start_matches("/v2/aggs/ticker/").trim_end_matches("/prev");
-            let t = tick(s);
+            let t = tick(s, now);
             json!({"ticker": s, "queryCount": 1, "resultsCount": 1, "adjusted": true, "status": "OK", "request_id": "demo",
                    "results": [{"T": s, "o": t.prev, "c": t.price, "h": t.high, "l": t.low, "v": 1.0e7,
                                 "t": (now.timestamp() - 86400) * 1000}]})
         }
         ("alphavantage", "/query") => {
             let s = q(query, "symbol");
-            let t = tick(s);
+            let t = tick(s, now);
             json!({"Global Quote": {"01. symbol": s, "02. open": format!("{:.4}", t.series[0]), "03. high": format!("{:.4}", t.high),
                    "04. low": format!("{:.4}", t.low), "05. price": format!("{:.4}", t.price), "06. volume": "1000000",
                    "07. latest trading day": now.format("%Y-%m-%d").to_string(), "08. previous close": format!("{:.4}", t.prev),
@@ -129,7 +133,7 @@ fn quotes(provider: &str, path: &str, query: &HashMap<String, String>, now: Date
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_else(|| raw.to_string());
             let s = decoded.as_str();
-            let t = tick(s);
+            let t = tick(s, now);
             let start = now.timestamp() - now.timestamp() % 86400;
             json!({"chart": {"result": [{"meta": {"currency": "USD", "symbol": s, "regularMarketPrice": t.price,
                    "chartPreviousClose": t.prev, "regularMarketDayHigh": t.high, "regularMarketDayLow": t.low,
@@ -297,7 +301,7 @@ mod tests {
                 .iter()
                 .map(|spec| {
                     let query: HashMap<String, String> = spec.url.query_pairs().into_owned().collect();
-                    let (_, body) = route(w.source.provider(), spec.url.path(), &query)
+                    let (_, body) = route(w.source.provider(), spec.url.path(), &query, Utc::now())
                         .unwrap_or_else(|| panic!("{}: no demo answer for {}", w.id, spec.url.path()));
                     HttpReply {
                         status: 200,

@@ -51,11 +51,13 @@ fn dashboard(w: u16, h: u16) -> App {
                 .iter()
                 .map(|spec| {
                     let q: HashMap<String, String> = spec.url.query_pairs().into_owned().collect();
-                    homedash::demo::market::route(src.provider(), spec.url.path(), &q).map(|(_, body)| HttpReply {
-                        status: 200,
-                        headers: vec![],
-                        body: body.into_bytes(),
-                    })
+                    homedash::demo::market::route(src.provider(), spec.url.path(), &q, chrono::Utc::now()).map(
+                        |(_, body)| HttpReply {
+                            status: 200,
+                            headers: vec![],
+                            body: body.into_bytes(),
+                        },
+                    )
                 })
                 .collect(),
         };
@@ -82,6 +84,7 @@ fn text(b: &TestBackend) -> String {
 }
 
 fn draw_app(app: &App) -> String {
+    crate::support::readable::assert_readable(app, app.size);
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     t.draw(|f| view::draw(app, f)).unwrap();
     text(t.backend())
@@ -496,5 +499,20 @@ fn the_readme_states_the_minimum_sizes_the_code_uses() {
             readme.contains(&format!("{what} {w}x{h}")),
             "README.md should say \"{what} {w}x{h}\""
         );
+    } // And each card kind's minimum, as the kinds state it.
+    use homedash_widgets::source::Kind;
+    for (what, kind) in [
+        ("a weather card's current line,", Kind::Weather),
+        ("with a second row or `+N more`,", Kind::Stocks),
+        ("a metric's label and value,", Kind::Metrics),
+        ("a clock's time,", Kind::Clock),
+    ] {
+        let (w, h) = kind.min_content();
+        assert!(
+            readme.contains(&format!("{what} {w}x{h}")),
+            "README.md should say \"{what} {w}x{h}\""
+        );
     }
+    let (w, _) = Kind::System.min_content();
+    assert!(readme.contains(&format!("the System card, {w} columns")));
 }

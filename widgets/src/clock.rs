@@ -175,35 +175,49 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
                 .into_iter()
                 .find(|s| s.chars().count() <= room)
                 .unwrap_or_else(|| format::fit(z, room)),
-            None => format::fit(&date, room),
+            None => [date.clone(), short.clone()]
+                .into_iter()
+                .find(|s| s.chars().count() <= room)
+                .unwrap_or_else(|| format::fit(&short, room)),
         } + &ampm;
         let line = Line::from(Span::styled(sub, style::dim()));
         let pad = area.width.saturating_sub(line.width() as u16) / 2;
         buf.set_line(area.x + pad, y, &line, area.width - pad);
         y += 1;
     } else {
-        let line = Line::from(vec![
-            Span::styled(format!("{hm}{ampm}"), style::value().fg(style::ACCENT)),
-            Span::raw("  "),
-            Span::styled(
-                named.map_or(date, |z| format!("{z} · {}", t.format("%a %-d %b"))),
-                style::dim(),
-            ),
-        ]);
-        buf.set_line(area.x, y, &line, area.width);
+        // The time, then the zone's name or the date, whole or not at all.
+        let short = t.format("%a %-d %b").to_string();
+        let beside = match named {
+            Some(z) => [format!("  {z} · {short}"), format!("  {z}")],
+            None => [format!("  {date}"), format!("  {short}")],
+        };
+        let room = usize::from(area.width).saturating_sub(hm.chars().count() + ampm.chars().count());
+        let mut parts = vec![vec![Span::styled(
+            format!("{hm}{ampm}"),
+            style::value().fg(style::ACCENT),
+        )]];
+        if let Some(b) = beside.into_iter().find(|b| b.chars().count() <= room) {
+            parts.push(vec![Span::styled(b, style::dim())]);
+        }
+        buf.set_line(
+            area.x,
+            y,
+            &format::whole_parts(parts, usize::from(area.width)),
+            area.width,
+        );
         y += 1;
     }
     // On a machine that runs in UTC, a listed "UTC" would only repeat the
     // big clock.
     let is_utc = |n: &str| matches!(n, "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu");
     let first_is_local_utc = cfg.zones.first().is_some_and(|z| z == "local") && first_off.local_minus_utc() == 0;
-    for (name, z) in zones.iter().skip(1) {
-        if y >= area.bottom() {
-            break;
-        }
-        if first_is_local_utc && is_utc(name) {
-            continue;
-        }
+    let rest: Vec<&(String, Zone)> = zones
+        .iter()
+        .skip(1)
+        .filter(|(name, _)| !(first_is_local_utc && is_utc(name)))
+        .collect();
+    let (shown, more) = format::rows_shown(rest.len(), usize::from(area.bottom().saturating_sub(y)));
+    for (name, z) in rest.into_iter().take(shown) {
         let off = offset_at(z, now, local);
         let zt = now.with_timezone(&off);
         let diff_min = (off.local_minus_utc() - first_off.local_minus_utc()) / 60;
@@ -217,15 +231,34 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         } else {
             String::new()
         };
-        let line = Line::from(vec![
-            Span::styled(format!("{:<14}", format::fit(name, 13)), style::label()),
-            Span::styled(zt.format(time_fmt).to_string(), style::value()),
-            Span::styled(format!(" {diff}{day}"), style::dim()),
-        ]);
+        let line = format::whole_parts(
+            vec![
+                vec![
+                    Span::styled(
+                        format!(
+                            "{:<w$}",
+                            format::fit(name, usize::from(ZONE_W) - 1),
+                            w = usize::from(ZONE_W)
+                        ),
+                        style::label(),
+                    ),
+                    Span::styled(zt.format(time_fmt).to_string(), style::value()),
+                ],
+                vec![Span::styled(format!(" {diff}"), style::dim())],
+                vec![Span::styled(day, style::dim())],
+            ],
+            usize::from(area.width),
+        );
         buf.set_line(area.x, y, &line, area.width);
         y += 1;
     }
+    if more > 0 {
+        buf.set_line(area.x, y, &format::more(more), area.width);
+    }
 }
+
+/// The zone-name column of the lines under the first zone.
+const ZONE_W: u16 = 14;
 
 impl Registered for Config {
     const INFO: Info = Info {
@@ -246,6 +279,18 @@ impl Registered for Config {
 
     fn title(&self) -> String {
         "Clock".into()
+    }
+
+    /// A zone's name and its time whole ("New York      20:28"), and,
+    /// beside the first zone's line, a row for the next zone or `+N more`.
+    fn min_content(&self) -> (u16, u16) {
+        let time = match (self.hour12, self.seconds) {
+            (false, false) => 5,
+            (false, true) => 8,
+            (true, false) => 8,
+            (true, true) => 11,
+        };
+        (ZONE_W + time, if self.zones.len() > 1 { 2 } else { 1 })
     }
 
     fn tick(&self) -> Tick {
@@ -287,6 +332,29 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
         render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);
         assert!(text(&buf).join("\n").contains("UTC"));
+    }
+
+    /// At its minimum a clock shows its time, a zone whole, and how many
+    /// zones did not fit; never a time cut short.
+    #[test]
+    fn zones_that_do_not_fit_are_counted_and_none_is_cut() {
+        let cfg = Config {
+            zones: vec![
+                "local".into(),
+                "Europe/London".into(),
+                "America/New_York".into(),
+                "Asia/Tokyo".into(),
+            ],
+            ..Config::default()
+        };
+        let (w, h) = Registered::min_content(&cfg);
+        assert_eq!((w, h), (19, 2));
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, 3));
+        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert_eq!(
+            text(&buf),
+            ["23:05  Fri 27 Nov  ", "London        23:05", "+2 more            "]
+        );
     }
 
     #[test]

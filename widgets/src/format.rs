@@ -79,9 +79,74 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Of `items` rows that want `room` rows: how many to draw, and how many
+/// a last `+N more` row stands for (0 when all fit). A row is never cut.
+pub fn rows_shown(items: usize, room: usize) -> (usize, usize) {
+    if items <= room {
+        (items, 0)
+    } else {
+        let shown = room.saturating_sub(1);
+        (shown, items - shown)
+    }
+}
+
+/// The row that says how many did not fit.
+pub fn more(n: usize) -> ratatui::text::Line<'static> {
+    ratatui::text::Line::from(ratatui::text::Span::styled(format!("+{n} more"), crate::style::dim()))
+}
+
+/// The spans of `parts` that fit `width` whole, in order: the first is
+/// always kept (cut with an ellipsis if it must be), a later part that
+/// does not fit is dropped with all after it, so a line shortens by
+/// whole parts instead of being cut mid-word.
+pub fn whole_parts(parts: Vec<Vec<ratatui::text::Span<'static>>>, width: usize) -> ratatui::text::Line<'static> {
+    let mut out: Vec<ratatui::text::Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (i, part) in parts.into_iter().enumerate() {
+        let w: usize = part.iter().map(|s| s.content.chars().count()).sum();
+        if used + w <= width {
+            used += w;
+            out.extend(part);
+        } else if i == 0 {
+            let text: String = part.iter().map(|s| s.content.as_ref()).collect();
+            let style = part.first().map(|s| s.style).unwrap_or_default();
+            out.push(ratatui::text::Span::styled(fit(&text, width), style));
+            break;
+        } else {
+            break;
+        }
+    }
+    ratatui::text::Line::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_give_way_to_a_count_of_the_rest() {
+        assert_eq!(rows_shown(3, 5), (3, 0));
+        assert_eq!(rows_shown(3, 3), (3, 0));
+        assert_eq!(rows_shown(4, 3), (2, 2));
+        assert_eq!(rows_shown(4, 0), (0, 4));
+    }
+
+    #[test]
+    fn a_line_shortens_by_whole_parts() {
+        use ratatui::text::Span;
+        let parts = || {
+            vec![
+                vec![Span::raw("feels 7°  ")],
+                vec![Span::raw("H 10°  ")],
+                vec![Span::raw("L 2°")],
+            ]
+        };
+        let text = |l: ratatui::text::Line| l.spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(whole_parts(parts(), 40)), "feels 7°  H 10°  L 2°");
+        assert_eq!(text(whole_parts(parts(), 18)), "feels 7°  H 10°  ");
+        assert_eq!(text(whole_parts(parts(), 12)), "feels 7°  ");
+        assert_eq!(text(whole_parts(parts(), 5)), "feel…");
+    }
 
     #[test]
     fn config_durations() {

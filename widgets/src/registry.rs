@@ -62,6 +62,13 @@ pub trait Registered: Sized + Clone + std::fmt::Debug + PartialEq + DeserializeO
     /// The card's title when the config gives none.
     fn title(&self) -> String;
 
+    /// The smallest content area on which this widget is readable; the
+    /// dashboard never draws its card smaller (it pages the layout, or
+    /// says the terminal is too small).
+    fn min_content(&self) -> (u16, u16) {
+        Self::INFO.kind.min_content()
+    }
+
     /// How often its on-screen text changes by itself.
     fn tick(&self) -> Tick {
         Tick::None

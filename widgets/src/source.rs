@@ -96,6 +96,15 @@ macro_rules! registry {
                 }
             }
 
+            /// The smallest card, border included, on which this widget
+            /// is readable.
+            pub fn min_card(&self) -> (u16, u16) {
+                let (w, h) = match self {
+                    $(Source::$variant(c) => Registered::min_content(c),)*
+                };
+                (w.saturating_add(2), h.saturating_add(2))
+            }
+
             pub fn tick(&self) -> Tick {
                 match self {
                     $(Source::$variant(c) => Registered::tick(c),)*

@@ -300,6 +300,12 @@ impl Registered for Config {
         "System".into()
     }
 
+    /// Every listed row, one each: "DISK  75% / 189.3 GiB / 252.0 GiB".
+    fn min_content(&self) -> (u16, u16) {
+        let (w, _) = Kind::System.min_content();
+        (w, u16::try_from(self.show.len()).unwrap_or(u16::MAX).max(1))
+    }
+
     fn render(&self, data: Option<&Data>, _ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
         if let Some(Data::System(s)) = data {
             render(self, s, area, buf);

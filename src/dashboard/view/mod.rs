@@ -13,7 +13,6 @@ use crate::config::LoadError;
 use crate::dashboard::app::App;
 use crate::dashboard::pages;
 use crate::keymap::{self, Action, Scope};
-use crate::ui::grid;
 use crate::ui::too_small::too_small;
 
 /// The smallest terminal on which every dashboard screen, help included, fits.
@@ -54,12 +53,20 @@ pub fn draw(app: &App, f: &mut Frame) {
         return;
     }
     if app.too_small_in(area) {
-        let (w, h) = app.current().map_or(grid::MIN_CARD, |p| grid::min_size(&p.node));
+        let (w, h) = app.needs();
+        // The body's rows plus the title and status bars, and the page bar
+        // when there is one.
+        let bars = area.height.saturating_sub(body.height);
         too_small(
             f,
             body,
             (area.width, area.height),
-            &format!("this layout needs {}x{}", w, h + 2),
+            &format!(
+                "{} needs {}x{}",
+                if app.zoom { "this card" } else { "this page" },
+                w,
+                h.saturating_add(bars)
+            ),
             &format!(
                 "Enlarge the window, or press {} to zoom one widget.",
                 app.keys.first(Scope::Dashboard, Action::Zoom)
@@ -181,7 +188,16 @@ fn page_bar(app: &App, f: &mut Frame, area: Rect) {
         end = area.x + t.x + t.width();
     }
     if cut_right && end < area.right() {
-        buf.set_string(end, area.y, "›", more);
+        buf.set_string(end.min(area.right() - 1), area.y, "›", more);
+        end = end.saturating_add(1);
+    }
+    // A page split to fit the window says so, where there is room.
+    if app.current().is_some_and(|p| p.part.is_some()) {
+        let note = " split to fit the window ";
+        let w = note.chars().count() as u16;
+        if end.saturating_add(w + 1) <= area.right() {
+            buf.set_string(area.right() - w, area.y, note, style::dim());
+        }
     }
 }
 

@@ -49,9 +49,11 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         (preview.height - 1).min(16),
     );
     // The first page, as the dashboard would lay it out.
-    let pages = crate::dashboard::pages::paginate(&config.layout, config.widgets.len(), preview);
+    // Every card at the smallest size, so the whole first page shows.
+    let mins = vec![grid::MIN_CARD; config.widgets.len()];
+    let pages = crate::dashboard::pages::paginate(&config.layout, &mins, preview);
     let Some(first) = pages.first() else { return };
-    for (id, rect) in grid::areas(&shrunk(&first.node), preview) {
+    for (id, rect) in grid::areas(&shrunk(&first.node), preview, &mins) {
         if rect.width < 2 || rect.height < 2 {
             continue;
         }

@@ -11,6 +11,7 @@ pub mod oidc;
 pub mod providers;
 pub mod proxy;
 pub mod pty;
+pub mod readable;
 pub mod taplo;
 pub mod tls;
 

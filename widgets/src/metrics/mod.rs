@@ -205,7 +205,11 @@ pub fn render(m: &Metrics, display: &Display, ctx: &crate::data::RenderCtx, area
         .unwrap_or(0)
         .min(w / 2)
         .max(4);
-    for (i, r) in m.readings.iter().take(usize::from(area.height)).enumerate() {
+    let (shown, more) = crate::format::rows_shown(m.readings.len(), usize::from(area.height));
+    if more > 0 {
+        crate::format::more(more).render(Rect::new(area.x, area.y + shown as u16, area.width, 1), buf);
+    }
+    for (i, r) in m.readings.iter().take(shown).enumerate() {
         let value = display.format(r.value);
         let mut spans = vec![
             Span::styled(format!("{:<label_w$} ", fit(&r.label, label_w)), style::label()),

@@ -304,6 +304,31 @@ mod tests {
         );
     }
 
+    /// Two rows for two quotes: the first, and a count of the rest in
+    /// place of a row cut off without a word.
+    #[test]
+    fn rows_that_do_not_fit_are_counted() {
+        let q = parse(
+            &cfg(&["AAPL", "MSFT"]),
+            &[
+                reply(200, fixture("quote_docs_example.json")),
+                reply(200, fixture("quote_docs_example.json")),
+            ],
+            now(),
+        )
+        .unwrap();
+        let mut b = Buffer::empty(Rect::new(0, 0, 28, 3));
+        render(&q, Rect::new(0, 0, 28, 2), &mut b);
+        assert_eq!(
+            text(&b)[..2],
+            ["Symbol      Price     Chg%  ", "+2 more                     "]
+        );
+        render(&q, b.area, &mut b);
+        assert_eq!(text(&b)[2], "MSFT       261.74   +0.88%  ");
+        let (w, h) = Registered::min_content(&cfg(&["AAPL"]));
+        assert!(w <= 28 && h == 3, "the smallest card shows a quote whole: {w}x{h}");
+    }
+
     #[test]
     fn config_problems() {
         assert!(cfg(&["AAPL", "BRK.B", "^GSPC"]).problems().is_empty());

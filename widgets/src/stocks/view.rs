@@ -110,7 +110,8 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
         .map(|i| Span::styled(cell(cols[i].0.into(), i, left_aligned(i)), style::dim()))
         .collect();
     let mut lines = vec![Line::from(header)];
-    for quote in &q.quotes {
+    let (shown_rows, more) = crate::format::rows_shown(q.quotes.len(), usize::from(area.height) - 1);
+    for quote in q.quotes.iter().take(shown_rows) {
         let s = sign_style(quote.change);
         let range = match (quote.low, quote.high) {
             (Some(l), Some(h)) => format!("{l:.2}–{h:.2}"),
@@ -141,6 +142,9 @@ pub fn render(q: &Quotes, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(sparkline(&quote.series, left - 1), s));
         }
         lines.push(Line::from(spans));
+    }
+    if more > 0 {
+        lines.push(crate::format::more(more));
     }
     for (i, line) in lines.into_iter().take(usize::from(area.height)).enumerate() {
         line.render(Rect::new(area.x, area.y + i as u16, area.width, 1), buf);

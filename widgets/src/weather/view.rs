@@ -26,71 +26,67 @@ fn temp(v: f64, unit: &str) -> String {
 /// not fit are dropped from the bottom. A card's strip shows the first
 /// `strip` coming hours; zoomed, the whole day and the week follow.
 pub fn render(w: &Weather, strip: usize, ctx: &RenderCtx, area: Rect, buf: &mut Buffer) {
+    let width = usize::from(area.width);
     let mut lines: Vec<Line> = Vec::new();
     let code = w.code.unwrap_or(255);
-    lines.push(Line::from(vec![
-        // A personal station measures; it names no conditions.
-        Span::styled(
-            format!(
-                "{} ",
-                if w.code.is_none() && w.station.is_some() {
-                    "⌂"
-                } else {
-                    wmo::glyph(code)
-                }
-            ),
-            style::label(),
-        ),
+    // A personal station measures; it names no conditions.
+    let glyph = if w.code.is_none() && w.station.is_some() {
+        "⌂"
+    } else {
+        wmo::glyph(code)
+    };
+    let now = format!("{glyph} {}", temp(w.temperature, &w.temp_unit));
+    let describe = w.description.clone().unwrap_or_else(|| wmo::describe(code).to_string());
+    // The conditions shorten with an ellipsis rather than vanish: they are
+    // the line's point.
+    let room = width.saturating_sub(now.chars().count() + 2);
+    let mut first = vec![
+        Span::styled(format!("{glyph} "), style::label()),
         Span::styled(temp(w.temperature, &w.temp_unit), style::value()),
-        Span::raw("  "),
-        Span::raw(w.description.clone().unwrap_or_else(|| wmo::describe(code).to_string())),
-    ]));
+    ];
+    if room >= 4 {
+        first.push(Span::raw("  "));
+        first.push(Span::raw(format::fit(&describe, room)));
+    }
+    lines.push(Line::from(first));
     let mut second = Vec::new();
     if let Some(a) = w.apparent {
-        second.push(Span::styled("feels ", style::dim()));
-        second.push(Span::raw(format!("{}  ", temp(a, &w.temp_unit))));
+        second.push(part("feels ", format!("{}  ", temp(a, &w.temp_unit))));
     }
     if let (Some(h), Some(l)) = (w.high, w.low) {
-        second.push(Span::styled("H ", style::dim()));
-        second.push(Span::raw(format!("{h:.0}°  ")));
-        second.push(Span::styled("L ", style::dim()));
-        second.push(Span::raw(format!("{l:.0}°")));
+        second.push(part("H ", format!("{h:.0}°  ")));
+        second.push(part("L ", format!("{l:.0}°")));
     } else if let Some(h) = w.high {
-        second.push(Span::styled("H ", style::dim()));
-        second.push(Span::raw(format!("{h:.0}°")));
+        second.push(part("H ", format!("{h:.0}°")));
     }
     if !second.is_empty() {
-        lines.push(Line::from(second));
+        lines.push(format::whole_parts(second, width));
     }
     let mut third = Vec::new();
     if let Some(h) = w.humidity {
-        second_push(&mut third, "humidity ", format!("{h:.0}%  "));
+        third.push(part("humidity ", format!("{h:.0}%  ")));
     }
     if let Some(s) = w.wind_speed {
         let dir = w.wind_direction.map(format::compass).unwrap_or("");
-        second_push(&mut third, "wind ", format!("{s:.0} {} {dir}", w.wind_unit));
+        third.push(part("wind ", format!("{s:.0} {} {dir}", w.wind_unit)));
     }
     if !third.is_empty() {
-        lines.push(Line::from(third));
+        lines.push(format::whole_parts(third, width));
     }
     if let Some(st) = &w.station {
         let mut fourth = Vec::new();
         if let Some(p) = st.pressure {
-            second_push(&mut fourth, "pressure ", format!("{p:.0} mbar  "));
+            fourth.push(part("pressure ", format!("{p:.0} mbar  ")));
         }
         if let Some(c) = st.co2 {
-            second_push(&mut fourth, "CO₂ ", format!("{c:.0} ppm  "));
+            fourth.push(part("CO₂ ", format!("{c:.0} ppm  ")));
         }
         if let Some(a) = st.reading_age_secs {
             let then = chrono::DateTime::UNIX_EPOCH;
-            second_push(
-                &mut fourth,
-                "read ",
-                format::age(then + chrono::Duration::seconds(a), then),
-            );
+            fourth.push(part("read ", format::age(then + chrono::Duration::seconds(a), then)));
         }
         if !fourth.is_empty() {
-            lines.push(Line::from(fourth));
+            lines.push(format::whole_parts(fourth, width));
         }
     }
     for (i, line) in lines.iter().enumerate() {
@@ -116,9 +112,9 @@ pub fn render(w: &Weather, strip: usize, ctx: &RenderCtx, area: Rect, buf: &mut 
     }
 }
 
-fn second_push(spans: &mut Vec<Span<'static>>, label: &'static str, value: String) {
-    spans.push(Span::styled(label, style::dim()));
-    spans.push(Span::raw(value));
+/// A dim label and its value, kept or dropped together.
+fn part(label: &'static str, value: String) -> Vec<Span<'static>> {
+    vec![Span::styled(label, style::dim()), Span::raw(value)]
 }
 
 #[cfg(test)]
