@@ -408,13 +408,7 @@ pub const SPECS: &[Spec] = &[
         &[Key::Enter],
         "go on: the next step, a search, a test",
     ),
-    spec(
-        S::Wizard,
-        A::Back,
-        "back",
-        &[Key::BackTab, Key::Ctrl('b')],
-        "the step before",
-    ),
+    spec(S::Wizard, A::Back, "back", &[Key::Ctrl('b')], "the step before"),
     spec(
         S::Wizard,
         A::Leave,
@@ -446,6 +440,13 @@ pub const SPECS: &[Spec] = &[
         "pick or unpick (widgets), the next provider",
     ),
     spec(S::Wizard, A::Field, "field", &[Key::Tab], "the next field"),
+    spec(
+        S::Wizard,
+        A::PreviousField,
+        "previous_field",
+        &[Key::BackTab],
+        "the previous field",
+    ),
     spec(S::Wizard, A::PageUp, "page_up", &[Key::PageUp], "scroll the review up"),
     spec(
         S::Wizard,

@@ -22,10 +22,12 @@ impl Wizard {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.answers(&name)) {
                     p.token.refill(&secret);
                     p.state = KeyState::Unconfirmed(text);
+                    // Offline, a right key and a wrong one look alike: say
+                    // the key was not tried, not that it failed.
                     self.note = Some((
                         false,
                         format!(
-                            "the key was not stored: check the endpoint, or press {} again to store it anyway",
+                            "the key could not be tried, so it is not stored yet: check the endpoint and the network, or press {} again to store it untested",
                             self.key_of(Action::Next)
                         ),
                     ));
@@ -139,6 +141,7 @@ impl Wizard {
                 Ok(Some(fingerprint)) => {
                     // A key from an earlier run: test it, so the user
                     // knows whether keeping it is wise.
+                    p.tested_at = Some(p.endpoint.trim().to_string());
                     flow.cmds.push(Cmd::Op(Op::Check {
                         name: p.name.clone(),
                         provider: p.provider.name,
@@ -160,6 +163,9 @@ impl Wizard {
     fn stored(&mut self, name: &str, result: Result<Stored, SetupError>) {
         if let Some(p) = self.creds.iter_mut().find(|c| c.answers(name)) {
             p.login = Showing::default();
+            // The page's own line says how it went; a note about an
+            // earlier try would contradict it.
+            self.note = None;
             p.state = match result {
                 Ok(s) => {
                     p.created = true;

@@ -53,6 +53,21 @@ pub enum Step {
 }
 
 impl Step {
+    /// Every step in order: the header counts against this whole list, so
+    /// the count stays the same whatever is picked (a step that does not
+    /// apply is passed over, its number with it).
+    pub const ALL: [Step; 9] = [
+        Step::Welcome,
+        Step::Widgets,
+        Step::Providers,
+        Step::Credentials,
+        Step::Location,
+        Step::Symbols,
+        Step::Metrics,
+        Step::Layout,
+        Step::Review,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Step::Welcome => "Welcome",
@@ -161,6 +176,15 @@ pub struct CredPage {
     /// Tests only: the authorization server to discover instead of the
     /// provider's own endpoints (`HOMEDASH_SETUP_ENDPOINTS`, `NAME-oauth=`).
     pub oauth_issuer: Option<Url>,
+    /// Where its widgets ask (their `base_url`): the provider's API, a
+    /// proxy, a self-hosted service or a gateway's prefix. The key is
+    /// tested there and "Will be sent to" names it.
+    pub endpoint: String,
+    /// Focus on the endpoint field (then `on_value` is false).
+    pub on_endpoint: bool,
+    /// The endpoint the page's key was last tested at: a key tested
+    /// somewhere else is tested again before the page is done.
+    pub tested_at: Option<String>,
 }
 
 impl CredPage {
@@ -184,7 +208,32 @@ impl CredPage {
             oauth_field: 0,
             login: crate::workers::credentials::Showing::default(),
             oauth_issuer: None,
+            endpoint: String::new(),
+            on_endpoint: false,
+            tested_at: None,
         }
+    }
+
+    /// The endpoint as typed, once it reads as a URL homedash would send
+    /// a key to (https, or http to this machine).
+    pub fn endpoint_url(&self) -> Result<Url, &'static str> {
+        let u = Url::parse(self.endpoint.trim()).map_err(|_| "is not a URL, e.g. https://finnhub.io")?;
+        match u.scheme() {
+            "https" => Ok(u),
+            "http" if crate::net::transport::is_loopback(&u) => Ok(u),
+            _ => Err("must be https:// (plain http only to this machine)"),
+        }
+    }
+
+    /// A key page whose key goes where its endpoint says (not a gateway's
+    /// page, not an OAuth login's, which have their own).
+    pub fn has_endpoint(&self) -> bool {
+        self.src != SrcKind::Gateway && !self.is_oauth()
+    }
+
+    /// Its key was tested at another endpoint than the one typed now.
+    pub fn moved(&self) -> bool {
+        self.has_endpoint() && self.tested_at.as_deref().is_some_and(|t| t != self.endpoint.trim())
     }
 
     /// A reply about credential `name` is this page's: its own, or the
@@ -228,6 +277,9 @@ impl CredPage {
     }
 
     pub fn ready(&self) -> bool {
+        if self.moved() {
+            return false;
+        }
         if self.is_oauth() {
             return matches!(
                 self.state,
@@ -695,6 +747,14 @@ impl Wizard {
             };
             page.on_value = true;
             page.oauth_issuer = self.endpoints.get(&format!("{}-oauth", p.name)).cloned();
+            // A widget the file already has for this provider keeps its
+            // endpoint; else the provider's own.
+            let kept = self
+                .existing
+                .as_ref()
+                .and_then(|c| c.widgets.iter().find(|w| w.source.provider() == p.name))
+                .and_then(|w| w.base_url.clone());
+            page.endpoint = kept.unwrap_or_else(|| self.base_for(p.name)).to_string();
             self.creds.push(page);
         }
         // Pages left over were stored by this run for a provider no longer
@@ -786,6 +846,15 @@ impl Wizard {
     }
 
     pub(super) fn base_for(&self, provider: &str) -> Url {
+        // The endpoint typed on its key page, once it reads.
+        if let Some(u) = self
+            .creds
+            .iter()
+            .find(|c| !c.dropped && c.provider.name == provider && c.has_endpoint())
+            .and_then(|c| c.endpoint_url().ok())
+        {
+            return u;
+        }
         let default = homedash_widgets::source::ALL
             .iter()
             .find(|i| i.name == provider)
@@ -806,7 +875,16 @@ impl Wizard {
         let provider = self.provider(kind);
         let mut keys: Vec<(&'static str, Value)> = Vec::new();
         let mut initial: Vec<(&'static str, Value)> = Vec::new();
-        let mut base_url = provider.and_then(|p| self.endpoints.get(p).cloned());
+        // Where it asks, when not the provider's own API.
+        let mut base_url = provider.and_then(|p| {
+            let base = self.base_for(p);
+            let default = homedash_widgets::source::ALL
+                .iter()
+                .find(|i| i.name == p)
+                .and_then(|i| i.default_base)
+                .and_then(|d| Url::parse(d).ok());
+            (Some(&base) != default.as_ref()).then_some(base)
+        });
         match kind {
             Kind::Weather if !self.weather_needs_place() => {}
             Kind::Weather => {
@@ -975,6 +1053,7 @@ impl Wizard {
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
         match self.step {
             Step::Credentials => match self.page_mut() {
+                Some(p) if p.on_endpoint => p.endpoint.push_str(clean.trim()),
                 Some(p) if p.src == SrcKind::Keyring => p.token.push_str(text),
                 Some(p) if p.src == SrcKind::Gateway => match p.gw_field {
                     0 => p.gw_url.push_str(clean.trim()),
@@ -1007,6 +1086,7 @@ impl Wizard {
             }
             Step::Metrics => Some(&mut self.metrics.url),
             Step::Credentials => match self.creds.get_mut(self.cred_at) {
+                Some(p) if p.on_endpoint => Some(&mut p.endpoint),
                 Some(p) if p.on_value && p.src == SrcKind::Env => Some(&mut p.env),
                 Some(p) if p.on_value && p.src == SrcKind::Command => Some(&mut p.command),
                 _ => None,
@@ -1150,6 +1230,11 @@ mod tests {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
     }
 
+    /// The step before: its own key, not Shift-Tab (the previous field).
+    fn back() -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL))
+    }
+
     fn new() -> Wizard {
         Wizard::new(
             "/home/u/.config/homedash/config.toml".into(),
@@ -1245,7 +1330,7 @@ mod tests {
         assert_eq!(w.step, Step::Credentials);
         assert!(w.note.as_ref().unwrap().1.contains("paste the key"));
         // Back from the first page is the providers step.
-        w.update(&key(KeyCode::BackTab));
+        w.update(&back());
         assert_eq!(w.step, Step::Providers);
     }
 
@@ -1291,8 +1376,9 @@ mod tests {
         let mut w = new();
         to_credentials(&mut w);
         w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
-        // The source row, then ← to the last source: the gateway.
-        w.update(&key(KeyCode::Tab));
+        // The source row (the field before the key), then ← to the last
+        // source: the gateway.
+        w.update(&key(KeyCode::BackTab));
         w.update(&key(KeyCode::Left));
         assert_eq!(w.page().unwrap().src, SrcKind::Gateway);
         w.update(&key(KeyCode::Tab));
@@ -1401,7 +1487,7 @@ mod tests {
                 text: "valid".into(),
             }),
         });
-        w.update(&key(KeyCode::BackTab));
+        w.update(&back());
         w.update(&key(KeyCode::Left)); // back to Yahoo: keyless
         w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Location, "no key page for keyless providers");
@@ -1448,6 +1534,99 @@ mod tests {
                 latitude: 52.52,
                 longitude: 13.41
             })
+        );
+    }
+
+    /// "38,72" as a person in Lisbon types it; the place typed names the
+    /// card even after a search that found other places.
+    #[test]
+    fn a_decimal_comma_is_taken_and_the_place_typed_names_the_card() {
+        let mut w = new();
+        w.step = Step::Location;
+        for c in "Lisbon".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        w.update(&key(KeyCode::Tab));
+        for c in "38,72".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        w.update(&key(KeyCode::Tab));
+        for c in "-9,14".chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+        // Shift-Tab is the field before, not the step before.
+        w.update(&key(KeyCode::BackTab));
+        assert_eq!((w.step, w.location.field), (Step::Location, LocField::Latitude));
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(
+            w.location.chosen,
+            Some(Chosen {
+                name: "Lisbon".into(),
+                latitude: 38.72,
+                longitude: -9.14
+            })
+        );
+        let weather = w.plan().widgets.into_iter().find(|p| p.kind == Kind::Weather).unwrap();
+        assert!(
+            weather
+                .keys
+                .iter()
+                .any(|(k, v)| *k == "location" && v.as_str() == Some("Lisbon"))
+        );
+        // The step count is the whole wizard's, whatever is picked.
+        assert_eq!(Step::ALL.len(), 9);
+        assert!(w.steps().iter().all(|s| Step::ALL.contains(s)));
+    }
+
+    /// The key page's endpoint: the key is tested there, the widget gets
+    /// it as `base_url`, and a key tested elsewhere is tested again.
+    #[test]
+    fn the_key_goes_to_the_endpoint_typed_and_is_tested_again_where_it_moves() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        assert_eq!(w.page().unwrap().endpoint, "https://finnhub.io/");
+        w.update(&Event::Paste("tok".into()));
+        // Tab from the key is the endpoint; a plain http one elsewhere is refused.
+        w.update(&key(KeyCode::Tab));
+        assert!(w.page().unwrap().on_endpoint);
+        w.update(&Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        w.update(&Event::Paste("http://proxy.example/finnhub/".into()));
+        assert!(w.update(&key(KeyCode::Enter)).ops().is_empty());
+        assert!(w.note.as_ref().unwrap().1.contains("https://"), "{:?}", w.note);
+        w.update(&Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        w.update(&Event::Paste("https://proxy.example/finnhub/".into()));
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        let [Op::Store { base, .. }] = &ops[..] else {
+            panic!("{ops:?}")
+        };
+        assert_eq!(base.as_str(), "https://proxy.example/finnhub/");
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Ok(Stored {
+                fingerprint: "…tok·0000".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        assert!(w.page().unwrap().ready());
+        assert_eq!(w.destination(w.page().unwrap().provider), "https://proxy.example");
+        let stocks = w.plan().widgets.into_iter().find(|p| p.kind == Kind::Stocks).unwrap();
+        assert_eq!(
+            stocks.base_url.map(String::from).as_deref(),
+            Some("https://proxy.example/finnhub/")
+        );
+        assert_eq!(
+            w.origins_to_approve(),
+            [("finnhub".to_string(), "https://proxy.example".to_string())]
+        );
+        // Moved after the test: not done until tested at the new place.
+        w.update(&key(KeyCode::Backspace));
+        assert!(!w.page().unwrap().ready());
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        assert!(
+            matches!(&ops[..], [Op::Check { base, source: SecretSource::Keyring, .. }] if base.as_str() == "https://proxy.example/finnhub"),
+            "{ops:?}"
         );
     }
 

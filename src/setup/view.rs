@@ -105,8 +105,7 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
 }
 
 fn header(w: &Wizard, f: &mut Frame, area: Rect) {
-    let steps = w.steps();
-    let at = steps.iter().position(|s| *s == w.step).unwrap_or(0) + 1;
+    let at = Step::ALL.iter().position(|s| *s == w.step).unwrap_or(0) + 1;
     let left = Line::from(vec![
         Span::styled(
             " homedash setup ",
@@ -115,7 +114,7 @@ fn header(w: &Wizard, f: &mut Frame, area: Rect) {
                 .bg(style::ACCENT)
                 .add_modifier(Modifier::BOLD),
         ),
-        Span::raw(format!("  step {at} of {}: {}", steps.len(), w.step.title())),
+        Span::raw(format!("  step {at} of {}: {}", Step::ALL.len(), w.step.title())),
     ]);
     let used = left.width() as u16;
     f.render_widget(left, area);
@@ -155,11 +154,15 @@ fn hints(w: &Wizard) -> String {
         Step::Welcome => return format!("{next} start · {esc}"),
         Step::Widgets => format!("{up_down} move · {} pick · {next} next", k(Action::Toggle)),
         Step::Providers => format!("{up_down} widget · {left_right} provider · {next} next"),
-        Step::Credentials => match w.page().map(|p| (p.src, p.on_value)) {
-            Some((_, false)) => format!("{left_right} where the key lives · {field} to the value · {next} test"),
-            Some((SrcKind::Keyring, true)) => format!("paste the key · {field} source · {next} test and store"),
-            _ => format!("type · {field} source · {next} test"),
-        },
+        Step::Credentials => {
+            let fields = w.keys.pair(Scope::Wizard, Action::Field, Action::PreviousField);
+            match w.page().map(|p| (p.src, p.on_value, p.on_endpoint)) {
+                Some((_, _, true)) => format!("type the endpoint · {fields} fields · {next} test"),
+                Some((_, false, _)) => format!("{left_right} source · {fields} fields · {next} test"),
+                Some((SrcKind::Keyring, true, _)) => format!("paste the key · {fields} fields · {next} test"),
+                _ => format!("type · {fields} fields · {next} test"),
+            }
+        }
         Step::Location => format!("{next} search, then use · {up_down} pick · {field} coordinates"),
         Step::Symbols => format!("type symbols, {next} check · {next} again next"),
         Step::Metrics => format!("{field} URL/query · {next} try · {next} again next"),

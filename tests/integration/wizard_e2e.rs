@@ -541,3 +541,96 @@ fn setup_logs_in_to_an_oauth_provider_and_writes_a_working_credential() {
             .status();
     }
 }
+
+/// A Finnhub of one's own (a proxy, a self-hosted mirror): the key page's
+/// endpoint field takes its URL, and everything goes there. The key is
+/// tested there, the symbols are checked there, the widget gets it as its
+/// `base_url`, the origin is approved for the key, and the dashboard shows
+/// its quotes. No `HOMEDASH_SETUP_ENDPOINTS`: the person typed it.
+#[test]
+#[ignore = "needs a Secret Service: run by tests/run.sh"]
+fn setup_sends_the_key_and_the_widget_to_the_endpoint_typed_on_the_key_page() {
+    let token = format!("hd-canary-endpoint-{:016x}", fastrand::u64(..));
+    let stocks = ProviderServer::start("finnhub", &[&token]);
+    let endpoint = stocks.base();
+    let origin = endpoint.trim_end_matches('/').to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Running::start_in(dir.path(), &["setup"], &[]);
+    let tab = "\t";
+    let erase_field = "\x15";
+    let steps: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("welcome", vec![], vec!["Let's build your homepage"]),
+        ("widgets", vec![ENTER.into()], vec!["Which widgets"]),
+        // No weather: the stocks' endpoint is the point here.
+        (
+            "providers",
+            vec![DOWN.into(), " ".into(), ENTER.into()],
+            vec!["Where should each widget"],
+        ),
+        (
+            "key page",
+            vec![RIGHT.into(), ENTER.into()],
+            vec!["no key stored yet", "Endpoint   https://finnhub.io/"],
+        ),
+    ];
+    run_to(&mut app, &steps);
+    // The key, then the endpoint field, cleared and typed.
+    app.send(&paste(&token));
+    app.send(tab);
+    app.send(erase_field);
+    for c in endpoint.chars() {
+        app.send(&c.to_string());
+    }
+    let sent_to = format!("Will be sent to  {origin}");
+    app.wait_for(&[sent_to.as_str()], WAIT);
+    app.send(ENTER);
+    app.wait_for(&["valid, stored in the keyring"], WAIT);
+    assert_eq!(stocks.accepted(), 1, "the key was tested at the endpoint typed");
+    let rest: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("symbols", vec![ENTER.into()], vec!["Which symbols"]),
+        ("symbols checked", vec![ENTER.into()], vec!["✓ AAPL", "Enter to go on"]),
+    ];
+    run_to(&mut app, &rest);
+    assert!(stocks.accepted() >= 2, "the symbols were checked there too");
+    let review: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("layout", vec![ENTER.into()], vec!["How should the widgets be arranged"]),
+        (
+            "review",
+            vec![ENTER.into()],
+            vec!["This will be written to", "base_url"],
+        ),
+    ];
+    run_to(&mut app, &review);
+    let before = stocks.accepted();
+    app.send(ENTER);
+    app.wait_for(&["AAPL", "261.74"], WAIT);
+    assert!(stocks.accepted() > before, "the dashboard polls the endpoint");
+    assert_eq!(stocks.misplaced(), 0, "the key went in its header");
+    app.send("q");
+    assert_eq!(app.wait_exit(WAIT), 0);
+    app.assert_restored();
+
+    let path = dir.path().join("config/homedash/config.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains(&format!("base_url = \"{endpoint}\"")), "{written}");
+    let out = support::homedash_with(dir.path(), &path, &["creds", "list", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = json
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["name"] == "finnhub"))
+        .unwrap_or_else(|| panic!("{json}"));
+    assert!(
+        row["destinations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == origin.as_str()),
+        "the origin is approved for the key: {row}"
+    );
+    assert_eq!(row["awaiting_approval"], serde_json::json!([]), "{row}");
+    let _ = Command::new("secret-tool")
+        .args(["clear", "service", "homedash", "username", "finnhub"])
+        .status();
+}

@@ -202,8 +202,9 @@ fn credentials() {
         }),
     });
     snap("credentials_stored", &w);
+    // The source row is the field before the key's.
     let mut env = at_credentials();
-    key(&mut env, KeyCode::Tab);
+    key(&mut env, KeyCode::BackTab);
     key(&mut env, KeyCode::Right);
     snap("credentials_env", &env);
 }

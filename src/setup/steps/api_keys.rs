@@ -28,7 +28,9 @@ impl Wizard {
         }
         if p.is_oauth() {
             match input {
-                Input::Act(Action::Field | Action::Down | Action::Up) => p.oauth_field = 1 - p.oauth_field.min(1),
+                Input::Act(Action::Field | Action::PreviousField | Action::Down | Action::Up) => {
+                    p.oauth_field = 1 - p.oauth_field.min(1)
+                }
                 Input::Act(Action::EraseChar) if p.oauth_field == 0 => {
                     p.client_id.pop();
                 }
@@ -52,7 +54,7 @@ impl Wizard {
                     p.on_value = false;
                 }
             }
-            Input::Act(Action::Up) if p.src == SrcKind::Gateway => {
+            Input::Act(Action::Up | Action::PreviousField) if p.src == SrcKind::Gateway => {
                 if p.on_value && p.gw_field > 0 {
                     p.gw_field -= 1;
                 } else {
@@ -60,8 +62,27 @@ impl Wizard {
                     p.gw_field = 2;
                 }
             }
-            Input::Act(Action::Field | Action::Up | Action::Down) => p.on_value = !p.on_value,
-            Input::Act(a @ (Action::Left | Action::Right)) if !p.on_value => {
+            // Otherwise Tab walks the source, the value and the endpoint.
+            // (on_value, on_endpoint): the source row is (false, false).
+            Input::Act(Action::Field | Action::Down) => {
+                (p.on_value, p.on_endpoint) = match (p.on_value, p.on_endpoint) {
+                    (false, false) => (true, false),
+                    (true, _) => (false, true),
+                    (false, true) => (false, false),
+                };
+            }
+            Input::Act(Action::Up | Action::PreviousField) => {
+                (p.on_value, p.on_endpoint) = match (p.on_value, p.on_endpoint) {
+                    (false, false) => (false, true),
+                    (true, _) => (false, false),
+                    (false, true) => (true, false),
+                };
+            }
+            Input::Act(Action::EraseChar) if p.on_endpoint => {
+                p.endpoint.pop();
+            }
+            Input::Text(c) if p.on_endpoint => p.endpoint.push(c),
+            Input::Act(a @ (Action::Left | Action::Right)) if !p.on_value && !p.on_endpoint => {
                 let i = SrcKind::ALL.iter().position(|s| *s == p.src).unwrap_or(0);
                 let n = SrcKind::ALL.len();
                 p.src = SrcKind::ALL[if a == Action::Left {
@@ -113,12 +134,20 @@ impl Wizard {
             return self.gateway_enter();
         }
         // The keys the notes below name, as the config maps them.
-        let (next, field) = (self.key_of(Action::Next), self.key_of(Action::Field));
+        let (next, field) = (self.key_of(Action::Next), self.key_of(Action::PreviousField));
         let choices = self.keys.pair(Scope::Wizard, Action::Left, Action::Right);
         let rotate = self.credentials_key(Action::Rotate);
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
+        // The key goes nowhere until the endpoint reads.
+        if let Err(why) = p.endpoint_url() {
+            p.on_value = false;
+            p.on_endpoint = true;
+            self.note = Some((false, format!("the endpoint {why}")));
+            return Flow::redraw();
+        }
+        let endpoint = p.endpoint.trim().to_string();
         if p.src == SrcKind::Keyring && !p.token.is_empty() {
             // A paste replaces a token this run stored (and untested ones);
             // one stored before the run is replaced only by a rotation.
@@ -137,6 +166,7 @@ impl Wizard {
             let force = matches!(p.state, KeyState::Unconfirmed(_));
             let secret = p.token.seal();
             let host = base.host_str().unwrap_or("the provider").to_string();
+            p.tested_at = Some(endpoint);
             let op = Op::Store {
                 name: p.name.clone(),
                 provider: p.provider.name,
@@ -152,6 +182,25 @@ impl Wizard {
             }
             p.state = KeyState::Busy(format!("testing against {host}…"));
             return Flow::op(op);
+        }
+        // A key kept in the keyring, tested at another endpoint than the
+        // one typed now: tested again there.
+        if p.moved()
+            && p.src == SrcKind::Keyring
+            && let KeyState::Existing { fingerprint, .. } | KeyState::Stored { fingerprint, .. } = &p.state
+        {
+            p.state = KeyState::Existing {
+                fingerprint: fingerprint.clone(),
+                test: None,
+            };
+            p.tested_at = Some(endpoint);
+            self.note = None;
+            return Flow::op(Op::Check {
+                name: p.name.clone(),
+                provider: p.provider.name,
+                base,
+                source: SecretSource::Keyring,
+            });
         }
         if p.ready() {
             return self.next_key_page();
@@ -204,6 +253,7 @@ impl Wizard {
                     return Flow::redraw();
                 };
                 p.tested = Some(p.value_text().to_string());
+                p.tested_at = Some(endpoint);
                 p.state = KeyState::Busy("reading and testing…".into());
                 Flow::op(Op::Check {
                     name: p.name.clone(),
@@ -377,7 +427,8 @@ fn replacing(name: &str, op: Op) -> Flow {
 fn state_line(w: &Wizard, p: &CredPage) -> Line<'static> {
     let next = w.key_of(Action::Next);
     let choices = w.keys.pair(Scope::Wizard, Action::Left, Action::Right);
-    let field = w.key_of(Action::Field);
+    // The source row is the field before the key's.
+    let field = w.key_of(Action::PreviousField);
     let rotate = w.credentials_key(Action::Rotate);
     let (text, color) = match &p.state {
         KeyState::Absent if p.is_oauth() => (
@@ -537,7 +588,10 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
     let to = match p.via_gateway() {
         Some(g) => crate::net::destinations::origin_of(&g.url),
         None if through => "the gateway's URL below".to_string(),
-        None => w.destination(p.provider),
+        None => match p.endpoint_url() {
+            Ok(u) => crate::net::destinations::origin_of(&u),
+            Err(_) => "nowhere yet: the endpoint below is not a URL".to_string(),
+        },
     };
     let mut lines = vec![
         Line::from(vec![
@@ -549,7 +603,7 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
         Line::from(vec![label("Will be sent to  "), Span::styled(to, style::value())]),
         Line::default(),
     ];
-    let src_style = if p.on_value {
+    let src_style = if p.on_value || p.on_endpoint {
         style::value()
     } else {
         Style::new().fg(style::ACCENT).add_modifier(Modifier::BOLD)
@@ -562,12 +616,23 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
         lines.push(field("Gateway", &p.gw_url, p.on_value && p.gw_field == 0));
         lines.push(field("CA file", &p.gw_ca, p.on_value && p.gw_field == 1));
     }
+    let on_value = p.on_value;
     lines.push(match p.src {
-        SrcKind::Keyring => field("Key", &p.token.masked(), p.on_value),
-        SrcKind::Gateway => field("Token", &p.token.masked(), p.on_value && p.gw_field == 2),
-        SrcKind::Env => field("Variable", &p.env, p.on_value),
-        SrcKind::Command => field("Command", &p.command, p.on_value),
+        SrcKind::Keyring => field("Key", &p.token.masked(), on_value),
+        SrcKind::Gateway => field("Token", &p.token.masked(), on_value && p.gw_field == 2),
+        SrcKind::Env => field("Variable", &p.env, on_value),
+        SrcKind::Command => field("Command", &p.command, on_value),
     });
+    if p.has_endpoint() {
+        lines.push(field("Endpoint", &p.endpoint, p.on_endpoint));
+        let own = p.provider.default_base;
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{own} is the provider's own; a proxy, a self-hosted service or a gateway's prefix works too. The key is tested there, and allowed to go there."
+            ),
+            style::dim(),
+        )));
+    }
     let note = match p.src {
         SrcKind::Gateway => format!(
             "The gateway holds the provider's key; this machine keeps only its own client token (keyring). CA file: a private CA's PEM, or empty. {} moves between fields.",

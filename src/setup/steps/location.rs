@@ -26,6 +26,13 @@ impl Wizard {
                     LocField::Longitude => LocField::Query,
                 }
             }
+            Input::Act(Action::PreviousField) => {
+                l.field = match l.field {
+                    LocField::Query => LocField::Longitude,
+                    LocField::Latitude => LocField::Query,
+                    LocField::Longitude => LocField::Latitude,
+                }
+            }
             Input::Act(Action::Up) if l.field == LocField::Query => l.selected = l.selected.saturating_sub(1),
             Input::Act(Action::Down) if l.field == LocField::Query => {
                 l.selected = (l.selected + 1).min(l.results.len().saturating_sub(1))
@@ -67,22 +74,14 @@ impl Wizard {
                 Flow::op(Op::Search { base, query: q })
             }
             LocField::Latitude | LocField::Longitude => {
-                let lat = l
-                    .latitude
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| (-90.0..=90.0).contains(v));
-                let lon = l
-                    .longitude
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| (-180.0..=180.0).contains(v));
+                let lat = decimal(&l.latitude).filter(|v| (-90.0..=90.0).contains(v));
+                let lon = decimal(&l.longitude).filter(|v| (-180.0..=180.0).contains(v));
                 match (lat, lon) {
                     (Some(latitude), Some(longitude)) => {
+                        // The place typed above names the card; without one,
+                        // the coordinates do.
                         let q = l.query.trim();
-                        let name = if q.is_empty() || l.searched.as_deref() == Some(q) && !l.results.is_empty() {
+                        let name = if q.is_empty() {
                             format!("{latitude}, {longitude}")
                         } else {
                             q.to_string()
@@ -97,7 +96,7 @@ impl Wizard {
                     _ => {
                         self.note = Some((
                             false,
-                            "latitude is a number from -90 to 90 and longitude one from -180 to 180, e.g. 52.52 and 13.41".into(),
+                            "latitude is a number from -90 to 90 and longitude one from -180 to 180, with a dot or a comma for decimals, e.g. 52.52 and 13.41".into(),
                         ));
                         Flow::redraw()
                     }
@@ -105,6 +104,17 @@ impl Wizard {
             }
         }
     }
+}
+
+/// A coordinate as typed: "38.72", or with a decimal comma, "38,72".
+fn decimal(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let t = if t.contains('.') {
+        t.to_string()
+    } else {
+        t.replacen(',', ".", 1)
+    };
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {

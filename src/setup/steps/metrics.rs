@@ -20,7 +20,9 @@ impl Wizard {
             return Flow::none();
         }
         match input {
-            Input::Act(Action::Field | Action::Up | Action::Down) => self.metrics.on_query = !self.metrics.on_query,
+            Input::Act(Action::Field | Action::PreviousField | Action::Up | Action::Down) => {
+                self.metrics.on_query = !self.metrics.on_query
+            }
             Input::Act(Action::EraseChar) | Input::Text(_) => self.type_key(input),
             Input::Act(Action::Next) => return self.metrics_enter(),
             _ => return Flow::none(),
