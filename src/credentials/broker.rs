@@ -129,6 +129,9 @@ pub struct View {
     pub fingerprint: Option<String>,
     /// An OAuth credential's token facts.
     pub oauth: Option<OAuthView>,
+    /// Requests counted since the state file was last written: the screen
+    /// adds them to the file's, so its counts are live.
+    pub unsaved: Usage,
 }
 
 /// An OAuth credential as the Credentials screen shows it: times and
@@ -157,6 +160,9 @@ pub struct Broker {
     /// read): an OAuth token is not asked for before, or it would go out
     /// with no origin approved and pause its widgets on "log in again".
     approvals_read: watch::Sender<bool>,
+    /// Bumped by every request counted, for the watcher to pass live
+    /// counts on without a message per poll.
+    counted: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Broker {
@@ -194,6 +200,7 @@ impl Broker {
             changed: watch::channel(0).0,
             meta_path: Mutex::new(None),
             approvals_read: watch::channel(false).0,
+            counted: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -719,6 +726,13 @@ impl Broker {
         // fingerprint is not of it.
         let fp = slot.fingerprint.clone().filter(|_| slot.oauth.is_none());
         slot.usage.count(super::meta::status_kind(status), By::Poll, at, fp);
+        self.counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many requests were counted so far: changes when the views'
+    /// unsaved counts do.
+    pub fn counted(&self) -> u64 {
+        self.counted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Take `n` requests of `name`'s budget now, or learn how long to wait.
@@ -830,6 +844,7 @@ impl Broker {
                         asked: o.scopes.clone(),
                     }
                 }),
+                unsaved: s.usage.clone(),
             })
             .collect()
     }

@@ -81,7 +81,11 @@ pub struct App {
     pub credentials: Vec<CredentialConfig>,
     /// The broker's view of each credential: state and fingerprint.
     pub cred_views: Vec<View>,
+    /// The state file's facts plus the counts not yet written to it: what
+    /// the Credentials screen shows.
     pub cred_meta: MetaFile,
+    /// The state file's facts as last read.
+    pub cred_meta_file: MetaFile,
     /// The Credentials screen, when open.
     pub creds: Option<CredScreen>,
     /// No config file yet: the status bar offers setup or the demo.
@@ -144,6 +148,7 @@ impl App {
             credentials: config.credentials,
             cred_views: Vec::new(),
             cred_meta: MetaFile::default(),
+            cred_meta_file: MetaFile::default(),
             creds: None,
             first_run: false,
             config_error: None,
@@ -304,11 +309,26 @@ impl App {
         app.creds = old.creds;
         app.cred_views = old.cred_views;
         app.cred_meta = old.cred_meta;
+        app.cred_meta_file = old.cred_meta_file;
         app.notify(summary.to_string());
         (app, summary)
     }
 
     /// What the Credentials screen and the cards know of the credentials.
+    /// The state file's facts with the requests counted since it was
+    /// written: what the screen shows, live.
+    fn live_meta(&mut self) {
+        let mut meta = self.cred_meta_file.clone();
+        for v in self.cred_views.iter().filter(|v| v.unsaved.requests > 0) {
+            meta.credentials
+                .entry(v.name.clone())
+                .or_default()
+                .usage
+                .add(&v.unsaved);
+        }
+        self.cred_meta = meta;
+    }
+
     pub fn facts(&self) -> Facts<'_> {
         Facts {
             credentials: &self.credentials,
@@ -490,8 +510,25 @@ impl App {
             },
             Msg::Cred(ev) => {
                 match ev {
-                    CredEvent::Views(v) => self.cred_views = v,
-                    CredEvent::Meta(m) => self.cred_meta = m,
+                    CredEvent::Views(v) => {
+                        // New counts alone show only on the Credentials
+                        // screen: no frame for them elsewhere.
+                        let counts_only = self.creds.is_none()
+                            && v.len() == self.cred_views.len()
+                            && v.iter().zip(&self.cred_views).all(|(a, b)| {
+                                (&a.name, &a.status, &a.fingerprint, &a.oauth)
+                                    == (&b.name, &b.status, &b.fingerprint, &b.oauth)
+                            });
+                        self.cred_views = v;
+                        self.live_meta();
+                        if counts_only {
+                            return Flow::none();
+                        }
+                    }
+                    CredEvent::Meta(m) => {
+                        self.cred_meta_file = m;
+                        self.live_meta();
+                    }
                     CredEvent::Done { ok, text } => match &mut self.creds {
                         Some(screen) => screen.done(ok, text),
                         None => self.notify(text),

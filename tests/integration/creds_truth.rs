@@ -353,6 +353,13 @@ fn counts_and_state_follow_the_providers_own_log() {
     );
     app.wait_for(&["credential rejected"], Duration::from_secs(10));
     assert!(!app.text().contains("no credential"), "{}", app.text());
+    // The Credentials screen counts the poll at once, not when the
+    // counters next reach the state file (every minute).
+    app.send("c");
+    app.wait_for(
+        &["1 requests · 0 ok · 1 rejected · 0 forbidden · 0 rate-limited"],
+        Duration::from_secs(3),
+    );
     app.send("q");
     assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
     // A test: rate-limited; another: accepted.

@@ -313,12 +313,14 @@ fn keyed(w: u16, h: u16) -> App {
             status: Status::Ready,
             fingerprint: Some("…7Q2x".into()),
             oauth: None,
+            unsaved: Default::default(),
         },
         View {
             name: "finnhub-ci".into(),
             status: Status::Rejected("Invalid API key.".into()),
             fingerprint: Some("…c0de".into()),
             oauth: None,
+            unsaved: Default::default(),
         },
     ])));
     a
@@ -377,6 +379,7 @@ fn credentials_screen_shows_an_oauth_credential_and_its_login() {
             granted: Some(vec!["read_station".into(), "write_thermostat".into()]),
             asked: vec!["read_station".into()],
         }),
+        unsaved: Default::default(),
     }])));
     key(&mut a, KeyCode::Char('c'));
     let shot = render(&a);

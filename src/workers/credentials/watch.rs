@@ -15,6 +15,9 @@ use crate::workers::credentials::CredEvent;
 /// Usage counters reach the state file this often, and at exit.
 const FLUSH_EVERY: Duration = Duration::from_secs(60);
 
+/// The Credentials screen's counts follow the polls this closely.
+const LIVE_EVERY: Duration = Duration::from_secs(1);
+
 async fn send_meta<M: From<CredEvent>>(m: &Manager, tx: &mpsc::Sender<M>) {
     match m.load_meta().await {
         Ok(meta) => {
@@ -81,6 +84,10 @@ pub async fn watch<M: From<CredEvent> + Send>(
     };
     let mut flush = tokio::time::interval(FLUSH_EVERY);
     flush.tick().await;
+    // Live counts: the views again, at most this often, while polls count.
+    let mut live = tokio::time::interval(LIVE_EVERY);
+    live.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut counted = broker.counted();
     loop {
         let views = broker.views();
         if tx.send(CredEvent::Views(views).into()).await.is_err() {
@@ -89,6 +96,13 @@ pub async fn watch<M: From<CredEvent> + Send>(
         loop {
             tokio::select! {
                 r = changes.changed() => if r.is_err() { return } else { break },
+                _ = live.tick() => {
+                    let now = broker.counted();
+                    if now != counted {
+                        counted = now;
+                        break;
+                    }
+                }
                 Some(()) = state_events.recv() => {
                     // A write is a temp file and a rename: take them as one.
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -101,6 +115,11 @@ pub async fn watch<M: From<CredEvent> + Send>(
                     if let Some(m) = &m
                         && broker.save_usage(m.meta_path()).await
                     {
+                        // The views without what was saved first, then the
+                        // file with it: counted once, never twice.
+                        if tx.send(CredEvent::Views(broker.views()).into()).await.is_err() {
+                            return;
+                        }
                         send_meta(m, &tx).await;
                     }
                 }
