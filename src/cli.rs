@@ -26,8 +26,8 @@ pub struct Cli {
     )]
     pub log_level: String,
 
-    /// Colour theme, over the config's [theme] (NO_COLOR, when set, wins: monochrome)
-    #[arg(long, global = true, value_name = "THEME")]
+    /// Colour theme of the dashboard and setup, over the config's [theme] (NO_COLOR, when set, wins: monochrome)
+    #[arg(long, value_name = "THEME")]
     pub theme: Option<crate::config::ThemeName>,
 
     #[command(subcommand)]
@@ -58,8 +58,47 @@ pub fn reference() -> String {
             out.push_str(&format!("  {name}\n      {what}\n"));
         }
     }
-    out.push_str("\nThe manual: man homedash");
+    out.push_str(&manual_line(&installed_manual()));
     out
+}
+
+/// Where `--help` sends the reader for more: `man homedash` where the
+/// page is installed, else the page in the source tree.
+pub fn manual_line(installed: &Option<PathBuf>) -> String {
+    match installed {
+        Some(_) => "\nThe manual: man homedash".to_string(),
+        None => "\nThe manual is not installed here; in the source tree: man ./assets/homedash.1".to_string(),
+    }
+}
+
+/// The installed man page, if any: in $MANPATH, beside the binary
+/// (PREFIX/bin and PREFIX/share/man), the user's ~/.local/share/man or the
+/// system's man directories.
+pub fn installed_manual() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("MANPATH")
+        .map(|m| {
+            std::env::split_paths(&m)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(prefix) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().and_then(|bin| bin.parent()).map(PathBuf::from))
+    {
+        dirs.push(prefix.join("share/man"));
+    }
+    // Where the README suggests a user puts it.
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+    {
+        dirs.push(data.join("man"));
+    }
+    dirs.extend(["/usr/local/share/man", "/usr/share/man"].map(PathBuf::from));
+    dirs.into_iter()
+        .flat_map(|d| ["homedash.1", "homedash.1.gz"].map(|f| d.join("man1").join(f)))
+        .find(|p| p.is_file())
 }
 
 /// Where homedash reads and writes.
@@ -159,7 +198,11 @@ pub enum Command {
     /// Validate the config and exit 0 (valid) or 1 (every problem listed with file:line:col)
     Check,
     /// Set up or change your dashboard step by step: widgets, providers, API keys (tested, kept in the keyring), layout
-    Setup,
+    Setup {
+        /// Colour theme of the wizard and the dashboard it starts, over the config's [theme]
+        #[arg(long, value_name = "THEME")]
+        theme: Option<crate::config::ThemeName>,
+    },
     /// Manage API tokens: stored in the OS keyring, never in the config
     #[command(subcommand, after_help = EXIT_CODES)]
     Creds(Creds),

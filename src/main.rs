@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Some(Command::Check) => commands::check::main(&origin),
         Some(Command::Creds(cmd)) => commands::creds::main(cmd, &origin),
         Some(Command::Gateway(cmd)) => commands::gateway::main(cmd, &origin),
-        Some(Command::Setup) => homedash::startup::setup(cli, origin),
+        Some(Command::Setup { theme }) => homedash::startup::setup(cli, theme, origin),
         Some(Command::Doctor { json }) => commands::doctor::main(&origin, json),
         Some(Command::Completions { shell }) => commands::completions::main(shell),
         Some(Command::Schema { write }) => commands::schema::main(&origin, write),

@@ -74,7 +74,9 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
 }
 
 /// `homedash setup`: the wizard, then the dashboard it wrote.
-pub fn setup(cli: Cli, origin: Origin) -> ExitCode {
+/// `theme`: `setup --theme`, over a `--theme` before the command.
+pub fn setup(mut cli: Cli, theme: Option<crate::config::ThemeName>, origin: Origin) -> ExitCode {
+    cli.theme = theme.or(cli.theme);
     // Fails here, before the terminal changes: an unreadable file, or an
     // invalid one (the wizard edits it in place, so it must be valid).
     match setup_wizard(&origin) {

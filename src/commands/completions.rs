@@ -90,10 +90,69 @@ pub fn write_registration(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
     completer.write_registration(VAR, "homedash", "homedash", &me.to_string_lossy(), out)
 }
 
-/// Credential names that start with `current`: those the config declares
-/// or a widget names, and those homedash keeps state for, each with its
-/// provider where known. The config is read leniently: a file with a
-/// mistake elsewhere still completes its names.
+/// Which names a `creds` subcommand takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wanted {
+    /// `add`: the config's keyring credentials with no token stored yet.
+    New,
+    /// `login`: the config's OAuth credentials.
+    OAuth,
+    /// `allow`, `deny`: any credential homedash knows of.
+    Known,
+    /// `test`: credentials with a value to try (a stored token, or an env
+    /// or command source).
+    Testable,
+    /// The rest (`rm`, `rotate`, `confirm`, `rollback`): a stored token.
+    Stored,
+}
+
+impl Wanted {
+    /// From the words being completed: the word after `creds`.
+    fn of(words: &[OsString]) -> Wanted {
+        let mut it = words
+            .iter()
+            .skip_while(|w| *w != "--")
+            .skip(1)
+            .skip_while(|w| *w != "creds");
+        match it.nth(1).and_then(|w| w.to_str()) {
+            Some("add") => Wanted::New,
+            Some("login") => Wanted::OAuth,
+            Some("allow" | "deny") => Wanted::Known,
+            Some("test") => Wanted::Testable,
+            _ => Wanted::Stored,
+        }
+    }
+}
+
+/// One credential as completion sees it.
+#[derive(Debug, Default)]
+struct Known {
+    provider: Option<String>,
+    /// Declared in the config, and how its value is kept.
+    declared: bool,
+    outside_keyring: bool,
+    oauth: bool,
+    /// A token is stored (the state file says so, and it was not revoked).
+    stored: bool,
+}
+
+impl Known {
+    fn fits(&self, wanted: Wanted) -> bool {
+        match wanted {
+            Wanted::New => self.declared && !self.outside_keyring && !self.oauth && !self.stored,
+            Wanted::OAuth => self.oauth,
+            Wanted::Known => true,
+            Wanted::Testable => self.stored || self.outside_keyring,
+            Wanted::Stored => self.stored,
+        }
+    }
+}
+
+/// Credential names that start with `current` and that the subcommand
+/// being completed can work on (`creds rm` offers what is stored, `creds
+/// add` what is declared and not), each with its provider where known.
+/// The config is read leniently: a file with a mistake elsewhere still
+/// completes its names.
 fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(current) = current.to_str() else {
         return Vec::new();
@@ -104,42 +163,53 @@ fn credential_names(current: &OsStr) -> Vec<CompletionCandidate> {
         std::env::var_os("HOMEDASH_CONFIG").map(Into::into),
         config::xdg_path(),
     );
-    let mut names: std::collections::BTreeMap<String, Option<String>> = Default::default();
     let text = match origin.path() {
         Some(p) => std::fs::read_to_string(p).unwrap_or_default(),
         None => config::EMBEDDED_DEFAULT.to_string(),
     };
-    if let Ok(table) = text.parse::<toml::Table>() {
-        if let Some(creds) = table.get("credential").and_then(|c| c.as_table()) {
-            for (name, c) in creds {
-                let provider = c.get("provider").and_then(|p| p.as_str()).map(String::from);
-                names.insert(name.clone(), provider);
-            }
-        }
-        if let Some(widgets) = table.get("widget").and_then(|w| w.as_table()) {
-            for w in widgets.values() {
-                if let Some(name) = w.get("credential").and_then(|c| c.as_str()) {
-                    names.entry(name.to_string()).or_default();
-                }
-            }
-        }
-    }
     let meta = crate::logging::state_dir()
         .map(|d| crate::credentials::state_file(&d))
         .and_then(|p| crate::credentials::MetaFile::load(&p).ok());
-    for name in meta.iter().flat_map(|m| m.credentials.keys()) {
-        names.entry(name.clone()).or_default();
-    }
-    names
+    known(&text, meta.as_ref())
         .into_iter()
         // Only names homedash accepts: a hand-edited file's odd key never
         // reaches the shell's line.
-        .filter(|(n, _)| n.starts_with(current) && config::names::check(n).is_ok())
-        .map(|(n, provider)| {
-            let help = provider.map(|p| crate::outside::admit_to(&p, 40).to_string().into());
+        .filter(|(n, k)| n.starts_with(current) && config::names::check(n).is_ok() && k.fits(Wanted::of(&words)))
+        .map(|(n, k)| {
+            let help = k.provider.map(|p| crate::outside::admit_to(&p, 40).to_string().into());
             CompletionCandidate::new(n).help(help)
         })
         .collect()
+}
+
+/// Every credential the config text and the state file know of.
+fn known(text: &str, meta: Option<&crate::credentials::MetaFile>) -> std::collections::BTreeMap<String, Known> {
+    let mut names: std::collections::BTreeMap<String, Known> = Default::default();
+    if let Ok(table) = text.parse::<toml::Table>()
+        && let Some(creds) = table.get("credential").and_then(|c| c.as_table())
+    {
+        for (name, c) in creds {
+            let source = c.get("source").and_then(|s| s.as_str()).unwrap_or("keyring");
+            names.insert(
+                name.clone(),
+                Known {
+                    provider: c.get("provider").and_then(|p| p.as_str()).map(String::from),
+                    declared: true,
+                    outside_keyring: source != "keyring",
+                    oauth: c.get("oauth").is_some(),
+                    stored: false,
+                },
+            );
+        }
+    }
+    for (name, m) in meta.iter().flat_map(|m| m.credentials.iter()) {
+        let k = names.entry(name.clone()).or_default();
+        k.stored = m.fingerprint.is_some() && m.revoked.is_none();
+        if k.provider.is_none() && !m.provider.is_empty() {
+            k.provider = Some(m.provider.clone());
+        }
+    }
+    names
 }
 
 /// The `--config` / `-c` of the words being completed.
@@ -192,6 +262,38 @@ mod tests {
         ] {
             assert_eq!(config_flag(&words(line)), want.map(PathBuf::from), "{line:?}");
         }
+    }
+
+    #[test]
+    fn each_subcommand_is_offered_the_names_it_can_work_on() {
+        let text = "[credential.fresh]\nprovider = \"finnhub\"\n\
+                    [credential.kept]\nprovider = \"finnhub\"\n\
+                    [credential.gone]\nprovider = \"finnhub\"\n\
+                    [credential.ci]\nprovider = \"finnhub\"\nsource = \"env\"\nenv = \"T\"\n";
+        let mut meta = crate::credentials::MetaFile::default();
+        let stored = |fp: Option<&str>, revoked: bool| crate::credentials::Meta {
+            provider: "finnhub".into(),
+            fingerprint: fp.map(String::from),
+            revoked: revoked.then(chrono::Utc::now),
+            ..Default::default()
+        };
+        meta.credentials
+            .insert("kept".into(), stored(Some("…abcd·0001"), false));
+        // Removed with `creds rm`: its facts stay, its token does not.
+        meta.credentials.insert("gone".into(), stored(Some("…abcd·0002"), true));
+        let k = known(text, Some(&meta));
+        let offered =
+            |w: Wanted| -> Vec<&str> { k.iter().filter(|(_, k)| k.fits(w)).map(|(n, _)| n.as_str()).collect() };
+        assert_eq!(offered(Wanted::Stored), ["kept"]);
+        assert_eq!(offered(Wanted::Testable), ["ci", "kept"]);
+        assert_eq!(offered(Wanted::New), ["fresh", "gone"]);
+        assert_eq!(offered(Wanted::Known), ["ci", "fresh", "gone", "kept"]);
+        let line = |sub: &str| words(&["homedash", "--", "homedash", "creds", sub, ""]);
+        assert_eq!(Wanted::of(&line("rm")), Wanted::Stored);
+        assert_eq!(Wanted::of(&line("test")), Wanted::Testable);
+        assert_eq!(Wanted::of(&line("add")), Wanted::New);
+        assert_eq!(Wanted::of(&line("login")), Wanted::OAuth);
+        assert_eq!(Wanted::of(&line("allow")), Wanted::Known);
     }
 
     #[test]

@@ -186,7 +186,7 @@ async fn add(
     eprintln!("{}: create a key at {}", p.label, p.key_page);
     eprintln!("Least privilege: {}", p.advice);
     let origins = crate::credentials::origins_to_approve(config, name, p);
-    say_destinations(name, p, &origins);
+    say_destinations(name, p, &origins, &approved_before(m, name).await, "adding");
     let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
     let fp = m.add_sealed(name, p, &secret, &origins).await?;
     outln!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
@@ -217,7 +217,7 @@ async fn rotate(config: &Config, m: &mut Manager, c: &CredentialConfig, force: b
         c.provider.key_page
     );
     let origins = crate::credentials::origins_to_approve(config, name, c.provider);
-    say_destinations(name, c.provider, &origins);
+    say_destinations(name, c.provider, &origins, &approved_before(m, name).await, "rotating");
     let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
     let base = crate::credentials::probe_base(config, c);
     let (fp, verdict) = m
@@ -238,14 +238,29 @@ async fn rotate(config: &Config, m: &mut Manager, c: &CredentialConfig, force: b
     Ok(ExitCode::SUCCESS)
 }
 
-/// Before a token is taken: every origin it will be sent to.
-fn say_destinations(name: &str, p: &Provider, origins: &[String]) {
+/// Before a token is taken: every origin it will be sent to, and which
+/// of them this command approves (`doing` it: "adding", "rotating").
+fn say_destinations(name: &str, p: &Provider, origins: &[String], before: &[String], doing: &str) {
     if let Some(own) = destinations::provider_origin(p) {
         eprintln!("{name} will be sent to {own} ({}'s API)", p.label);
     }
     for o in origins {
-        eprintln!("{name} will be sent to {o} (approved by adding it here)");
+        if before.contains(o) {
+            eprintln!("{name} will be sent to {o} (approved before)");
+        } else {
+            eprintln!("{name} will be sent to {o} (approved by {doing} it here)");
+        }
     }
+}
+
+/// The origins `name` was approved for before this command; none when the
+/// state file cannot be read (the command itself then says why).
+async fn approved_before(m: &Manager, name: &str) -> Vec<String> {
+    m.load_meta()
+        .await
+        .ok()
+        .and_then(|meta| meta.credentials.get(name).map(|c| c.approved()))
+        .unwrap_or_default()
 }
 
 /// The provider of credential `name`, from the config or the state file.

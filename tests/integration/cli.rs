@@ -172,3 +172,36 @@ fn creds_rm_asks_on_a_terminal_and_no_keeps_it() {
     app.wait_exit(std::time::Duration::from_secs(15));
     assert!(!app.text().contains("[y/N]"), "--yes asked: {}", app.text());
 }
+
+/// `--help` sends the reader to `man homedash` only where that works.
+#[test]
+fn help_points_to_the_manual_where_it_is_installed() {
+    let help = |manpath: &std::path::Path| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_homedash"))
+            .arg("--help")
+            .env("MANPATH", manpath)
+            .env("HOME", manpath)
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let system = ["/usr/local/share/man/man1", "/usr/share/man/man1"].iter().any(|d| {
+        std::path::Path::new(d).join("homedash.1").exists() || std::path::Path::new(d).join("homedash.1.gz").exists()
+    });
+    if !system {
+        let out = help(dir.path());
+        assert!(out.contains("The manual is not installed here"), "{out}");
+        assert!(!out.contains("The manual: man homedash"), "{out}");
+    }
+    std::fs::create_dir_all(dir.path().join("man1")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets/homedash.1"),
+        dir.path().join("man1/homedash.1"),
+    )
+    .unwrap();
+    let out = help(dir.path());
+    assert!(out.trim_end().ends_with("The manual: man homedash"), "{out}");
+}

@@ -51,13 +51,24 @@ fn bash_completes_subcommands_and_credential_names_from_the_config() {
     sh.send("homedash cr\t");
     sh.wait_for(&["$ homedash creds "], Duration::from_secs(10));
 
-    // `creds test <Tab><Tab>`: the config's credential names.
-    sh.send("\x15homedash creds test \t\t");
+    // `creds add <Tab><Tab>`: the config's credentials with no token yet.
+    sh.send("\x15homedash creds add \t\t");
     sh.wait_for(&["finnhub_main", "owm_home"], Duration::from_secs(10));
 
     // One name left: completed in the line.
-    sh.send("\x15clear\rhomedash creds rotate o\t");
-    sh.wait_for(&["$ homedash creds rotate owm_home "], Duration::from_secs(10));
+    sh.send("\x15clear\rhomedash creds add o\t");
+    sh.wait_for(&["$ homedash creds add owm_home "], Duration::from_secs(10));
+
+    // `creds rm`: nothing is stored, so no name is offered.
+    sh.send("\x15clear\rhomedash creds rm f\t\t");
+    std::thread::sleep(Duration::from_millis(500));
+    sh.wait_for(&["$ homedash creds rm f"], Duration::from_secs(10));
+    assert!(!sh.text().contains("finnhub_main"), "{}", sh.text());
+
+    // Only the flags of the command being completed: no --theme for creds.
+    sh.send("\x15clear\rhomedash creds test --\t\t");
+    sh.wait_for(&["--help"], Duration::from_secs(10));
+    assert!(!sh.text().contains("--theme"), "{}", sh.text());
 
     // --config on the line wins over $HOMEDASH_CONFIG.
     let other = tmp.path().join("other.toml");
@@ -67,10 +78,10 @@ fn bash_completes_subcommands_and_credential_names_from_the_config() {
     )
     .unwrap();
     sh.send(&format!(
-        "\x15clear\rhomedash --config {} creds rm \t\t",
+        "\x15clear\rhomedash --config {} creds allow \t\t",
         other.display()
     ));
-    sh.wait_for(&["github_ci", "--local-only"], Duration::from_secs(10));
+    sh.wait_for(&["github_ci"], Duration::from_secs(10));
     assert!(!sh.text().contains("finnhub_main"), "{}", sh.text());
     sh.send("\x15exit\r");
     sh.wait_exit(Duration::from_secs(5));

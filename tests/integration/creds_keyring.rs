@@ -408,6 +408,20 @@ fn a_token_goes_only_to_approved_origins() {
     assert_eq!(dest, vec![origin(&a), origin(&b)], "{}", text(&o));
     assert_eq!(list[0]["provider_origin"], "https://finnhub.io");
 
+    // A rotation there: the origin was approved before, and it says so
+    // (not "approved by rotating it here").
+    let token2 = canary("dest2");
+    b.set_valid(&[&token, &token2]);
+    let o = home.creds(&["rotate", &name], &format!("{token2}\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{name} will be sent to {} (approved before)", origin(&b))),
+        "{}",
+        text(&o)
+    );
+    let o = home.creds(&["confirm", &name], "");
+    assert!(o.status.success(), "{}", text(&o));
+
     let o = home.creds(&["deny", &name, &origin(&b)], "");
     assert!(o.status.success(), "{}", text(&o));
     app.wait_for(&["origin not approved"], Duration::from_secs(5));

@@ -5,7 +5,7 @@
 //! out of date; `HOMEDASH_BLESS=1` writes the new one instead.
 
 use clap_mangen::Man;
-use clap_mangen::roff::{Roff, bold, roman};
+use clap_mangen::roff::{Roff, bold, italic, roman};
 
 fn manifest() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -52,6 +52,57 @@ fn commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Comman
     }
 }
 
+/// A synopsis line with each option's value named, `[-c|--config FILE]`
+/// (clap_mangen's leaves the value out).
+fn synopsis(cmd: &clap::Command) -> String {
+    let name = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
+    let mut parts = vec![bold(name)];
+    let value = |a: &clap::Arg| {
+        a.get_value_names()
+            .and_then(|v| v.first())
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| a.get_id().to_string().to_uppercase())
+    };
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        if a.is_positional() {
+            let v = value(a);
+            parts.push(roman(" "));
+            parts.push(italic(if a.is_required_set() {
+                format!("<{v}>")
+            } else {
+                format!("[{v}]")
+            }));
+            continue;
+        }
+        parts.push(roman(" ["));
+        if let Some(s) = a.get_short() {
+            parts.push(bold(format!("-{s}")));
+            if a.get_long().is_some() {
+                parts.push(roman("|"));
+            }
+        }
+        if let Some(l) = a.get_long() {
+            parts.push(bold(format!("--{l}")));
+        }
+        if a.get_action().takes_values() {
+            parts.push(roman(" "));
+            parts.push(italic(value(a)));
+        }
+        parts.push(roman("]"));
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        parts.push(roman(" "));
+        parts.push(italic(if cmd.is_subcommand_required_set() {
+            "<COMMAND>"
+        } else {
+            "[COMMAND]"
+        }));
+    }
+    let mut r = Roff::default();
+    r.text(parts);
+    body(|b| r.to_writer(b))
+}
+
 fn section(out: &mut String, title: &str, items: &[(&str, &str)]) {
     let mut r = Roff::default();
     for (name, what) in items {
@@ -71,13 +122,20 @@ fn render() -> String {
         .section("1")
         .manual("homedash manual");
     let mut page = String::new();
-    for part in [
-        Man::render_title,
-        Man::render_name_section,
-        Man::render_synopsis_section,
-        Man::render_description_section,
-        Man::render_options_section,
-    ] {
+    type Part = fn(&Man, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let parts: [Option<Part>; 5] = [
+        Some(|m, w| m.render_title(w)),
+        Some(|m, w| m.render_name_section(w)),
+        None,
+        Some(|m, w| m.render_description_section(w)),
+        Some(|m, w| m.render_options_section(w)),
+    ];
+    for part in parts {
+        let Some(part) = part else {
+            page.push_str(".SH SYNOPSIS\n");
+            page.push_str(&synopsis(&cmd));
+            continue;
+        };
         let mut buf = Vec::new();
         part(&top, &mut buf).unwrap();
         for line in String::from_utf8(buf).unwrap().lines() {
@@ -93,7 +151,7 @@ fn render() -> String {
     for (name, sub) in subs {
         let man = Man::new(sub.clone());
         page.push_str(&format!(".SS \"{name}\"\n"));
-        page.push_str(&body(|b| man.render_synopsis_section(b)));
+        page.push_str(&synopsis(&sub));
         page.push_str(".PP\n");
         page.push_str(&body(|b| man.render_description_section(b)));
         if sub.get_arguments().any(|a| !a.is_hide_set()) {
