@@ -158,6 +158,7 @@ fn open_meteo(q: &HashMap<String, String>, now: chrono::DateTime<Utc>) -> serde_
         .map(|h| (this_hour + Duration::hours(h)).format("%Y-%m-%dT%H:%M").to_string())
         .collect();
     let temps: Vec<f64> = hours.iter().map(|h| temp_at(*h as f64, 0.0)).collect();
+    let daylight: Vec<i64> = hours.iter().map(|h| i64::from((7..19).contains(&(h % 24)))).collect();
     let codes: Vec<i64> = hours.iter().map(|h| code_at(h / 3)).collect();
     let precip: Vec<i64> = hours
         .iter()
@@ -190,8 +191,8 @@ fn open_meteo(q: &HashMap<String, String>, now: chrono::DateTime<Utc>) -> serde_
             "wind_speed_10m": ((8.0 + fastrand::f64() * 6.0) * 10.0).round() / 10.0,
             "wind_direction_10m": 200 + fastrand::i64(0..80)
         },
-        "hourly_units": {"time": "iso8601", "temperature_2m": tu, "weather_code": "wmo code", "precipitation_probability": "%"},
-        "hourly": {"time": times, "temperature_2m": temps, "weather_code": codes, "precipitation_probability": precip},
+        "hourly_units": {"time": "iso8601", "temperature_2m": tu, "weather_code": "wmo code", "precipitation_probability": "%", "is_day": ""},
+        "hourly": {"time": times, "temperature_2m": temps, "weather_code": codes, "precipitation_probability": precip, "is_day": daylight},
         "daily_units": {"time": "iso8601", "weather_code": "wmo code", "temperature_2m_max": tu, "temperature_2m_min": tu,
             "precipitation_probability_max": "%"},
         "daily": {

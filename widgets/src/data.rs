@@ -65,6 +65,9 @@ pub struct Weather {
     pub apparent: Option<f64>,
     pub humidity: Option<f64>,
     pub code: Option<u8>,
+    /// Daylight at the place now, where the provider says: a clear night
+    /// gets a moon, not a sun.
+    pub is_day: Option<bool>,
     /// The provider's own words for the conditions; else the WMO text.
     pub description: Option<String>,
     pub wind_speed: Option<f64>,
@@ -110,6 +113,8 @@ pub struct HourPoint {
     pub temperature: Option<f64>,
     pub code: Option<u8>,
     pub precip_probability: Option<f64>,
+    /// Daylight in that hour, where the provider says.
+    pub is_day: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -33,7 +33,7 @@ pub(super) fn render_hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) {
     for (i, h) in hours.iter().take(cols).enumerate() {
         let x = area.x + i as u16 * HOUR_COL;
         buf.set_string(x, area.y, format!("{:02}h", h.time.hour()), style::dim());
-        let glyph = h.code.map_or("?", wmo::glyph);
+        let glyph = h.code.map_or("?", |c| wmo::glyph_at(c, h.is_day));
         buf.set_string(
             x,
             area.y + 1,

@@ -179,6 +179,8 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         apparent: None,
         humidity: main.humidity,
         code: None,
+        // A station names no conditions to draw by day or night.
+        is_day: None,
         description: Some(match (&device.station_name, outdoor.is_some()) {
             (Some(n), true) => format!("{n}, outdoor"),
             (Some(n), false) => format!("{n}, indoor"),

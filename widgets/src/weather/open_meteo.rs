@@ -73,7 +73,7 @@ pub fn request(cfg: &Config, base: &Url) -> RequestSpec {
             "current",
             "temperature_2m,relative_humidity_2m,apparent_temperature,is_day,weather_code,wind_speed_10m,wind_direction_10m".into(),
         ),
-        ("hourly", "temperature_2m,weather_code,precipitation_probability".into()),
+        ("hourly", "temperature_2m,weather_code,precipitation_probability,is_day".into()),
         (
             "daily",
             "weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max".into(),
@@ -121,6 +121,7 @@ struct Current<'a> {
     temperature_2m: Option<f64>,
     relative_humidity_2m: Option<f64>,
     apparent_temperature: Option<f64>,
+    is_day: Option<f64>,
     weather_code: Option<f64>,
     wind_speed_10m: Option<f64>,
     wind_direction_10m: Option<f64>,
@@ -136,6 +137,8 @@ struct Hourly<'a> {
     weather_code: Vec<Option<f64>>,
     #[serde(default)]
     precipitation_probability: Vec<Option<f64>>,
+    #[serde(default)]
+    is_day: Vec<Option<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -201,6 +204,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
                 temperature: at(&h.temperature_2m, i),
                 code: code(at(&h.weather_code, i)),
                 precip_probability: at(&h.precipitation_probability, i),
+                is_day: at(&h.is_day, i).map(|d| d != 0.0),
             });
             if hourly.len() >= super::DAY_HOURS {
                 break;
@@ -231,6 +235,7 @@ pub fn parse(cfg: &Config, reply: &HttpReply, now: chrono::DateTime<chrono::Utc>
         apparent: cur.apparent_temperature,
         humidity: cur.relative_humidity_2m,
         code: code(cur.weather_code),
+        is_day: cur.is_day.map(|d| d != 0.0),
         description: None,
         wind_speed: cur.wind_speed_10m,
         wind_direction: cur.wind_direction_10m,

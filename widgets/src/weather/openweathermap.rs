@@ -117,6 +117,18 @@ struct Problem {
 struct Condition {
     id: u16,
     description: Option<String>,
+    /// "10d" or "10n": the last letter is day or night.
+    icon: Option<String>,
+}
+
+impl Condition {
+    fn is_day(&self) -> Option<bool> {
+        match self.icon.as_deref()?.chars().last()? {
+            'd' => Some(true),
+            'n' => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -211,6 +223,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 temperature: Some(s.main.temp),
                 code: s.weather.first().map(|w| wmo::from_owm(w.id)),
                 precip_probability: s.pop.map(|p| p * 100.0),
+                is_day: s.weather.first().and_then(Condition::is_day),
             };
             add_to_day(&mut days, &point, s.main.temp_max, s.main.temp_min);
             // Eight 3-hour steps make the day a zoomed card shows.
@@ -225,6 +238,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         apparent: c.main.feels_like,
         humidity: c.main.humidity,
         code: cond.map(|w| wmo::from_owm(w.id)),
+        is_day: cond.and_then(Condition::is_day),
         description: cond.and_then(|w| w.description.clone()).map(|d| {
             let mut chars = d.chars();
             chars

@@ -33,7 +33,7 @@ pub fn render(w: &Weather, strip: usize, ctx: &RenderCtx, area: Rect, buf: &mut 
     let glyph = if w.code.is_none() && w.station.is_some() {
         "⌂"
     } else {
-        wmo::glyph(code)
+        wmo::glyph_at(code, w.is_day)
     };
     let now = format!("{glyph} {}", temp(w.temperature, &w.temp_unit));
     let describe = w.description.clone().unwrap_or_else(|| wmo::describe(code).to_string());

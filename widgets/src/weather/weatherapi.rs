@@ -109,6 +109,7 @@ struct Current {
     wind_mph: Option<f64>,
     wind_degree: Option<f64>,
     condition: Option<Condition>,
+    is_day: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +129,7 @@ struct Hour {
     temp_f: Option<f64>,
     condition: Option<Condition>,
     chance_of_rain: Option<f64>,
+    is_day: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +207,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
                 temperature: pick(h.temp_c, h.temp_f),
                 code: h.condition.as_ref().and_then(|c| c.code).map(wmo::from_weatherapi),
                 precip_probability: h.chance_of_rain,
+                is_day: h.is_day.map(|d| d != 0),
             });
             if hourly.len() >= super::DAY_HOURS {
                 break;
@@ -234,6 +237,7 @@ pub fn parse(cfg: &Config, replies: &[HttpReply], now: DateTime<Utc>) -> Result<
         apparent: pick(c.feelslike_c, c.feelslike_f),
         humidity: c.humidity,
         code: c.condition.as_ref().and_then(|c| c.code).map(wmo::from_weatherapi),
+        is_day: c.is_day.map(|d| d != 0),
         description: c.condition.as_ref().and_then(|c| c.text.clone()),
         wind_speed: pick(c.wind_kph, c.wind_mph),
         wind_direction: c.wind_degree,

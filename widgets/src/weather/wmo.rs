@@ -27,6 +27,15 @@ pub fn describe(code: u8) -> &'static str {
 
 /// One narrow glyph per code family. Every glyph here is one column wide in
 /// the terminals we target; emoji-presentation symbols are avoided on purpose.
+/// The glyph for `code` in daylight or not: a clear or mainly clear night
+/// is a moon. Unknown daylight is taken as day.
+pub fn glyph_at(code: u8, is_day: Option<bool>) -> &'static str {
+    match (code, is_day) {
+        (0 | 1, Some(false)) => "☾",
+        _ => glyph(code),
+    }
+}
+
 pub fn glyph(code: u8) -> &'static str {
     match code {
         0 | 1 => "☀",

@@ -70,7 +70,14 @@ fn hours(hours: &[HourPoint], area: Rect, buf: &mut Buffer) -> u16 {
     if area.height == 0 {
         return area.y;
     }
-    heading(span_words(hours), area.x, area.y, area.width, buf);
+    // The third row of each hour is unlabelled there: the heading says it.
+    heading(
+        format!("{} · % chance of rain", span_words(hours)),
+        area.x,
+        area.y,
+        area.width,
+        buf,
+    );
     let per_row = usize::from((area.width / HOUR_COL).max(1));
     let mut y = area.y + 1;
     for chunk in hours.chunks(per_row) {
