@@ -449,7 +449,18 @@ impl App {
                     && s.data.as_ref() == Some(d)
                     && s.updated.map(|u| format::age(self.now, u)) == Some(format::age(self.now, at)));
                 match result {
-                    Ok(d) => {
+                    Ok(mut d) => {
+                        // Instant metrics keep a history here, from poll to
+                        // poll, for the card's sparkline and the zoom's chart.
+                        if let Data::Metrics(m) = &mut d {
+                            // Replaced below: taken, not copied.
+                            let before = match s.data.take() {
+                                Some(Data::Metrics(b)) => b,
+                                _ => Default::default(),
+                            };
+                            let step = self.widgets.get(id).map_or(std::time::Duration::ZERO, |w| w.refresh);
+                            m.carry_history(&before, step);
+                        }
                         s.data = Some(d);
                         s.updated = Some(at);
                         s.error = None;

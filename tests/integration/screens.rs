@@ -725,3 +725,44 @@ fn a_config_theme_and_its_override_reach_the_frame() {
     let (b, _) = App::reloaded(config::parse("t", &text).unwrap(), a);
     support::assert_monochrome(&themed(&b));
 }
+
+/// A JSON endpoint's values, polled four times: zoomed, a chart of each
+/// since start with its warn and crit lines, not two lines on a screen.
+#[test]
+fn a_zoomed_instant_metric_charts_its_history_since_start() {
+    const QUEUE: &str = r#"[widget.queue]
+kind = "metrics"
+provider = "json"
+title = "Queue"
+base_url = "http://127.0.0.1:9/"
+path = "/status"
+fields = [{ pointer = "/depth", label = "depth" }]
+warn = 150
+crit = 200
+refresh = "5s"
+"#;
+    use homedash_widgets::data::{Metrics, Reading};
+    let mut a = app(QUEUE, 80, 24);
+    key(&mut a, KeyCode::Char('z'));
+    let depth = |v: f64| {
+        Ok(Data::Metrics(Metrics {
+            readings: vec![Reading {
+                label: "depth".into(),
+                value: v,
+                history: vec![],
+                span: None,
+            }],
+        }))
+    };
+    fetched(&mut a, "queue", 15, depth(120.0));
+    let one = format!("{}", render(&a));
+    assert!(one.contains("its chart starts with the next poll"), "{one}");
+    for (ago, v) in [(10, 160.0), (5, 210.0), (0, 140.0)] {
+        fetched(&mut a, "queue", ago, depth(v));
+    }
+    let shot = render(&a);
+    let text = format!("{shot}");
+    assert!(text.contains("warn 150") && text.contains("crit 200"), "{text}");
+    assert!(text.contains("min 120  max 210"), "{text}");
+    insta::assert_snapshot!(shot);
+}

@@ -69,6 +69,32 @@ impl crate::text::Clean for Metrics {
     }
 }
 
+/// The most points an instant reading's history keeps: 12 hours of
+/// minute polls.
+pub const KEPT: usize = 720;
+
+impl Metrics {
+    /// Instant readings (a JSON value, an instant query, a /metrics
+    /// scrape: no history of their own) carry on the history of the same
+    /// label in `before`, with their value now appended, so a zoomed card
+    /// charts them since start. `step` is the time between polls.
+    pub fn carry_history(&mut self, before: &Metrics, step: std::time::Duration) {
+        for r in self.readings.iter_mut().filter(|r| r.history.is_empty()) {
+            let mut h = before
+                .readings
+                .iter()
+                .find(|b| b.label == r.label)
+                .map(|b| b.history.clone())
+                .unwrap_or_default();
+            h.push(r.value);
+            let over = h.len().saturating_sub(KEPT);
+            h.drain(..over);
+            r.span = u32::try_from(h.len() - 1).ok().filter(|n| *n > 0).map(|n| step * n);
+            r.history = h;
+        }
+    }
+}
+
 /// How a value is shown: its unit, decimals and the thresholds that colour
 /// it. With `warn` above `crit`, lower values are the worse ones.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -161,6 +187,14 @@ pub fn render(m: &Metrics, display: &Display, ctx: &crate::data::RenderCtx, area
     if ctx.zoomed && chart::render(m, display, area, buf) {
         return;
     }
+    // Zoomed before there are two points to chart: say when there will be.
+    if ctx.zoomed && area.height > 2 && m.readings.iter().all(|r| r.history.len() < 2) {
+        let note = "its chart starts with the next poll, and grows with each one";
+        Line::from(Span::styled(note, style::dim())).render(
+            Rect::new(area.x, area.bottom() - 1, area.width, 1),
+            buf,
+        );
+    }
     let w = usize::from(area.width);
     if m.readings.is_empty() {
         Line::from(Span::styled("no series matched", style::dim())).render(area, buf);
@@ -251,6 +285,44 @@ mod tests {
             crate::provider::Verdict::of(&json::json_probe_result(&denied, now)),
             crate::provider::Verdict::Rejected("HTTP 401".into())
         );
+    }
+
+    /// An instant value polled three times: a history of three, oldest
+    /// first, spanning two polls; a label that went away takes nothing.
+    #[test]
+    fn instant_readings_carry_their_history_from_poll_to_poll() {
+        let at = |v: f64| Metrics {
+            readings: vec![Reading {
+                label: "depth".into(),
+                value: v,
+                history: vec![],
+                span: None,
+            }],
+        };
+        let step = std::time::Duration::from_secs(5);
+        let mut first = at(1.0);
+        first.carry_history(&Metrics::default(), step);
+        assert_eq!((first.readings[0].history.clone(), first.readings[0].span), (vec![1.0], None));
+        let mut second = at(2.0);
+        second.carry_history(&first, step);
+        let mut third = at(3.0);
+        third.carry_history(&second, step);
+        assert_eq!(third.readings[0].history, [1.0, 2.0, 3.0]);
+        assert_eq!(third.readings[0].span, Some(step * 2));
+        // A range query's own history is left alone.
+        let mut range = at(9.0);
+        range.readings[0].history = vec![7.0, 8.0, 9.0];
+        range.carry_history(&third, step);
+        assert_eq!(range.readings[0].history, [7.0, 8.0, 9.0]);
+        // Kept to the last KEPT points.
+        let mut long = third.clone();
+        for v in 0..(KEPT + 10) {
+            let mut next = at(v as f64);
+            next.carry_history(&long, step);
+            long = next;
+        }
+        assert_eq!(long.readings[0].history.len(), KEPT);
+        assert_eq!(long.readings[0].history.last(), Some(&((KEPT + 9) as f64)));
     }
 
     #[test]
