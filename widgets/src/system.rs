@@ -142,6 +142,8 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
                     samples: s.samples,
                     max: Some(100),
                     style: style::usage(s.cpu_pct),
+                    scale: |top| format!("{top}%"),
+                    scale_width: 5,
                 };
                 y += chart_row(
                     row,
@@ -172,6 +174,8 @@ pub fn render(cfg: &Config, s: &Snapshot, area: Rect, buf: &mut Buffer) {
                     samples: s.samples,
                     max: None,
                     style: Style::new().fg(style::ACCENT),
+                    scale: |top| format::rate(top as f64),
+                    scale_width: 12,
                 };
                 y += chart_row(
                     row,
@@ -203,6 +207,10 @@ struct Chart<'a> {
     samples: u64,
     max: Option<u64>,
     style: Style,
+    /// The chart's top value in words, said at its right: its scale.
+    scale: fn(u64) -> String,
+    /// Room kept for that: the widest it can be.
+    scale_width: u16,
 }
 
 /// A label and value, with a history chart `height` rows tall beside them.
@@ -213,7 +221,20 @@ fn chart_row(row: Rect, height: u16, label: &str, value: Vec<Span<'_>>, chart: &
         height,
         ..tail_area(row, used)
     };
-    spark(area, chart.history, chart.samples, chart.max, chart.style, buf);
+    // The scale beside the chart's top row, where there is room for both.
+    let keep = chart.scale_width + 1;
+    if area.width >= keep + 8 {
+        let drawn = Rect {
+            width: area.width - keep,
+            ..area
+        };
+        if let Some(top) = spark(drawn, chart.history, chart.samples, chart.max, chart.style, buf) {
+            let text = format::fit(&format!("┤{}", (chart.scale)(top)), usize::from(chart.scale_width));
+            buf.set_string(drawn.right() + 1, area.y, text, style::dim());
+        }
+    } else {
+        spark(area, chart.history, chart.samples, chart.max, chart.style, buf);
+    }
     height
 }
 
@@ -247,21 +268,24 @@ fn tail_area(row: Rect, used: u16) -> Rect {
     Rect::new(row.x + used, row.y, row.width.saturating_sub(used), 1)
 }
 
-fn spark(area: Rect, history: &[u64], samples: u64, max: Option<u64>, style: Style, buf: &mut Buffer) {
+/// Draws the chart; returns the value its top row stands for, if any.
+fn spark(area: Rect, history: &[u64], samples: u64, max: Option<u64>, style: Style, buf: &mut Buffer) -> Option<u64> {
     if area.width < 4 {
-        return;
+        return None;
     }
     let data = sweep(history, samples, area.width);
+    let seen = data.iter().flatten().copied().max().unwrap_or(0);
+    // An idle chart has no scale to tell.
+    let said = max.or((seen > 0).then_some(seen));
     // With all values zero ratatui would scale to zero and draw full bars.
-    let top = max
-        .unwrap_or_else(|| data.iter().flatten().copied().max().unwrap_or(0))
-        .max(1);
+    let top = said.unwrap_or(0).max(1);
     Sparkline::default()
         .data(data)
         .absent_value_symbol(" ")
         .max(top)
         .style(style)
         .render(area, buf);
+    said
 }
 
 fn bar(area: Rect, pct: f64, buf: &mut Buffer) {
@@ -350,10 +374,10 @@ mod tests {
         assert_eq!(
             text(&buf),
             [
-                "CPU   42%  ▂▄▆█▃                                ",
+                "CPU   42%  ▂▄▆█▃                           ┤100%",
                 "MEM   38% 6.0 GiB / 16.0 GiB ███████░░░░░░░░░░░░",
                 "DISK  50% / 50.0 GiB / 100.0 GiB ████████░░░░░░░",
-                "NET  ↓1.5 KiB/s ↑0 B/s    ▂▅█                   ",
+                "NET  ↓1.5 KiB/s ↑0 B/s    ▂▅█       ┤3 B/s      ",
                 "LOAD 0.50 0.25 0.12  8 cores                    ",
             ]
         );
