@@ -28,13 +28,12 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
         Style::new().add_modifier(Modifier::BOLD)
     };
     let badge = w.credential.as_deref().and_then(|c| app.facts().cred_warning(c));
-    let title = format::fit(&w.title, usize::from(area.width.saturating_sub(4)));
-    let right = freshness(
-        s,
-        now,
-        timed || w.source.default_base().is_none(),
+    let badge_w = badge.as_ref().map_or(0, |b| b.chars().count() + 3);
+    let (title, right) = heading(
+        &w.title,
+        badge_w,
+        freshness(s, now, timed || w.source.default_base().is_none()),
         area.width,
-        title.chars().count() + badge.as_ref().map_or(0, |b| b.chars().count() + 3),
     );
     let block = Block::bordered()
         .border_type(if focused {
@@ -84,9 +83,29 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
     Paragraph::new(lines).wrap(Wrap { trim: true }).render(inner, buf);
 }
 
-/// The right-hand title: loading, error class and age. It shrinks to fit
-/// beside the title, and goes rather than overwrite it.
-fn freshness(s: &WidgetState, now: DateTime<Utc>, local_source: bool, width: u16, title: usize) -> Line<'static> {
+/// A title shortens to this before the right-hand title gives way.
+const TITLE_KEPT: usize = 12;
+
+/// The title, cut to fit, and the right-hand title that fits beside it:
+/// the whole one, else its compact form, else none. The title shortens
+/// first (down to `TITLE_KEPT`), so "updated 2m ago" outlasts the end of
+/// a long name.
+fn heading(title: &str, badge_w: usize, right: [Line<'static>; 2], width: u16) -> (String, Line<'static>) {
+    // Corners, and a space either side of the title.
+    let room = usize::from(width).saturating_sub(4 + badge_w);
+    let full = title.chars().count();
+    for r in right {
+        let beside = if r.width() == 0 { 0 } else { r.width() + 1 };
+        let left = room.saturating_sub(beside);
+        if left >= full.min(TITLE_KEPT) {
+            return (format::fit(title, left), r);
+        }
+    }
+    (format::fit(title, room), Line::default())
+}
+
+/// The right-hand title: loading, error class and age, whole and compact.
+fn freshness(s: &WidgetState, now: DateTime<Utc>, local_source: bool) -> [Line<'static>; 2] {
     let warn = Style::new().fg(style::WARN);
     let spin = if s.loading { "⟳ " } else { "" };
     let full: Vec<Span<'static>> = match (&s.error, s.updated) {
@@ -106,11 +125,32 @@ fn freshness(s: &WidgetState, now: DateTime<Utc>, local_source: bool, width: u16
         Some(_) => vec![Span::styled(format!("{spin}⚠ "), warn)],
         None => vec![],
     };
-    // Corners, and a space either side of the title.
-    let room = usize::from(width).saturating_sub(title + 4);
-    [full, compact]
-        .into_iter()
-        .map(Line::from)
-        .find(|l| l.width() < room)
-        .unwrap_or_default()
+    [Line::from(full), Line::from(compact)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.to_string()).collect()
+    }
+
+    #[test]
+    fn a_long_title_shortens_before_the_age_goes() {
+        let right = || [Line::from("updated 2m ago "), Line::from("")];
+        let long = "London weather (OpenWeatherMap, metric)";
+        // Room for all: both whole.
+        let (t, r) = heading("Berlin", 0, right(), 60);
+        assert_eq!((t.as_str(), text(&r).as_str()), ("Berlin", "updated 2m ago "));
+        // A long title gives way first.
+        let (t, r) = heading(long, 0, right(), 40);
+        assert_eq!(text(&r), "updated 2m ago ");
+        assert!(t.ends_with('…') && t.chars().count() >= TITLE_KEPT, "{t}");
+        assert!(t.chars().count() + r.width() + 1 + 4 <= 40);
+        // Too narrow for both even so: the title stays, the age goes.
+        let (t, r) = heading(long, 0, right(), 26);
+        assert_eq!(text(&r), "");
+        assert_eq!(t.chars().count(), 22);
+    }
 }

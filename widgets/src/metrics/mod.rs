@@ -190,10 +190,7 @@ pub fn render(m: &Metrics, display: &Display, ctx: &crate::data::RenderCtx, area
     // Zoomed before there are two points to chart: say when there will be.
     if ctx.zoomed && area.height > 2 && m.readings.iter().all(|r| r.history.len() < 2) {
         let note = "its chart starts with the next poll, and grows with each one";
-        Line::from(Span::styled(note, style::dim())).render(
-            Rect::new(area.x, area.bottom() - 1, area.width, 1),
-            buf,
-        );
+        Line::from(Span::styled(note, style::dim())).render(Rect::new(area.x, area.bottom() - 1, area.width, 1), buf);
     }
     let w = usize::from(area.width);
     if m.readings.is_empty() {
@@ -302,7 +299,10 @@ mod tests {
         let step = std::time::Duration::from_secs(5);
         let mut first = at(1.0);
         first.carry_history(&Metrics::default(), step);
-        assert_eq!((first.readings[0].history.clone(), first.readings[0].span), (vec![1.0], None));
+        assert_eq!(
+            (first.readings[0].history.clone(), first.readings[0].span),
+            (vec![1.0], None)
+        );
         let mut second = at(2.0);
         second.carry_history(&first, step);
         let mut third = at(3.0);
