@@ -13,8 +13,7 @@ use homedash::dashboard::msg::Msg;
 use homedash::dashboard::view;
 use homedash::setup::plan::{self, Plan, Preset, WidgetPlan};
 use homedash_widgets::source::Kind;
-use homedash_widgets::system::{Disk, Snapshot};
-use homedash_widgets::{Data, HttpReply};
+use homedash_widgets::HttpReply;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -27,25 +26,7 @@ fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-27T13:20:00Z").unwrap().to_utc()
 }
 
-fn system() -> Data {
-    Data::System(Snapshot {
-        cpu_pct: 37.0,
-        cores: 8,
-        samples: 90,
-        cpu_history: (0..90).map(|i| (i * 37 % 100) as u64).collect(),
-        mem_used: 9 << 30,
-        mem_total: 16 << 30,
-        disks: vec![Disk {
-            mount: "/".into(),
-            used: 180 << 30,
-            total: 250 << 30,
-        }],
-        rx_bps: 2_400_000.0,
-        tx_bps: 310_000.0,
-        net_history: (0..90).map(|i| (i * 7919 % 5000) as u64).collect(),
-        load: [1.25, 0.9, 0.7],
-    })
-}
+use crate::support::readable::system;
 
 /// `text` at `w`x`h` with every widget loaded: the demo's own answers
 /// (seeded, at a fixed time) for those that poll, a fixed snapshot for

@@ -9,7 +9,6 @@ use homedash::config;
 use homedash::dashboard::app::App;
 use homedash::dashboard::msg::Msg;
 use homedash::dashboard::view;
-use homedash_widgets::system::{Disk, Snapshot};
 use homedash_widgets::{Data, ErrorClass, FetchError, HttpReply};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -48,25 +47,7 @@ fn weather(app: &App, name: &str) -> Data {
         .unwrap()
 }
 
-fn system() -> Data {
-    Data::System(Snapshot {
-        cpu_pct: 37.0,
-        cores: 8,
-        samples: 90,
-        cpu_history: (0..90).map(|i| (i * 37 % 100) as u64).collect(),
-        mem_used: 9 << 30,
-        mem_total: 16 << 30,
-        disks: vec![Disk {
-            mount: "/".into(),
-            used: 180 << 30,
-            total: 250 << 30,
-        }],
-        rx_bps: 2_400_000.0,
-        tx_bps: 310_000.0,
-        net_history: (0..90).map(|i| (i * 7919 % 5000) as u64).collect(),
-        load: [1.25, 0.9, 0.7],
-    })
-}
+use crate::support::readable::system;
 
 fn fetched(app: &mut App, name: &str, ago_secs: i64, result: Result<Data, FetchError>) {
     let at = now() - chrono::Duration::seconds(ago_secs);
