@@ -67,8 +67,17 @@ pub fn reference() -> String {
 pub fn manual_line(installed: &Option<PathBuf>) -> String {
     match installed {
         Some(_) => "\nThe manual: man homedash".to_string(),
-        None => "\nThe manual is not installed here; in the source tree: man ./assets/homedash.1".to_string(),
+        None => match source_manual() {
+            Some(p) => format!("\nThe manual is not installed; read it with: man -l {}", p.display()),
+            None => "\nThe manual is not installed here; in the source tree: man -l assets/homedash.1".to_string(),
+        },
     }
+}
+
+/// The page in the source tree this binary was built from, while it is
+/// still there.
+fn source_manual() -> Option<PathBuf> {
+    Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/homedash.1"))).filter(|p| p.is_file())
 }
 
 /// The installed man page, if any: in $MANPATH, beside the binary

@@ -13,6 +13,18 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    // `--theme` colours the dashboard and setup; before another command it
+    // would be taken and ignored, so it is refused as clap refuses it after.
+    if let (Some(_), Some(c)) = (&cli.theme, &cli.command)
+        && !matches!(c, Command::Setup { .. })
+    {
+        homedash::cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--theme colours the dashboard and `homedash setup`; this command draws nothing",
+            )
+            .exit();
+    }
     let origin = Origin::locate(
         cli.config.clone(),
         std::env::var_os("HOMEDASH_CONFIG").map(Into::into),

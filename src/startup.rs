@@ -1,6 +1,6 @@
 //! `homedash` with no subcommand: config, logging, terminal, loop, restore.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -143,11 +143,16 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
         &mut said,
     ));
     let restored = terminal::restore();
-    drop(logs);
+    // The terminal may be gone (SIGHUP): a failed write is no reason to
+    // panic, which `eprintln!` would.
     for line in said {
-        eprintln!("{}", crate::outside::admit_lines(&line, 2000));
+        let _ = writeln!(std::io::stderr(), "{}", crate::outside::admit_lines(&line, 2000));
     }
-    match (result, restored) {
+    // A terminal that is gone (its window closed: writes fail with EIO)
+    // cannot be restored, and needs no restoring: the session's own end
+    // decides the exit, SIGHUP's 129 when the loop saw the terminal go.
+    let restored = restored.or_else(|e| if io_gone(&e) { Ok(()) } else { Err(e) });
+    let code = match (result, restored) {
         (Ok(exit), Ok(())) => {
             tracing::info!(?exit, "exit");
             match exit {
@@ -156,17 +161,42 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
                 _ => ExitCode::SUCCESS,
             }
         }
+        (Err(e), _)
+            if e.chain()
+                .filter_map(|c| c.downcast_ref::<std::io::Error>())
+                .any(io_gone) =>
+        {
+            tracing::info!(error = %e, "exit: the terminal is gone");
+            ExitCode::from(129)
+        }
         (Err(e), _) => {
-            eprintln!("{:?}", color_eyre::eyre::eyre!(e));
+            tracing::error!(error = %e, "the session ended on an error");
+            let _ = writeln!(std::io::stderr(), "{:?}", color_eyre::eyre::eyre!(e));
             ExitCode::FAILURE
         }
         (_, Err(e)) => {
+            tracing::error!(error = %e, "could not restore the terminal");
             crate::commands::out::error(format_args!(
                 "could not restore the terminal: {e}; run `reset` if it misbehaves"
             ));
             ExitCode::FAILURE
         }
-    }
+    };
+    // Last: the log's writer flushes what the lines above said.
+    drop(logs);
+    code
+}
+
+/// An error that says the terminal itself is gone: a write to a closed
+/// pty fails with EIO, or the pipe broke.
+fn io_gone(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(5)
+        || e.kind() == std::io::ErrorKind::BrokenPipe
+        // An error rewrapped on its way up (the input reader's) keeps the
+        // OS's inside.
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .is_some_and(io_gone)
 }
 
 /// One terminal, several screens in turn: the first-run dashboard, the

@@ -152,7 +152,9 @@ fn weather(provider: &str, path: &str, query: &HashMap<String, String>, now: Dat
             let imperial = q(query, "units") == "imperial";
             let c = wave("owm", 11.0, 4.0, now.timestamp() as f64);
             let temp = if imperial { c * 1.8 + 32.0 } else { c };
-            json!({"weather": [{"id": 803, "main": "Clouds", "description": "broken clouds"}],
+            // The icon's last letter: day or night in London (UTC here).
+            let dn = if (7..19).contains(&now.hour()) { "d" } else { "n" };
+            json!({"weather": [{"id": 803, "main": "Clouds", "description": "broken clouds", "icon": format!("04{dn}")}],
                    "main": {"temp": round(temp, 2), "feels_like": round(temp - 1.5, 2), "temp_min": round(temp - 2.0, 2),
                             "temp_max": round(temp + 3.0, 2), "humidity": 72},
                    "wind": {"speed": round(noisy(4.1, 1.0), 2), "deg": 250}, "dt": now.timestamp(), "timezone": 0,
@@ -165,9 +167,11 @@ fn weather(provider: &str, path: &str, query: &HashMap<String, String>, now: Dat
                     let t = now.timestamp() + i * 10800;
                     let id = [800, 801, 803, 500][(i % 4) as usize];
                     let temp = wave("owm", 11.0, 4.0, t as f64) + 3.0 * ((i / 8) as f64 * 1.3).sin();
+                    let pod = if (7..19).contains(&(t / 3600 % 24)) { "d" } else { "n" };
                     json!({"dt": t, "main": {"temp": round(temp, 1), "temp_max": round(temp + 1.5, 1),
                                               "temp_min": round(temp - 1.5, 1)},
-                           "weather": [{"id": id}], "pop": (i * 13 % 90) as f64 / 100.0})
+                           "weather": [{"id": id, "icon": format!("01{pod}")}], "pop": (i * 13 % 90) as f64 / 100.0,
+                           "sys": {"pod": pod}})
                 })
                 .collect();
             json!({"cod": "200", "list": list, "city": {"name": "London", "timezone": 0}})
@@ -192,7 +196,8 @@ fn weatherapi(query: &HashMap<String, String>, now: DateTime<Utc>) -> Value {
                         let code = [1000, 1003, 1006, 1183][(h % 4) as usize];
                         let temp = c + (h as f64 - 12.0).abs() * -0.4 + 4.0;
                         json!({"time": t.map(|t| t.format("%Y-%m-%d %H:%M").to_string()), "temp_c": round(temp, 1),
-                               "temp_f": f(temp), "condition": {"code": code}, "chance_of_rain": ((d * 24 + h) * 11 % 100)})
+                               "temp_f": f(temp), "condition": {"code": code}, "chance_of_rain": ((d * 24 + h) * 11 % 100),
+                               "is_day": i64::from((7..19).contains(&h))})
                     })
                     .collect();
                 let shift = 3.0 * (d as f64 * 1.3).sin();
@@ -209,7 +214,8 @@ fn weatherapi(query: &HashMap<String, String>, now: DateTime<Utc>) -> Value {
     json!({"location": {"name": "Tokyo", "localtime": local.format("%Y-%m-%d %H:%M").to_string()},
                "current": {"temp_c": round(c, 1), "temp_f": f(c), "feelslike_c": round(c - 1.0, 1),
                            "feelslike_f": f(c - 1.0), "humidity": 64, "wind_kph": round(noisy(12.0, 3.0), 1),
-                           "wind_mph": 7.5, "wind_degree": 120, "condition": {"text": "Partly cloudy", "code": 1003}},
+                           "wind_mph": 7.5, "wind_degree": 120, "condition": {"text": "Partly cloudy", "code": 1003},
+                           "is_day": i64::from((7..19).contains(&local.hour()))},
                "forecast": {"forecastday": forecastday}})
 }
 

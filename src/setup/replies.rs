@@ -36,6 +36,12 @@ impl Wizard {
             Reply::Checked { name, ok, text } => {
                 if let Some(p) = self.creds.iter_mut().find(|c| c.name == name) {
                     p.state = match &p.state {
+                        // A key this run stored, refused where the endpoint
+                        // now points: not kept as it is.
+                        KeyState::Existing { .. } if p.created && !ok => KeyState::Failed(format!(
+                            "{text}: fix the endpoint and press {} to test it again, or paste the key again",
+                            self.keys.first(Scope::Wizard, Action::Next)
+                        )),
                         KeyState::Existing { fingerprint, .. } => KeyState::Existing {
                             fingerprint: fingerprint.clone(),
                             test: Some((ok, text)),
@@ -169,6 +175,7 @@ impl Wizard {
             p.state = match result {
                 Ok(s) => {
                     p.created = true;
+                    p.stored_as = Some(name.to_string());
                     KeyState::Stored {
                         fingerprint: s.fingerprint,
                         ok: s.ok,

@@ -185,6 +185,10 @@ pub struct CredPage {
     /// The endpoint the page's key was last tested at: a key tested
     /// somewhere else is tested again before the page is done.
     pub tested_at: Option<String>,
+    /// The keyring name this run stored its token under (the provider's
+    /// credential, or the gateway's): what a cancel deletes, whatever
+    /// source the page shows by then.
+    pub stored_as: Option<String>,
 }
 
 impl CredPage {
@@ -211,6 +215,7 @@ impl CredPage {
             endpoint: String::new(),
             on_endpoint: false,
             tested_at: None,
+            stored_as: None,
         }
     }
 
@@ -811,7 +816,7 @@ impl Wizard {
             .iter()
             .filter(|c| c.created && (cancelled || c.dropped || !matches!(c.src, SrcKind::Keyring | SrcKind::Gateway)))
             .flat_map(|c| {
-                let mut names = vec![c.cred_name().to_string()];
+                let mut names = vec![c.stored_as.clone().unwrap_or_else(|| c.cred_name().to_string())];
                 if c.is_oauth() {
                     names.push(crate::credentials::client_secret_account(&c.name));
                 }
@@ -1537,6 +1542,30 @@ mod tests {
         );
     }
 
+    /// A key stored, then the page switched to the team gateway before a
+    /// cancel: the key stored goes, and the gateway's token (which this run
+    /// never stored, and may be someone's) stays.
+    #[test]
+    fn a_cancel_deletes_what_was_stored_whatever_source_the_page_shows_now() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
+        w.update(&Event::Paste("tok".into()));
+        w.update(&key(KeyCode::Enter));
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Ok(Stored {
+                fingerprint: "…tok·0000".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        w.update(&key(KeyCode::BackTab));
+        w.update(&key(KeyCode::Left));
+        assert_eq!(w.page().unwrap().src, SrcKind::Gateway);
+        assert_eq!(w.to_discard(true), ["finnhub"]);
+    }
+
     /// "38,72" as a person in Lisbon types it; the place typed names the
     /// card even after a search that found other places.
     #[test]
@@ -1628,6 +1657,20 @@ mod tests {
             matches!(&ops[..], [Op::Check { base, source: SecretSource::Keyring, .. }] if base.as_str() == "https://proxy.example/finnhub"),
             "{ops:?}"
         );
+        // Refused there: the key this run stored is not kept as it is.
+        w.on(Reply::Checked {
+            name: "finnhub".into(),
+            ok: false,
+            text: "rejected: Invalid API key.".into(),
+        });
+        assert!(matches!(&w.page().unwrap().state, KeyState::Failed(t) if t.contains("rejected")));
+        assert!(!w.page().unwrap().ready());
+        w.update(&key(KeyCode::Enter));
+        assert_eq!(w.step, Step::Credentials, "a refused key does not let the step end");
+        // Moved back: tested again.
+        w.update(&Event::Paste("/".into()));
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        assert!(matches!(&ops[..], [Op::Check { .. }]), "{ops:?}");
     }
 
     #[test]

@@ -12,7 +12,38 @@ use ratatui::backend::CrosstermBackend;
 
 /// Frames are written through one buffer and flushed once, so the
 /// terminal gets a frame in one write instead of many 1 KiB pieces.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// The terminal while the TUI runs. Dropped, it shows the cursor again
+/// where it can; where the terminal is gone (a closed window's SIGHUP) it
+/// says nothing. ratatui's own drop would `eprintln!` the failure, and that
+/// panics on a closed stderr: exit 101 where 129 is due.
+pub struct Tui(Option<Term>);
+
+impl std::ops::Deref for Tui {
+    type Target = Term;
+    fn deref(&self) -> &Term {
+        // Some from `enter` until `drop`.
+        self.0.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl std::ops::DerefMut for Tui {
+    fn deref_mut(&mut self) -> &mut Term {
+        self.0.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Some(mut t) = self.0.take()
+            && t.show_cursor().is_err()
+        {
+            // Its drop would print the same failure again, and panic.
+            std::mem::forget(t);
+        }
+    }
+}
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -29,7 +60,7 @@ pub fn enter() -> io::Result<Tui> {
         EnableBracketedPaste,
         cursor::Hide
     )?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, out)))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, out))).map(|t| Tui(Some(t)))
 }
 
 /// Idempotent, so every exit path can call it.
@@ -58,7 +89,9 @@ pub fn install_hooks() -> color_eyre::Result<()> {
     std::panic::set_hook(Box::new(move |info| {
         let _ = restore();
         tracing::error!(panic = %info, "panic");
-        eprintln!("{}", panic_hook.panic_report(info));
+        // Not `eprintln!`: with the terminal gone it would panic again,
+        // inside this hook, and abort instead of exiting.
+        let _ = writeln!(std::io::stderr(), "{}", panic_hook.panic_report(info));
         std::process::exit(101);
     }));
     Ok(())

@@ -193,7 +193,7 @@ fn help_points_to_the_manual_where_it_is_installed() {
     });
     if !system {
         let out = help(dir.path());
-        assert!(out.contains("The manual is not installed here"), "{out}");
+        assert!(out.contains("The manual is not installed"), "{out}");
         assert!(!out.contains("The manual: man homedash"), "{out}");
     }
     std::fs::create_dir_all(dir.path().join("man1")).unwrap();
@@ -204,4 +204,16 @@ fn help_points_to_the_manual_where_it_is_installed() {
     .unwrap();
     let out = help(dir.path());
     assert!(out.trim_end().ends_with("The manual: man homedash"), "{out}");
+}
+
+/// `--theme` belongs to what draws: before another command it is refused
+/// (exit 2), not taken and ignored.
+#[test]
+fn theme_before_a_command_that_draws_nothing_is_refused() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_homedash"))
+        .args(["--theme", "light", "creds", "test", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--theme colours the dashboard"));
 }

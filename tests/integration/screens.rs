@@ -747,3 +747,16 @@ refresh = "5s"
     assert!(text.contains("min 120  max 210"), "{text}");
     insta::assert_snapshot!(shot);
 }
+
+/// A status line cut to fit says "! shows all", and `!` does: the whole
+/// line, not "No message".
+#[test]
+fn bang_shows_the_status_line_the_bar_had_to_cut() {
+    let mut a = app(config::EMBEDDED_DEFAULT, 50, 20);
+    let bar = format!("{}", render(&a));
+    assert!(bar.contains("! shows all"), "{bar}");
+    key(&mut a, KeyCode::Char('!'));
+    let shown = format!("{}", render(&a));
+    assert!(shown.contains("Asia/Tokyo"), "{shown}");
+    assert!(!shown.contains("No message"), "{shown}");
+}

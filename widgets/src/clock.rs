@@ -242,7 +242,13 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
                         ),
                         style::label(),
                     ),
-                    Span::styled(zt.format(time_fmt).to_string(), style::value()),
+                    // In 12-hour time each zone says AM or PM: 11:17 is
+                    // not 23:17.
+                    Span::styled(
+                        zt.format(&format!("{time_fmt}{}", if cfg.hour12 { " %p" } else { "" }))
+                            .to_string(),
+                        style::value(),
+                    ),
                 ],
                 vec![Span::styled(format!(" {diff}"), style::dim())],
                 vec![Span::styled(day, style::dim())],
@@ -355,6 +361,19 @@ mod tests {
             text(&buf),
             ["23:05  Fri 27 Nov  ", "London        23:05", "+2 more            "]
         );
+    }
+
+    #[test]
+    fn in_twelve_hour_time_every_zone_says_am_or_pm() {
+        let cfg = Config {
+            zones: vec!["local".into(), "Asia/Tokyo".into()],
+            hour12: true,
+            ..Config::default()
+        };
+        let (w, _) = Registered::min_content(&cfg);
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, 2));
+        render(&cfg, now(), FixedOffset::east_opt(0).unwrap(), buf.area, &mut buf);
+        assert_eq!(text(&buf)[1], "Tokyo         08:05 AM");
     }
 
     #[test]

@@ -27,14 +27,15 @@ impl Kind {
     /// widget of this kind is readable, as (columns, rows): a weather
     /// card's current line, a quote's symbol, price and change under the
     /// header with room for a second row or `+N more`, a metric's label
-    /// and value. A provider whose config decides more (a clock's zones,
+    /// and value with the same. A provider whose config decides more (a clock's zones,
     /// the System card's rows) says so in `Registered::min_content`.
     pub fn min_content(self) -> (u16, u16) {
         match self {
             Kind::Weather => (24, 1),
             // Symbol 8, price 10, change % 9: `stocks::render`'s columns.
             Kind::Stocks => (27, 3),
-            Kind::Metrics => (24, 1),
+            // A reading, and a row for the next or `+N more`.
+            Kind::Metrics => (24, 2),
             Kind::System => (34, 5),
             Kind::Clock => (19, 1),
         }

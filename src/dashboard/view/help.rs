@@ -12,7 +12,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::keymap::{Action, DASHBOARD, FIRST_RUN, HELP_ROWS, KeyMap, Scope};
 
 /// The whole terminal the overlay needs: its box and the two bars.
-pub const MIN: (u16, u16) = (44, HELP_ROWS as u16 + 4 + 2);
+/// Narrower, its descriptions are cut mid-word.
+pub const MIN: (u16, u16) = (58, HELP_ROWS as u16 + 4 + 2);
 
 pub fn draw(f: &mut Frame, body: Rect, first_run: bool, keys: &KeyMap) {
     let first = if first_run { FIRST_RUN } else { &[] };

@@ -79,9 +79,15 @@ pub fn draw(app: &App, f: &mut Frame) {
         }
     }
     if app.status_open {
-        let text = app
-            .status_message()
-            .unwrap_or_else(|| "No message: the status bar shows nothing more than it says.".into());
+        // The message behind the bar, else the bar's own line whole (the
+        // focused widget's, cut where the terminal is narrow).
+        let text = app.status_message().unwrap_or_else(|| {
+            let line: String = status_line(app).spans.iter().map(|s| s.content.as_ref()).collect();
+            match line.trim() {
+                "" => "No message: the status bar shows nothing more than it says.".to_string(),
+                l => l.to_string(),
+            }
+        });
         let lines: Vec<Line> = text.lines().map(|l| Line::from(l.to_string())).collect();
         crate::ui::dialog::dialog(f, body, " Message ", lines, " any key closes ");
     }
@@ -202,7 +208,22 @@ fn page_bar(app: &App, f: &mut Frame, area: Rect) {
 }
 
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
-    let line = if let Some(e) = &app.config_error {
+    let line = status_line(app);
+    // Cut to fit, it says so, and `!` shows all of it.
+    let marker = " … ! shows all";
+    let fits = line.width() <= usize::from(area.width);
+    f.render_widget(line, area);
+    let w = marker.chars().count() as u16;
+    if !fits && area.width > w + 10 {
+        let at = Rect::new(area.right() - w, area.y, w, 1);
+        f.render_widget(ratatui::widgets::Clear, at);
+        f.render_widget(Line::from(Span::styled(marker, style::value().fg(style::ACCENT))), at);
+    }
+}
+
+/// What the status bar says, whole.
+fn status_line(app: &App) -> Line<'static> {
+    if let Some(e) = &app.config_error {
         // The first problem, and how many more `homedash check` would list.
         let (first, more) = match e {
             LoadError::Invalid(c) => (
@@ -288,16 +309,6 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         Line::from(spans)
     } else {
         Line::default()
-    };
-    // Cut to fit, it says so, and `!` shows all of it.
-    let marker = " … ! shows all";
-    let fits = line.width() <= usize::from(area.width);
-    f.render_widget(line, area);
-    if !fits && area.width as usize > marker.len() + 10 {
-        let w = marker.chars().count() as u16;
-        let at = Rect::new(area.right() - w, area.y, w, 1);
-        f.render_widget(ratatui::widgets::Clear, at);
-        f.render_widget(Line::from(Span::styled(marker, style::value().fg(style::ACCENT))), at);
     }
 }
 

@@ -512,7 +512,7 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
             ),
         ));
         if let Some(seen) = &u.last {
-            lines.push(row("last answer", seen.describe()));
+            lines.push(row("answered", seen.describe()));
         }
     }
     if let Some(c) = cfg {

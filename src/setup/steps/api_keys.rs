@@ -144,6 +144,13 @@ impl Wizard {
         if let Err(why) = p.endpoint_url() {
             p.on_value = false;
             p.on_endpoint = true;
+            // A result from another endpoint would contradict the note.
+            if matches!(
+                p.state,
+                KeyState::Unconfirmed(_) | KeyState::Tested { .. } | KeyState::Failed(_)
+            ) {
+                p.state = KeyState::Unknown;
+            }
             self.note = Some((false, format!("the endpoint {why}")));
             return Flow::redraw();
         }
@@ -185,12 +192,19 @@ impl Wizard {
         }
         // A key kept in the keyring, tested at another endpoint than the
         // one typed now: tested again there.
+        let kept = match &p.state {
+            KeyState::Existing { fingerprint, .. } | KeyState::Stored { fingerprint, .. } => Some(fingerprint.clone()),
+            // Stored by this run, then refused at an endpoint since.
+            KeyState::Failed(_) if p.created => Some("stored a moment ago".to_string()),
+            _ => None,
+        };
         if p.moved()
             && p.src == SrcKind::Keyring
-            && let KeyState::Existing { fingerprint, .. } | KeyState::Stored { fingerprint, .. } = &p.state
+            && p.token.is_empty()
+            && let Some(fingerprint) = kept
         {
             p.state = KeyState::Existing {
-                fingerprint: fingerprint.clone(),
+                fingerprint,
                 test: None,
             };
             p.tested_at = Some(endpoint);
@@ -590,7 +604,7 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
         None if through => "the gateway's URL below".to_string(),
         None => match p.endpoint_url() {
             Ok(u) => crate::net::destinations::origin_of(&u),
-            Err(_) => "nowhere yet: the endpoint below is not a URL".to_string(),
+            Err(why) => format!("nowhere: the endpoint below {why}"),
         },
     };
     let mut lines = vec![
