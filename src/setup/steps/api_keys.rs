@@ -532,11 +532,24 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
         Line::default(),
     ];
     match &p.provider.oauth {
-        Some(hints) => lines.extend(oauth_lines(w, p, hints)),
-        None => lines.extend(key_lines(w, p)),
+        Some(hints) => {
+            lines.extend(oauth_lines(w, p, hints));
+            lines.push(Line::default());
+            lines.push(state_line(w, p));
+        }
+        // The test's result right under the fields, the notes after: on a
+        // short terminal the notes are what goes below the box.
+        None => {
+            let (fields, notes) = key_lines(w, p);
+            lines.extend(fields);
+            let state = state_line(w, p);
+            if state.width() > 0 {
+                lines.push(state);
+            }
+            lines.push(Line::default());
+            lines.extend(notes);
+        }
     }
-    lines.push(Line::default());
-    lines.push(state_line(w, p));
     para(f, area, lines);
 }
 
@@ -590,7 +603,8 @@ fn oauth_lines(w: &Wizard, p: &CredPage, hints: &homedash_widgets::provider::OAu
 
 /// A keyed provider's page: where to make the key, how it travels, and
 /// where this machine keeps it (or its gateway client token).
-fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
+/// The page's facts and fields, and the notes that explain them.
+fn key_lines(w: &Wizard, p: &CredPage) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     // Through a gateway, what this machine keeps is a client token for
     // the gateway, and it goes to the gateway only.
     let through = p.src == SrcKind::Gateway;
@@ -637,10 +651,11 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
         SrcKind::Env => field("Variable", &p.env, on_value),
         SrcKind::Command => field("Command", &p.command, on_value),
     });
+    let mut notes = Vec::new();
     if p.has_endpoint() {
         lines.push(field("Endpoint", &p.endpoint, p.on_endpoint));
         let own = p.provider.default_base;
-        lines.push(Line::from(Span::styled(
+        notes.push(Line::from(Span::styled(
             format!(
                 "{own} is the provider's own; a proxy, a self-hosted service or a gateway's prefix works too. The key is tested there, and allowed to go there."
             ),
@@ -659,8 +674,8 @@ fn key_lines(w: &Wizard, p: &CredPage) -> Vec<Line<'static>> {
             "The command prints the key on stdout, e.g. pass show homedash/{}",
             p.name
         ),
-        SrcKind::Keyring => return lines,
+        SrcKind::Keyring => return (lines, notes),
     };
-    lines.push(Line::from(Span::styled(note, style::dim())));
-    lines
+    notes.push(Line::from(Span::styled(note, style::dim())));
+    (lines, notes)
 }
