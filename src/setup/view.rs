@@ -15,8 +15,10 @@ use crate::setup::steps;
 /// Wider than this, the panel is centred: long lines are hard to read.
 const MAX_WIDTH: u16 = 110;
 
-/// Below this the steps' fields and lists cannot be read.
-pub const MIN: (u16, u16) = (50, 14);
+/// The size on which every step shows its fields, its result and a
+/// whole footer: the longest footer is 80 columns, and a key page with a
+/// two-line result takes 24 rows. Smaller, the steps cut what they say.
+pub const MIN: (u16, u16) = (80, 24);
 
 pub fn too_small(width: u16, height: u16) -> bool {
     width < MIN.0 || height < MIN.1
