@@ -760,3 +760,26 @@ fn bang_shows_the_status_line_the_bar_had_to_cut() {
     assert!(shown.contains("Asia/Tokyo"), "{shown}");
     assert!(!shown.contains("No message"), "{shown}");
 }
+
+/// An error longer than its card holds ends in "…", not cut unseen.
+#[test]
+fn an_error_longer_than_its_card_ends_in_an_ellipsis() {
+    let mut a = app(config::EMBEDDED_DEFAULT, 80, 24);
+    let detail = "cannot resolve api.open-meteo.com: ".repeat(20);
+    fetched(
+        &mut a,
+        "weather",
+        0,
+        Err(FetchError::new(ErrorClass::Offline, detail.trim_end())),
+    );
+    let shot = render(&a);
+    let weather = id(&a, "weather");
+    let card = a
+        .visible_in(a.size)
+        .into_iter()
+        .find(|(w, _)| *w == weather)
+        .map(|(_, r)| r)
+        .unwrap();
+    let (x, y) = (card.right() - 2, card.bottom() - 2);
+    assert_eq!(shot.buffer()[(x, y)].symbol(), "…", "{shot}");
+}

@@ -80,7 +80,13 @@ pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut B
             l
         }
     };
-    Paragraph::new(lines).wrap(Wrap { trim: true }).render(inner, buf);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
+    // More than the card holds ends in "…"; `!` shows all of it.
+    let cut = text.line_count(inner.width) > usize::from(inner.height);
+    text.render(inner, buf);
+    if cut && inner.width > 0 && inner.height > 0 {
+        buf[(inner.right() - 1, inner.bottom() - 1)].set_symbol("…");
+    }
 }
 
 /// A title shortens to this before the right-hand title gives way.

@@ -218,6 +218,11 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect) {
         let at = Rect::new(area.right() - w, area.y, w, 1);
         f.render_widget(ratatui::widgets::Clear, at);
         f.render_widget(Line::from(Span::styled(marker, style::value().fg(style::ACCENT))), at);
+    } else if !fits && area.width > 0 {
+        // No room for the words: the cut is still marked.
+        f.buffer_mut()[(area.right() - 1, area.y)]
+            .set_symbol("…")
+            .set_style(style::value().fg(style::ACCENT));
     }
 }
 

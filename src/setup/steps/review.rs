@@ -47,12 +47,15 @@ pub(in crate::setup) fn draw(w: &Wizard, f: &mut Frame, area: Rect) {
     let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     para(f, top, vec![Line::from(Span::styled(head, style::label()))]);
     let mut lines = Vec::new();
+    // A line wider than the panel ends in "…", never cut mid-word unseen.
+    let room = usize::from(rest.width.saturating_sub(2));
     for l in text.lines().skip(w.review_scroll as usize) {
         let new = w.before.is_some() && !before.contains(l);
+        let shown = homedash_widgets::format::fit(l, room);
         lines.push(if new {
-            Line::from(Span::styled(format!("+ {l}"), Style::new().fg(style::GOOD)))
+            Line::from(Span::styled(format!("+ {shown}"), Style::new().fg(style::GOOD)))
         } else {
-            Line::from(format!("  {l}"))
+            Line::from(format!("  {shown}"))
         });
     }
     f.render_widget(Paragraph::new(lines), rest);
