@@ -1235,6 +1235,32 @@ mod tests {
         Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
     }
 
+    /// At the key page, "tok" pasted, tested and stored as valid.
+    fn store_tok(w: &mut Wizard) {
+        w.update(&Event::Paste("tok".into()));
+        w.update(&key(KeyCode::Enter));
+        stored_valid(w);
+    }
+
+    /// The worker's answer: "finnhub" tested valid and stored.
+    fn stored_valid(w: &mut Wizard) {
+        w.on(Reply::Stored {
+            name: "finnhub".into(),
+            result: Ok(Stored {
+                fingerprint: "…tok·0000".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+    }
+
+    /// `text` typed key by key.
+    fn typed(w: &mut Wizard, text: &str) {
+        for c in text.chars() {
+            w.update(&key(KeyCode::Char(c)));
+        }
+    }
+
     /// The step before: its own key, not Shift-Tab (the previous field).
     fn back() -> Event {
         Event::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL))
@@ -1482,16 +1508,7 @@ mod tests {
     fn a_key_stored_for_a_provider_then_dropped_is_deleted_even_on_success() {
         let mut w = new();
         to_credentials(&mut w);
-        w.update(&Event::Paste("tok".into()));
-        w.update(&key(KeyCode::Enter));
-        w.on(Reply::Stored {
-            name: "finnhub".into(),
-            result: Ok(Stored {
-                fingerprint: "…".into(),
-                ok: true,
-                text: "valid".into(),
-            }),
-        });
+        store_tok(&mut w);
         w.update(&back());
         w.update(&key(KeyCode::Left)); // back to Yahoo: keyless
         w.update(&key(KeyCode::Enter));
@@ -1504,9 +1521,7 @@ mod tests {
     fn an_offline_place_search_falls_back_to_coordinates() {
         let mut w = new();
         w.step = Step::Location;
-        for c in "Berlin".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "Berlin");
         let ops = w.update(&key(KeyCode::Enter)).ops();
         assert!(matches!(&ops[..], [Op::Search { query, .. }] if query == "Berlin"));
         w.on(Reply::Places {
@@ -1515,21 +1530,15 @@ mod tests {
         });
         assert_eq!(w.location.field, LocField::Latitude);
         assert!(w.note.as_ref().unwrap().1.contains("latitude and longitude"));
-        for c in "52.52".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "52.52");
         w.update(&key(KeyCode::Tab));
-        for c in "200".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "200");
         w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Location, "longitude 200 is refused");
         for _ in 0..3 {
             w.update(&key(KeyCode::Backspace));
         }
-        for c in "13.41".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "13.41");
         w.update(&key(KeyCode::Enter));
         assert_eq!(w.step, Step::Symbols);
         assert_eq!(
@@ -1550,16 +1559,7 @@ mod tests {
         let mut w = new();
         to_credentials(&mut w);
         w.on(Reply::Found(vec![("finnhub".into(), Ok(None))]));
-        w.update(&Event::Paste("tok".into()));
-        w.update(&key(KeyCode::Enter));
-        w.on(Reply::Stored {
-            name: "finnhub".into(),
-            result: Ok(Stored {
-                fingerprint: "…tok·0000".into(),
-                ok: true,
-                text: "valid".into(),
-            }),
-        });
+        store_tok(&mut w);
         w.update(&key(KeyCode::BackTab));
         w.update(&key(KeyCode::Left));
         assert_eq!(w.page().unwrap().src, SrcKind::Gateway);
@@ -1572,17 +1572,11 @@ mod tests {
     fn a_decimal_comma_is_taken_and_the_place_typed_names_the_card() {
         let mut w = new();
         w.step = Step::Location;
-        for c in "Lisbon".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "Lisbon");
         w.update(&key(KeyCode::Tab));
-        for c in "38,72".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "38,72");
         w.update(&key(KeyCode::Tab));
-        for c in "-9,14".chars() {
-            w.update(&key(KeyCode::Char(c)));
-        }
+        typed(&mut w, "-9,14");
         // Shift-Tab is the field before, not the step before.
         w.update(&key(KeyCode::BackTab));
         assert_eq!((w.step, w.location.field), (Step::Location, LocField::Latitude));
@@ -1630,14 +1624,7 @@ mod tests {
             panic!("{ops:?}")
         };
         assert_eq!(base.as_str(), "https://proxy.example/finnhub/");
-        w.on(Reply::Stored {
-            name: "finnhub".into(),
-            result: Ok(Stored {
-                fingerprint: "…tok·0000".into(),
-                ok: true,
-                text: "valid".into(),
-            }),
-        });
+        stored_valid(&mut w);
         assert!(w.page().unwrap().ready());
         assert_eq!(w.destination(w.page().unwrap().provider), "https://proxy.example");
         let stocks = w.plan().widgets.into_iter().find(|p| p.kind == Kind::Stocks).unwrap();
