@@ -15,6 +15,23 @@ use support::providers::ProviderServer;
 use support::pty::Running;
 
 const WAIT: Duration = Duration::from_secs(10);
+
+/// The wizard names its Finnhub credential "finnhub", in the one keyring
+/// the Secret Service suites share: the tests that store it take turns,
+/// or one finds the other's key (and tests it at finnhub.io).
+static FINNHUB_KEY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Deletes the "finnhub" key when dropped, even by a failing test, so the
+/// next turn starts from an empty keyring.
+struct ClearFinnhub;
+
+impl Drop for ClearFinnhub {
+    fn drop(&mut self) {
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", "homedash", "username", "finnhub"])
+            .status();
+    }
+}
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const DOWN: &str = "\x1b[B";
@@ -134,6 +151,8 @@ fn run_to(app: &mut Running, steps: &[(&'static str, Vec<String>, Vec<&'static s
 #[test]
 #[ignore = "needs a Secret Service: run by tests/run.sh"]
 fn setup_by_keystrokes_stores_the_key_and_starts_a_dashboard_with_data() {
+    let _turn = FINNHUB_KEY.lock().unwrap_or_else(|p| p.into_inner());
+    let _clear = ClearFinnhub;
     let token = format!("hd-canary-wizard-{:016x}", fastrand::u64(..));
     let servers = Servers::start("finnhub", &token);
     assert_eq!(secret_tool("finnhub"), None, "the keyring starts without it");
@@ -550,6 +569,9 @@ fn setup_logs_in_to_an_oauth_provider_and_writes_a_working_credential() {
 #[test]
 #[ignore = "needs a Secret Service: run by tests/run.sh"]
 fn setup_sends_the_key_and_the_widget_to_the_endpoint_typed_on_the_key_page() {
+    let _turn = FINNHUB_KEY.lock().unwrap_or_else(|p| p.into_inner());
+    let _clear = ClearFinnhub;
+    assert_eq!(secret_tool("finnhub"), None, "the keyring starts without it");
     let token = format!("hd-canary-endpoint-{:016x}", fastrand::u64(..));
     let stocks = ProviderServer::start("finnhub", &[&token]);
     let endpoint = stocks.base();
