@@ -86,6 +86,9 @@ pub struct App {
     pub cred_meta: MetaFile,
     /// The state file's facts as last read.
     pub cred_meta_file: MetaFile,
+    /// Each widget's smallest readable card, by id: fixed with the widgets
+    /// (a reload makes a new app), so every frame's layout reads it.
+    mins: Vec<(u16, u16)>,
     /// The Credentials screen, when open.
     pub creds: Option<CredScreen>,
     /// No config file yet: the status bar offers setup or the demo.
@@ -126,6 +129,7 @@ const CHROME_ROWS: u16 = 2;
 impl App {
     pub fn new(config: Config, demo: bool, size: Rect, now: DateTime<Utc>, local: FixedOffset) -> Self {
         let n = config.widgets.len();
+        let mins = config.widgets.iter().map(|w| w.source.min_card()).collect();
         let mut app = App {
             theme: config.theme,
             look: Look::default(),
@@ -155,6 +159,7 @@ impl App {
             reload: None,
             status_open: false,
             keys: config.keys,
+            mins,
         };
         app.repage();
         app.focus = app.first_on(0).unwrap_or(0);
@@ -164,7 +169,7 @@ impl App {
     /// Lay the pages out again for the terminal's size; focus stays on its
     /// widget, and the page is the one that holds it.
     fn repage(&mut self) {
-        self.pages = pages::paginate(&self.layout, &self.mins(), under_title(self.size));
+        self.pages = pages::paginate(&self.layout, &self.mins, under_title(self.size));
         self.page_of = vec![usize::MAX; self.widgets.len()];
         for (p, page) in self.pages.iter().enumerate() {
             for &w in &page.widgets {
@@ -365,8 +370,8 @@ impl App {
     }
 
     /// Each widget's smallest readable card, by id.
-    pub fn mins(&self) -> Vec<(u16, u16)> {
-        self.widgets.iter().map(|w| w.source.min_card()).collect()
+    pub fn mins(&self) -> &[(u16, u16)] {
+        &self.mins
     }
 
     /// The area the view in view needs: the zoomed card's minimum, or the
@@ -379,7 +384,7 @@ impl App {
                 .map_or(grid::MIN_CARD, |w| w.source.min_card());
         }
         self.current()
-            .map_or(grid::MIN_CARD, |p| grid::min_size(&p.node, &self.mins()))
+            .map_or(grid::MIN_CARD, |p| grid::min_size(&p.node, &self.mins))
     }
 
     /// Whether the page in view does not fit a frame of `area`.
@@ -408,7 +413,7 @@ impl App {
             return vec![(self.focus, body)];
         }
         self.current()
-            .map(|p| grid::areas(&p.node, body, &self.mins()))
+            .map(|p| grid::areas(&p.node, body, &self.mins))
             .unwrap_or_default()
     }
 
@@ -796,7 +801,7 @@ impl App {
         let Some(page) = self.current() else {
             return Flow::none();
         };
-        let areas = grid::areas(&page.node, self.body(), &self.mins());
+        let areas = grid::areas(&page.node, self.body(), &self.mins);
         let Some(&(_, from)) = areas.iter().find(|(i, _)| *i == self.focus) else {
             return Flow::none();
         };

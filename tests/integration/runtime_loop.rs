@@ -85,7 +85,7 @@ async fn keys_stay_live_while_every_widget_fails() {
     assert_eq!(exit, Exit::Quit);
     let lag = returned - sent;
     assert!(lag < Duration::from_millis(100), "q took {lag:?} to be handled");
-    let order: Vec<usize> = homedash::ui::grid::areas(&app.current().unwrap().node, app.body(), &app.mins())
+    let order: Vec<usize> = homedash::ui::grid::areas(&app.current().unwrap().node, app.body(), app.mins())
         .into_iter()
         .map(|(i, _)| i)
         .collect();
