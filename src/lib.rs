@@ -16,6 +16,8 @@ pub mod logging;
 pub mod malloc;
 pub mod net;
 pub mod outside;
+pub mod pause;
+pub mod process;
 pub mod screens;
 pub mod setup;
 pub mod startup;

@@ -185,7 +185,7 @@ async fn add(
     crate::credentials::check_add(config, name, p)?;
     eprintln!("{}: create a key at {}", p.label, p.key_page);
     eprintln!("Least privilege: {}", p.advice);
-    let origins = crate::credentials::origins_to_approve(config, name, p);
+    let origins = crate::net::origins::origins_to_approve(config, name, p);
     say_destinations(name, p, &origins, &approved_before(m, name).await, "adding");
     let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
     let fp = m.add_sealed(name, p, &secret, &origins).await?;
@@ -216,10 +216,10 @@ async fn rotate(config: &Config, m: &mut Manager, c: &CredentialConfig, force: b
         "Create the new key at {} before revoking the old one.",
         c.provider.key_page
     );
-    let origins = crate::credentials::origins_to_approve(config, name, c.provider);
+    let origins = crate::net::origins::origins_to_approve(config, name, c.provider);
     say_destinations(name, c.provider, &origins, &approved_before(m, name).await, "rotating");
     let secret = read_secret(&format!("New token for {name} (input hidden): "))?;
-    let base = crate::credentials::probe_base(config, c);
+    let base = crate::net::origins::probe_base(config, c);
     let (fp, verdict) = m
         .rotate_sealed(name, c.provider, &base, &secret, &origins, force)
         .await?;
@@ -325,7 +325,7 @@ async fn test_some(
                 c.name, c.provider.label
             );
         }
-        let base = crate::credentials::probe_base(config, c);
+        let base = crate::net::origins::probe_base(config, c);
         match m.test(c, &base).await {
             Ok(r) => {
                 outln!("{}: {}", c.name, r.outcome);

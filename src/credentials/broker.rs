@@ -530,13 +530,13 @@ impl Broker {
         self.lock().contains_key(name)
     }
 
-    /// A new value (or why there is none) for `name`.
     /// The demo's token for `name`: in memory only, for the demo's own
     /// loopback server.
     pub fn set_demo(&self, name: &str, token: &str) {
         self.set(name, Ok(super::secret::from_string(token.to_string())));
     }
 
+    /// A new value (or why there is none) for `name`.
     pub fn set(&self, name: &str, value: Result<SecretString, SourceError>) {
         let mut slots = self.lock();
         let Some(slot) = slots.get_mut(name) else { return };
@@ -632,7 +632,7 @@ impl Broker {
     /// with in-memory tokens, and for tests of that kind.
     pub fn approve_config_origins(&self, config: &crate::config::Config) {
         for c in &config.credentials {
-            for origin in crate::credentials::origins::config_origins(config, &c.name) {
+            for origin in crate::net::origins::config_origins(config, &c.name) {
                 self.approve(&c.name, &origin);
             }
         }
@@ -652,7 +652,6 @@ impl Broker {
         }
     }
 
-    /// The provider refused the credential: pause its widgets.
     /// Pause every widget of credential `name`: the provider (or team
     /// mode's gateway) refused it.
     pub fn reject(&self, name: &str, e: &homedash_widgets::FetchError) {

@@ -34,18 +34,6 @@ pub fn previous(name: &str) -> String {
     format!("{name}#previous")
 }
 
-/// Debug builds only: stop at a named rotation or renewal step so a test
-/// can kill the process there. It waits on the runtime's timer, so the
-/// task pauses and no thread is held.
-pub(crate) async fn pause_point(step: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("HOMEDASH_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
-        eprintln!("paused at {step}");
-        tokio::time::sleep(std::time::Duration::from_secs(120)).await;
-    }
-    let _ = step;
-}
-
 /// "5 a minute, 25 a day".
 pub fn describe_budget(b: homedash_widgets::provider::Budget) -> String {
     match b.per_day {
@@ -100,12 +88,6 @@ pub fn check_add(config: &Config, name: &str, provider: &Provider) -> Result<(),
         });
     }
     Ok(())
-}
-
-/// One probe result as the user reads it: only `valid` is ok.
-pub fn outcome(r: &Result<(), FetchError>) -> (bool, String) {
-    let v = Verdict::of(r);
-    (v.passed(), v.describe())
 }
 
 #[derive(Clone)]
@@ -452,7 +434,7 @@ impl Manager {
         approved.extend(origins.iter().cloned());
         let to = Destinations::new(provider, &approved);
         self.set(&staged(name), new).await?;
-        pause_point("staged").await;
+        crate::pause::at("staged").await;
         let verdict = Verdict::of(&self.probe(name, provider, base, new, &to).await);
         let forced = force && matches!(verdict, Verdict::Unconfirmed { .. });
         if !verdict.passed() && !forced {
@@ -470,7 +452,7 @@ impl Manager {
                 can_force: matches!(verdict, Verdict::Unconfirmed { .. }),
             });
         }
-        pause_point("tested").await;
+        crate::pause::at("tested").await;
         let old_fp = old.as_ref().map(|o| fingerprint(o.expose_secret()));
         let salt = self.update_meta(MetaFile::salt).await?;
         let old_seal = old.as_ref().map(|o| MetaFile::seal(&salt, o.expose_secret()));
@@ -482,9 +464,9 @@ impl Manager {
                 .await?;
             self.set(&previous(name), old).await?;
         }
-        pause_point("previous").await;
+        crate::pause::at("previous").await;
         self.set(name, new).await?;
-        pause_point("swapped").await;
+        crate::pause::at("swapped").await;
         self.delete(&staged(name)).await?;
         let fp = fingerprint(new.expose_secret());
         let (n, fp2, prov) = (name.to_string(), fp.clone(), provider.name.to_string());
@@ -777,16 +759,6 @@ impl Due {
             .flatten()
             .min()
             .map(|(date, what)| format!("{what} {date}"))
-    }
-
-    pub fn label(&self) -> Option<String> {
-        match self {
-            Due::Fine => None,
-            Due::RotationDue { .. } => Some("rotation due".into()),
-            Due::ExpiresSoon { days: 0 } => Some("expires today".into()),
-            Due::ExpiresSoon { days } => Some(format!("expires in {days}d")),
-            Due::Expired { .. } => Some("expired".into()),
-        }
     }
 }
 

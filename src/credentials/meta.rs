@@ -52,25 +52,6 @@ pub struct Seen {
     pub fingerprint: Option<String>,
 }
 
-impl Seen {
-    /// "rejected while polling at 14:02", in local time.
-    pub fn describe(&self) -> String {
-        let what = match self.kind {
-            TestKind::Valid => "accepted",
-            TestKind::Rejected => "rejected",
-            TestKind::Forbidden => "forbidden",
-            TestKind::RateLimited => "rate-limited",
-            TestKind::Unconfirmed => "not confirmed",
-        };
-        let how = match self.by {
-            By::Poll => "while polling",
-            By::Test => "by a test",
-        };
-        let at = self.at.with_timezone(&chrono::Local).format("%H:%M");
-        format!("{what} {how} at {at}")
-    }
-}
-
 impl Usage {
     /// Count one request: `kind` is what its answer showed, `None` when
     /// none came or it said nothing about the credential (a 500).

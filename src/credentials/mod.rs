@@ -15,7 +15,6 @@ mod lease;
 mod manager;
 mod meta;
 mod oauth;
-mod origins;
 mod secret;
 mod source;
 mod sync;
@@ -28,7 +27,7 @@ pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
 pub use error::{CredError, keyed_provider};
 pub use keyring::{BACKEND, Keyring, KeyringError, off_thread as keyring_off_thread};
 pub use lease::Lease;
-pub use manager::{Due, Manager, check_add, describe, keyring_only, outcome};
+pub use manager::{Due, Manager, check_add, describe, keyring_only};
 pub use meta::{
     By, FILE as STATE_FILE, Meta, MetaFile, Seen, StateError, TestKind, TestResult, Usage, path as state_file,
 };
@@ -37,7 +36,6 @@ pub use oauth::login::{Prompt, Show};
 pub use oauth::renew::{client_secret_account, read as read_oauth};
 pub use oauth::server::config_origins as oauth_origins;
 pub use oauth::stored::{extra_scopes, facts as oauth_facts};
-pub use origins::{config_origins, origins_to_approve, probe_base, widget_origins};
 pub use secret::{Sealed, UnsafeToken, fingerprint};
 pub use source::{DEFAULT_COMMAND_TIMEOUT, SecretSource, SourceError};
 pub use token_input::TokenInput;

@@ -296,7 +296,9 @@ impl Worker {
                         .probe_sealed(&name, p, base, &secret, &to)
                         .await;
                     self.secrets.lock().await.insert(name.clone(), secret);
-                    crate::credentials::outcome(&r)
+                    // Only `valid` is ok.
+                    let v = homedash_widgets::provider::Verdict::of(&r);
+                    (v.passed(), v.describe())
                 }
                 None => (false, SetupError::UnknownProvider(provider.to_string()).to_string()),
             },

@@ -281,7 +281,9 @@ const ROOM_ORDER: &[&str] = &[
     "atomic",
     "malloc",
     "hardening",
+    "pause",
     "outside",
+    "process",
     "logging",
     "audit",
     "keymap",
@@ -535,7 +537,9 @@ fn the_credentials_room_is_reached_through_its_facade() {
 const CORE: &[&str] = &[
     "atomic",
     "hardening",
+    "pause",
     "outside",
+    "process",
     "logging",
     "audit",
     "net",
@@ -617,4 +621,36 @@ fn no_screen_reads_a_raw_key() {
     assert!(mentions("match k.code { KeyCode::Esc => close() }", "KeyCode"));
     let found = raw_keys(&manifest().join("src"), "ui/keys.rs");
     assert!(found.is_empty(), "raw key codes outside the action table: {found:#?}");
+}
+
+/// The lines of a room's code, its unit tests (in `tests/` beside it)
+/// left out.
+fn code_lines(dir: &Path) -> usize {
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    files
+        .iter()
+        .filter(|f| {
+            !f.strip_prefix(dir)
+                .unwrap()
+                .components()
+                .any(|c| c.as_os_str() == "tests")
+        })
+        .map(|f| std::fs::read_to_string(f).unwrap().lines().count())
+        .sum()
+}
+
+/// The credentials room holds secrets and their life, and nothing else:
+/// the faces, the wording and the plumbing (processes, origins) live in
+/// rooms of their own, and a room that grows past this size is taking
+/// them back.
+#[test]
+fn the_credentials_room_keeps_to_secrets() {
+    const MOST: usize = 5_000;
+    let lines = code_lines(&manifest().join("src/credentials"));
+    assert!(lines > 1_000, "the count reads the room: {lines} lines");
+    assert!(
+        lines < MOST,
+        "src/credentials/ has {lines} lines of code, over {MOST}: move what is not a secret's own out"
+    );
 }

@@ -10,7 +10,7 @@ use crate::commands::out::outln;
 use crate::config::{Config, CredentialConfig, names};
 use crate::credentials::{BACKEND, CredError, Due, Manager, Meta, MetaFile, SecretSource};
 use crate::net::destinations;
-use crate::screens::credentials::standing::CredState;
+use crate::screens::credentials::standing::{CredState, answer_words, due_words};
 
 #[derive(Serialize)]
 pub struct Row {
@@ -78,7 +78,7 @@ impl Row {
             rejected: meta.map_or(0, |e| e.usage.rejected),
             forbidden: meta.map_or(0, |e| e.usage.forbidden),
             rate_limited: meta.map_or(0, |e| e.usage.limited),
-            last_answer: meta.and_then(|e| e.usage.last.as_ref()).map(|s| s.describe()),
+            last_answer: meta.and_then(|e| e.usage.last.as_ref()).map(answer_words),
             provider_origin: None,
             destinations: meta.map(Meta::approved).unwrap_or_default(),
             awaiting_approval: Vec::new(),
@@ -189,11 +189,11 @@ async fn configured(
     if keyring {
         r.backend = BACKEND.into();
     }
-    r.due = Due::of(c, e, now).label().or_else(|| Due::next(c, e));
+    r.due = due_words(&Due::of(c, e, now)).or_else(|| Due::next(c, e));
     r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
     r.provider_origin = destinations::provider_origin(c.provider);
     let to = destinations::Destinations::new(c.provider, &r.destinations);
-    r.awaiting_approval = crate::credentials::config_origins(config, &c.name)
+    r.awaiting_approval = crate::net::origins::config_origins(config, &c.name)
         .into_iter()
         .filter(|o| !to.allows_origin(o))
         .collect();

@@ -46,7 +46,7 @@ pub async fn login(
             typed = Some(account);
         }
     }
-    let origins = crate::credentials::origins_to_approve(config, &c.name, c.provider);
+    let origins = crate::net::origins::origins_to_approve(config, &c.name, c.provider);
     say(&format!(
         "{}: the client secret and tokens go to the authorization server at {}; logging in approves it",
         c.name,

@@ -115,7 +115,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Via<'_> {
         Box::pin(async move {
             let answer = self.0.exchange(req, TIMEOUT).await;
             if let Some(step) = self.1 {
-                crate::credentials::manager::pause_point(step).await;
+                crate::pause::at(step).await;
             }
             answer
         })

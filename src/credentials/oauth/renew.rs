@@ -17,7 +17,6 @@ use super::stored::Stored;
 use crate::config::Endpoints;
 use crate::config::{CredentialConfig, OAuthConfig};
 use crate::credentials::keyring::{Keyring, KeyringError, off_thread};
-use crate::credentials::manager::pause_point;
 use crate::net::http::Http;
 
 /// Longer than any refresh takes; a holder that long is stuck.
@@ -206,13 +205,13 @@ pub async fn current(
         revocation: stored.revocation_endpoint.clone(),
     };
     let ex = Exchange::new(name, cfg, &ends, secret.as_ref(), http);
-    pause_point("refresh:before-send").await;
+    crate::pause::at("refresh:before-send").await;
     let answer = ex.refresh(refresh).await;
-    pause_point("refresh:answered").await;
+    crate::pause::at("refresh:answered").await;
     let t = answer?;
     let next = stored.renewed(t);
     write(keyring, name, &next).await?;
-    pause_point("refresh:stored").await;
+    crate::pause::at("refresh:stored").await;
     crate::audit::record(
         crate::audit::Event::Refreshed,
         name,

@@ -65,7 +65,7 @@ impl<'a> Facts<'a> {
     /// Every origin the config sends credential `name` to (its widgets'
     /// endpoints), in layout order, each once.
     pub fn cred_origins(&self, name: &str) -> Vec<String> {
-        crate::credentials::widget_origins(self.widgets, name)
+        crate::net::origins::widget_origins(self.widgets, name)
     }
 
     /// Where credential `name` may go: its provider's API and the origins
@@ -115,6 +115,6 @@ impl<'a> Facts<'a> {
             return Some(s.lack().label().into());
         }
         let c = self.credentials.iter().find(|c| c.name == name)?;
-        Due::of(c, self.cred_meta.credentials.get(name), self.now).label()
+        super::standing::due_words(&Due::of(c, self.cred_meta.credentials.get(name), self.now))
     }
 }

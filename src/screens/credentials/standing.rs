@@ -5,7 +5,37 @@
 
 use serde::Serialize;
 
-use crate::credentials::{Meta, Status, TestKind};
+use crate::credentials::{By, Due, Meta, Seen, Status, TestKind};
+
+/// How a credential stands by the calendar, in a word or two: "rotation
+/// due", "expires in 3d".
+pub fn due_words(due: &Due) -> Option<String> {
+    match due {
+        Due::Fine => None,
+        Due::RotationDue { .. } => Some("rotation due".into()),
+        Due::ExpiresSoon { days: 0 } => Some("expires today".into()),
+        Due::ExpiresSoon { days } => Some(format!("expires in {days}d")),
+        Due::Expired { .. } => Some("expired".into()),
+    }
+}
+
+/// The last answer about a credential: "rejected while polling at
+/// 14:02", in local time.
+pub fn answer_words(seen: &Seen) -> String {
+    let what = match seen.kind {
+        TestKind::Valid => "accepted",
+        TestKind::Rejected => "rejected",
+        TestKind::Forbidden => "forbidden",
+        TestKind::RateLimited => "rate-limited",
+        TestKind::Unconfirmed => "not confirmed",
+    };
+    let how = match seen.by {
+        By::Poll => "while polling",
+        By::Test => "by a test",
+    };
+    let at = seen.at.with_timezone(&chrono::Local).format("%H:%M");
+    format!("{what} {how} at {at}")
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

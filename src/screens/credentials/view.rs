@@ -353,7 +353,7 @@ fn table(cx: &Facts, screen: &CredScreen, names: &[String], f: &mut Frame, area:
                 .unwrap_or_else(|| "–".into());
             let due = cfg
                 .map(|c| Due::of(c, meta, cx.now))
-                .and_then(|d| d.label())
+                .and_then(|d| super::standing::due_words(&d))
                 .unwrap_or_else(|| "–".into());
             let test = meta
                 .and_then(Meta::current_test)
@@ -512,7 +512,7 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
             ),
         ));
         if let Some(seen) = &u.last {
-            lines.push(row("answered", seen.describe()));
+            lines.push(row("answered", super::standing::answer_words(seen)));
         }
     }
     if let Some(c) = cfg {

@@ -9,10 +9,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, CredentialConfig};
-use crate::credentials::{
-    BACKEND, Broker, CredError, Manager, Prompt, Sealed, Show, check_add, oauth_facts, origins_to_approve, probe_base,
-};
+use crate::credentials::{BACKEND, Broker, CredError, Manager, Prompt, Sealed, Show, check_add, oauth_facts};
 use crate::keymap::{Action, Scope};
+use crate::net::origins::{origins_to_approve, probe_base};
 
 pub mod ops;
 pub mod watch;

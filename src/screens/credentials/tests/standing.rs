@@ -52,14 +52,7 @@ fn the_state_follows_the_last_answer_whoever_asked() {
     let at = |min: i64| t0 + chrono::Duration::minutes(min);
     m.usage.count(Some(TestKind::Rejected), By::Poll, at(1), fp.clone());
     assert_eq!(CredState::derive(Some(&m), None, Some(true)), CredState::Rejected);
-    assert!(
-        m.usage
-            .last
-            .as_ref()
-            .unwrap()
-            .describe()
-            .starts_with("rejected while polling at ")
-    );
+    assert!(answer_words(m.usage.last.as_ref().unwrap()).starts_with("rejected while polling at "));
     m.usage.count(Some(TestKind::RateLimited), By::Test, at(2), fp.clone());
     assert_eq!(CredState::derive(Some(&m), None, Some(true)), CredState::RateLimited);
     // No answer says nothing about the credential: counted, state kept.
@@ -82,4 +75,22 @@ fn the_state_follows_the_last_answer_whoever_asked() {
     file.add(&saved);
     assert_eq!((file.requests, file.forbidden), (6, 1));
     assert_eq!(file.last.as_ref().map(|s| s.kind), Some(TestKind::Forbidden));
+}
+
+#[test]
+fn the_calendar_in_words() {
+    assert_eq!(due_words(&Due::Fine), None);
+    assert_eq!(
+        due_words(&Due::ExpiresSoon { days: 9 }).as_deref(),
+        Some("expires in 9d")
+    );
+    assert_eq!(
+        due_words(&Due::ExpiresSoon { days: 0 }).as_deref(),
+        Some("expires today")
+    );
+    assert_eq!(due_words(&Due::Expired { days_ago: 2 }).as_deref(), Some("expired"));
+    assert_eq!(
+        due_words(&Due::RotationDue { since_days: 1 }).as_deref(),
+        Some("rotation due")
+    );
 }

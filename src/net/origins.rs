@@ -4,8 +4,8 @@
 use homedash_widgets::provider::Provider;
 use url::Url;
 
+use super::destinations::{origin_of, provider_origin};
 use crate::config::{Config, CredentialConfig};
-use crate::net::destinations::{origin_of, provider_origin};
 
 /// Where to probe a credential: where its widgets poll, else the
 /// provider's public endpoint.
