@@ -31,7 +31,8 @@ pub fn draw(w: &Wizard, f: &mut Frame) {
             f,
             area,
             (area.width, area.height),
-            &format!("homedash setup needs {}x{}", MIN.0, MIN.1),
+            "homedash setup",
+            MIN,
             "Enlarge the window: nothing you entered is lost.",
         );
         return;

@@ -156,6 +156,7 @@ fn wizard_steps() -> Vec<Wizard> {
                     fingerprint: "…izes".into(),
                     ok: true,
                     text: "valid".into(),
+                    rotated: false,
                 }),
             });
         }),

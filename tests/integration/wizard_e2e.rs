@@ -656,3 +656,84 @@ fn setup_sends_the_key_and_the_widget_to_the_endpoint_typed_on_the_key_page() {
         .args(["clear", "service", "homedash", "username", "finnhub"])
         .status();
 }
+
+/// A key stored before setup ran, and a new one pasted over it on its
+/// page: the new key is tested at the page's endpoint and rotated in, the
+/// old one kept for a rollback; a cancel then puts the old one back.
+#[test]
+#[ignore = "needs a Secret Service: run by tests/run.sh"]
+fn a_key_pasted_over_a_stored_one_is_rotated_in_and_a_cancel_puts_the_old_one_back() {
+    let _turn = FINNHUB_KEY.lock().unwrap_or_else(|p| p.into_inner());
+    let _clear = ClearFinnhub;
+    let old = format!("hd-canary-before-{:016x}", fastrand::u64(..));
+    let new = format!("hd-canary-pasted-{:016x}", fastrand::u64(..));
+    let mut store = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=homedash finnhub",
+            "service",
+            "homedash",
+            "username",
+            "finnhub",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        store.stdin.take().unwrap().write_all(old.as_bytes()).unwrap();
+    }
+    assert!(store.wait().unwrap().success());
+    let stocks = ProviderServer::start("finnhub", &[&old, &new]);
+    let dir = tempfile::tempdir().unwrap();
+    let endpoints = format!("finnhub={}", stocks.base());
+    let mut app = Running::start_in(dir.path(), &["setup"], &[("HOMEDASH_SETUP_ENDPOINTS", &endpoints)]);
+    let steps: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
+        ("welcome", vec![], vec!["Let's build your homepage"]),
+        ("widgets", vec![ENTER.into()], vec!["Which widgets"]),
+        (
+            "providers",
+            vec![DOWN.into(), " ".into(), ENTER.into()],
+            vec!["Where should each widget"],
+        ),
+        (
+            "key page",
+            vec![RIGHT.into(), ENTER.into()],
+            vec![
+                "a key is already stored",
+                "and is valid",
+                "paste a new one to",
+            ],
+        ),
+    ];
+    run_to(&mut app, &steps);
+    assert_eq!(stocks.accepted(), 1, "the stored key was tested at the page's endpoint");
+    app.send(&paste(&new));
+    app.send(ENTER);
+    app.wait_for(&["replaced the key stored before", "the old one is kept"], WAIT);
+    assert_eq!(stocks.accepted(), 2, "the new key was tested before it went in");
+    assert_eq!(secret_tool("finnhub").as_deref(), Some(new.as_str()));
+    assert_eq!(secret_tool("finnhub#previous").as_deref(), Some(old.as_str()));
+    let screen = app.text();
+    app.send(ESC);
+    app.wait_for(&["Leave setup?"], WAIT);
+    app.send("y");
+    assert_eq!(app.wait_exit(WAIT), 0);
+    app.assert_restored();
+    assert_eq!(
+        secret_tool("finnhub").as_deref(),
+        Some(old.as_str()),
+        "the cancel put the old key back"
+    );
+    assert_eq!(secret_tool("finnhub#previous"), None);
+    let audit = std::fs::read_to_string(dir.path().join("state/homedash/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"event\":\"rotated\"") && audit.contains("\"event\":\"rolled_back\""),
+        "{audit}"
+    );
+    for f in files(dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        crate::support::canary::assert_no_form(&f.display().to_string(), &text, &[&old, &new]);
+    }
+    crate::support::canary::assert_no_form("the screen", &screen, &[&old, &new]);
+}

@@ -74,6 +74,7 @@ fn stored(w: &mut Wizard) {
             fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
+            rotated: false,
         }),
     });
 }
@@ -199,6 +200,7 @@ fn credentials() {
             fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
+            rotated: false,
         }),
     });
     snap("credentials_stored", &w);
