@@ -102,7 +102,14 @@ pub struct App {
     pub status_open: bool,
     /// The action table with the config's `[keys]`.
     pub keys: KeyMap,
+    /// The last page key and when it was pressed: a second one soon after
+    /// makes a two-digit page number (`1` `2` is page 12).
+    page_digit: Option<(u8, std::time::Instant)>,
 }
+
+/// How soon a second page key must follow the first to make a two-digit
+/// page number.
+const TWO_DIGITS_WITHIN: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// What a reload changed, for the status bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -158,6 +165,7 @@ impl App {
             config_error: None,
             reload: None,
             status_open: false,
+            page_digit: None,
             keys: config.keys,
             mins,
         };
@@ -211,6 +219,26 @@ impl App {
                 }
             })
             .collect()
+    }
+
+    /// A page key: page `n` (page 10 for the tenth key, `0`), or with the
+    /// page key just before it a two-digit page, where there are that
+    /// many pages: `1` then `2` shows page 1, then page 12.
+    pub fn page_key(&mut self, n: u8, at: std::time::Instant) -> Flow {
+        // The digit each page key stands for: 1 … 9, then 0.
+        let digit = (n + 1) % 10;
+        let before = self
+            .page_digit
+            .take()
+            .filter(|(d, t)| *d > 0 && at.saturating_duration_since(*t) <= TWO_DIGITS_WITHIN);
+        if let Some((tens, _)) = before {
+            let page = usize::from(tens) * 10 + usize::from(digit);
+            if page <= self.pages.len() {
+                return self.show_page(page - 1);
+            }
+        }
+        self.page_digit = Some((digit, at));
+        self.show_page(usize::from(n))
     }
 
     /// Show page `p`, with the focus it had there.
@@ -750,7 +778,7 @@ impl App {
                     .collect();
                 self.refresh(&ids)
             }
-            Action::Page(n) => self.show_page(usize::from(n)),
+            Action::Page(n) => self.page_key(n, std::time::Instant::now()),
             Action::NextPage if !self.pages.is_empty() => self.show_page((self.page + 1) % self.pages.len()),
             Action::PreviousPage if !self.pages.is_empty() => {
                 self.show_page((self.page + self.pages.len() - 1) % self.pages.len())
@@ -957,6 +985,55 @@ mod tests {
             now,
             FixedOffset::east_opt(0).unwrap(),
         )
+    }
+
+    /// 14 pages of one clock each.
+    fn fourteen_pages() -> App {
+        let mut text = String::new();
+        for i in 1..=14 {
+            text.push_str(&format!("[widget.c{i}]\nkind = \"clock\"\n\n"));
+        }
+        for i in 1..=14 {
+            text.push_str(&format!("[[page]]\nname = \"P{i}\"\nwidgets = [\"c{i}\"]\n\n"));
+        }
+        let cfg = config::parse("t", &text).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z").unwrap().to_utc();
+        App::new(
+            cfg,
+            false,
+            Rect::new(0, 0, 120, 40),
+            now,
+            FixedOffset::east_opt(0).unwrap(),
+        )
+    }
+
+    #[test]
+    fn pages_past_nine_by_zero_and_by_two_keys_in_a_row() {
+        let mut a = fourteen_pages();
+        let t0 = std::time::Instant::now();
+        let later = |ms: u64| t0 + std::time::Duration::from_millis(ms);
+        // `0` alone is page 10.
+        a.page_key(9, t0);
+        assert_eq!(a.page, 9);
+        // `1` shows page 1 at once; `2` right after makes page 12.
+        a.page_key(0, later(2_000));
+        assert_eq!(a.page, 0);
+        a.page_key(1, later(2_300));
+        assert_eq!(a.page, 11);
+        // Too late for a pair: `1`, then `3` two seconds on, is page 3.
+        a.page_key(0, later(5_000));
+        a.page_key(2, later(7_000));
+        assert_eq!(a.page, 2);
+        // A pair past the last page is the second key alone: `1` `9`.
+        a.page_key(0, later(9_000));
+        a.page_key(8, later(9_100));
+        assert_eq!(a.page, 8);
+        // A pair's second key starts no pair of its own: `1` `4` `2`.
+        a.page_key(0, later(11_000));
+        a.page_key(3, later(11_100));
+        assert_eq!(a.page, 13);
+        a.page_key(1, later(11_200));
+        assert_eq!(a.page, 1, "page 2, not page 42 or 142");
     }
 
     fn key(c: KeyCode) -> Msg {

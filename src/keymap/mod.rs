@@ -92,7 +92,15 @@ fn consecutive(labels: &[String]) -> bool {
             }
         })
         .collect();
-    chars.len() == labels.len() && chars.windows(2).all(|w| u32::from(w[1]) == u32::from(w[0]) + 1)
+    // In keyboard order, where 0 follows 9.
+    let next = |c: char| {
+        if c == '9' {
+            '0'
+        } else {
+            char::from_u32(u32::from(c) + 1).unwrap_or(c)
+        }
+    };
+    chars.len() == labels.len() && chars.windows(2).all(|w| w[1] == next(w[0]))
 }
 
 impl KeyMap {
@@ -216,7 +224,7 @@ impl KeyMap {
     }
 
     /// A row's keys as the help writes them: "Tab / Shift-Tab",
-    /// "← ↓ ↑ → or h j k l", "Enter or z", "1 … 9".
+    /// "← ↓ ↑ → or h j k l", "Enter or z", "1 … 9, 0".
     pub fn row_keys(&self, row: &Row) -> String {
         if let Some(fixed) = row.fixed {
             return fixed.to_string();
@@ -225,6 +233,10 @@ impl KeyMap {
         let join = |labels: Vec<String>| -> String {
             match labels.len() {
                 2 => labels.join(" / "),
+                // The digit row's 0 is page 10: said after the 9.
+                n if n > 5 && consecutive(&labels) && labels[n - 1] == "0" => {
+                    format!("{} … {}, 0", labels[0], labels[n - 2])
+                }
                 n if n > 4 && consecutive(&labels) => format!("{} … {}", labels[0], labels[n - 1]),
                 _ => labels.join(" "),
             }
@@ -279,7 +291,7 @@ mod tests {
                 "click",
                 "Enter or z",
                 "Esc",
-                "1 … 9",
+                "1 … 9, 0",
                 "[ / ]",
                 "r",
                 "R",

@@ -214,6 +214,7 @@ pub const SPECS: &[Spec] = &[
     spec(S::Dashboard, A::Page(6), "page_7", &[ch('7')], "show page 7"),
     spec(S::Dashboard, A::Page(7), "page_8", &[ch('8')], "show page 8"),
     spec(S::Dashboard, A::Page(8), "page_9", &[ch('9')], "show page 9"),
+    spec(S::Dashboard, A::Page(9), "page_10", &[ch('0')], "show page 10"),
     spec(
         S::Dashboard,
         A::PreviousPage,
@@ -546,8 +547,9 @@ pub const DASHBOARD: &[Row] = &[
             A::Page(6),
             A::Page(7),
             A::Page(8),
+            A::Page(9),
         ],
-        "show page 1 to 9",
+        "page 1–10, two in a row for 11+",
     ),
     row(S::Dashboard, &[A::PreviousPage, A::NextPage], "previous / next page"),
     hinted(

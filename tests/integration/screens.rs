@@ -158,6 +158,8 @@ fn terminal_too_small() {
     a.show_page(2);
     let system = render(&a);
     assert!(format!("{system}").contains("36x10"), "{system}");
+    // Zoom would not fit either, so it is not offered.
+    assert!(!format!("{system}").contains("zoom"), "{system}");
     insta::assert_snapshot!("too_small_30x8_system", system);
     insta::assert_snapshot!("too_small_1x1", render(&loaded_default(1, 1)));
 }

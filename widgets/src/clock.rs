@@ -128,6 +128,31 @@ fn draw_big(s: &str, x0: u16, y: u16, buf: &mut Buffer) {
 
 /// Render the clock for `now`. `local` is the machine's offset, passed in so
 /// that renders are reproducible.
+fn is_utc(name: &str) -> bool {
+    matches!(name, "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu")
+}
+
+/// On a machine that runs in UTC, a listed "UTC" would only repeat the big
+/// clock of a "local" first zone: the card leaves it out.
+fn folds_utc(cfg: &Config, first_off: FixedOffset) -> bool {
+    cfg.zones.first().is_some_and(|z| z == "local") && first_off.local_minus_utc() == 0
+}
+
+/// The zones as the card shows them, for the status bar: "local (UTC),
+/// Asia/Tokyo" where a listed UTC is the local time already.
+pub fn zones_shown(cfg: &Config, local: FixedOffset) -> String {
+    let fold = folds_utc(cfg, local) && cfg.zones.iter().skip(1).any(|z| is_utc(z));
+    let mut out: Vec<String> = Vec::new();
+    for (i, z) in cfg.zones.iter().enumerate() {
+        match (i, fold) {
+            (0, true) => out.push(format!("{z} (UTC)")),
+            (_, true) if is_utc(z) => {}
+            _ => out.push(z.clone()),
+        }
+    }
+    out.join(", ")
+}
+
 pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, buf: &mut Buffer) {
     let time_fmt = match (cfg.hour12, cfg.seconds) {
         (false, false) => "%H:%M",
@@ -207,14 +232,11 @@ pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, 
         );
         y += 1;
     }
-    // On a machine that runs in UTC, a listed "UTC" would only repeat the
-    // big clock.
-    let is_utc = |n: &str| matches!(n, "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu");
-    let first_is_local_utc = cfg.zones.first().is_some_and(|z| z == "local") && first_off.local_minus_utc() == 0;
+    let fold = folds_utc(cfg, first_off);
     let rest: Vec<&(String, Zone)> = zones
         .iter()
         .skip(1)
-        .filter(|(name, _)| !(first_is_local_utc && is_utc(name)))
+        .filter(|(name, _)| !(fold && is_utc(name)))
         .collect();
     let (shown, more) = format::rows_shown(rest.len(), usize::from(area.bottom().saturating_sub(y)));
     for (name, z) in rest.into_iter().take(shown) {
@@ -334,6 +356,13 @@ mod tests {
         let shown = text(&buf).join("\n");
         assert!(!shown.contains("UTC"), "{shown}");
         assert!(shown.contains("Tokyo"), "{shown}");
+        // The status bar names the zones the card shows.
+        let utc = FixedOffset::east_opt(0).unwrap();
+        assert_eq!(zones_shown(&cfg, utc), "local (UTC), Asia/Tokyo");
+        assert_eq!(
+            zones_shown(&cfg, FixedOffset::east_opt(3600).unwrap()),
+            "local, UTC, Asia/Tokyo"
+        );
         // Elsewhere, UTC is worth its line.
         let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
         render(&cfg, now(), FixedOffset::east_opt(3600).unwrap(), buf.area, &mut buf);

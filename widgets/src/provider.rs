@@ -195,7 +195,7 @@ impl Verdict {
                         "could not confirm: the probe's endpoint was not found (HTTP 404); is `base_url` right?"
                     }
                     Unconfirmed::Unexpected => "could not confirm: the answer was not what this provider sends",
-                    Unconfirmed::Unreachable => "could not confirm: no answer from the provider",
+                    Unconfirmed::Unreachable => "could not confirm: the endpoint gave no usable answer",
                     Unconfirmed::NotSent => "could not confirm: nothing was sent",
                 };
                 with(head, detail)
@@ -214,7 +214,7 @@ mod tests {
         let v = Verdict::of(&Err(FetchError::new(crate::ErrorClass::Offline, "cannot connect")));
         assert_eq!(
             v.describe(),
-            "could not confirm: no answer from the provider: cannot connect"
+            "could not confirm: the endpoint gave no usable answer: cannot connect"
         );
         assert!(!v.passed());
     }

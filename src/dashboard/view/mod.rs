@@ -38,10 +38,8 @@ pub fn draw(app: &App, f: &mut Frame) {
                 f,
                 body,
                 (area.width, area.height),
-                &format!(
-                    "the Credentials screen needs {}x{}",
-                    CREDENTIALS_MIN.0, CREDENTIALS_MIN.1
-                ),
+                "the Credentials screen",
+                CREDENTIALS_MIN,
                 &format!(
                     "Enlarge the window, or press {} to go back.",
                     app.keys.first(Scope::Credentials, Action::Close)
@@ -57,20 +55,28 @@ pub fn draw(app: &App, f: &mut Frame) {
         // The body's rows plus the title and status bars, and the page bar
         // when there is one.
         let bars = area.height.saturating_sub(body.height);
+        // Zoom is offered only where the focused card would fit.
+        let card = app.widgets.get(app.focus).map(|w| w.source.min_card());
+        let hint = if app.zoom {
+            format!(
+                "Enlarge the window, or press {} to leave the zoom.",
+                app.keys.first(Scope::Dashboard, Action::LeaveZoom)
+            )
+        } else if card.is_some_and(|(cw, ch)| cw <= body.width && ch <= body.height) {
+            format!(
+                "Enlarge the window, or press {} to zoom one widget.",
+                app.keys.first(Scope::Dashboard, Action::Zoom)
+            )
+        } else {
+            "Enlarge the window.".to_string()
+        };
         too_small(
             f,
             body,
             (area.width, area.height),
-            &format!(
-                "{} needs {}x{}",
-                if app.zoom { "this card" } else { "this page" },
-                w,
-                h.saturating_add(bars)
-            ),
-            &format!(
-                "Enlarge the window, or press {} to zoom one widget.",
-                app.keys.first(Scope::Dashboard, Action::Zoom)
-            ),
+            if app.zoom { "this card" } else { "this page" },
+            (w, h.saturating_add(bars)),
+            &hint,
         );
     } else {
         let now = app.now;
@@ -97,7 +103,8 @@ pub fn draw(app: &App, f: &mut Frame) {
                 f,
                 body,
                 (area.width, area.height),
-                &format!("the key help needs {}x{}", help::MIN.0, help::MIN.1),
+                "the key help",
+                help::MIN,
                 &format!(
                     "Enlarge the window, or press {} to close it.",
                     app.keys.first(Scope::Help, Action::Close)
@@ -197,12 +204,15 @@ fn page_bar(app: &App, f: &mut Frame, area: Rect) {
         buf.set_string(end.min(area.right() - 1), area.y, "›", more);
         end = end.saturating_add(1);
     }
-    // A page split to fit the window says so, where there is room.
+    // A page split to fit the window says so, in as many words as there
+    // is room for.
     if app.current().is_some_and(|p| p.part.is_some()) {
-        let note = " split to fit the window ";
-        let w = note.chars().count() as u16;
-        if end.saturating_add(w + 1) <= area.right() {
-            buf.set_string(area.right() - w, area.y, note, style::dim());
+        let room = area.right().saturating_sub(end.saturating_add(1));
+        if let Some(note) = [" split to fit the window ", " split to fit ", " split "]
+            .into_iter()
+            .find(|n| n.chars().count() as u16 <= room)
+        {
+            buf.set_string(area.right() - note.chars().count() as u16, area.y, note, style::dim());
         }
     }
 }
@@ -286,7 +296,9 @@ fn status_line(app: &App) -> Line<'static> {
             }
             (None, next) => {
                 let about = match &w.source {
-                    homedash_widgets::Source::Clock(c) => format!("time zones: {}", c.zones.join(", ")),
+                    homedash_widgets::Source::Clock(c) => {
+                        format!("time zones: {}", homedash_widgets::clock::zones_shown(c, local))
+                    }
                     homedash_widgets::Source::System(_) => {
                         format!("this machine · every {}", humantime::format_duration(w.refresh))
                     }
