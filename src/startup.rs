@@ -208,6 +208,8 @@ async fn sessions(
     log_problem: Option<String>,
     said: &mut Vec<String>,
 ) -> color_eyre::Result<Exit> {
+    // Before the terminal is taken and its first frame drawn.
+    let mut signals = event_loop::Termination::listen();
     let mut term = terminal::enter()?;
     let mut input = Input::start();
     let mut notice = log_problem.map(|p| format!("logging off: {p}"));
@@ -221,6 +223,7 @@ async fn sessions(
             } => match session(
                 &mut term,
                 &mut input,
+                &mut signals,
                 look,
                 *config,
                 demo,
@@ -242,42 +245,44 @@ async fn sessions(
                 },
                 exit => return Ok(exit),
             },
-            Start::Setup { wizard: w, back } => match wizard(&mut term, &mut input, Wizard { look, ..*w }).await? {
-                (setup::Exit::Written(path), _) => {
-                    notice = Some(format!(
-                        "setup wrote {}; homedash setup changes it again",
-                        path.display()
-                    ));
-                    said.push(format!("homedash setup: wrote {}", path.display()));
-                    Start::Dashboard {
-                        config: Box::new(config::load(&Origin::Flag(path.clone()))?),
-                        demo: false,
-                        first_run: false,
-                        watch: Some(path),
+            Start::Setup { wizard: w, back } => {
+                match wizard(&mut term, &mut input, &mut signals, Wizard { look, ..*w }).await? {
+                    (setup::Exit::Written(path), _) => {
+                        notice = Some(format!(
+                            "setup wrote {}; homedash setup changes it again",
+                            path.display()
+                        ));
+                        said.push(format!("homedash setup: wrote {}", path.display()));
+                        Start::Dashboard {
+                            config: Box::new(config::load(&Origin::Flag(path.clone()))?),
+                            demo: false,
+                            first_run: false,
+                            watch: Some(path),
+                        }
+                    }
+                    (exit @ (setup::Exit::Cancelled | setup::Exit::Signal(_)), problem) => {
+                        let mut line = "homedash setup: cancelled; no file was written".to_string();
+                        if let Some(p) = problem {
+                            line.push_str(&format!(" ({p})"));
+                        }
+                        if let setup::Exit::Signal(sig) = exit {
+                            said.push(line);
+                            return Ok(Exit::Signal(sig));
+                        }
+                        if !back {
+                            said.push(line);
+                            return Ok(Exit::Quit);
+                        }
+                        // Back to the first-run dashboard, whose status bar offers the choice again.
+                        Start::Dashboard {
+                            config: Box::new(config::load(&Origin::Embedded)?),
+                            demo: false,
+                            first_run: true,
+                            watch: None,
+                        }
                     }
                 }
-                (exit @ (setup::Exit::Cancelled | setup::Exit::Signal(_)), problem) => {
-                    let mut line = "homedash setup: cancelled; no file was written".to_string();
-                    if let Some(p) = problem {
-                        line.push_str(&format!(" ({p})"));
-                    }
-                    if let setup::Exit::Signal(sig) = exit {
-                        said.push(line);
-                        return Ok(Exit::Signal(sig));
-                    }
-                    if !back {
-                        said.push(line);
-                        return Ok(Exit::Quit);
-                    }
-                    // Back to the first-run dashboard, whose status bar offers the choice again.
-                    Start::Dashboard {
-                        config: Box::new(config::load(&Origin::Embedded)?),
-                        demo: false,
-                        first_run: true,
-                        watch: None,
-                    }
-                }
-            },
+            }
         };
     }
 }
@@ -286,6 +291,7 @@ async fn sessions(
 async fn wizard(
     term: &mut terminal::Tui,
     input: &mut Input,
+    signals: &mut event_loop::Termination,
     mut w: Wizard,
 ) -> color_eyre::Result<(setup::Exit, Option<String>)> {
     let state = logging::private_state_dir().map_err(color_eyre::eyre::Error::msg)?;
@@ -297,7 +303,7 @@ async fn wizard(
     }
     let http = Http::new().map_err(color_eyre::eyre::Error::msg)?;
     let (ops, mut replies) = setup::worker::spawn(Manager::new(&state, http.clone(), None), http);
-    let exit = setup::session::run(term, &mut w, input, &ops, &mut replies, event_loop::termination()).await?;
+    let exit = setup::session::run(term, &mut w, input, &ops, &mut replies, signals.recv()).await?;
     let problem = w.note.filter(|(ok, _)| !ok).map(|(_, t)| t);
     Ok((exit, problem))
 }
@@ -306,6 +312,7 @@ async fn wizard(
 async fn session(
     term: &mut terminal::Tui,
     input: &mut Input,
+    signals: &mut event_loop::Termination,
     look: Look,
     mut config: config::Config,
     demo_mode: bool,
@@ -383,15 +390,7 @@ async fn session(
         let run = cancel.child_token();
         let (services, usage) = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
         drop(tx);
-        let exit = event_loop::run(
-            term,
-            &mut app,
-            &mut *input,
-            &mut rx,
-            &services,
-            event_loop::termination(),
-        )
-        .await;
+        let exit = event_loop::run(term, &mut app, &mut *input, &mut rx, &services, signals.recv()).await;
         services.pollers.shutdown();
         run.cancel();
         // The polls' counters since the last save, before the process or

@@ -19,7 +19,7 @@ use crate::dashboard::view;
 use crate::ui::event_loop::{self as ui_loop, End, Next, Program};
 use crate::workers::credentials::{CredEvent, CredOp};
 
-pub use crate::ui::event_loop::termination;
+pub use crate::ui::event_loop::Termination;
 
 /// The background work the loop hands commands to.
 pub struct Services {

@@ -215,21 +215,50 @@ async fn sleep_until_opt(at: Option<Instant>) {
     }
 }
 
-/// Resolves with the signal's name on SIGTERM or SIGHUP.
-#[cfg(unix)]
-pub async fn termination() -> &'static str {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = hup.recv() => "SIGHUP",
-    }
+/// SIGTERM and SIGHUP, listened for from before the first frame to the
+/// end of the process: a terminal that closes at once still ends homedash
+/// its own way (counters saved, exit 129), not by the signal's default,
+/// and none is missed between one session and the next.
+pub struct Termination {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
 }
 
-#[cfg(not(unix))]
-pub async fn termination() -> &'static str {
-    let _ = tokio::signal::ctrl_c().await;
-    "Ctrl-C"
+impl Termination {
+    /// Listen from now on; call inside the runtime.
+    pub fn listen() -> Termination {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = match (signal(SignalKind::terminate()), signal(SignalKind::hangup())) {
+                (Ok(term), Ok(hup)) => Some((term, hup)),
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::warn!(error = %e, "cannot listen for SIGTERM and SIGHUP");
+                    None
+                }
+            };
+            Termination { signals }
+        }
+        #[cfg(not(unix))]
+        Termination {}
+    }
+
+    /// Resolves with the signal's name on SIGTERM or SIGHUP.
+    pub async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let Some((term, hup)) = self.signals.as_mut() else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }

@@ -151,3 +151,78 @@ fn no_color_sends_no_colour_escape_and_a_theme_sends_its_own() {
         "no yellow or cyan background on a light terminal"
     );
 }
+
+/// The terminal closed under the dashboard (a killed tmux, a dropped SSH
+/// session): the master side of its pty goes away. It exits 129, as for
+/// SIGHUP, without a panic and without writing to a terminal that is gone.
+#[test]
+fn a_terminal_that_goes_away_ends_the_dashboard_with_129() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    use std::os::fd::BorrowedFd;
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[widget.clock]\nkind = \"clock\"\n").unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_homedash"));
+    cmd.args(["--config", cfg.to_str().unwrap()]);
+    cmd.cwd(dir.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_STATE_HOME", dir.path().join("state"));
+    cmd.env("XDG_CONFIG_HOME", dir.path().join("config"));
+    cmd.env_remove("HOMEDASH_CONFIG");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    // Read here, not on a thread of its own: every copy of the master must
+    // be closed below for the terminal to go away.
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let fd = pair.master.as_raw_fd().unwrap();
+    let (mut seen, end) = (Vec::new(), Instant::now() + Duration::from_secs(10));
+    while !String::from_utf8_lossy(&seen).contains("homedash") && Instant::now() < end {
+        // SAFETY: the master outlives this borrow.
+        let b = unsafe { BorrowedFd::borrow_raw(fd) };
+        let mut fds = [rustix::event::PollFd::new(&b, rustix::event::PollFlags::IN)];
+        let timeout = rustix::time::Timespec {
+            tv_sec: 0,
+            tv_nsec: 100_000_000,
+        };
+        if rustix::event::poll(&mut fds, Some(&timeout)).unwrap_or(0) > 0 {
+            let mut buf = [0u8; 8192];
+            let n = reader.read(&mut buf).unwrap_or(0);
+            seen.extend_from_slice(&buf[..n]);
+        }
+    }
+    assert!(
+        String::from_utf8_lossy(&seen).contains("homedash"),
+        "no first frame: {}",
+        String::from_utf8_lossy(&seen)
+    );
+    drop(reader);
+    drop(pair.master);
+    let end = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < end, "still running after its terminal went away");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.exit_code(), 129, "{status:?}");
+    // Its log says why it ended, and no panic.
+    let logs = std::fs::read_dir(dir.path().join("state/homedash"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<String>();
+    assert!(!logs.is_empty() && !logs.contains("panic"), "{logs}");
+}

@@ -699,11 +699,7 @@ fn a_key_pasted_over_a_stored_one_is_rotated_in_and_a_cancel_puts_the_old_one_ba
         (
             "key page",
             vec![RIGHT.into(), ENTER.into()],
-            vec![
-                "a key is already stored",
-                "and is valid",
-                "paste a new one to",
-            ],
+            vec!["a key is already stored", "and is valid", "paste a new one to"],
         ),
     ];
     run_to(&mut app, &steps);
