@@ -110,6 +110,8 @@ config() {
 tm() { tmux -S "$work/tmux.sock" "$@"; }
 ticks() { local l; read -r l < "/proc/$1/stat"; l=${l##*) }; read -ra f <<< "$l"; echo $((f[11] + f[12])); }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# Resident heap and stacks (anonymous) and code and files, apart.
+rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} END {printf "anon_kib=%s file_kib=%s", a, f}' "/proc/$1/status"; }
 now_us() { echo "${EPOCHREALTIME/./}"; }
 ms() { awk -v u="$1" 'BEGIN{printf "%.1f", u/1000}'; }
 
@@ -131,10 +133,10 @@ run_case() {
   done
   local first_ms; first_ms=$(ms $(( $(now_us) - t0 )))
   sleep 5 # every widget has polled once and settled into its schedule
-  local a_us a_t b_us b_t rss
+  local a_us a_t b_us b_t rss split
   a_us=$(now_us); a_t=$(ticks "$pid")
   sleep "$SECONDS_RUN"
-  b_us=$(now_us); b_t=$(ticks "$pid"); rss=$(rss_kb "$pid")
+  b_us=$(now_us); b_t=$(ticks "$pid"); rss=$(rss_kb "$pid"); split=$(rss_split "$pid")
   sleep 1.2 # nginx flushes its log buffer each second
   # Only this case's requests, in the window (the log is buffered for a second).
   local reqs; reqs=$(awk -v a="$a_us" -v b="$b_us" '$1 * 1000000 >= a && $1 * 1000000 <= b' "$work/access.log" | wc -l)
@@ -153,7 +155,7 @@ run_case() {
   local conns; conns=$(awk -v a="$a_us" -v b="$b_us" '$1 * 1000000 >= a && $1 * 1000000 <= b { c[$4] = 1 } END { print length(c) }' "$work/access.log")
   local bad; bad=$(awk -v start="$t0" '$1 * 1000000 >= start && $3 != 200' "$work/access.log" | wc -l)
   local refresh_s; refresh_s=$(awk -v r="$REFRESH" 'BEGIN{sub(/s$/, "", r); print r}')
-  echo "$label: size=$size first_frame_ms=$first_ms cpu_pct=$cpu rss_kib=$rss requests_per_s=$rps connections=$conns us_per_poll=$per_poll widgets_polled=$seen not_200=$bad oldest_poll_s=$oldest ($(awk -v o="$oldest" -v r="$refresh_s" 'BEGIN{printf "%.2f", o/r}') refreshes)"
+  echo "$label: size=$size first_frame_ms=$first_ms cpu_pct=$cpu rss_kib=$rss ($split) requests_per_s=$rps connections=$conns us_per_poll=$per_poll widgets_polled=$seen not_200=$bad oldest_poll_s=$oldest ($(awk -v o="$oldest" -v r="$refresh_s" 'BEGIN{printf "%.2f", o/r}') refreshes)"
   if ((pages > 1)); then
     # Page switches: ] to the next page, timed until its first widget shows.
     local -a lat=()
