@@ -72,7 +72,7 @@ impl Wizard {
             }
             Reply::Discarded(problems) => {
                 if !problems.is_empty() {
-                    self.note = Some((false, format!("could not undo: {}", problems.join("; "))));
+                    self.note = Some((false, format!("could not delete: {}", problems.join("; "))));
                 }
             }
         }
@@ -174,24 +174,14 @@ impl Wizard {
             self.note = None;
             p.state = match result {
                 Ok(s) => {
-                    if s.rotated {
-                        p.rotated = true;
-                    } else {
-                        p.created = true;
-                        p.stored_as = Some(name.to_string());
-                    }
+                    p.created = true;
+                    p.stored_as = Some(name.to_string());
                     KeyState::Stored {
                         fingerprint: s.fingerprint,
                         ok: s.ok,
                         text: s.text,
                     }
                 }
-                // A rotation that did not pass changed nothing: the key
-                // stored before is still the one in use.
-                Err(e) if !p.created && p.replacing.is_some() => KeyState::Existing {
-                    fingerprint: p.replacing.clone().unwrap_or_default(),
-                    test: Some((false, e.to_string())),
-                },
                 Err(e) => {
                     p.created = false;
                     KeyState::Failed(e.to_string())

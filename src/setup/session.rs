@@ -95,31 +95,19 @@ where
         }
     })
     .await;
-    let cancelled = !matches!(exit, Exit::Written(_));
-    let (discard, roll_back) = (wizard.to_discard(cancelled), wizard.to_roll_back(cancelled));
-    if !discard.is_empty() || !roll_back.is_empty() {
-        let mut what = Vec::new();
-        if !discard.is_empty() {
-            what.push(format!("deleting the tokens this setup stored: {}", discard.join(", ")));
-        }
-        if !roll_back.is_empty() {
-            what.push(format!("putting back the tokens it replaced: {}", roll_back.join(", ")));
-        }
-        wizard.note = Some((true, format!("{}…", what.join("; "))));
+    let discard = wizard.to_discard(!matches!(exit, Exit::Written(_)));
+    if !discard.is_empty() {
+        wizard.note = Some((
+            true,
+            format!("deleting the tokens this setup stored: {}…", discard.join(", ")),
+        ));
         terminal
             .draw(|f| {
                 super::view::draw(wizard, f);
                 crate::ui::theme::guard(f.buffer_mut());
             })
             .map_err(io::Error::other)?;
-        if ops
-            .send(Op::Discard {
-                names: discard,
-                roll_back,
-            })
-            .await
-            .is_ok()
-        {
+        if ops.send(Op::Discard { names: discard }).await.is_ok() {
             let _ = tokio::time::timeout(CLEANUP_WAIT, async {
                 while let Some(r) = replies.recv().await {
                     if matches!(r, Reply::Discarded(_)) {

@@ -189,12 +189,6 @@ pub struct CredPage {
     /// credential, or the gateway's): what a cancel deletes, whatever
     /// source the page shows by then.
     pub stored_as: Option<String>,
-    /// The fingerprint of the token stored before this run, once a key
-    /// pasted here is on its way to replace it: a rotation, which tests the
-    /// new key first and keeps the old one for a rollback.
-    pub replacing: Option<String>,
-    /// That rotation is done: a cancel rolls it back.
-    pub rotated: bool,
 }
 
 impl CredPage {
@@ -222,8 +216,6 @@ impl CredPage {
             on_endpoint: false,
             tested_at: None,
             stored_as: None,
-            replacing: None,
-            rotated: false,
         }
     }
 
@@ -302,9 +294,6 @@ impl CredPage {
         match self.src {
             SrcKind::Keyring | SrcKind::Gateway => {
                 matches!(self.state, KeyState::Existing { .. } | KeyState::Stored { .. })
-                    // A new key that could not be confirmed, given up on:
-                    // the one stored before is still there.
-                    || (self.replacing.is_some() && matches!(self.state, KeyState::Unconfirmed(_)))
             }
             SrcKind::Env | SrcKind::Command => {
                 matches!(self.state, KeyState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
@@ -836,17 +825,6 @@ impl Wizard {
             .collect()
     }
 
-    /// Names whose token stored before this run a rotation here replaced,
-    /// and the result does not use: all of them on a cancel. Each gets
-    /// its old token back.
-    pub fn to_roll_back(&self, cancelled: bool) -> Vec<String> {
-        self.creds
-            .iter()
-            .filter(|c| c.rotated && (cancelled || c.dropped || c.src != SrcKind::Keyring))
-            .map(|c| c.cred_name().to_string())
-            .collect()
-    }
-
     pub fn busy_storing(&self) -> bool {
         self.creds.iter().any(|c| matches!(c.state, KeyState::Busy(_)))
     }
@@ -1272,7 +1250,6 @@ mod tests {
                 fingerprint: "…tok·0000".into(),
                 ok: true,
                 text: "valid".into(),
-                rotated: false,
             }),
         });
     }
@@ -1388,76 +1365,6 @@ mod tests {
         assert_eq!(w.step, Step::Providers);
     }
 
-    /// A key pasted where one was stored before the run: a rotation, which
-    /// keeps the old key in use until the new one passes, says so on the
-    /// page, and is rolled back by a cancel.
-    #[test]
-    fn a_key_pasted_over_a_stored_one_rotates_it_and_a_cancel_rolls_it_back() {
-        let mut w = new();
-        to_credentials(&mut w);
-        w.on(Reply::Found(vec![("finnhub".into(), Ok(Some("…old·1111".into())))]));
-        w.on(Reply::Checked {
-            name: "finnhub".into(),
-            ok: true,
-            text: "valid".into(),
-        });
-        let shown = |w: &Wizard| {
-            let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).unwrap();
-            term.draw(|f| crate::setup::view::draw(w, f)).unwrap();
-            let b = term.backend().buffer().clone();
-            (0..b.area.height)
-                .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        assert!(shown(&w).contains("paste a new one to replace it"), "{}", shown(&w));
-        w.update(&Event::Paste("hd-new-key-000000".into()));
-        let ops = w.update(&key(KeyCode::Enter)).ops();
-        let [Op::Store { replace: true, .. }] = &ops[..] else {
-            panic!("a rotation, not an add: {ops:?}")
-        };
-        assert!(shown(&w).contains("stored one stays in use"), "{}", shown(&w));
-        // Refused: the old key is still the one in use, and the page says so.
-        w.on(Reply::Stored {
-            name: "finnhub".into(),
-            result: Err(crate::setup::error::SetupError::Refused(
-                "rejected: Invalid API key".into(),
-            )),
-        });
-        let text = shown(&w);
-        assert!(
-            text.contains("new key was not stored") && text.contains("…old·1111"),
-            "{text}"
-        );
-        assert!(w.page().unwrap().ready(), "Enter keeps the old key");
-        assert!(w.to_roll_back(true).is_empty() && w.to_discard(true).is_empty());
-        // Pasted again and valid: rotated, the old one kept for a rollback.
-        w.update(&Event::Paste("hd-new-key-000001".into()));
-        let ops = w.update(&key(KeyCode::Enter)).ops();
-        assert!(matches!(&ops[..], [Op::Store { replace: true, .. }]), "{ops:?}");
-        w.on(Reply::Stored {
-            name: "finnhub".into(),
-            result: Ok(Stored {
-                fingerprint: "…001·2222".into(),
-                ok: true,
-                text: "valid".into(),
-                rotated: true,
-            }),
-        });
-        assert!(shown(&w).contains("old one is kept for a rollback"), "{}", shown(&w));
-        assert_eq!(w.to_roll_back(false), Vec::<String>::new(), "a finished setup keeps it");
-        assert_eq!(w.to_roll_back(true), ["finnhub"], "a cancel rolls it back");
-        assert!(w.to_discard(true).is_empty(), "nothing of the run's own to delete");
-        // A third key: the first rotation is rolled back before the next,
-        // so the key kept for a rollback is still the one from before.
-        w.update(&Event::Paste("hd-new-key-000002".into()));
-        let ops = w.update(&key(KeyCode::Enter)).ops();
-        let [Op::Discard { names, roll_back }, Op::Store { replace: true, .. }] = &ops[..] else {
-            panic!("{ops:?}")
-        };
-        assert!(names.is_empty() && roll_back == &["finnhub".to_string()]);
-    }
-
     #[test]
     fn a_pasted_key_is_masked_tested_stored_and_discarded_on_cancel() {
         let canary = "hd-canary-wizard-0123456789";
@@ -1479,7 +1386,6 @@ mod tests {
                 fingerprint: "6789".into(),
                 ok: true,
                 text: "valid".into(),
-                rotated: false,
             }),
         });
         assert!(w.page().unwrap().ready());
@@ -1537,7 +1443,6 @@ mod tests {
                 fingerprint: "6789".into(),
                 ok: true,
                 text: "valid".into(),
-                rotated: false,
             }),
         });
         assert!(w.page().unwrap().ready());

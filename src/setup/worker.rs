@@ -53,9 +53,6 @@ pub enum Op {
         force: bool,
         /// A private CA that signed `base`'s certificate (a gateway's).
         ca: Option<std::path::PathBuf>,
-        /// A token stored before this run is there: rotate, so that it is
-        /// replaced only once the new one passes, and kept for a rollback.
-        replace: bool,
     },
     /// Read a credential from its env or command source and test it.
     Check {
@@ -80,11 +77,8 @@ pub enum Op {
         edit: Box<Edit>,
         approve: Vec<(String, String)>,
     },
-    /// Delete what this run stored under `names`, and give each of
-    /// `roll_back` its token from before the run's rotation back.
     Discard {
         names: Vec<String>,
-        roll_back: Vec<String>,
     },
     /// An OAuth provider's login: the client secret goes into the keyring
     /// (as `NAME#client`), the grant runs, and the tokens are stored.
@@ -174,9 +168,6 @@ pub struct Stored {
     /// The test's result: valid, or why it could not be confirmed.
     pub ok: bool,
     pub text: String,
-    /// It replaced a token stored before the run, which is kept for a
-    /// rollback.
-    pub rotated: bool,
 }
 
 struct Worker {
@@ -232,11 +223,7 @@ impl Worker {
                 secret,
                 force,
                 ca,
-                replace,
-            } => match self
-                .store(&name, provider, &base, secret, (force, replace), ca.as_deref())
-                .await
-            {
+            } => match self.store(&name, provider, &base, secret, force, ca.as_deref()).await {
                 Ok(stored) => Reply::Stored {
                     result: Ok(stored),
                     name,
@@ -268,7 +255,7 @@ impl Worker {
                 gateway,
             } => self.try_all(what, key, items, &base, cred, gateway).await,
             Op::Write { edit, approve } => self.write(&edit, approve).await,
-            Op::Discard { names, roll_back } => self.discard(names, roll_back).await,
+            Op::Discard { names } => self.discard(names).await,
         }
     }
 
@@ -391,9 +378,8 @@ impl Worker {
         Reply::Written(Ok(()))
     }
 
-    /// Delete what this setup stored, and roll back what it rotated, on a
-    /// cancel.
-    async fn discard(&self, names: Vec<String>, roll_back: Vec<String>) -> Reply {
+    /// Delete what this setup stored, on a cancel.
+    async fn discard(&self, names: Vec<String>) -> Reply {
         let mut problems = Vec::new();
         let mut m = self.manager.lock().await;
         for name in names {
@@ -401,15 +387,11 @@ impl Worker {
                 problems.push(format!("{name}: {e}"));
             }
         }
-        for name in roll_back {
-            if let Err(e) = m.rollback(&name).await {
-                problems.push(format!("{name}: {e}"));
-            }
-            self.secrets.lock().await.remove(&name);
-        }
         Reply::Discarded(problems)
     }
 
+    /// Store a key the provider proved valid; with `force`, also one its
+    /// test could not confirm either way. A rejected key is never stored.
     /// Store the client secret, run the login, and say what it gave.
     async fn login(
         &self,
@@ -455,21 +437,16 @@ impl Worker {
                 "logged in{}",
                 crate::credentials::oauth_facts(&stored, &o.scopes, Utc::now())
             ),
-            rotated: false,
         })
     }
 
-    /// Store a key the provider proved valid; with `force`, also one its
-    /// test could not confirm either way. A rejected key is never stored.
-    /// With `replace`, the key stored before is rotated out: kept as the
-    /// previous one, and kept in use if the new one does not pass.
     async fn store(
         &self,
         name: &str,
         provider: &str,
         base: &Url,
         secret: Sealed,
-        (force, replace): (bool, bool),
+        force: bool,
         ca: Option<&std::path::Path>,
     ) -> Result<Stored, Refused> {
         let p = self::provider(provider).map_err(Refused::Failed)?;
@@ -482,24 +459,6 @@ impl Worker {
             m.set_http(http);
         }
         let to = shown(p, base);
-        if replace {
-            return match m.rotate_sealed(name, p, base, &secret, to.approved(), force).await {
-                Ok((fingerprint, verdict)) => {
-                    self.secrets.lock().await.insert(name.to_string(), secret);
-                    Ok(Stored {
-                        fingerprint,
-                        ok: verdict.passed(),
-                        text: verdict.describe(),
-                        rotated: true,
-                    })
-                }
-                Err(crate::credentials::CredError::NotProven { why, can_force: true }) => Err(Refused::Unconfirmed {
-                    text: format!("{why} (not stored: the key stored before is still in use)"),
-                    secret,
-                }),
-                Err(e) => Err(Refused::Failed(e.into())),
-            };
-        }
         let verdict = ProbeVerdict::of(&m.probe_sealed(name, p, base, &secret, &to).await);
         match &verdict {
             ProbeVerdict::Valid => {}
@@ -521,7 +480,6 @@ impl Worker {
             fingerprint,
             ok: verdict.passed(),
             text: verdict.describe(),
-            rotated: false,
         })
     }
 
@@ -685,7 +643,6 @@ mod tests {
                 },
                 force,
                 ca: None,
-                replace: false,
             };
             ops.send(store(false)).await.unwrap();
             let Some(Reply::Unconfirmed { text, secret, .. }) = replies.recv().await else {

@@ -156,7 +156,6 @@ fn wizard_steps() -> Vec<Wizard> {
                     fingerprint: "…izes".into(),
                     ok: true,
                     text: "valid".into(),
-                    rotated: false,
                 }),
             });
         }),

@@ -74,7 +74,6 @@ fn stored(w: &mut Wizard) {
             fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
-            rotated: false,
         }),
     });
 }
@@ -200,7 +199,6 @@ fn credentials() {
             fingerprint: "…t-42".into(),
             ok: true,
             text: "valid".into(),
-            rotated: false,
         }),
     });
     snap("credentials_stored", &w);

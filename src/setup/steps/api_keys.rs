@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use url::Url;
 
+use crate::credentials::TokenInput;
 use crate::credentials::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 use crate::keymap::{Action, Input, Scope};
 use crate::setup::look::{field, label, para};
@@ -133,8 +134,9 @@ impl Wizard {
             return self.gateway_enter();
         }
         // The keys the notes below name, as the config maps them.
-        let field = self.key_of(Action::PreviousField);
+        let (next, field) = (self.key_of(Action::Next), self.key_of(Action::PreviousField));
         let choices = self.keys.pair(Scope::Wizard, Action::Left, Action::Right);
+        let rotate = self.credentials_key(Action::Rotate);
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
@@ -155,11 +157,17 @@ impl Wizard {
         let endpoint = p.endpoint.trim().to_string();
         if p.src == SrcKind::Keyring && !p.token.is_empty() {
             // A paste replaces a token this run stored (and untested ones);
-            // one stored before the run is rotated out: the new key is
-            // tested first, and the old one stays in use if it fails, and
-            // kept for a rollback if it passes.
-            if let KeyState::Existing { fingerprint, .. } = &p.state {
-                p.replacing = Some(fingerprint.clone());
+            // one stored before the run is replaced only by a rotation.
+            if let KeyState::Existing { .. } = p.state {
+                p.token = TokenInput::default();
+                self.note = Some((
+                    false,
+                    format!(
+                        "\"{}\" already has a token in the keyring; keep it ({next}), or replace it after setup with the Credentials screen ({rotate}), which tests the new one first",
+                        p.name
+                    ),
+                ));
+                return Flow::redraw();
             }
             // A second Enter on a key the test could not confirm stores it.
             let force = matches!(p.state, KeyState::Unconfirmed(_));
@@ -173,31 +181,7 @@ impl Wizard {
                 secret,
                 force,
                 ca: None,
-                replace: p.replacing.is_some(),
             };
-            self.note = None;
-            if p.rotated {
-                // Rotated once already: the old key comes back first, so
-                // that it, not the first new one, is the one kept.
-                p.rotated = false;
-                p.state = KeyState::Busy(format!("testing the new key against {host}…"));
-                return Flow {
-                    redraw: true,
-                    cmds: vec![
-                        Cmd::Op(Op::Discard {
-                            names: Vec::new(),
-                            roll_back: vec![p.name.clone()],
-                        }),
-                        Cmd::Op(op),
-                    ],
-                };
-            }
-            if p.replacing.is_some() {
-                p.state = KeyState::Busy(format!(
-                    "testing the new key against {host}; the stored one stays in use until it passes…"
-                ));
-                return Flow::op(op);
-            }
             if p.created {
                 // Storing again: the first one goes, so add does not refuse.
                 p.state = KeyState::Busy("replacing the token stored a moment ago…".into());
@@ -425,7 +409,6 @@ impl Wizard {
             secret,
             force,
             ca,
-            replace: false,
         };
         if p.created {
             return Flow {
@@ -433,7 +416,6 @@ impl Wizard {
                 cmds: vec![
                     Cmd::Op(Op::Discard {
                         names: vec![GATEWAY_CRED.to_string()],
-                        roll_back: Vec::new(),
                     }),
                     Cmd::Op(op),
                 ],
@@ -450,7 +432,6 @@ fn replacing(name: &str, op: Op) -> Flow {
         cmds: vec![
             Cmd::Op(Op::Discard {
                 names: vec![name.to_string()],
-                roll_back: Vec::new(),
             }),
             Cmd::Op(op),
         ],
@@ -462,7 +443,7 @@ fn state_line(w: &Wizard, p: &CredPage) -> Line<'static> {
     let choices = w.keys.pair(Scope::Wizard, Action::Left, Action::Right);
     // The source row is the field before the key's.
     let field = w.key_of(Action::PreviousField);
-    let rollback = w.credentials_key(Action::Rollback);
+    let rotate = w.credentials_key(Action::Rotate);
     let (text, color) = match &p.state {
         KeyState::Absent if p.is_oauth() => (
             format!("not logged in yet: type the app's client id and secret, then {next}"),
@@ -496,41 +477,17 @@ fn state_line(w: &Wizard, p: &CredPage) -> Line<'static> {
             fingerprint,
             test: Some((true, _)),
         } => (
-            format!(
-                "✓ a key is already stored ({fingerprint}) and is valid: {next} keeps it, or paste a new one to replace it"
-            ),
+            format!("✓ a key is already stored ({fingerprint}) and is valid: {next} keeps it"),
             style::GOOD,
-        ),
-        KeyState::Existing {
-            fingerprint,
-            test: Some((false, why)),
-        } if p.replacing.is_some() => (
-            format!(
-                "the new key was not stored: {why}. The key stored before ({fingerprint}) is still in use: {next} keeps it, or paste another"
-            ),
-            style::WARN,
         ),
         KeyState::Existing {
             fingerprint,
             test: Some((false, why)),
         } => (
             format!(
-                "a key is already stored ({fingerprint}) but failed its test: {why}. Paste a new one to replace it (tested first), or {next} to keep it"
+                "a key is already stored ({fingerprint}) but failed its test: {why}. {next} keeps it; replace it after setup with the Credentials screen ({rotate})"
             ),
             style::WARN,
-        ),
-        KeyState::Stored {
-            fingerprint, ok, text, ..
-        } if p.rotated => (
-            format!(
-                "{}replaced the key stored before with this one ({fingerprint}); the old one is kept for a rollback ({rollback}) · {next} to go on",
-                if *ok {
-                    "✓ valid: ".to_string()
-                } else {
-                    format!("{text}; ")
-                }
-            ),
-            if *ok { style::GOOD } else { style::WARN },
         ),
         KeyState::Stored {
             fingerprint, ok: true, ..
