@@ -725,7 +725,13 @@ impl App {
                 _ => Flow::none(),
             };
         }
-        let action = match self.keys.action(Scope::Dashboard, key) {
+        let action = self.keys.action(Scope::Dashboard, key);
+        // Only page keys in a row make a two-digit page: `1` `]` `2` is
+        // page 2, not 12.
+        if !matches!(action, Some(Action::Page(_))) {
+            self.page_digit = None;
+        }
+        let action = match action {
             Some(Action::Setup | Action::Demo) if !self.first_run => return Flow::none(),
             Some(a) => a,
             None => return Flow::none(),
@@ -976,7 +982,12 @@ mod tests {
     use crossterm::event::{KeyEventState, KeyModifiers, MouseEvent};
 
     fn app() -> App {
-        let cfg = config::parse("t", config::EMBEDDED_DEFAULT).unwrap();
+        app_of(config::EMBEDDED_DEFAULT)
+    }
+
+    /// An app of config `text` at 120x40, on 27 November at noon UTC.
+    fn app_of(text: &str) -> App {
+        let cfg = config::parse("t", text).unwrap();
         let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z").unwrap().to_utc();
         App::new(
             cfg,
@@ -996,44 +1007,36 @@ mod tests {
         for i in 1..=14 {
             text.push_str(&format!("[[page]]\nname = \"P{i}\"\nwidgets = [\"c{i}\"]\n\n"));
         }
-        let cfg = config::parse("t", &text).unwrap();
-        let now = DateTime::parse_from_rfc3339("2026-11-27T12:00:30Z").unwrap().to_utc();
-        App::new(
-            cfg,
-            false,
-            Rect::new(0, 0, 120, 40),
-            now,
-            FixedOffset::east_opt(0).unwrap(),
-        )
+        app_of(&text)
     }
 
     #[test]
     fn pages_past_nine_by_zero_and_by_two_keys_in_a_row() {
         let mut a = fourteen_pages();
         let t0 = std::time::Instant::now();
-        let later = |ms: u64| t0 + std::time::Duration::from_millis(ms);
-        // `0` alone is page 10.
-        a.page_key(9, t0);
-        assert_eq!(a.page, 9);
-        // `1` shows page 1 at once; `2` right after makes page 12.
-        a.page_key(0, later(2_000));
-        assert_eq!(a.page, 0);
-        a.page_key(1, later(2_300));
-        assert_eq!(a.page, 11);
-        // Too late for a pair: `1`, then `3` two seconds on, is page 3.
-        a.page_key(0, later(5_000));
-        a.page_key(2, later(7_000));
-        assert_eq!(a.page, 2);
-        // A pair past the last page is the second key alone: `1` `9`.
-        a.page_key(0, later(9_000));
-        a.page_key(8, later(9_100));
-        assert_eq!(a.page, 8);
-        // A pair's second key starts no pair of its own: `1` `4` `2`.
-        a.page_key(0, later(11_000));
-        a.page_key(3, later(11_100));
-        assert_eq!(a.page, 13);
-        a.page_key(1, later(11_200));
-        assert_eq!(a.page, 1, "page 2, not page 42 or 142");
+        // (page key, when in ms, the page then shown), counted from 0.
+        let steps: [(u8, u64, usize, &str); 11] = [
+            (9, 0, 9, "`0` alone is page 10"),
+            (0, 2_000, 0, "`1` shows page 1 at once"),
+            (1, 2_300, 11, "`2` right after makes page 12"),
+            (0, 5_000, 0, "`1`"),
+            (2, 7_000, 2, "`3` two seconds on is too late for a pair: page 3"),
+            (0, 9_000, 0, "`1`"),
+            (8, 9_100, 8, "`1` `9` is past the last page: the second key alone"),
+            (0, 11_000, 0, "`1`"),
+            (3, 11_100, 13, "`1` `4` is page 14"),
+            (1, 11_200, 1, "a pair's second key starts no pair: page 2, not 142"),
+            (1, 11_300, 1, "`2` `2` is no page either: page 2"),
+        ];
+        for (key, ms, page, what) in steps {
+            a.page_key(key, t0 + std::time::Duration::from_millis(ms));
+            assert_eq!(a.page, page, "{what}");
+        }
+        // Another key between two page keys: `1` `]` `2` is page 2.
+        a.update(key(KeyCode::Char('1')));
+        a.update(key(KeyCode::Char(']')));
+        a.update(key(KeyCode::Char('2')));
+        assert_eq!(a.page, 1, "page 2, not page 12");
     }
 
     fn key(c: KeyCode) -> Msg {

@@ -189,6 +189,9 @@ pub struct CredPage {
     /// credential, or the gateway's): what a cancel deletes, whatever
     /// source the page shows by then.
     pub stored_as: Option<String>,
+    /// A key was pasted over one stored before the run and not stored:
+    /// the page says so, until the next key pressed on it.
+    pub paste_refused: bool,
 }
 
 impl CredPage {
@@ -216,6 +219,7 @@ impl CredPage {
             on_endpoint: false,
             tested_at: None,
             stored_as: None,
+            paste_refused: false,
         }
     }
 
@@ -1056,6 +1060,11 @@ impl Wizard {
             return Flow::none();
         }
         let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        if self.step == Step::Credentials
+            && let Some(p) = self.page_mut()
+        {
+            p.paste_refused = false;
+        }
         match self.step {
             Step::Credentials => match self.page_mut() {
                 Some(p) if p.on_endpoint => p.endpoint.push_str(clean.trim()),
@@ -1363,6 +1372,67 @@ mod tests {
         // Back from the first page is the providers step.
         w.update(&back());
         assert_eq!(w.step, Step::Providers);
+    }
+
+    /// The wizard's screen at 200x30, as text.
+    fn screen(w: &Wizard) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).unwrap();
+        term.draw(|f| crate::setup::view::draw(w, f)).unwrap();
+        let b = term.backend().buffer().clone();
+        (0..b.area.height)
+            .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A key pasted where one was stored before the run is not stored, and
+    /// the page itself says so and how to replace it; at a changed
+    /// endpoint the kept key is tested there, so no old result stays up.
+    #[test]
+    fn a_key_pasted_over_one_stored_before_is_refused_on_the_page_itself() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(Some("…old·1111".into())))]));
+        w.on(Reply::Checked {
+            name: "finnhub".into(),
+            ok: true,
+            text: "valid".into(),
+        });
+        w.update(&Event::Paste("hd-new-key-000000".into()));
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        assert!(ops.is_empty(), "nothing stored, nothing tested: {ops:?}");
+        let text = screen(&w);
+        assert!(
+            text.contains("The key you pasted was not stored") && text.contains("(…old·1111), which is valid"),
+            "{text}"
+        );
+        assert!(
+            w.page().unwrap().token.is_empty(),
+            "the pasted key is gone from the field"
+        );
+        assert_eq!(w.note, None, "the page says it, not only the footer");
+        // The next key pressed on the page takes the message down.
+        w.update(&key(KeyCode::Left));
+        assert!(!screen(&w).contains("The key you pasted"));
+
+        // At another endpoint: refused, and the kept key tested there.
+        let p = w.page_mut().unwrap();
+        p.endpoint = "http://127.0.0.1:9/".into();
+        w.update(&Event::Paste("hd-new-key-000001".into()));
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        let [Op::Check { base, .. }] = &ops[..] else {
+            panic!("the kept key is tested at the new endpoint: {ops:?}")
+        };
+        assert_eq!(base.as_str(), "http://127.0.0.1:9/");
+        let text = screen(&w);
+        assert!(
+            text.contains("The key you pasted was not stored") && text.contains("testing it"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("which is valid"),
+            "no result from the old endpoint: {text}"
+        );
     }
 
     #[test]

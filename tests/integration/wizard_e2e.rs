@@ -133,6 +133,21 @@ fn script(token: &str, nth_right: usize) -> Vec<(&'static str, Vec<String>, Vec<
     ]
 }
 
+/// From the start to Finnhub's key page, stocks the only widget (its
+/// endpoint is the point), the page showing `expect`.
+fn to_finnhub_key_page(expect: Vec<&'static str>) -> Vec<(&'static str, Vec<String>, Vec<&'static str>)> {
+    vec![
+        ("welcome", vec![], vec!["Let's build your homepage"]),
+        ("widgets", vec![ENTER.into()], vec!["Which widgets"]),
+        (
+            "providers",
+            vec![DOWN.into(), " ".into(), ENTER.into()],
+            vec!["Where should each widget"],
+        ),
+        ("key page", vec![RIGHT.into(), ENTER.into()], expect),
+    ]
+}
+
 fn run_to(app: &mut Running, steps: &[(&'static str, Vec<String>, Vec<&'static str>)]) {
     for (name, keys, expect) in steps {
         for k in keys {
@@ -580,22 +595,10 @@ fn setup_sends_the_key_and_the_widget_to_the_endpoint_typed_on_the_key_page() {
     let mut app = Running::start_in(dir.path(), &["setup"], &[]);
     let tab = "\t";
     let erase_field = "\x15";
-    let steps: Vec<(&'static str, Vec<String>, Vec<&'static str>)> = vec![
-        ("welcome", vec![], vec!["Let's build your homepage"]),
-        ("widgets", vec![ENTER.into()], vec!["Which widgets"]),
-        // No weather: the stocks' endpoint is the point here.
-        (
-            "providers",
-            vec![DOWN.into(), " ".into(), ENTER.into()],
-            vec!["Where should each widget"],
-        ),
-        (
-            "key page",
-            vec![RIGHT.into(), ENTER.into()],
-            vec!["no key stored yet", "Endpoint   https://finnhub.io/"],
-        ),
-    ];
-    run_to(&mut app, &steps);
+    run_to(
+        &mut app,
+        &to_finnhub_key_page(vec!["no key stored yet", "Endpoint   https://finnhub.io/"]),
+    );
     // The key, then the endpoint field, cleared and typed.
     app.send(&paste(&token));
     app.send(tab);
@@ -655,4 +658,65 @@ fn setup_sends_the_key_and_the_widget_to_the_endpoint_typed_on_the_key_page() {
     let _ = Command::new("secret-tool")
         .args(["clear", "service", "homedash", "username", "finnhub"])
         .status();
+}
+
+/// A key stored before setup ran, and another pasted over it on its page:
+/// the page says it was not stored and how to replace it, and the keyring
+/// still holds the key from before, which alone was sent.
+#[test]
+#[ignore = "needs a Secret Service: run by tests/run.sh"]
+fn a_key_pasted_over_a_stored_one_is_not_stored_and_the_page_says_so() {
+    let _turn = FINNHUB_KEY.lock().unwrap_or_else(|p| p.into_inner());
+    let _clear = ClearFinnhub;
+    let old = format!("hd-canary-before-{:016x}", fastrand::u64(..));
+    let new = format!("hd-canary-pasted-{:016x}", fastrand::u64(..));
+    let mut store = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=homedash finnhub",
+            "service",
+            "homedash",
+            "username",
+            "finnhub",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        store.stdin.take().unwrap().write_all(old.as_bytes()).unwrap();
+    }
+    assert!(store.wait().unwrap().success());
+    // It would take either key: only the page's rule keeps the new one out.
+    let stocks = ProviderServer::start("finnhub", &[&old, &new]);
+    let dir = tempfile::tempdir().unwrap();
+    let endpoints = format!("finnhub={}", stocks.base());
+    let mut app = Running::start_in(dir.path(), &["setup"], &[("HOMEDASH_SETUP_ENDPOINTS", &endpoints)]);
+    run_to(
+        &mut app,
+        &to_finnhub_key_page(vec!["a key is already stored", "and is valid"]),
+    );
+    assert_eq!(stocks.accepted(), 1, "the stored key was tested at the page's endpoint");
+    app.send(&paste(&new));
+    app.send(ENTER);
+    app.wait_for(&["The key you pasted was not stored", "rotate it after setup"], WAIT);
+    let screen = app.text();
+    assert_eq!(stocks.accepted(), 1, "the pasted key was never sent");
+    assert_eq!(secret_tool("finnhub").as_deref(), Some(old.as_str()));
+    assert_eq!(secret_tool("finnhub#previous"), None);
+    app.send(ESC);
+    app.wait_for(&["Leave setup?"], WAIT);
+    app.send("y");
+    assert_eq!(app.wait_exit(WAIT), 0);
+    app.assert_restored();
+    assert_eq!(
+        secret_tool("finnhub").as_deref(),
+        Some(old.as_str()),
+        "a cancel leaves the key from before"
+    );
+    for f in files(dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        crate::support::canary::assert_no_form(&f.display().to_string(), &text, &[&old, &new]);
+    }
+    crate::support::canary::assert_no_form("the screen", &screen, &[&old, &new]);
 }

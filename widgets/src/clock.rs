@@ -126,10 +126,13 @@ fn draw_big(s: &str, x0: u16, y: u16, buf: &mut Buffer) {
     }
 }
 
-/// Render the clock for `now`. `local` is the machine's offset, passed in so
-/// that renders are reproducible.
+/// A zone that is UTC by another name, as listed or as the card names it
+/// ("Etc/Zulu" is shown as "Zulu"; "Etc/GMT+1" is not UTC).
 fn is_utc(name: &str) -> bool {
-    matches!(name, "UTC" | "Etc/UTC" | "Etc/Universal" | "Universal" | "Zulu")
+    matches!(
+        name.rsplit('/').next().unwrap_or(name),
+        "UTC" | "Universal" | "Zulu" | "UCT" | "GMT" | "Greenwich"
+    )
 }
 
 /// On a machine that runs in UTC, a listed "UTC" would only repeat the big
@@ -153,6 +156,8 @@ pub fn zones_shown(cfg: &Config, local: FixedOffset) -> String {
     out.join(", ")
 }
 
+/// Render the clock for `now`. `local` is the machine's offset, passed in so
+/// that renders are reproducible.
 pub fn render(cfg: &Config, now: DateTime<Utc>, local: FixedOffset, area: Rect, buf: &mut Buffer) {
     let time_fmt = match (cfg.hour12, cfg.seconds) {
         (false, false) => "%H:%M",
@@ -359,6 +364,15 @@ mod tests {
         // The status bar names the zones the card shows.
         let utc = FixedOffset::east_opt(0).unwrap();
         assert_eq!(zones_shown(&cfg, utc), "local (UTC), Asia/Tokyo");
+        let zulu = Config {
+            zones: vec!["local".into(), "Etc/Zulu".into(), "Etc/GMT+1".into()],
+            ..Config::default()
+        };
+        assert_eq!(zones_shown(&zulu, utc), "local (UTC), Etc/GMT+1");
+        let mut buf = Buffer::empty(Rect::new(0, 0, 32, 6));
+        render(&zulu, now(), utc, buf.area, &mut buf);
+        let card = text(&buf).join("\n");
+        assert!(!card.contains("Zulu") && card.contains("GMT+1"), "{card}");
         assert_eq!(
             zones_shown(&cfg, FixedOffset::east_opt(3600).unwrap()),
             "local, UTC, Asia/Tokyo"

@@ -42,6 +42,9 @@ impl Wizard {
             }
             return Flow::redraw();
         }
+        if !matches!(input, Input::Act(Action::Next)) {
+            p.paste_refused = false;
+        }
         match input {
             // Through a gateway, Tab walks URL, CA file and token.
             Input::Act(Action::Field | Action::Down) if p.src == SrcKind::Gateway => {
@@ -134,9 +137,8 @@ impl Wizard {
             return self.gateway_enter();
         }
         // The keys the notes below name, as the config maps them.
-        let (next, field) = (self.key_of(Action::Next), self.key_of(Action::PreviousField));
+        let field = self.key_of(Action::PreviousField);
         let choices = self.keys.pair(Scope::Wizard, Action::Left, Action::Right);
-        let rotate = self.credentials_key(Action::Rotate);
         let Some(p) = self.creds.get_mut(self.cred_at) else {
             return Flow::none();
         };
@@ -157,18 +159,21 @@ impl Wizard {
         let endpoint = p.endpoint.trim().to_string();
         if p.src == SrcKind::Keyring && !p.token.is_empty() {
             // A paste replaces a token this run stored (and untested ones);
-            // one stored before the run is replaced only by a rotation.
-            if let KeyState::Existing { .. } = p.state {
+            // one stored before the run is replaced only by a rotation,
+            // which tests the new one first and keeps the old for a
+            // rollback. The page says so itself, and the key it keeps is
+            // tested where the page now points.
+            if matches!(p.state, KeyState::Existing { .. }) && !p.created {
                 p.token = TokenInput::default();
-                self.note = Some((
-                    false,
-                    format!(
-                        "\"{}\" already has a token in the keyring; keep it ({next}), or replace it after setup with the Credentials screen ({rotate}), which tests the new one first",
-                        p.name
-                    ),
-                ));
-                return Flow::redraw();
+                p.paste_refused = true;
+                self.note = None;
+                if !p.moved() {
+                    return Flow::redraw();
+                }
+                // Else on to the test of the kept key, below.
             }
+        }
+        if p.src == SrcKind::Keyring && !p.token.is_empty() {
             // A second Enter on a key the test could not confirm stores it.
             let force = matches!(p.state, KeyState::Unconfirmed(_));
             let secret = p.token.seal();
@@ -465,6 +470,17 @@ fn state_line(w: &Wizard, p: &CredPage) -> Line<'static> {
                 "the keyring cannot be used: {e}. Here: {field}, then {choices} to read the key from an environment variable or a command instead."
             ),
             style::BAD,
+        ),
+        KeyState::Existing { fingerprint, test } if p.paste_refused => (
+            format!(
+                "The key you pasted was not stored: setup keeps the key stored before ({fingerprint}){}. To replace it, rotate it after setup ({rotate}): the new key is tested first, and the old one kept for a rollback. {next} goes on",
+                match test {
+                    None => ", testing it…".to_string(),
+                    Some((true, _)) => ", which is valid".to_string(),
+                    Some((false, why)) => format!(", which failed its test: {why}"),
+                }
+            ),
+            style::WARN,
         ),
         KeyState::Existing {
             fingerprint,
