@@ -137,6 +137,7 @@ impl Wizard {
             let Some(p) = self.creds.iter_mut().find(|c| c.name == name) else {
                 continue;
             };
+            p.existed = matches!(fp, Ok(Some(_)));
             p.state = match fp {
                 // A login from an earlier run: its record is not a
                 // token to test as one; Enter keeps it.
@@ -174,7 +175,9 @@ impl Wizard {
             self.note = None;
             p.state = match result {
                 Ok(s) => {
-                    p.created = true;
+                    // A login again over one from before the run replaced
+                    // it: a cancel that deleted it would leave none.
+                    p.created = !(p.existed && name == p.name);
                     p.stored_as = Some(name.to_string());
                     KeyState::Stored {
                         fingerprint: s.fingerprint,

@@ -192,6 +192,10 @@ pub struct CredPage {
     /// A key was pasted over one stored before the run and not stored:
     /// the page says so, until the next key pressed on it.
     pub paste_refused: bool,
+    /// The keyring held this credential before the run (a key or a
+    /// login): what the run stores under its name replaces it, so a
+    /// cancel must not delete it.
+    pub existed: bool,
 }
 
 impl CredPage {
@@ -220,6 +224,7 @@ impl CredPage {
             tested_at: None,
             stored_as: None,
             paste_refused: false,
+            existed: false,
         }
     }
 
@@ -1433,6 +1438,48 @@ mod tests {
             !text.contains("which is valid"),
             "no result from the old endpoint: {text}"
         );
+    }
+
+    /// What this run stored is what a later paste replaces, by its own
+    /// name: a gateway token stored from this page never makes a paste
+    /// on the keyring source delete the key from before the run, and a
+    /// login again over one from before is not deleted by a cancel.
+    #[test]
+    fn only_what_the_run_stored_is_replaced_or_discarded() {
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(Some("…old·1111".into())))]));
+        // Stored through the gateway from this page...
+        let p = w.page_mut().unwrap();
+        p.src = SrcKind::Gateway;
+        p.state = KeyState::Busy("asking the gateway…".into());
+        w.on(Reply::Stored {
+            name: GATEWAY_CRED.into(),
+            result: Ok(Stored {
+                fingerprint: "…gw·2222".into(),
+                ok: true,
+                text: "valid".into(),
+            }),
+        });
+        let p = w.page().unwrap();
+        assert!(p.created && p.stored_as.as_deref() == Some(GATEWAY_CRED));
+        // ...then back to the keyring, and a key pasted.
+        w.page_mut().unwrap().src = SrcKind::Keyring;
+        w.update(&Event::Paste("hd-new-key-000000".into()));
+        let ops = w.update(&key(KeyCode::Enter)).ops();
+        assert!(
+            !ops.iter()
+                .any(|o| matches!(o, Op::Discard { names } if names.iter().any(|n| n == "finnhub"))),
+            "the key from before the run is never deleted: {ops:?}"
+        );
+
+        // A login again over one from before the run: kept on a cancel.
+        let mut w = new();
+        to_credentials(&mut w);
+        w.on(Reply::Found(vec![("finnhub".into(), Ok(Some("…old·1111".into())))]));
+        stored_valid(&mut w);
+        assert!(!w.page().unwrap().created);
+        assert!(w.to_discard(true).is_empty(), "{:?}", w.to_discard(true));
     }
 
     #[test]

@@ -406,9 +406,15 @@ impl Worker {
             .ok_or_else(|| SetupError::UnknownProvider(provider.to_string()))?;
         // Not the manager behind the lock: a login waits for a person.
         let mut m = self.manager.lock().await.clone();
+        let account = crate::credentials::client_secret_account(name);
+        // The client secret from before the run, put back if this login
+        // fails.
+        let before = match &secret {
+            Some(_) => m.get_sealed(&account).await?,
+            None => None,
+        };
         if let Some(secret) = &secret {
-            m.set_sealed(&crate::credentials::client_secret_account(name), secret)
-                .await?;
+            m.set_sealed(&account, secret).await?;
         }
         let cred = crate::config::CredentialConfig {
             oauth: Some(Box::new(o.clone())),
@@ -422,9 +428,13 @@ impl Worker {
         let stored = match m.oauth_login(&cred, &o, &show).await {
             Ok(s) => s,
             Err(e) => {
-                // Nothing of a failed login stays behind.
+                // Nothing of a failed login stays behind, and the client
+                // secret from before the run is as it was.
                 if secret.is_some() {
-                    let _ = m.delete(&crate::credentials::client_secret_account(name)).await;
+                    let _ = match &before {
+                        Some(old) => m.set_sealed(&account, old).await,
+                        None => m.delete(&account).await,
+                    };
                 }
                 return Err(e.into());
             }

@@ -187,8 +187,9 @@ impl Wizard {
                 force,
                 ca: None,
             };
-            if p.created {
-                // Storing again: the first one goes, so add does not refuse.
+            // Storing again: the first one goes, so add does not refuse;
+            // only what this run stored under this very name.
+            if p.created && p.stored_as.as_deref() == Some(p.name.as_str()) {
                 p.state = KeyState::Busy("replacing the token stored a moment ago…".into());
                 return replacing(&p.name, op);
             }
@@ -324,7 +325,7 @@ impl Wizard {
             oauth: Box::new(plan),
             secret: Some(p.token.seal()),
         };
-        if p.created {
+        if p.created && p.stored_as.as_deref() == Some(p.name.as_str()) {
             // Logging in again: the first login's tokens go first.
             return replacing(&p.name, op);
         }
@@ -415,16 +416,10 @@ impl Wizard {
             force,
             ca,
         };
-        if p.created {
-            return Flow {
-                redraw: true,
-                cmds: vec![
-                    Cmd::Op(Op::Discard {
-                        names: vec![GATEWAY_CRED.to_string()],
-                    }),
-                    Cmd::Op(op),
-                ],
-            };
+        // Only a gateway token this run stored goes first, never one from
+        // before the run (or this page's own key under another name).
+        if p.created && p.stored_as.as_deref() == Some(GATEWAY_CRED) {
+            return replacing(GATEWAY_CRED, op);
         }
         Flow::op(op)
     }
