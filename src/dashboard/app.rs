@@ -397,6 +397,12 @@ impl App {
         self.too_small_in(self.size)
     }
 
+    /// The rows around the body: the title and status bars, and the page
+    /// bar when there is more than one page.
+    pub fn chrome_rows(&self) -> u16 {
+        CHROME_ROWS + u16::from(self.pages.len() > 1)
+    }
+
     /// Each widget's smallest readable card, by id.
     pub fn mins(&self) -> &[(u16, u16)] {
         &self.mins

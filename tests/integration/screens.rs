@@ -160,6 +160,11 @@ fn terminal_too_small() {
     assert!(format!("{system}").contains("36x10"), "{system}");
     // Zoom would not fit either, so it is not offered.
     assert!(!format!("{system}").contains("zoom"), "{system}");
+    // Two rows: the bars do not fit either, and the size needed is the same.
+    let mut flat = loaded_default(30, 2);
+    flat.show_page(2);
+    let flat = render(&flat);
+    assert!(format!("{flat}").contains("36x10"), "{flat}");
     insta::assert_snapshot!("too_small_30x8_system", system);
     insta::assert_snapshot!("too_small_1x1", render(&loaded_default(1, 1)));
 }

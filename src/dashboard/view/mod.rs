@@ -52,9 +52,6 @@ pub fn draw(app: &App, f: &mut Frame) {
     }
     if app.too_small_in(area) {
         let (w, h) = app.needs();
-        // The body's rows plus the title and status bars, and the page bar
-        // when there is one.
-        let bars = area.height.saturating_sub(body.height);
         // Zoom is offered only where the focused card would fit.
         let card = app.widgets.get(app.focus).map(|w| w.source.min_card());
         let hint = if app.zoom {
@@ -75,7 +72,9 @@ pub fn draw(app: &App, f: &mut Frame) {
             body,
             (area.width, area.height),
             if app.zoom { "this card" } else { "this page" },
-            (w, h.saturating_add(bars)),
+            // The body's rows and the bars around it, whatever is left of
+            // them at this size.
+            (w, h.saturating_add(app.chrome_rows())),
             &hint,
         );
     } else {
