@@ -21,5 +21,6 @@ pub mod process;
 pub mod screens;
 pub mod setup;
 pub mod startup;
+pub mod stores;
 pub mod ui;
 pub mod workers;

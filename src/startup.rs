@@ -49,6 +49,9 @@ pub fn main(cli: Cli, origin: Origin) -> ExitCode {
     } else {
         config::load(&origin)
     };
+    if let Ok(config) = &loaded {
+        crate::credentials::choose_store(config.keyring);
+    }
     match loaded {
         Ok(config) if config.widgets.is_empty() => {
             crate::commands::out::error(format_args!(
@@ -107,6 +110,10 @@ fn setup_wizard(origin: &Origin) -> Result<Wizard, OpenError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(source) => return Err(OpenError::Read { path, source }),
     };
+    // A re-run keeps tokens in the store the config names.
+    if let Some(c) = before.as_deref().and_then(|t| config::parse("", t).ok()) {
+        crate::credentials::choose_store(c.keyring);
+    }
     Wizard::new(path, before, Endpoints::from_env())
 }
 

@@ -1,6 +1,6 @@
-//! With no D-Bus session the keyring fails fast, says which backend and how
-//! to fix it, and never falls back to another store. Its own test binary:
-//! it changes the process environment.
+//! With the Secret Service chosen and no D-Bus session, the keyring fails
+//! fast, says which store and how to fix it, and never falls back to
+//! another store. Its own test binary: it changes the process environment.
 
 // A failed unwrap in a test is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use homedash::credentials::internals::DEADLINE;
-use homedash::credentials::{BACKEND, Keyring, KeyringError};
+use homedash::credentials::{Keyring, KeyringError, StoreChoice, backend_name, choose_store};
 
 #[test]
 fn no_session_bus_is_a_clear_error_within_the_deadline() {
@@ -18,6 +18,7 @@ fn no_session_bus_is_a_clear_error_within_the_deadline() {
         std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/homedash-test-bus");
         std::env::set_var("XDG_RUNTIME_DIR", "/nonexistent");
     }
+    choose_store(StoreChoice::SecretService);
     let started = Instant::now();
     let err = Keyring::connect().expect_err("there is no bus to connect to");
     assert!(
@@ -30,6 +31,9 @@ fn no_session_bus_is_a_clear_error_within_the_deadline() {
         "{err:?}"
     );
     let text = err.to_string();
-    assert!(text.contains(BACKEND), "{text}");
+    assert!(
+        text.contains(backend_name()) && text.contains("Secret Service"),
+        "{text}"
+    );
     assert!(text.contains("source = \"env\""), "{text}");
 }

@@ -15,6 +15,7 @@ command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null || missing+=(libsecret-tools)
 command -v pass >/dev/null || missing+=(pass)
+command -v keyctl >/dev/null || missing+=(keyutils)
 command -v gpg >/dev/null || missing+=(gnupg)
 # Team mode's tests run a real nginx with its JavaScript module.
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
@@ -66,6 +67,11 @@ status=0
 timeout --kill-after=30 1800 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
   cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth::' || status=$?
+# Where no desktop runs: no session bus, the kernel keyring.
+if [ "$status" = 0 ]; then
+  timeout --kill-after=30 600 tests/keyutils.sh \
+    cargo test --locked --test integration -- --ignored keyutils:: || status=$?
+fi
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   echo "tests/run.sh: the tests did not finish in 30 minutes; the test named 'has been running for over 60 seconds' above hangs" >&2
 fi

@@ -14,7 +14,6 @@ use crate::cli::Creds;
 use crate::commands::out::outln;
 use crate::config::names;
 use crate::config::{self, Config, CredentialConfig, Origin};
-use crate::credentials::BACKEND;
 use crate::credentials::CredError;
 use crate::credentials::Manager;
 use crate::credentials::MetaFile;
@@ -61,6 +60,7 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
         names::check(name)?;
     }
     let config = config::load(origin)?;
+    crate::credentials::choose_store(config.keyring);
     let state = logging::private_state_dir()?;
     crate::audit::init(&state).map_err(|source| CredError::Audit {
         dir: state.clone(),
@@ -154,7 +154,9 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
                 crate::credentials::keyring_only(c, "remove")?;
             }
             m.revoke(&name).await?;
-            outln!("{name}: deleted from the {BACKEND}");
+            // Named after the keyring answered: the store in use.
+            let backend = crate::credentials::backend_name();
+            outln!("{name}: deleted from the {backend}");
             if let Some(c) = config.credential(&name) {
                 outln!("revoke it at the provider too: {}", c.provider.key_page);
             }
@@ -189,7 +191,9 @@ async fn add(
     say_destinations(name, p, &origins, &approved_before(m, name).await, "adding");
     let secret = read_secret(&format!("Token for {name} (input hidden): "))?;
     let fp = m.add_sealed(name, p, &secret, &origins).await?;
-    outln!("stored {name} ({fp}) in the {BACKEND} (service \"homedash\", account \"{name}\")");
+    // Named after the keyring answered: the store in use.
+    let backend = crate::credentials::backend_name();
+    outln!("stored {name} ({fp}) in the {backend} (service \"homedash\", account \"{name}\")");
     if config.credential(name).is_none() {
         outln!(
             "add to {}:\n\n[credential.{name}]\nprovider = \"{}\"\n\nand `credential = \"{name}\"` to the widgets that use it",

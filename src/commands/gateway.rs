@@ -63,6 +63,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
     match cmd {
         Gateway::Render => {
             let config = config::load(origin)?;
+            crate::credentials::choose_store(config.keyring);
             let main = render(&config)?;
             outln!("wrote {} (checked with nginx -t)", main.display());
             let dir = &gateway::server(&config)?.directory;
@@ -72,6 +73,7 @@ fn run(cmd: Gateway, origin: &Origin) -> Result<(), CliError> {
         }
         Gateway::Reload => {
             let config = config::load(origin)?;
+            crate::credentials::choose_store(config.keyring);
             let main = render(&config)?;
             match nginx::reload(&main, &gateway::server(&config)?.directory) {
                 Ok(()) => {

@@ -10,6 +10,17 @@ use url::Url;
 /// How long a command source may take before it is stopped.
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// `[keyring] store`: where keyring credentials are kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyringStore {
+    /// The Secret Service when it answers, else the kernel keyring (the
+    /// platform's own store on macOS and Windows).
+    #[default]
+    Auto,
+    SecretService,
+    Keyutils,
+}
+
 /// Where a credential's value comes from: the OS keyring (the default), an
 /// environment variable, or a command whose stdout is the secret. Reading
 /// it is `credentials::source::read`.
@@ -47,6 +58,8 @@ pub struct Config {
     pub theme: ThemeConfig,
     /// `[keys.SCOPE]`: the action table with the user's keys.
     pub keys: crate::keymap::KeyMap,
+    /// `[keyring] store`.
+    pub keyring: KeyringStore,
 }
 
 /// The built-in themes.

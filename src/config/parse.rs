@@ -30,7 +30,7 @@ mod oauth;
 pub mod schema;
 
 /// The config's top-level tables.
-pub const TOP_KEYS: [&str; 9] = [
+pub const TOP_KEYS: [&str; 10] = [
     "dashboard",
     "widget",
     "credential",
@@ -38,6 +38,7 @@ pub const TOP_KEYS: [&str; 9] = [
     "page",
     "theme",
     "keys",
+    "keyring",
     "gateway",
     "gateway_server",
 ];
@@ -68,6 +69,14 @@ struct RawTheme {
     bad: Option<String>,
     /// Hints and frames: a colour name, "#rrggbb" or a 256-colour index.
     dim: Option<String>,
+}
+
+/// `[keyring]`: where keyring credentials are kept.
+#[derive(Deserialize, schemars::JsonSchema)]
+struct RawKeyring {
+    /// "auto" (the default) uses the Secret Service when it answers and the kernel keyring (keyutils) otherwise, as over SSH, on the console or in a service; "secret-service" or "keyutils" picks one. On macOS and Windows the platform's own store is used.
+    #[schemars(extend("enum" = ["auto", "secret-service", "keyutils"]))]
+    store: Option<String>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -386,6 +395,35 @@ impl<'t> Checker<'t> {
             }
         }
     }
+    /// `[keyring]`: the store, one of three names; a bad one is reported
+    /// where it is.
+    fn keyring(&mut self, v: &Spanned<DeValue<'t>>) -> crate::config::model::KeyringStore {
+        use crate::config::model::KeyringStore;
+        let base = [Seg::Key("keyring".into())];
+        let (raw, ignored) = self.de::<RawKeyring>(v, &base);
+        self.unknown_keys(ignored, "[keyring]", &field_names::<RawKeyring>());
+        const NAMES: [&str; 3] = ["auto", "secret-service", "keyutils"];
+        match raw.and_then(|r| r.store).as_deref() {
+            None | Some("auto") => KeyringStore::Auto,
+            Some("secret-service") => KeyringStore::SecretService,
+            Some("keyutils") => KeyringStore::Keyutils,
+            Some(other) => {
+                let hint = suggest(other, &NAMES)
+                    .map(|s| format!("; did you mean \"{s}\"?"))
+                    .unwrap_or_default();
+                self.at(
+                    &[Seg::Key("keyring".into()), Seg::Key("store".into())],
+                    false,
+                    format!(
+                        "`store` must be \"auto\", \"secret-service\" or \"keyutils\", got \"{}\"{hint}",
+                        crate::outside::admit_to(other, 40)
+                    ),
+                );
+                KeyringStore::Auto
+            }
+        }
+    }
+
     /// `[theme]`: a built-in name and colours ratatui can read ("cyan",
     /// "light-red", "#5f87af", "208"); a bad one is reported where it is.
     fn theme(&mut self, v: &Spanned<DeValue<'t>>) -> crate::config::model::ThemeConfig {
@@ -1072,6 +1110,7 @@ struct Tables<'r, 't> {
     gateway_server: Option<&'r Spanned<DeValue<'t>>>,
     theme: crate::config::model::ThemeConfig,
     keys: crate::keymap::KeyMap,
+    keyring: crate::config::model::KeyringStore,
 }
 
 /// The TOML itself: a syntax error or a duplicate key is reported alone.
@@ -1174,6 +1213,7 @@ impl<'t> Checker<'t> {
             gateway_server: None,
             theme: crate::config::model::ThemeConfig::default(),
             keys: crate::keymap::KeyMap::default(),
+            keyring: crate::config::model::KeyringStore::default(),
         };
         for (k, v) in paths::table_entries(top) {
             match k.get_ref().as_ref() {
@@ -1189,6 +1229,7 @@ impl<'t> Checker<'t> {
                 "credential" => self.credentials(v, &mut t),
                 "theme" => t.theme = self.theme(v),
                 "keys" => t.keys = self.keys(v),
+                "keyring" => t.keyring = self.keyring(v),
                 "layout" => t.layout = Some(v),
                 "page" => t.pages = Some(v),
                 "gateway" => t.gateway = Some(v),
@@ -1350,5 +1391,6 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         gateway_server,
         theme: t.theme,
         keys: t.keys,
+        keyring: t.keyring,
     })
 }

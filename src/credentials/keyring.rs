@@ -14,19 +14,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::secret;
 
-pub const SERVICE: &str = "homedash";
+pub use crate::stores::SERVICE;
+use crate::stores::{self, Backend, StoreChoice, backend_name};
 pub const DEADLINE: Duration = Duration::from_secs(3);
 
 /// What the user is told to do when the keyring cannot help.
 const FIXES: &str =
     "unlock or start your keyring, or give this credential `source = \"env\"` or `source = \"command\"` in the config";
-
-#[cfg(target_os = "linux")]
-pub const BACKEND: &str = "Secret Service (GNOME Keyring, KWallet or KeePassXC over D-Bus)";
-#[cfg(target_os = "macos")]
-pub const BACKEND: &str = "macOS Keychain";
-#[cfg(target_os = "windows")]
-pub const BACKEND: &str = "Windows Credential Manager";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyringError {
@@ -47,27 +41,28 @@ pub enum KeyringError {
 
 impl std::fmt::Display for KeyringError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = backend_name();
         match self {
             KeyringError::NotFound { name } => write!(
                 f,
-                "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. If you did store one, the {BACKEND} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
+                "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. If you did store one, the {backend} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
             ),
             KeyringError::Locked { detail } => {
-                write!(f, "the {BACKEND} is locked or refused access ({detail}): {FIXES}")
+                write!(f, "the {backend} is locked or refused access ({detail}): {FIXES}")
             }
-            KeyringError::Unavailable { detail } => write!(f, "the {BACKEND} is not reachable ({detail}): {FIXES}"),
+            KeyringError::Unavailable { detail } => write!(f, "the {backend} is not reachable ({detail}): {FIXES}"),
             KeyringError::TimedOut { what } => write!(
                 f,
-                "the {BACKEND} did not answer {what} within {} s (its D-Bus activation may be hung): {FIXES}",
+                "the {backend} did not answer {what} within {} s (its D-Bus activation may be hung): {FIXES}",
                 DEADLINE.as_secs()
             ),
             KeyringError::Unsafe { name, at } => write!(
                 f,
-                "the {BACKEND} entry for \"{name}\" has a control or invisible character at position {at}, so it is not used; store the token again with `homedash creds rotate {name}` (copy it from the provider's key page)"
+                "the {backend} entry for \"{name}\" has a control or invisible character at position {at}, so it is not used; store the token again with `homedash creds rotate {name}` (copy it from the provider's key page)"
             ),
             KeyringError::BadValue { name } => write!(
                 f,
-                "the {BACKEND} entry for \"{name}\" is not text; store the token again"
+                "the {backend} entry for \"{name}\" is not text; store the token again"
             ),
         }
     }
@@ -77,14 +72,15 @@ impl KeyringError {
     /// What happened, without the advice the full message ends with
     /// (for `homedash doctor`, which gives its own fix on a line of its own).
     pub fn cause(&self) -> String {
+        let backend = backend_name();
         match self {
-            KeyringError::Locked { detail } => format!("the {BACKEND} is locked or refused access ({detail})"),
-            KeyringError::Unavailable { detail } => format!("the {BACKEND} is not reachable ({detail})"),
+            KeyringError::Locked { detail } => format!("the {backend} is locked or refused access ({detail})"),
+            KeyringError::Unavailable { detail } => format!("the {backend} is not reachable ({detail})"),
             KeyringError::TimedOut { what } => format!(
-                "the {BACKEND} did not answer {what} within {} s (its D-Bus activation may be hung)",
+                "the {backend} did not answer {what} within {} s (its D-Bus activation may be hung)",
                 DEADLINE.as_secs()
             ),
-            KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {BACKEND}"),
+            KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {backend}"),
             KeyringError::BadValue { .. } | KeyringError::Unsafe { .. } => self.to_string(),
         }
     }
@@ -109,6 +105,15 @@ fn classify(e: Error, name: &str) -> KeyringError {
 /// Run `op` on its own thread; give up after `DEADLINE`. A hung thread is
 /// left behind blocked in D-Bus, which costs a thread, never the UI.
 fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send + 'static) -> Result<T, KeyringError> {
+    bounded_for(DEADLINE, what, op)
+}
+
+/// `bounded` with a deadline of `limit`.
+fn bounded_for<T: Send + 'static>(
+    limit: Duration,
+    what: &'static str,
+    op: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, KeyringError> {
     let (tx, rx) = mpsc::sync_channel(1);
     std::thread::Builder::new()
         .name(format!("keyring {what}"))
@@ -118,7 +123,7 @@ fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send 
         .map_err(|e| KeyringError::Unavailable {
             detail: format!("cannot start a thread: {e}"),
         })?;
-    rx.recv_timeout(DEADLINE).map_err(|_| KeyringError::TimedOut { what })
+    rx.recv_timeout(limit).map_err(|_| KeyringError::TimedOut { what })
 }
 
 /// `op` on a blocking thread, for async callers: a keyring call never
@@ -135,41 +140,56 @@ pub async fn off_thread<T: Send + 'static>(
 #[derive(Clone)]
 pub struct Keyring {
     store: Arc<CredentialStore>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyring").field("backend", &BACKEND).finish()
+        f.debug_struct("Keyring").field("backend", &self.backend).finish()
     }
 }
 
-#[cfg(target_os = "linux")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(zbus_secret_service_keyring_store::Store::new()?)
-}
-
-#[cfg(target_os = "macos")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(apple_native_keyring_store::keychain::Store::new()?)
-}
-
-#[cfg(target_os = "windows")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(windows_native_keyring_store::Store::new()?)
-}
-
 impl Keyring {
-    /// Connect to the platform keyring. Never falls back to another store.
+    /// Connect to the store the config chose (`[keyring] store`). `auto`
+    /// takes the Secret Service when it answers and the kernel keyring
+    /// otherwise; once a process has connected, it keeps that store.
     pub fn connect() -> Result<Self, KeyringError> {
-        let store = bounded("the connection", platform_store)?.map_err(|e| classify(e, ""))?;
-        Ok(Keyring { store })
+        let choice = stores::chosen();
+        let (store, backend) = match choice {
+            // A Secret Service that does not answer, or not within the
+            // deadline (a hung activation), is no Secret Service.
+            #[cfg(target_os = "linux")]
+            StoreChoice::Auto => match bounded("the Secret Service", stores::secret_service) {
+                Ok(Ok(store)) => (store, Backend::SecretService),
+                other => {
+                    let why = match other {
+                        Ok(Err(e)) => e.to_string(),
+                        Err(e) => e.cause(),
+                        Ok(Ok(_)) => String::new(),
+                    };
+                    tracing::info!(error = %why, "no Secret Service answers: tokens are kept in the kernel keyring");
+                    bounded("the connection", stores::keyutils)?.map_err(|e| classify(e, ""))?
+                }
+            },
+            _ => bounded("the connection", move || stores::open(choice))?.map_err(|e| classify(e, ""))?,
+        };
+        stores::connected(backend);
+        Ok(Keyring { store, backend })
+    }
+
+    /// The store this connection uses.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Wrap an existing store: the in-memory mock in unit tests. Compiled
     /// into test builds only, so a release binary cannot reach it.
     #[cfg(test)]
     pub fn with_store(store: Arc<CredentialStore>) -> Self {
-        Keyring { store }
+        Keyring {
+            store,
+            backend: Backend::SecretService,
+        }
     }
 
     fn entry(&self, name: &str) -> Result<Entry, KeyringError> {
@@ -193,6 +213,14 @@ impl Keyring {
 
     /// Every account stored under service `homedash`, whoever wrote it.
     pub fn accounts(&self) -> Result<Vec<String>, KeyringError> {
+        #[cfg(target_os = "linux")]
+        if self.backend == Backend::Keyutils {
+            // keyutils has no search by attribute: its entries are found by
+            // their description among the keys of the user's keyrings.
+            return bounded("a search", stores::keyutils_accounts)?.map_err(|e| KeyringError::Unavailable {
+                detail: format!("the kernel keyring cannot be listed: {e:?}"),
+            });
+        }
         let store = self.store.clone();
         let found = bounded("a search", move || {
             let spec = std::collections::HashMap::from([("service", SERVICE)]);

@@ -22,10 +22,11 @@ mod token_input;
 mod trial;
 mod upstream;
 
+pub use crate::stores::{Backend, StoreChoice, backend, backend_name, choose_store};
 pub use broker::{Broker, OAuthView, Status, View};
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
 pub use error::{CredError, keyed_provider};
-pub use keyring::{BACKEND, Keyring, KeyringError, off_thread as keyring_off_thread};
+pub use keyring::{Keyring, KeyringError, off_thread as keyring_off_thread};
 pub use lease::Lease;
 pub use manager::{Due, Manager, check_add, describe, keyring_only};
 pub use meta::{

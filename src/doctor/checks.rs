@@ -15,6 +15,7 @@ use crate::credentials::{Meta, MetaFile, SecretSource, SourceError, readable, st
 pub fn config(origin: &Origin, found: &mut Vec<Check>) -> Option<Config> {
     let Some(path) = origin.path() else {
         let c = config::load(origin).ok()?;
+        crate::credentials::choose_store(c.keyring);
         found.push(Check::ok(
             "config",
             format!(
@@ -26,6 +27,7 @@ pub fn config(origin: &Origin, found: &mut Vec<Check>) -> Option<Config> {
     };
     match config::load(origin) {
         Ok(c) => {
+            crate::credentials::choose_store(c.keyring);
             let mode = std::fs::metadata(path).map(|m| m.mode() & 0o777).unwrap_or(0);
             found.push(Check::ok(
                 "config",
@@ -208,7 +210,7 @@ pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<
                 "keyring",
                 format!(
                     "{} reachable and unlocked; {entries} homedash entr{}",
-                    crate::credentials::BACKEND,
+                    crate::credentials::backend_name(),
                     if entries == 1 { "y" } else { "ies" }
                 ),
             ));

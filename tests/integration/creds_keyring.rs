@@ -15,18 +15,18 @@ use std::time::Duration;
 use support::providers::ProviderServer;
 use support::pty::Running;
 
-struct Home {
+pub(crate) struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
-    fn new(config: &str) -> Home {
+    pub(crate) fn new(config: &str) -> Home {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
         Home { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -45,7 +45,7 @@ impl Home {
     }
 
     /// Run `homedash creds ARGS` with `stdin`.
-    fn creds(&self, args: &[&str], stdin: &str) -> Output {
+    pub(crate) fn creds(&self, args: &[&str], stdin: &str) -> Output {
         let mut all = vec!["creds"];
         all.extend_from_slice(args);
         let mut child = self.cmd(&all).spawn().unwrap();
@@ -62,7 +62,7 @@ impl Home {
     /// The canaries are in no file under this home (config, state, logs),
     /// on no captured screen and not in the dashboard's command line; the
     /// audit log recorded the whole life of the credential without them.
-    fn assert_nowhere(&self, canaries: &[&String], screens: &[String], cmdline: &[u8]) {
+    pub(crate) fn assert_nowhere(&self, canaries: &[&String], screens: &[String], cmdline: &[u8]) {
         // In no form: plain, cut, percent, hex, base64 at any offset.
         let canaries: Vec<&str> = canaries.iter().map(|c| c.as_str()).collect();
         support::canary::assert_no_form("argv", &String::from_utf8_lossy(cmdline), &canaries);
@@ -85,11 +85,11 @@ impl Home {
 
 use support::output_text as text;
 
-fn canary(tag: &str) -> String {
+pub(crate) fn canary(tag: &str) -> String {
     format!("hd-canary-{tag}-{:016x}", fastrand::u64(..))
 }
 
-fn config(base: &str, name: &str) -> String {
+pub(crate) fn config(base: &str, name: &str) -> String {
     format!(
         r#"[widget.stocks]
 kind = "stocks"

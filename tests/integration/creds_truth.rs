@@ -138,7 +138,7 @@ fn a_failed_store_keeps_the_dialog_and_its_pasted_token() {
     let cfg = dir.path().join("config.toml");
     std::fs::write(
         &cfg,
-        "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\nbase_url = \"http://127.0.0.1:9/\"\n\n[credential.fh]\nprovider = \"finnhub\"\n",
+        "[widget.s]\nkind = \"stocks\"\nprovider = \"finnhub\"\nsymbols = [\"AAPL\"]\ncredential = \"fh\"\nbase_url = \"http://127.0.0.1:9/\"\n\n[credential.fh]\nprovider = \"finnhub\"\n\n[keyring]\nstore = \"secret-service\"\n",
     )
     .unwrap();
     let no_bus = [
@@ -253,6 +253,8 @@ fn every_state_reads_the_same_in_the_cli_the_json_and_the_screen() {
         ));
         meta.credentials.insert(name.to_string(), m.clone());
     }
+    // The Secret Service, unreachable below: not the kernel keyring.
+    cfg.push_str("[keyring]\nstore = \"secret-service\"\n");
     std::fs::write(dir.path().join("config.toml"), &cfg).unwrap();
     std::fs::create_dir_all(dir.path().join("state/homedash")).unwrap();
     std::fs::write(

@@ -30,6 +30,7 @@ mod hot_text;
 mod http_faults;
 mod keyring_secret_service;
 mod keys;
+mod keyutils;
 mod layouts;
 mod manpage;
 mod no_keyring;

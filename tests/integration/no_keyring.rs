@@ -1,4 +1,5 @@
-//! With no keyring at all (no D-Bus session), the dashboard still starts at
+//! With no keyring at all (the Secret Service chosen, and no D-Bus session),
+//! the dashboard still starts at
 //! once, the widget whose credential lives in the keyring says why it has
 //! no data, a widget with an env credential works, and `creds list` fails
 //! with the reason.
@@ -42,6 +43,10 @@ provider = "finnhub"
 provider = "finnhub"
 source = "env"
 env = "HD_TEST_FINNHUB"
+
+# The Secret Service, not the kernel keyring that "auto" would take here.
+[keyring]
+store = "secret-service"
 "#
     )
 }

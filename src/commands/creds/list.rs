@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::commands::out::outln;
 use crate::config::{Config, CredentialConfig, names};
-use crate::credentials::{BACKEND, CredError, Due, Manager, Meta, MetaFile, SecretSource};
+use crate::credentials::{CredError, Due, Manager, Meta, MetaFile, SecretSource};
 use crate::net::destinations;
 use crate::screens::credentials::standing::{CredState, answer_words, due_words};
 
@@ -187,7 +187,7 @@ async fn configured(
         _ => CredState::derive(e, None, stored),
     };
     if keyring {
-        r.backend = BACKEND.into();
+        r.backend = crate::credentials::backend_name().into();
     }
     r.due = due_words(&Due::of(c, e, now)).or_else(|| Due::next(c, e));
     r.used_by = config.users_of(&c.name).into_iter().map(String::from).collect();
@@ -276,7 +276,7 @@ fn unconfigured(config: &Config, meta: &MetaFile, accounts: &[String]) -> Vec<Ro
             }
             _ => continue,
         };
-        r.backend = BACKEND.into();
+        r.backend = crate::credentials::backend_name().into();
         r.stored = Some(true);
         rows.push(r);
     }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::gateway::{RawClient, RawServer};
 use super::layout::{RawLayout, RawPage};
 use super::oauth::OAUTH_KEYS;
-use super::{Common, Dashboard, RawCredential, RawTheme};
+use super::{Common, Dashboard, RawCredential, RawKeyring, RawTheme};
 
 /// Beside the config, where the wizard writes the schema.
 pub const FILE_NAME: &str = "homedash.schema.json";
@@ -27,6 +27,7 @@ pub fn generate() -> Value {
     let mut properties = Map::new();
     properties.insert("dashboard".into(), closed::<Dashboard>(&mut generator));
     properties.insert("theme".into(), closed::<RawTheme>(&mut generator));
+    properties.insert("keyring".into(), closed::<RawKeyring>(&mut generator));
     properties.insert(
         "widget".into(),
         json!({
@@ -332,6 +333,10 @@ mod tests {
             names(field_names::<Dashboard>())
         );
         assert_eq!(keys(&schema["properties"]["theme"]), names(field_names::<RawTheme>()));
+        assert_eq!(
+            keys(&schema["properties"]["keyring"]),
+            names(field_names::<RawKeyring>())
+        );
         assert_eq!(
             keys(&schema["properties"]["gateway"]),
             names(field_names::<RawClient>())

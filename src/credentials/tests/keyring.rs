@@ -24,7 +24,7 @@ fn errors_say_what_and_how_to_fix() {
     let e = KeyringError::TimedOut { what: "a read" };
     let text = e.to_string();
     assert!(
-        text.contains(BACKEND) && text.contains("source = \"env\"") && text.contains("3 s"),
+        text.contains(backend_name()) && text.contains("source = \"env\"") && text.contains("3 s"),
         "{text}"
     );
     let e = KeyringError::NotFound { name: "polygon".into() };

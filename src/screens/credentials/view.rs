@@ -12,7 +12,6 @@ use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableStat
 
 use super::facts::Facts;
 use super::standing::{CredState, Tone};
-use crate::credentials::BACKEND;
 use crate::credentials::Status;
 use crate::credentials::{Due, Meta, describe};
 use crate::keymap::{self, Action, Scope};
@@ -186,6 +185,7 @@ fn open_dialog(cx: &Facts, screen: &CredScreen) -> Option<Dialog> {
 
 /// The add dialog's fields and what the provider asks of its key.
 fn add_lines(cx: &Facts, name: &str, p: &'static Provider, masked: &str, field: Field) -> Vec<Line<'static>> {
+    let backend = crate::credentials::backend_name();
     let focus = |f: Field| {
         if f == field {
             style::value().fg(style::ACCENT)
@@ -212,7 +212,7 @@ fn add_lines(cx: &Facts, name: &str, p: &'static Provider, masked: &str, field: 
         Line::from(format!("Least privilege: {}", p.advice)),
         Line::from(format!("Sent as: {}.", p.placement())),
         will_be_sent_to(cx, name, p),
-        Line::from(format!("Stored in the {BACKEND}.")),
+        Line::from(format!("Stored in the {backend}.")),
     ]
 }
 
@@ -263,13 +263,14 @@ fn approve_lines(cx: &Facts, name: &str, origins: &[String]) -> Vec<Line<'static
 }
 
 fn revoke_lines(cx: &Facts, name: &str) -> Vec<Line<'static>> {
+    let backend = crate::credentials::backend_name();
     let oauth = cx.cred_is_oauth(name);
     let users = cx.cred_users(name).join(", ");
     vec![
         Line::from(if oauth {
-            format!("Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {BACKEND}?")
+            format!("Revoke {name} at its authorization server (RFC 7009), then delete its tokens from the {backend}?")
         } else {
-            format!("Delete {name}'s tokens from the {BACKEND}?")
+            format!("Delete {name}'s tokens from the {backend}?")
         }),
         Line::default(),
         Line::from(if users.is_empty() {
@@ -423,6 +424,7 @@ fn table(cx: &Facts, screen: &CredScreen, names: &[String], f: &mut Frame, area:
 }
 
 fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
+    let backend = crate::credentials::backend_name();
     let cfg = cx.credentials.iter().find(|c| c.name == name);
     let meta = cx.cred_meta.credentials.get(name);
     let row = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<11}"), style::label()), Span::raw(v)]);
@@ -433,12 +435,12 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
                 "source",
                 match describe(c).as_str() {
                     _ if cx.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
-                    "keyring" => format!("keyring: {BACKEND}"),
+                    "keyring" => format!("keyring: {backend}"),
                     "oauth2 client_credentials" => {
                         "OAuth client credentials: tokens fetched with the client's secret as widgets need them, never stored".to_string()
                     }
                     other if other.starts_with("oauth2") => {
-                        format!("{other}: the refresh token in the {BACKEND}, the access token renewed on its own")
+                        format!("{other}: the refresh token in the {backend}, the access token renewed on its own")
                     }
                     other => other.to_string(),
                 },

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, CredentialConfig};
-use crate::credentials::{BACKEND, Broker, CredError, Manager, Prompt, Sealed, Show, check_add, oauth_facts};
+use crate::credentials::{Broker, CredError, Manager, Prompt, Sealed, Show, check_add, oauth_facts};
 use crate::keymap::{Action, Scope};
 use crate::net::origins::{origins_to_approve, probe_base};
 
@@ -191,7 +191,9 @@ async fn run<M: From<CredEvent> + Send + 'static>(
                 .credential(&name)
                 .map(|c| format!("; revoke it at the provider too: {}", c.provider.key_page))
                 .unwrap_or_default();
-            Ok((true, format!("{name}: deleted from the {BACKEND}{page}")))
+            // Named after the keyring answered: the store in use.
+            let backend = crate::credentials::backend_name();
+            Ok((true, format!("{name}: deleted from the {backend}{page}")))
         }
     }
 }
@@ -209,7 +211,9 @@ async fn add(
     check_add(config, name, p)?;
     let origins = origins_to_approve(config, name, p);
     let fp = m.add_sealed(name, p, &secret, &origins).await?;
-    let mut text = format!("stored {name} ({fp}) in the {BACKEND}");
+    // Named after the keyring answered: the store in use.
+    let backend = crate::credentials::backend_name();
+    let mut text = format!("stored {name} ({fp}) in the {backend}");
     match config.credential(name) {
         Some(c) => {
             let r = m.test(c, &probe_base(config, c)).await?;
@@ -262,12 +266,13 @@ async fn revoke_oauth(m: &mut Manager, broker: &Broker, c: &CredentialConfig) ->
     };
     let at_server = m.oauth_remove(c, o, false).await?;
     broker.revoke(name);
+    let backend = crate::credentials::backend_name();
     Ok((
         true,
         match at_server {
-            Some(true) => format!("{name}: revoked at the authorization server and deleted from the {BACKEND}"),
+            Some(true) => format!("{name}: revoked at the authorization server and deleted from the {backend}"),
             _ => format!(
-                "{name}: deleted from the {BACKEND}; the server offers no revocation, so end the app's access in your account there"
+                "{name}: deleted from the {backend}; the server offers no revocation, so end the app's access in your account there"
             ),
         },
     ))

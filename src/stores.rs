@@ -1,0 +1,165 @@
+//! The stores homedash can keep tokens in, and which one this process
+//! uses: the Secret Service, the kernel keyring (keyutils), the macOS
+//! Keychain or the Windows Credential Manager; `[keyring] store` chooses,
+//! and `auto` takes the Secret Service where it answers and the kernel
+//! keyring where it does not (over SSH, on the console, in a service).
+//! Opening a store and listing homedash's entries in it: no token passes
+//! through here (`credentials::keyring` reads and writes them).
+
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry, Error};
+
+/// The keyring service every homedash entry is kept under.
+pub const SERVICE: &str = "homedash";
+
+/// The config's `[keyring] store`: where tokens are kept.
+pub use crate::config::model::KeyringStore as StoreChoice;
+
+/// A store homedash keeps tokens in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    SecretService,
+    Keyutils,
+    Keychain,
+    CredentialManager,
+}
+
+impl Backend {
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::SecretService => "Secret Service (GNOME Keyring, KWallet or KeePassXC over D-Bus)",
+            Backend::Keyutils => "kernel keyring (keyutils)",
+            Backend::Keychain => "macOS Keychain",
+            Backend::CredentialManager => "Windows Credential Manager",
+        }
+    }
+
+    /// Its name in the config and in `--json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Backend::SecretService => "secret-service",
+            Backend::Keyutils => "keyutils",
+            Backend::Keychain => "keychain",
+            Backend::CredentialManager => "credential-manager",
+        }
+    }
+}
+
+/// The store this process was told to use, once, from its config.
+static CHOICE: std::sync::OnceLock<StoreChoice> = std::sync::OnceLock::new();
+/// The store its first connection took.
+static IN_USE: std::sync::OnceLock<Backend> = std::sync::OnceLock::new();
+
+/// Use `choice` for every connection of this process. The first call
+/// wins: a process keeps one store, so a token is never written to one and
+/// looked for in another.
+pub fn choose_store(choice: StoreChoice) {
+    let _ = CHOICE.set(choice);
+}
+
+/// The store tokens are kept in here: the one connected to, else the one
+/// the choice names (before any connection, or when none answered).
+pub fn backend() -> Backend {
+    if let Some(b) = IN_USE.get() {
+        return *b;
+    }
+    match CHOICE.get().copied().unwrap_or_default() {
+        StoreChoice::Keyutils => Backend::Keyutils,
+        _ if cfg!(target_os = "macos") => Backend::Keychain,
+        _ if cfg!(target_os = "windows") => Backend::CredentialManager,
+        _ => Backend::SecretService,
+    }
+}
+
+/// `backend()`'s name, for messages.
+pub fn backend_name() -> &'static str {
+    backend().name()
+}
+
+/// The store a connection of this process takes: the one it connected to
+/// before, else the one chosen.
+pub fn chosen() -> StoreChoice {
+    match IN_USE.get() {
+        Some(Backend::SecretService) => StoreChoice::SecretService,
+        Some(Backend::Keyutils) => StoreChoice::Keyutils,
+        _ => CHOICE.get().copied().unwrap_or_default(),
+    }
+}
+
+/// The store a connection took: every later one takes it too.
+pub fn connected(backend: Backend) {
+    let _ = IN_USE.set(backend);
+}
+
+/// The Secret Service, if it answers: a search of homedash's entries, which
+/// a locked keyring answers too (so a locked one is still the store, and
+/// says it is locked), while no session bus or no service does not.
+#[cfg(target_os = "linux")]
+pub fn secret_service() -> keyring_core::Result<Arc<CredentialStore>> {
+    let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+    let spec = std::collections::HashMap::from([("service", SERVICE)]);
+    match Entry::search_in_store(&store, &spec) {
+        Ok(_) | Err(Error::NoStorageAccess(_)) => Ok(store),
+        Err(e) => Err(e),
+    }
+}
+
+/// The kernel keyring's store.
+#[cfg(target_os = "linux")]
+pub fn keyutils() -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
+    let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new()?;
+    Ok((store, Backend::Keyutils))
+}
+
+/// The store `choice` names (`auto` is the caller's, on Linux, which looks
+/// for the Secret Service under a deadline first).
+#[cfg(target_os = "linux")]
+pub fn open(choice: StoreChoice) -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
+    match choice {
+        StoreChoice::Keyutils => keyutils(),
+        _ => Ok((zbus_secret_service_keyring_store::Store::new()?, Backend::SecretService)),
+    }
+}
+
+/// homedash's entries in the kernel keyring: the keys of the session and
+/// persistent keyrings whose description is the store's
+/// `keyring:NAME@homedash`.
+#[cfg(target_os = "linux")]
+pub fn keyutils_accounts() -> Result<Vec<String>, linux_keyutils::KeyError> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    let suffix = format!("@{SERVICE}");
+    let session = KeyRing::from_special_id(KeyRingIdentifier::Session, false)?;
+    let mut rings = vec![session];
+    if let Ok(p) = KeyRing::get_persistent(KeyRingIdentifier::Session) {
+        rings.push(p);
+    }
+    let mut out = Vec::new();
+    for ring in rings {
+        for node in ring.get_links(1024)?.iter() {
+            let Some(key) = node.as_key() else { continue };
+            if let Ok(meta) = key.metadata()
+                && let Some(name) = meta
+                    .get_description()
+                    .strip_prefix("keyring:")
+                    .and_then(|d| d.strip_suffix(&suffix))
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+#[cfg(target_os = "macos")]
+pub fn open(_choice: StoreChoice) -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
+    Ok((apple_native_keyring_store::keychain::Store::new()?, Backend::Keychain))
+}
+
+#[cfg(target_os = "windows")]
+pub fn open(_choice: StoreChoice) -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
+    Ok((windows_native_keyring_store::Store::new()?, Backend::CredentialManager))
+}

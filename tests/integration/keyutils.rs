@@ -1,0 +1,118 @@
+//! The kernel keyring, where no desktop runs: with no session bus at all,
+//! `[keyring] store = "auto"` keeps tokens in keyutils, and every `creds`
+//! command and the dashboard work against the real kernel keyring. Run by
+//! tests/run.sh inside `tests/keyutils.sh`, a fresh `keyctl session` with
+//! no D-Bus; ignored in a plain `cargo test`.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::creds_keyring::{Home, canary, config};
+use crate::support::output_text as text;
+use crate::support::providers::ProviderServer;
+use crate::support::pty::Running;
+
+/// The value the kernel keyring holds for homedash's entry `name`, read
+/// with keyutils' own tool.
+fn keyctl(name: &str) -> Option<String> {
+    let found = Command::new("keyctl")
+        .args(["search", "@s", "user", &format!("keyring:{name}@homedash")])
+        .output()
+        .unwrap();
+    if !found.status.success() {
+        return None;
+    }
+    let id = String::from_utf8_lossy(&found.stdout).trim().to_string();
+    let value = Command::new("keyctl").args(["pipe", &id]).output().unwrap();
+    value
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&value.stdout).into_owned())
+}
+
+#[test]
+#[ignore = "needs the kernel keyring and no session bus: run by tests/run.sh in tests/keyutils.sh"]
+fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_life() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none(),
+        "this suite runs with no session bus (tests/keyutils.sh)"
+    );
+    let name = format!("fh-{}", std::process::id());
+    let (c1, c2) = (canary("ku-one"), canary("ku-two"));
+    let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
+    let home = Home::new(&config(&srv.base(), &name));
+    let mut said = Vec::new();
+
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
+    said.push(text(&o));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("in the kernel keyring (keyutils)"), "{}", text(&o));
+    assert_eq!(
+        keyctl(&name).as_deref(),
+        Some(c1.as_str()),
+        "keyctl sees what creds add stored"
+    );
+
+    // The dashboard reads it from the kernel keyring and polls with it.
+    let mut app = Running::start_in(
+        home.path(),
+        &["--config", home.path().join("config.toml").to_str().unwrap()],
+        &[],
+    );
+    app.wait_for(&["AAPL", "261."], Duration::from_secs(10));
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", app.pid())).unwrap();
+    // The Credentials screen names the store.
+    app.send("c");
+    app.wait_for(&[name.as_str()], Duration::from_secs(5));
+    app.send("\r");
+    app.wait_for(&["kernel keyring (keyutils)"], Duration::from_secs(5));
+    let mut screens = vec![app.text()];
+    app.send("\x1b");
+
+    for (args, stdin) in [
+        (vec!["test", name.as_str()], String::new()),
+        (vec!["rotate", name.as_str()], c2.clone()),
+    ] {
+        let o = home.creds(&args, &stdin);
+        said.push(text(&o));
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+    }
+    assert_eq!(keyctl(&name).as_deref(), Some(c2.as_str()));
+    assert_eq!(keyctl(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
+    let o = home.creds(&["rollback", &name], "");
+    said.push(text(&o));
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(keyctl(&name).as_deref(), Some(c1.as_str()));
+    assert_eq!(keyctl(&format!("{name}#previous")), None);
+    let o = home.creds(&["rotate", &name], &c2);
+    said.push(text(&o));
+    let o = home.creds(&["confirm", &name], "");
+    said.push(text(&o));
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(keyctl(&format!("{name}#previous")), None);
+    let o = home.creds(&["list", "--json"], "");
+    said.push(text(&o));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list[0]["backend"], "kernel keyring (keyutils)", "{list}");
+    assert_eq!(
+        list[0]["stored"], true,
+        "the kernel keyring's entries are listed: {list}"
+    );
+    assert_eq!(list[0]["fingerprint"], homedash::credentials::fingerprint(&c2));
+
+    let o = home.creds(&["rm", &name], "");
+    said.push(text(&o));
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(keyctl(&name), None);
+    let o = home.creds(&["list"], "");
+    said.push(text(&o));
+    assert!(text(&o).contains("revoked"), "{}", text(&o));
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+    screens.push(app.text());
+    assert!(srv.accepted() >= 3, "the widget and the tests used the tokens");
+
+    screens.extend(said);
+    screens.push(String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned());
+    home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
+}
