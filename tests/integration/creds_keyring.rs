@@ -26,6 +26,15 @@ impl Home {
         Home { dir }
     }
 
+    /// The dashboard on this home's config, in a pty.
+    pub(crate) fn dashboard(&self) -> Running {
+        Running::start_in(
+            self.path(),
+            &["--config", self.path().join("config.toml").to_str().unwrap()],
+            &[],
+        )
+    }
+
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -132,11 +141,7 @@ fn canary_through_the_cli_while_widgets_poll() {
     );
 
     // The dashboard reads it from the keyring and polls with it.
-    let mut app = Running::start_in(
-        home.path(),
-        &["--config", home.path().join("config.toml").to_str().unwrap()],
-        &[],
-    );
+    let mut app = home.dashboard();
     app.wait_for(&["AAPL", "261."], Duration::from_secs(5));
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", app.pid())).unwrap();
     let mut screens = vec![app.text()];
@@ -250,11 +255,7 @@ fn canary_through_the_credentials_screen_by_keystrokes() {
     let (c1, c2) = (canary("ui1"), canary("ui2"));
     let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
-    let mut app = Running::start_in(
-        home.path(),
-        &["--config", home.path().join("config.toml").to_str().unwrap()],
-        &[],
-    );
+    let mut app = home.dashboard();
     let wait = Duration::from_secs(5);
     app.wait_for(&["no token stored"], wait);
     let mut screens = vec![app.text()];
@@ -356,11 +357,7 @@ fn a_token_goes_only_to_approved_origins() {
         assert_eq!(mode(&f.path()), 0o600, "{}", f.path().display());
     }
 
-    let mut app = Running::start_in(
-        home.path(),
-        &["--config", home.path().join("config.toml").to_str().unwrap()],
-        &[],
-    );
+    let mut app = home.dashboard();
     app.wait_for(&["AAPL", "261."], Duration::from_secs(5));
     assert!(a.accepted() >= 1);
 

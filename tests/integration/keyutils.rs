@@ -10,7 +10,6 @@ use std::time::Duration;
 use crate::creds_keyring::{Home, canary, config};
 use crate::support::output_text as text;
 use crate::support::providers::ProviderServer;
-use crate::support::pty::Running;
 
 /// The value the kernel keyring holds for homedash's entry `name`, read
 /// with keyutils' own tool.
@@ -54,11 +53,7 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
     );
 
     // The dashboard reads it from the kernel keyring and polls with it.
-    let mut app = Running::start_in(
-        home.path(),
-        &["--config", home.path().join("config.toml").to_str().unwrap()],
-        &[],
-    );
+    let mut app = home.dashboard();
     app.wait_for(&["AAPL", "261."], Duration::from_secs(10));
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", app.pid())).unwrap();
     // The Credentials screen names the store.
