@@ -66,17 +66,38 @@ pub fn backend() -> Backend {
         return *b;
     }
     match CHOICE.get().copied().unwrap_or_default() {
-        StoreChoice::Keyutils => Backend::Keyutils,
         _ if cfg!(target_os = "macos") => Backend::Keychain,
         _ if cfg!(target_os = "windows") => Backend::CredentialManager,
+        StoreChoice::Keyutils => Backend::Keyutils,
         _ => Backend::SecretService,
     }
 }
 
 /// `backend()`'s name, for messages.
 pub fn backend_name() -> &'static str {
+    // Before `auto` has looked, neither is known to be the one.
+    if cfg!(target_os = "linux")
+        && IN_USE.get().is_none()
+        && CHOICE.get().copied().unwrap_or_default() == StoreChoice::Auto
+    {
+        return "OS keyring (the Secret Service, or the kernel keyring where none answers)";
+    }
     backend().name()
 }
+
+/// How long the kernel keeps a user's persistent keyring without use, in
+/// whole days (three unless the administrator changed it).
+pub fn persistent_expiry_days() -> u64 {
+    std::fs::read_to_string("/proc/sys/kernel/keys/persistent_keyring_expiry")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(259_200)
+        / 86_400
+}
+
+/// Held while a process decides its store, so that two first connections
+/// at once cannot take two stores.
+pub static DECIDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// The store a connection of this process takes: the one it connected to
 /// before, else the one chosen.
@@ -93,22 +114,28 @@ pub fn connected(backend: Backend) {
     let _ = IN_USE.set(backend);
 }
 
-/// The Secret Service, if it answers: a search of homedash's entries, which
-/// a locked keyring answers too (so a locked one is still the store, and
-/// says it is locked), while no session bus or no service does not.
+/// The Secret Service, if it answers: a search for an attribute no entry
+/// has, which a locked keyring answers too without asking to be unlocked
+/// (a search that matched a locked entry would bring up the unlock
+/// prompt), while no session bus or no service does not.
 #[cfg(target_os = "linux")]
 pub fn secret_service() -> keyring_core::Result<Arc<CredentialStore>> {
     let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
-    let spec = std::collections::HashMap::from([("service", SERVICE)]);
+    let spec = std::collections::HashMap::from([("homedash-probe", "none")]);
     match Entry::search_in_store(&store, &spec) {
         Ok(_) | Err(Error::NoStorageAccess(_)) => Ok(store),
         Err(e) => Err(e),
     }
 }
 
-/// The kernel keyring's store.
+/// The kernel keyring's store, once the kernel lets this process use its
+/// session keyring (a sandbox may forbid keyctl).
 #[cfg(target_os = "linux")]
 pub fn keyutils() -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    KeyRing::from_special_id(KeyRingIdentifier::Session, false).map_err(|e| {
+        Error::PlatformFailure(format!("the kernel keyring cannot be used here ({e:?}): is keyctl allowed?").into())
+    })?;
     let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new()?;
     Ok((store, Backend::Keyutils))
 }

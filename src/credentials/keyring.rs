@@ -43,10 +43,25 @@ impl std::fmt::Display for KeyringError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = backend_name();
         match self {
-            KeyringError::NotFound { name } => write!(
-                f,
-                "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. If you did store one, the {backend} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
-            ),
+            KeyringError::NotFound { name } => {
+                write!(
+                    f,
+                    "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. "
+                )?;
+                match stores::backend() {
+                    // The kernel forgets its keyring at reboot and after
+                    // its expiry without use.
+                    Backend::Keyutils => write!(
+                        f,
+                        "If you did store one, the {backend} forgets its entries at reboot and after {} days without use: add it again, or give this credential a `command` source",
+                        stores::persistent_expiry_days()
+                    ),
+                    _ => write!(
+                        f,
+                        "If you did store one, the {backend} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
+                    ),
+                }
+            }
             KeyringError::Locked { detail } => {
                 write!(f, "the {backend} is locked or refused access ({detail}): {FIXES}")
             }
@@ -154,20 +169,20 @@ impl Keyring {
     /// takes the Secret Service when it answers and the kernel keyring
     /// otherwise; once a process has connected, it keeps that store.
     pub fn connect() -> Result<Self, KeyringError> {
+        // One decision a process: the first connection decides while the
+        // others wait, and then take what it took.
+        let _deciding = stores::DECIDING.lock().unwrap_or_else(|p| p.into_inner());
         let choice = stores::chosen();
         let (store, backend) = match choice {
-            // A Secret Service that does not answer, or not within the
-            // deadline (a hung activation), is no Secret Service.
+            // No session bus or no service: the kernel keyring. A Secret
+            // Service that is merely slow (an activation at login) is not
+            // passed over: this process would then keep its tokens where
+            // the next one, finding it, would not look.
             #[cfg(target_os = "linux")]
-            StoreChoice::Auto => match bounded("the Secret Service", stores::secret_service) {
-                Ok(Ok(store)) => (store, Backend::SecretService),
-                other => {
-                    let why = match other {
-                        Ok(Err(e)) => e.to_string(),
-                        Err(e) => e.cause(),
-                        Ok(Ok(_)) => String::new(),
-                    };
-                    tracing::info!(error = %why, "no Secret Service answers: tokens are kept in the kernel keyring");
+            StoreChoice::Auto => match bounded("the Secret Service", stores::secret_service)? {
+                Ok(store) => (store, Backend::SecretService),
+                Err(e) => {
+                    tracing::info!(error = %e, "no Secret Service answers: tokens are kept in the kernel keyring");
                     bounded("the connection", stores::keyutils)?.map_err(|e| classify(e, ""))?
                 }
             },
