@@ -206,10 +206,19 @@ pub fn state(found: &mut Vec<Check>) {
 pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<Keyring> {
     match unlocked_keyring().await {
         Ok((k, entries)) => {
+            // The kernel keyring keeps its entries in memory only: say for
+            // how long, so a reboot's loss is no surprise.
+            let kept = match k.backend() {
+                crate::credentials::Backend::Keyutils => format!(
+                    "; kept in kernel memory: forgotten at reboot, and after {} days without use",
+                    crate::stores::persistent_expiry_days()
+                ),
+                _ => String::new(),
+            };
             found.push(Check::ok(
                 "keyring",
                 format!(
-                    "{} reachable and unlocked; {entries} homedash entr{}",
+                    "{} reachable and unlocked; {entries} homedash entr{}{kept}",
                     crate::credentials::backend_name(),
                     if entries == 1 { "y" } else { "ies" }
                 ),
@@ -224,7 +233,7 @@ pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<
                     "unlock the keyring: log in to your desktop session, or open Seahorse (Passwords and Keys) and unlock \"Login\"; on a headless machine, `gnome-keyring-daemon --unlock` with the password on stdin"
                 }
                 _ => {
-                    "start a Secret Service (GNOME Keyring, KWallet or KeePassXC) in your session, or give each credential `source = \"env\"` or `source = \"command\"`"
+                    "start a Secret Service (GNOME Keyring, KWallet or KeePassXC) in your session, or set `[keyring] store = \"auto\"` or `\"keyutils\"` to keep tokens in the kernel keyring, or give each credential `source = \"env\"` or `source = \"command\"`"
                 }
             };
             found.push(Check::problem("keyring", status, e.cause(), fix));

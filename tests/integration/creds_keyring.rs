@@ -39,7 +39,7 @@ impl Home {
         self.dir.path()
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_homedash"));
         c.args(["--config", self.path().join("config.toml").to_str().unwrap()])
             .args(args)

@@ -14,19 +14,39 @@ use crate::support::providers::ProviderServer;
 /// The value the kernel keyring holds for homedash's entry `name`, read
 /// with keyutils' own tool.
 fn keyctl(name: &str) -> Option<String> {
-    let found = Command::new("keyctl")
-        .args(["search", "@s", "user", &format!("keyring:{name}@homedash")])
-        .output()
-        .unwrap();
-    if !found.status.success() {
-        return None;
-    }
-    let id = String::from_utf8_lossy(&found.stdout).trim().to_string();
+    let id = key_id(name)?;
     let value = Command::new("keyctl").args(["pipe", &id]).output().unwrap();
     value
         .status
         .success()
         .then(|| String::from_utf8_lossy(&value.stdout).into_owned())
+}
+
+/// The kernel keyring's entry `name` (found by its description), if any.
+fn key_id(name: &str) -> Option<String> {
+    let found = Command::new("keyctl")
+        .args(["search", "@s", "user", &format!("keyring:{name}@homedash")])
+        .output()
+        .unwrap();
+    found
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&found.stdout).trim().to_string())
+}
+
+/// Invalidates the test's entries when dropped, even by a failing test:
+/// they are linked to the user's persistent keyring too, which outlives
+/// the test's session keyring by days.
+struct Forget(String);
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        for suffix in ["", "#previous", "#staged"] {
+            if let Some(id) = key_id(&format!("{}{suffix}", self.0)) {
+                let _ = Command::new("keyctl").args(["invalidate", &id]).status();
+            }
+        }
+    }
 }
 
 #[test]
@@ -37,6 +57,7 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
         "this suite runs with no session bus (tests/keyutils.sh)"
     );
     let name = format!("fh-{}", std::process::id());
+    let _forget = Forget(name.clone());
     let (c1, c2) = (canary("ku-one"), canary("ku-two"));
     let srv = ProviderServer::start("finnhub", &[&c1, &c2]);
     let home = Home::new(&config(&srv.base(), &name));
@@ -85,6 +106,14 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
     said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(keyctl(&format!("{name}#previous")), None);
+    // doctor names the store and says how long it keeps what it holds.
+    let o = home.cmd(&["doctor"]).output().unwrap();
+    said.push(text(&o));
+    assert!(
+        text(&o).contains("kernel keyring (keyutils) reachable") && text(&o).contains("forgotten at reboot"),
+        "{}",
+        text(&o)
+    );
     let o = home.creds(&["list", "--json"], "");
     said.push(text(&o));
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
