@@ -110,11 +110,12 @@ fn setup_wizard(origin: &Origin) -> Result<Wizard, OpenError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(source) => return Err(OpenError::Read { path, source }),
     };
+    let w = Wizard::new(path, before, Endpoints::from_env())?;
     // A re-run keeps tokens in the store the config names.
-    if let Some(c) = before.as_deref().and_then(|t| config::parse("", t).ok()) {
+    if let Some(c) = &w.existing {
         crate::credentials::choose_store(c.keyring);
     }
-    Wizard::new(path, before, Endpoints::from_env())
+    Ok(w)
 }
 
 fn drive(cli: &Cli, start: Start) -> ExitCode {

@@ -35,16 +35,6 @@ impl Backend {
             Backend::CredentialManager => "Windows Credential Manager",
         }
     }
-
-    /// Its name in the config and in `--json`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Backend::SecretService => "secret-service",
-            Backend::Keyutils => "keyutils",
-            Backend::Keychain => "keychain",
-            Backend::CredentialManager => "credential-manager",
-        }
-    }
 }
 
 /// The store this process was told to use, once, from its config.

@@ -120,15 +120,6 @@ fn classify(e: Error, name: &str) -> KeyringError {
 /// Run `op` on its own thread; give up after `DEADLINE`. A hung thread is
 /// left behind blocked in D-Bus, which costs a thread, never the UI.
 fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send + 'static) -> Result<T, KeyringError> {
-    bounded_for(DEADLINE, what, op)
-}
-
-/// `bounded` with a deadline of `limit`.
-fn bounded_for<T: Send + 'static>(
-    limit: Duration,
-    what: &'static str,
-    op: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, KeyringError> {
     let (tx, rx) = mpsc::sync_channel(1);
     std::thread::Builder::new()
         .name(format!("keyring {what}"))
@@ -138,7 +129,7 @@ fn bounded_for<T: Send + 'static>(
         .map_err(|e| KeyringError::Unavailable {
             detail: format!("cannot start a thread: {e}"),
         })?;
-    rx.recv_timeout(limit).map_err(|_| KeyringError::TimedOut { what })
+    rx.recv_timeout(DEADLINE).map_err(|_| KeyringError::TimedOut { what })
 }
 
 /// `op` on a blocking thread, for async callers: a keyring call never

@@ -22,7 +22,7 @@ mod token_input;
 mod trial;
 mod upstream;
 
-pub use crate::stores::{Backend, StoreChoice, backend, backend_name, choose_store};
+pub use crate::stores::{Backend, StoreChoice, backend_name, choose_store};
 pub use broker::{Broker, OAuthView, Status, View};
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
 pub use error::{CredError, keyed_provider};

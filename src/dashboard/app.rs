@@ -412,10 +412,7 @@ impl App {
     /// page's.
     pub fn needs(&self) -> (u16, u16) {
         if self.zoom {
-            return self
-                .widgets
-                .get(self.focus)
-                .map_or(grid::MIN_CARD, |w| w.source.min_card());
+            return self.mins.get(self.focus).copied().unwrap_or(grid::MIN_CARD);
         }
         self.current()
             .map_or(grid::MIN_CARD, |p| grid::min_size(&p.node, &self.mins))

@@ -228,6 +228,12 @@ impl CredPage {
         }
     }
 
+    /// Whether this run stored a token under `name`: only that one may be
+    /// deleted to store again, never one from before the run.
+    pub fn stored_this_run(&self, name: &str) -> bool {
+        self.created && self.stored_as.as_deref() == Some(name)
+    }
+
     /// The endpoint as typed, once it reads as a URL homedash would send
     /// a key to (https, or http to this machine).
     pub fn endpoint_url(&self) -> Result<Url, &'static str> {

@@ -16,32 +16,28 @@ pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// The terminal while the TUI runs. Dropped, it shows the cursor again
 /// where it can; where the terminal is gone (a closed window's SIGHUP) it
-/// says nothing. ratatui's own drop would `eprintln!` the failure, and that
-/// panics on a closed stderr: exit 101 where 129 is due.
-pub struct Tui(Option<Term>);
+/// says nothing. ratatui's own drop is never run: it would only show the
+/// cursor again, and `eprintln!` a failure, which panics on a closed
+/// stderr (exit 101 where 129 is due). Frames are flushed as they are
+/// drawn, and the rest goes with the process, which ends after this.
+pub struct Tui(std::mem::ManuallyDrop<Term>);
 
 impl std::ops::Deref for Tui {
     type Target = Term;
     fn deref(&self) -> &Term {
-        // Some from `enter` until `drop`.
-        self.0.as_ref().unwrap_or_else(|| unreachable!())
+        &self.0
     }
 }
 
 impl std::ops::DerefMut for Tui {
     fn deref_mut(&mut self) -> &mut Term {
-        self.0.as_mut().unwrap_or_else(|| unreachable!())
+        &mut self.0
     }
 }
 
 impl Drop for Tui {
     fn drop(&mut self) {
-        if let Some(mut t) = self.0.take()
-            && t.show_cursor().is_err()
-        {
-            // Its drop would print the same failure again, and panic.
-            std::mem::forget(t);
-        }
+        let _ = self.0.show_cursor();
     }
 }
 
@@ -60,7 +56,8 @@ pub fn enter() -> io::Result<Tui> {
         EnableBracketedPaste,
         cursor::Hide
     )?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, out))).map(|t| Tui(Some(t)))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, out)))
+        .map(|t| Tui(std::mem::ManuallyDrop::new(t)))
 }
 
 /// Idempotent, so every exit path can call it.

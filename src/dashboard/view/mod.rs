@@ -53,13 +53,13 @@ pub fn draw(app: &App, f: &mut Frame) {
     if app.too_small_in(area) {
         let (w, h) = app.needs();
         // Zoom is offered only where the focused card would fit.
-        let card = app.widgets.get(app.focus).map(|w| w.source.min_card());
+        let card = app.mins().get(app.focus);
         let hint = if app.zoom {
             format!(
                 "Enlarge the window, or press {} to leave the zoom.",
                 app.keys.first(Scope::Dashboard, Action::LeaveZoom)
             )
-        } else if card.is_some_and(|(cw, ch)| cw <= body.width && ch <= body.height) {
+        } else if card.is_some_and(|&(cw, ch)| cw <= body.width && ch <= body.height) {
             format!(
                 "Enlarge the window, or press {} to zoom one widget.",
                 app.keys.first(Scope::Dashboard, Action::Zoom)

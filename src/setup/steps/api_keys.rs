@@ -171,30 +171,29 @@ impl Wizard {
                     return Flow::redraw();
                 }
                 // Else on to the test of the kept key, below.
+            } else {
+                // A second Enter on a key the test could not confirm stores it.
+                let force = matches!(p.state, KeyState::Unconfirmed(_));
+                let secret = p.token.seal();
+                let host = base.host_str().unwrap_or("the provider").to_string();
+                p.tested_at = Some(endpoint);
+                let op = Op::Store {
+                    name: p.name.clone(),
+                    provider: p.provider.name,
+                    base,
+                    secret,
+                    force,
+                    ca: None,
+                };
+                // Storing again: the first one goes, so add does not refuse;
+                // only what this run stored under this very name.
+                if p.stored_this_run(&p.name) {
+                    p.state = KeyState::Busy("replacing the token stored a moment ago…".into());
+                    return replacing(&p.name, op);
+                }
+                p.state = KeyState::Busy(format!("testing against {host}…"));
+                return Flow::op(op);
             }
-        }
-        if p.src == SrcKind::Keyring && !p.token.is_empty() {
-            // A second Enter on a key the test could not confirm stores it.
-            let force = matches!(p.state, KeyState::Unconfirmed(_));
-            let secret = p.token.seal();
-            let host = base.host_str().unwrap_or("the provider").to_string();
-            p.tested_at = Some(endpoint);
-            let op = Op::Store {
-                name: p.name.clone(),
-                provider: p.provider.name,
-                base,
-                secret,
-                force,
-                ca: None,
-            };
-            // Storing again: the first one goes, so add does not refuse;
-            // only what this run stored under this very name.
-            if p.created && p.stored_as.as_deref() == Some(p.name.as_str()) {
-                p.state = KeyState::Busy("replacing the token stored a moment ago…".into());
-                return replacing(&p.name, op);
-            }
-            p.state = KeyState::Busy(format!("testing against {host}…"));
-            return Flow::op(op);
         }
         // A key kept in the keyring, tested at another endpoint than the
         // one typed now: tested again there.
@@ -325,7 +324,7 @@ impl Wizard {
             oauth: Box::new(plan),
             secret: Some(p.token.seal()),
         };
-        if p.created && p.stored_as.as_deref() == Some(p.name.as_str()) {
+        if p.stored_this_run(&p.name) {
             // Logging in again: the first login's tokens go first.
             return replacing(&p.name, op);
         }
@@ -418,7 +417,7 @@ impl Wizard {
         };
         // Only a gateway token this run stored goes first, never one from
         // before the run (or this page's own key under another name).
-        if p.created && p.stored_as.as_deref() == Some(GATEWAY_CRED) {
+        if p.stored_this_run(GATEWAY_CRED) {
             return replacing(GATEWAY_CRED, op);
         }
         Flow::op(op)
