@@ -6,8 +6,6 @@
 //! whose D-Bus activation hangs would otherwise block for 120 s.
 
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use keyring_core::{CredentialStore, Entry, Error};
 use secrecy::{ExposeSecret, SecretString};
@@ -15,123 +13,9 @@ use secrecy::{ExposeSecret, SecretString};
 use super::secret;
 
 pub use crate::stores::SERVICE;
-use crate::stores::{self, Backend, StoreChoice, backend_name};
-pub const DEADLINE: Duration = Duration::from_secs(3);
-
-/// What the user is told to do when the keyring cannot help.
-const FIXES: &str =
-    "unlock or start your keyring, or give this credential `source = \"env\"` or `source = \"command\"` in the config";
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KeyringError {
-    /// No such entry (and the keyring itself answered normally).
-    NotFound { name: String },
-    /// The keyring is there but locked, or access was refused.
-    Locked { detail: String },
-    /// No keyring answered: no D-Bus session, no service, or it failed.
-    Unavailable { detail: String },
-    /// The keyring did not answer within `DEADLINE`.
-    TimedOut { what: &'static str },
-    /// The stored value is not text.
-    BadValue { name: String },
-    /// The stored value has a control or invisible character (written by
-    /// another program, or before homedash refused them): never used.
-    Unsafe { name: String, at: usize },
-}
-
-impl std::fmt::Display for KeyringError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let backend = backend_name();
-        match self {
-            KeyringError::NotFound { name } => {
-                write!(
-                    f,
-                    "no token stored for \"{name}\" yet: add one on the Credentials screen or with `homedash creds add {name}`. "
-                )?;
-                match stores::backend() {
-                    // The kernel forgets its keyring at reboot and after
-                    // its expiry without use.
-                    Backend::Keyutils => write!(
-                        f,
-                        "If you did store one, the {backend} forgets its entries at reboot and after {} days without use: add it again, or give this credential a `command` source",
-                        stores::persistent_expiry_days()
-                    ),
-                    _ => write!(
-                        f,
-                        "If you did store one, the {backend} may have no default collection (service \"{SERVICE}\", account \"{name}\"): create one, e.g. in Seahorse"
-                    ),
-                }
-            }
-            KeyringError::Locked { detail } => {
-                write!(f, "the {backend} is locked or refused access ({detail}): {FIXES}")
-            }
-            KeyringError::Unavailable { detail } => write!(f, "the {backend} is not reachable ({detail}): {FIXES}"),
-            KeyringError::TimedOut { what } => write!(
-                f,
-                "the {backend} did not answer {what} within {} s (its D-Bus activation may be hung): {FIXES}",
-                DEADLINE.as_secs()
-            ),
-            KeyringError::Unsafe { name, at } => write!(
-                f,
-                "the {backend} entry for \"{name}\" has a control or invisible character at position {at}, so it is not used; store the token again with `homedash creds rotate {name}` (copy it from the provider's key page)"
-            ),
-            KeyringError::BadValue { name } => write!(
-                f,
-                "the {backend} entry for \"{name}\" is not text; store the token again"
-            ),
-        }
-    }
-}
-
-impl KeyringError {
-    /// What happened, without the advice the full message ends with
-    /// (for `homedash doctor`, which gives its own fix on a line of its own).
-    pub fn cause(&self) -> String {
-        let backend = backend_name();
-        match self {
-            KeyringError::Locked { detail } => format!("the {backend} is locked or refused access ({detail})"),
-            KeyringError::Unavailable { detail } => format!("the {backend} is not reachable ({detail})"),
-            KeyringError::TimedOut { what } => format!(
-                "the {backend} did not answer {what} within {} s (its D-Bus activation may be hung)",
-                DEADLINE.as_secs()
-            ),
-            KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {backend}"),
-            KeyringError::BadValue { .. } | KeyringError::Unsafe { .. } => self.to_string(),
-        }
-    }
-}
-
-/// The backend's words come from another process (the Secret Service
-/// daemon, D-Bus): cleaned like any outside text.
-fn classify(e: Error, name: &str) -> KeyringError {
-    let clean = |t: String| crate::outside::admit(&t);
-    match e {
-        Error::NoEntry => KeyringError::NotFound { name: name.to_string() },
-        Error::NoStorageAccess(p) => KeyringError::Locked {
-            detail: clean(p.to_string()),
-        },
-        Error::BadEncoding(_) | Error::BadDataFormat(..) => KeyringError::BadValue { name: name.to_string() },
-        other => KeyringError::Unavailable {
-            detail: clean(other.to_string()),
-        },
-    }
-}
-
-/// Run `op` on its own thread; give up after `DEADLINE`. A hung thread is
-/// left behind blocked in D-Bus, which costs a thread, never the UI.
-fn bounded<T: Send + 'static>(what: &'static str, op: impl FnOnce() -> T + Send + 'static) -> Result<T, KeyringError> {
-    let (tx, rx) = mpsc::sync_channel(1);
-    std::thread::Builder::new()
-        .name(format!("keyring {what}"))
-        .spawn(move || {
-            let _ = tx.send(op());
-        })
-        .map_err(|e| KeyringError::Unavailable {
-            detail: format!("cannot start a thread: {e}"),
-        })?;
-    rx.recv_timeout(DEADLINE).map_err(|_| KeyringError::TimedOut { what })
-}
-
+pub use crate::stores::error::{DEADLINE, KeyringError};
+use crate::stores::error::{bounded, classify};
+use crate::stores::{self, Backend, StoreChoice};
 /// `op` on a blocking thread, for async callers: a keyring call never
 /// holds a runtime thread while D-Bus answers.
 pub async fn off_thread<T: Send + 'static>(

@@ -1,4 +1,6 @@
 use super::*;
+use crate::stores::backend_name;
+use std::time::Duration;
 
 fn mock() -> Keyring {
     Keyring::with_store(keyring_core::mock::Store::new().unwrap())

@@ -6,6 +6,8 @@
 //! Opening a store and listing homedash's entries in it: no token passes
 //! through here (`credentials::keyring` reads and writes them).
 
+pub mod error;
+
 use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry, Error};
