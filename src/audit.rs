@@ -50,6 +50,8 @@ pub enum Event {
     LoginNeeded,
     /// OAuth: the grant was revoked at the authorization server (RFC 7009).
     RevokedAtServer,
+    /// A credential's entries carried to another store (`creds move`).
+    Moved,
 }
 
 #[derive(Serialize)]

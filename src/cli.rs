@@ -319,6 +319,17 @@ pub enum Creds {
         #[arg(long)]
         force: bool,
     },
+    /// Move a token to another store, where both answer: tested first, copied, read back, then deleted from the old store
+    Move {
+        /// The credential ([credential.NAME] in the config)
+        name: String,
+        /// The store to keep it in from now on
+        #[arg(long, value_enum)]
+        to: crate::config::model::KeyringStore,
+        /// Move it even when its test cannot confirm it either way (not found, unexpected answer, offline); a rejected token never moves
+        #[arg(long)]
+        force: bool,
+    },
     /// Keep the rotated token and delete the previous one
     Confirm {
         /// The credential ([credential.NAME] in the config)

@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod gateway;
 pub mod hardening;
 pub mod keymap;
+pub mod ledger;
 pub mod logging;
 pub mod malloc;
 pub mod net;

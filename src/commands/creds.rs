@@ -46,6 +46,7 @@ fn named(cmd: &Creds) -> Option<&str> {
         Creds::Test { name: Some(name), .. }
         | Creds::Add { name, .. }
         | Creds::Rotate { name, .. }
+        | Creds::Move { name, .. }
         | Creds::Confirm { name }
         | Creds::Rollback { name }
         | Creds::Rm { name, .. }
@@ -110,6 +111,31 @@ async fn run(cmd: Creds, origin: &Origin) -> Result<ExitCode, CredError> {
             test_some(&config, &mut m, &creds).await
         }
         Creds::Rotate { name, force } => rotate(&config, &mut m, find(&name)?, force).await,
+        Creds::Move { name, to, force } => {
+            let c = find(&name)?;
+            let base = crate::net::origins::probe_base(&config, c);
+            let moved = m.move_to(c, &base, to, force).await?;
+            outln!(
+                "{name}: moved from the {} to the {}, tested first ({}); nothing is left in the {}",
+                moved.from.name(),
+                moved.to.name(),
+                moved.verdict.describe(),
+                moved.from.name()
+            );
+            if moved.entries > 1 {
+                outln!("its previous token, kept for rollback, moved with it");
+            }
+            if moved.to.choice() != config.keyring {
+                // A process reads only the store it uses.
+                outln!(
+                    "homedash reads it from the {} only: where {}'s `[keyring] store` picks another store, set it to \"{}\"",
+                    moved.to.name(),
+                    config.source_name,
+                    moved.to.key()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Creds::Confirm { name } => {
             crate::credentials::keyring_only(find(&name)?, "confirm")?;
             m.confirm(&name).await?;

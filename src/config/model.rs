@@ -11,13 +11,17 @@ use url::Url;
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `[keyring] store`: where keyring credentials are kept.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum KeyringStore {
     /// The Secret Service when it answers, else the kernel keyring (the
-    /// platform's own store on macOS and Windows).
+    /// platform's own store on macOS and Windows). Not a place a
+    /// credential can be moved to.
     #[default]
+    #[value(skip)]
     Auto,
+    /// The Secret Service (GNOME Keyring, KWallet or KeePassXC over D-Bus)
     SecretService,
+    /// The kernel keyring (keyutils): the user's persistent keyring
     Keyutils,
 }
 

@@ -14,11 +14,11 @@ use homedash_widgets::error::{Lack, Refusal};
 use homedash_widgets::{ErrorClass, FetchError};
 
 use super::keyring::{Keyring, KeyringError};
-use super::meta::{By, MetaFile, Usage};
 use super::oauth::{self, OAuthError, Stored};
 use super::secret::fingerprint;
 use super::source::{self, SecretSource, SourceError};
 use crate::config::CredentialConfig;
+use crate::ledger::{By, MetaFile, Usage};
 use crate::net::budget::{Limiter, Reservation, reset_after};
 use crate::net::destinations::Destinations;
 
@@ -273,7 +273,10 @@ impl Broker {
         if let Some(k) = self.keyring.lock().unwrap_or_else(|p| p.into_inner()).clone() {
             return Ok(k);
         }
-        let k = super::keyring::off_thread(Keyring::connect).await?;
+        let mut k = super::keyring::off_thread(Keyring::connect).await?;
+        if let Some(path) = self.meta_path.lock().unwrap_or_else(|p| p.into_inner()).as_deref() {
+            k = k.with_ledger(path);
+        }
         *self.keyring.lock().unwrap_or_else(|p| p.into_inner()) = Some(k.clone());
         Ok(k)
     }
@@ -441,6 +444,18 @@ impl Broker {
         self.bump();
     }
 
+    /// `c`'s value from its source, a keyring one through this broker's
+    /// connection (which knows the state file that says where it is kept).
+    async fn read(&self, c: &CredentialConfig) -> Result<SecretString, SourceError> {
+        match (&c.source, c.uses_keyring()) {
+            (SecretSource::Keyring, true) => match self.keyring().await {
+                Ok(k) => source::read(&c.source, &c.name, Some(&k)).await,
+                Err(e) => Err(SourceError::Keyring(e)),
+            },
+            _ => source::read(&c.source, &c.name, None).await,
+        }
+    }
+
     /// Read `name` again from its source: after a test passed, a rollback,
     /// or an unlocked keyring.
     pub async fn reload(&self, name: &str) {
@@ -454,7 +469,7 @@ impl Broker {
             }
             return;
         }
-        let value = source::read(&c.source, &c.name, None).await;
+        let value = self.read(&c).await;
         self.set_read(name, value);
     }
 
@@ -489,7 +504,7 @@ impl Broker {
             }
             return;
         }
-        let value = source::read(&c.source, &c.name, None).await;
+        let value = self.read(&c).await;
         let same = match &value {
             Err(SourceError::Keyring(KeyringError::NotFound { .. })) => gone,
             Ok(s) => Some(fingerprint(s.expose_secret())) == fp,
@@ -724,7 +739,7 @@ impl Broker {
         // An OAuth access token changes every renewal; the state file's
         // fingerprint is not of it.
         let fp = slot.fingerprint.clone().filter(|_| slot.oauth.is_none());
-        slot.usage.count(super::meta::status_kind(status), By::Poll, at, fp);
+        slot.usage.count(crate::ledger::status_kind(status), By::Poll, at, fp);
         self.counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use crate::config::LoadError;
 use crate::config::names::BadName;
 use crate::credentials::keyring::KeyringError;
-use crate::credentials::meta::StateError;
 use crate::credentials::source::SourceError;
+use crate::ledger::StateError;
 use crate::logging::StateDirError;
 use crate::net::destinations::{OriginError, unapproved};
 use crate::net::http::ClientError;
@@ -87,6 +87,31 @@ pub enum CredError {
     #[error("nothing is stored in the keyring for \"{name}\"; nothing was deleted")]
     NothingStored { name: String },
 
+    #[error("credential \"{name}\" is kept in the {store} already; nothing was moved")]
+    AlreadyThere { name: String, store: &'static str },
+    #[error("nothing is stored for \"{name}\" in the {store}, which keeps it; nothing was moved")]
+    NothingToMove { name: String, store: &'static str },
+    #[error(
+        "a rotation of \"{name}\" is unfinished; run any `homedash creds` command on it where it is kept (it tidies up), then move it"
+    )]
+    MidRotation { name: String },
+    #[error(
+        "the {store} already holds a different token under \"{account}\", which homedash does not overwrite; nothing was moved"
+    )]
+    MoveConflict { account: String, store: &'static str },
+    #[error(
+        "the token was not proven valid ({why}), so it was not moved; nothing was changed{}",
+        if *can_force { " (`--force` moves a token the test cannot confirm)" } else { "" }
+    )]
+    NotMoved { why: String, can_force: bool },
+    #[error(
+        "the {store} did not give back what was written under \"{account}\"; the copies were removed and nothing was moved"
+    )]
+    NotCopied { account: String, store: &'static str },
+    #[error(
+        "the token is now kept in its new store, but \"{account}\" is still in the {store}; remove it there by hand"
+    )]
+    LeftBehind { account: String, store: &'static str },
     #[error("cannot read the token{from}: {source}")]
     TokenInput { from: &'static str, source: std::io::Error },
     #[error("no token given")]

@@ -5,12 +5,14 @@
 //! Every call runs on its own thread under a deadline: a Secret Service
 //! whose D-Bus activation hangs would otherwise block for 120 s.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry, Error};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::secret;
+use crate::ledger::{Meta, MetaFile};
 
 pub use crate::stores::SERVICE;
 pub use crate::stores::error::{DEADLINE, KeyringError};
@@ -31,6 +33,10 @@ pub async fn off_thread<T: Send + 'static>(
 pub struct Keyring {
     store: Arc<CredentialStore>,
     backend: Backend,
+    /// The state file that records which store holds each credential
+    /// (`Meta::store`): none for a move's own connections, which record
+    /// the move themselves once it is done.
+    ledger: Option<Arc<Path>>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -64,7 +70,64 @@ impl Keyring {
             _ => bounded("the connection", move || stores::open(choice))?.map_err(|e| classify(e, ""))?,
         };
         stores::connected(backend);
-        Ok(Keyring { store, backend })
+        let ledger = crate::logging::state_dir().map(|d| Arc::from(crate::ledger::path(&d)));
+        Ok(Keyring { store, backend, ledger })
+    }
+
+    /// The store `to` names, whatever this process uses: for moving a
+    /// credential there. Nothing is recorded through it.
+    pub fn open(to: StoreChoice) -> Result<Self, KeyringError> {
+        #[cfg(target_os = "linux")]
+        let opened = match to {
+            // Only a Secret Service that answers: `open` alone succeeds
+            // with no session bus at all.
+            StoreChoice::SecretService => {
+                bounded("the Secret Service", stores::secret_service)?.map(|s| (s, Backend::SecretService))
+            }
+            _ => bounded("the connection", move || stores::open(to))?,
+        };
+        #[cfg(not(target_os = "linux"))]
+        let opened = bounded("the connection", move || stores::open(to))?;
+        let (store, backend) = opened.map_err(|e| classify(e, ""))?;
+        Ok(Keyring {
+            store,
+            backend,
+            ledger: None,
+        })
+    }
+
+    /// Record in the state file at `path` (not the default one).
+    pub fn with_ledger(mut self, path: &Path) -> Self {
+        self.ledger = Some(Arc::from(path));
+        self
+    }
+
+    /// What the state file says of credential `name`.
+    fn record(&self, name: &str) -> Option<Meta> {
+        MetaFile::load(self.ledger.as_deref()?).ok()?.credentials.remove(name)
+    }
+
+    /// Note in the state file that credential `account` is now kept in
+    /// this store (`Some`) or in none (`None`). Only a credential's own
+    /// entry counts: its `#previous`, `#staged` and `#client` go with it,
+    /// and a probe's name has a space.
+    fn note(&self, account: &str, kept: Option<Backend>) {
+        let Some(path) = self.ledger.as_deref() else { return };
+        if account.contains(['#', ' ']) {
+            return;
+        }
+        let name = account.to_string();
+        let noted = MetaFile::update(path, |m| match kept {
+            Some(_) => m.credentials.entry(name).or_default().store = kept,
+            None => {
+                if let Some(e) = m.credentials.get_mut(&name) {
+                    e.store = None;
+                }
+            }
+        });
+        if let Err(e) = noted {
+            tracing::warn!(error = %e, "cannot record which store keeps a credential");
+        }
     }
 
     /// The store this connection uses.
@@ -79,6 +142,7 @@ impl Keyring {
         Keyring {
             store,
             backend: Backend::SecretService,
+            ledger: None,
         }
     }
 
@@ -86,19 +150,41 @@ impl Keyring {
         Entry::new_in_store(&self.store, SERVICE, name).map_err(|e| classify(e, name))
     }
 
-    pub fn get(&self, name: &str) -> Result<SecretString, KeyringError> {
-        let entry = self.entry(name)?;
-        let owned = name.to_string();
-        bounded("a read", move || entry.get_password())?
-            .map(secret::from_string)
-            .map_err(|e| classify(e, &owned))
+    /// The token under `account` (`NAME` or `NAME#previous`…), from the
+    /// store the state file says keeps credential NAME and never another.
+    pub fn get(&self, account: &str) -> Result<SecretString, KeyringError> {
+        let name = account.split('#').next().unwrap_or(account);
+        let record = self.record(name);
+        let kept = record.as_ref().and_then(|m| m.store);
+        if let Some(kept) = kept
+            && kept != self.backend
+        {
+            return Err(KeyringError::Elsewhere {
+                name: name.to_string(),
+                kept,
+                here: self.backend,
+            });
+        }
+        let entry = self.entry(account)?;
+        let owned = account.to_string();
+        match bounded("a read", move || entry.get_password())? {
+            Ok(v) => Ok(secret::from_string(v)),
+            // homedash stored it here and never removed it: the kernel did.
+            Err(Error::NoEntry) if account == name && kept == Some(Backend::Keyutils) => Err(KeyringError::Gone {
+                name: owned,
+                stored: record.and_then(|m| m.rotated.or(m.created)).map(|t| t.date_naive()),
+            }),
+            Err(e) => Err(classify(e, &owned)),
+        }
     }
 
     pub fn set(&self, name: &str, value: &SecretString) -> Result<(), KeyringError> {
         let entry = self.entry(name)?;
         let value = zeroize::Zeroizing::new(value.expose_secret().to_string());
         let owned = name.to_string();
-        bounded("a write", move || entry.set_password(&value))?.map_err(|e| classify(e, &owned))
+        bounded("a write", move || entry.set_password(&value))?.map_err(|e| classify(e, &owned))?;
+        self.note(name, Some(self.backend));
+        Ok(())
     }
 
     /// Every account stored under service `homedash`, whoever wrote it.
@@ -150,7 +236,10 @@ impl Keyring {
         let entry = self.entry(name)?;
         let owned = name.to_string();
         match bounded("a delete", move || entry.delete_credential())? {
-            Ok(()) | Err(Error::NoEntry) => Ok(()),
+            Ok(()) | Err(Error::NoEntry) => {
+                self.note(name, None);
+                Ok(())
+            }
             Err(e) => Err(classify(e, &owned)),
         }
     }

@@ -16,11 +16,11 @@ use url::Url;
 
 use super::error::CredError;
 use super::keyring::{Keyring, KeyringError, off_thread};
-use super::meta::{self, By, Meta, MetaFile, TestKind, TestResult};
 use super::secret::{self, fingerprint};
 use super::source::{self, SecretSource};
 use crate::audit::{self, Event};
 use crate::config::{Config, CredentialConfig};
+use crate::ledger::{self as meta, By, Meta, MetaFile, TestKind, TestResult};
 use crate::net::destinations::{Destinations, Grant, origin_of};
 use crate::net::http::Http;
 
@@ -114,9 +114,10 @@ impl Manager {
     }
 
     pub fn new(state_dir: &Path, http: Http, keyring: Option<Keyring>) -> Self {
+        let meta_path = meta::path(state_dir);
         Manager {
-            keyring,
-            meta_path: meta::path(state_dir),
+            keyring: keyring.map(|k| k.with_ledger(&meta_path)),
+            meta_path,
             http,
         }
     }
@@ -134,7 +135,7 @@ impl Manager {
         if let Some(k) = &self.keyring {
             return Ok(k.clone());
         }
-        let k = off_thread(Keyring::connect).await?;
+        let k = off_thread(Keyring::connect).await?.with_ledger(&self.meta_path);
         self.keyring = Some(k.clone());
         Ok(k)
     }
@@ -267,6 +268,8 @@ impl Manager {
                 destinations: std::mem::take(&mut e.destinations),
                 // A new token may well share the account's quota.
                 window: e.window.take(),
+                // `Keyring::set` recorded where it went, just before.
+                store: e.store,
             };
         })
         .await?;
@@ -455,7 +458,7 @@ impl Manager {
         crate::pause::at("tested").await;
         let old_fp = old.as_ref().map(|o| fingerprint(o.expose_secret()));
         let salt = self.update_meta(MetaFile::salt).await?;
-        let old_seal = old.as_ref().map(|o| MetaFile::seal(&salt, o.expose_secret()));
+        let old_seal = old.as_ref().map(|o| super::seal::seal(&salt, o.expose_secret()));
         if let Some(old) = &old {
             // The seal goes first: a crash after the keyring write still
             // leaves a previous entry homedash can prove it wrote.
@@ -550,7 +553,7 @@ impl Manager {
         let Some(prev) = self.get(&previous(name)).await? else {
             return Ok(None);
         };
-        if !self.load_meta().await?.sealed_previous(name, prev.expose_secret()) {
+        if !super::seal::sealed_previous(&self.load_meta().await?, name, prev.expose_secret()) {
             return Err(CredError::ForeignEntry {
                 account: previous(name),
             });
@@ -645,14 +648,14 @@ impl Manager {
         }
         // A previous entry is adopted only when homedash wrote it.
         let meta = self.load_meta().await?;
-        let prev = prev.filter(|p| meta.sealed_previous(name, p.expose_secret()));
+        let prev = prev.filter(|p| super::seal::sealed_previous(&meta, name, p.expose_secret()));
         // One adopted by the fingerprint of a rotation from before seals:
         // sealed now, so the fingerprint is trusted this once only.
         if let Some(p) = &prev
             && meta.credentials.get(name).is_some_and(|e| e.previous_seal.is_none())
         {
             let salt = self.update_meta(MetaFile::salt).await?;
-            let (n, seal) = (name.to_string(), MetaFile::seal(&salt, p.expose_secret()));
+            let (n, seal) = (name.to_string(), super::seal::seal(&salt, p.expose_secret()));
             self.update_meta(move |m| {
                 if let Some(e) = m.credentials.get_mut(&n) {
                     e.previous_seal = Some(seal);

@@ -13,8 +13,9 @@ mod error;
 mod keyring;
 mod lease;
 mod manager;
-mod meta;
 mod oauth;
+mod relocate;
+mod seal;
 mod secret;
 mod source;
 mod sync;
@@ -22,6 +23,9 @@ mod token_input;
 mod trial;
 mod upstream;
 
+pub use crate::ledger::{
+    By, FILE as STATE_FILE, Meta, MetaFile, Seen, StateError, TestKind, TestResult, Usage, path as state_file,
+};
 pub use crate::stores::{Backend, StoreChoice, backend_name, choose_store};
 pub use broker::{Broker, OAuthView, Status, View};
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
@@ -29,14 +33,12 @@ pub use error::{CredError, keyed_provider};
 pub use keyring::{Keyring, KeyringError, off_thread as keyring_off_thread};
 pub use lease::Lease;
 pub use manager::{Due, Manager, check_add, describe, keyring_only};
-pub use meta::{
-    By, FILE as STATE_FILE, Meta, MetaFile, Seen, StateError, TestKind, TestResult, Usage, path as state_file,
-};
 pub use oauth::OAuthError;
 pub use oauth::login::{Prompt, Show};
 pub use oauth::renew::{client_secret_account, read as read_oauth};
 pub use oauth::server::config_origins as oauth_origins;
 pub use oauth::stored::{extra_scopes, facts as oauth_facts};
+pub use relocate::Moved;
 pub use secret::{Sealed, UnsafeToken, fingerprint};
 pub use source::{DEFAULT_COMMAND_TIMEOUT, SecretSource, SourceError};
 pub use token_input::TokenInput;

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::broker::Broker;
-use super::meta::MetaFile;
+use crate::ledger::MetaFile;
 
 impl Broker {
     /// Save the usage counted since the last save; true when something

@@ -9,9 +9,9 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use super::keyring::Keyring;
-use super::meta::MetaFile;
 use super::source::{self, SourceError};
 use crate::config::{Config, CredentialConfig};
+use crate::ledger::MetaFile;
 use crate::net::destinations::{Destinations, origin_of};
 
 /// One route's key: which credential fills it and where it goes.

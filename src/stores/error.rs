@@ -27,6 +27,15 @@ pub enum KeyringError {
     TimedOut { what: &'static str },
     /// The stored value is not text.
     BadValue { name: String },
+    /// The state file says homedash keeps this credential in another
+    /// store: it is never read from this one instead.
+    Elsewhere { name: String, kept: Backend, here: Backend },
+    /// The kernel keyring no longer holds a token homedash stored there
+    /// (on `stored`): it forgets at reboot and after its expiry unused.
+    Gone {
+        name: String,
+        stored: Option<chrono::NaiveDate>,
+    },
     /// The stored value has a control or invisible character (written by
     /// another program, or before homedash refused them): never used.
     Unsafe { name: String, at: usize },
@@ -68,6 +77,19 @@ impl std::fmt::Display for KeyringError {
                 f,
                 "the {backend} entry for \"{name}\" has a control or invisible character at position {at}, so it is not used; store the token again with `homedash creds rotate {name}` (copy it from the provider's key page)"
             ),
+            KeyringError::Elsewhere { name, kept, here } => write!(
+                f,
+                "the token for \"{name}\" is kept in the {}, and this homedash uses the {}, so it is not read here. Run homedash where the first answers (with `[keyring] store = \"{}\"`), or move the token with `homedash creds move {name} --to {}` where both answer",
+                kept.name(),
+                here.name(),
+                kept.key(),
+                here.key()
+            ),
+            KeyringError::Gone { name, .. } => write!(
+                f,
+                "{}. Add it again with `homedash creds add {name}`, or give a service that must outlive reboots a `systemd` or `command` source for it",
+                self.cause()
+            ),
             KeyringError::BadValue { name } => write!(
                 f,
                 "the {backend} entry for \"{name}\" is not text; store the token again"
@@ -89,6 +111,16 @@ impl KeyringError {
                 DEADLINE.as_secs()
             ),
             KeyringError::NotFound { name } => format!("no token stored for \"{name}\" in the {backend}"),
+            KeyringError::Elsewhere { name, kept, here } => format!(
+                "the token for \"{name}\" is kept in the {}, not the {} in use here",
+                kept.name(),
+                here.name()
+            ),
+            KeyringError::Gone { name, stored } => format!(
+                "the kernel keyring no longer holds the token for \"{name}\"{}: the kernel forgets its entries at reboot, and after {} days without use",
+                stored.map(|d| format!(" (stored on {d})")).unwrap_or_default(),
+                stores::persistent_expiry_days()
+            ),
             KeyringError::BadValue { .. } | KeyringError::Unsafe { .. } => self.to_string(),
         }
     }

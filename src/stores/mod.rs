@@ -18,8 +18,10 @@ pub const SERVICE: &str = "homedash";
 /// The config's `[keyring] store`: where tokens are kept.
 pub use crate::config::model::KeyringStore as StoreChoice;
 
-/// A store homedash keeps tokens in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A store homedash keeps tokens in; the state file records each
+/// credential's by its kebab-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Backend {
     SecretService,
     Keyutils,
@@ -28,6 +30,26 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Its value in `[keyring] store` and `creds move --to`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Backend::SecretService => "secret-service",
+            Backend::Keyutils => "keyutils",
+            Backend::Keychain => "keychain",
+            Backend::CredentialManager => "credential-manager",
+        }
+    }
+
+    /// The `[keyring] store` that opens it.
+    pub fn choice(self) -> StoreChoice {
+        match self {
+            Backend::SecretService => StoreChoice::SecretService,
+            Backend::Keyutils => StoreChoice::Keyutils,
+            // The platform's one store.
+            Backend::Keychain | Backend::CredentialManager => StoreChoice::Auto,
+        }
+    }
+
     /// Its name in messages.
     pub fn name(self) -> &'static str {
         match self {

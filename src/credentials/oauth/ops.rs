@@ -35,7 +35,7 @@ impl Manager {
             .await?
             .credentials
             .get(name)
-            .map(crate::credentials::meta::Meta::approved)
+            .map(crate::ledger::Meta::approved)
             .unwrap_or_default())
     }
 

@@ -50,7 +50,7 @@ async fn reconcile_finishes_or_discards_an_interrupted_rotation() {
     // Killed after the swap: the state file learns the new fingerprint.
     // (Rotation records the previous entry's seal before writing it.)
     let salt = m.update_meta(MetaFile::salt).await.unwrap();
-    let seal = MetaFile::seal(&salt, "hd-canary-old-000000001111");
+    let seal = crate::credentials::seal::seal(&salt, "hd-canary-old-000000001111");
     m.update_meta(move |f| f.credentials.get_mut("fh").unwrap().previous_seal = Some(seal))
         .await
         .unwrap();

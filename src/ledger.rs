@@ -1,5 +1,8 @@
-//! Facts about each credential, never its value, kept in
-//! `$XDG_STATE_HOME/homedash/credentials.json` (written atomically, 0600).
+//! The credentials ledger: facts about each credential, never its value
+//! (which store keeps it, its fingerprint, tests, usage, approvals), kept
+//! in `$XDG_STATE_HOME/homedash/credentials.json` (written atomically,
+//! 0600). The seals that prove homedash wrote an entry are made from
+//! token values, so they are the credentials room's (`credentials/seal.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -192,6 +195,10 @@ pub struct Meta {
     /// The request budget's windows, so a restart does not spend it again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
+    /// The store homedash wrote its token to (`Keyring::set`), and the only
+    /// one it is read from; none in files from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<crate::stores::Backend>,
 }
 
 impl Meta {
@@ -272,30 +279,6 @@ impl MetaFile {
                 b.iter().map(|x| format!("{x:02x}")).collect()
             })
             .clone()
-    }
-
-    /// True when `value` is the `NAME#previous` homedash wrote for `name`.
-    pub fn sealed_previous(&self, name: &str, value: &str) -> bool {
-        let entry = self.credentials.get(name);
-        match (&self.seal_salt, entry.and_then(|e| e.previous_seal.as_ref())) {
-            (Some(salt), Some(seal)) => MetaFile::seal(salt, value) == *seal,
-            (None, Some(_)) => false,
-            // A rotation from before seals: the fingerprint recorded then
-            // stands in for the seal, once (`Manager::reconcile` seals it).
-            (_, None) => entry
-                .and_then(|e| e.previous_fingerprint.as_deref())
-                .is_some_and(|fp| super::secret::fingerprint_matches(fp, value)),
-        }
-    }
-
-    /// The seal of `value` under `salt`: the first 128 bits of
-    /// SHA-256(salt, value), hex.
-    pub fn seal(salt: &str, value: &str) -> String {
-        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-        ctx.update(salt.as_bytes());
-        ctx.update(&[0]);
-        ctx.update(value.as_bytes());
-        ctx.finish().as_ref()[..16].iter().map(|x| format!("{x:02x}")).collect()
     }
 
     /// Every credential's approved origins.
@@ -382,5 +365,25 @@ impl MetaFile {
 }
 
 #[cfg(test)]
-#[path = "tests/meta.rs"]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damage_is_reported_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path(dir.path());
+        assert_eq!(MetaFile::load(&p).unwrap(), MetaFile::default());
+        MetaFile::update(&p, |m| {
+            m.credentials.entry("fh".into()).or_default().fingerprint = Some("…abcd".into());
+        })
+        .unwrap();
+        assert_eq!(
+            MetaFile::load(&p).unwrap().credentials["fh"].fingerprint.as_deref(),
+            Some("…abcd")
+        );
+        std::fs::write(&p, b"{ not json").unwrap();
+        let e = MetaFile::update(&p, |_| ()).unwrap_err().to_string();
+        assert!(e.contains("damaged") && e.contains(FILE), "{e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"{ not json", "left as it was");
+    }
+}
