@@ -66,7 +66,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 status=0
 timeout --kill-after=30 1800 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
-  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth::' || status=$?
+  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth:: &&
+  keyctl session - cargo test --locked --test integration -- --ignored store_move::' || status=$?
 # Where no desktop runs: no session bus, the kernel keyring.
 if [ "$status" = 0 ]; then
   timeout --kill-after=30 600 tests/keyutils.sh \

@@ -146,7 +146,8 @@ impl Manager {
         let account = account.to_string();
         match off_thread(move || k.get(&account)).await {
             Ok(s) => Ok(Some(s)),
-            Err(KeyringError::NotFound { .. }) => Ok(None),
+            // What the kernel dropped is not there to keep or replace.
+            Err(KeyringError::NotFound { .. } | KeyringError::Gone { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }

@@ -26,7 +26,7 @@ mod upstream;
 pub use crate::ledger::{
     By, FILE as STATE_FILE, Meta, MetaFile, Seen, StateError, TestKind, TestResult, Usage, path as state_file,
 };
-pub use crate::stores::{Backend, StoreChoice, backend_name, choose_store};
+pub use crate::stores::{Backend, StoreChoice, backend, backend_name, choose_store};
 pub use broker::{Broker, OAuthView, Status, View};
 pub use client_token::{ClientToken, ClientTokenError, TOKEN_PREFIX, sha256_hex};
 pub use error::{CredError, keyed_provider};

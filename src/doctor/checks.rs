@@ -321,6 +321,16 @@ async fn credential(c: &CredentialConfig, meta: Option<&Meta>, keyring: Option<&
                 command_line(c),
                 c.name
             ),
+            SourceError::Keyring(KeyringError::Elsewhere { kept, here, .. }) => format!(
+                "homedash creds move {} --to {} (where both answer), or [keyring] store = \"{}\"",
+                c.name,
+                here.key(),
+                kept.key()
+            ),
+            SourceError::Keyring(KeyringError::Gone { .. }) => format!(
+                "homedash creds add {} --provider {}, or a `systemd` or `command` source to outlive reboots",
+                c.name, c.provider.name
+            ),
             SourceError::Keyring(_) => "see the keyring line above".to_string(),
             SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::SecretSource::Keyring) => {
                 format!("homedash creds rotate {}", c.name)

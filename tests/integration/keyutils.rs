@@ -13,7 +13,7 @@ use crate::support::providers::ProviderServer;
 
 /// The value the kernel keyring holds for homedash's entry `name`, read
 /// with keyutils' own tool.
-fn keyctl(name: &str) -> Option<String> {
+pub(crate) fn keyctl(name: &str) -> Option<String> {
     let id = key_id(name)?;
     let value = Command::new("keyctl").args(["pipe", &id]).output().unwrap();
     value
@@ -23,7 +23,7 @@ fn keyctl(name: &str) -> Option<String> {
 }
 
 /// The kernel keyring's entry `name` (found by its description), if any.
-fn key_id(name: &str) -> Option<String> {
+pub(crate) fn key_id(name: &str) -> Option<String> {
     let found = Command::new("keyctl")
         .args(["search", "@s", "user", &format!("keyring:{name}@homedash")])
         .output()
@@ -37,7 +37,7 @@ fn key_id(name: &str) -> Option<String> {
 /// Invalidates the test's entries when dropped, even by a failing test:
 /// they are linked to the user's persistent keyring too, which outlives
 /// the test's session keyring by days.
-struct Forget(String);
+pub(crate) struct Forget(pub(crate) String);
 
 impl Drop for Forget {
     fn drop(&mut self) {
@@ -139,4 +139,65 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
     screens.extend(said);
     screens.push(String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned());
     home.assert_nowhere(&[&c1, &c2], &screens, &cmdline);
+}
+
+/// A token the kernel keyring dropped between runs (reboot, expiry; here
+/// `keyctl unlink`) is reported as gone from the kernel keyring, with
+/// what to do, by every face: never as "not stored".
+#[test]
+#[ignore = "needs the kernel keyring and no session bus: run by tests/run.sh in tests/keyutils.sh"]
+fn an_entry_the_kernel_dropped_between_runs_is_reported_as_gone_with_its_fix() {
+    let name = format!("gone-{}", std::process::id());
+    let _forget = Forget(name.clone());
+    let c1 = canary("ku-gone");
+    let srv = ProviderServer::start("finnhub", &[&c1]);
+    let home = Home::new(&config(&srv.base(), &name));
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    let id = key_id(&name).expect("stored in the kernel keyring");
+    let persistent = Command::new("keyctl").args(["get_persistent", "@s"]).output().unwrap();
+    let persistent = String::from_utf8_lossy(&persistent.stdout).trim().to_string();
+    for ring in ["@s", persistent.as_str()] {
+        let _ = Command::new("keyctl").args(["unlink", &id, ring]).status();
+    }
+    assert_eq!(keyctl(&name), None, "keyctl unlink removed it");
+
+    let mut said = Vec::new();
+    let o = home.creds(&["test", &name], "");
+    said.push(text(&o));
+    assert!(!o.status.success());
+    for words in [
+        "the kernel keyring no longer holds the token",
+        "forgets its entries at reboot",
+        &format!("`homedash creds add {name}`"),
+        "`systemd` or `command` source",
+    ] {
+        assert!(text(&o).contains(words), "{words}: {}", text(&o));
+    }
+    let o = home.creds(&["list"], "");
+    said.push(text(&o));
+    assert!(
+        text(&o).contains("no longer holds") && !text(&o).contains("no token stored"),
+        "{}",
+        text(&o)
+    );
+    let o = home.cmd(&["doctor"]).output().unwrap();
+    said.push(text(&o));
+    assert!(
+        text(&o).contains("no longer holds") && text(&o).contains(&format!("homedash creds add {name}")),
+        "{}",
+        text(&o)
+    );
+    let mut app = home.dashboard();
+    app.wait_for(&["no longer holds"], Duration::from_secs(10));
+    said.push(app.text());
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+    for s in &said {
+        crate::support::canary::assert_no_form("output", s, &[c1.as_str()]);
+    }
+    // Adding it again is the fix, and it works.
+    let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(home.creds(&["test", &name], "").status.success());
 }

@@ -45,6 +45,7 @@ mod schema;
 mod screens;
 mod sizes;
 mod soak;
+mod store_move;
 mod transport;
 mod trust;
 mod wizard_e2e;

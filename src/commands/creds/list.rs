@@ -217,6 +217,29 @@ async fn configured(
             crate::credentials::oauth_facts(&st, &o.scopes, now)
         ));
     }
+    // Kept in another store, or dropped by the kernel: never "not stored".
+    if keyring && let Some(kept) = e.and_then(|e| e.store) {
+        use crate::credentials::{Backend, KeyringError};
+        let here = crate::credentials::backend();
+        let why = match kept {
+            _ if kept != here => Some(KeyringError::Elsewhere {
+                name: c.name.clone(),
+                kept,
+                here,
+            }),
+            Backend::Keyutils if stored == Some(false) => Some(KeyringError::Gone {
+                name: c.name.clone(),
+                stored: e.and_then(|e| e.rotated.or(e.created)).map(|t| t.date_naive()),
+            }),
+            _ => None,
+        };
+        if let Some(why) = why {
+            r.backend = kept.name().into();
+            r.stored = None;
+            r.state = CredState::Unavailable;
+            r.notes.push(why.to_string());
+        }
+    }
     match r.state {
         CredState::NotStored | CredState::Revoked if c.oauth.is_some() => r.notes.push(format!(
             "not logged in: `homedash creds login {}` (or from the Credentials screen)",
