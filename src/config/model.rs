@@ -42,6 +42,11 @@ pub enum SecretSource {
         timeout: Duration,
         hide_env: Vec<String>,
     },
+    /// `$CREDENTIALS_DIRECTORY/NAME`, which systemd fills from a unit's
+    /// `LoadCredential=` or `LoadCredentialEncrypted=`.
+    Systemd {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -107,11 +107,13 @@ struct Common {
 struct RawCredential {
     /// Required: which provider the token is for.
     provider: String,
-    /// Where the value comes from: "keyring" (the default), "env" or "command".
-    #[schemars(extend("enum" = ["keyring", "env", "command"]))]
+    /// Where the value comes from: "keyring" (the default), "env", "command" or "systemd" (a unit's LoadCredential=).
+    #[schemars(extend("enum" = ["keyring", "env", "command", "systemd"]))]
     source: Option<String>,
     /// With source = "env": the variable holding the token.
     env: Option<String>,
+    /// With source = "systemd": the credential's name in $CREDENTIALS_DIRECTORY (default: this credential's name).
+    systemd: Option<String>,
     /// With source = "command": program and arguments, run directly (no shell); the first line of stdout is the token.
     #[schemars(length(min = 1))]
     command: Option<Vec<String>>,
@@ -161,6 +163,7 @@ impl RawCredential {
             "env" => self.env.is_some(),
             "command" => self.command.is_some(),
             "command_timeout" => self.command_timeout.is_some(),
+            "systemd" => self.systemd.is_some(),
             _ => false,
         }
     }
@@ -171,11 +174,13 @@ impl RawCredential {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[schemars(rename = "SecretSource", transform = schema::source_needs_its_key)]
 struct RawSource {
-    /// Where the value comes from: "keyring" (the default), "env" or "command".
-    #[schemars(extend("enum" = ["keyring", "env", "command"]))]
+    /// Where the value comes from: "keyring" (the default), "env", "command" or "systemd" (a unit's LoadCredential=).
+    #[schemars(extend("enum" = ["keyring", "env", "command", "systemd"]))]
     source: Option<String>,
     /// With source = "env": the variable holding it.
     env: Option<String>,
+    /// With source = "systemd": the credential's name in $CREDENTIALS_DIRECTORY (default: NAME-client-secret).
+    systemd: Option<String>,
     /// With source = "command": program and arguments, run directly (no shell); the first line of stdout is the value.
     #[schemars(length(min = 1))]
     command: Option<Vec<String>>,
@@ -798,7 +803,7 @@ impl<'t> Checker<'t> {
             }
         };
         let source = if oauth.is_some() {
-            for k in ["source", "env", "command", "command_timeout"] {
+            for k in ["source", "env", "command", "command_timeout", "systemd"] {
                 if raw.has(k) {
                     self.at(
                         &key(k),
@@ -815,9 +820,11 @@ impl<'t> Checker<'t> {
                     env: raw.env.clone(),
                     command: raw.command.clone(),
                     command_timeout: raw.command_timeout.clone(),
+                    systemd: raw.systemd.clone(),
                 },
                 &base,
                 "token",
+                name,
             )?
         };
         let rotate_after = match &raw.rotate_after {
@@ -873,7 +880,7 @@ impl<'t> Checker<'t> {
 
     /// Where a secret comes from: `source` ("keyring", "env" or
     /// "command") and its keys, in the table at `base`.
-    fn secret_source(&mut self, raw: RawSource, base: &[Seg], what: &str) -> Option<SecretSource> {
+    fn secret_source(&mut self, raw: RawSource, base: &[Seg], what: &str, systemd_name: &str) -> Option<SecretSource> {
         let key = |k: &str| {
             let mut p = base.to_vec();
             p.push(Seg::Key(k.into()));
@@ -881,7 +888,11 @@ impl<'t> Checker<'t> {
         };
         let source = match raw.source.as_deref().unwrap_or("keyring") {
             "keyring" => {
-                for (k, set) in [("env", raw.env.is_some()), ("command", raw.command.is_some())] {
+                for (k, set) in [
+                    ("env", raw.env.is_some()),
+                    ("command", raw.command.is_some()),
+                    ("systemd", raw.systemd.is_some()),
+                ] {
                     if set {
                         self.at(
                             &key(k),
@@ -957,11 +968,34 @@ impl<'t> Checker<'t> {
                     hide_env: Vec::new(),
                 }
             }
+            "systemd" => {
+                let file = raw.systemd.clone().unwrap_or_else(|| systemd_name.to_string());
+                // A file name in the one directory systemd made: nothing
+                // that leaves it or hides in it.
+                if file.is_empty()
+                    || file.starts_with('.')
+                    || file.contains(['/', '\\', '\0'])
+                    || file.chars().any(char::is_control)
+                {
+                    self.at(
+                        &key("systemd"),
+                        false,
+                        format!(
+                            "\"{}\" is not a systemd credential name: a file name, as in LoadCredential=NAME:PATH",
+                            crate::outside::admit_to(&file, 60)
+                        ),
+                    );
+                    return None;
+                }
+                SecretSource::Systemd { name: file }
+            }
             other => {
                 self.at(
                     &key("source"),
                     false,
-                    format!("unknown source \"{other}\"; use \"keyring\" (the default), \"env\" or \"command\""),
+                    format!(
+                        "unknown source \"{other}\"; use \"keyring\" (the default), \"env\", \"command\" or \"systemd\""
+                    ),
                 );
                 return None;
             }
@@ -1184,6 +1218,8 @@ fn hide_env_secrets(credentials: &mut [CredentialConfig]) {
         .flat_map(|c| [Some(&c.source), c.oauth.as_ref().and_then(|o| o.client_secret.as_ref())])
         .filter_map(|s| match s {
             Some(SecretSource::Env { var }) => Some(var.clone()),
+            // Nor the directory of the unit's other credentials.
+            Some(SecretSource::Systemd { .. }) => Some("CREDENTIALS_DIRECTORY".to_string()),
             _ => None,
         })
         .collect();
@@ -1393,4 +1429,12 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         keys: t.keys,
         keyring: t.keyring,
     })
+}
+
+/// The NAME of the `[credential.NAME]` table at `base`.
+fn credential_name(base: &[Seg]) -> &str {
+    match base.get(1) {
+        Some(Seg::Key(name)) => name,
+        _ => "credential",
+    }
 }

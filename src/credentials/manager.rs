@@ -47,6 +47,7 @@ pub fn describe_source(s: &SecretSource) -> String {
         SecretSource::Keyring => "keyring".into(),
         SecretSource::Env { var } => format!("env {var}"),
         SecretSource::Command { argv, .. } => format!("command {}", argv.first().map(String::as_str).unwrap_or("")),
+        SecretSource::Systemd { name } => format!("systemd credential {name}"),
     }
 }
 

@@ -49,6 +49,15 @@ pub enum SourceError {
     TooMuchOutput {
         program: String,
     },
+    /// No `$CREDENTIALS_DIRECTORY`: not started by a unit that loads it.
+    NoCredentialsDirectory {
+        name: String,
+    },
+    /// The systemd credential's file is missing or not safe to trust.
+    SystemdFile {
+        path: std::path::PathBuf,
+        problem: FileProblem,
+    },
     /// The value has a control or invisible character: never used.
     Unsafe {
         from: String,
@@ -85,6 +94,13 @@ impl std::fmt::Display for SourceError {
                 Ok(())
             }
             SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
+            SourceError::NoCredentialsDirectory { name } => write!(
+                f,
+                "$CREDENTIALS_DIRECTORY is not set, so there is no systemd credential \"{name}\": start homedash from a unit with `LoadCredentialEncrypted={name}:…` or `LoadCredential={name}:…` (assets/homedash.service shows how)"
+            ),
+            SourceError::SystemdFile { path, problem } => {
+                write!(f, "the systemd credential {}: {problem}", path.display())
+            }
             SourceError::Unsafe { from, at } => write!(
                 f,
                 "the token from {from} has a control or invisible character at position {at}, so it is not used; tokens are printable text"
@@ -94,6 +110,87 @@ impl std::fmt::Display for SourceError {
             }
         }
     }
+}
+
+/// What is wrong with a systemd credential's file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("is not there: add `LoadCredentialEncrypted=` or `LoadCredential=` for it to the unit")]
+    Missing,
+    #[error("cannot be read ({0})")]
+    Unreadable(String),
+    #[error("is not a regular file")]
+    NotAFile,
+    #[error("belongs to user {owner}, not to the user homedash runs as ({me}); it is not used")]
+    NotYours { owner: u32, me: u32 },
+    #[error("has mode {mode:04o}, so others can read it; it is not used (systemd gives credentials mode 0400)")]
+    OpenToOthers { mode: u32 },
+    #[error("is over 64 KiB; that is not a token")]
+    TooLarge,
+    #[error("is empty")]
+    Empty,
+}
+
+/// `$CREDENTIALS_DIRECTORY/NAME`: the user's own, read by no one else,
+/// opened without following a link; its first non-empty line.
+#[cfg(unix)]
+fn read_systemd(dir: Option<std::ffi::OsString>, name: &str) -> Result<SecretString, SourceError> {
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let dir = dir.ok_or_else(|| SourceError::NoCredentialsDirectory { name: name.to_string() })?;
+    let path = std::path::Path::new(&dir).join(name);
+    let bad = |problem| SourceError::SystemdFile {
+        path: path.clone(),
+        problem,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => bad(FileProblem::Missing),
+            _ => bad(FileProblem::Unreadable(e.to_string())),
+        })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| bad(FileProblem::Unreadable(e.to_string())))?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if !meta.is_file() {
+        return Err(bad(FileProblem::NotAFile));
+    }
+    if meta.uid() != me {
+        return Err(bad(FileProblem::NotYours { owner: meta.uid(), me }));
+    }
+    if meta.mode() & 0o077 != 0 {
+        return Err(bad(FileProblem::OpenToOthers {
+            mode: meta.mode() & 0o7777,
+        }));
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_STDOUT + 1));
+    file.take(MAX_STDOUT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(FileProblem::Unreadable(e.to_string())))?;
+    if bytes.len() > MAX_STDOUT {
+        return Err(bad(FileProblem::TooLarge));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| bad(FileProblem::Unreadable("not UTF-8 text".into())))?;
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .ok_or_else(|| bad(FileProblem::Empty))?;
+    let value = secret::from_string(first.to_string());
+    secret::check(value.expose_secret()).map_err(|u| SourceError::Unsafe {
+        from: format!("systemd credential {name}"),
+        at: u.at,
+    })?;
+    Ok(value)
+}
+
+#[cfg(not(unix))]
+fn read_systemd(_dir: Option<std::ffi::OsString>, name: &str) -> Result<SecretString, SourceError> {
+    Err(SourceError::NoCredentialsDirectory { name: name.to_string() })
 }
 
 async fn run_command(argv: &[String], timeout: Duration, hide_env: &[String]) -> Result<SecretString, SourceError> {
@@ -219,6 +316,18 @@ pub async fn read(source: &SecretSource, name: &str, keyring: Option<&Keyring>) 
             timeout,
             hide_env,
         } => run_command(argv, *timeout, hide_env).await,
+        SecretSource::Systemd { name } => {
+            let name = name.clone();
+            let dir = std::env::var_os("CREDENTIALS_DIRECTORY");
+            tokio::task::spawn_blocking(move || read_systemd(dir, &name))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(SourceError::SystemdFile {
+                        path: std::path::PathBuf::new(),
+                        problem: FileProblem::Unreadable(e.to_string()),
+                    })
+                })
+        }
     }
 }
 

@@ -331,6 +331,12 @@ async fn credential(c: &CredentialConfig, meta: Option<&Meta>, keyring: Option<&
                 "homedash creds add {} --provider {}, or a `systemd` or `command` source to outlive reboots",
                 c.name, c.provider.name
             ),
+            SourceError::NoCredentialsDirectory { name } => format!(
+                "run homedash from a unit with LoadCredentialEncrypted={name}:… (assets/homedash.service); to check by hand: systemd-run --user --pty -p LoadCredentialEncrypted={name}:PATH homedash doctor"
+            ),
+            SourceError::SystemdFile { .. } => {
+                "load it with the unit's LoadCredential= or LoadCredentialEncrypted=, which gives it to the service's user, mode 0400".to_string()
+            }
             SourceError::Keyring(_) => "see the keyring line above".to_string(),
             SourceError::Unsafe { .. } if matches!(c.source, crate::credentials::SecretSource::Keyring) => {
                 format!("homedash creds rotate {}", c.name)

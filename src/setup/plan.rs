@@ -43,6 +43,8 @@ pub enum SourcePlan {
     Keyring,
     Env(String),
     Command(Vec<String>),
+    /// A systemd credential the config named already.
+    Systemd(String),
     /// An OAuth login: the refresh token and the client secret in the
     /// keyring, the rest in the table.
     OAuth(OAuthPlan),
@@ -289,22 +291,30 @@ fn apply_credential(c: &CredPlan, edit: &mut Edit) {
     match &c.source {
         SourcePlan::Keyring => {
             // Keyring is the default: say nothing, as `creds add` users write it.
-            for k in ["source", "env", "command"] {
+            for k in ["source", "env", "command", "systemd"] {
                 t.remove(k);
             }
         }
         SourcePlan::Env(var) => {
             t.remove("command");
+            t.remove("systemd");
             set(t, "source", "env".into());
             set(t, "env", var.as_str().into());
         }
         SourcePlan::Command(argv) => {
             t.remove("env");
+            t.remove("systemd");
             set(t, "source", "command".into());
             set(t, "command", Value::from_iter(argv.iter().map(String::as_str)));
         }
+        SourcePlan::Systemd(name) => {
+            t.remove("env");
+            t.remove("command");
+            set(t, "source", "systemd".into());
+            set(t, "systemd", name.as_str().into());
+        }
         SourcePlan::OAuth(o) => {
-            for k in ["source", "env", "command"] {
+            for k in ["source", "env", "command", "systemd"] {
                 t.remove(k);
             }
             set(t, "type", "oauth2".into());

@@ -91,6 +91,9 @@ pub enum SrcKind {
     /// Team mode: no key of the provider's here; a gateway holds it, and
     /// this machine holds a client token for the gateway.
     Gateway,
+    /// A systemd credential the config already names: kept as it is, and
+    /// not offered (only a unit can give it, so setup cannot test it).
+    Systemd,
 }
 
 impl SrcKind {
@@ -102,6 +105,7 @@ impl SrcKind {
             SrcKind::Env => "environment variable",
             SrcKind::Command => "command (pass, op, vault...)",
             SrcKind::Gateway => "through a team gateway (homedash gateway)",
+            SrcKind::Systemd => "systemd credential (kept as the config has it)",
         }
     }
 }
@@ -155,6 +159,8 @@ pub struct CredPage {
     pub token: TokenInput,
     pub env: String,
     pub command: String,
+    /// Its systemd credential's name, when the config reads it from one.
+    pub systemd: String,
     pub state: KeyState,
     /// The env or command value that `state` was tested with.
     pub tested: Option<String>,
@@ -208,6 +214,7 @@ impl CredPage {
             on_value: true,
             token: TokenInput::default(),
             command: String::new(),
+            systemd: String::new(),
             state: KeyState::Unknown,
             tested: None,
             created: false,
@@ -288,6 +295,7 @@ impl CredPage {
             SrcKind::Gateway => &self.gw_url,
             SrcKind::Env => &self.env,
             SrcKind::Command => &self.command,
+            SrcKind::Systemd => &self.systemd,
         }
     }
 
@@ -310,6 +318,7 @@ impl CredPage {
             SrcKind::Keyring | SrcKind::Gateway => {
                 matches!(self.state, KeyState::Existing { .. } | KeyState::Stored { .. })
             }
+            SrcKind::Systemd => true,
             SrcKind::Env | SrcKind::Command => {
                 matches!(self.state, KeyState::Tested { .. }) && self.tested.as_deref() == Some(self.value_text())
             }
@@ -328,6 +337,7 @@ impl CredPage {
                 timeout: DEFAULT_COMMAND_TIMEOUT,
                 hide_env,
             },
+            SourcePlan::Systemd(name) => SecretSource::Systemd { name },
         }
     }
 
@@ -343,6 +353,7 @@ impl CredPage {
             SrcKind::Keyring | SrcKind::Gateway => SourcePlan::Keyring,
             SrcKind::Env => SourcePlan::Env(self.env.trim().to_string()),
             SrcKind::Command => SourcePlan::Command(shell_words::split(&self.command).unwrap_or_default()),
+            SrcKind::Systemd => SourcePlan::Systemd(self.systemd.clone()),
         }
     }
 }
@@ -751,6 +762,10 @@ impl Wizard {
                             page.src = SrcKind::Command;
                             page.command = shell_words::join(argv);
                         }
+                        SecretSource::Systemd { name } => {
+                            page.src = SrcKind::Systemd;
+                            page.systemd = name.clone();
+                        }
                     }
                     page
                 }
@@ -1086,6 +1101,7 @@ impl Wizard {
                     _ => p.token.push_str(text),
                 },
                 Some(p) if p.src == SrcKind::Env => p.env.push_str(clean.trim()),
+                Some(p) if p.src == SrcKind::Systemd => return Flow::none(),
                 Some(p) => p.command.push_str(&clean),
                 None => return Flow::none(),
             },

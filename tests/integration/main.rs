@@ -46,6 +46,7 @@ mod screens;
 mod sizes;
 mod soak;
 mod store_move;
+mod systemd;
 mod transport;
 mod trust;
 mod wizard_e2e;

@@ -246,9 +246,11 @@ impl<'t> Checker<'t> {
                     env: s.env.clone(),
                     command: s.command.clone(),
                     command_timeout: s.command_timeout.clone(),
+                    systemd: s.systemd.clone(),
                 },
                 &key("client_secret"),
                 "client secret",
+                &format!("{}-client-secret", super::credential_name(base)),
             )?),
         };
         if grant == OAuthGrant::ClientCredentials && client_secret.is_none() {

@@ -97,3 +97,125 @@ async fn env_source() {
         .unwrap();
     assert!(!s.expose_secret().is_empty());
 }
+
+/// A credentials directory as systemd lays it out: the directory 0500, each
+/// credential a file of the service's user, mode 0400.
+fn systemd_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value) in files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, value).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o400)).unwrap();
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o500)).unwrap();
+    dir
+}
+
+fn systemd(dir: &tempfile::TempDir, name: &str) -> Result<SecretString, SourceError> {
+    read_systemd(Some(dir.path().as_os_str().to_owned()), name)
+}
+
+#[test]
+fn a_systemd_credential_is_read_from_its_file_first_line_only() {
+    let dir = systemd_dir(&[("finnhub", "hd-canary-sd-1\n"), ("blank", "\n\n")]);
+    assert_eq!(systemd(&dir, "finnhub").unwrap().expose_secret(), "hd-canary-sd-1");
+    let e = systemd(&dir, "blank").unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            SourceError::SystemdFile {
+                problem: FileProblem::Empty,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = systemd(&dir, "other").unwrap_err();
+    assert!(
+        e.to_string().contains("is not there") && e.to_string().contains("LoadCredentialEncrypted="),
+        "{e}"
+    );
+    let e = read_systemd(None, "finnhub").unwrap_err();
+    assert!(e.to_string().contains("$CREDENTIALS_DIRECTORY is not set"), "{e}");
+}
+
+#[test]
+fn a_systemd_credential_others_can_read_a_link_or_a_control_character_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let open = dir.path().join("open");
+    std::fs::write(&open, "hd-canary-sd-2").unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o440)).unwrap();
+    let held = tempfile::TempDir::new_in(dir.path()).unwrap();
+    std::os::unix::fs::symlink(&open, dir.path().join("link")).unwrap();
+    std::fs::write(dir.path().join("esc"), "hd-\x1b[2Jx").unwrap();
+    std::fs::set_permissions(dir.path().join("esc"), std::fs::Permissions::from_mode(0o400)).unwrap();
+    let read = |n: &str| read_systemd(Some(dir.path().as_os_str().to_owned()), n).unwrap_err();
+    let e = read("open");
+    assert!(
+        matches!(
+            &e,
+            SourceError::SystemdFile {
+                problem: FileProblem::OpenToOthers { mode: 0o440 },
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("mode 0440") && !e.to_string().contains("hd-canary"),
+        "{e}"
+    );
+    let e = read("link");
+    assert!(
+        matches!(
+            &e,
+            SourceError::SystemdFile {
+                problem: FileProblem::Unreadable(_),
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = read(held.path().file_name().unwrap().to_str().unwrap());
+    assert!(
+        matches!(
+            &e,
+            SourceError::SystemdFile {
+                problem: FileProblem::NotAFile,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(matches!(read("esc"), SourceError::Unsafe { .. }));
+}
+
+#[test]
+fn a_systemd_credential_of_another_user_is_refused() {
+    // Only root can give a file away; elsewhere the owner check is the
+    // integration suite's, which runs as root in CI.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: a file cannot be given to another user here");
+        return;
+    }
+    let dir = systemd_dir(&[]);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let p = dir.path().join("theirs");
+    std::fs::write(&p, "hd-canary-sd-3").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o400)).unwrap();
+    std::os::unix::fs::chown(&p, Some(65534), None).unwrap();
+    let e = systemd(&dir, "theirs").unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            SourceError::SystemdFile {
+                problem: FileProblem::NotYours { owner: 65534, me: 0 },
+                ..
+            }
+        ),
+        "{e}"
+    );
+}

@@ -111,6 +111,7 @@ impl Wizard {
                 SrcKind::Command => {
                     p.command.pop();
                 }
+                SrcKind::Systemd => {}
             },
             Input::Text(c) => {
                 p.on_value = true;
@@ -123,6 +124,7 @@ impl Wizard {
                     },
                     SrcKind::Env => p.env.push(c),
                     SrcKind::Command => p.command.push(c),
+                    SrcKind::Systemd => {}
                 }
             }
             Input::Act(Action::Next) => return self.cred_enter(base),
@@ -225,6 +227,8 @@ impl Wizard {
             return self.next_key_page();
         }
         match p.src {
+            // Always ready: the page is passed before this.
+            SrcKind::Systemd => Flow::none(),
             SrcKind::Keyring | SrcKind::Gateway => {
                 self.note = Some((
                     false,
@@ -660,6 +664,7 @@ fn key_lines(w: &Wizard, p: &CredPage) -> (Vec<Line<'static>>, Vec<Line<'static>
         SrcKind::Gateway => field("Token", &p.token.masked(), on_value && p.gw_field == 2),
         SrcKind::Env => field("Variable", &p.env, on_value),
         SrcKind::Command => field("Command", &p.command, on_value),
+        SrcKind::Systemd => field("Credential", &p.systemd, false),
     });
     let mut notes = Vec::new();
     if p.has_endpoint() {
@@ -683,6 +688,10 @@ fn key_lines(w: &Wizard, p: &CredPage) -> (Vec<Line<'static>>, Vec<Line<'static>
         SrcKind::Command => format!(
             "The command prints the key on stdout, e.g. pass show homedash/{}",
             p.name
+        ),
+        SrcKind::Systemd => format!(
+            "Read from $CREDENTIALS_DIRECTORY/{} when a systemd unit starts homedash (see the README's Headless section); setup keeps it and cannot test it here.",
+            p.systemd
         ),
         SrcKind::Keyring => return (lines, notes),
     };
