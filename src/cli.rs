@@ -30,6 +30,14 @@ pub struct Cli {
     #[arg(long, value_name = "THEME")]
     pub theme: Option<crate::config::ThemeName>,
 
+    /// Which characters and colours to draw with
+    #[arg(long, value_enum, value_name = "LOOK", default_value_t)]
+    pub look: crate::ui::console::LookChoice,
+
+    /// A wall display with no keyboard: pages turn by themselves ([kiosk] page_every), no key hints, nothing waits on a dialog, and the picture moves a cell now and then against burn-in; a key stops the turning for a minute
+    #[arg(long)]
+    pub kiosk: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

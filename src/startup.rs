@@ -146,7 +146,11 @@ fn drive(cli: &Cli, start: Start) -> ExitCode {
     let mut said = Vec::new();
     let result = rt.block_on(sessions(
         start,
-        Look::from_env(cli.theme),
+        Look {
+            console: crate::ui::console::wanted(cli.look),
+            kiosk: cli.kiosk,
+            ..Look::from_env(cli.theme)
+        },
         logs.as_ref().err().map(ToString::to_string),
         &mut said,
     ));
@@ -337,6 +341,9 @@ async fn session(
         event_loop::local_offset(),
     );
     app.look = look;
+    if look.kiosk {
+        app.start_kiosk(config.kiosk);
+    }
     // First frame before anything slow: the TLS client reads root certificates.
     let theme = Theme::resolve(&app.theme, app.look);
     term.draw(|f| {

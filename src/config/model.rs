@@ -69,6 +69,24 @@ pub struct Config {
     pub keys: crate::keymap::KeyMap,
     /// `[keyring] store`.
     pub keyring: KeyringStore,
+    /// `[kiosk]`: used with `--kiosk`.
+    pub kiosk: KioskConfig,
+}
+
+/// `[kiosk]`: how a wall display turns its pages and moves its picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KioskConfig {
+    pub page_every: Duration,
+    pub shift_every: Duration,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig {
+            page_every: Duration::from_secs(30),
+            shift_every: Duration::from_secs(300),
+        }
+    }
 }
 
 /// The built-in themes.

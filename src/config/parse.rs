@@ -30,7 +30,7 @@ mod oauth;
 pub mod schema;
 
 /// The config's top-level tables.
-pub const TOP_KEYS: [&str; 10] = [
+pub const TOP_KEYS: [&str; 11] = [
     "dashboard",
     "widget",
     "credential",
@@ -39,6 +39,7 @@ pub const TOP_KEYS: [&str; 10] = [
     "theme",
     "keys",
     "keyring",
+    "kiosk",
     "gateway",
     "gateway_server",
 ];
@@ -72,6 +73,17 @@ struct RawTheme {
 }
 
 /// `[keyring]`: where keyring credentials are kept.
+/// `[kiosk]`: the wall display's pace (`homedash --kiosk`).
+#[derive(Deserialize, schemars::JsonSchema)]
+struct RawKiosk {
+    /// How long each page shows before the next, e.g. "30s" (the default).
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
+    page_every: Option<String>,
+    /// How often the whole screen moves by one cell, so that nothing burns into an OLED or plasma panel, e.g. "5m" (the default).
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
+    shift_every: Option<String>,
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 struct RawKeyring {
     /// "auto" (the default) uses the Secret Service when it answers and the kernel keyring (keyutils) otherwise, as over SSH, on the console or in a service; "secret-service" or "keyutils" picks one. On macOS and Windows the platform's own store is used.
@@ -400,6 +412,28 @@ impl<'t> Checker<'t> {
             }
         }
     }
+    /// `[kiosk]`: its two intervals, from a second to a day.
+    fn kiosk(&mut self, v: &Spanned<DeValue<'t>>) -> crate::config::model::KioskConfig {
+        let base = [Seg::Key("kiosk".into())];
+        let (raw, ignored) = self.de::<RawKiosk>(v, &base);
+        self.unknown_keys(ignored, "[kiosk]", &field_names::<RawKiosk>());
+        let mut k = crate::config::model::KioskConfig::default();
+        let Some(raw) = raw else { return k };
+        let (second, day) = (Duration::from_secs(1), Duration::from_secs(86_400));
+        for (key, given, slot) in [
+            ("page_every", &raw.page_every, &mut k.page_every),
+            ("shift_every", &raw.shift_every, &mut k.shift_every),
+        ] {
+            if let Some(d) = given
+                .as_deref()
+                .and_then(|g| self.duration(g, &[base[0].clone(), Seg::Key(key.into())], second, day))
+            {
+                *slot = d;
+            }
+        }
+        k
+    }
+
     /// `[keyring]`: the store, one of three names; a bad one is reported
     /// where it is.
     fn keyring(&mut self, v: &Spanned<DeValue<'t>>) -> crate::config::model::KeyringStore {
@@ -1145,6 +1179,7 @@ struct Tables<'r, 't> {
     theme: crate::config::model::ThemeConfig,
     keys: crate::keymap::KeyMap,
     keyring: crate::config::model::KeyringStore,
+    kiosk: crate::config::model::KioskConfig,
 }
 
 /// The TOML itself: a syntax error or a duplicate key is reported alone.
@@ -1250,6 +1285,7 @@ impl<'t> Checker<'t> {
             theme: crate::config::model::ThemeConfig::default(),
             keys: crate::keymap::KeyMap::default(),
             keyring: crate::config::model::KeyringStore::default(),
+            kiosk: crate::config::model::KioskConfig::default(),
         };
         for (k, v) in paths::table_entries(top) {
             match k.get_ref().as_ref() {
@@ -1266,6 +1302,7 @@ impl<'t> Checker<'t> {
                 "theme" => t.theme = self.theme(v),
                 "keys" => t.keys = self.keys(v),
                 "keyring" => t.keyring = self.keyring(v),
+                "kiosk" => t.kiosk = self.kiosk(v),
                 "layout" => t.layout = Some(v),
                 "page" => t.pages = Some(v),
                 "gateway" => t.gateway = Some(v),
@@ -1428,6 +1465,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         theme: t.theme,
         keys: t.keys,
         keyring: t.keyring,
+        kiosk: t.kiosk,
     })
 }
 

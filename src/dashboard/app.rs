@@ -12,6 +12,7 @@ use crate::config::LoadError;
 use crate::config::{Config, CredentialConfig, Layout, ThemeConfig, WidgetConfig};
 use crate::credentials::MetaFile;
 use crate::credentials::View;
+use crate::dashboard::kiosk::Kiosk;
 use crate::dashboard::msg::{Cmd, Flow, Msg, Seen, WidgetId};
 use crate::dashboard::pages::{self, Marks, ScreenPage};
 use crate::keymap::{Action, KeyMap, Scope};
@@ -105,6 +106,8 @@ pub struct App {
     /// The last page key and when it was pressed: a second one soon after
     /// makes a two-digit page number (`1` `2` is page 12).
     page_digit: Option<(u8, std::time::Instant)>,
+    /// `--kiosk`: the pages turn by themselves and the picture moves.
+    pub kiosk: Option<Kiosk>,
 }
 
 /// How soon a second page key must follow the first to make a two-digit
@@ -166,6 +169,7 @@ impl App {
             reload: None,
             status_open: false,
             page_digit: None,
+            kiosk: None,
             keys: config.keys,
             mins,
         };
@@ -174,10 +178,52 @@ impl App {
         app
     }
 
+    /// Show the dashboard as a wall display turning its pages at `pace`.
+    pub fn start_kiosk(&mut self, pace: crate::config::model::KioskConfig) {
+        self.kiosk = Some(Kiosk::new(pace, self.now));
+        self.repage();
+    }
+
+    /// Where the dashboard is drawn in `full`: all of it, or in kiosk mode
+    /// the part the picture's shift leaves.
+    pub fn inset(&self, full: Rect) -> Rect {
+        self.kiosk.as_ref().map_or(full, |k| k.inset(full))
+    }
+
+    /// Kiosk mode with its pages turning: no key hints, no focus.
+    pub fn unattended(&self) -> bool {
+        self.kiosk.as_ref().is_some_and(Kiosk::turning)
+    }
+
+    /// The kiosk's turn at a tick: the next page, a shifted picture, or,
+    /// an idle minute after the last key, every screen a viewer opened
+    /// closed (nothing waits on a dialog).
+    fn kiosk_tick(&mut self) -> Flow {
+        let Some(turn) = self.kiosk.as_mut().map(|k| k.tick(self.now)) else {
+            return Flow::none();
+        };
+        let mut flow = Flow::none();
+        if turn.resumed {
+            self.help = false;
+            self.status_open = false;
+            self.creds = None;
+            self.zoom = false;
+            flow.redraw = true;
+        }
+        if turn.page && self.pages.len() > 1 {
+            let next = (self.page + 1) % self.pages.len();
+            let f = self.show_page(next);
+            flow.redraw |= f.redraw;
+            flow.cmds.extend(f.cmds);
+        }
+        flow.redraw |= turn.shifted;
+        flow
+    }
+
     /// Lay the pages out again for the terminal's size; focus stays on its
     /// widget, and the page is the one that holds it.
     fn repage(&mut self) {
-        self.pages = pages::paginate(&self.layout, &self.mins, under_title(self.size));
+        self.pages = pages::paginate(&self.layout, &self.mins, under_title(self.inset(self.size)));
         self.page_of = vec![usize::MAX; self.widgets.len()];
         for (p, page) in self.pages.iter().enumerate() {
             for &w in &page.widgets {
@@ -295,7 +341,7 @@ impl App {
 
     /// The page bar's row, when there is more than one page.
     pub fn page_bar(&self) -> Option<Rect> {
-        self.page_bar_in(self.size)
+        self.page_bar_in(self.inset(self.size))
     }
 
     /// The page bar's row in a frame of `area`.
@@ -308,8 +354,12 @@ impl App {
     /// did not change keep their data, error and schedule; focus, zoom and
     /// the open screens stay where they were.
     pub fn reloaded(config: Config, old: App) -> (App, ReloadSummary) {
+        let pace = config.kiosk;
         let mut app = App::new(config, old.demo, old.size, old.now, old.local);
         app.look = old.look;
+        if old.kiosk.is_some() {
+            app.start_kiosk(pace);
+        }
         let mut summary = ReloadSummary::default();
         for (i, w) in app.widgets.iter().enumerate() {
             match old.widgets.iter().position(|o| o.id == w.id) {
@@ -379,7 +429,7 @@ impl App {
     /// Resize event gave it. Drawing lays out from its frame instead
     /// (`body_in`), which the terminal may have resized since.
     pub fn body(&self) -> Rect {
-        self.body_in(self.size)
+        self.body_in(self.inset(self.size))
     }
 
     /// Where the cards go in a frame of `area`: under the title bar and
@@ -394,7 +444,7 @@ impl App {
     }
 
     pub fn too_small(&self) -> bool {
-        self.too_small_in(self.size)
+        self.too_small_in(self.inset(self.size))
     }
 
     /// The rows around the body: the title and status bars, and the page
@@ -430,7 +480,7 @@ impl App {
 
     /// Cards on screen now, with their areas.
     pub fn visible(&self) -> Vec<(WidgetId, Rect)> {
-        self.visible_in(self.size)
+        self.visible_in(self.inset(self.size))
     }
 
     /// Cards in a frame of `area`, with their areas: inside it, whatever
@@ -514,6 +564,10 @@ impl App {
                 }
             }
             Msg::Tick => {
+                let kiosk = self.kiosk_tick();
+                if !kiosk.cmds.is_empty() {
+                    return kiosk;
+                }
                 if self
                     .notice
                     .as_ref()
@@ -620,6 +674,10 @@ impl App {
     fn input(&mut self, ev: Event) -> Flow {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
+                // A viewer at the wall: the pages stand still for them.
+                if let Some(kiosk) = self.kiosk.as_mut() {
+                    kiosk.key(self.now);
+                }
                 // A notice gives way at the next key, and the focused
                 // widget's line comes back; `!` shows it in full first.
                 let had = self.notice.take();
@@ -886,7 +944,10 @@ impl App {
     /// The next instant at which some visible text changes by itself; the
     /// runtime sleeps until then. `None` when nothing on screen is timed.
     pub fn next_wake(&self) -> Option<DateTime<Utc>> {
-        let cards = self.next_card_wake();
+        let cards = match (self.next_card_wake(), self.kiosk.as_ref().map(Kiosk::next_wake)) {
+            (Some(c), Some(k)) => Some(c.min(k)),
+            (c, k) => c.or(k),
+        };
         match self.notice.as_ref().and_then(|n| n.until) {
             Some(gone) => Some(cards.map_or(gone, |c| c.min(gone))),
             None => cards,

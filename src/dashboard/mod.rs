@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod event_loop;
+pub mod kiosk;
 pub mod msg;
 pub mod pages;
 pub mod poll;

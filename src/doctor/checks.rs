@@ -208,13 +208,9 @@ pub async fn keyring(config: Option<&Config>, found: &mut Vec<Check>) -> Option<
         Ok((k, entries)) => {
             // The kernel keyring keeps its entries in memory only: say for
             // how long, so a reboot's loss is no surprise.
-            let kept = match k.backend() {
-                crate::credentials::Backend::Keyutils => format!(
-                    "; kept in kernel memory: forgotten at reboot, and after {} days without use",
-                    crate::stores::persistent_expiry_days()
-                ),
-                _ => String::new(),
-            };
+            let kept = crate::stores::lifetime(k.backend())
+                .map(|l| format!("; {l}"))
+                .unwrap_or_default();
             found.push(Check::ok(
                 "keyring",
                 format!(

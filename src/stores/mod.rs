@@ -109,6 +109,17 @@ pub fn persistent_expiry_days() -> u64 {
         / 86_400
 }
 
+/// What `backend` keeps, and for how long, where that is not for good:
+/// the kernel keyring holds its entries in memory only.
+pub fn lifetime(backend: Backend) -> Option<String> {
+    (backend == Backend::Keyutils).then(|| {
+        format!(
+            "kept in kernel memory: forgotten at reboot, and after {} days without use",
+            persistent_expiry_days()
+        )
+    })
+}
+
 /// Held while a process decides its store, so that two first connections
 /// at once cannot take two stores.
 pub static DECIDING: std::sync::Mutex<()> = std::sync::Mutex::new(());

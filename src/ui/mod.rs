@@ -1,6 +1,7 @@
 //! What every screen shares: the terminal, the dialog box, the too-small
 //! message.
 
+pub mod console;
 pub mod dialog;
 pub mod edit;
 pub mod event_loop;

@@ -65,24 +65,40 @@ impl Palette {
 
 /// How frames are coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
+pub enum Paint {
     Colour(Palette),
     /// `NO_COLOR`: attributes instead of colours.
     Mono,
 }
 
+/// How each finished frame is made ready for the terminal: its colours,
+/// and on the Linux console its characters too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub paint: Paint,
+    /// Only what the console's font and 16 colours can show (`--look`).
+    pub console: bool,
+}
+
 impl Default for Theme {
     fn default() -> Self {
-        Theme::Colour(Palette::DEFAULT)
+        Theme {
+            paint: Paint::Colour(Palette::DEFAULT),
+            console: false,
+        }
     }
 }
 
 /// What the user asked for outside the config: `--theme`, and `NO_COLOR`
 /// (no-color.org: set and not empty), which wins over every theme.
+/// And `--look` (or TERM=linux, or a locale that is not UTF-8): the
+/// console's characters; and `--kiosk`: a wall display's manner.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Look {
     pub name: Option<ThemeName>,
     pub no_color: bool,
+    pub console: bool,
+    pub kiosk: bool,
 }
 
 impl Look {
@@ -90,6 +106,8 @@ impl Look {
         Look {
             name,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            console: crate::ui::console::wanted(crate::ui::console::LookChoice::Auto),
+            kiosk: false,
         }
     }
 }
@@ -98,8 +116,28 @@ impl Theme {
     /// The config's `[theme]`, with `--theme` replacing its name and
     /// `NO_COLOR` replacing it all.
     pub fn resolve(cfg: &ThemeConfig, look: Look) -> Theme {
+        Theme {
+            paint: Paint::resolve(cfg, look),
+            console: look.console,
+        }
+    }
+
+    /// A drawn frame made ready for the terminal: recoloured, fitted to
+    /// the console, then guarded. Every frame that reaches a terminal goes
+    /// through here.
+    pub fn finish(&self, buf: &mut Buffer) {
+        self.paint.apply(buf);
+        if self.console {
+            crate::ui::console::fit(buf);
+        }
+        guard(buf);
+    }
+}
+
+impl Paint {
+    fn resolve(cfg: &ThemeConfig, look: Look) -> Paint {
         if look.no_color {
-            return Theme::Mono;
+            return Paint::Mono;
         }
         let mut p = match look.name.unwrap_or(cfg.name) {
             ThemeName::Default => Palette::DEFAULT,
@@ -111,21 +149,14 @@ impl Theme {
         p.warn = cfg.warn.unwrap_or(p.warn);
         p.bad = cfg.bad.unwrap_or(p.bad);
         p.dim = cfg.dim.unwrap_or(p.dim);
-        Theme::Colour(p)
-    }
-
-    /// A drawn frame made ready for the terminal: recoloured, then
-    /// guarded. Every frame that reaches a terminal goes through here.
-    pub fn finish(&self, buf: &mut Buffer) {
-        self.apply(buf);
-        guard(buf);
+        Paint::Colour(p)
     }
 
     /// Recolour a finished frame.
     pub fn apply(&self, buf: &mut Buffer) {
         match self {
-            Theme::Colour(p) if *p == Palette::DEFAULT => {}
-            Theme::Colour(p) => {
+            Paint::Colour(p) if *p == Palette::DEFAULT => {}
+            Paint::Colour(p) => {
                 for cell in &mut buf.content {
                     let emphasis = p.bold_emphasis && matches!(cell.fg, style::ACCENT | style::WARN | style::BAD);
                     cell.fg = recolour(cell.fg, p);
@@ -135,7 +166,7 @@ impl Theme {
                     }
                 }
             }
-            Theme::Mono => {
+            Paint::Mono => {
                 for cell in &mut buf.content {
                     let on_bar = cell.bg != Color::Reset;
                     let add = match cell.fg {
@@ -190,7 +221,7 @@ mod tests {
     use ratatui::layout::Rect;
     use ratatui::style::Style;
 
-    fn painted(theme: Theme, fg: Color, bg: Color) -> ratatui::buffer::Cell {
+    fn painted(theme: Paint, fg: Color, bg: Color) -> ratatui::buffer::Cell {
         let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
         buf.set_string(0, 0, "x", Style::new().fg(fg).bg(bg));
         theme.apply(&mut buf);
@@ -221,7 +252,7 @@ mod tests {
             (style::GOOD, Color::Reset, Modifier::empty()),
         ];
         for (fg, bg, want) in cases {
-            let c = painted(Theme::Mono, fg, bg);
+            let c = painted(Paint::Mono, fg, bg);
             assert_eq!(
                 (c.fg, c.bg, c.modifier),
                 (Color::Reset, Color::Reset, want),
@@ -232,11 +263,11 @@ mod tests {
 
     #[test]
     fn a_theme_recolours_roles_and_leaves_other_colours() {
-        let light = Theme::Colour(Palette::LIGHT);
+        let light = Paint::Colour(Palette::LIGHT);
         assert_eq!(painted(light, style::WARN, Color::Reset).fg, Palette::LIGHT.warn);
         assert_eq!(painted(light, style::ON_BAR, style::ACCENT).bg, Palette::LIGHT.accent);
         assert_eq!(painted(light, Color::Magenta, Color::Reset).fg, Color::Magenta);
-        let hc = painted(Theme::Colour(Palette::HIGH_CONTRAST), style::BAD, Color::Reset);
+        let hc = painted(Paint::Colour(Palette::HIGH_CONTRAST), style::BAD, Color::Reset);
         assert_eq!((hc.fg, hc.modifier), (Color::LightRed, Modifier::BOLD));
     }
 
@@ -251,23 +282,26 @@ mod tests {
             Theme::resolve(
                 &cfg,
                 Look {
-                    name: None,
-                    no_color: true
+                    no_color: true,
+                    ..Look::default()
                 }
-            ),
-            Theme::Mono
+            )
+            .paint,
+            Paint::Mono
         );
-        let Theme::Colour(p) = Theme::resolve(&cfg, Look::default()) else {
+        let Paint::Colour(p) = Theme::resolve(&cfg, Look::default()).paint else {
             panic!("colour")
         };
         assert_eq!((p.warn, p.accent), (Color::Magenta, Palette::LIGHT.accent));
-        let Theme::Colour(p) = Theme::resolve(
+        let Paint::Colour(p) = Theme::resolve(
             &cfg,
             Look {
                 name: Some(ThemeName::HighContrast),
-                no_color: false,
+                ..Look::default()
             },
-        ) else {
+        )
+        .paint
+        else {
             panic!("colour")
         };
         assert_eq!((p.warn, p.accent), (Color::Magenta, Palette::HIGH_CONTRAST.accent));

@@ -597,14 +597,18 @@ fn themed(app: &App) -> ratatui::buffer::Buffer {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     t.draw(|f| {
         view::draw(app, f);
-        theme.apply(f.buffer_mut());
+        theme.finish(f.buffer_mut());
     })
     .unwrap();
     t.backend().buffer().clone()
 }
 
 fn look(name: Option<config::ThemeName>, no_color: bool) -> homedash::ui::theme::Look {
-    homedash::ui::theme::Look { name, no_color }
+    homedash::ui::theme::Look {
+        name,
+        no_color,
+        ..Default::default()
+    }
 }
 
 /// Under NO_COLOR nothing is coloured, and what colour meant is still
@@ -789,4 +793,94 @@ fn an_error_longer_than_its_card_ends_in_an_ellipsis() {
         .unwrap();
     let (x, y) = (card.right() - 2, card.bottom() - 2);
     assert_eq!(shot.buffer()[(x, y)].symbol(), "…", "{shot}");
+}
+
+/// Every cell of a finished frame is one the Linux console's font has,
+/// in one of its 16 colours.
+fn assert_console(what: &str, buf: &ratatui::buffer::Buffer) {
+    use ratatui::style::Color;
+    for (i, c) in buf.content.iter().enumerate() {
+        assert!(
+            c.symbol().chars().all(homedash::ui::console::in_repertoire),
+            "{what}: cell {i} holds {:?}, which a VGA console font lacks",
+            c.symbol()
+        );
+        for colour in [c.fg, c.bg] {
+            assert!(
+                !matches!(colour, Color::Indexed(_) | Color::Rgb(..)),
+                "{what}: cell {i} ({:?}) is in {colour:?}, not one of the console's 16",
+                c.symbol()
+            );
+        }
+    }
+}
+
+/// `--look console` at the console's 80x25: every widget kind with data
+/// (sparklines included), zoomed, the help, the Credentials screen and a
+/// too-small page, each within the console's repertoire, the light theme too.
+#[test]
+fn console_look_at_80x25_keeps_to_the_console_repertoire() {
+    let console = homedash::ui::theme::Look {
+        console: true,
+        ..Default::default()
+    };
+    let mut a = app(EVERY_KIND, 80, 25);
+    a.look = console;
+    let wx = weather(&a, "weather");
+    fetched(&mut a, "weather", 60, Ok(wx));
+    let q = from_fixture(&a, "quotes", "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json");
+    fetched(&mut a, "quotes", 5, Ok(q));
+    let m = from_fixture(&a, "cpu", "prometheus/query_range_matrix.json");
+    fetched(&mut a, "cpu", 5, Ok(m));
+    fetched(&mut a, "system", 1, Ok(system()));
+    let text = |buf: &ratatui::buffer::Buffer| {
+        (0..buf.area.height)
+            .map(|y| {
+                let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+                row.trim_end().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let buf = themed(&a);
+    assert_console("the dashboard", &buf);
+    assert!(
+        text(&buf).contains('╔'),
+        "the focused card keeps a frame of its own:\n{}",
+        text(&buf)
+    );
+    insta::assert_snapshot!("console_dashboard_80x25", text(&buf));
+    for name in ["quotes", "cpu"] {
+        a.focus = id(&a, name);
+        key(&mut a, KeyCode::Char('z'));
+        let buf = themed(&a);
+        assert_console(name, &buf);
+        // The sparkline is drawn in the console's half blocks.
+        assert!(
+            text(&buf).contains('▄') || text(&buf).contains('▀'),
+            "{name}'s chart:\n{}",
+            text(&buf)
+        );
+        insta::assert_snapshot!(format!("console_zoomed_{name}_80x25"), text(&buf));
+        key(&mut a, KeyCode::Esc);
+    }
+    key(&mut a, KeyCode::Char('?'));
+    let buf = themed(&a);
+    assert_console("the help", &buf);
+    insta::assert_snapshot!("console_help_80x25", text(&buf));
+    key(&mut a, KeyCode::Esc);
+
+    let mut k = keyed(80, 25);
+    k.look = homedash::ui::theme::Look {
+        name: Some(config::ThemeName::Light),
+        ..console
+    };
+    key(&mut k, KeyCode::Char('c'));
+    let buf = themed(&k);
+    assert_console("the Credentials screen", &buf);
+    insta::assert_snapshot!("console_credentials_80x25", text(&buf));
+
+    let mut small = app(EVERY_KIND, 30, 8);
+    small.look = console;
+    assert_console("a page too small", &themed(&small));
 }

@@ -299,14 +299,14 @@ fn no_color_keeps_the_wizards_emphasis() {
         let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
         t.draw(|f| {
             homedash::setup::view::draw(w, f);
-            theme.apply(f.buffer_mut());
+            theme.finish(f.buffer_mut());
         })
         .unwrap();
         t.backend().buffer().clone()
     };
     let mono = homedash::ui::theme::Look {
-        name: None,
         no_color: true,
+        ..Default::default()
     };
     let mut w = at_credentials();
     w.look = mono;

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::gateway::{RawClient, RawServer};
 use super::layout::{RawLayout, RawPage};
 use super::oauth::OAUTH_KEYS;
-use super::{Common, Dashboard, RawCredential, RawKeyring, RawTheme};
+use super::{Common, Dashboard, RawCredential, RawKeyring, RawKiosk, RawTheme};
 
 /// Beside the config, where the wizard writes the schema.
 pub const FILE_NAME: &str = "homedash.schema.json";
@@ -28,6 +28,7 @@ pub fn generate() -> Value {
     properties.insert("dashboard".into(), closed::<Dashboard>(&mut generator));
     properties.insert("theme".into(), closed::<RawTheme>(&mut generator));
     properties.insert("keyring".into(), closed::<RawKeyring>(&mut generator));
+    properties.insert("kiosk".into(), closed::<RawKiosk>(&mut generator));
     properties.insert(
         "widget".into(),
         json!({
@@ -337,6 +338,7 @@ mod tests {
             keys(&schema["properties"]["keyring"]),
             names(field_names::<RawKeyring>())
         );
+        assert_eq!(keys(&schema["properties"]["kiosk"]), names(field_names::<RawKiosk>()));
         assert_eq!(
             keys(&schema["properties"]["gateway"]),
             names(field_names::<RawClient>())

@@ -14,7 +14,8 @@ use crate::dashboard::msg::WidgetId;
 
 pub fn draw(app: &App, id: WidgetId, area: Rect, now: DateTime<Utc>, buf: &mut Buffer) {
     let (w, s) = (&app.widgets[id], &app.states[id]);
-    let focused = id == app.focus;
+    // A wall display turning its pages has no one to point at a card for.
+    let focused = id == app.focus && !app.unattended();
     let timed = w.source.tick() != Tick::None;
 
     let border = match (&s.error, focused) {

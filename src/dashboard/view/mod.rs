@@ -19,7 +19,8 @@ use crate::ui::too_small::too_small;
 pub const MIN_SIZE: (u16, u16) = help::MIN;
 
 pub fn draw(app: &App, f: &mut Frame) {
-    let area = f.area();
+    // In kiosk mode, the part of the screen the picture's shift leaves.
+    let area = app.inset(f.area());
     title_bar(app, f, Rect::new(area.x, area.y, area.width, 1.min(area.height)));
     if area.height >= 2 {
         status_bar(app, f, Rect::new(area.x, area.bottom() - 1, area.width, 1));
@@ -154,6 +155,10 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
     let left = Line::from(left);
     let used = left.width();
     f.render_widget(left, area);
+    // A wall display has no keyboard to hint at.
+    if app.unattended() {
+        return;
+    }
     let hints = Line::from(Span::styled(
         if app.creds.is_some() {
             format!(
@@ -218,6 +223,13 @@ fn page_bar(app: &App, f: &mut Frame, area: Rect) {
 
 fn status_bar(app: &App, f: &mut Frame, area: Rect) {
     let line = status_line(app);
+    if app.unattended() {
+        // Only what went wrong; cut, with no key to show the rest.
+        if app.config_error.is_some() || app.notice().is_some() {
+            f.render_widget(line, area);
+        }
+        return;
+    }
     // Cut to fit, it says so, and `!` shows all of it.
     let marker = " … ! shows all";
     let fits = line.width() <= usize::from(area.width);

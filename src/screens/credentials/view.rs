@@ -435,7 +435,17 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
                 "source",
                 match describe(c).as_str() {
                     _ if cx.demo => "a demo token held in memory; the keyring is not used in --demo".to_string(),
-                    "keyring" => format!("keyring: {backend}"),
+                    "keyring" => match meta.and_then(|m| m.store) {
+                        // Written to another store than this process uses.
+                        Some(kept) if kept != crate::credentials::backend() => format!(
+                            "keyring: kept in the {}, not the {backend} in use here",
+                            kept.name()
+                        ),
+                        _ => match crate::stores::lifetime(crate::credentials::backend()) {
+                            Some(l) => format!("keyring: {backend}, {l}"),
+                            None => format!("keyring: {backend}"),
+                        },
+                    },
                     "oauth2 client_credentials" => {
                         "OAuth client credentials: tokens fetched with the client's secret as widgets need them, never stored".to_string()
                     }

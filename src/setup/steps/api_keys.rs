@@ -693,7 +693,12 @@ fn key_lines(w: &Wizard, p: &CredPage) -> (Vec<Line<'static>>, Vec<Line<'static>
             "Read from $CREDENTIALS_DIRECTORY/{} when a systemd unit starts homedash (see the README's Headless section); setup keeps it and cannot test it here.",
             p.systemd
         ),
-        SrcKind::Keyring => return (lines, notes),
+        // Which store, said before the key goes in (and for how long, on
+        // the kernel keyring).
+        SrcKind::Keyring => match crate::stores::lifetime(crate::credentials::backend()) {
+            Some(l) => format!("Kept in the {}, {l}.", crate::credentials::backend_name()),
+            None => format!("Kept in the {}.", crate::credentials::backend_name()),
+        },
     };
     notes.push(Line::from(Span::styled(note, style::dim())));
     (lines, notes)
