@@ -25,6 +25,8 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 # The man page test renders assets/homedash.1 with the real man.
 command -v man >/dev/null || missing+=(man-db)
+# The example units are checked with systemd-analyze verify.
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo -n"
@@ -66,7 +68,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 status=0
 timeout --kill-after=30 1800 tests/secret-service.sh bash -c '
   cargo test --workspace --all-targets --locked &&
-  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth:: &&
+  cargo test --locked --test integration -- --ignored keyring_secret_service:: creds_keyring:: wizard_e2e:: gateway:: oauth:: systemd:: &&
   keyctl session - cargo test --locked --test integration -- --ignored store_move::' || status=$?
 # Where no desktop runs: no session bus, the kernel keyring.
 if [ "$status" = 0 ]; then

@@ -78,6 +78,8 @@ pub struct Config {
 pub struct KioskConfig {
     pub page_every: Duration,
     pub shift_every: Duration,
+    /// The idle time after a key before the pages turn again.
+    pub resume_after: Duration,
 }
 
 impl Default for KioskConfig {
@@ -85,6 +87,7 @@ impl Default for KioskConfig {
         KioskConfig {
             page_every: Duration::from_secs(30),
             shift_every: Duration::from_secs(300),
+            resume_after: Duration::from_secs(60),
         }
     }
 }

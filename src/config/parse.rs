@@ -82,6 +82,9 @@ struct RawKiosk {
     /// How often the whole screen moves by one cell, so that nothing burns into an OLED or plasma panel, e.g. "5m" (the default).
     #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
     shift_every: Option<String>,
+    /// How long after the last key the pages turn again, and whatever a viewer opened closes, e.g. "1m" (the default).
+    #[schemars(extend("pattern" = "^\\s*([0-9]+\\s*[A-Za-z]+\\s*)+$"))]
+    resume_after: Option<String>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -423,6 +426,7 @@ impl<'t> Checker<'t> {
         for (key, given, slot) in [
             ("page_every", &raw.page_every, &mut k.page_every),
             ("shift_every", &raw.shift_every, &mut k.shift_every),
+            ("resume_after", &raw.resume_after, &mut k.resume_after),
         ] {
             if let Some(d) = given
                 .as_deref()

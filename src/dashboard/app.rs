@@ -202,6 +202,7 @@ impl App {
         let Some(turn) = self.kiosk.as_mut().map(|k| k.tick(self.now)) else {
             return Flow::none();
         };
+        tracing::debug!(?turn, page = self.page, "kiosk tick");
         let mut flow = Flow::none();
         if turn.resumed {
             self.help = false;
@@ -564,10 +565,6 @@ impl App {
                 }
             }
             Msg::Tick => {
-                let kiosk = self.kiosk_tick();
-                if !kiosk.cmds.is_empty() {
-                    return kiosk;
-                }
                 if self
                     .notice
                     .as_ref()
@@ -576,7 +573,9 @@ impl App {
                 {
                     self.notice = None;
                 }
-                Flow::redraw()
+                let mut flow = self.kiosk_tick();
+                flow.redraw = true;
+                flow
             }
             Msg::Notice(n) => {
                 self.notify(n);

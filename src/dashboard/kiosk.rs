@@ -2,15 +2,13 @@
 //! their own, no key hints show, nothing waits on a dialog, and the whole
 //! picture moves by one cell now and then so that nothing burns into an
 //! OLED or plasma panel. A key stops the turning; an idle minute after the
-//! last key, it starts again from where the viewer left it.
+//! last key (`[kiosk] resume_after`), it starts again from where the
+//! viewer left it.
 
 use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 
 use crate::config::model::KioskConfig;
-
-/// How long after the last key the pages turn again.
-pub const IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The corners the picture visits in turn, one cell apart.
 const SHIFTS: [(u16, u16); 4] = [(0, 0), (1, 0), (1, 1), (0, 1)];
@@ -67,7 +65,7 @@ impl Kiosk {
     /// When something changes by itself next.
     pub fn next_wake(&self) -> DateTime<Utc> {
         let page = match self.last_key {
-            Some(k) => after(k, IDLE),
+            Some(k) => after(k, self.pace.resume_after),
             None => self.next_page,
         };
         page.min(self.next_shift)
@@ -77,7 +75,7 @@ impl Kiosk {
     pub fn tick(&mut self, now: DateTime<Utc>) -> Turn {
         let mut turn = Turn::default();
         if let Some(k) = self.last_key
-            && now >= after(k, IDLE)
+            && now >= after(k, self.pace.resume_after)
         {
             self.last_key = None;
             self.next_page = after(now, self.pace.page_every);
@@ -123,6 +121,7 @@ mod tests {
             KioskConfig {
                 page_every: std::time::Duration::from_secs(10),
                 shift_every: std::time::Duration::from_secs(25),
+                resume_after: std::time::Duration::from_secs(60),
             },
             at(0),
         )

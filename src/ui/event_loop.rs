@@ -150,10 +150,11 @@ where
             last_frame = Instant::now();
         }
         let frame_slot = later.then(|| last_frame + FRAME_GAP);
+        // A time already past is due now, not never: it may have passed
+        // while this turn ran (a wake a millisecond after a tick's).
         let wake = program
             .next_wake()
-            .and_then(|t| (t - Utc::now()).to_std().ok())
-            .map(|d| Instant::now() + d);
+            .map(|t| Instant::now() + (t - Utc::now()).to_std().unwrap_or_default());
         let mut from_input = false;
         let flow = tokio::select! {
             ev = events.next() => match ev {
@@ -262,3 +263,7 @@ impl Termination {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "tests/event_loop.rs"]
+mod tests;

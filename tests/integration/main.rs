@@ -31,6 +31,7 @@ mod http_faults;
 mod keyring_secret_service;
 mod keys;
 mod keyutils;
+mod kiosk;
 mod layouts;
 mod manpage;
 mod no_keyring;

@@ -141,3 +141,59 @@ fn a_systemd_credential_is_used_as_systemd_lays_it_out_and_a_wrong_mode_or_owner
         );
     }
 }
+
+/// The example units in assets/systemd pass `systemd-analyze verify`
+/// (Debian's systemd package; tests/run.sh installs it), in a root of
+/// their own that has the distribution's units and a /usr/bin/homedash;
+/// and what their ExecStart= runs is a command line homedash takes.
+#[test]
+#[ignore = "needs systemd-analyze: run by tests/run.sh"]
+fn the_example_units_pass_systemd_analyze_verify() {
+    let root = tempfile::tempdir().unwrap();
+    let units = root.path().join("etc/systemd/system");
+    std::fs::create_dir_all(&units).unwrap();
+    std::fs::create_dir_all(root.path().join("usr/lib/systemd")).unwrap();
+    let copied = std::process::Command::new("cp")
+        .args(["-r", "/usr/lib/systemd/system"])
+        .arg(root.path().join("usr/lib/systemd/"))
+        .status()
+        .unwrap();
+    assert!(copied.success(), "the distribution's units (apt-get install systemd)");
+    let bin = root.path().join("usr/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_homedash"), bin.join("homedash")).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/systemd");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        std::fs::copy(&path, units.join(&name)).unwrap();
+        let instance = name.replace("@.", "@alice.");
+        // Its man page is checked by the Debian package's lintian instead.
+        let o = std::process::Command::new("systemd-analyze")
+            .args(["verify", "--man=no"])
+            .arg(format!("--root={}", root.path().display()))
+            .arg(&instance)
+            .output()
+            .expect("systemd-analyze (apt-get install systemd)");
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{name}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let unit = std::fs::read_to_string(&path).unwrap();
+        let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap();
+        let mut argv = exec.split_whitespace();
+        assert_eq!(argv.next(), Some("/usr/bin/homedash"));
+        let args: Vec<&str> = argv.collect();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_homedash"))
+            .args(&args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{name}: homedash {args:?}: {}", text(&o));
+        checked += 1;
+    }
+    assert!(checked >= 1, "no unit in {}", dir.display());
+}
