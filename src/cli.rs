@@ -134,7 +134,7 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     (
         "The OS keyring",
-        "API tokens, under the service \"homedash\" (Secret Service on Linux, the Keychain on macOS, the Credential Manager on Windows); `homedash creds` manages them.",
+        "API tokens, under the service \"homedash\": on Linux the Secret Service, or the kernel keyring (keyutils) where none answers or [keyring] store says so; the Keychain on macOS, the Credential Manager on Windows. `homedash creds` manages them, and `creds move` carries them between stores.",
     ),
 ];
 
@@ -148,6 +148,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "NO_COLOR",
         "Set and not empty: every screen in monochrome, with emphasis kept in bold, reverse video and symbols (no-color.org).",
+    ),
+    (
+        "TERM, LC_ALL, LC_CTYPE, LANG",
+        "TERM=linux, or a locale that is not UTF-8: only the Linux console's characters and 16 colours (--look overrides).",
+    ),
+    (
+        "CREDENTIALS_DIRECTORY",
+        "Set by systemd for a unit with LoadCredential= or LoadCredentialEncrypted=: where credentials with source = \"systemd\" are read.",
     ),
     (
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",

@@ -267,6 +267,22 @@ pub struct MetaFile {
     /// secret by itself, and no token can be read back from a seal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal_salt: Option<String>,
+    /// The store whose choice the user was told about (`auto` finding no
+    /// Secret Service): said once, not at every start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained: Option<crate::stores::Backend>,
+}
+
+/// `note` if it has not been said for `backend` before, recorded as said.
+pub fn say_once(path: &Path, backend: crate::stores::Backend, note: Option<String>) -> Option<String> {
+    let note = note?;
+    let first = MetaFile::update(path, |m| m.explained.replace(backend) != Some(backend));
+    match first {
+        Ok(true) => Some(note),
+        Ok(false) => None,
+        // An unreadable ledger is said elsewhere; the note is not lost.
+        Err(_) => Some(note),
+    }
 }
 
 impl MetaFile {

@@ -465,7 +465,22 @@ fn start_services(
         // One batch, off the UI path; widgets wait for it, never the UI.
         let broker = broker.clone();
         let meta = state.as_deref().map(crate::credentials::state_file);
-        tokio::spawn(async move { broker.load_all(meta).await });
+        let said = tx.clone();
+        tokio::spawn(async move {
+            broker.load_all(meta.clone()).await;
+            // Where no Secret Service answered: where tokens are, once.
+            let Some(ledger) = meta else { return };
+            let once = tokio::task::spawn_blocking(move || {
+                crate::ledger::say_once(
+                    &ledger,
+                    crate::credentials::Backend::Keyutils,
+                    crate::stores::fallback_note(),
+                )
+            });
+            if let Ok(Some(note)) = once.await {
+                let _ = said.send(Msg::Notice(note)).await;
+            }
+        });
     }
     let http = http.with_private_ca(config.private_ca()).unwrap_or_else(|e| {
         app.warn(format!("gateway: {e}; its widgets will fail TLS"));

@@ -30,13 +30,26 @@ pub fn main(cmd: Creds, origin: &Origin) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run(cmd, origin)) {
+    let code = match rt.block_on(run(cmd, origin)) {
         Ok(code) => code,
         Err(e) => {
             crate::commands::out::error(e);
             ExitCode::FAILURE
         }
+    };
+    // Where no Secret Service answers, the first command says where
+    // tokens went, and why, once.
+    if let Some(note) = logging::state_dir().and_then(|s| {
+        let ledger = crate::credentials::state_file(&s);
+        crate::ledger::say_once(
+            &ledger,
+            crate::credentials::Backend::Keyutils,
+            crate::stores::fallback_note(),
+        )
+    }) {
+        eprintln!("note: {note}");
     }
+    code
 }
 
 /// The credential name a command acts on, if it takes one.

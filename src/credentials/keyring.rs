@@ -64,7 +64,9 @@ impl Keyring {
                 Ok(store) => (store, Backend::SecretService),
                 Err(e) => {
                     tracing::info!(error = %e, "no Secret Service answers: tokens are kept in the kernel keyring");
-                    bounded("the connection", stores::keyutils)?.map_err(|e| classify(e, ""))?
+                    let kernel = bounded("the connection", stores::keyutils)?.map_err(|e| classify(e, ""))?;
+                    stores::fall_back();
+                    kernel
                 }
             },
             _ => bounded("the connection", move || stores::open(choice))?.map_err(|e| classify(e, ""))?,

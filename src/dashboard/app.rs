@@ -178,6 +178,22 @@ impl App {
         app
     }
 
+    /// A reload cannot move a running process to another store (its
+    /// tokens were read from this one): say that it takes a restart.
+    fn store_changed(&mut self, now: crate::config::model::KeyringStore) {
+        if now != crate::stores::configured() {
+            let key = match now {
+                crate::config::model::KeyringStore::Auto => "auto",
+                crate::config::model::KeyringStore::SecretService => "secret-service",
+                crate::config::model::KeyringStore::Keyutils => "keyutils",
+            };
+            self.warn(format!(
+                "[keyring] store is now \"{key}\": restart homedash to use it; until then tokens stay in the {}",
+                crate::stores::backend_name()
+            ));
+        }
+    }
+
     /// Show the dashboard as a wall display turning its pages at `pace`.
     pub fn start_kiosk(&mut self, pace: crate::config::model::KioskConfig) {
         self.kiosk = Some(Kiosk::new(pace, self.now));
@@ -356,6 +372,7 @@ impl App {
     /// the open screens stay where they were.
     pub fn reloaded(config: Config, old: App) -> (App, ReloadSummary) {
         let pace = config.kiosk;
+        let store = config.keyring;
         let mut app = App::new(config, old.demo, old.size, old.now, old.local);
         app.look = old.look;
         if old.kiosk.is_some() {
@@ -395,6 +412,8 @@ impl App {
         app.cred_meta = old.cred_meta;
         app.cred_meta_file = old.cred_meta_file;
         app.notify(summary.to_string());
+        // After the summary, which would hide it.
+        app.store_changed(store);
         (app, summary)
     }
 
@@ -584,6 +603,7 @@ impl App {
             Msg::Config(result) => match *result {
                 Ok(c) => {
                     self.config_error = None;
+                    self.store_changed(c.keyring);
                     if c.title == self.title
                         && c.widgets == self.widgets
                         && c.layout == self.layout

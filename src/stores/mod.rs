@@ -73,6 +73,11 @@ pub fn choose_store(choice: StoreChoice) {
     let _ = CHOICE.set(choice);
 }
 
+/// The store the config chose when this process started.
+pub fn configured() -> StoreChoice {
+    CHOICE.get().copied().unwrap_or_default()
+}
+
 /// The store tokens are kept in here: the one connected to, else the one
 /// the choice names (before any connection, or when none answered).
 pub fn backend() -> Backend {
@@ -115,6 +120,25 @@ pub fn lifetime(backend: Backend) -> Option<String> {
     (backend == Backend::Keyutils).then(|| {
         format!(
             "kept in kernel memory: forgotten at reboot, and after {} days without use",
+            persistent_expiry_days()
+        )
+    })
+}
+
+/// Set when `auto` found no Secret Service and took the kernel keyring.
+static FELL_BACK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `auto` took the kernel keyring because no Secret Service answered.
+pub fn fall_back() {
+    FELL_BACK.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// What the first run where no Secret Service answers says, once (the
+/// ledger remembers it was said): where tokens go, why, and for how long.
+pub fn fallback_note() -> Option<String> {
+    FELL_BACK.load(std::sync::atomic::Ordering::Relaxed).then(|| {
+        format!(
+            "no Secret Service answers here (no desktop session: SSH, the console, a service), so tokens are kept in the kernel keyring (keyutils), in memory: forgotten at reboot and after {} days without use. `[keyring] store` in the config chooses; see the README's Headless section",
             persistent_expiry_days()
         )
     })

@@ -110,3 +110,22 @@ fn a_save_applies_within_a_second_and_unchanged_widgets_keep_their_data() {
     assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
     app.assert_restored();
 }
+
+/// A saved `[keyring] store` cannot move a running dashboard's tokens: it
+/// says a restart is needed, and which store this run keeps using.
+#[test]
+fn a_changed_keyring_store_says_it_takes_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let clock = "[widget.clock]\nkind = \"clock\"\nzones = [\"UTC\"]\n\n";
+    std::fs::write(&path, format!("[keyring]\nstore = \"secret-service\"\n\n{clock}")).unwrap();
+    let mut app = Running::start_in(dir.path(), &["--config", path.to_str().unwrap()], &[]);
+    app.wait_for(&["Clock"], Duration::from_secs(10));
+    save(&path, &format!("[keyring]\nstore = \"keyutils\"\n\n{clock}"));
+    app.wait_for(&["store is now \"keyutils\": restart"], Duration::from_secs(5));
+    app.send("!");
+    app.wait_for(&["tokens stay in the Secret Service"], Duration::from_secs(3));
+    app.send("q");
+    app.send("q");
+    assert_eq!(app.wait_exit(Duration::from_secs(5)), 0);
+}

@@ -67,6 +67,12 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
     said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("in the kernel keyring (keyutils)"), "{}", text(&o));
+    // The first run says where tokens go and why, once.
+    assert!(
+        text(&o).contains("no Secret Service answers here") && text(&o).contains("forgotten at reboot"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(
         keyctl(&name).as_deref(),
         Some(c1.as_str()),
@@ -95,6 +101,10 @@ fn with_no_session_bus_tokens_live_in_the_kernel_keyring_through_their_whole_lif
     }
     assert_eq!(keyctl(&name).as_deref(), Some(c2.as_str()));
     assert_eq!(keyctl(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
+    assert!(
+        said[1..].iter().all(|t| !t.contains("no Secret Service answers here")),
+        "said once: {said:?}"
+    );
     let o = home.creds(&["rollback", &name], "");
     said.push(text(&o));
     assert!(o.status.success(), "{}", text(&o));
