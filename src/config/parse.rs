@@ -72,7 +72,6 @@ struct RawTheme {
     dim: Option<String>,
 }
 
-/// `[keyring]`: where keyring credentials are kept.
 /// `[kiosk]`: the wall display's pace (`homedash --kiosk`).
 #[derive(Deserialize, schemars::JsonSchema)]
 struct RawKiosk {
@@ -87,6 +86,7 @@ struct RawKiosk {
     resume_after: Option<String>,
 }
 
+/// `[keyring]`: where keyring credentials are kept.
 #[derive(Deserialize, schemars::JsonSchema)]
 struct RawKeyring {
     /// "auto" (the default) uses the Secret Service when it answers and the kernel keyring (keyutils) otherwise, as over SSH, on the console or in a service; "secret-service" or "keyutils" picks one. On macOS and Windows the platform's own store is used.

@@ -211,6 +211,14 @@ impl App {
         self.kiosk.as_ref().is_some_and(Kiosk::turning)
     }
 
+    /// Someone pressed a key or touched the screen: a kiosk's pages stand
+    /// still until they have been idle a while.
+    fn viewer(&mut self) {
+        if let Some(kiosk) = self.kiosk.as_mut() {
+            kiosk.key(self.now);
+        }
+    }
+
     /// The kiosk's turn at a tick: the next page, a shifted picture, or,
     /// an idle minute after the last key, every screen a viewer opened
     /// closed (nothing waits on a dialog).
@@ -694,9 +702,7 @@ impl App {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 // A viewer at the wall: the pages stand still for them.
-                if let Some(kiosk) = self.kiosk.as_mut() {
-                    kiosk.key(self.now);
-                }
+                self.viewer();
                 // A notice gives way at the next key, and the focused
                 // widget's line comes back; `!` shows it in full first.
                 let had = self.notice.take();
@@ -709,6 +715,8 @@ impl App {
                 flow
             }
             Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                // A touch on a wall's screen is a viewer too.
+                self.viewer();
                 if self.help || self.creds.is_some() {
                     return Flow::none();
                 }
