@@ -32,7 +32,7 @@ pub struct Cli {
 
     /// Which characters and colours to draw with
     #[arg(long, value_enum, value_name = "LOOK", default_value_t)]
-    pub look: crate::ui::console::LookChoice,
+    pub look: crate::config::model::LookChoice,
 
     /// A wall display with no keyboard: pages turn by themselves ([kiosk] page_every), no key hints, nothing waits on a dialog, and the picture moves a cell now and then against burn-in; a key stops the turning for a minute
     #[arg(long)]

@@ -92,6 +92,18 @@ impl Default for KioskConfig {
     }
 }
 
+/// `--look`: which characters a frame may use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LookChoice {
+    /// The console's on TERM=linux or where the locale is not UTF-8, else all of Unicode
+    #[default]
+    Auto,
+    /// What a VGA console font has: ASCII, box lines and blocks, 16 colours
+    Console,
+    /// All of Unicode (braille sparklines, symbols) and every colour
+    Unicode,
+}
+
 /// The built-in themes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]

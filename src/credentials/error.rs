@@ -109,6 +109,10 @@ pub enum CredError {
     )]
     NotCopied { account: String, store: &'static str },
     #[error(
+        "the token of \"{name}\" changed while it was being moved (a rotation or removal elsewhere); nothing was moved, run the move again"
+    )]
+    ChangedWhileMoving { name: String },
+    #[error(
         "the token is now kept in its new store, but \"{account}\" is still in the {store}; remove it there by hand"
     )]
     LeftBehind { account: String, store: &'static str },

@@ -170,7 +170,14 @@ impl Keyring {
         let entry = self.entry(account)?;
         let owned = account.to_string();
         match bounded("a read", move || entry.get_password())? {
-            Ok(v) => Ok(secret::from_string(v)),
+            Ok(v) => {
+                // A credential from before stores were recorded: this
+                // store is where it was found, from now on.
+                if account == name && record.is_some() && kept.is_none() {
+                    self.note(name, Some(self.backend));
+                }
+                Ok(secret::from_string(v))
+            }
             // homedash stored it here and never removed it: the kernel did.
             Err(Error::NoEntry) if account == name && kept == Some(Backend::Keyutils) => Err(KeyringError::Gone {
                 name: owned,

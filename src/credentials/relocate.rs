@@ -92,7 +92,11 @@ impl Manager {
             });
         };
         let mut entries = vec![(name.to_string(), token.clone())];
-        if let Some(prev) = read(&from, &previous(name)).await? {
+        // The rollback token goes with it, if homedash wrote it; a foreign
+        // one is left where it is, as everywhere.
+        if let Some(prev) = read(&from, &previous(name)).await?
+            && super::seal::sealed_previous(&self.load_meta().await?, name, prev.expose_secret())
+        {
             entries.push((previous(name), prev));
         }
         // A token already there is this move's own, half done, or
@@ -117,32 +121,54 @@ impl Manager {
                 can_force: unconfirmed,
             });
         }
-        for (account, value) in &entries {
-            write(&target, account, value).await?;
-            let back = read(&target, account).await?;
-            if back.as_ref().map(|b| b.expose_secret()) != Some(value.expose_secret()) {
-                for (a, _) in &entries {
-                    let _ = delete(&target, a).await;
+        // Copied and read back; the old store checked unchanged since it
+        // was read (a rotation elsewhere meanwhile); then recorded. Any
+        // failure on the way removes the copies: nothing has moved.
+        let copied = async {
+            for (account, value) in &entries {
+                write(&target, account, value).await?;
+                let back = read(&target, account).await?;
+                if back.as_ref().map(|b| b.expose_secret()) != Some(value.expose_secret()) {
+                    return Err(CredError::NotCopied {
+                        account: account.clone(),
+                        store: target.backend().name(),
+                    });
                 }
-                return Err(CredError::NotCopied {
-                    account: account.clone(),
-                    store: target.backend().name(),
-                });
             }
+            crate::pause::at("move-copied").await;
+            for (account, value) in &entries {
+                let now = read(&from, account).await?;
+                if now.as_ref().map(|v| v.expose_secret()) != Some(value.expose_secret()) {
+                    return Err(CredError::ChangedWhileMoving { name: name.to_string() });
+                }
+            }
+            let (n, b) = (name.to_string(), target.backend());
+            self.update_meta(move |m| m.credentials.entry(n).or_default().store = Some(b))
+                .await
+        };
+        if let Err(e) = copied.await {
+            for (a, _) in &entries {
+                let _ = delete(&target, a).await;
+            }
+            return Err(e);
         }
-        let (n, b) = (name.to_string(), target.backend());
-        self.update_meta(move |m| m.credentials.entry(n).or_default().store = Some(b))
-            .await?;
+        let fp = fingerprint(token.expose_secret());
         for (account, _) in &entries {
-            delete(&from, account).await?;
-            if read(&from, account).await?.is_some() {
+            let gone = delete(&from, account).await.is_ok() && matches!(read(&from, account).await, Ok(None));
+            if !gone {
+                // Moved, but not tidied: said, and audited as such.
+                let why = format!(
+                    "moved to the {}, but \"{account}\" is still in the {}",
+                    target.backend().name(),
+                    from.backend().name()
+                );
+                audit::record(Event::Moved, name, Some(&fp), &why);
                 return Err(CredError::LeftBehind {
                     account: account.clone(),
                     store: from.backend().name(),
                 });
             }
         }
-        let fp = fingerprint(token.expose_secret());
         audit::record(
             Event::Moved,
             name,

@@ -9,6 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::io::AsyncReadExt;
 use zeroize::Zeroizing;
 
+pub use crate::stores::source_error::{FileProblem, SourceError};
+
 use super::keyring::{Keyring, KeyringError, off_thread};
 use super::secret;
 
@@ -19,124 +21,14 @@ const STDERR_WORDS: usize = 200;
 
 pub use crate::config::model::{DEFAULT_COMMAND_TIMEOUT, SecretSource};
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SourceError {
-    Keyring(KeyringError),
-    EnvUnset {
-        var: String,
-    },
-    EnvEmpty {
-        var: String,
-    },
-    NotFound {
-        program: String,
-        detail: String,
-    },
-    Failed {
-        program: String,
-        status: String,
-        stderr: String,
-    },
-    TimedOut {
-        program: String,
-        after: Duration,
-        /// The last words on its stderr, cleaned.
-        stderr: String,
-    },
-    EmptyOutput {
-        program: String,
-    },
-    TooMuchOutput {
-        program: String,
-    },
-    /// No `$CREDENTIALS_DIRECTORY`: not started by a unit that loads it.
-    NoCredentialsDirectory {
-        name: String,
-    },
-    /// The systemd credential's file is missing or not safe to trust.
-    SystemdFile {
-        path: std::path::PathBuf,
-        problem: FileProblem,
-    },
-    /// The value has a control or invisible character: never used.
-    Unsafe {
-        from: String,
-        at: usize,
-    },
-}
-
-impl std::fmt::Display for SourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SourceError::Keyring(e) => e.fmt(f),
-            SourceError::EnvUnset { var } => write!(f, "environment variable {var} is not set"),
-            SourceError::EnvEmpty { var } => write!(f, "environment variable {var} is empty"),
-            SourceError::NotFound { program, detail } => write!(f, "cannot run `{program}`: {detail}"),
-            SourceError::Failed {
-                program,
-                status,
-                stderr,
-            } if stderr.is_empty() => write!(f, "`{program}` failed ({status})"),
-            SourceError::Failed {
-                program,
-                status,
-                stderr,
-            } => write!(f, "`{program}` failed ({status}): {stderr}"),
-            SourceError::TimedOut { program, after, stderr } => {
-                write!(
-                    f,
-                    "`{program}` gave no answer within {}; it and everything it started were stopped",
-                    humantime::format_duration(*after)
-                )?;
-                if !stderr.is_empty() {
-                    write!(f, " (it said: {stderr})")?;
-                }
-                Ok(())
-            }
-            SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
-            SourceError::NoCredentialsDirectory { name } => write!(
-                f,
-                "$CREDENTIALS_DIRECTORY is not set, so there is no systemd credential \"{name}\": start homedash from a unit with `LoadCredentialEncrypted={name}:…` or `LoadCredential={name}:…` (assets/homedash.service shows how)"
-            ),
-            SourceError::SystemdFile { path, problem } => {
-                write!(f, "the systemd credential {}: {problem}", path.display())
-            }
-            SourceError::Unsafe { from, at } => write!(
-                f,
-                "the token from {from} has a control or invisible character at position {at}, so it is not used; tokens are printable text"
-            ),
-            SourceError::TooMuchOutput { program } => {
-                write!(f, "`{program}` printed more than 64 KiB; that is not a token")
-            }
-        }
-    }
-}
-
-/// What is wrong with a systemd credential's file.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FileProblem {
-    #[error("is not there: add `LoadCredentialEncrypted=` or `LoadCredential=` for it to the unit")]
-    Missing,
-    #[error("cannot be read ({0})")]
-    Unreadable(String),
-    #[error("is not a regular file")]
-    NotAFile,
-    #[error("belongs to user {owner}, not to the user homedash runs as ({me}); it is not used")]
-    NotYours { owner: u32, me: u32 },
-    #[error("has mode {mode:04o}, so others can read it; it is not used (systemd gives credentials mode 0400)")]
-    OpenToOthers { mode: u32 },
-    #[error("is over 64 KiB; that is not a token")]
-    TooLarge,
-    #[error("is empty")]
-    Empty,
-}
-
-/// `$CREDENTIALS_DIRECTORY/NAME`: the user's own, read by no one else,
-/// opened without following a link; its first non-empty line.
+/// `$CREDENTIALS_DIRECTORY/NAME`: private to this user (its own, or
+/// root's with an ACL that lets this user alone read it, as systemd makes
+/// it for a service with `User=`), opened without following a link; its
+/// first non-empty line.
 #[cfg(unix)]
 fn read_systemd(dir: Option<std::ffi::OsString>, name: &str) -> Result<SecretString, SourceError> {
     use std::io::Read;
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     let dir = dir.ok_or_else(|| SourceError::NoCredentialsDirectory { name: name.to_string() })?;
     let path = std::path::Path::new(&dir).join(name);
     let bad = |problem| SourceError::SystemdFile {
@@ -145,28 +37,16 @@ fn read_systemd(dir: Option<std::ffi::OsString>, name: &str) -> Result<SecretStr
     };
     let file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        // No link followed, no FIFO waited on, no terminal taken as ours.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(&path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => bad(FileProblem::Missing),
             _ => bad(FileProblem::Unreadable(e.to_string())),
         })?;
-    let meta = file
-        .metadata()
-        .map_err(|e| bad(FileProblem::Unreadable(e.to_string())))?;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
-    if !meta.is_file() {
-        return Err(bad(FileProblem::NotAFile));
-    }
-    if meta.uid() != me {
-        return Err(bad(FileProblem::NotYours { owner: meta.uid(), me }));
-    }
-    if meta.mode() & 0o077 != 0 {
-        return Err(bad(FileProblem::OpenToOthers {
-            mode: meta.mode() & 0o7777,
-        }));
-    }
+    crate::stores::private_file::check(&file, me).map_err(bad)?;
     let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_STDOUT + 1));
     file.take(MAX_STDOUT as u64 + 1)
         .read_to_end(&mut bytes)

@@ -383,8 +383,10 @@ impl App {
         let store = config.keyring;
         let mut app = App::new(config, old.demo, old.size, old.now, old.local);
         app.look = old.look;
-        if old.kiosk.is_some() {
-            app.start_kiosk(pace);
+        // The wall keeps its place in the turning and the shift.
+        if let Some(k) = old.kiosk.clone() {
+            app.kiosk = Some(k.with_pace(pace));
+            app.repage();
         }
         let mut summary = ReloadSummary::default();
         for (i, w) in app.widgets.iter().enumerate() {
@@ -821,6 +823,12 @@ impl App {
         }
         let action = match action {
             Some(Action::Setup | Action::Demo) if !self.first_run => return Flow::none(),
+            // A wall display is read-only to whoever walks past it: its
+            // tokens are managed with `homedash creds` on a shell.
+            Some(Action::Credentials | Action::Setup | Action::Demo) if self.kiosk.is_some() => {
+                self.notify("kiosk mode: credentials and setup are managed with `homedash creds` on a shell".into());
+                return Flow::redraw();
+            }
             Some(a) => a,
             None => return Flow::none(),
         };

@@ -52,6 +52,12 @@ impl Kiosk {
         }
     }
 
+    /// The same turning and shift at a new pace (a reloaded config).
+    pub fn with_pace(mut self, pace: KioskConfig) -> Kiosk {
+        self.pace = pace;
+        self
+    }
+
     /// Whether the pages turn on their own now.
     pub fn turning(&self) -> bool {
         self.last_key.is_none()

@@ -7,6 +7,9 @@
 //! through here (`credentials::keyring` reads and writes them).
 
 pub mod error;
+#[cfg(unix)]
+pub mod private_file;
+pub mod source_error;
 
 use std::sync::Arc;
 

@@ -8,17 +8,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
-/// `--look`: which characters a frame may use.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum LookChoice {
-    /// The console's on TERM=linux or where the locale is not UTF-8, else all of Unicode
-    #[default]
-    Auto,
-    /// What a VGA console font has: ASCII, box lines and blocks, 16 colours
-    Console,
-    /// All of Unicode (braille sparklines, symbols) and every colour
-    Unicode,
-}
+pub use crate::config::model::LookChoice;
 
 /// Whether frames keep to the console's repertoire.
 pub fn wanted(choice: LookChoice) -> bool {
@@ -176,7 +166,11 @@ pub fn fit(buf: &mut Buffer) {
         if !s.chars().all(in_repertoire) {
             // A wide character's second cell is its own blank: one
             // replacement cell, and the blank stays.
-            let c = s.chars().next().map_or('?', nearest);
+            // A letter with a combining mark keeps its letter.
+            let c = s
+                .chars()
+                .next()
+                .map_or('?', |c| if in_repertoire(c) { c } else { nearest(c) });
             cell.set_char(c);
         }
         cell.fg = sixteen(cell.fg);
@@ -221,5 +215,10 @@ mod tests {
                 .iter()
                 .all(|c| !matches!(c.fg, Color::Indexed(_) | Color::Rgb(..)))
         );
+        // A letter with a combining accent keeps its letter.
+        let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+        buf[(0, 0)].set_symbol("e\u{301}");
+        fit(&mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), "e");
     }
 }

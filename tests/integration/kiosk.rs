@@ -129,6 +129,10 @@ fn a_wall_display_turns_its_pages_moves_its_picture_and_stops_for_a_viewer() {
 
     // A viewer presses a key: the pages stand still, the hints come back,
     // and the help they open is closed when they walk away.
+    // Read-only to passers-by: no Credentials screen, no setup.
+    app.send("c");
+    app.wait_for(&["credentials and setup are managed with"], Duration::from_secs(3));
+    assert!(!app.text().contains("NAME"), "no Credentials screen:\n{}", app.text());
     app.send("?");
     app.wait_for(&["Keys"], Duration::from_secs(3));
     let still = page(&app.text());

@@ -140,6 +140,38 @@ fn a_token_moves_to_the_kernel_keyring_and_back_tested_first_and_leaving_nothing
     assert_eq!(secret_tool(&name).as_deref(), Some(bad.as_str()), "still where it was");
     assert_eq!(keyctl(&name), None, "nothing written to the kernel keyring");
     assert_eq!(recorded_store(&home, &name), "secret-service");
+    // A rotation while a move is under way: the move stands down, and the
+    // new token stays where the rotation put it, with nothing copied.
+    assert!(run(&["rm", &name, "--yes"], "").status.success());
+    assert!(
+        run(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"))
+            .status
+            .success()
+    );
+    let mover = home
+        .cmd(&["creds", "move", &name, "--to", "keyutils"])
+        .env("HOMEDASH_TEST_PAUSE_AT", "move-copied")
+        .env("HOMEDASH_TEST_PAUSE_FOR", "3000")
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while keyctl(&name).is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the move never copied");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(run(&["rotate", &name], &c2).status.success());
+    let o = mover.wait_with_output().unwrap();
+    let raced = text(&o);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("changed while it was being moved"), "{}", text(&o));
+    assert_eq!(
+        secret_tool(&name).as_deref(),
+        Some(c2.as_str()),
+        "the rotated token is kept"
+    );
+    assert_eq!(secret_tool(&format!("{name}#previous")).as_deref(), Some(c1.as_str()));
+    assert_eq!(keyctl(&name), None, "the copies were removed");
+    assert_eq!(recorded_store(&home, &name), "secret-service");
     // Moving to where it is already kept is said, and does nothing.
     let o = run(&["move", &name, "--to", "secret-service"], "");
     assert!(text(&o).contains("already; nothing was moved"), "{}", text(&o));
@@ -155,7 +187,7 @@ fn a_token_moves_to_the_kernel_keyring_and_back_tested_first_and_leaving_nothing
     );
     let canaries = [c1.as_str(), c2.as_str(), bad.as_str()];
     assert_no_form("argv", &String::from_utf8_lossy(&cmdline), &canaries);
-    for s in screens.iter().chain(&said) {
+    for s in screens.iter().chain(&said).chain([&raced]) {
         assert_no_form("output", s, &canaries);
     }
     for f in files_under(home.path()) {
