@@ -6,14 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::pages::weather;
 use crate::support::FaultServer;
 use crate::support::pty::Running;
-
-fn weather(id: &str, place: &str, base: &str) -> String {
-    format!(
-        "[widget.{id}]\nkind = \"weather\"\nlocation = \"{place}\"\nlatitude = 52.52\nlongitude = 13.41\nrefresh = \"1s\"\nbase_url = \"{base}\"\n\n"
-    )
-}
 
 /// Which of the places is on screen.
 fn page(text: &str) -> Option<&'static str> {
@@ -48,9 +43,9 @@ fn a_wall_display_turns_its_pages_moves_its_picture_and_stops_for_a_viewer() {
          [[page]]\nname = \"Two\"\nwidgets = [\"b\"]\n\n\
          [[page]]\nname = \"Three\"\nwidgets = [\"c\"]\n\n\
          [kiosk]\npage_every = \"2s\"\nshift_every = \"1s\"\nresume_after = \"4s\"\n",
-        weather("a", "Alpha", &srv.base("ok")),
-        weather("b", "Bravo", &srv.base("ok")),
-        weather("c", "Charlie", &srv.base("ok")),
+        weather("a", "Alpha", &srv.base("ok"), "1s"),
+        weather("b", "Bravo", &srv.base("ok"), "1s"),
+        weather("c", "Charlie", &srv.base("ok"), "1s"),
     );
     let tmp = tempfile::tempdir().unwrap();
     let cfg = tmp.path().join("config.toml");

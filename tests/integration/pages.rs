@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use support::FaultServer;
 use support::pty::Running;
 
-fn weather(id: &str, place: &str, base: &str, refresh: &str) -> String {
+pub(crate) fn weather(id: &str, place: &str, base: &str, refresh: &str) -> String {
     format!(
         "[widget.{id}]\nkind = \"weather\"\nlocation = \"{place}\"\nlatitude = 52.52\nlongitude = 13.41\nrefresh = \"{refresh}\"\nbase_url = \"{base}\"\n\n"
     )

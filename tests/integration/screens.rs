@@ -563,17 +563,23 @@ fn from_fixture(app: &App, name: &str, fixture: &str) -> Data {
         .unwrap()
 }
 
+/// Every widget kind, each with data from its fixture.
+fn every_kind_loaded(w: u16, h: u16) -> App {
+    let mut a = app(EVERY_KIND, w, h);
+    let wx = weather(&a, "weather");
+    fetched(&mut a, "weather", 60, Ok(wx));
+    let q = from_fixture(&a, "quotes", "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json");
+    fetched(&mut a, "quotes", 5, Ok(q));
+    let m = from_fixture(&a, "cpu", "prometheus/query_range_matrix.json");
+    fetched(&mut a, "cpu", 5, Ok(m));
+    fetched(&mut a, "system", 1, Ok(system()));
+    a
+}
+
 #[test]
 fn zoomed_each_kind_at_80x24_and_200x60() {
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut a = app(EVERY_KIND, w, h);
-        let wx = weather(&a, "weather");
-        fetched(&mut a, "weather", 60, Ok(wx));
-        let q = from_fixture(&a, "quotes", "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json");
-        fetched(&mut a, "quotes", 5, Ok(q));
-        let m = from_fixture(&a, "cpu", "prometheus/query_range_matrix.json");
-        fetched(&mut a, "cpu", 5, Ok(m));
-        fetched(&mut a, "system", 1, Ok(system()));
+        let mut a = every_kind_loaded(w, h);
         for name in ["weather", "quotes", "cpu", "system", "clock"] {
             a.focus = id(&a, name);
             key(&mut a, KeyCode::Char('z'));
@@ -824,15 +830,8 @@ fn console_look_at_80x25_keeps_to_the_console_repertoire() {
         console: true,
         ..Default::default()
     };
-    let mut a = app(EVERY_KIND, 80, 25);
+    let mut a = every_kind_loaded(80, 25);
     a.look = console;
-    let wx = weather(&a, "weather");
-    fetched(&mut a, "weather", 60, Ok(wx));
-    let q = from_fixture(&a, "quotes", "yahoo/chart_AAPL_1d_5m_CONSTRUCTED.json");
-    fetched(&mut a, "quotes", 5, Ok(q));
-    let m = from_fixture(&a, "cpu", "prometheus/query_range_matrix.json");
-    fetched(&mut a, "cpu", 5, Ok(m));
-    fetched(&mut a, "system", 1, Ok(system()));
     let text = |buf: &ratatui::buffer::Buffer| {
         (0..buf.area.height)
             .map(|y| {
