@@ -34,7 +34,7 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "LOOK", default_value_t)]
     pub look: crate::config::model::LookChoice,
 
-    /// A wall display with no keyboard: pages turn by themselves ([kiosk] page_every), no key hints, nothing waits on a dialog, and the picture moves a cell now and then against burn-in; a key stops the turning for a minute
+    /// A wall display with no keyboard: pages turn by themselves ([kiosk] page_every), no key hints, nothing waits on a dialog, and the picture moves a cell now and then against burn-in; a key or a touch stops the turning until [kiosk] resume_after (a minute) has passed without one
     #[arg(long)]
     pub kiosk: bool,
 

@@ -8,6 +8,7 @@ use homedash::config::{self, Origin};
 fn main() -> ExitCode {
     homedash::malloc::at_start();
     homedash::hardening::at_start();
+    homedash::stores::own_session_keyring();
     commands::completions::answer_if_asked();
     let cli = match Cli::from_arg_matches(&homedash::cli::command().get_matches()) {
         Ok(cli) => cli,

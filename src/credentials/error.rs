@@ -109,6 +109,10 @@ pub enum CredError {
     )]
     NotCopied { account: String, store: &'static str },
     #[error(
+        "{why}; a move needs both stores: run it where the Secret Service and the kernel keyring both answer, e.g. in a terminal of your desktop session"
+    )]
+    StoreUnreachable { why: String },
+    #[error(
         "the token of \"{name}\" changed while it was being moved (a rotation or removal elsewhere); nothing was moved, run the move again"
     )]
     ChangedWhileMoving { name: String },

@@ -147,9 +147,17 @@ impl Manager {
         let account = account.to_string();
         match off_thread(move || k.get(&account)).await {
             Ok(s) => Ok(Some(s)),
-            // What the kernel dropped is not there to keep or replace.
-            Err(KeyringError::NotFound { .. } | KeyringError::Gone { .. }) => Ok(None),
+            Err(KeyringError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// As `get`, with a token the kernel dropped taken as none: it can be
+    /// added again, and removing it has nothing to remove.
+    async fn present(&mut self, account: &str) -> Result<Option<SecretString>, CredError> {
+        match self.get(account).await {
+            Err(CredError::Keyring(KeyringError::Gone { .. })) => Ok(None),
+            other => other,
         }
     }
 
@@ -239,7 +247,7 @@ impl Manager {
         origins: &[String],
     ) -> Result<String, CredError> {
         secret::check(secret.expose_secret())?;
-        if self.get(name).await?.is_some() {
+        if self.present(name).await?.is_some() {
             return Err(CredError::AlreadyStored { name: name.to_string() });
         }
         self.set(name, secret).await?;
@@ -358,13 +366,6 @@ impl Manager {
     /// Read `cred` from its source and probe it; the result is kept in the
     /// state file and the audit log.
     pub async fn test(&mut self, cred: &CredentialConfig, base: &Url) -> Result<TestResult, CredError> {
-        let to = self.destinations(&cred.name, cred.provider).await?;
-        if !to.allows(base) {
-            return Err(CredError::Unapproved {
-                name: cred.name.clone(),
-                origin: origin_of(base),
-            });
-        }
         let (secret, oauth) = match &cred.oauth {
             Some(o) => {
                 let stored = self.oauth_access(cred, o).await?;
@@ -389,6 +390,14 @@ impl Manager {
                 }
             }
         };
+        // After the read: what is wrong with the token itself comes first.
+        let to = self.destinations(&cred.name, cred.provider).await?;
+        if !to.allows(base) {
+            return Err(CredError::Unapproved {
+                name: cred.name.clone(),
+                origin: origin_of(base),
+            });
+        }
         self.spend_one(cred).await?;
         let fp = fingerprint(secret.expose_secret());
         let r = self.probe(&cred.name, cred.provider, base, &secret, &to).await;
@@ -566,10 +575,10 @@ impl Manager {
     /// Delete every token of `name` from the keyring. Nothing stored is an
     /// error: nothing was revoked.
     pub async fn revoke(&mut self, name: &str) -> Result<(), CredError> {
-        let fp = self.get(name).await?.map(|s| fingerprint(s.expose_secret()));
+        let fp = self.present(name).await?.map(|s| fingerprint(s.expose_secret()));
         let mut stored = Vec::new();
         for account in [name.to_string(), previous(name), staged(name)] {
-            if self.get(&account).await?.is_some() {
+            if self.present(&account).await?.is_some() {
                 stored.push(account);
             }
         }

@@ -74,8 +74,12 @@ impl Manager {
             Some(b) => b.choice(),
             None => self.keyring().await?.backend().choice(),
         };
-        let from = off_thread(move || Keyring::open(from_choice)).await?;
-        let target = off_thread(move || Keyring::open(to)).await?;
+        // Both must answer: a move runs where they both do.
+        let unreachable = |e: KeyringError| CredError::StoreUnreachable { why: e.cause() };
+        let from = off_thread(move || Keyring::open(from_choice))
+            .await
+            .map_err(unreachable)?;
+        let target = off_thread(move || Keyring::open(to)).await.map_err(unreachable)?;
         if from.backend() == target.backend() {
             return Err(CredError::AlreadyThere {
                 name: name.to_string(),

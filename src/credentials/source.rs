@@ -42,6 +42,7 @@ fn read_systemd(dir: Option<std::ffi::OsString>, name: &str) -> Result<SecretStr
         .open(&path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => bad(FileProblem::Missing),
+            _ if e.raw_os_error() == Some(libc::ELOOP) => bad(FileProblem::Link),
             _ => bad(FileProblem::Unreadable(e.to_string())),
         })?;
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -198,7 +199,7 @@ pub async fn read(source: &SecretSource, name: &str, keyring: Option<&Keyring>) 
         } => run_command(argv, *timeout, hide_env).await,
         SecretSource::Systemd { name } => {
             let name = name.clone();
-            let dir = std::env::var_os("CREDENTIALS_DIRECTORY");
+            let dir = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty());
             tokio::task::spawn_blocking(move || read_systemd(dir, &name))
                 .await
                 .unwrap_or_else(|e| {

@@ -207,10 +207,10 @@ pub fn terminal(found: &mut Vec<Check>) {
             "terminal",
             Status::Warn,
             format!(
-                "{}: not UTF-8, so borders, charts and marks show as garbage",
+                "{}: not UTF-8, so homedash draws with the Linux console's characters only (ASCII, box lines, blocks; no braille charts)",
                 facts.join(" · ")
             ),
-            "export LANG=C.UTF-8 (or your language's UTF-8 locale) in your shell's startup file",
+            "export LANG=C.UTF-8 (or your language's UTF-8 locale) in your shell's startup file for all of Unicode, or `--look unicode`",
         ));
         return;
     }

@@ -481,6 +481,7 @@ pub const SPECS: &[Spec] = &[
 
 /// One row of a help or footer: the actions it tells of (their keys are
 /// drawn in this order), what they do, and the footer's words for them.
+#[derive(Clone, Copy)]
 pub struct Row {
     pub scope: Scope,
     pub actions: &'static [Action],

@@ -185,12 +185,35 @@ pub fn secret_service() -> keyring_core::Result<Arc<CredentialStore>> {
 #[cfg(target_os = "linux")]
 pub fn keyutils() -> keyring_core::Result<(Arc<CredentialStore>, Backend)> {
     use linux_keyutils::{KeyRing, KeyRingIdentifier};
-    KeyRing::from_special_id(KeyRingIdentifier::Session, false).map_err(|e| {
+    let unusable = |e| {
         Error::PlatformFailure(format!("the kernel keyring cannot be used here ({e:?}): is keyctl allowed?").into())
-    })?;
+    };
+    KeyRing::from_special_id(KeyRingIdentifier::Session, false).map_err(unusable)?;
     let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new()?;
     Ok((store, Backend::Keyutils))
 }
+
+/// Give this process a session keyring of its own where its login gave
+/// it none (no PAM session: `su`, a container's shell, cron), as `keyctl
+/// session` does. Without one, the kernel keyring's store would write
+/// through one keyring and look in another, and a token stored would not
+/// be found by the next run; with one, the user's persistent keyring,
+/// linked into it, holds the tokens from run to run. Called first in
+/// `main`, before any thread starts: a session keyring belongs to a
+/// thread's credentials, which threads started later copy.
+#[cfg(target_os = "linux")]
+pub fn own_session_keyring() {
+    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    let shared = KeyRing::from_special_id(KeyRingIdentifier::Session, false)
+        .and_then(|s| s.metadata())
+        .is_ok_and(|m| m.get_description().starts_with("_uid_ses."));
+    if shared {
+        let _ = KeyRing::from_special_id(KeyRingIdentifier::Session, true);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn own_session_keyring() {}
 
 /// The store `choice` names (`auto` is the caller's, on Linux, which looks
 /// for the Secret Service under a deadline first).

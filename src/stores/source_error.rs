@@ -83,7 +83,7 @@ impl std::fmt::Display for SourceError {
             SourceError::EmptyOutput { program } => write!(f, "`{program}` printed nothing on stdout"),
             SourceError::NoCredentialsDirectory { name } => write!(
                 f,
-                "$CREDENTIALS_DIRECTORY is not set, so there is no systemd credential \"{name}\": start homedash from a unit with `LoadCredentialEncrypted={name}:…` or `LoadCredential={name}:…` (assets/homedash.service shows how)"
+                "$CREDENTIALS_DIRECTORY is not set, so there is no systemd credential \"{name}\": start homedash from a unit with `LoadCredentialEncrypted={name}:…` or `LoadCredential={name}:…` (assets/systemd/homedash-kiosk@.service shows how)"
             ),
             SourceError::SystemdFile { path, problem } => {
                 write!(f, "the systemd credential {}: {problem}", path.display())
@@ -106,6 +106,8 @@ pub enum FileProblem {
     Missing,
     #[error("cannot be read ({0})")]
     Unreadable(String),
+    #[error("is a symbolic link, which homedash does not follow: load the file itself with LoadCredential=")]
+    Link,
     #[error("is not a regular file")]
     NotAFile,
     #[error("belongs to user {owner}, not to the user homedash runs as ({me}); it is not used")]

@@ -76,7 +76,8 @@ fn nearest(c: char) -> char {
         '┓' => '╗',
         '┗' => '╚',
         '┛' => '╝',
-        '…' => '~',
+        // `~` is the weather's cloud.
+        '…' => '»',
         '‹' | '❮' => '<',
         '›' | '❯' => '>',
         '“' | '”' | '„' => '"',
@@ -206,7 +207,7 @@ mod tests {
         buf[(1, 0)].bg = Color::Rgb(250, 250, 250);
         fit(&mut buf);
         let shown: String = buf.content.iter().map(|c| c.symbol()).collect();
-        assert_eq!(shown, "▄▀█┌─~!√°│? ");
+        assert_eq!(shown, "▄▀█┌─»!√°│? ");
         assert!(shown.chars().all(in_repertoire), "{shown}");
         assert_eq!(buf[(0, 0)].fg, Color::Yellow, "index 130, a brown, is VGA's brown");
         assert_eq!(buf[(1, 0)].bg, Color::White);

@@ -148,8 +148,14 @@ async fn keyring_accounts(
         .iter()
         .filter(|c| c.source == SecretSource::Keyring && c.oauth.is_none())
     {
-        if let Some(n) = m.reconcile(&c.name).await? {
-            notes.push((c.name.clone(), n.to_string()));
+        match m.reconcile(&c.name).await {
+            Ok(Some(n)) => notes.push((c.name.clone(), n.to_string())),
+            Ok(None) => {}
+            // Kept in another store: its row says so.
+            Err(CredError::Keyring(
+                crate::credentials::KeyringError::Elsewhere { .. } | crate::credentials::KeyringError::Gone { .. },
+            )) => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(match tokio::task::spawn_blocking(move || k.accounts()).await {

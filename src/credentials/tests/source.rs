@@ -172,7 +172,7 @@ fn a_systemd_credential_others_can_read_a_link_or_a_control_character_is_refused
         matches!(
             &e,
             SourceError::SystemdFile {
-                problem: FileProblem::Unreadable(_),
+                problem: FileProblem::Link,
                 ..
             }
         ),

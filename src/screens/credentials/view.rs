@@ -480,7 +480,11 @@ fn details(cx: &Facts, name: &str, f: &mut Frame, area: Rect) {
             .cred_view(name)
             .and_then(|v| v.fingerprint.clone())
             .or_else(|| m.fingerprint.clone())
-            .unwrap_or_else(|| "none stored".into());
+            .unwrap_or_else(|| match cx.cred_view(name).map(|v| &v.status) {
+                // Kept elsewhere, or dropped by the kernel: not "not stored".
+                Some(crate::credentials::Status::Unavailable(_)) => "none readable now (its state says why)".into(),
+                _ => "none stored".into(),
+            });
         if let Some(p) = &m.previous_fingerprint {
             token.push_str(&format!("   previous {p} kept: y deletes it, b rolls back to it"));
         }
