@@ -88,6 +88,21 @@ fn render(c: &mut Criterion) {
             term.draw(|f| view::draw(&app, f)).unwrap();
         })
     });
+    // The same frame finished for the Linux console: every cell fitted to
+    // its font and 16 colours (`--look console`).
+    let console = homedash::ui::theme::Theme {
+        console: true,
+        ..Default::default()
+    };
+    c.bench_function("render 12 widgets 200x60, console look", |b| {
+        b.iter(|| {
+            term.draw(|f| {
+                view::draw(&app, f);
+                console.finish(f.buffer_mut());
+            })
+            .unwrap();
+        })
+    });
 }
 
 criterion_group!(benches, render);

@@ -40,9 +40,16 @@ const CP437: &str = "☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶
 ░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀\
 αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
 
+/// `CP437` sorted, for a binary search per cell rather than a scan.
+static SORTED: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<char> = CP437.chars().collect();
+    v.sort_unstable();
+    v
+});
+
 /// Whether the console's font has `c`.
 pub fn in_repertoire(c: char) -> bool {
-    (' '..='~').contains(&c) || CP437.contains(c)
+    (' '..='~').contains(&c) || SORTED.binary_search(&c).is_ok()
 }
 
 /// The console's nearest for a character its font lacks, one cell wide.
@@ -164,7 +171,9 @@ fn sixteen(c: Color) -> Color {
 pub fn fit(buf: &mut Buffer) {
     for cell in &mut buf.content {
         let s = cell.symbol();
-        if !s.chars().all(in_repertoire) {
+        // Most cells are one printable ASCII byte: nothing to look up.
+        let ascii = s.len() == 1 && s.as_bytes()[0].is_ascii_graphic() || s == " ";
+        if !ascii && !s.chars().all(in_repertoire) {
             // A wide character's second cell is its own blank: one
             // replacement cell, and the blank stays.
             // A letter with a combining mark keeps its letter.
