@@ -582,7 +582,16 @@ impl Manager {
                 stored.push(account);
             }
         }
-        if stored.is_empty() {
+        // One the kernel dropped is still on record: removing it clears
+        // the record, so nothing says "dropped" about it any more.
+        let dropped = stored.is_empty()
+            && self
+                .load_meta()
+                .await?
+                .credentials
+                .get(name)
+                .is_some_and(|m| m.store.is_some() && m.revoked.is_none());
+        if stored.is_empty() && !dropped {
             return Err(CredError::NothingStored { name: name.to_string() });
         }
         for account in stored {
@@ -594,11 +603,17 @@ impl Manager {
             e.fingerprint = None;
             e.previous_fingerprint = None;
             e.revoked = Some(Utc::now());
+            e.store = None;
             // A test of a token that is gone says nothing any more.
             e.last_test = None;
         })
         .await?;
-        audit::record(Event::Revoked, name, fp.as_deref(), "deleted from the keyring");
+        let what = if dropped {
+            "its record cleared: the kernel keyring had dropped the token already"
+        } else {
+            "deleted from the keyring"
+        };
+        audit::record(Event::Revoked, name, fp.as_deref(), what);
         Ok(())
     }
 

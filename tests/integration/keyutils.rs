@@ -206,6 +206,17 @@ fn an_entry_the_kernel_dropped_between_runs_is_reported_as_gone_with_its_fix() {
     for s in &said {
         crate::support::canary::assert_no_form("output", s, &[c1.as_str()]);
     }
+    // Removing it clears the record: nothing says "dropped" any more.
+    let o = home.creds(&["rm", &name, "--yes"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = home.creds(&["list"], "");
+    assert!(
+        text(&o).contains("revoked") && !text(&o).contains("no longer holds"),
+        "{}",
+        text(&o)
+    );
+    let audit = std::fs::read_to_string(home.path().join("state/homedash/audit.jsonl")).unwrap();
+    assert!(audit.contains("had dropped the token already"), "{audit}");
     // Adding it again is the fix, and it works.
     let o = home.creds(&["add", &name, "--provider", "finnhub"], &format!("{c1}\n"));
     assert!(o.status.success(), "{}", text(&o));
