@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod audit;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

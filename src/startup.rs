@@ -344,6 +344,23 @@ async fn session(
     if look.kiosk {
         app.start_kiosk(config.kiosk);
     }
+    // Each widget's last good answer, drawn in the first frame; one still
+    // within its refresh is not asked for again until it is due. The demo
+    // neither reads nor writes it.
+    let cache = if demo_mode {
+        None
+    } else {
+        logging::private_state_dir()
+            .ok()
+            .and_then(|s| crate::cache::Cache::open(&s).ok())
+    };
+    let mut resume = match &cache {
+        Some(c) => {
+            c.prune(&config.widgets);
+            app.restore(c)
+        }
+        None => Vec::new(),
+    };
     // First frame before anything slow: the TLS client reads root certificates.
     let theme = Theme::resolve(&app.theme, app.look);
     term.draw(|f| {
@@ -388,7 +405,6 @@ async fn session(
         },
         None => None,
     };
-    let mut resume = Vec::new();
     let mut tx = Some(tx);
     loop {
         // Each run of the background work gets its own channel, so nothing
@@ -403,7 +419,18 @@ async fn session(
         };
         *outbox.lock().unwrap_or_else(|p| p.into_inner()) = tx.clone();
         let run = cancel.child_token();
-        let (services, usage) = start_services(&config, demo_mode, &http, &tx, &run, &resume, &mut app);
+        let (services, usage) = start_services(
+            &config,
+            demo_mode,
+            &http,
+            &tx,
+            &run,
+            Warm {
+                due: &resume,
+                cache: cache.as_ref(),
+            },
+            &mut app,
+        );
         drop(tx);
         let exit = event_loop::run(term, &mut app, &mut *input, &mut rx, &services, signals.recv()).await;
         services.pollers.shutdown();
@@ -433,13 +460,20 @@ async fn session(
 /// The credentials broker, the pollers and the credential worker for one
 /// run of the dashboard on `config`; and the broker and the state file its
 /// counters go to, where one is kept.
+/// What the pollers start from: when each widget is due (kept across a
+/// reload, or from the cache at start), and where good answers are kept.
+struct Warm<'a> {
+    due: &'a [Option<chrono::DateTime<Utc>>],
+    cache: Option<&'a crate::cache::Cache>,
+}
+
 fn start_services(
     config: &config::Config,
     demo_mode: bool,
     http: &Http,
     tx: &mpsc::Sender<Msg>,
     cancel: &CancellationToken,
-    resume: &[Option<chrono::DateTime<Utc>>],
+    warm: Warm<'_>,
     app: &mut App,
 ) -> (Services, Option<(Arc<Broker>, PathBuf)>) {
     let broker = Broker::new(&config.credentials);
@@ -487,7 +521,7 @@ fn start_services(
         http.clone()
     });
     let http = &http;
-    let pollers = Pollers::resume(&config.widgets, http, &broker, tx, resume, &app.shown());
+    let pollers = Pollers::resume(&config.widgets, http, &broker, tx, warm.due, &app.shown(), warm.cache);
     let usage = state
         .as_deref()
         .map(|s| (broker.clone(), crate::credentials::state_file(s)));

@@ -194,6 +194,25 @@ impl App {
         }
     }
 
+    /// Each widget's last good answer from `cache`, as the last run left
+    /// it, and when each is due again: what the pollers start from.
+    pub fn restore(&mut self, cache: &crate::cache::Cache) -> Vec<Option<DateTime<Utc>>> {
+        let mut due = vec![None; self.widgets.len()];
+        for (i, w) in self.widgets.iter().enumerate() {
+            let Some((at, data)) = cache.load(w) else { continue };
+            let next = chrono::Duration::from_std(w.refresh)
+                .ok()
+                .and_then(|r| at.checked_add_signed(r));
+            if let Some(s) = self.states.get_mut(i) {
+                s.data = Some(data);
+                s.updated = Some(at);
+                s.next = next;
+            }
+            due[i] = next;
+        }
+        due
+    }
+
     /// Show the dashboard as a wall display turning its pages at `pace`.
     pub fn start_kiosk(&mut self, pace: crate::config::model::KioskConfig) {
         self.kiosk = Some(Kiosk::new(pace, self.now));

@@ -41,7 +41,7 @@ impl Pollers {
     }
 
     pub fn spawn(widgets: &[WidgetConfig], http: &Http, broker: &Arc<Broker>, tx: &mpsc::Sender<Msg>) -> Self {
-        Self::resume(widgets, http, broker, tx, &[], &[])
+        Self::resume(widgets, http, broker, tx, &[], &[], None)
     }
 
     /// Like `spawn`, but widget `i` first polls at `first[i]` when given:
@@ -55,6 +55,7 @@ impl Pollers {
         tx: &mpsc::Sender<Msg>,
         first: &[Option<DateTime<Utc>>],
         shown: &[Seen],
+        cache: Option<&crate::cache::Cache>,
     ) -> Self {
         let cancel = CancellationToken::new();
         let mut refresh = Vec::with_capacity(widgets.len());
@@ -68,8 +69,15 @@ impl Pollers {
                 let wait = (at - Utc::now()).to_std().unwrap_or_default();
                 Instant::now() + wait.min(MAX_RETRY_AFTER)
             });
+            // Each good answer of a networked widget is kept for the next start.
+            let keep = cache.zip(crate::cache::key(w)).map(|(c, key)| Keep {
+                cache: c.clone(),
+                name: w.id.clone(),
+                key,
+            });
             let job = Job {
                 id,
+                keep,
                 first,
                 refresh: w.refresh,
                 tx: tx.clone(),
@@ -148,8 +156,16 @@ enum Woke {
     Stop,
 }
 
+/// Where a widget's good answers are kept across restarts.
+struct Keep {
+    cache: crate::cache::Cache,
+    name: String,
+    key: String,
+}
+
 struct Job {
     id: WidgetId,
+    keep: Option<Keep>,
     /// When to poll first; `None` is at once.
     first: Option<Instant>,
     refresh: Duration,
@@ -213,6 +229,16 @@ impl Job {
                 .and_then(|d| at.checked_add_signed(d))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC)
         });
+        if let (Ok(data), Some(keep)) = (&result, &self.keep) {
+            // Written off the runtime's threads; a failure costs only the
+            // next start's head start.
+            let (cache, name, key, data) = (keep.cache.clone(), keep.name.clone(), keep.key.clone(), data.clone());
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = cache.save(&name, &key, at, &data) {
+                    tracing::debug!(widget = %name, error = %e, "answer not kept");
+                }
+            });
+        }
         self.tx
             .send(Msg::Fetched {
                 id: self.id,

@@ -14,6 +14,7 @@ mod support;
 mod architecture;
 mod atomic_kill;
 mod budget;
+mod cache;
 mod cli;
 mod completions;
 mod config_corpus;

@@ -171,6 +171,7 @@ async fn only_widgets_on_screen_say_a_poll_started() {
         &tx,
         &[],
         &seen,
+        None,
     );
     drop(tx);
     let mut started = Vec::new();

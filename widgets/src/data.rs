@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Data {
     Weather(Weather),
     Quotes(Quotes),
@@ -30,14 +30,14 @@ pub enum Tick {
 
 /// The local system widget's data: one sample plus the history its
 /// sparklines draw (`system::render`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
     pub mount: String,
     pub used: u64,
     pub total: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     pub cpu_pct: f64,
     pub cores: usize,
@@ -57,7 +57,7 @@ pub struct Snapshot {
 
 // The shapes each kind of provider parses into; their views draw them.
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Weather {
     /// Local time of the observation at the location.
     pub time: NaiveDateTime,
@@ -88,7 +88,7 @@ pub struct Weather {
     pub station: Option<Station>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Station {
     /// Sea-level pressure, mbar.
     pub pressure: Option<f64>,
@@ -98,7 +98,7 @@ pub struct Station {
     pub reading_age_secs: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayPoint {
     pub date: chrono::NaiveDate,
     pub code: Option<u8>,
@@ -107,7 +107,7 @@ pub struct DayPoint {
     pub precip_probability: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HourPoint {
     pub time: NaiveDateTime,
     pub temperature: Option<f64>,
@@ -117,7 +117,7 @@ pub struct HourPoint {
     pub is_day: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     pub symbol: String,
     pub price: f64,
@@ -134,12 +134,12 @@ pub struct Quote {
     pub series: Vec<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quotes {
     pub quotes: Vec<Quote>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reading {
     pub label: String,
     pub value: f64,
@@ -149,7 +149,7 @@ pub struct Reading {
     pub span: Option<std::time::Duration>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub readings: Vec<Reading>,
 }
