@@ -237,6 +237,11 @@ fn assert_private(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(dir).unwrap().permissions().mode() & 0o777, 0o700);
     for e in std::fs::read_dir(dir).unwrap().flatten() {
+        // A directory of its own (the cache) is private the same way.
+        if e.file_type().unwrap().is_dir() {
+            assert_private(&e.path());
+            continue;
+        }
         let mode = e.metadata().unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{} is {mode:o}", e.path().display());
     }
