@@ -11,6 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::net::budget::Window;
+use crate::stores::Backend;
+use crate::stores::error::KeyringError;
 
 pub const FILE: &str = "credentials.json";
 
@@ -198,10 +200,31 @@ pub struct Meta {
     /// The store homedash wrote its token to (`Keyring::set`), and the only
     /// one it is read from; none in files from before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub store: Option<crate::stores::Backend>,
+    pub store: Option<Backend>,
 }
 
 impl Meta {
+    /// Why credential `name` is not read from the store `here`: the
+    /// ledger says homedash keeps it in another one.
+    pub fn elsewhere(&self, name: &str, here: Backend) -> Option<KeyringError> {
+        let kept = self.store.filter(|&k| k != here)?;
+        Some(KeyringError::Elsewhere {
+            name: name.to_string(),
+            kept,
+            here,
+        })
+    }
+
+    /// What to say of credential `name` when its store has no entry: that
+    /// the kernel keyring dropped the token homedash kept there. `None`
+    /// when it was kept elsewhere (a missing entry is then just missing).
+    pub fn dropped(&self, name: &str) -> Option<KeyringError> {
+        (self.store == Some(Backend::Keyutils)).then(|| KeyringError::Gone {
+            name: name.to_string(),
+            stored: self.rotated.or(self.created).map(|t| t.date_naive()),
+        })
+    }
+
     /// Whether a fact about the token `fp` is about the one in use.
     fn about_current(&self, fp: Option<&String>) -> bool {
         match (fp, &self.fingerprint) {
@@ -270,11 +293,11 @@ pub struct MetaFile {
     /// The store whose choice the user was told about (`auto` finding no
     /// Secret Service): said once, not at every start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explained: Option<crate::stores::Backend>,
+    pub explained: Option<Backend>,
 }
 
 /// `note` if it has not been said for `backend` before, recorded as said.
-pub fn say_once(path: &Path, backend: crate::stores::Backend, note: Option<String>) -> Option<String> {
+pub fn say_once(path: &Path, backend: Backend, note: Option<String>) -> Option<String> {
     let note = note?;
     let first = MetaFile::update(path, |m| m.explained.replace(backend) != Some(backend));
     match first {

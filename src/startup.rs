@@ -354,19 +354,17 @@ async fn session(
             .ok()
             .and_then(|s| crate::cache::Cache::open(&s).ok())
     };
-    let mut resume = match &cache {
-        Some(c) => {
-            c.prune(&config.widgets);
-            app.restore(c)
-        }
-        None => Vec::new(),
-    };
+    let mut resume = cache.as_ref().map(|c| app.restore(c)).unwrap_or_default();
     // First frame before anything slow: the TLS client reads root certificates.
     let theme = Theme::resolve(&app.theme, app.look);
     term.draw(|f| {
         view::draw(&app, f);
         theme.finish(f.buffer_mut());
     })?;
+    // Entries of widgets gone from the config, after the first frame.
+    if let Some(c) = &cache {
+        c.prune(&config.widgets);
+    }
 
     let cancel = CancellationToken::new();
     if let Some(n) = notice {

@@ -25,6 +25,17 @@ pub enum KeyringStore {
     Keyutils,
 }
 
+impl KeyringStore {
+    /// Its value in `[keyring] store`.
+    pub fn key(self) -> &'static str {
+        match self {
+            KeyringStore::Auto => "auto",
+            KeyringStore::SecretService => "secret-service",
+            KeyringStore::Keyutils => "keyutils",
+        }
+    }
+}
+
 /// Where a credential's value comes from: the OS keyring (the default), an
 /// environment variable, or a command whose stdout is the secret. Reading
 /// it is `credentials::source::read`.

@@ -118,6 +118,10 @@ impl Keyring {
         if account.contains(['#', ' ']) {
             return;
         }
+        // Most writes are to the store already on record: no ledger write.
+        if self.record(account).map_or(kept.is_none(), |m| m.store == kept) {
+            return;
+        }
         let name = account.to_string();
         let noted = MetaFile::update(path, |m| match kept {
             Some(_) => m.credentials.entry(name).or_default().store = kept,
@@ -157,15 +161,8 @@ impl Keyring {
     pub fn get(&self, account: &str) -> Result<SecretString, KeyringError> {
         let name = account.split('#').next().unwrap_or(account);
         let record = self.record(name);
-        let kept = record.as_ref().and_then(|m| m.store);
-        if let Some(kept) = kept
-            && kept != self.backend
-        {
-            return Err(KeyringError::Elsewhere {
-                name: name.to_string(),
-                kept,
-                here: self.backend,
-            });
+        if let Some(e) = record.as_ref().and_then(|m| m.elsewhere(name, self.backend)) {
+            return Err(e);
         }
         let entry = self.entry(account)?;
         let owned = account.to_string();
@@ -173,16 +170,15 @@ impl Keyring {
             Ok(v) => {
                 // A credential from before stores were recorded: this
                 // store is where it was found, from now on.
-                if account == name && record.is_some() && kept.is_none() {
+                if account == name && record.as_ref().is_some_and(|m| m.store.is_none()) {
                     self.note(name, Some(self.backend));
                 }
                 Ok(secret::from_string(v))
             }
             // homedash stored it here and never removed it: the kernel did.
-            Err(Error::NoEntry) if account == name && kept == Some(Backend::Keyutils) => Err(KeyringError::Gone {
-                name: owned,
-                stored: record.and_then(|m| m.rotated.or(m.created)).map(|t| t.date_naive()),
-            }),
+            Err(Error::NoEntry) if account == name => Err(record
+                .and_then(|m| m.dropped(name))
+                .unwrap_or_else(|| classify(Error::NoEntry, &owned))),
             Err(e) => Err(classify(e, &owned)),
         }
     }

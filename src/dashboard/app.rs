@@ -182,13 +182,9 @@ impl App {
     /// tokens were read from this one): say that it takes a restart.
     fn store_changed(&mut self, now: crate::config::model::KeyringStore) {
         if now != crate::stores::configured() {
-            let key = match now {
-                crate::config::model::KeyringStore::Auto => "auto",
-                crate::config::model::KeyringStore::SecretService => "secret-service",
-                crate::config::model::KeyringStore::Keyutils => "keyutils",
-            };
             self.warn(format!(
-                "[keyring] store is now \"{key}\": restart homedash to use it; until then tokens stay in the {}",
+                "[keyring] store is now \"{}\": restart homedash to use it; until then tokens stay in the {}",
+                now.key(),
                 crate::stores::backend_name()
             ));
         }

@@ -224,21 +224,14 @@ async fn configured(
         ));
     }
     // Kept in another store, or dropped by the kernel: never "not stored".
-    if keyring && let Some(kept) = e.and_then(|e| e.store) {
-        use crate::credentials::{Backend, KeyringError};
+    if keyring
+        && let Some(e) = e
+        && let Some(kept) = e.store
+    {
         let here = crate::credentials::backend();
-        let why = match kept {
-            _ if kept != here => Some(KeyringError::Elsewhere {
-                name: c.name.clone(),
-                kept,
-                here,
-            }),
-            Backend::Keyutils if stored == Some(false) => Some(KeyringError::Gone {
-                name: c.name.clone(),
-                stored: e.and_then(|e| e.rotated.or(e.created)).map(|t| t.date_naive()),
-            }),
-            _ => None,
-        };
+        let why = e
+            .elsewhere(&c.name, here)
+            .or_else(|| (stored == Some(false)).then(|| e.dropped(&c.name)).flatten());
         if let Some(why) = why {
             r.backend = kept.name().into();
             r.stored = None;

@@ -166,14 +166,19 @@ fn title_bar(app: &App, f: &mut Frame, area: Rect) {
                 app.keys.first(Scope::Credentials, Action::Close)
             )
         } else {
-            // A kiosk keeps credentials and setup to the shell: no hint
-            // for a key that does nothing there.
-            let rows: Vec<keymap::Row> = keymap::DASHBOARD
-                .iter()
-                .filter(|r| app.kiosk.is_none() || !r.actions.contains(&Action::Credentials))
-                .copied()
-                .collect();
-            format!("{} ", app.keys.hints(&rows, false))
+            match app.kiosk {
+                None => format!("{} ", app.keys.hints(keymap::DASHBOARD, false)),
+                // A kiosk keeps credentials and setup to the shell: no hint
+                // for a key that does nothing there.
+                Some(_) => {
+                    let rows: Vec<keymap::Row> = keymap::DASHBOARD
+                        .iter()
+                        .filter(|r| !r.actions.contains(&Action::Credentials))
+                        .copied()
+                        .collect();
+                    format!("{} ", app.keys.hints(&rows, false))
+                }
+            }
         },
         style::dim(),
     ));
